@@ -1,0 +1,2 @@
+//! The Khata desktop shell (placeholder while the foundation lands).
+pub fn run() {}
