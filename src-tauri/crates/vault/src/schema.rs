@@ -1,0 +1,146 @@
+//! Versioned schema (rusqlite_migration keeps the version in `PRAGMA user_version`).
+//! Append new migrations; never edit a released one.
+
+use rusqlite_migration::{M, Migrations};
+
+const V1: &str = r#"
+CREATE TABLE lenders (
+    id            TEXT PRIMARY KEY,
+    name          TEXT NOT NULL,
+    registration  TEXT,
+    contact       TEXT,
+    public_key    BLOB
+) STRICT;
+
+CREATE TABLE signals (
+    id                TEXT PRIMARY KEY,
+    name              TEXT NOT NULL,
+    category          TEXT NOT NULL,           -- W3C DPV term, e.g. pd:Income
+    sensitivity       TEXT NOT NULL CHECK (sensitivity IN ('low','medium','high','special')),
+    regulatory_flags  TEXT NOT NULL DEFAULT '[]' -- JSON array, e.g. ["rbi-2022-prohibited"]
+) STRICT;
+
+CREATE TABLE consents (
+    id                 TEXT PRIMARY KEY,       -- AA consentId
+    lender_id          TEXT NOT NULL REFERENCES lenders(id),
+    purpose_code       TEXT NOT NULL,
+    purpose_text       TEXT NOT NULL,
+    signals_granted    TEXT NOT NULL,          -- JSON array of signal ids
+    signals_denied     TEXT NOT NULL,
+    consent_start      INTEGER NOT NULL,
+    consent_expiry     INTEGER NOT NULL,
+    fetch_type         TEXT NOT NULL CHECK (fetch_type IN ('ONETIME','PERIODIC')),
+    frequency_unit     TEXT NOT NULL,
+    frequency_value    INTEGER NOT NULL,
+    data_life_unit     TEXT NOT NULL,
+    data_life_value    INTEGER NOT NULL,
+    fi_data_from       INTEGER,
+    fi_data_to         INTEGER,
+    status             TEXT NOT NULL CHECK (status IN ('ACTIVE','PAUSED','REVOKED','EXPIRED')),
+    signed_artefact    BLOB,
+    artefact_signature BLOB
+) STRICT;
+CREATE INDEX consents_by_lender ON consents (lender_id, consent_start);
+
+-- Disclosures. The rowid is the id; every index below ends in it implicitly, so
+-- "newest first" keyset pagination is served straight from the index.
+CREATE TABLE share_events (
+    id                INTEGER PRIMARY KEY,
+    signal_id         TEXT NOT NULL REFERENCES signals(id),
+    lender_id         TEXT NOT NULL REFERENCES lenders(id),
+    collected_at      INTEGER NOT NULL,
+    purpose           TEXT NOT NULL,
+    consent_id        TEXT,
+    value_digest      BLOB NOT NULL,
+    onward_recipient  TEXT,
+    lender_signature  BLOB
+) STRICT;
+CREATE INDEX share_events_by_lender ON share_events (lender_id, collected_at);
+CREATE INDEX share_events_by_signal ON share_events (signal_id, collected_at);
+
+CREATE TABLE offers (
+    id             TEXT PRIMARY KEY,
+    lender_id      TEXT NOT NULL REFERENCES lenders(id),
+    consent_id     TEXT,
+    received_at    INTEGER NOT NULL,
+    decision       TEXT NOT NULL CHECK (decision IN ('APPROVED','DECLINED','COUNTER')),
+    amount_minor   INTEGER,
+    currency       TEXT,
+    apr_bps        INTEGER,
+    tenure_months  INTEGER,
+    method         TEXT NOT NULL,
+    baseline       REAL NOT NULL,
+    score          REAL NOT NULL,
+    contributions  TEXT NOT NULL,              -- JSON [{signal_id, contribution}]
+    reason_codes   TEXT NOT NULL,              -- JSON array
+    signature      BLOB
+) STRICT;
+CREATE INDEX offers_by_lender ON offers (lender_id, received_at);
+
+CREATE TABLE revocations (
+    id            TEXT PRIMARY KEY,
+    consent_id    TEXT NOT NULL REFERENCES consents(id),
+    lender_id     TEXT NOT NULL REFERENCES lenders(id),
+    requested_at  INTEGER NOT NULL,
+    reason        TEXT
+) STRICT;
+
+CREATE TABLE outbox (
+    id               TEXT PRIMARY KEY,
+    kind             TEXT NOT NULL CHECK (kind IN ('revocation','rights_request')),
+    record_id        TEXT NOT NULL,
+    lender_id        TEXT NOT NULL REFERENCES lenders(id),
+    idempotency_key  TEXT NOT NULL UNIQUE,
+    payload          TEXT NOT NULL,
+    state            TEXT NOT NULL CHECK (state IN ('pending','sent','acknowledged')),
+    attempts         INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at  INTEGER NOT NULL,
+    last_error       TEXT,
+    receipt          BLOB,
+    created_at       INTEGER NOT NULL,
+    updated_at       INTEGER NOT NULL
+) STRICT;
+CREATE INDEX outbox_due ON outbox (state, next_attempt_at);
+
+CREATE TABLE rights_requests (
+    id          TEXT PRIMARY KEY,
+    lender_id   TEXT NOT NULL REFERENCES lenders(id),
+    kind        TEXT NOT NULL,
+    status      TEXT NOT NULL,
+    ticket      TEXT,
+    details     TEXT,
+    created_at  INTEGER NOT NULL,
+    due_at      INTEGER
+) STRICT;
+
+CREATE TABLE ledger (
+    seq             INTEGER PRIMARY KEY,
+    at              INTEGER NOT NULL,
+    kind            TEXT NOT NULL,
+    record_id       TEXT NOT NULL,
+    payload_digest  BLOB NOT NULL,
+    prev_hash       BLOB NOT NULL,
+    hash            BLOB NOT NULL
+) STRICT;
+-- Append-only: edits must go through new entries. (This stops mistakes, not an attacker
+-- with the key; the hash chain is what makes tampering evident.)
+CREATE TRIGGER ledger_no_update BEFORE UPDATE ON ledger
+    BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END;
+CREATE TRIGGER ledger_no_delete BEFORE DELETE ON ledger
+    BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END;
+"#;
+
+pub(crate) fn migrations() -> Migrations<'static> {
+    Migrations::new(vec![M::up(V1)])
+}
+
+/// The schema version this build writes.
+pub const SCHEMA_VERSION: usize = 1;
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn migrations_are_valid() {
+        super::migrations().validate().unwrap();
+    }
+}

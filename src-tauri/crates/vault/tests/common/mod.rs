@@ -1,0 +1,80 @@
+//! Sample records shared by the integration tests.
+#![allow(dead_code)]
+
+use khata_vault::*;
+
+pub fn lender(id: &str) -> Lender {
+    Lender {
+        id: id.into(),
+        name: format!("Lender {id}"),
+        registration: Some("N-14.03268".into()),
+        contact: Some("grievance@example.test".into()),
+        public_key: Some(vec![7; 32]),
+    }
+}
+
+pub fn signal(id: &str, category: &str) -> Signal {
+    Signal {
+        id: id.into(),
+        name: format!("Signal {id}"),
+        category: category.into(),
+        sensitivity: Sensitivity::High,
+        regulatory_flags: vec!["rbi-2022-prohibited".into()],
+    }
+}
+
+pub fn consent(id: &str, lender_id: &str) -> Consent {
+    Consent {
+        id: id.into(),
+        lender_id: lender_id.into(),
+        purpose_code: "103".into(),
+        purpose_text: "Credit assessment for a personal loan".into(),
+        signals_granted: vec!["sms.income".into()],
+        signals_denied: vec!["contacts".into()],
+        consent_start: 1_700_000_000_000,
+        consent_expiry: 1_731_536_000_000,
+        fetch_type: FetchType::Periodic,
+        frequency: Period {
+            unit: FrequencyUnit::Month,
+            value: 1,
+        },
+        data_life: Period {
+            unit: DataLifeUnit::Year,
+            value: 1,
+        },
+        fi_data_range: Some(DataRange {
+            from: 1_690_000_000_000,
+            to: 1_700_000_000_000,
+        }),
+        status: ConsentStatus::Active,
+        signed_artefact: Some(b"eyJhbGciOiJFZERTQSJ9.e30.sig".to_vec()),
+        artefact_signature: Some(vec![1; 64]),
+    }
+}
+
+pub fn event(lender_id: &str, signal_id: &str, at: i64) -> NewShareEvent {
+    NewShareEvent {
+        signal_id: signal_id.into(),
+        lender_id: lender_id.into(),
+        collected_at: at,
+        purpose: "credit-assessment".into(),
+        consent_id: Some("c-1".into()),
+        value_digest: digest_value(format!("value-{at}").as_bytes()),
+        onward_recipient: None,
+        lender_signature: None,
+    }
+}
+
+/// A vault with two lenders, two signals and one consent.
+pub fn seed(v: &mut Vault) {
+    v.upsert_lender(&lender("l-1")).unwrap();
+    v.upsert_lender(&lender("l-2")).unwrap();
+    v.upsert_signal(&signal("sms.income", "pd:Income")).unwrap();
+    v.upsert_signal(&signal("contacts", "pd:Contact")).unwrap();
+    v.add_consent(&consent("c-1", "l-1")).unwrap();
+}
+
+/// Concatenated bytes of the file (empty if absent).
+pub fn read_or_empty(p: &std::path::Path) -> Vec<u8> {
+    std::fs::read(p).unwrap_or_default()
+}

@@ -1,0 +1,524 @@
+//! Opening, failure modes and the record API against real SQLCipher files.
+//!
+//! These tests use `MemoryKeyStore`: they test the database and its failure modes, not key
+//! custody. The real Secret Service is exercised in `tests/keychain.rs`.
+
+mod common;
+
+use std::path::Path;
+
+use common::*;
+use khata_vault::*;
+use sha2::{Digest, Sha256};
+
+fn file_digest(p: &Path) -> Vec<u8> {
+    Sha256::digest(read_or_empty(p)).to_vec()
+}
+
+fn new_vault(dir: &Path, store: &MemoryKeyStore) -> (Vault, RecoveryKey) {
+    Vault::create(dir.join("vault.db"), Unlock::Keychain(store)).unwrap()
+}
+
+#[test]
+fn create_reopen_and_read_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = MemoryKeyStore::new();
+    let (mut v, _rk) = new_vault(dir.path(), &store);
+    seed(&mut v);
+    let ids = v
+        .record_events(&[event("l-1", "sms.income", 10), event("l-2", "contacts", 20)])
+        .unwrap();
+    let id = v.id().to_owned();
+    v.close().unwrap();
+
+    let v = Vault::open(dir.path().join("vault.db"), Unlock::Keychain(&store)).unwrap();
+    assert_eq!(v.id(), id);
+    assert_eq!(
+        v.event(ids[0]).unwrap().unwrap().event,
+        event("l-1", "sms.income", 10)
+    );
+    assert_eq!(v.lenders().unwrap().len(), 2);
+    assert_eq!(v.signals().unwrap()[0].category, "pd:Contact");
+    assert_eq!(v.consent("c-1").unwrap().unwrap(), consent("c-1", "l-1"));
+    assert_eq!(v.consents_for_lender("l-1").unwrap().len(), 1);
+    // vault.created + 2 lenders + 2 signals + 1 consent + 2 events
+    let report = v.check_integrity().unwrap();
+    assert_eq!(report.entries, 8);
+    let entries = v.ledger_entries(0, 100).unwrap();
+    assert_eq!(entries[0].kind, "vault.created");
+    assert_eq!(entries.last().unwrap().hash, report.head_hash);
+    for w in entries.windows(2) {
+        assert_eq!(w[1].prev_hash, w[0].hash);
+        assert_eq!(
+            w[1].hash,
+            entry_hash(
+                w[1].seq,
+                w[1].at,
+                &w[1].kind,
+                &w[1].record_id,
+                &w[1].payload_digest,
+                &w[1].prev_hash
+            )
+        );
+    }
+    // The file on disk is not SQLite's plaintext format.
+    let head = read_or_empty(&dir.path().join("vault.db"));
+    assert!(!head.starts_with(b"SQLite format 3"));
+}
+
+#[test]
+fn create_refuses_to_overwrite() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = MemoryKeyStore::new();
+    let (v, _) = new_vault(dir.path(), &store);
+    v.close().unwrap();
+    let db = dir.path().join("vault.db");
+    let before = file_digest(&db);
+    let err = Vault::create(&db, Unlock::Keychain(&store)).unwrap_err();
+    assert!(matches!(err, VaultError::AlreadyExists(_)), "{err}");
+    assert_eq!(file_digest(&db), before);
+}
+
+/// Every error is printed both ways and must not contain the key.
+fn assert_no_key(err: &VaultError, key_hex: &str) {
+    assert!(!format!("{err}").contains(key_hex));
+    assert!(!format!("{err:?}").contains(key_hex));
+}
+
+#[test]
+fn wrong_keys_are_typed_errors_and_change_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = MemoryKeyStore::new();
+    let (mut v, rk) = new_vault(dir.path(), &store);
+    seed(&mut v);
+    let id = v.id().to_owned();
+    v.close().unwrap();
+    let db = dir.path().join("vault.db");
+    let kf = key_file_path(&db);
+    let (db_before, kf_before) = (file_digest(&db), file_digest(&kf));
+    let key_hex = store.load(&id).unwrap().to_hex().to_string();
+
+    // A keystore that holds some other key for this vault.
+    let other = MemoryKeyStore::new();
+    other.store(&id, &DataKey::generate()).unwrap();
+    let err = Vault::open(&db, Unlock::Keychain(&other)).unwrap_err();
+    assert!(matches!(err, VaultError::WrongKey), "{err}");
+    assert_no_key(&err, &key_hex);
+
+    // A keystore with no entry.
+    let err = Vault::open(&db, Unlock::Keychain(&MemoryKeyStore::new())).unwrap_err();
+    assert!(matches!(err, VaultError::KeyMissing { .. }), "{err}");
+
+    // A different, well-formed recovery key.
+    let wrong_rk = RecoveryKey::parse(&{
+        // Build a valid-looking key from another vault.
+        let d2 = tempfile::tempdir().unwrap();
+        let (_, rk2) = new_vault(d2.path(), &MemoryKeyStore::new());
+        rk2.to_display().to_string()
+    })
+    .unwrap();
+    assert_ne!(wrong_rk, rk);
+    let err = Vault::restore(&db, &wrong_rk, Unlock::Keychain(&store)).unwrap_err();
+    assert!(matches!(err, VaultError::WrongKey), "{err}");
+
+    // Keychain vault opened as a passphrase vault.
+    let err = Vault::open(&db, Unlock::Passphrase("anything")).unwrap_err();
+    assert!(matches!(err, VaultError::WrongMode { .. }), "{err}");
+
+    assert_eq!(file_digest(&db), db_before);
+    assert_eq!(file_digest(&kf), kf_before);
+    // And the right key still opens it.
+    Vault::open(&db, Unlock::Keychain(&store))
+        .unwrap()
+        .check_integrity()
+        .unwrap();
+}
+
+#[test]
+fn wrong_files_are_not_a_vault() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = MemoryKeyStore::new();
+
+    // A plain SQLite database.
+    let plain = dir.path().join("plain.db");
+    rusqlite::Connection::open(&plain)
+        .unwrap()
+        .execute_batch("CREATE TABLE t(x); INSERT INTO t VALUES (1);")
+        .unwrap();
+    let before = file_digest(&plain);
+    let err = Vault::open(&plain, Unlock::Keychain(&store)).unwrap_err();
+    assert!(matches!(err, VaultError::NotAVault { .. }), "{err}");
+    assert!(err.to_string().contains("unencrypted"), "{err}");
+    assert_eq!(file_digest(&plain), before);
+
+    // Random bytes with a real vault's key file next to it.
+    let (v, _) = new_vault(dir.path(), &store);
+    v.close().unwrap();
+    let junk = dir.path().join("junk.db");
+    std::fs::write(&junk, vec![0x5a; 8192]).unwrap();
+    std::fs::copy(dir.path().join("vault.keys.json"), key_file_path(&junk)).unwrap();
+    let err = Vault::open(&junk, Unlock::Keychain(&store)).unwrap_err();
+    assert!(matches!(err, VaultError::NotAVault { .. }), "{err}");
+    assert_eq!(read_or_empty(&junk), vec![0x5a; 8192]);
+
+    // An encrypted file without its key file.
+    let lone = dir.path().join("lone.db");
+    std::fs::copy(dir.path().join("vault.db"), &lone).unwrap();
+    let err = Vault::open(&lone, Unlock::Keychain(&store)).unwrap_err();
+    assert!(matches!(err, VaultError::NotAVault { .. }), "{err}");
+    assert!(err.to_string().contains("key file"), "{err}");
+
+    // Empty file; missing file.
+    let empty = dir.path().join("empty.db");
+    std::fs::write(&empty, b"").unwrap();
+    std::fs::copy(dir.path().join("vault.keys.json"), key_file_path(&empty)).unwrap();
+    let err = Vault::open(&empty, Unlock::Keychain(&store)).unwrap_err();
+    assert!(matches!(err, VaultError::NotAVault { .. }), "{err}");
+    let err = Vault::open(dir.path().join("nope.db"), Unlock::Keychain(&store)).unwrap_err();
+    assert!(matches!(err, VaultError::Io { .. }), "{err}");
+}
+
+/// Flips one byte at `offset` in a closed vault's file.
+fn flip(db: &Path, offset: usize) {
+    let mut bytes = std::fs::read(db).unwrap();
+    bytes[offset] ^= 0x01;
+    std::fs::write(db, bytes).unwrap();
+}
+
+fn corrupt_fixture() -> (tempfile::TempDir, MemoryKeyStore, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = MemoryKeyStore::new();
+    let (mut v, _) = new_vault(dir.path(), &store);
+    seed(&mut v);
+    let evs: Vec<_> = (0..2000).map(|i| event("l-1", "sms.income", i)).collect();
+    v.record_events(&evs).unwrap();
+    v.close().unwrap(); // checkpoints: every page is in the main file
+    let db = dir.path().join("vault.db");
+    (dir, store, db)
+}
+
+#[test]
+fn flipped_byte_in_a_data_page_is_detected() {
+    let (_dir, store, db) = corrupt_fixture();
+    let len = std::fs::metadata(&db).unwrap().len() as usize;
+    assert!(len > 40 * 4096, "fixture too small: {len}");
+    flip(&db, len / 2 + 123);
+    let before = file_digest(&db);
+    // Opening reads only the schema; the full check must find the damaged page.
+    let err = match Vault::open(&db, Unlock::Keychain(&store)) {
+        Ok(v) => v.check_integrity().unwrap_err(),
+        Err(e) => e,
+    };
+    assert!(matches!(err, VaultError::Corrupt { .. }), "{err}");
+    assert_eq!(file_digest(&db), before, "a failed check must not write");
+}
+
+#[test]
+fn flipped_byte_in_the_first_page_is_corrupt_not_wrong_key() {
+    let (_dir, store, db) = corrupt_fixture();
+    flip(&db, 200);
+    let before = file_digest(&db);
+    let err = Vault::open(&db, Unlock::Keychain(&store)).unwrap_err();
+    assert!(matches!(err, VaultError::Corrupt { .. }), "{err}");
+    assert_eq!(file_digest(&db), before);
+}
+
+#[test]
+fn ledger_is_append_only_and_tampering_names_the_entry() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = MemoryKeyStore::new();
+    let (mut v, _) = new_vault(dir.path(), &store);
+    seed(&mut v);
+    v.record_events(
+        &(0..10)
+            .map(|i| event("l-1", "sms.income", i))
+            .collect::<Vec<_>>(),
+    )
+    .unwrap();
+    let c = v.__connection();
+    assert!(
+        c.execute("UPDATE ledger SET kind = 'x' WHERE seq = 3", [])
+            .is_err()
+    );
+    assert!(c.execute("DELETE FROM ledger WHERE seq = 3", []).is_err());
+    assert_eq!(v.verify().unwrap().entries, 16);
+
+    // Someone with the key drops the guard and edits entry 9.
+    c.execute_batch("DROP TRIGGER ledger_no_update; DROP TRIGGER ledger_no_delete;")
+        .unwrap();
+    c.execute("UPDATE ledger SET record_id = 'forged' WHERE seq = 9", [])
+        .unwrap();
+    match v.verify().unwrap_err() {
+        VaultError::LedgerBroken { seq, .. } => assert_eq!(seq, 9),
+        e => panic!("{e}"),
+    }
+    // Deleting an entry is caught as a gap.
+    c.execute("UPDATE ledger SET record_id = '7' WHERE seq = 9", [])
+        .unwrap();
+    let good = v.ledger_entries(8, 1).unwrap()[0].clone();
+    c.execute("DELETE FROM ledger WHERE seq = 9", []).unwrap();
+    match v.verify().unwrap_err() {
+        VaultError::LedgerBroken { seq, .. } => assert_eq!(seq, 9),
+        e => panic!("{e}"),
+    }
+    let _ = good;
+}
+
+#[test]
+fn keyset_pagination_and_filters() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = MemoryKeyStore::new();
+    let (mut v, _) = new_vault(dir.path(), &store);
+    seed(&mut v);
+    // Duplicate timestamps on purpose: the id breaks ties.
+    let evs: Vec<_> = (0..300)
+        .map(|i| {
+            let l = if i % 3 == 0 { "l-2" } else { "l-1" };
+            let s = if i % 2 == 0 { "sms.income" } else { "contacts" };
+            event(l, s, 1000 + (i / 4))
+        })
+        .collect();
+    v.record_events(&evs).unwrap();
+
+    let filter = EventFilter {
+        lender_id: Some("l-1".into()),
+        ..Default::default()
+    };
+    let mut seen = Vec::new();
+    let mut after = None;
+    loop {
+        let page = v.events(&filter, after, 37).unwrap();
+        seen.extend(page.events.iter().map(|e| (e.event.collected_at, e.id)));
+        match page.next {
+            Some(c) => after = Some(c),
+            None => break,
+        }
+    }
+    let mut want: Vec<_> = (0..300i64)
+        .filter(|i| i % 3 != 0)
+        .map(|i| (1000 + i / 4, i + 1))
+        .collect();
+    want.sort_by(|a, b| b.cmp(a));
+    assert_eq!(seen, want);
+
+    let latest = v.latest_events_for_lender("l-1", 50).unwrap();
+    assert_eq!(
+        latest
+            .iter()
+            .map(|e| (e.event.collected_at, e.id))
+            .collect::<Vec<_>>(),
+        want[..50]
+    );
+
+    let f = EventFilter {
+        lender_id: Some("l-2".into()),
+        signal_id: Some("contacts".into()),
+        from: Some(1010),
+        to: Some(1020),
+    };
+    let got = v.events(&f, None, 1000).unwrap();
+    assert!(got.next.is_none());
+    let want: Vec<i64> = (0..300i64)
+        .filter(|i| i % 3 == 0 && i % 2 == 1 && (1010..1020).contains(&(1000 + i / 4)))
+        .map(|i| i + 1)
+        .rev()
+        .collect();
+    assert_eq!(got.events.iter().map(|e| e.id).collect::<Vec<_>>(), want);
+    assert!(!want.is_empty());
+}
+
+#[test]
+fn first_screen_query_uses_the_lender_index_without_sorting() {
+    let dir = tempfile::tempdir().unwrap();
+    let (v, _) = new_vault(dir.path(), &MemoryKeyStore::new());
+    let plan: Vec<String> = v
+        .__connection()
+        .prepare(
+            "EXPLAIN QUERY PLAN SELECT id FROM share_events WHERE lender_id = 'l-1' \
+             ORDER BY collected_at DESC, id DESC LIMIT 50",
+        )
+        .unwrap()
+        .query_map([], |r| r.get::<_, String>(3))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let plan = plan.join(" | ");
+    assert!(plan.contains("share_events_by_lender"), "{plan}");
+    assert!(!plan.contains("TEMP B-TREE"), "{plan}");
+}
+
+#[test]
+fn revocation_outbox_and_rights_flow() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut v, _) = new_vault(dir.path(), &MemoryKeyStore::new());
+    seed(&mut v);
+    let (rev, item) = v.revoke_consent("c-1", Some("changed my mind")).unwrap();
+    assert_eq!(
+        v.consent("c-1").unwrap().unwrap().status,
+        ConsentStatus::Revoked
+    );
+    assert!(v.revoke_consent("c-1", None).is_err());
+    assert!(v.set_consent_status("c-1", ConsentStatus::Active).is_err());
+    assert_eq!(item.record_id, rev.id);
+    assert_eq!(item.state, OutboxState::Pending);
+    let now = now_ms();
+    assert_eq!(v.due_outbox(now, 10).unwrap(), vec![item.clone()]);
+
+    let failed = v
+        .mark_outbox_failed(&item.id, "connection refused", now + 60_000)
+        .unwrap();
+    assert_eq!((failed.attempts, failed.state), (1, OutboxState::Pending));
+    assert!(v.due_outbox(now, 10).unwrap().is_empty());
+    assert_eq!(v.due_outbox(now + 60_000, 10).unwrap().len(), 1);
+
+    let sent = v.mark_outbox_sent(&item.id, now + 120_000).unwrap();
+    assert_eq!((sent.attempts, sent.state), (2, OutboxState::Sent));
+    assert!(v.due_outbox(now + 60_000, 10).unwrap().is_empty());
+    // No acknowledgement in time: due again, same idempotency key.
+    let again = v.due_outbox(now + 120_000, 10).unwrap();
+    assert_eq!(again[0].idempotency_key, item.idempotency_key);
+
+    let acked = v
+        .mark_outbox_acknowledged(&item.id, b"signed-receipt")
+        .unwrap();
+    assert_eq!(acked.receipt.as_deref(), Some(&b"signed-receipt"[..]));
+    assert!(v.due_outbox(i64::MAX, 10).unwrap().is_empty());
+    assert!(v.mark_outbox_sent(&item.id, 0).is_err());
+
+    let (req, ritem) = v
+        .add_rights_request(
+            "l-1",
+            RightsKind::Access,
+            Some("all data"),
+            Some(now + 86_400_000),
+        )
+        .unwrap();
+    assert_eq!(ritem.kind, OutboxKind::RightsRequest);
+    v.set_rights_status(&req.id, RightsStatus::Acknowledged, Some("TICKET-9"))
+        .unwrap();
+    let got = v.rights_requests(Some("l-1")).unwrap();
+    assert_eq!(got[0].ticket.as_deref(), Some("TICKET-9"));
+    assert_eq!(got[0].status, RightsStatus::Acknowledged);
+
+    let offer = Offer {
+        id: "o-1".into(),
+        lender_id: "l-1".into(),
+        consent_id: Some("c-1".into()),
+        received_at: now,
+        decision: Decision::Approved,
+        amount_minor: Some(5_000_000),
+        currency: Some("INR".into()),
+        apr_bps: Some(2400),
+        tenure_months: Some(12),
+        explanation: Explanation {
+            method: "scorecard".into(),
+            baseline: 500.0,
+            score: 640.5,
+            contributions: vec![Contribution {
+                signal_id: "sms.income".into(),
+                contribution: 140.5,
+            }],
+            reason_codes: vec!["R01".into()],
+        },
+        signature: None,
+    };
+    v.add_offer(&offer).unwrap();
+    assert_eq!(v.offer("o-1").unwrap().unwrap(), offer);
+    assert_eq!(v.offers_for_lender("l-1").unwrap(), vec![offer]);
+    // Every change above is in the chain.
+    let kinds: Vec<String> = v
+        .ledger_entries(0, 1000)
+        .unwrap()
+        .into_iter()
+        .map(|e| e.kind)
+        .collect();
+    for k in [
+        "consent.status",
+        "revocation.add",
+        "outbox.enqueue",
+        "outbox.failed",
+        "outbox.sent",
+        "outbox.ack",
+        "rights.add",
+        "rights.status",
+        "offer.add",
+    ] {
+        assert!(kinds.iter().any(|x| x == k), "missing {k}");
+    }
+    v.check_integrity().unwrap();
+}
+
+#[test]
+fn failed_write_leaves_no_ledger_entry() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut v, _) = new_vault(dir.path(), &MemoryKeyStore::new());
+    seed(&mut v);
+    let before = v.verify().unwrap();
+    // The second event names an unknown lender: the whole batch rolls back.
+    let err = v
+        .record_events(&[
+            event("l-1", "sms.income", 1),
+            event("nobody", "sms.income", 2),
+        ])
+        .unwrap_err();
+    assert!(matches!(err, VaultError::Sqlite(_)), "{err}");
+    assert_eq!(v.event_count().unwrap(), 0);
+    assert_eq!(v.verify().unwrap(), before);
+}
+
+#[test]
+fn recovery_key_restores_a_lost_keychain_entry() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = MemoryKeyStore::new();
+    let (mut v, rk) = new_vault(dir.path(), &store);
+    seed(&mut v);
+    let id = v.id().to_owned();
+    v.close().unwrap();
+    let db = dir.path().join("vault.db");
+
+    store.delete(&id).unwrap();
+    let err = Vault::open(&db, Unlock::Keychain(&store)).unwrap_err();
+    assert!(matches!(err, VaultError::KeyMissing { .. }), "{err}");
+    assert!(err.to_string().contains("recovery key"));
+
+    let typed = RecoveryKey::parse(&rk.to_display().to_lowercase()).unwrap();
+    let v = Vault::restore(&db, &typed, Unlock::Keychain(&store)).unwrap();
+    assert_eq!(v.lenders().unwrap().len(), 2);
+    v.close().unwrap();
+    let v = Vault::open(&db, Unlock::Keychain(&store)).unwrap();
+    let last = v.ledger_entries(0, 100).unwrap().pop().unwrap();
+    assert_eq!(last.kind, "custody.restored");
+    v.check_integrity().unwrap();
+}
+
+#[test]
+fn passphrase_mode_and_switching_with_the_recovery_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("vault.db");
+    let (mut v, rk) = Vault::create(&db, Unlock::Passphrase("correct horse")).unwrap();
+    seed(&mut v);
+    v.close().unwrap();
+
+    // The key file records the KDF and its parameters, never the key.
+    let kf: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(key_file_path(&db)).unwrap()).unwrap();
+    assert_eq!(kf["custody"], "passphrase");
+    assert_eq!(kf["passphrase"]["kdf"], "argon2id-v19");
+    assert!(kf["passphrase"]["params"]["m_cost_kib"].as_u64().unwrap() >= 65536);
+
+    let err = Vault::open(&db, Unlock::Passphrase("wrong horse")).unwrap_err();
+    assert!(matches!(err, VaultError::WrongKey), "{err}");
+    let err = Vault::open(&db, Unlock::Keychain(&MemoryKeyStore::new())).unwrap_err();
+    assert!(matches!(err, VaultError::WrongMode { .. }), "{err}");
+
+    // Forgotten passphrase: the recovery key sets a new one.
+    let v = Vault::restore(&db, &rk, Unlock::Passphrase("new passphrase")).unwrap();
+    v.close().unwrap();
+    assert!(matches!(
+        Vault::open(&db, Unlock::Passphrase("correct horse")).unwrap_err(),
+        VaultError::WrongKey
+    ));
+    let v = Vault::open(&db, Unlock::Passphrase("new passphrase")).unwrap();
+    assert_eq!(v.lenders().unwrap().len(), 2);
+    v.check_integrity().unwrap();
+}
