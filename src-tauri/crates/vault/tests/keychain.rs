@@ -1,0 +1,178 @@
+//! Key custody against the real Secret Service (Linux). Run inside a throwaway keyring:
+//!
+//!     tests/support/with-keyring cargo test -p khata-vault --test keychain
+//!
+//! Outside such a session these tests fail on purpose rather than skip, so a missing
+//! keychain never passes silently.
+#![cfg(target_os = "linux")]
+
+mod common;
+
+use std::process::Command;
+
+use khata_vault::*;
+
+fn require_session() {
+    assert_eq!(
+        std::env::var("KHATA_IN_KEYRING_SESSION").as_deref(),
+        Ok("1"),
+        "run this test under tests/support/with-keyring (it needs a real Secret Service)"
+    );
+}
+
+/// A service name per test, so parallel tests never see each other's entries.
+fn service(test: &str) -> String {
+    format!("khata-vault-test-{test}-{}", std::process::id())
+}
+
+/// Reads an entry with `secret-tool`, a separate process talking to the Secret Service
+/// over D-Bus: if the keyring crate had fallen back to its in-memory mock, this finds nothing.
+fn secret_tool_lookup(service: &str, user: &str) -> Option<String> {
+    let out = Command::new("secret-tool")
+        .args(["lookup", "service", service, "username", user])
+        .output()
+        .expect("secret-tool (libsecret-tools) must be installed");
+    out.status
+        .success()
+        .then(|| String::from_utf8(out.stdout).unwrap())
+        .filter(|s| !s.is_empty())
+}
+
+fn secret_tool_clear(service: &str, user: &str) {
+    let st = Command::new("secret-tool")
+        .args(["clear", "service", service, "username", user])
+        .status()
+        .unwrap();
+    assert!(st.success());
+}
+
+#[test]
+fn key_lives_in_the_real_secret_service() {
+    require_session();
+    let svc = service("real");
+    let store = KeyringStore::with_service(&svc);
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("vault.db");
+    let (mut v, rk) = Vault::create(&db, Unlock::Keychain(&store)).unwrap();
+    common::seed(&mut v);
+    let id = v.id().to_owned();
+    v.close().unwrap();
+
+    // Another process sees the key that the vault stored, and it is the key that opens it.
+    let seen = secret_tool_lookup(&svc, &id).expect("the key is not in the Secret Service");
+    assert_eq!(seen.trim(), &*store.load(&id).unwrap().to_hex());
+    let key_file = std::fs::read_to_string(key_file_path(&db)).unwrap();
+    assert!(
+        !key_file.contains(seen.trim()),
+        "key file holds the key in the clear"
+    );
+    Vault::open(&db, Unlock::Keychain(&store))
+        .unwrap()
+        .close()
+        .unwrap();
+
+    // Deleting the entry from outside makes the vault report it missing...
+    secret_tool_clear(&svc, &id);
+    let err = Vault::open(&db, Unlock::Keychain(&store)).unwrap_err();
+    assert!(matches!(err, VaultError::KeyMissing { .. }), "{err}");
+
+    // ...and the recovery key puts it back where secret-tool can see it again.
+    let typed = RecoveryKey::parse(&rk.to_display()).unwrap();
+    let v = Vault::restore(&db, &typed, Unlock::Keychain(&store)).unwrap();
+    assert_eq!(v.lenders().unwrap().len(), 2);
+    v.close().unwrap();
+    let again = secret_tool_lookup(&svc, &id).expect("restore did not re-store the key");
+    assert_eq!(again.trim(), seen.trim());
+    let v = Vault::open(&db, Unlock::Keychain(&store)).unwrap();
+    v.check_integrity().unwrap();
+    store.delete(&id).unwrap();
+    assert!(secret_tool_lookup(&svc, &id).is_none());
+}
+
+#[test]
+fn a_key_stored_by_another_process_is_read_back() {
+    require_session();
+    let svc = service("foreign");
+    let key = DataKey::generate();
+    let mut child = Command::new("secret-tool")
+        .args([
+            "store",
+            "--label=khata test",
+            "service",
+            &svc,
+            "username",
+            "v-foreign",
+        ])
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(key.to_hex().as_bytes())
+        .unwrap();
+    assert!(child.wait().unwrap().success());
+    let store = KeyringStore::with_service(&svc);
+    assert_eq!(store.load("v-foreign").unwrap(), key);
+    store.delete("v-foreign").unwrap();
+}
+
+/// Child half of `unreachable_keychain_fails_closed`: runs with a dead bus address.
+#[test]
+fn unreachable_keychain_child() {
+    let Ok(dir) = std::env::var("KHATA_KEYCHAIN_CHILD_DIR") else {
+        return;
+    };
+    let db = std::path::Path::new(&dir).join("vault.db");
+    let store = KeyringStore::with_service("khata-vault-test-unreachable");
+    match Vault::create(&db, Unlock::Keychain(&store)) {
+        Err(VaultError::KeychainUnavailable { hint }) => println!("\nRESULT unavailable: {hint}"),
+        Err(e) => println!("\nRESULT other: {e}"),
+        Ok(_) => println!("\nRESULT created"),
+    }
+    match Vault::open(&db, Unlock::Keychain(&store)) {
+        Err(e) => println!("\nOPEN {e}"),
+        Ok(_) => println!("\nOPEN ok"),
+    }
+}
+
+#[test]
+fn unreachable_keychain_fails_closed() {
+    // No keychain session needed: this runs the child with no reachable Secret Service.
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(std::env::current_exe().unwrap())
+        .args([
+            "--exact",
+            "unreachable_keychain_child",
+            "--nocapture",
+            "--test-threads=1",
+        ])
+        .env("KHATA_KEYCHAIN_CHILD_DIR", dir.path())
+        .env(
+            "DBUS_SESSION_BUS_ADDRESS",
+            "unix:path=/nonexistent/khata-no-bus",
+        )
+        .env_remove("DISPLAY")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let line = stdout
+        .lines()
+        .find(|l| l.starts_with("RESULT "))
+        .unwrap_or_else(|| panic!("child printed no result: {stdout}"));
+    assert!(line.starts_with("RESULT unavailable: "), "{line}");
+    assert!(
+        line.contains("passphrase mode"),
+        "hint is not actionable: {line}"
+    );
+    // Fail closed: no database, no key file, nothing that could hold a key.
+    let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+    assert!(left.is_empty(), "files left behind: {left:?}");
+}
