@@ -1,0 +1,335 @@
+//! Canonical encoding and Ed25519 signatures of lender statements.
+//!
+//! **What is signed.** A signed object is a JSON object with a `signature` member
+//! (`{keyId, alg: "Ed25519", value}`). The signed message is
+//!
+//! ```text
+//! "khata-lending-v1\n" || canonical(object without its top-level "signature" member)
+//! ```
+//!
+//! **Canonical encoding** (a subset of RFC 8785 JCS that needs no float formatting):
+//! UTF-8 JSON with no insignificant whitespace; object members sorted by the UTF-16 code units
+//! of their names (as JCS; identical to byte order for the ASCII names we use); strings escaped as
+//! JCS does (`\"`, `\\`, `\b \f \n \r \t`, other controls as `\u00xx`, everything else
+//! literal); numbers must be integers (a float anywhere is an error, which is why money is in
+//! whole rupees and APR in basis points); nested `signature` members (e.g. the consent inside
+//! a receipt) are kept and so are covered by the outer signature.
+//!
+//! The context prefix stops a signature over one protocol's bytes being replayed as another's.
+//! Signatures are checked on the JSON exactly as received, before it is parsed into types, so a
+//! verifier never depends on how this crate's structs re-serialise.
+
+use std::collections::HashMap;
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use ed25519_dalek::{Signer as _, SigningKey, Verifier as _, VerifyingKey};
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::types::{PublicKeyInfo, Signature};
+
+/// Domain-separation prefix of every signed message.
+pub const CONTEXT: &[u8] = b"khata-lending-v1\n";
+/// The only algorithm in use.
+pub const ALG: &str = "Ed25519";
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum SignError {
+    #[error("not canonicalisable: {0}")]
+    NotCanonical(String),
+    #[error("no signature member")]
+    Missing,
+    #[error("malformed signature member: {0}")]
+    Malformed(String),
+    #[error("unknown key id {0:?}")]
+    UnknownKey(String),
+    #[error("signature does not verify")]
+    Invalid,
+}
+
+/// Writes `value` in the canonical encoding described in the module docs.
+pub fn canonical_json(value: &Value) -> Result<Vec<u8>, SignError> {
+    let mut out = Vec::with_capacity(256);
+    write_canonical(value, &mut out)?;
+    Ok(out)
+}
+
+fn write_canonical(value: &Value, out: &mut Vec<u8>) -> Result<(), SignError> {
+    match value {
+        Value::Null => out.extend_from_slice(b"null"),
+        Value::Bool(b) => out.extend_from_slice(if *b { b"true" } else { b"false" }),
+        Value::Number(n) => {
+            if let Some(i) = n.as_i64() {
+                out.extend_from_slice(i.to_string().as_bytes());
+            } else if let Some(u) = n.as_u64() {
+                out.extend_from_slice(u.to_string().as_bytes());
+            } else {
+                return Err(SignError::NotCanonical(format!("non-integer number {n}")));
+            }
+        }
+        Value::String(s) => write_string(s, out),
+        Value::Array(items) => {
+            out.push(b'[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                write_canonical(item, out)?;
+            }
+            out.push(b']');
+        }
+        Value::Object(map) => {
+            let mut keys: Vec<&String> = map.keys().collect();
+            keys.sort_by(|a, b| a.encode_utf16().cmp(b.encode_utf16()));
+            out.push(b'{');
+            for (i, k) in keys.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                write_string(k, out);
+                out.push(b':');
+                write_canonical(&map[*k], out)?;
+            }
+            out.push(b'}');
+        }
+    }
+    Ok(())
+}
+
+fn write_string(s: &str, out: &mut Vec<u8>) {
+    out.push(b'"');
+    for c in s.chars() {
+        match c {
+            '"' => out.extend_from_slice(b"\\\""),
+            '\\' => out.extend_from_slice(b"\\\\"),
+            '\u{08}' => out.extend_from_slice(b"\\b"),
+            '\u{0c}' => out.extend_from_slice(b"\\f"),
+            '\n' => out.extend_from_slice(b"\\n"),
+            '\r' => out.extend_from_slice(b"\\r"),
+            '\t' => out.extend_from_slice(b"\\t"),
+            c if (c as u32) < 0x20 => {
+                out.extend_from_slice(format!("\\u{:04x}", c as u32).as_bytes());
+            }
+            c => {
+                let mut buf = [0u8; 4];
+                out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
+            }
+        }
+    }
+    out.push(b'"');
+}
+
+/// The exact bytes a signature covers for `object` (its `signature` member is ignored).
+pub fn signing_message(object: &Value) -> Result<Vec<u8>, SignError> {
+    let Value::Object(map) = object else {
+        return Err(SignError::NotCanonical(
+            "signed value is not an object".into(),
+        ));
+    };
+    let mut unsigned = map.clone();
+    unsigned.remove("signature");
+    let mut msg = CONTEXT.to_vec();
+    msg.extend(canonical_json(&Value::Object(unsigned))?);
+    Ok(msg)
+}
+
+/// A lender's signing key with its published id.
+pub struct LenderKey {
+    pub key_id: String,
+    key: SigningKey,
+}
+
+impl std::fmt::Debug for LenderKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LenderKey")
+            .field("key_id", &self.key_id)
+            .finish_non_exhaustive()
+    }
+}
+
+impl LenderKey {
+    /// Wraps a 32-byte Ed25519 seed. The key id is derived from the public key so that it
+    /// changes whenever the key does.
+    pub fn from_seed(seed: &[u8; 32]) -> Self {
+        let key = SigningKey::from_bytes(seed);
+        let digest = sha2_digest(key.verifying_key().as_bytes());
+        let key_id = format!("ed25519-{}", &hex::encode(digest)[..16]);
+        Self { key_id, key }
+    }
+
+    /// A fresh random key.
+    pub fn generate() -> Self {
+        let mut seed = [0u8; 32];
+        rand::RngCore::fill_bytes(&mut rand::rng(), &mut seed);
+        Self::from_seed(&seed)
+    }
+
+    pub fn seed(&self) -> [u8; 32] {
+        self.key.to_bytes()
+    }
+
+    pub fn public_info(&self) -> PublicKeyInfo {
+        PublicKeyInfo {
+            key_id: self.key_id.clone(),
+            alg: ALG.into(),
+            public_key: URL_SAFE_NO_PAD.encode(self.key.verifying_key().as_bytes()),
+        }
+    }
+
+    /// Signs a JSON object, returning it with its `signature` member set.
+    pub fn sign_value(&self, mut object: Value) -> Result<Value, SignError> {
+        let msg = signing_message(&object)?;
+        let sig = self.key.sign(&msg);
+        let signature = Signature {
+            key_id: self.key_id.clone(),
+            alg: ALG.into(),
+            value: URL_SAFE_NO_PAD.encode(sig.to_bytes()),
+        };
+        object
+            .as_object_mut()
+            .expect("signing_message checked it is an object")
+            .insert(
+                "signature".into(),
+                serde_json::to_value(signature).expect("signature serialises"),
+            );
+        Ok(object)
+    }
+
+    /// Signs a typed object whose `signature` field is a placeholder; returns it signed.
+    pub fn sign<T: Serialize + serde::de::DeserializeOwned>(
+        &self,
+        object: &T,
+    ) -> Result<T, SignError> {
+        let value =
+            serde_json::to_value(object).map_err(|e| SignError::NotCanonical(e.to_string()))?;
+        let signed = self.sign_value(value)?;
+        serde_json::from_value(signed).map_err(|e| SignError::NotCanonical(e.to_string()))
+    }
+}
+
+/// A placeholder signature for objects about to be signed.
+pub fn unsigned() -> Signature {
+    Signature {
+        key_id: String::new(),
+        alg: ALG.into(),
+        value: String::new(),
+    }
+}
+
+fn sha2_digest(bytes: &[u8]) -> [u8; 32] {
+    use sha2::Digest as _;
+    sha2::Sha256::digest(bytes).into()
+}
+
+/// The lender keys a client trusts, pinned from discovery at connect time.
+#[derive(Debug, Clone, Default)]
+pub struct KeyRing {
+    keys: HashMap<String, VerifyingKey>,
+}
+
+impl KeyRing {
+    /// Builds the ring from published keys; rejects unknown algorithms and bad key bytes.
+    pub fn from_public(infos: &[PublicKeyInfo]) -> Result<Self, SignError> {
+        let mut keys = HashMap::new();
+        for info in infos {
+            if info.alg != ALG {
+                return Err(SignError::Malformed(format!(
+                    "unsupported alg {}",
+                    info.alg
+                )));
+            }
+            let bytes = URL_SAFE_NO_PAD
+                .decode(&info.public_key)
+                .map_err(|e| SignError::Malformed(format!("public key: {e}")))?;
+            let arr: [u8; 32] = bytes
+                .try_into()
+                .map_err(|_| SignError::Malformed("public key is not 32 bytes".into()))?;
+            let vk = VerifyingKey::from_bytes(&arr)
+                .map_err(|e| SignError::Malformed(format!("public key: {e}")))?;
+            keys.insert(info.key_id.clone(), vk);
+        }
+        Ok(Self { keys })
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.keys.is_empty()
+    }
+
+    /// Checks the signature of one signed JSON object as received.
+    pub fn verify_value(&self, object: &Value) -> Result<(), SignError> {
+        let sig = object.get("signature").ok_or(SignError::Missing)?;
+        let sig: Signature =
+            serde_json::from_value(sig.clone()).map_err(|e| SignError::Malformed(e.to_string()))?;
+        if sig.alg != ALG {
+            return Err(SignError::Malformed(format!("unsupported alg {}", sig.alg)));
+        }
+        let key = self
+            .keys
+            .get(&sig.key_id)
+            .ok_or_else(|| SignError::UnknownKey(sig.key_id.clone()))?;
+        let raw = URL_SAFE_NO_PAD
+            .decode(&sig.value)
+            .map_err(|e| SignError::Malformed(format!("signature: {e}")))?;
+        let raw: [u8; 64] = raw
+            .try_into()
+            .map_err(|_| SignError::Malformed("signature is not 64 bytes".into()))?;
+        let msg = signing_message(object)?;
+        key.verify(&msg, &ed25519_dalek::Signature::from_bytes(&raw))
+            .map_err(|_| SignError::Invalid)
+    }
+
+    /// Checks a typed object (e.g. one read back from the vault) by re-serialising it.
+    pub fn verify<T: Serialize>(&self, object: &T) -> Result<(), SignError> {
+        let value =
+            serde_json::to_value(object).map_err(|e| SignError::NotCanonical(e.to_string()))?;
+        self.verify_value(&value)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn canonical_sorts_keys_and_escapes() {
+        let v = json!({"b": 1, "a": [true, null, "x\"\n\u{1}é"], "A": -2});
+        let s = String::from_utf8(canonical_json(&v).unwrap()).unwrap();
+        assert_eq!(s, r#"{"A":-2,"a":[true,null,"x\"\n\u0001é"],"b":1}"#);
+    }
+
+    #[test]
+    fn floats_are_refused() {
+        assert!(matches!(
+            canonical_json(&json!({"apr": 1.8})),
+            Err(SignError::NotCanonical(_))
+        ));
+    }
+
+    #[test]
+    fn sign_then_verify_and_detect_tamper() {
+        let key = LenderKey::from_seed(&[7u8; 32]);
+        let ring = KeyRing::from_public(&[key.public_info()]).unwrap();
+        let signed = key.sign_value(json!({"consentId": "c1", "n": 3})).unwrap();
+        ring.verify_value(&signed).unwrap();
+        // Member order on the wire does not matter: the encoding is canonical.
+        let reordered: Value = serde_json::from_str(
+            &serde_json::to_string(
+                &json!({"n": 3, "consentId": "c1", "signature": signed["signature"]}),
+            )
+            .unwrap(),
+        )
+        .unwrap();
+        ring.verify_value(&reordered).unwrap();
+        let mut tampered = signed.clone();
+        tampered["n"] = json!(4);
+        assert_eq!(ring.verify_value(&tampered), Err(SignError::Invalid));
+        let other =
+            KeyRing::from_public(&[LenderKey::from_seed(&[8u8; 32]).public_info()]).unwrap();
+        assert!(matches!(
+            other.verify_value(&signed),
+            Err(SignError::UnknownKey(_))
+        ));
+    }
+}
