@@ -1,1 +1,71 @@
-fn main(){}
+//! `khata`: the command line face of Khata. One module per subcommand under `cmd/`, so later
+//! commands (verify, audit, export, connect, sync, consents, revoke, offer, vault status) slot in
+//! without touching the others.
+
+mod cmd;
+
+use clap::Parser;
+
+/// Khata: see, control and export the personal data you share with digital lenders.
+#[derive(Debug, Parser)]
+#[command(name = "khata", version, propagate_version = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: cmd::Command,
+}
+
+fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    // Logs go to stderr so stdout stays for results; RUST_LOG refines the level.
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .init();
+    match cmd::run(cli.command) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("khata: {e:#}");
+            std::process::ExitCode::from(2)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory as _;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn sandbox_flags_parse() {
+        let cli = Cli::try_parse_from([
+            "khata",
+            "sandbox",
+            "--port",
+            "0",
+            "--scenario",
+            "over-collector",
+            "--seed",
+            "7",
+            "--fault",
+            "latency=20ms",
+            "--fault",
+            "error-rate=0.5",
+        ])
+        .unwrap();
+        let cmd::Command::Sandbox(args) = cli.command;
+        let config = args.to_config().unwrap();
+        assert_eq!(config.seed, 7);
+        assert_eq!(config.scenario.name(), "over-collector");
+        let f = config.faults.unwrap();
+        assert_eq!((f.latency_ms, f.error_rate), (20, 0.5));
+        assert!(Cli::try_parse_from(["khata", "sandbox", "--scenario", "nope"]).is_err());
+    }
+}

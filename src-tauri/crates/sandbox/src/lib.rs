@@ -1,1 +1,285 @@
-pub fn _x(){}
+//! Khata's sandbox lender: the whole lending contract (openapi.yaml in `khata-lending`) over
+//! axum, scored by a real points scorecard, with deterministic scenarios and fault injection.
+//! The `khata sandbox` command runs it; the desktop app and tests embed it with [`start`].
+//!
+//! State (consents, receipts, idempotency keys, disclosures, offers, grants) lives in SQLite in
+//! the state directory, next to the lender's Ed25519 key, so a restart on the same directory
+//! loses no revocation, replays idempotent responses and keeps old signatures valid.
+
+pub mod api;
+pub mod faults;
+pub mod oauth;
+pub mod scenario;
+pub mod scorecard;
+pub mod store;
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::Duration;
+
+use anyhow::Context as _;
+use khata_lending::signing::LenderKey;
+use rand::SeedableRng as _;
+use rand::rngs::StdRng;
+
+pub use faults::Faults;
+pub use scenario::Scenario;
+
+/// How to run a sandbox.
+#[derive(Debug, Clone)]
+pub struct SandboxConfig {
+    /// 0 picks a free port. The sandbox always binds 127.0.0.1.
+    pub port: u16,
+    pub scenario: Scenario,
+    /// Seeds fault draws and value digests.
+    pub seed: u64,
+    /// Faults on top of the scenario's defaults.
+    pub faults: Option<Faults>,
+    /// Where the SQLite file and signing key live; a fresh temporary directory when `None`
+    /// (deleted when the sandbox is dropped).
+    pub state_dir: Option<PathBuf>,
+    /// A pre-registered bearer token (for conformance runs and tests); never use outside a
+    /// sandbox.
+    pub dev_token: Option<String>,
+    /// Run a collection round this often (like a lender's periodic fetch); off when `None`.
+    pub collect_every: Option<Duration>,
+}
+
+impl Default for SandboxConfig {
+    fn default() -> Self {
+        Self {
+            port: 0,
+            scenario: Scenario::SalariedGood,
+            seed: 42,
+            faults: None,
+            state_dir: None,
+            dev_token: None,
+            collect_every: None,
+        }
+    }
+}
+
+/// A running sandbox. Dropping it without [`RunningSandbox::shutdown`] stops the server too.
+pub struct RunningSandbox {
+    base_url: String,
+    addr: SocketAddr,
+    state_dir: PathBuf,
+    inner: api::Shared,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    task: Option<tokio::task::JoinHandle<()>>,
+    collector: Option<tokio::task::JoinHandle<()>>,
+    _tmp: Option<tempfile::TempDir>,
+}
+
+impl std::fmt::Debug for RunningSandbox {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RunningSandbox")
+            .field("base_url", &self.base_url)
+            .field("state_dir", &self.state_dir)
+            .finish_non_exhaustive()
+    }
+}
+
+impl RunningSandbox {
+    /// e.g. `http://127.0.0.1:41234` (no trailing slash).
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    pub fn state_dir(&self) -> &Path {
+        &self.state_dir
+    }
+
+    pub fn key_id(&self) -> &str {
+        &self.inner.key.key_id
+    }
+
+    /// Changes faults at run time (same as `PUT /_sandbox/faults`).
+    pub fn set_faults(&self, faults: Faults) {
+        *self.inner.faults.write().expect("faults lock") = faults;
+    }
+
+    pub fn faults(&self) -> Faults {
+        self.inner.faults.read().expect("faults lock").clone()
+    }
+
+    /// Runs one collection round now; returns how many disclosures were appended.
+    pub fn collect(&self) -> anyhow::Result<usize> {
+        api::collect_round(&self.inner)
+            .map_err(|r| anyhow::anyhow!("collection failed: {}", r.status()))
+    }
+
+    /// Stops accepting connections, lets in-flight requests finish, and waits for the server.
+    pub async fn shutdown(mut self) -> anyhow::Result<()> {
+        if let Some(c) = self.collector.take() {
+            c.abort();
+        }
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(task) = self.task.take() {
+            task.await.context("sandbox server task")?;
+        }
+        Ok(())
+    }
+
+    /// Resolves when the server stops (it only stops on shutdown or a fatal error).
+    pub async fn wait(mut self) -> anyhow::Result<()> {
+        if let Some(task) = self.task.take() {
+            task.await.context("sandbox server task")?;
+        }
+        Ok(())
+    }
+}
+
+impl Drop for RunningSandbox {
+    fn drop(&mut self) {
+        if let Some(c) = self.collector.take() {
+            c.abort();
+        }
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+const KEY_FILE: &str = "lender-ed25519.key";
+const DB_FILE: &str = "sandbox.sqlite3";
+
+/// Loads the lender's signing key from the state directory, creating it on first start.
+fn load_or_create_key(dir: &Path) -> anyhow::Result<LenderKey> {
+    let path = dir.join(KEY_FILE);
+    if path.exists() {
+        let text = std::fs::read_to_string(&path)
+            .with_context(|| format!("reading {}", path.display()))?;
+        let bytes = hex::decode(text.trim()).context("signing key file is not hex")?;
+        let seed: [u8; 32] = bytes
+            .try_into()
+            .map_err(|_| anyhow::anyhow!("signing key file does not hold 32 bytes"))?;
+        return Ok(LenderKey::from_seed(&seed));
+    }
+    let key = LenderKey::generate();
+    let tmp = dir.join(format!("{KEY_FILE}.tmp"));
+    std::fs::write(&tmp, hex::encode(key.seed()))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        std::fs::set_permissions(&tmp, std::fs::Permissions::from_mode(0o600))?;
+    }
+    std::fs::rename(&tmp, &path)?;
+    Ok(key)
+}
+
+/// Starts a sandbox lender on 127.0.0.1 and returns once it accepts connections.
+pub async fn start(config: SandboxConfig) -> anyhow::Result<RunningSandbox> {
+    let (state_dir, tmp) = match &config.state_dir {
+        Some(d) => {
+            std::fs::create_dir_all(d).with_context(|| format!("creating {}", d.display()))?;
+            (d.clone(), None)
+        }
+        None => {
+            let t = tempfile::Builder::new()
+                .prefix("khata-sandbox-")
+                .tempdir()?;
+            (t.path().to_path_buf(), Some(t))
+        }
+    };
+    let key = load_or_create_key(&state_dir)?;
+    let conn = store::open(&state_dir.join(DB_FILE)).context("opening the sandbox database")?;
+
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", config.port))
+        .await
+        .with_context(|| format!("binding 127.0.0.1:{}", config.port))?;
+    let addr = listener.local_addr()?;
+    let base_url = format!("http://{addr}");
+
+    let mut faults = config.scenario.default_faults();
+    if let Some(f) = &config.faults {
+        // Explicit faults override the scenario's, field by field where set.
+        let d = Faults::default();
+        if f.latency_ms != d.latency_ms {
+            faults.latency_ms = f.latency_ms;
+        }
+        for (dst, src) in [
+            (&mut faults.error_rate, f.error_rate),
+            (&mut faults.drop_after_commit, f.drop_after_commit),
+            (&mut faults.malformed_json, f.malformed_json),
+            (&mut faults.oversize_body, f.oversize_body),
+        ] {
+            if src > 0.0 {
+                *dst = src;
+            }
+        }
+    }
+    faults.validate().map_err(anyhow::Error::msg)?;
+
+    let inner = Arc::new(api::Inner {
+        db: Mutex::new(conn),
+        lender_id: "khata-sandbox-lender".into(),
+        key,
+        base_url: base_url.clone(),
+        scenario: config.scenario,
+        seed: config.seed,
+        rng: Mutex::new(StdRng::seed_from_u64(config.seed)),
+        faults: RwLock::new(faults),
+    });
+    initialise(&inner, &config)?;
+
+    let app = api::router(inner.clone());
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let task = tokio::spawn(async move {
+        let server = axum::serve(listener, app).with_graceful_shutdown(async {
+            let _ = rx.await;
+        });
+        if let Err(e) = server.await {
+            tracing::error!(error = %e, "sandbox server stopped");
+        }
+    });
+    let collector = config.collect_every.map(|every| {
+        let inner = inner.clone();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(every);
+            tick.tick().await;
+            loop {
+                tick.tick().await;
+                if let Err(r) = api::collect_round(&inner) {
+                    tracing::warn!(status = %r.status(), "collection round failed");
+                }
+            }
+        })
+    });
+    tracing::info!(%base_url, scenario = %config.scenario, state = %state_dir.display(), "sandbox lender listening");
+    Ok(RunningSandbox {
+        base_url,
+        addr,
+        state_dir,
+        inner,
+        shutdown: Some(tx),
+        task: Some(task),
+        collector,
+        _tmp: tmp,
+    })
+}
+
+/// First start on a state directory: a customer id and the scenario's consent request.
+fn initialise(inner: &api::Inner, config: &SandboxConfig) -> anyhow::Result<()> {
+    let db = inner.db.lock().expect("db lock");
+    if store::meta_get(&db, "customer_id")?.is_none() {
+        store::meta_set(
+            &db,
+            "customer_id",
+            &format!("cust-{}", uuid::Uuid::new_v4()),
+        )?;
+        store::meta_set(&db, "scenario", config.scenario.name())?;
+        api::create_consent_request(inner, &db, config.scenario.requested_signals(), None)?;
+    }
+    if let Some(t) = &config.dev_token {
+        api::insert_token(&db, t, "access", 365 * 24 * 3600)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,94 @@
+//! `khata sandbox`: runs the sandbox lender until Ctrl-C / SIGTERM.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use anyhow::Context as _;
+use khata_sandbox::{Faults, SandboxConfig, Scenario};
+
+#[derive(Debug, clap::Args)]
+pub struct SandboxArgs {
+    /// Port on 127.0.0.1 (0 picks a free one; the URL is printed on stdout).
+    #[arg(long, default_value_t = 8080)]
+    pub port: u16,
+    /// salaried-good | thin-file | declined | over-collector | flaky
+    #[arg(long, default_value = "salaried-good")]
+    pub scenario: Scenario,
+    /// Seed for fault draws and value digests.
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+    /// NAME=VALUE, repeatable: latency=200ms, error-rate=0.3, drop-after-commit=0.5,
+    /// malformed-json=0.1, oversize-body=0.1 (rates between 0 and 1).
+    #[arg(long = "fault", value_name = "NAME=VALUE")]
+    pub faults: Vec<String>,
+    /// State directory (SQLite + signing key); a temporary one when omitted.
+    #[arg(long = "state", value_name = "PATH")]
+    pub state: Option<PathBuf>,
+    /// Pre-register this bearer token (for conformance runs; sandbox only).
+    #[arg(long, env = "KHATA_SANDBOX_DEV_TOKEN", hide_env_values = true)]
+    pub dev_token: Option<String>,
+    /// Run a collection round this often, in seconds (like a lender's periodic fetch).
+    #[arg(long, value_name = "SECONDS")]
+    pub collect_every: Option<u64>,
+}
+
+impl SandboxArgs {
+    pub fn to_config(&self) -> anyhow::Result<SandboxConfig> {
+        let faults = if self.faults.is_empty() {
+            None
+        } else {
+            let mut f = Faults::default();
+            for spec in &self.faults {
+                f.apply_spec(spec).map_err(anyhow::Error::msg)?;
+            }
+            Some(f)
+        };
+        Ok(SandboxConfig {
+            port: self.port,
+            scenario: self.scenario,
+            seed: self.seed,
+            faults,
+            state_dir: self.state.clone(),
+            dev_token: self.dev_token.clone(),
+            collect_every: self.collect_every.map(Duration::from_secs),
+        })
+    }
+}
+
+pub fn run(args: SandboxArgs) -> anyhow::Result<ExitCode> {
+    let config = args.to_config()?;
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    rt.block_on(async move {
+        let sandbox = khata_sandbox::start(config).await?;
+        println!("khata sandbox lender listening on {}", sandbox.base_url());
+        println!(
+            "discovery: {}/.well-known/khata-lender.json",
+            sandbox.base_url()
+        );
+        println!("state: {}", sandbox.state_dir().display());
+        wait_for_signal().await;
+        eprintln!("khata sandbox: shutting down");
+        sandbox.shutdown().await?;
+        Ok(ExitCode::SUCCESS)
+    })
+}
+
+async fn wait_for_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let mut term = signal(SignalKind::terminate()).expect("SIGTERM handler");
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}
