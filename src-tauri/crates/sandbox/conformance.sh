@@ -42,6 +42,25 @@ for _ in $(seq 1 100); do
   sleep 0.1
 done
 
+# Give the run real data to reach: decide the scenario's consent request (some signals denied),
+# which creates a consent, an offer and disclosures for the links in the spec to follow.
+python3 - "$base" "$token" <<'PY'
+import json, sys, urllib.request, uuid
+base, token = sys.argv[1:]
+def call(method, path, body=None):
+    req = urllib.request.Request(
+        base + path, method=method,
+        data=None if body is None else json.dumps(body).encode(),
+        headers={"Authorization": "Bearer " + token, "Content-Type": "application/json",
+                 "Idempotency-Key": str(uuid.uuid4())})
+    with urllib.request.urlopen(req, timeout=10) as r:
+        return json.load(r)
+r = call("GET", "/consent-requests")["items"][0]
+decisions = [{"signal": s, "decision": "DENY" if i % 4 == 0 else "GRANT"}
+             for i, s in enumerate(r["signals"])]
+call("POST", f"/consent-requests/{r['requestId']}/decision", {"decisions": decisions})
+PY
+
 
 schemathesis --no-color --config-file "$here/schemathesis.toml" run "$spec" \
   --url "$base" \

@@ -86,12 +86,15 @@ pub async fn authorize(State(inner): State<Shared>, RawQuery(q): RawQuery) -> Re
     }) else {
         return bad_request("code_challenge must be 43 base64url characters");
     };
-    let Some(client_id) = get("client_id").filter(|c| c.len() <= 200) else {
+    let Some(client_id) = get("client_id").filter(|c| c.chars().count() <= 200) else {
         return bad_request("client_id is required");
     };
-    let Some(state) = get("state").filter(|s| s.len() <= 500) else {
+    let Some(state) = get("state").filter(|s| s.chars().count() <= 500) else {
         return bad_request("state is required");
     };
+    if p.get("scope").is_some_and(|s| s.chars().count() > 500) {
+        return bad_request("scope is longer than 500 characters");
+    }
     let Some(redirect_raw) = get("redirect_uri") else {
         return bad_request("redirect_uri is required");
     };
