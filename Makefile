@@ -1,0 +1,41 @@
+# Khata: two commands for a newcomer — `make run` and `make test` — each installs what is missing.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+UI := npm --prefix ui
+
+.PHONY: help run test build e2e bindings lint deps deps-test ui clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+deps: ## Install system packages and UI modules the app needs to build
+	@.ci/install-deps app
+
+deps-test: ## Install everything `make test` needs (adds Xvfb, WebKitWebDriver, gnome-keyring, tauri-driver)
+	@.ci/install-deps test
+
+ui: deps ## Build the UI bundle (ui/dist) that the app embeds
+	$(UI) run build
+
+run: ui ## Start the app (serving the bundled UI)
+	cargo run --features custom-protocol --bin khata-desktop
+
+build: ui ## The release binary target/release/khata-desktop, serving the bundled UI
+	cargo build --release --locked --features custom-protocol --bin khata-desktop
+	@ls -l target/release/khata-desktop
+
+test: deps-test ## Every test: UI checks and tests, fmt, clippy, Rust unit/integration and E2E
+	@.ci/test-stages
+
+e2e: deps-test ui ## Only the end-to-end tests of the real binary under Xvfb
+	tests/support/with-keyring cargo test --features e2e --test e2e
+
+bindings: ## Regenerate the TypeScript types in ui/src/lib/bindings from Rust
+	KHATA_WRITE_BINDINGS=1 cargo test --lib bindings
+
+lint: ## rustfmt, clippy and svelte-check
+	@.ci/test-stages fmt clippy ui_check
+
+clean: ## Remove build outputs
+	cargo clean
+	rm -rf ui/dist

@@ -1,0 +1,53 @@
+//! TypeScript types for the UI, generated from the Rust types with ts-rs so they are never
+//! written twice. `make bindings` rewrites `ui/src/lib/bindings/`; the test below fails when
+//! the committed files are stale.
+
+use std::path::PathBuf;
+use ts_rs::{Config, TS};
+
+/// Every type the UI receives or sends: (file name, generated TypeScript).
+pub fn all() -> Vec<(PathBuf, String)> {
+    let cfg = Config::from_env();
+    macro_rules! render {
+        ($($ty:ty),+ $(,)?) => {
+            vec![$((
+                <$ty as TS>::output_path().expect("exportable type"),
+                <$ty as TS>::export_to_string(&cfg).expect("renders"),
+            )),+]
+        };
+    }
+    render![
+        crate::error::AppError,
+        crate::error::ErrorCode,
+        crate::commands::app::AppInfo,
+        crate::commands::app::BuildProfile,
+    ]
+}
+
+/// The folder the bindings live in, from `TS_RS_EXPORT_DIR` (set in `.cargo/config.toml`).
+pub fn export_dir() -> PathBuf {
+    PathBuf::from(option_env!("TS_RS_EXPORT_DIR").unwrap_or("ui/src/lib/bindings"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// With `KHATA_WRITE_BINDINGS=1` this writes the files instead (that is `make bindings`).
+    #[test]
+    fn generated_bindings_are_up_to_date() {
+        let dir = export_dir();
+        let write = std::env::var_os("KHATA_WRITE_BINDINGS").is_some();
+        let mut stale = Vec::new();
+        for (file, contents) in all() {
+            let path = dir.join(&file);
+            if write {
+                std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+                std::fs::write(&path, &contents).unwrap();
+            } else if std::fs::read_to_string(&path).ok().as_deref() != Some(contents.as_str()) {
+                stale.push(file.display().to_string());
+            }
+        }
+        assert!(stale.is_empty(), "stale TypeScript bindings {stale:?}: run `make bindings` and commit");
+    }
+}

@@ -1,0 +1,75 @@
+//! Facts about the running app, for the About panel and bug reports.
+
+use serde::Serialize;
+use tauri::State;
+use ts_rs::TS;
+
+use crate::error::CommandResult;
+use crate::state::AppState;
+
+/// How this binary was built; shown in About so testers can tell builds apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(rename_all = "snake_case")]
+pub enum BuildProfile {
+    Debug,
+    Release,
+}
+
+impl BuildProfile {
+    pub const fn current() -> Self {
+        if cfg!(debug_assertions) { Self::Debug } else { Self::Release }
+    }
+}
+
+/// What the About panel shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(rename_all = "camelCase")]
+pub struct AppInfo {
+    /// The app's version (`CARGO_PKG_VERSION`).
+    pub version: String,
+    /// Where the encrypted vault lives, `~/…` when under the home folder.
+    pub vault_path: String,
+    /// Where the log files are written.
+    pub log_dir: String,
+    pub build_profile: BuildProfile,
+    /// Operating system and CPU architecture, e.g. `linux x86_64`.
+    pub platform: String,
+}
+
+impl AppInfo {
+    pub fn collect(state: &AppState) -> Self {
+        Self {
+            version: env!("CARGO_PKG_VERSION").to_owned(),
+            vault_path: crate::paths::display_path(&state.paths.vault_file()),
+            log_dir: crate::paths::display_path(&state.paths.log_dir),
+            build_profile: BuildProfile::current(),
+            platform: format!("{} {}", std::env::consts::OS, std::env::consts::ARCH),
+        }
+    }
+}
+
+#[tauri::command]
+pub fn app_info(state: State<'_, AppState>) -> CommandResult<AppInfo> {
+    Ok(AppInfo::collect(&state))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::paths::AppPaths;
+
+    #[test]
+    fn reports_the_package_version_and_vault_location() {
+        let state = AppState {
+            paths: AppPaths::resolve(Some("/srv/khata".into()), "/unused".into(), "/unused".into()),
+        };
+        let info = AppInfo::collect(&state);
+        assert_eq!(info.version, env!("CARGO_PKG_VERSION"));
+        assert_eq!(info.vault_path, "/srv/khata/vault.db");
+        assert_eq!(info.log_dir, "/srv/khata/logs");
+        let json = serde_json::to_value(&info).unwrap();
+        assert!(json.get("buildProfile").is_some(), "camelCase keys for the UI: {json}");
+    }
+}

@@ -1,0 +1,54 @@
+//! The one error type every command returns. The UI receives `{code, message}`: a stable,
+//! machine-readable code to branch on, and a sentence fit to show a borrower. Internal detail
+//! stays in the log (never secrets), not in the message.
+
+use serde::Serialize;
+use ts_rs::TS;
+
+/// Stable error codes the UI can branch on. Serialised in `snake_case`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// Something failed that the borrower cannot fix; details are in the log.
+    Internal,
+    /// The request itself was not valid (bad argument from the UI).
+    InvalidInput,
+    /// A file or folder could not be read or written.
+    Io,
+}
+
+/// What a command returns on failure, serialised as `{ "code": …, "message": … }`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS, thiserror::Error)]
+#[error("{message}")]
+pub struct AppError {
+    pub code: ErrorCode,
+    pub message: String,
+}
+
+impl AppError {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        Self { code, message: message.into() }
+    }
+}
+
+/// Result type of every Tauri command.
+pub type CommandResult<T> = Result<T, AppError>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn serialises_as_code_and_message_only() {
+        let error = AppError::new(ErrorCode::InvalidInput, "The lender URL is not valid.");
+        assert_eq!(
+            serde_json::to_string(&error).unwrap(),
+            r#"{"code":"invalid_input","message":"The lender URL is not valid."}"#
+        );
+        let error = AppError::new(ErrorCode::Internal, "x");
+        assert_eq!(serde_json::to_value(&error).unwrap()["code"], "internal");
+        let error = AppError::new(ErrorCode::Io, "x");
+        assert_eq!(serde_json::to_value(&error).unwrap()["code"], "io");
+    }
+}

@@ -1,0 +1,195 @@
+//! Drives the real `khata-desktop` binary through tauri-driver and WebKitWebDriver.
+//!
+//! Each [`Session`] gets its own world, so tests never see each other or the user's files:
+//! a private X display (Xvfb through `xvfb-run`), a private D-Bus session with an unlocked
+//! throwaway gnome-keyring (`tests/support/with-keyring`), free ports for tauri-driver and
+//! WebKitWebDriver, and a fresh `KHATA_DATA_DIR`. Everything runs in one process group that
+//! is killed when the session drops, even if the test panics.
+
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::elements::Element;
+use fantoccini::{Client, ClientBuilder, Locator};
+use tempfile::TempDir;
+
+/// How long to wait for the driver to listen and for elements to appear. Generous: the
+/// first start under Xvfb on a loaded CI machine is slow. These bound waits; they assert no speed.
+const DRIVER_START: Duration = Duration::from_secs(30);
+const ELEMENT_WAIT: Duration = Duration::from_secs(30);
+
+/// The binary under test, built by Cargo with the `e2e` feature (which serves the bundled UI).
+pub fn app_binary() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_khata-desktop"))
+}
+
+fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("a free port")
+}
+
+fn require_tool(name: &str) {
+    let found = std::env::var_os("PATH")
+        .map(|paths| std::env::split_paths(&paths).any(|dir| dir.join(name).is_file()))
+        .unwrap_or(false);
+    assert!(found, "E2E tests need `{name}` on PATH: run them with `make test` (it installs it)");
+}
+
+/// The process group running Xvfb, D-Bus, the keyring, tauri-driver, WebKitWebDriver and the app.
+struct ProcessGroup {
+    child: Child,
+}
+
+impl ProcessGroup {
+    fn kill(&mut self) {
+        let pgid = self.child.id() as libc::pid_t;
+        // SIGTERM lets xvfb-run and dbus-run-session tidy up; SIGKILL catches anything left.
+        unsafe { libc::killpg(pgid, libc::SIGTERM) };
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        unsafe { libc::killpg(pgid, libc::SIGKILL) };
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for ProcessGroup {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+/// A running app under test. Drop it (or call [`Session::close`]) to stop everything.
+pub struct Session {
+    pub client: Client,
+    pub data_dir: TempDir,
+    work_dir: TempDir,
+    group: ProcessGroup,
+}
+
+impl Session {
+    /// Starts the app with a fresh, empty data folder.
+    pub async fn launch() -> Session {
+        Self::launch_with(tempfile::tempdir().expect("data dir")).await
+    }
+
+    /// Starts the app on an existing data folder (to test what survives a restart).
+    pub async fn launch_with(data_dir: TempDir) -> Session {
+        for tool in ["xvfb-run", "Xvfb", "tauri-driver", "WebKitWebDriver", "dbus-run-session"] {
+            require_tool(tool);
+        }
+        let work_dir = tempfile::tempdir().expect("work dir");
+        let (port, native_port) = (free_port(), free_port());
+        let log = std::fs::File::create(work_dir.path().join("driver.log")).expect("driver log");
+        let mut command = Command::new("xvfb-run");
+        command
+            .args(["--auto-servernum", "--server-args=-screen 0 1280x900x24"])
+            .arg(repo_root().join("tests/support/with-keyring"))
+            .arg("tauri-driver")
+            .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
+            .env("KHATA_DATA_DIR", data_dir.path())
+            .env("KHATA_LOG", "debug")
+            .env("NO_AT_BRIDGE", "1")
+            .env("XDG_CONFIG_HOME", work_dir.path().join("config"))
+            .env("XDG_CACHE_HOME", work_dir.path().join("cache"))
+            .env("TMPDIR", work_dir.path())
+            .stdin(Stdio::null())
+            .stdout(log.try_clone().expect("log"))
+            .stderr(log);
+        std::os::unix::process::CommandExt::process_group(&mut command, 0);
+        let group = ProcessGroup { child: command.spawn().expect("start xvfb-run") };
+        let mut session_group = Some(group);
+        wait_for_port(port, session_group.as_mut().unwrap(), work_dir.path());
+
+        let mut capabilities = serde_json::Map::new();
+        capabilities.insert(
+            "tauri:options".into(),
+            serde_json::json!({ "application": app_binary() }),
+        );
+        capabilities.insert("browserName".into(), "wry".into());
+        let client = ClientBuilder::native()
+            .capabilities(capabilities)
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+            .unwrap_or_else(|error| {
+                panic!("no WebDriver session: {error}\n{}", driver_log(work_dir.path()))
+            });
+        Session { client, data_dir, work_dir, group: session_group.take().unwrap() }
+    }
+
+    /// The element with `data-testid="{id}"`, waiting until it exists.
+    pub async fn find(&self, test_id: &str) -> Element {
+        let selector = format!("[data-testid=\"{test_id}\"]");
+        self.client
+            .wait()
+            .at_most(ELEMENT_WAIT)
+            .for_element(Locator::Css(&selector))
+            .await
+            .unwrap_or_else(|error| panic!("no element {selector}: {error}"))
+    }
+
+    /// The visible text of an element, once it is non-empty.
+    pub async fn text(&self, test_id: &str) -> String {
+        let deadline = Instant::now() + ELEMENT_WAIT;
+        loop {
+            let text = self.find(test_id).await.text().await.expect("element text");
+            if !text.trim().is_empty() || Instant::now() > deadline {
+                return text;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    pub async fn click(&self, test_id: &str) {
+        self.find(test_id).await.click().await.unwrap_or_else(|e| panic!("click {test_id}: {e}"));
+    }
+
+    pub async fn title(&self) -> String {
+        self.client.title().await.expect("window title")
+    }
+
+    /// Saves a PNG of the window, e.g. for docs or to look at a failure.
+    pub async fn screenshot(&self, path: &Path) {
+        let png = self.client.screenshot().await.expect("screenshot");
+        std::fs::create_dir_all(path.parent().unwrap()).expect("screenshot dir");
+        std::fs::write(path, png).expect("write screenshot");
+    }
+
+    /// Ends the WebDriver session (closing the app) and stops every process; returns the data
+    /// folder so a test can start the app again on it.
+    pub async fn close(self) -> TempDir {
+        let Session { client, data_dir, work_dir, mut group } = self;
+        let _ = client.close().await;
+        group.kill();
+        drop(work_dir);
+        data_dir
+    }
+}
+
+fn driver_log(work_dir: &Path) -> String {
+    let text = std::fs::read_to_string(work_dir.join("driver.log")).unwrap_or_default();
+    format!("--- tauri-driver log ---\n{text}")
+}
+
+fn wait_for_port(port: u16, group: &mut ProcessGroup, work_dir: &Path) {
+    let deadline = Instant::now() + DRIVER_START;
+    while Instant::now() < deadline {
+        if TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            return;
+        }
+        if let Ok(Some(status)) = group.child.try_wait() {
+            panic!("tauri-driver exited early ({status})\n{}", driver_log(work_dir));
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    panic!("tauri-driver did not listen on {port} within {DRIVER_START:?}\n{}", driver_log(work_dir));
+}

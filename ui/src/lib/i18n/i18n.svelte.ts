@@ -1,0 +1,50 @@
+/**
+ * Translation for the UI. Messages use ICU MessageFormat through `intl-messageformat`
+ * (FormatJS), which handles plurals and number formats for both English and Hindi; this file only
+ * picks the catalogue, remembers the choice and caches compiled messages.
+ */
+import { IntlMessageFormat } from 'intl-messageformat';
+import en, { type MessageKey } from './en';
+import hi from './hi';
+
+export type Locale = 'en' | 'hi';
+export type { MessageKey };
+
+export const LOCALES: ReadonlyArray<{ code: Locale; name: string }> = [
+  { code: 'en', name: 'English' },
+  { code: 'hi', name: 'हिन्दी' },
+];
+
+const catalogues: Record<Locale, Record<MessageKey, string>> = { en, hi };
+const STORAGE_KEY = 'khata.locale';
+
+function initialLocale(): Locale {
+  const saved = globalThis.localStorage?.getItem(STORAGE_KEY);
+  if (saved === 'en' || saved === 'hi') return saved;
+  return globalThis.navigator?.language?.startsWith('hi') ? 'hi' : 'en';
+}
+
+const state = $state({ locale: initialLocale() });
+const compiled = new Map<string, IntlMessageFormat>();
+
+export function locale(): Locale {
+  return state.locale;
+}
+
+export function setLocale(next: Locale): void {
+  state.locale = next;
+  globalThis.localStorage?.setItem(STORAGE_KEY, next);
+  if (typeof document !== 'undefined') document.documentElement.lang = next;
+}
+
+/** The message for `key` in the current language; reactive in components. */
+export function t(key: MessageKey, values?: Record<string, string | number>): string {
+  const current = state.locale;
+  const cacheKey = `${current}\u0000${key}`;
+  let format = compiled.get(cacheKey);
+  if (!format) {
+    format = new IntlMessageFormat(catalogues[current][key], current);
+    compiled.set(cacheKey, format);
+  }
+  return String(format.format(values));
+}

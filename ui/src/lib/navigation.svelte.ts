@@ -1,0 +1,8 @@
+/** Which screen is showing. A desktop app has no address bar, so plain state is enough. */
+export type View = 'home' | 'connect';
+
+export const navigation = $state<{ view: View }>({ view: 'home' });
+
+export function go(view: View): void {
+  navigation.view = view;
+}

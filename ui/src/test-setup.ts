@@ -1,0 +1,15 @@
+import '@testing-library/jest-dom/vitest';
+import { afterEach } from 'vitest';
+import { clearMocks } from '@tauri-apps/api/mocks';
+
+// jsdom has no WebCrypto-backed IPC; every test installs its own mockIPC handler.
+afterEach(() => clearMocks());
+
+// jsdom lacks <dialog> methods; mimic the browser's open/close so components behave the same.
+HTMLDialogElement.prototype.showModal ??= function (this: HTMLDialogElement) {
+  this.open = true;
+};
+HTMLDialogElement.prototype.close ??= function (this: HTMLDialogElement) {
+  this.open = false;
+  this.dispatchEvent(new Event('close'));
+};

@@ -1,0 +1,23 @@
+import { defineConfig } from 'vitest/config';
+import { svelte } from '@sveltejs/vite-plugin-svelte';
+import { svelteTesting } from '@testing-library/svelte/vite';
+
+// The Tauri shell serves ui/dist (custom protocol) or, in `tauri dev`, this dev server.
+export default defineConfig({
+  // svelteTesting: browser build of Svelte under Vitest, and cleanup after each test.
+  plugins: [svelte(), svelteTesting()],
+  clearScreen: false,
+  server: { port: 5173, strictPort: true, host: '127.0.0.1' },
+  build: {
+    target: 'es2022',
+    // No inline <script>/<style> and no eval, so the strict CSP holds.
+    modulePreload: { polyfill: false },
+    assetsInlineLimit: 0,
+    chunkSizeWarningLimit: 600,
+  },
+  test: {
+    environment: 'jsdom',
+    setupFiles: ['./src/test-setup.ts'],
+    include: ['src/**/*.test.ts'],
+  },
+});
