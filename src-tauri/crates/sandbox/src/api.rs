@@ -170,6 +170,16 @@ fn draw(inner: &Inner, p: f64) -> bool {
     p > 0.0 && inner.rng.lock().expect("rng lock").random::<f64>() < p
 }
 
+fn take_drop_next(inner: &Inner) -> bool {
+    let mut f = inner.faults.write().expect("faults lock");
+    if f.drop_next > 0 {
+        f.drop_next -= 1;
+        true
+    } else {
+        false
+    }
+}
+
 async fn fault_layer(State(inner): State<Shared>, req: Request, next: Next) -> Response {
     if req.uri().path().starts_with("/_sandbox") {
         return next.run(req).await;
@@ -191,7 +201,7 @@ async fn fault_layer(State(inner): State<Shared>, req: Request, next: Next) -> R
     if !resp.status().is_success() {
         return resp;
     }
-    if is_post && draw(&inner, faults.drop_after_commit) {
+    if is_post && (take_drop_next(&inner) || draw(&inner, faults.drop_after_commit)) {
         // The work is committed; now break the connection mid-body, as a lost response would.
         let (mut parts, _) = resp.into_parts();
         parts.headers.remove(header::CONTENT_LENGTH);

@@ -10,6 +10,7 @@
 //! |                           | mid-body (the client sees a broken response and should retry)      |
 //! | `malformed-json=0.1`      | that share of successful responses carry truncated JSON            |
 //! | `oversize-body=0.1`       | that share of successful responses carry a 9 MiB JSON body         |
+//! | `drop-next=2`             | the next 2 successful POSTs commit, then drop (deterministic)      |
 //!
 //! Decisions are drawn from the sandbox's seeded RNG (`--seed`), so a run is reproducible
 //! given the same request sequence.
@@ -24,6 +25,8 @@ pub struct Faults {
     pub drop_after_commit: f64,
     pub malformed_json: f64,
     pub oversize_body: f64,
+    /// Drop the next N successful POST responses after commit, then stop (for exact tests).
+    pub drop_next: u32,
 }
 
 /// Size of the oversize body: above the client's 8 MiB cap.
@@ -51,9 +54,15 @@ impl Faults {
             "drop-after-commit" => self.drop_after_commit = rate(value.trim())?,
             "malformed-json" => self.malformed_json = rate(value.trim())?,
             "oversize-body" => self.oversize_body = rate(value.trim())?,
+            "drop-next" => {
+                self.drop_next = value
+                    .trim()
+                    .parse()
+                    .map_err(|_| format!("fault drop-next: {value:?} is not a count"))?
+            }
             other => {
                 return Err(format!(
-                    "unknown fault {other:?}; one of latency, error-rate, drop-after-commit, malformed-json, oversize-body"
+                    "unknown fault {other:?}; one of latency, error-rate, drop-after-commit, drop-next, malformed-json, oversize-body"
                 ));
             }
         }

@@ -205,6 +205,9 @@ pub async fn start(config: SandboxConfig) -> anyhow::Result<RunningSandbox> {
         if f.latency_ms != d.latency_ms {
             faults.latency_ms = f.latency_ms;
         }
+        if f.drop_next > 0 {
+            faults.drop_next = f.drop_next;
+        }
         for (dst, src) in [
             (&mut faults.error_rate, f.error_rate),
             (&mut faults.drop_after_commit, f.drop_after_commit),
