@@ -555,7 +555,7 @@ impl LendingClient {
         if !status.is_success() {
             return Err(LendingError::Http {
                 status: status.as_u16(),
-                problem: problem_from(status, &content_type, &bytes),
+                problem: Box::new(problem_from(status, &content_type, &bytes)),
             });
         }
         if !content_type.starts_with("application/json") {

@@ -12,8 +12,9 @@ pub enum LendingError {
     #[error("the lender did not answer in time")]
     Timeout,
     /// The lender answered with an RFC 9457 problem (or a non-problem error we wrapped as one).
+    /// (Boxed: keeps `Result<_, LendingError>` small on the happy path.)
     #[error("the lender refused the request: {problem}")]
-    Http { status: u16, problem: Problem },
+    Http { status: u16, problem: Box<Problem> },
     /// The response was not what the contract promises (bad JSON, wrong shape, wrong type).
     #[error("the lender sent a malformed response: {detail}")]
     Malformed { detail: String },
@@ -43,7 +44,7 @@ impl LendingError {
     /// The problem document, when the lender sent one.
     pub fn problem(&self) -> Option<&Problem> {
         match self {
-            Self::Http { problem, .. } => Some(problem),
+            Self::Http { problem, .. } => Some(problem.as_ref()),
             _ => None,
         }
     }
