@@ -1,1 +1,218 @@
-fn main() {}
+//! Vault benchmarks, SQLCipher side by side with plain SQLite on the same schema and code.
+//!
+//!     cargo bench -p khata-vault                               # 100k events (quick)
+//!     KHATA_BENCH_EVENTS=1000000 cargo bench -p khata-vault    # the figures in BENCHMARKS.md
+//!
+//! The one-off ingest of N events (batches of 10,000 per transaction, every event chained
+//! into the ledger) is timed once per mode and printed; criterion then measures a further
+//! 10k-event batch, open + latest-50-of-one-lender, and open + verify of the whole chain.
+
+use std::hint::black_box;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use khata_vault::*;
+
+const BATCH: usize = 10_000;
+const LENDERS: usize = 20;
+const SIGNALS: usize = 10;
+
+fn n_events() -> usize {
+    std::env::var("KHATA_BENCH_EVENTS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(100_000)
+}
+
+fn event(i: usize) -> NewShareEvent {
+    NewShareEvent {
+        signal_id: format!("s-{}", i % SIGNALS),
+        lender_id: format!("l-{}", i % LENDERS),
+        collected_at: 1_700_000_000_000 + i as i64 * 1000,
+        purpose: "credit-assessment".into(),
+        consent_id: Some(format!("c-{}", i % LENDERS)),
+        value_digest: digest_value(&i.to_le_bytes()),
+        onward_recipient: (i % 10 == 0).then(|| "bureau.example".into()),
+        lender_signature: None,
+    }
+}
+
+fn seed(v: &mut Vault) {
+    for l in 0..LENDERS {
+        v.upsert_lender(&Lender {
+            id: format!("l-{l}"),
+            name: format!("Lender {l}"),
+            registration: None,
+            contact: None,
+            public_key: None,
+        })
+        .unwrap();
+    }
+    for s in 0..SIGNALS {
+        v.upsert_signal(&Signal {
+            id: format!("s-{s}"),
+            name: format!("Signal {s}"),
+            category: "pd:Income".into(),
+            sensitivity: Sensitivity::Medium,
+            regulatory_flags: vec![],
+        })
+        .unwrap();
+    }
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Mode {
+    Cipher,
+    Plain,
+}
+
+impl Mode {
+    fn name(self) -> &'static str {
+        match self {
+            Mode::Cipher => "sqlcipher",
+            Mode::Plain => "plain",
+        }
+    }
+}
+
+struct Fixture {
+    _dir: tempfile::TempDir,
+    db: PathBuf,
+    store: MemoryKeyStore,
+}
+
+impl Fixture {
+    fn open(&self, mode: Mode) -> Vault {
+        match mode {
+            Mode::Cipher => Vault::open(&self.db, Unlock::Keychain(&self.store)).unwrap(),
+            Mode::Plain => Vault::__plaintext_for_benchmarks(&self.db).unwrap(),
+        }
+    }
+}
+
+fn file_len(p: &Path) -> u64 {
+    std::fs::metadata(p).map(|m| m.len()).unwrap_or(0)
+}
+
+/// Builds a vault with `n` events, timing the ingest.
+fn build(mode: Mode, n: usize) -> (Fixture, Duration) {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("vault.db");
+    let store = MemoryKeyStore::new();
+    let mut v = match mode {
+        Mode::Cipher => Vault::create(&db, Unlock::Keychain(&store)).unwrap().0,
+        Mode::Plain => Vault::__plaintext_for_benchmarks(&db).unwrap(),
+    };
+    seed(&mut v);
+    let mut batch = Vec::with_capacity(BATCH);
+    let mut spent = Duration::ZERO;
+    let mut i = 0;
+    while i < n {
+        batch.clear();
+        batch.extend((i..(i + BATCH).min(n)).map(event));
+        let t = Instant::now();
+        v.record_events(&batch).unwrap();
+        spent += t.elapsed();
+        i += batch.len();
+    }
+    v.close().unwrap();
+    (
+        Fixture {
+            _dir: dir,
+            db,
+            store,
+        },
+        spent,
+    )
+}
+
+fn benches(c: &mut Criterion) {
+    let n = n_events();
+    let mut fixtures = Vec::new();
+    let mut rates = Vec::new();
+    for mode in [Mode::Cipher, Mode::Plain] {
+        let (fx, spent) = build(mode, n);
+        let rate = n as f64 / spent.as_secs_f64();
+        let bytes = file_len(&fx.db);
+        println!(
+            "[vault] {:9} ingest {n} events with chaining: {:.2} s = {:.0} events/s; \
+             {bytes} bytes on disk = {:.1} bytes/event",
+            mode.name(),
+            spent.as_secs_f64(),
+            rate,
+            bytes as f64 / n as f64
+        );
+        rates.push(rate);
+        fixtures.push((mode, fx));
+    }
+    println!(
+        "[vault] sqlcipher/plain ingest ratio: {:.2}",
+        rates[0] / rates[1]
+    );
+    // One cold-ish measurement of each figure, as the app would see it on start.
+    for (mode, fx) in &fixtures {
+        let t = Instant::now();
+        let v = fx.open(*mode);
+        let got = v.latest_events_for_lender("l-7", 50).unwrap();
+        let first = t.elapsed();
+        assert_eq!(got.len(), 50);
+        let t = Instant::now();
+        let report = v.verify().unwrap();
+        let verify = t.elapsed();
+        assert_eq!(
+            report.entries as usize,
+            n + LENDERS + SIGNALS + (*mode == Mode::Cipher) as usize
+        );
+        println!(
+            "[vault] {:9} first open + latest 50: {:.1} ms; verify {} entries: {:.0} ms",
+            mode.name(),
+            first.as_secs_f64() * 1e3,
+            report.entries,
+            verify.as_secs_f64() * 1e3
+        );
+    }
+
+    let mut g = c.benchmark_group(format!("open_latest50_at_{n}"));
+    for (mode, fx) in &fixtures {
+        g.bench_function(BenchmarkId::from_parameter(mode.name()), |b| {
+            b.iter(|| {
+                let v = fx.open(*mode);
+                black_box(v.latest_events_for_lender("l-7", 50).unwrap());
+            })
+        });
+    }
+    g.finish();
+
+    let mut g = c.benchmark_group(format!("verify_at_{n}"));
+    g.sample_size(10);
+    g.throughput(Throughput::Elements(n as u64));
+    for (mode, fx) in &fixtures {
+        let v = fx.open(*mode);
+        g.bench_function(BenchmarkId::from_parameter(mode.name()), |b| {
+            b.iter(|| black_box(v.verify().unwrap()))
+        });
+    }
+    g.finish();
+
+    let mut g = c.benchmark_group(format!("ingest_10k_batch_at_{n}"));
+    g.sample_size(10);
+    g.throughput(Throughput::Elements(BATCH as u64));
+    let batch: Vec<_> = (n..n + BATCH).map(event).collect();
+    for (mode, fx) in &fixtures {
+        let mut v = fx.open(*mode);
+        g.bench_function(BenchmarkId::from_parameter(mode.name()), |b| {
+            b.iter(|| black_box(v.record_events(&batch).unwrap()))
+        });
+    }
+    g.finish();
+}
+
+criterion_group! {
+    name = vault;
+    config = Criterion::default()
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(5));
+    targets = benches
+}
+criterion_main!(vault);
