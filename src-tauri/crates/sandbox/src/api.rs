@@ -477,6 +477,7 @@ pub fn router(inner: Shared) -> Router {
     let admin = Router::new()
         .route("/_sandbox/faults", get(get_faults).put(put_faults))
         .route("/_sandbox/collect", post(admin_collect))
+        .route("/_sandbox/seed-disclosures", post(admin_seed_disclosures))
         .route("/_sandbox/consent-requests", post(admin_new_request));
     Router::new()
         .merge(api)
@@ -1305,6 +1306,67 @@ async fn put_faults(State(inner): State<Shared>, headers: HeaderMap, body: Bytes
 
 async fn admin_collect(State(inner): State<Shared>) -> HandlerResult {
     let n = collect_round(&inner)?;
+    Ok(json_response(
+        StatusCode::OK,
+        &serde_json::json!({ "appended": n }),
+    ))
+}
+
+/// Appends `count` consented, signed disclosures (cycling through the latest consent's live
+/// signals) in one transaction: bulk data for sync and export benchmarks.
+pub fn seed_disclosures(inner: &Inner, count: u64) -> Result<u64, Response> {
+    let mut db = inner.db.lock().expect("db lock");
+    let tx = db.transaction().map_err(internal)?;
+    let consent: Option<Consent> = list_docs::<Consent>(&tx, "consents")
+        .map_err(internal)?
+        .into_iter()
+        .next();
+    let Some(c) = consent else {
+        return Err(conflict("decide a consent request first"));
+    };
+    let signals = if c.signals_granted.is_empty() {
+        vec!["kyc_verified".to_string()]
+    } else {
+        c.signals_granted.clone()
+    };
+    let base = now();
+    for i in 0..count {
+        let signal = &signals[(i % signals.len() as u64) as usize];
+        append_disclosure(
+            inner,
+            &tx,
+            NewDisclosure {
+                signal,
+                consent_id: Some(&c.consent_id),
+                purpose: &c.purpose.code,
+                range: DataRange {
+                    from: c.fi_data_range.from,
+                    to: base,
+                },
+                recipient: None,
+                at: base + ChronoDuration::milliseconds(i as i64),
+            },
+        )?;
+    }
+    tx.commit().map_err(internal)?;
+    Ok(count)
+}
+
+async fn admin_seed_disclosures(
+    State(inner): State<Shared>,
+    RawQuery(q): RawQuery,
+) -> HandlerResult {
+    let params: HashMap<String, String> =
+        serde_urlencoded::from_str(q.as_deref().unwrap_or("")).unwrap_or_default();
+    let count: u64 = params
+        .get("count")
+        .and_then(|c| c.parse().ok())
+        .filter(|c| *c <= 10_000_000)
+        .ok_or_else(|| unprocessable("count=N (at most 10,000,000) is required"))?;
+    let inner2 = inner.clone();
+    let n = tokio::task::spawn_blocking(move || seed_disclosures(&inner2, count))
+        .await
+        .map_err(internal)??;
     Ok(json_response(
         StatusCode::OK,
         &serde_json::json!({ "appended": n }),

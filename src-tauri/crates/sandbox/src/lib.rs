@@ -114,6 +114,13 @@ impl RunningSandbox {
             .map_err(|r| anyhow::anyhow!("collection failed: {}", r.status()))
     }
 
+    /// Appends `count` signed, consented disclosures at once (for sync/export benchmarks);
+    /// needs a decided consent. Blocking: call from `spawn_blocking` for large counts.
+    pub fn seed_disclosures(&self, count: u64) -> anyhow::Result<u64> {
+        api::seed_disclosures(&self.inner, count)
+            .map_err(|r| anyhow::anyhow!("seeding failed: {}", r.status()))
+    }
+
     /// Stops accepting connections, lets in-flight requests finish, and waits for the server.
     pub async fn shutdown(mut self) -> anyhow::Result<()> {
         if let Some(c) = self.collector.take() {

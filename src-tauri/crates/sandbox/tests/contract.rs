@@ -596,6 +596,11 @@ async fn a_well_behaved_lender_discloses_only_what_was_consented() {
             assert!(named.contains(r.as_str()));
         }
     }
+    // Bulk seeding (for benchmarks) pages through intact, in order.
+    sb.seed_disclosures(250).unwrap();
+    let all = all_disclosures(&c, 100).await;
+    assert_eq!(all.len(), ds.len() + 250);
+    assert!(all.windows(2).all(|w| w[1].seq == w[0].seq + 1));
     // After revocation nothing more is collected.
     c.revoke(&consent.consent_id, &RevokeBody::default(), &key())
         .await
