@@ -555,6 +555,7 @@ pub fn create_consent_request(
     conn: &Connection,
     signals: Vec<String>,
     previous_consent_id: Option<String>,
+    consent_life: Option<ChronoDuration>,
 ) -> rusqlite::Result<ConsentRequest> {
     let t = now();
     let req = ConsentRequest {
@@ -580,7 +581,7 @@ pub fn create_consent_request(
             from: t - ChronoDuration::days(180),
             to: t + ChronoDuration::days(365),
         },
-        consent_expiry: t + ChronoDuration::days(365),
+        consent_expiry: t + consent_life.unwrap_or_else(|| ChronoDuration::days(365)),
         onward_recipients: vec![Recipient {
             id: "cic-bureau".into(),
             name: "Credit information company".into(),
@@ -743,14 +744,36 @@ fn make_offer(inner: &Inner, tx: &Connection, consent: &Consent) -> Result<Offer
 
 // ---------- consents ----------
 
+/// Consents past `consentExpiry` become EXPIRED: a new version, signed again, so the borrower
+/// holds the lender's statement of when it stopped relying on the consent. Done lazily whenever
+/// consents are read or acted on.
+fn expire_due(inner: &Inner, conn: &Connection) -> Result<(), Response> {
+    let t = now();
+    let consents: Vec<Consent> = list_docs(conn, "consents").map_err(internal)?;
+    for mut c in consents {
+        if matches!(c.status, ConsentStatus::Active | ConsentStatus::Paused)
+            && t >= c.consent_expiry
+        {
+            c.status = ConsentStatus::Expired;
+            c.version += 1;
+            c.updated_at = t;
+            let c = sign(inner, &c)?;
+            save_consent(conn, &c, false)?;
+        }
+    }
+    Ok(())
+}
+
 async fn list_consents(State(inner): State<Shared>) -> HandlerResult {
     let db = inner.db.lock().expect("db lock");
+    expire_due(&inner, &db)?;
     let items: Vec<Consent> = list_docs(&db, "consents").map_err(internal)?;
     Ok(json_response(StatusCode::OK, &ConsentList { items }))
 }
 
 async fn get_consent(State(inner): State<Shared>, Path(id): Path<String>) -> HandlerResult {
     let db = inner.db.lock().expect("db lock");
+    expire_due(&inner, &db)?;
     let c: Option<Consent> = get_doc(&db, "consents", "consent_id", &id).map_err(internal)?;
     c.map(|c| json_response(StatusCode::OK, &c))
         .ok_or_else(|| not_found("consent", &id))
@@ -881,6 +904,7 @@ fn consent_action(
     };
     let path = format!("/consents/{id}/{verb}");
     let idem = key.clone().unwrap_or_default();
+    expire_due(inner, &inner.db.lock().expect("db lock"))?;
     run_idempotent(inner, key, (&Method::POST, &path, raw), |tx| {
         let mut c: Consent = get_doc(tx, "consents", "consent_id", id)
             .map_err(internal)?
@@ -1055,6 +1079,7 @@ fn append_disclosure(inner: &Inner, tx: &Connection, d: NewDisclosure<'_>) -> Re
 pub fn collect_round(inner: &Inner) -> Result<usize, Response> {
     let mut db = inner.db.lock().expect("db lock");
     let tx = db.transaction().map_err(internal)?;
+    expire_due(inner, &tx)?;
     let consents: Vec<Consent> = list_docs(&tx, "consents").map_err(internal)?;
     let mut n = 0;
     let t = now();
@@ -1378,6 +1403,8 @@ async fn admin_seed_disclosures(
 struct NewRequestBody {
     signals: Option<Vec<String>>,
     previous_consent_id: Option<String>,
+    /// Consent life in seconds (default a year), e.g. to test expiry.
+    consent_expiry_seconds: Option<i64>,
 }
 
 /// Simulates the lender asking again; by default for everything it asked before plus the
@@ -1417,7 +1444,16 @@ async fn admin_new_request(
             .optional()
             .map_err(internal)?,
     };
-    let r = create_consent_request(&inner, &db, signals, previous).map_err(internal)?;
+    let life = match nb.consent_expiry_seconds {
+        Some(secs) if !(1..=10 * 365 * 24 * 3600).contains(&secs) => {
+            return Err(unprocessable(
+                "consentExpirySeconds must be between 1 and ten years",
+            ));
+        }
+        Some(secs) => Some(ChronoDuration::seconds(secs)),
+        None => None,
+    };
+    let r = create_consent_request(&inner, &db, signals, previous, life).map_err(internal)?;
     Ok(json_response(StatusCode::CREATED, &r))
 }
 

@@ -286,7 +286,7 @@ fn initialise(inner: &api::Inner, config: &SandboxConfig) -> anyhow::Result<()> 
             &format!("cust-{}", uuid::Uuid::new_v4()),
         )?;
         store::meta_set(&db, "scenario", config.scenario.name())?;
-        api::create_consent_request(inner, &db, config.scenario.requested_signals(), None)?;
+        api::create_consent_request(inner, &db, config.scenario.requested_signals(), None, None)?;
     }
     if let Some(t) = &config.dev_token {
         api::insert_token(&db, t, "access", 365 * 24 * 3600)?;

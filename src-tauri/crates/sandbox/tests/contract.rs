@@ -811,3 +811,37 @@ async fn errors_are_problem_json_everywhere() {
         assert!(!p.title.is_empty());
     }
 }
+
+#[tokio::test]
+async fn consents_expire_into_a_signed_expired_version() {
+    let sb = start(Scenario::SalariedGood).await;
+    let c = client_for(&sb).await;
+    decide(&c, &[]).await; // the scenario's own request
+    // The lender asks again, for a consent that lives one second (admin route).
+    let resp = reqwest::Client::new()
+        .post(format!("{}/_sandbox/consent-requests", sb.base_url()))
+        .json(&serde_json::json!({"consentExpirySeconds": 1}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 201);
+    let asked: ConsentRequest = resp.json().await.unwrap();
+    assert!(asked.previous_consent_id.is_some());
+    assert!(
+        asked.signals.iter().any(|s| s == "contacts_network"),
+        "scope creep"
+    );
+    let consent = decide(&c, &[]).await;
+    assert_eq!(consent.request_id, asked.request_id);
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    let expired = c.consent(&consent.consent_id).await.unwrap();
+    assert_eq!(expired.status, ConsentStatus::Expired);
+    assert_eq!(expired.version, 2);
+    let late = c
+        .revoke(&consent.consent_id, &RevokeBody::default(), &key())
+        .await;
+    assert!(
+        matches!(late, Err(LendingError::Http { status: 409, .. })),
+        "{late:?}"
+    );
+}
