@@ -48,6 +48,9 @@ mod tests {
                 stale.push(file.display().to_string());
             }
         }
-        assert!(stale.is_empty(), "stale TypeScript bindings {stale:?}: run `make bindings` and commit");
+        assert!(
+            stale.is_empty(),
+            "stale TypeScript bindings {stale:?}: run `make bindings` and commit"
+        );
     }
 }

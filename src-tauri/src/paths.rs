@@ -12,10 +12,20 @@ pub struct AppPaths {
 
 impl AppPaths {
     /// `override_dir` (from `KHATA_DATA_DIR`) wins; otherwise the OS folders Tauri resolved.
-    pub fn resolve(override_dir: Option<PathBuf>, os_data_dir: PathBuf, os_log_dir: PathBuf) -> Self {
+    pub fn resolve(
+        override_dir: Option<PathBuf>,
+        os_data_dir: PathBuf,
+        os_log_dir: PathBuf,
+    ) -> Self {
         match override_dir {
-            Some(dir) => Self { log_dir: dir.join("logs"), data_dir: dir },
-            None => Self { data_dir: os_data_dir, log_dir: os_log_dir },
+            Some(dir) => Self {
+                log_dir: dir.join("logs"),
+                data_dir: dir,
+            },
+            None => Self {
+                data_dir: os_data_dir,
+                log_dir: os_log_dir,
+            },
         }
     }
 
@@ -33,13 +43,20 @@ impl AppPaths {
 
 /// Reads the `KHATA_DATA_DIR` override, ignoring an empty value.
 pub fn data_dir_override() -> Option<PathBuf> {
-    std::env::var_os("KHATA_DATA_DIR").filter(|v| !v.is_empty()).map(PathBuf::from)
+    std::env::var_os("KHATA_DATA_DIR")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
 }
 
 /// Shown to the user; a path inside the home folder is shortened to `~/…`.
 pub fn display_path(path: &Path) -> String {
-    let home = std::env::var_os("HOME").or_else(|| std::env::var_os("USERPROFILE")).map(PathBuf::from);
-    match home.as_deref().and_then(|home| path.strip_prefix(home).ok()) {
+    let home = std::env::var_os("HOME")
+        .or_else(|| std::env::var_os("USERPROFILE"))
+        .map(PathBuf::from);
+    match home
+        .as_deref()
+        .and_then(|home| path.strip_prefix(home).ok())
+    {
         Some(rest) => format!("~/{}", rest.display()),
         None => path.display().to_string(),
     }

@@ -30,14 +30,20 @@ fn repo_root() -> PathBuf {
 }
 
 fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("a free port")
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
 }
 
 fn require_tool(name: &str) {
     let found = std::env::var_os("PATH")
         .map(|paths| std::env::split_paths(&paths).any(|dir| dir.join(name).is_file()))
         .unwrap_or(false);
-    assert!(found, "E2E tests need `{name}` on PATH: run them with `make test` (it installs it)");
+    assert!(
+        found,
+        "E2E tests need `{name}` on PATH: run them with `make test` (it installs it)"
+    );
 }
 
 /// The process group running Xvfb, D-Bus, the keyring, tauri-driver, WebKitWebDriver and the app.
@@ -84,7 +90,13 @@ impl Session {
 
     /// Starts the app on an existing data folder (to test what survives a restart).
     pub async fn launch_with(data_dir: TempDir) -> Session {
-        for tool in ["xvfb-run", "Xvfb", "tauri-driver", "WebKitWebDriver", "dbus-run-session"] {
+        for tool in [
+            "xvfb-run",
+            "Xvfb",
+            "tauri-driver",
+            "WebKitWebDriver",
+            "dbus-run-session",
+        ] {
             require_tool(tool);
         }
         let work_dir = tempfile::tempdir().expect("work dir");
@@ -95,7 +107,16 @@ impl Session {
             .args(["--auto-servernum", "--server-args=-screen 0 1280x900x24"])
             .arg(repo_root().join("tests/support/with-keyring"))
             .arg("tauri-driver")
-            .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
+            .args([
+                "--port",
+                &port.to_string(),
+                "--native-port",
+                &native_port.to_string(),
+            ])
+            // A fresh D-Bus session and keyring of its own, even when the test runner already
+            // sits inside one (make test runs everything under with-keyring).
+            .env_remove("KHATA_IN_KEYRING_SESSION")
+            .env_remove("DBUS_SESSION_BUS_ADDRESS")
             .env("KHATA_DATA_DIR", data_dir.path())
             .env("KHATA_LOG", "debug")
             .env("NO_AT_BRIDGE", "1")
@@ -106,7 +127,9 @@ impl Session {
             .stdout(log.try_clone().expect("log"))
             .stderr(log);
         std::os::unix::process::CommandExt::process_group(&mut command, 0);
-        let group = ProcessGroup { child: command.spawn().expect("start xvfb-run") };
+        let group = ProcessGroup {
+            child: command.spawn().expect("start xvfb-run"),
+        };
         let mut session_group = Some(group);
         wait_for_port(port, session_group.as_mut().unwrap(), work_dir.path());
 
@@ -121,9 +144,17 @@ impl Session {
             .connect(&format!("http://127.0.0.1:{port}"))
             .await
             .unwrap_or_else(|error| {
-                panic!("no WebDriver session: {error}\n{}", driver_log(work_dir.path()))
+                panic!(
+                    "no WebDriver session: {error}\n{}",
+                    driver_log(work_dir.path())
+                )
             });
-        Session { client, data_dir, work_dir, group: session_group.take().unwrap() }
+        Session {
+            client,
+            data_dir,
+            work_dir,
+            group: session_group.take().unwrap(),
+        }
     }
 
     /// The element with `data-testid="{id}"`, waiting until it exists.
@@ -150,7 +181,11 @@ impl Session {
     }
 
     pub async fn click(&self, test_id: &str) {
-        self.find(test_id).await.click().await.unwrap_or_else(|e| panic!("click {test_id}: {e}"));
+        self.find(test_id)
+            .await
+            .click()
+            .await
+            .unwrap_or_else(|e| panic!("click {test_id}: {e}"));
     }
 
     pub async fn title(&self) -> String {
@@ -167,7 +202,12 @@ impl Session {
     /// Ends the WebDriver session (closing the app) and stops every process; returns the data
     /// folder so a test can start the app again on it.
     pub async fn close(self) -> TempDir {
-        let Session { client, data_dir, work_dir, mut group } = self;
+        let Session {
+            client,
+            data_dir,
+            work_dir,
+            mut group,
+        } = self;
         let _ = client.close().await;
         group.kill();
         drop(work_dir);
@@ -187,9 +227,15 @@ fn wait_for_port(port: u16, group: &mut ProcessGroup, work_dir: &Path) {
             return;
         }
         if let Ok(Some(status)) = group.child.try_wait() {
-            panic!("tauri-driver exited early ({status})\n{}", driver_log(work_dir));
+            panic!(
+                "tauri-driver exited early ({status})\n{}",
+                driver_log(work_dir)
+            );
         }
         std::thread::sleep(Duration::from_millis(100));
     }
-    panic!("tauri-driver did not listen on {port} within {DRIVER_START:?}\n{}", driver_log(work_dir));
+    panic!(
+        "tauri-driver did not listen on {port} within {DRIVER_START:?}\n{}",
+        driver_log(work_dir)
+    );
 }

@@ -26,7 +26,8 @@ async fn home_screen_and_about_panel() {
     assert_eq!(app.text("home-heading").await, "Your data, your credit");
 
     if let Some(dir) = std::env::var_os("KHATA_SCREENSHOT_DIR") {
-        app.screenshot(&std::path::Path::new(&dir).join("home.png")).await;
+        app.screenshot(&std::path::Path::new(&dir).join("home.png"))
+            .await;
     }
     app.close().await;
 }

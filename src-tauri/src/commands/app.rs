@@ -18,7 +18,11 @@ pub enum BuildProfile {
 
 impl BuildProfile {
     pub const fn current() -> Self {
-        if cfg!(debug_assertions) { Self::Debug } else { Self::Release }
+        if cfg!(debug_assertions) {
+            Self::Debug
+        } else {
+            Self::Release
+        }
     }
 }
 
@@ -63,13 +67,20 @@ mod tests {
     #[test]
     fn reports_the_package_version_and_vault_location() {
         let state = AppState {
-            paths: AppPaths::resolve(Some("/srv/khata".into()), "/unused".into(), "/unused".into()),
+            paths: AppPaths::resolve(
+                Some("/srv/khata".into()),
+                "/unused".into(),
+                "/unused".into(),
+            ),
         };
         let info = AppInfo::collect(&state);
         assert_eq!(info.version, env!("CARGO_PKG_VERSION"));
         assert_eq!(info.vault_path, "/srv/khata/vault.db");
         assert_eq!(info.log_dir, "/srv/khata/logs");
         let json = serde_json::to_value(&info).unwrap();
-        assert!(json.get("buildProfile").is_some(), "camelCase keys for the UI: {json}");
+        assert!(
+            json.get("buildProfile").is_some(),
+            "camelCase keys for the UI: {json}"
+        );
     }
 }
