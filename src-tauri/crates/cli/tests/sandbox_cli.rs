@@ -1,0 +1,75 @@
+//! `khata sandbox` as a user runs it: starts on a free port, prints its URL, serves discovery,
+//! refuses bad flags with a clear message, and exits cleanly on SIGTERM.
+
+use std::io::{BufRead as _, BufReader, Read as _, Write as _};
+use std::net::TcpStream;
+use std::process::{Command, Stdio};
+
+fn khata() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_khata"))
+}
+
+#[cfg(unix)]
+#[test]
+fn sandbox_serves_discovery_and_stops_on_sigterm() {
+    let state = tempfile::tempdir().unwrap();
+    let mut child = khata()
+        .args([
+            "sandbox",
+            "--port",
+            "0",
+            "--scenario",
+            "thin-file",
+            "--state",
+        ])
+        .arg(state.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut out = BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    out.read_line(&mut line).unwrap();
+    let url = line
+        .trim()
+        .rsplit(' ')
+        .next()
+        .unwrap()
+        .trim_start_matches("http://")
+        .to_string();
+
+    let mut s = TcpStream::connect(&url).unwrap();
+    write!(
+        s,
+        "GET /.well-known/khata-lender.json HTTP/1.1\r\nHost: {url}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut resp = String::new();
+    s.read_to_string(&mut resp).unwrap();
+    assert!(resp.starts_with("HTTP/1.1 200"), "{resp}");
+    assert!(resp.contains("\"lenderId\""));
+    assert!(state.path().join("sandbox.sqlite3").exists());
+    assert!(state.path().join("lender-ed25519.key").exists());
+
+    let pid = child.id().to_string();
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let status = child.wait().unwrap();
+    assert!(status.success(), "{status:?}");
+}
+
+#[test]
+fn bad_flags_exit_with_a_message() {
+    let out = khata()
+        .args(["sandbox", "--port", "0", "--fault", "error-rate=2"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("between 0 and 1"), "{err}");
+}

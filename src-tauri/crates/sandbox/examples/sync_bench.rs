@@ -1,0 +1,70 @@
+//! Measures the lending path end to end on loopback: seeding signed disclosures in the sandbox,
+//! then paging through all of them with the real client (signature checks included).
+//!
+//! `cargo run --release -p khata-sandbox --example sync_bench -- [COUNT] [PAGE]`
+
+use std::time::Instant;
+
+use khata_lending::types::{ConsentDecisionBody, Decision, SignalDecision};
+use khata_lending::{ClientConfig, LendingClient};
+use khata_sandbox::{SandboxConfig, Scenario};
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let mut args = std::env::args().skip(1);
+    let count: u64 = args
+        .next()
+        .map(|a| a.parse())
+        .transpose()?
+        .unwrap_or(100_000);
+    let page: u32 = args.next().map(|a| a.parse()).transpose()?.unwrap_or(1000);
+
+    let sb = khata_sandbox::start(SandboxConfig {
+        scenario: Scenario::SalariedGood,
+        ..SandboxConfig::default()
+    })
+    .await?;
+    let client = LendingClient::connect(sb.base_url(), ClientConfig::default()).await?;
+    let tok = client.authorize_headless("bench").await?;
+    let client = client.with_access_token(tok.access_token);
+    let req = client.consent_requests().await?.items.remove(0);
+    let decisions = req
+        .signals
+        .iter()
+        .map(|s| SignalDecision {
+            signal: s.clone(),
+            decision: Decision::Grant,
+        })
+        .collect();
+    client
+        .decide(
+            &req.request_id,
+            &ConsentDecisionBody { decisions },
+            &uuid::Uuid::new_v4().to_string(),
+        )
+        .await?;
+
+    let t = Instant::now();
+    let seeded = tokio::task::block_in_place(|| sb.seed_disclosures(count))?;
+    let seed_s = t.elapsed().as_secs_f64();
+
+    let t = Instant::now();
+    let mut cursor: Option<String> = None;
+    let mut n = 0usize;
+    loop {
+        let p = client.disclosures(cursor.as_deref(), page).await?;
+        n += p.items.len();
+        match p.next_cursor {
+            Some(c) => cursor = Some(c),
+            None => break,
+        }
+    }
+    let sync_s = t.elapsed().as_secs_f64();
+    println!(
+        "seeded {seeded} signed disclosures in {seed_s:.2} s ({:.0}/s); fetched+verified {n} in pages of {page} in {sync_s:.2} s ({:.0}/s)",
+        seeded as f64 / seed_s,
+        n as f64 / sync_s
+    );
+    sb.shutdown().await?;
+    Ok(())
+}
