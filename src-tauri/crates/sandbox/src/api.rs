@@ -29,7 +29,7 @@ use sha2::Digest as _;
 use crate::faults::{Faults, OVERSIZE_BYTES};
 use crate::scenario::Scenario;
 use crate::scorecard;
-use crate::store::{self, from_json, get_doc, list_docs, to_json};
+use crate::store::{self, get_doc, list_docs, to_json};
 
 /// Everything the handlers share.
 pub struct Inner {
@@ -223,12 +223,18 @@ async fn fault_layer(State(inner): State<Shared>, req: Request, next: Next) -> R
     if draw(&inner, faults.oversize_body) {
         let (mut parts, _) = resp.into_parts();
         parts.headers.remove(header::CONTENT_LENGTH);
-        // Valid JSON, just too big: a string of spaces inside an object.
-        let mut big = Vec::with_capacity(OVERSIZE_BYTES + 16);
-        big.extend_from_slice(b"{\"padding\":\"");
-        big.resize(OVERSIZE_BYTES, b' ');
-        big.extend_from_slice(b"\"}");
-        return Response::from_parts(parts, Body::from(big));
+        // Valid JSON, just too big, streamed without a Content-Length so the client has to
+        // enforce its cap while reading, not by trusting a header.
+        let chunk = Bytes::from(vec![b' '; 64 * 1024]);
+        let n = OVERSIZE_BYTES / chunk.len();
+        let parts_iter = std::iter::once(Bytes::from_static(b"{\"padding\":\""))
+            .chain(std::iter::repeat_n(chunk, n))
+            .chain(std::iter::once(Bytes::from_static(b"\"}")))
+            .map(Ok::<Bytes, std::io::Error>);
+        return Response::from_parts(
+            parts,
+            Body::from_stream(futures_util::stream::iter(parts_iter)),
+        );
     }
     resp
 }
@@ -999,15 +1005,27 @@ async fn list_disclosures(State(inner): State<Shared>, RawQuery(q): RawQuery) ->
     } else {
         None
     };
-    let items = page
-        .iter()
-        .map(|(_, j)| from_json::<Disclosure>(j))
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(internal)?;
-    Ok(json_response(
+    // The rows are the signed documents already serialised; splice them into the page as they
+    // are instead of parsing and re-serialising each (this is the hot path of a full sync).
+    let mut body = Vec::with_capacity(page.iter().map(|(_, j)| j.len() + 1).sum::<usize>() + 64);
+    body.extend_from_slice(b"{\"items\":[");
+    for (i, (_, j)) in page.iter().enumerate() {
+        if i > 0 {
+            body.push(b',');
+        }
+        body.extend_from_slice(j.as_bytes());
+    }
+    body.push(b']');
+    if let Some(c) = next_cursor {
+        body.extend_from_slice(format!(",\"nextCursor\":\"{c}\"").as_bytes());
+    }
+    body.push(b'}');
+    Ok((
         StatusCode::OK,
-        &DisclosurePage { items, next_cursor },
-    ))
+        [(header::CONTENT_TYPE, "application/json")],
+        body,
+    )
+        .into_response())
 }
 
 fn frequency_window(f: &Frequency) -> Option<ChronoDuration> {
