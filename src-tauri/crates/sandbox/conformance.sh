@@ -11,9 +11,13 @@ here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../../.." && pwd)"
 spec="$root/src-tauri/crates/lending/openapi.yaml"
 
-if ! command -v schemathesis >/dev/null 2>&1; then
-  python3 -m pip install --quiet 'schemathesis>=4.3,<5'
+# schemathesis 4.x from PyPI; its CLI is invoked through Python so a fresh install works even
+# when pip's script directory is not on PATH.
+if ! python3 -c 'import schemathesis.cli' >/dev/null 2>&1; then
+  python3 -m pip install --quiet 'schemathesis>=4.3,<5' \
+    || python3 -m pip install --quiet --user 'schemathesis>=4.3,<5'
 fi
+schemathesis() { python3 -c 'import sys; from schemathesis.cli import schemathesis as m; sys.argv[0] = "schemathesis"; m()' "$@"; }
 
 khata="${KHATA_BIN:-}"
 if [ -z "$khata" ]; then
