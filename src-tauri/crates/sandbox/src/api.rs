@@ -483,6 +483,7 @@ pub fn router(inner: Shared) -> Router {
     let admin = Router::new()
         .route("/_sandbox/faults", get(get_faults).put(put_faults))
         .route("/_sandbox/collect", post(admin_collect))
+        .route("/_sandbox/rights-requests/{id}", post(admin_update_rights))
         .route("/_sandbox/seed-disclosures", post(admin_seed_disclosures))
         .route("/_sandbox/consent-requests", post(admin_new_request));
     Router::new()
@@ -1353,6 +1354,43 @@ async fn admin_collect(State(inner): State<Shared>) -> HandlerResult {
         StatusCode::OK,
         &serde_json::json!({ "appended": n }),
     ))
+}
+
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct RightsUpdate {
+    status: RightsStatus,
+    resolution: Option<String>,
+    due_by: Option<DateTime<Utc>>,
+}
+
+/// Moves a rights request along (as the lender's staff would), re-signed; `dueBy` may be set in
+/// the past so the UI's overdue state can be tested.
+async fn admin_update_rights(
+    State(inner): State<Shared>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> HandlerResult {
+    let (u, _): (RightsUpdate, Value) = parse_json_body(&headers, &body)?;
+    let db = inner.db.lock().expect("db lock");
+    let mut r: RightsRequest = get_doc(&db, "rights_requests", "request_id", &id)
+        .map_err(internal)?
+        .ok_or_else(|| not_found("rights request", &id))?;
+    r.status = u.status;
+    if u.resolution.is_some() {
+        r.resolution = u.resolution;
+    }
+    if let Some(d) = u.due_by {
+        r.due_by = d;
+    }
+    let r = sign(&inner, &r)?;
+    db.execute(
+        "UPDATE rights_requests SET json = ?2 WHERE request_id = ?1",
+        params![r.request_id, to_json(&r)],
+    )
+    .map_err(internal)?;
+    Ok(json_response(StatusCode::OK, &r))
 }
 
 /// Appends `count` consented, signed disclosures (cycling through the latest consent's live

@@ -700,6 +700,19 @@ async fn rights_requests_are_tracked_with_ticket_and_due_date() {
     let list = c.rights_requests().await.unwrap().items;
     assert_eq!(list.len(), 2);
     assert_eq!(list[0].request_id, g.request_id, "newest first");
+
+    // The lender resolves one (admin route); the new state is signed again.
+    let resp = reqwest::Client::new()
+        .post(format!("{}/_sandbox/rights-requests/{}", sb.base_url(), r.request_id))
+        .json(&serde_json::json!({"status": "RESOLVED", "resolution": "A credit officer confirmed the decline."}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    let resolved = c.rights_request(&r.request_id).await.unwrap();
+    assert_eq!(resolved.status, RightsStatus::Resolved);
+    assert!(resolved.resolution.is_some());
+    assert_ne!(resolved.signature, r.signature);
 }
 
 #[tokio::test]
