@@ -104,6 +104,9 @@ fn open_connection(
     })?;
     if let Some(key) = key {
         // Wipe SQLCipher's freed memory (including key schedules) before the key goes in.
+        // It is process-wide and costs bulk ingest about a third (mlock/munlock and a
+        // byte-wise wipe on every allocation; see docs/BENCHMARKS.md), a price the issue
+        // accepts for keeping key schedules and decrypted pages out of freed memory.
         conn.execute_batch("PRAGMA cipher_memory_security = ON;")?;
         conn.execute_batch(&key.pragma_statement())?;
     }
@@ -140,6 +143,7 @@ fn open_connection(
     conn.execute_batch(
         "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;",
     )?;
+
     schema::migrations()
         .to_latest(&mut conn)
         .map_err(|e| match e {
