@@ -4,3 +4,4 @@
 //! The desktop shell and the `khata` CLI are thin faces over this crate.
 
 pub mod audit;
+pub mod views;
