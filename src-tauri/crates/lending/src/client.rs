@@ -614,7 +614,7 @@ fn verify(keys: &KeyRing, value: &Value, sig: Sig) -> Result<(), SignError> {
         Sig::None => Ok(()),
         Sig::One => keys.verify_value(value),
         Sig::Items => match value.get("items").and_then(Value::as_array) {
-            Some(items) => items.iter().try_for_each(|i| keys.verify_value(i)),
+            Some(items) => keys.verify_values(items),
             None => Err(SignError::Malformed("no items array".into())),
         },
         Sig::Receipt => {

@@ -127,10 +127,21 @@ pub fn signing_message(object: &Value) -> Result<Vec<u8>, SignError> {
             "signed value is not an object".into(),
         ));
     };
-    let mut unsigned = map.clone();
-    unsigned.remove("signature");
-    let mut msg = CONTEXT.to_vec();
-    msg.extend(canonical_json(&Value::Object(unsigned))?);
+    let mut msg = Vec::with_capacity(512);
+    msg.extend_from_slice(CONTEXT);
+    // Same as canonical_json of the object minus "signature", without cloning it.
+    let mut keys: Vec<&String> = map.keys().filter(|k| *k != "signature").collect();
+    keys.sort_by(|a, b| a.encode_utf16().cmp(b.encode_utf16()));
+    msg.push(b'{');
+    for (i, k) in keys.iter().enumerate() {
+        if i > 0 {
+            msg.push(b',');
+        }
+        write_string(k, &mut msg);
+        msg.push(b':');
+        write_canonical(&map[*k], &mut msg)?;
+    }
+    msg.push(b'}');
     Ok(msg)
 }
 
@@ -258,6 +269,37 @@ impl KeyRing {
 
     /// Checks the signature of one signed JSON object as received.
     pub fn verify_value(&self, object: &Value) -> Result<(), SignError> {
+        let (key, sig) = self.parts(object)?;
+        let msg = signing_message(object)?;
+        key.verify(&msg, &sig).map_err(|_| SignError::Invalid)
+    }
+
+    /// Checks many signed objects at once (a page of disclosures): one Ed25519 batch
+    /// verification, about twice as fast as one by one. If the batch fails, each object is
+    /// checked alone so the error names what failed, exactly as [`KeyRing::verify_value`] would.
+    pub fn verify_values<'a>(
+        &self,
+        objects: impl IntoIterator<Item = &'a Value>,
+    ) -> Result<(), SignError> {
+        let objects: Vec<&Value> = objects.into_iter().collect();
+        let mut messages = Vec::with_capacity(objects.len());
+        let mut signatures = Vec::with_capacity(objects.len());
+        let mut keys = Vec::with_capacity(objects.len());
+        for object in &objects {
+            let (key, sig) = self.parts(object)?;
+            messages.push(signing_message(object)?);
+            signatures.push(sig);
+            keys.push(key);
+        }
+        let refs: Vec<&[u8]> = messages.iter().map(Vec::as_slice).collect();
+        if ed25519_dalek::verify_batch(&refs, &signatures, &keys).is_ok() {
+            return Ok(());
+        }
+        objects.iter().try_for_each(|o| self.verify_value(o))
+    }
+
+    /// The key and signature an object names, checked for shape.
+    fn parts(&self, object: &Value) -> Result<(VerifyingKey, ed25519_dalek::Signature), SignError> {
         let sig = object.get("signature").ok_or(SignError::Missing)?;
         let sig: Signature =
             serde_json::from_value(sig.clone()).map_err(|e| SignError::Malformed(e.to_string()))?;
@@ -274,9 +316,7 @@ impl KeyRing {
         let raw: [u8; 64] = raw
             .try_into()
             .map_err(|_| SignError::Malformed("signature is not 64 bytes".into()))?;
-        let msg = signing_message(object)?;
-        key.verify(&msg, &ed25519_dalek::Signature::from_bytes(&raw))
-            .map_err(|_| SignError::Invalid)
+        Ok((*key, ed25519_dalek::Signature::from_bytes(&raw)))
     }
 
     /// Checks a typed object (e.g. one read back from the vault) by re-serialising it.
@@ -297,6 +337,27 @@ mod tests {
         let v = json!({"b": 1, "a": [true, null, "x\"\n\u{1}é"], "A": -2});
         let s = String::from_utf8(canonical_json(&v).unwrap()).unwrap();
         assert_eq!(s, r#"{"A":-2,"a":[true,null,"x\"\n\u0001é"],"b":1}"#);
+    }
+
+    #[test]
+    fn batch_verification_agrees_and_names_the_bad_one() {
+        let key = LenderKey::from_seed(&[9u8; 32]);
+        let ring = KeyRing::from_public(&[key.public_info()]).unwrap();
+        let mut items: Vec<Value> = (0..20)
+            .map(|i| {
+                key.sign_value(json!({"seq": i, "signal": "sms_income"}))
+                    .unwrap()
+            })
+            .collect();
+        ring.verify_values(&items).unwrap();
+        items[13]["seq"] = json!(99);
+        assert_eq!(ring.verify_values(&items), Err(SignError::Invalid));
+        items[13]["signature"]["keyId"] = json!("other");
+        assert!(matches!(
+            ring.verify_values(&items),
+            Err(SignError::UnknownKey(_))
+        ));
+        assert_eq!(ring.verify_values(&[]), Ok(()));
     }
 
     #[test]

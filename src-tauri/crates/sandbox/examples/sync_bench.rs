@@ -26,6 +26,7 @@ async fn main() -> anyhow::Result<()> {
     .await?;
     let client = LendingClient::connect(sb.base_url(), ClientConfig::default()).await?;
     let tok = client.authorize_headless("bench").await?;
+    let token = tok.access_token.clone();
     let client = client.with_access_token(tok.access_token);
     let req = client.consent_requests().await?.items.remove(0);
     let decisions = req
@@ -65,6 +66,28 @@ async fn main() -> anyhow::Result<()> {
         seeded as f64 / seed_s,
         n as f64 / sync_s
     );
+
+    // The same pages fetched raw (HTTP + JSON parse only), to split server/transport time from
+    // the client's signature checks.
+    let http = reqwest::Client::new();
+    let t = Instant::now();
+    let mut cursor: Option<String> = None;
+    let mut raw_n = 0usize;
+    loop {
+        let mut url = format!("{}/disclosures?limit={page}", sb.base_url());
+        if let Some(c) = &cursor {
+            url.push_str(&format!("&cursor={c}"));
+        }
+        let bytes = http.get(url).bearer_auth(&token).send().await?.bytes().await?;
+        let v: serde_json::Value = serde_json::from_slice(&bytes)?;
+        raw_n += v["items"].as_array().map_or(0, Vec::len);
+        match v.get("nextCursor").and_then(|c| c.as_str()) {
+            Some(c) => cursor = Some(c.to_string()),
+            None => break,
+        }
+    }
+    let raw_s = t.elapsed().as_secs_f64();
+    println!("raw fetch+parse (no verification) of {raw_n} in {raw_s:.2} s ({:.0}/s)", raw_n as f64 / raw_s);
     sb.shutdown().await?;
     Ok(())
 }
