@@ -17,6 +17,9 @@
 //!
 //! Fixed widths and length prefixes make the encoding unambiguous without escaping, so an
 //! offline verifier only needs [`entry_hash`].
+//!
+//! `prev_hash` is not stored (it is the previous row's `hash`, 32 bytes a row saved);
+//! [`LedgerEntry`] as exported carries it, filled in from the previous entry.
 
 use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
@@ -30,7 +33,7 @@ pub const LEDGER_DOMAIN: &[u8; 16] = b"khata-ledger-v1\0";
 /// `prev_hash` of the first entry.
 pub const GENESIS_PREV_HASH: [u8; 32] = [0u8; 32];
 
-/// One ledger entry as stored.
+/// One ledger entry, with `prev_hash` filled in from the previous entry.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LedgerEntry {
     pub seq: i64,
@@ -152,8 +155,8 @@ impl Appender {
         let seq = self.next_seq;
         let hash = entry_hash(seq, self.at, kind, record_id, &digest, &self.prev);
         conn.prepare_cached(
-            "INSERT INTO ledger (seq, at, kind, record_id, payload_digest, prev_hash, hash) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            "INSERT INTO ledger (seq, at, kind, record_id, payload_digest, hash) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         )?
         .execute(rusqlite::params![
             seq,
@@ -161,7 +164,6 @@ impl Appender {
             kind,
             record_id,
             &digest[..],
-            &self.prev[..],
             &hash[..]
         ])?;
         self.prev = hash;
@@ -171,10 +173,12 @@ impl Appender {
 }
 
 /// Walks the whole chain in `seq` order, streaming rows and borrowing their bytes (no
-/// per-row allocation), and names the first entry that does not check out.
+/// per-row allocation), and names the first entry that does not check out. Each hash is
+/// recomputed over the *running* previous hash, so any edit, insertion or deletion breaks
+/// the first affected entry.
 pub(crate) fn verify_chain(conn: &Connection) -> Result<ChainReport> {
     let mut stmt = conn.prepare(
-        "SELECT seq, at, kind, record_id, payload_digest, prev_hash, hash FROM ledger ORDER BY seq",
+        "SELECT seq, at, kind, record_id, payload_digest, hash FROM ledger ORDER BY seq",
     )?;
     let mut rows = stmt.query([])?;
     let mut expected_seq = 1i64;
@@ -206,24 +210,19 @@ pub(crate) fn verify_chain(conn: &Connection) -> Result<ChainReport> {
             .get_ref(4)?
             .as_blob()
             .map_err(|_| broken("payload digest is not a blob"))?;
-        let prev_hash = row
-            .get_ref(5)?
-            .as_blob()
-            .map_err(|_| broken("prev_hash is not a blob"))?;
         let hash = row
-            .get_ref(6)?
+            .get_ref(5)?
             .as_blob()
             .map_err(|_| broken("hash is not a blob"))?;
         if digest.len() != 32 || hash.len() != 32 {
             return Err(broken("digest or hash is not 32 bytes"));
         }
-        if prev_hash != prev {
-            return Err(broken("prev_hash does not match the previous entry's hash"));
-        }
-        feed(&mut h, seq, at, kind, record_id, digest, prev_hash);
+        feed(&mut h, seq, at, kind, record_id, digest, &prev);
         let computed = h.finalize_reset();
         if computed.as_slice() != hash {
-            return Err(broken("hash does not match the entry's contents"));
+            return Err(broken(
+                "hash does not match the entry's contents and the previous entry's hash",
+            ));
         }
         prev.copy_from_slice(hash);
         expected_seq += 1;

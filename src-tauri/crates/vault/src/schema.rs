@@ -119,8 +119,7 @@ CREATE TABLE ledger (
     kind            TEXT NOT NULL,
     record_id       TEXT NOT NULL,
     payload_digest  BLOB NOT NULL,
-    prev_hash       BLOB NOT NULL,
-    hash            BLOB NOT NULL
+    hash            BLOB NOT NULL           -- covers the previous entry's hash (not stored)
 ) STRICT;
 -- Append-only: edits must go through new entries. (This stops mistakes, not an attacker
 -- with the key; the hash chain is what makes tampering evident.)
@@ -130,12 +129,58 @@ CREATE TRIGGER ledger_no_delete BEFORE DELETE ON ledger
     BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END;
 "#;
 
+/// Version 2 (additive, for the engine): how to reach each lender, its sync cursor, the lender's
+/// signed statements exactly as received (consent versions, offers, receipts, …), consent
+/// requests, the lender's own id for each disclosure (idempotent sync) with its signed JSON,
+/// and what each consent action (revoke whole or per signal, pause, resume) asked for.
+const V2: &str = r#"
+CREATE TABLE lender_links (
+    lender_id     TEXT PRIMARY KEY REFERENCES lenders(id),
+    api_base      TEXT NOT NULL,
+    discovery     TEXT NOT NULL,               -- discovery JSON with the pinned keys
+    is_sandbox    INTEGER NOT NULL DEFAULT 0,
+    sync_cursor   TEXT,
+    last_sync_at  INTEGER,
+    reachable     INTEGER NOT NULL DEFAULT 1
+) STRICT;
+
+CREATE TABLE statements (
+    kind         TEXT NOT NULL,                -- consent, offer, receipt, quote, rights
+    id           TEXT NOT NULL,
+    version      INTEGER NOT NULL DEFAULT 0,
+    lender_id    TEXT NOT NULL REFERENCES lenders(id),
+    received_at  INTEGER NOT NULL,
+    json         BLOB NOT NULL,                -- canonical signed JSON as received
+    PRIMARY KEY (kind, id, version)
+) STRICT;
+CREATE INDEX statements_by_lender ON statements (lender_id, kind, received_at);
+
+CREATE TABLE consent_requests (
+    id          TEXT PRIMARY KEY,
+    lender_id   TEXT NOT NULL REFERENCES lenders(id),
+    status      TEXT NOT NULL,
+    created_at  INTEGER NOT NULL,
+    json        TEXT NOT NULL
+) STRICT;
+
+ALTER TABLE share_events ADD COLUMN lender_ref TEXT;
+ALTER TABLE share_events ADD COLUMN lender_seq INTEGER;
+ALTER TABLE share_events ADD COLUMN statement BLOB;
+CREATE UNIQUE INDEX share_events_lender_ref ON share_events (lender_id, lender_ref)
+    WHERE lender_ref IS NOT NULL;
+
+ALTER TABLE revocations ADD COLUMN action TEXT NOT NULL DEFAULT 'revoke';
+ALTER TABLE revocations ADD COLUMN signals TEXT NOT NULL DEFAULT '[]';
+CREATE INDEX revocations_by_consent ON revocations (consent_id, requested_at);
+CREATE INDEX outbox_by_record ON outbox (record_id);
+"#;
+
 pub(crate) fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(V1)])
+    Migrations::new(vec![M::up(V1), M::up(V2)])
 }
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: usize = 1;
+pub const SCHEMA_VERSION: usize = 2;
 
 #[cfg(test)]
 mod tests {

@@ -14,6 +14,8 @@ use crate::ledger::{self, Appender, ChainReport, LedgerEntry};
 use crate::model::*;
 use crate::schema;
 
+pub mod engine_store;
+
 /// How to unlock (or, at creation, protect) a vault's data key.
 pub enum Unlock<'a> {
     /// The key lives in an OS keychain (normally [`crate::KeyringStore`]).
@@ -615,24 +617,41 @@ impl Vault {
         self.verify()
     }
 
-    /// Ledger entries after `after_seq`, oldest first, for export and offline verification.
+    /// Ledger entries after `after_seq`, oldest first, for export and offline verification;
+    /// `prev_hash` is filled in from the preceding entry (zeros before the first).
     pub fn ledger_entries(&self, after_seq: i64, limit: usize) -> Result<Vec<LedgerEntry>> {
+        let mut prev: [u8; 32] = if after_seq <= 0 {
+            ledger::GENESIS_PREV_HASH
+        } else {
+            self.conn
+                .prepare_cached("SELECT hash FROM ledger WHERE seq = ?1")?
+                .query_row([after_seq], |r| blob32(r, 0))
+                .optional()?
+                .ok_or(VaultError::NotFound {
+                    kind: "ledger entry",
+                    id: after_seq.to_string(),
+                })?
+        };
         let mut st = self.conn.prepare_cached(
-            "SELECT seq, at, kind, record_id, payload_digest, prev_hash, hash FROM ledger \
+            "SELECT seq, at, kind, record_id, payload_digest, hash FROM ledger \
              WHERE seq > ?1 ORDER BY seq LIMIT ?2",
         )?;
-        let rows = st.query_map(rusqlite::params![after_seq, limit as i64], |r| {
-            Ok(LedgerEntry {
+        let mut rows = st.query(rusqlite::params![after_seq, limit as i64])?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next()? {
+            let hash = blob32(r, 5)?;
+            out.push(LedgerEntry {
                 seq: r.get(0)?,
                 at: r.get(1)?,
                 kind: r.get(2)?,
                 record_id: r.get(3)?,
                 payload_digest: blob32(r, 4)?,
-                prev_hash: blob32(r, 5)?,
-                hash: blob32(r, 6)?,
-            })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+                prev_hash: prev,
+                hash,
+            });
+            prev = hash;
+        }
+        Ok(out)
     }
 
     /// Runs `f` in one `BEGIN IMMEDIATE` transaction with a ledger appender: the records and

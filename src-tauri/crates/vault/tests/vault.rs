@@ -47,6 +47,11 @@ fn create_reopen_and_read_back() {
     let entries = v.ledger_entries(0, 100).unwrap();
     assert_eq!(entries[0].kind, "vault.created");
     assert_eq!(entries.last().unwrap().hash, report.head_hash);
+    assert_eq!(
+        v.ledger_entries(3, 2).unwrap()[0].prev_hash,
+        entries[2].hash
+    );
+    assert_eq!(entries[0].prev_hash, [0u8; 32]);
     for w in entries.windows(2) {
         assert_eq!(w[1].prev_hash, w[0].hash);
         assert_eq!(
@@ -253,15 +258,40 @@ fn ledger_is_append_only_and_tampering_names_the_entry() {
         e => panic!("{e}"),
     }
     // Deleting an entry is caught as a gap.
-    c.execute("UPDATE ledger SET record_id = '7' WHERE seq = 9", [])
-        .unwrap();
-    let good = v.ledger_entries(8, 1).unwrap()[0].clone();
     c.execute("DELETE FROM ledger WHERE seq = 9", []).unwrap();
     match v.verify().unwrap_err() {
-        VaultError::LedgerBroken { seq, .. } => assert_eq!(seq, 9),
+        VaultError::LedgerBroken { seq, reason } => {
+            assert_eq!(seq, 9);
+            assert!(reason.contains("missing"), "{reason}");
+        }
         e => panic!("{e}"),
     }
-    let _ = good;
+    // Deleting the last entries is not caught by the chain alone (no signed checkpoint
+    // yet), but editing one is, even when its stored hash is recomputed to match its own
+    // fields: the next entry no longer chains onto it.
+    let d = tempfile::tempdir().unwrap();
+    let (mut v2, _) = new_vault(d.path(), &store);
+    seed(&mut v2);
+    let e3 = v2.ledger_entries(2, 1).unwrap().remove(0);
+    let forged = entry_hash(
+        e3.seq,
+        e3.at,
+        &e3.kind,
+        "forged",
+        &e3.payload_digest,
+        &e3.prev_hash,
+    );
+    let c2 = v2.__connection();
+    c2.execute_batch("DROP TRIGGER ledger_no_update;").unwrap();
+    c2.execute(
+        "UPDATE ledger SET record_id = 'forged', hash = ?1 WHERE seq = 3",
+        [&forged[..]],
+    )
+    .unwrap();
+    match v2.verify().unwrap_err() {
+        VaultError::LedgerBroken { seq, .. } => assert_eq!(seq, 4),
+        e => panic!("{e}"),
+    }
 }
 
 #[test]
