@@ -66,6 +66,8 @@ call("POST", f"/consent-requests/{r['requestId']}/decision", {"decisions": decis
 PY
 
 
+# Run from the throwaway state dir so schemathesis' caches (.hypothesis, .schemathesis) go with it.
+cd "$state"
 schemathesis --no-color --config-file "$here/schemathesis.toml" run "$spec" \
   --url "$base" \
   --header "Authorization: Bearer $token" \
