@@ -78,7 +78,13 @@ async fn main() -> anyhow::Result<()> {
         if let Some(c) = &cursor {
             url.push_str(&format!("&cursor={c}"));
         }
-        let bytes = http.get(url).bearer_auth(&token).send().await?.bytes().await?;
+        let bytes = http
+            .get(url)
+            .bearer_auth(&token)
+            .send()
+            .await?
+            .bytes()
+            .await?;
         let v: serde_json::Value = serde_json::from_slice(&bytes)?;
         raw_n += v["items"].as_array().map_or(0, Vec::len);
         match v.get("nextCursor").and_then(|c| c.as_str()) {
@@ -87,7 +93,10 @@ async fn main() -> anyhow::Result<()> {
         }
     }
     let raw_s = t.elapsed().as_secs_f64();
-    println!("raw fetch+parse (no verification) of {raw_n} in {raw_s:.2} s ({:.0}/s)", raw_n as f64 / raw_s);
+    println!(
+        "raw fetch+parse (no verification) of {raw_n} in {raw_s:.2} s ({:.0}/s)",
+        raw_n as f64 / raw_s
+    );
     sb.shutdown().await?;
     Ok(())
 }
