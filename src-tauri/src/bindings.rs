@@ -3,6 +3,7 @@
 //! the committed files are stale.
 
 use std::path::PathBuf;
+use khata_engine::views;
 use ts_rs::{Config, TS};
 
 /// Every type the UI receives or sends: (file name, generated TypeScript).
@@ -21,6 +22,34 @@ pub fn all() -> Vec<(PathBuf, String)> {
         crate::error::ErrorCode,
         crate::commands::app::AppInfo,
         crate::commands::app::BuildProfile,
+        views::SensitivityView,
+        views::SignalInfo,
+        views::LenderView,
+        views::PeriodView,
+        views::ConsentStatusView,
+        views::DeliveryState,
+        views::RevocationView,
+        views::ConsentView,
+        views::ConsentRequestView,
+        views::RequestedSignal,
+        views::SignalChoice,
+        views::DisclosureView,
+        views::TimelineQuery,
+        views::TimelinePage,
+        views::EvidenceView,
+        views::DecisionView,
+        views::ContributionView,
+        views::AdverseFactor,
+        views::OfferView,
+        views::WhatIfView,
+        views::RightsKindView,
+        views::RightsRequestView,
+        views::AlertView,
+        views::Overview,
+        views::Progress,
+        views::ExportFormat,
+        views::ExportSummary,
+        views::SyncSummary,
     ]
 }
 

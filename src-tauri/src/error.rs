@@ -16,6 +16,18 @@ pub enum ErrorCode {
     InvalidInput,
     /// A file or folder could not be read or written.
     Io,
+    /// The lender could not be reached; the app keeps working from the vault.
+    LenderUnreachable,
+    /// The vault could not be opened (wrong key, damaged file, locked keychain entry).
+    VaultLocked,
+    /// No OS keychain could be reached to hold the vault key.
+    KeychainUnavailable,
+    /// The record asked for does not exist.
+    NotFound,
+    /// A lender's statement failed signature verification and was not stored.
+    SignatureInvalid,
+    /// The user cancelled long-running work.
+    Cancelled,
 }
 
 /// What a command returns on failure, serialised as `{ "code": …, "message": … }`.
