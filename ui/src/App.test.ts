@@ -6,6 +6,8 @@ import App from './App.svelte';
 import type { AppInfo } from './lib/bindings/AppInfo';
 import { setLocale } from './lib/i18n/i18n.svelte';
 import { go } from './lib/navigation.svelte';
+import { EMPTY_OVERVIEW } from './test/fixtures';
+import { mockCommands } from './test/ipc';
 
 const info: AppInfo = {
   version: '9.8.7',
@@ -20,40 +22,61 @@ beforeEach(() => {
   go('home');
 });
 
+/** The commands an empty app answers: nothing connected yet. */
+function emptyApp(extra: Parameters<typeof mockCommands>[0] = {}) {
+  return mockCommands({ overview: EMPTY_OVERVIEW, ...extra });
+}
+
 describe('App', () => {
-  it('opens on the home screen with an empty state that offers to connect a lender', () => {
+  it('opens on the home screen with an empty state that offers to connect a lender', async () => {
+    emptyApp();
     render(App);
     expect(screen.getByTestId('home-heading')).toHaveTextContent('Your data, your credit');
-    const empty = screen.getByTestId('home-empty');
+    const empty = await screen.findByTestId('home-empty');
     expect(within(empty).getByText('No lender connected yet')).toBeInTheDocument();
     expect(screen.getByTestId('connect-lender')).toHaveTextContent('Connect a lender');
   });
 
-  it('routes "Connect a lender" to a page that says plainly it is not available yet', async () => {
+  it('routes "Connect a lender" to the connect screen and back', async () => {
+    emptyApp();
     const user = userEvent.setup();
     render(App);
-    await user.click(screen.getByTestId('connect-lender'));
+    await user.click(await screen.findByTestId('connect-lender'));
     expect(screen.getByTestId('connect-heading')).toHaveTextContent('Connect a lender');
-    expect(screen.getByTestId('connect-placeholder')).toHaveTextContent(/not available in this version/);
+    expect(screen.getByTestId('connect-sandbox')).toHaveTextContent('Use the built-in sandbox lender');
     expect(screen.getByTestId('nav-connect')).toHaveAttribute('aria-current', 'page');
     await user.click(screen.getByTestId('connect-back'));
     expect(screen.getByTestId('home-heading')).toBeInTheDocument();
   });
 
+  it('has a sidebar link for every screen', async () => {
+    emptyApp({ consents: [], latest_offer: null, rights_requests: [], consent_requests: [] });
+    const user = userEvent.setup();
+    render(App);
+    const screens = [
+      ['nav-requests', 'requests-heading'],
+      ['nav-consents', 'consents-heading'],
+      ['nav-offer', 'offer-heading'],
+      ['nav-rights', 'rights-heading'],
+      ['nav-export', 'export-heading'],
+      ['nav-home', 'home-heading'],
+    ] as const;
+    for (const [link, heading] of screens) {
+      await user.click(screen.getByTestId(link));
+      expect(screen.getByTestId(heading)).toBeInTheDocument();
+      expect(screen.getByTestId(link)).toHaveAttribute('aria-current', 'page');
+    }
+  });
+
   it('shows what app_info returns in the About panel', async () => {
-    const calls: string[] = [];
-    mockIPC((command) => {
-      calls.push(command);
-      if (command === 'app_info') return info;
-      throw new Error(`unexpected command ${command}`);
-    });
+    const calls = emptyApp({ app_info: info });
     const user = userEvent.setup();
     render(App);
     await user.click(screen.getByTestId('about-open'));
     expect(await screen.findByTestId('about-version')).toHaveTextContent('9.8.7');
     expect(screen.getByTestId('about-build')).toHaveTextContent('Release');
     expect(screen.getByTestId('about-vault')).toHaveTextContent(info.vaultPath);
-    expect(calls).toEqual(['app_info']);
+    expect(calls.map((call) => call.command)).toEqual(['overview', 'app_info']);
     await user.click(screen.getByTestId('about-close'));
     expect(screen.getByTestId('about-dialog')).not.toHaveAttribute('open');
   });
@@ -71,11 +94,12 @@ describe('App', () => {
   });
 
   it('switches every visible string to Hindi and remembers the choice', async () => {
+    emptyApp();
     const user = userEvent.setup();
     render(App);
     await user.selectOptions(screen.getByTestId('language'), 'hi');
     expect(screen.getByTestId('home-heading')).toHaveTextContent('आपका डेटा, आपका क्रेडिट');
-    expect(screen.getByTestId('connect-lender')).toHaveTextContent('ऋणदाता जोड़ें');
+    expect(await screen.findByTestId('connect-lender')).toHaveTextContent('ऋणदाता जोड़ें');
     expect(localStorage.getItem('khata.locale')).toBe('hi');
     expect(document.documentElement.lang).toBe('hi');
   });

@@ -1,5 +1,24 @@
 /** Which screen is showing. A desktop app has no address bar, so plain state is enough. */
-export type View = 'home' | 'connect';
+export type View =
+  | 'home'
+  | 'connect'
+  | 'requests'
+  | 'consents'
+  | 'offer'
+  | 'timeline'
+  | 'rights'
+  | 'export';
+
+export const VIEWS: ReadonlyArray<View> = [
+  'home',
+  'connect',
+  'requests',
+  'consents',
+  'offer',
+  'timeline',
+  'rights',
+  'export',
+];
 
 export const navigation = $state<{ view: View }>({ view: 'home' });
 

@@ -48,3 +48,23 @@ export function t(key: MessageKey, values?: Record<string, string | number>): st
   }
   return String(format.format(values));
 }
+
+/** True when the catalogue has `key` (for messages picked by a code from Rust). */
+export function hasMessage(key: string): key is MessageKey {
+  return Object.hasOwn(en, key);
+}
+
+/** The message for `key` when the catalogue has it, else `fallback` as Rust sent it. */
+export function tOr(key: string, fallback: string, values?: Record<string, string | number>): string {
+  return hasMessage(key) ? t(key, values) : fallback;
+}
+
+/** A progress phase from Rust (`disclosures`, `consents`…) in the current language. */
+export function phaseLabel(phase: string): string {
+  return tOr(`progress.phase.${phase}`, phase);
+}
+
+/** A regulatory flag (`rbi-2022-prohibited`…) in plain language. */
+export function flagLabel(flag: string): string {
+  return tOr(`signal.flag.${flag}`, flag);
+}

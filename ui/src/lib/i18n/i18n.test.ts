@@ -1,3 +1,4 @@
+import { IntlMessageFormat } from 'intl-messageformat';
 import { describe, expect, it } from 'vitest';
 import en from './en';
 import hi from './hi';
@@ -12,7 +13,18 @@ describe('i18n', () => {
   });
 
   it('keeps the same placeholders in both languages', () => {
-    const placeholders = (text: string) => [...text.matchAll(/\{(\w+)/g)].map((m) => m[1]).sort();
+    // The argument names anywhere in the message, inside plural/select branches too.
+    type Node = { type: number; value?: unknown; options?: Record<string, { value: Node[] }>; children?: Node[] };
+    const collect = (nodes: Node[], names: Set<string>): Set<string> => {
+      for (const node of nodes) {
+        if (node.type !== 0 && node.type !== 7 && typeof node.value === 'string') names.add(node.value);
+        for (const option of Object.values(node.options ?? {})) collect(option.value, names);
+        if (node.children) collect(node.children, names);
+      }
+      return names;
+    };
+    const placeholders = (text: string) =>
+      [...collect(new IntlMessageFormat(text, 'en').getAst() as Node[], new Set())].sort();
     for (const key of Object.keys(en) as Array<keyof typeof en>) {
       expect(placeholders(hi[key]), key).toEqual(placeholders(en[key]));
     }

@@ -1,0 +1,205 @@
+/** Sample view data shaped like the engine's (`src-tauri/crates/engine/src/views.rs`). */
+import type { ConsentRequestView } from '../lib/bindings/ConsentRequestView';
+import type { ConsentView } from '../lib/bindings/ConsentView';
+import type { DisclosureView } from '../lib/bindings/DisclosureView';
+import type { LenderView } from '../lib/bindings/LenderView';
+import type { OfferView } from '../lib/bindings/OfferView';
+import type { Overview } from '../lib/bindings/Overview';
+import type { RevocationView } from '../lib/bindings/RevocationView';
+import type { RightsRequestView } from '../lib/bindings/RightsRequestView';
+import type { SignalInfo } from '../lib/bindings/SignalInfo';
+
+export const DAY = 24 * 60 * 60 * 1000;
+export const NOW = Date.UTC(2026, 10, 29, 4, 0, 0);
+
+export function signal(id: string, overrides: Partial<SignalInfo> = {}): SignalInfo {
+  return {
+    id,
+    name: id.replace(/_/g, ' ').replace(/^\w/, (c) => c.toUpperCase()),
+    description: `What ${id} tells the lender.`,
+    dpvCategory: 'pd:Location',
+    sensitivity: 'medium',
+    regulatoryFlags: [],
+    prohibited: false,
+    ...overrides,
+  };
+}
+
+export const SIGNALS = {
+  location: signal('location', { name: 'Location', dpvCategory: 'pd:Location' }),
+  income: signal('sms_income', { name: 'Income from SMS', dpvCategory: 'pd:Income', sensitivity: 'high' }),
+  contacts: signal('contacts', {
+    name: 'Contacts',
+    dpvCategory: 'pd:Contact',
+    sensitivity: 'special',
+    regulatoryFlags: ['rbi-2022-prohibited'],
+    prohibited: true,
+  }),
+  apps: signal('installed_apps', { name: 'Installed apps', dpvCategory: 'pd:DeviceApplications' }),
+};
+
+export function lender(overrides: Partial<LenderView> = {}): LenderView {
+  return {
+    id: 'sandbox',
+    name: 'Sandbox Lender',
+    apiBase: 'http://127.0.0.1:4100',
+    isSandbox: true,
+    lastSyncAt: NOW - 60_000,
+    reachable: true,
+    ...overrides,
+  };
+}
+
+export function revocation(overrides: Partial<RevocationView> = {}): RevocationView {
+  return {
+    id: 'rev-1',
+    consentId: 'c-1',
+    lenderId: 'sandbox',
+    signals: ['location'],
+    state: 'pending',
+    attempts: 0,
+    lastError: null,
+    requestedAt: NOW - 1000,
+    confirmedAt: null,
+    receiptId: null,
+    ...overrides,
+  };
+}
+
+export function consent(overrides: Partial<ConsentView> = {}): ConsentView {
+  return {
+    id: 'c-1',
+    lenderId: 'sandbox',
+    lenderName: 'Sandbox Lender',
+    status: 'active',
+    purposeCode: '101',
+    purposeText: 'Credit assessment for a personal loan',
+    granted: [SIGNALS.location, SIGNALS.income],
+    denied: [SIGNALS.contacts],
+    consentStart: NOW - 10 * DAY,
+    consentExpiry: Date.now() + 30 * DAY,
+    fetchType: 'PERIODIC',
+    frequency: { unit: 'DAY', value: 1 },
+    dataLife: { unit: 'MONTH', value: 6 },
+    fiDataRangeFrom: null,
+    fiDataRangeTo: null,
+    revocations: [],
+    signatureVerified: true,
+    ...overrides,
+  };
+}
+
+export function offer(overrides: Partial<OfferView> = {}): OfferView {
+  return {
+    id: 'offer-1',
+    lenderId: 'sandbox',
+    lenderName: 'Sandbox Lender',
+    createdAt: NOW - DAY,
+    decision: 'approved',
+    amountInr: 150000,
+    aprMonthlyBps: 180,
+    tenureMonths: 12,
+    method: 'scorecard_points',
+    baseline: 600,
+    score: 640,
+    declineBelow: 580,
+    contributions: [
+      { signal: 'sms_income', signalName: 'Income from SMS', bin: '₹25k–50k', points: 55, missingPoints: 0 },
+      { signal: 'location', signalName: 'Location', bin: 'Stable', points: 10, missingPoints: -5 },
+      { signal: 'installed_apps', signalName: 'Installed apps', bin: 'Many loan apps', points: -25, missingPoints: 0 },
+    ],
+    topAdverse: [
+      {
+        rank: 1,
+        code: 'A01',
+        signal: 'installed_apps',
+        signalName: 'Installed apps',
+        points: -25,
+        text: 'Several other lending apps are installed on your phone.',
+        impact: 'high',
+      },
+    ],
+    withheld: [],
+    signatureVerified: true,
+    ...overrides,
+  };
+}
+
+export function overview(overrides: Partial<Overview> = {}): Overview {
+  return {
+    lenders: [lender()],
+    activeConsents: 1,
+    pendingRequests: 0,
+    latestOffer: offer(),
+    revocationsInFlight: [],
+    disclosures: 1234567,
+    alerts: [],
+    ...overrides,
+  };
+}
+
+export const EMPTY_OVERVIEW: Overview = {
+  lenders: [],
+  activeConsents: 0,
+  pendingRequests: 0,
+  latestOffer: null,
+  revocationsInFlight: [],
+  disclosures: 0,
+  alerts: [],
+};
+
+export function disclosure(id: number, overrides: Partial<DisclosureView> = {}): DisclosureView {
+  return {
+    id,
+    lenderId: 'sandbox',
+    signal: 'location',
+    signalName: 'Location',
+    dpvCategory: 'pd:Location',
+    collectedAt: NOW - id * 60_000,
+    purpose: 'Credit assessment',
+    consentId: 'c-1',
+    valueDigest: `sha256:${id.toString(16).padStart(64, '0')}`,
+    onwardRecipient: null,
+    ...overrides,
+  };
+}
+
+export function consentRequest(overrides: Partial<ConsentRequestView> = {}): ConsentRequestView {
+  return {
+    id: 'req-1',
+    lenderId: 'sandbox',
+    lenderName: 'Sandbox Lender',
+    purposeCode: '101',
+    purposeText: 'Credit assessment for a personal loan',
+    signals: [
+      { signal: SIGNALS.location, newSinceLast: false },
+      { signal: SIGNALS.income, newSinceLast: false },
+      { signal: SIGNALS.contacts, newSinceLast: true },
+    ],
+    droppedSinceLast: [SIGNALS.apps],
+    consentStart: NOW,
+    consentExpiry: NOW + 90 * DAY,
+    fetchType: 'PERIODIC',
+    frequency: { unit: 'HOUR', value: 4 },
+    dataLife: { unit: 'MONTH', value: 3 },
+    highFrequency: true,
+    onwardRecipients: ['Credit bureau'],
+    ...overrides,
+  };
+}
+
+export function rightsRequest(overrides: Partial<RightsRequestView> = {}): RightsRequestView {
+  return {
+    id: 'rr-1',
+    lenderId: 'sandbox',
+    lenderName: 'Sandbox Lender',
+    kind: 'erasure',
+    status: 'sent',
+    ticket: 'T-100',
+    details: 'Please delete my location history.',
+    createdAt: NOW - 40 * DAY,
+    dueAt: NOW - 10 * DAY,
+    overdue: true,
+    ...overrides,
+  };
+}

@@ -1,0 +1,81 @@
+import { render, screen } from '@testing-library/svelte';
+import userEvent from '@testing-library/user-event';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { setLocale } from '../lib/i18n/i18n.svelte';
+import { lender } from '../test/fixtures';
+import { deferred, failure, mockCommands, report, type Args } from '../test/ipc';
+import Connect from './Connect.svelte';
+
+beforeEach(() => setLocale('en'));
+
+describe('Connect', () => {
+  it('connects the sandbox lender with a progress bar driven by its reports, then goes home', async () => {
+    const held = deferred<unknown>();
+    let sandboxArgs: Args = {};
+    const calls = mockCommands({
+      connect_sandbox: (args) => {
+        sandboxArgs = args;
+        return held.promise;
+      },
+    });
+    const onConnected = vi.fn();
+    const user = userEvent.setup();
+    render(Connect, { onConnected, onBack: vi.fn() });
+
+    await user.click(screen.getByTestId('connect-sandbox'));
+    expect(await screen.findByTestId('connect-progress-text')).toHaveTextContent('Starting…');
+    expect(screen.getByTestId('connect-sandbox')).toBeDisabled();
+
+    report(sandboxArgs, { task: 'sync', phase: 'disclosures', done: 2500, total: 10000 });
+    const text = await screen.findByText('Disclosures: 2,500 of 10,000');
+    expect(text).toBeInTheDocument();
+    const bar = screen.getByTestId('connect-progress').querySelector('progress');
+    expect(bar).toHaveAttribute('max', '10000');
+    expect(bar).toHaveAttribute('value', '2500');
+
+    report(sandboxArgs, { task: 'sync', phase: 'offers', done: 3, total: null });
+    expect(await screen.findByText('Offers: 3 so far')).toBeInTheDocument();
+
+    held.resolve(lender());
+    await vi.waitFor(() => expect(onConnected).toHaveBeenCalledOnce());
+    expect(calls.map((call) => call.command)).toEqual(['connect_sandbox']);
+  });
+
+  it('connects by lender URL', async () => {
+    const calls = mockCommands({ connect_lender: lender({ id: 'l2', isSandbox: false }) });
+    const onConnected = vi.fn();
+    const user = userEvent.setup();
+    render(Connect, { onConnected, onBack: vi.fn() });
+
+    expect(screen.getByTestId('connect-submit')).toBeDisabled();
+    await user.type(screen.getByTestId('connect-url'), 'https://lender.example');
+    await user.click(screen.getByTestId('connect-submit'));
+    await vi.waitFor(() => expect(onConnected).toHaveBeenCalledOnce());
+    expect(calls[0].command).toBe('connect_lender');
+    expect(calls[0].args.url).toBe('https://lender.example');
+  });
+
+  it('shows a failure as a sentence and stays on the page', async () => {
+    mockCommands({
+      connect_sandbox: () => {
+        throw failure('The sandbox lender could not start: port 4100 is in use.');
+      },
+    });
+    const onConnected = vi.fn();
+    const user = userEvent.setup();
+    render(Connect, { onConnected, onBack: vi.fn() });
+    await user.click(screen.getByTestId('connect-sandbox'));
+    const error = await screen.findByTestId('connect-error');
+    expect(error).toHaveTextContent('The sandbox lender could not start: port 4100 is in use.');
+    expect(error).not.toHaveTextContent(/at \w+ \(|Error:/);
+    expect(onConnected).not.toHaveBeenCalled();
+    expect(screen.getByTestId('connect-sandbox')).toBeEnabled();
+  });
+
+  it('speaks Hindi', async () => {
+    setLocale('hi');
+    mockCommands({});
+    render(Connect, { onConnected: vi.fn(), onBack: vi.fn() });
+    expect(screen.getByTestId('connect-sandbox')).toHaveTextContent('अंतर्निहित सैंडबॉक्स ऋणदाता इस्तेमाल करें');
+  });
+});

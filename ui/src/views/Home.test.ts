@@ -1,0 +1,89 @@
+import { render, screen, within } from '@testing-library/svelte';
+import userEvent from '@testing-library/user-event';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { setLocale } from '../lib/i18n/i18n.svelte';
+import { EMPTY_OVERVIEW, lender, offer, overview, revocation } from '../test/fixtures';
+import { failure, mockCommands } from '../test/ipc';
+import Home from './Home.svelte';
+
+beforeEach(() => setLocale('en'));
+
+function renderHome() {
+  const onConnect = vi.fn();
+  const onNavigate = vi.fn();
+  render(Home, { onConnect, onNavigate });
+  return { onConnect, onNavigate };
+}
+
+describe('Home', () => {
+  it('keeps the empty state when no lender is connected', async () => {
+    mockCommands({ overview: EMPTY_OVERVIEW });
+    const { onConnect } = renderHome();
+    const empty = await screen.findByTestId('home-empty');
+    expect(within(empty).getByText('No lender connected yet')).toBeInTheDocument();
+    await userEvent.setup().click(screen.getByTestId('connect-lender'));
+    expect(onConnect).toHaveBeenCalledOnce();
+  });
+
+  it('shows lenders, consents, the latest offer, revocations in flight and alerts', async () => {
+    mockCommands({
+      overview: overview({
+        activeConsents: 2,
+        pendingRequests: 1,
+        revocationsInFlight: [revocation({ id: 'r9', state: 'sent', attempts: 2 })],
+        alerts: [{ severity: 'warning', code: 'something_new', message: 'A lender asked for more data.' }],
+      }),
+    });
+    const { onNavigate } = renderHome();
+    expect(await screen.findByTestId('home-lender-sandbox')).toHaveTextContent('Sandbox Lender');
+    expect(screen.queryByTestId('home-empty')).not.toBeInTheDocument();
+    expect(screen.getByTestId('home-active-consents')).toHaveTextContent('2 active consents');
+    expect(screen.getByTestId('home-disclosures')).toHaveTextContent('12,34,567');
+    expect(screen.getByTestId('home-offer-decision')).toHaveTextContent('Approved');
+    expect(screen.getByTestId('home-offer-amount')).toHaveTextContent('₹1,50,000');
+    expect(screen.getByTestId('home-offer-apr')).toHaveTextContent('1.8% a month');
+    expect(screen.getByTestId('revocation-state-r9')).toHaveTextContent('Status: Sent');
+    expect(screen.getByTestId('home-alert')).toHaveTextContent('A lender asked for more data.');
+    await userEvent.setup().click(screen.getByTestId('home-pending-requests'));
+    expect(onNavigate).toHaveBeenCalledWith('requests');
+  });
+
+  it('says plainly when a lender is offline', async () => {
+    mockCommands({
+      overview: overview({
+        lenders: [lender({ reachable: false })],
+        latestOffer: null,
+        alerts: [{ severity: 'warning', code: 'lender_unreachable', message: 'Sandbox Lender is unreachable.' }],
+      }),
+    });
+    renderHome();
+    expect(await screen.findByTestId('home-lender-offline')).toHaveTextContent('Offline');
+    expect(screen.getByText(/You are seeing what is saved on this device/)).toBeInTheDocument();
+    expect(screen.getByTestId('home-offer-none')).toBeInTheDocument();
+  });
+
+  it('shows an error with a retry', async () => {
+    let fail = true;
+    mockCommands({
+      overview: () => {
+        if (fail) throw failure('The vault is locked: the system keychain did not answer.');
+        return EMPTY_OVERVIEW;
+      },
+    });
+    renderHome();
+    expect(await screen.findByTestId('home-error')).toHaveTextContent(
+      'The vault is locked: the system keychain did not answer.',
+    );
+    fail = false;
+    await userEvent.setup().click(screen.getByRole('button', { name: 'Try again' }));
+    expect(await screen.findByTestId('home-empty')).toBeInTheDocument();
+  });
+
+  it('formats money with Indian grouping in Hindi too', async () => {
+    setLocale('hi');
+    mockCommands({ overview: overview({ latestOffer: offer({ amountInr: 1000000 }) }) });
+    renderHome();
+    expect(await screen.findByTestId('home-offer-amount')).toHaveTextContent('₹10,00,000');
+    expect(screen.getByTestId('home-heading')).toHaveTextContent('आपका डेटा, आपका क्रेडिट');
+  });
+});

@@ -1,0 +1,126 @@
+import { fireEvent, render, screen } from '@testing-library/svelte';
+import userEvent from '@testing-library/user-event';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { TimelineQuery } from '../lib/bindings/TimelineQuery';
+import { setLocale } from '../lib/i18n/i18n.svelte';
+import { consent, disclosure, overview } from '../test/fixtures';
+import { failure, mockCommands } from '../test/ipc';
+import Timeline from './Timeline.svelte';
+
+// jsdom lays nothing out; give elements a size so the virtualiser has a viewport to fill.
+const sizes = {
+  offsetHeight: Object.getOwnPropertyDescriptor(HTMLElement.prototype, 'offsetHeight'),
+  offsetWidth: Object.getOwnPropertyDescriptor(HTMLElement.prototype, 'offsetWidth'),
+};
+beforeAll(() => {
+  Object.defineProperty(HTMLElement.prototype, 'offsetHeight', { configurable: true, get: () => 640 });
+  Object.defineProperty(HTMLElement.prototype, 'offsetWidth', { configurable: true, get: () => 800 });
+});
+afterAll(() => {
+  for (const [name, descriptor] of Object.entries(sizes)) {
+    if (descriptor) Object.defineProperty(HTMLElement.prototype, name, descriptor);
+  }
+});
+beforeEach(() => setLocale('en'));
+
+/** A vault of `total` disclosures served in pages, like the engine's keyset paging. */
+function vault(total: number) {
+  return (args: Record<string, unknown>) => {
+    const query = args.query as TimelineQuery;
+    const start = query.cursor ? Number(query.cursor) : 0;
+    const end = Math.min(start + query.limit, total);
+    const items = [];
+    for (let id = start + 1; id <= end; id++) items.push(disclosure(id));
+    return { items, nextCursor: end < total ? String(end) : null, total };
+  };
+}
+
+describe('Timeline', () => {
+  it('renders only the rows in view out of a million', async () => {
+    mockCommands({ overview: overview(), timeline: vault(1_000_000) });
+    render(Timeline, { pageSize: 200 });
+    expect(await screen.findByTestId('timeline-total')).toHaveTextContent('10,00,000 disclosures');
+    await vi.waitFor(() => expect(screen.getAllByTestId('timeline-row').length).toBeGreaterThan(5));
+    // 640 px of 64 px rows plus overscan: a handful, never the whole page.
+    expect(screen.getAllByTestId('timeline-row').length).toBeLessThan(40);
+  });
+
+  it('loads the next page by cursor when scrolled near the end', async () => {
+    const calls = mockCommands({ overview: overview(), timeline: vault(1000) });
+    render(Timeline, { pageSize: 50 });
+    await screen.findByTestId('timeline-total');
+    await vi.waitFor(() => expect(screen.getAllByTestId('timeline-row').length).toBeGreaterThan(0));
+    const list = screen.getByTestId('timeline-list');
+    list.scrollTop = 50 * 64 - 640;
+    await fireEvent.scroll(list);
+    await vi.waitFor(() => {
+      const pages = calls.filter((call) => call.command === 'timeline');
+      expect(pages.length).toBeGreaterThanOrEqual(2);
+      expect((pages[1].args.query as TimelineQuery).cursor).toBe('50');
+    });
+    await vi.waitFor(() => expect(screen.getByTestId('timeline-total')).toHaveTextContent('100 loaded'));
+  });
+
+  it('sends the filters as the query', async () => {
+    const calls = mockCommands({ overview: overview(), timeline: vault(3) });
+    const user = userEvent.setup();
+    render(Timeline);
+    await screen.findByTestId('timeline-total');
+    await user.selectOptions(screen.getByTestId('timeline-filter-lender'), 'sandbox');
+    await user.type(screen.getByTestId('timeline-filter-category'), 'pd:Location');
+    await user.type(screen.getByTestId('timeline-filter-signal'), 'location');
+    await fireEvent.input(screen.getByTestId('timeline-filter-from'), { target: { value: '2026-11-01' } });
+    await user.click(screen.getByTestId('timeline-apply'));
+    await vi.waitFor(() => expect(calls.filter((call) => call.command === 'timeline')).toHaveLength(2));
+    const query = calls.filter((call) => call.command === 'timeline')[1].args.query as TimelineQuery;
+    expect(query).toMatchObject({
+      lenderId: 'sandbox',
+      dpvCategory: 'pd:Location',
+      signal: 'location',
+      from: new Date(2026, 10, 1).getTime(),
+      to: null,
+      cursor: null,
+    });
+  });
+
+  it('opens a row’s evidence: consent, digest, signature and the signed statement', async () => {
+    mockCommands({
+      overview: overview(),
+      timeline: vault(3),
+      evidence: (args) => ({
+        disclosure: disclosure(args.disclosureId as number),
+        consent: consent(),
+        statementJson: '{\n  "signal": "location"\n}',
+        signatureKeyId: 'ed25519:sandbox-1',
+        signatureVerified: true,
+        ledgerSeq: 42,
+      }),
+    });
+    const user = userEvent.setup();
+    render(Timeline);
+    await vi.waitFor(() => expect(screen.getAllByTestId('timeline-row').length).toBe(3));
+    await user.click(screen.getAllByTestId('timeline-row')[0]);
+    expect(await screen.findByTestId('evidence-digest')).toHaveTextContent('sha256:');
+    expect(screen.getByTestId('evidence-dialog')).toHaveAttribute('open');
+    expect(screen.getByTestId('evidence-signature')).toHaveTextContent('Signature verified');
+    expect(screen.getByTestId('evidence-consent')).toHaveTextContent('Credit assessment for a personal loan');
+    expect(screen.getByTestId('evidence-statement')).toHaveTextContent('"signal": "location"');
+    await user.click(screen.getByTestId('evidence-close'));
+    expect(screen.getByTestId('evidence-dialog')).not.toHaveAttribute('open');
+  });
+
+  it('has empty and error states', async () => {
+    mockCommands({ overview: overview(), timeline: vault(0) });
+    const { unmount } = render(Timeline);
+    expect(await screen.findByTestId('timeline-empty')).toBeInTheDocument();
+    unmount();
+    mockCommands({
+      overview: overview(),
+      timeline: () => {
+        throw failure('The vault could not be read.');
+      },
+    });
+    render(Timeline);
+    expect(await screen.findByTestId('timeline-error')).toHaveTextContent('The vault could not be read.');
+  });
+});
