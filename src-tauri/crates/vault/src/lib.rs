@@ -31,6 +31,7 @@ pub use ledger::{ChainReport, LedgerEntry, entry_hash};
 pub use model::*;
 pub use schema::SCHEMA_VERSION;
 pub use vault::engine_store::{
-    ConsentAction, LenderDisclosure, LenderLink, Statement, StoredConsentRequest,
+    ConsentAction, EventStatement, EventWithStatement, LenderDisclosure, LenderLink, Statement,
+    StoredConsentRequest,
 };
 pub use vault::{Unlock, Vault, digest_value, now_ms};

@@ -13,6 +13,11 @@ use crate::error::{Result, VaultError};
 use crate::model::*;
 use crate::vault::{Vault, now_ms};
 
+/// A disclosure's lender id and signed statement as received.
+pub type EventStatement = (Option<String>, Option<Vec<u8>>);
+/// A stored disclosure with its lender id and signed statement.
+pub type EventWithStatement = (ShareEvent, Option<String>, Option<Vec<u8>>);
+
 /// How to reach a lender, and where syncing with it stands. No secrets: tokens live in the
 /// OS keychain.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -248,7 +253,7 @@ impl Vault {
     }
 
     /// The lender's id and signed statement for a stored disclosure.
-    pub fn event_statement(&self, id: i64) -> Result<Option<(Option<String>, Option<Vec<u8>>)>> {
+    pub fn event_statement(&self, id: i64) -> Result<Option<EventStatement>> {
         Ok(self
             .conn
             .prepare_cached("SELECT lender_ref, statement FROM share_events WHERE id = ?1")?
@@ -264,7 +269,7 @@ impl Vault {
         signals: Option<&[String]>,
         after: Option<EventCursor>,
         limit: usize,
-    ) -> Result<Vec<(ShareEvent, Option<String>, Option<Vec<u8>>)>> {
+    ) -> Result<Vec<EventWithStatement>> {
         let (clause, params) = event_where(filter, signals, after);
         let sql = format!(
             "SELECT {EVENT_COLS}, lender_ref, statement FROM share_events WHERE {clause} \
@@ -288,11 +293,7 @@ impl Vault {
     }
 
     /// Events in id order after `after_id`, with their statements (for streaming exports).
-    pub fn events_by_id(
-        &self,
-        after_id: i64,
-        limit: usize,
-    ) -> Result<Vec<(ShareEvent, Option<String>, Option<Vec<u8>>)>> {
+    pub fn events_by_id(&self, after_id: i64, limit: usize) -> Result<Vec<EventWithStatement>> {
         let mut st = self.conn.prepare_cached(&format!(
             "SELECT {EVENT_COLS}, lender_ref, statement FROM share_events WHERE id > ?1 \
              ORDER BY id LIMIT ?2"
