@@ -2,6 +2,71 @@
 //! APIs — connecting, syncing disclosures and consents, delivering revocations through an
 //! outbox, auditing what was collected against what was consented, and exporting everything.
 //! The desktop shell and the `khata` CLI are thin faces over this crate.
+//!
+//! Entry point: [`Engine::open`] with an [`EngineConfig`]; every method is `async`, the vault
+//! work runs on tokio's blocking pool, and reads work offline from the vault.
 
 pub mod audit;
+mod convert;
+mod engine;
+mod error;
+mod export;
+mod outbox;
+mod tokens;
 pub mod views;
+
+pub use engine::{Engine, EngineConfig, SANDBOX_DIR, SANDBOX_LENDER_ID, VAULT_FILE};
+pub use error::{EngineError, Result};
+pub use export::EXPORT_FORMAT_VERSION;
+pub use khata_sandbox::{Faults, Scenario};
+pub use outbox::{OutboxWorker, spawn_outbox_worker};
+#[cfg(any(target_os = "linux", target_os = "macos", target_os = "windows"))]
+pub use tokens::KeyringTokenStore;
+pub use tokens::{MemoryTokenStore, TokenStore};
+
+/// Every view type rendered by ts-rs: `(output path, TypeScript)`, for the shell's bindings
+/// test and `make bindings`.
+pub fn ts_types() -> Vec<(std::path::PathBuf, String)> {
+    use ts_rs::TS;
+    use views::*;
+    let cfg = ts_rs::Config::from_env();
+    let mut out = Vec::new();
+    macro_rules! render {
+        ($($t:ty),+ $(,)?) => {$(
+            if let (Some(path), Ok(ts)) = (<$t as TS>::output_path(), <$t as TS>::export_to_string(&cfg)) {
+                out.push((path, ts));
+            }
+        )+};
+    }
+    render!(
+        SensitivityView,
+        SignalInfo,
+        LenderView,
+        PeriodView,
+        ConsentStatusView,
+        DeliveryState,
+        RevocationView,
+        ConsentView,
+        ConsentRequestView,
+        RequestedSignal,
+        SignalChoice,
+        DisclosureView,
+        TimelineQuery,
+        TimelinePage,
+        EvidenceView,
+        DecisionView,
+        ContributionView,
+        AdverseFactor,
+        OfferView,
+        WhatIfView,
+        RightsKindView,
+        RightsRequestView,
+        AlertView,
+        Overview,
+        Progress,
+        ExportFormat,
+        ExportSummary,
+        SyncSummary,
+    );
+    out
+}

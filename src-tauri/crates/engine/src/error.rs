@@ -1,0 +1,109 @@
+//! One error type for every engine call, with a stable code for the UI to branch on and a
+//! sentence fit for a borrower. Messages never carry secrets (tokens, keys, recovery keys).
+
+use khata_lending::LendingError;
+use khata_vault::VaultError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum EngineError {
+    /// The lender could not be reached (network, timeout, 5xx); nothing local changed.
+    #[error("The lender could not be reached ({0}). Khata keeps working from your vault.")]
+    LenderUnreachable(String),
+    /// The lender answered but refused or sent something unusable.
+    #[error("The lender refused the request: {0}")]
+    LenderRejected(String),
+    #[error("Your vault is locked: {0}")]
+    VaultLocked(String),
+    #[error("The system keychain is unavailable: {0}")]
+    KeychainUnavailable(String),
+    #[error("Not found: {0}")]
+    NotFound(String),
+    #[error("{0}")]
+    InvalidInput(String),
+    /// A lender statement failed its signature check; it was not stored.
+    #[error("The lender's signature did not verify ({0}); nothing was stored.")]
+    SignatureInvalid(String),
+    #[error("A file could not be read or written: {0}")]
+    Io(String),
+    #[error("Cancelled.")]
+    Cancelled,
+    #[error("Something went wrong inside Khata: {0}")]
+    Internal(String),
+}
+
+impl EngineError {
+    /// Stable snake_case code for the UI's message catalogue.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::LenderUnreachable(_) => "lender_unreachable",
+            Self::LenderRejected(_) => "lender_rejected",
+            Self::VaultLocked(_) => "vault_locked",
+            Self::KeychainUnavailable(_) => "keychain_unavailable",
+            Self::NotFound(_) => "not_found",
+            Self::InvalidInput(_) => "invalid_input",
+            Self::SignatureInvalid(_) => "signature_invalid",
+            Self::Io(_) => "io",
+            Self::Cancelled => "cancelled",
+            Self::Internal(_) => "internal",
+        }
+    }
+
+    /// True when the lender could not be reached (offline-first paths treat this as normal).
+    pub fn is_unreachable(&self) -> bool {
+        matches!(self, Self::LenderUnreachable(_))
+    }
+}
+
+impl From<VaultError> for EngineError {
+    fn from(e: VaultError) -> Self {
+        match e {
+            VaultError::WrongKey | VaultError::KeyMissing { .. } | VaultError::WrongMode { .. } => {
+                Self::VaultLocked(e.to_string())
+            }
+            VaultError::KeychainUnavailable { .. } => Self::KeychainUnavailable(e.to_string()),
+            VaultError::NotFound { .. } => Self::NotFound(e.to_string()),
+            VaultError::Invalid(m) => Self::InvalidInput(m),
+            VaultError::Io { .. } => Self::Io(e.to_string()),
+            other => Self::Internal(other.to_string()),
+        }
+    }
+}
+
+impl From<LendingError> for EngineError {
+    fn from(e: LendingError) -> Self {
+        match &e {
+            LendingError::Network(_) | LendingError::Timeout => {
+                Self::LenderUnreachable(e.to_string())
+            }
+            LendingError::Http { status, .. } if *status >= 500 || *status == 429 => {
+                Self::LenderUnreachable(e.to_string())
+            }
+            LendingError::Http { status: 404, .. } => Self::NotFound(e.to_string()),
+            LendingError::BadSignature(_) => Self::SignatureInvalid(e.to_string()),
+            LendingError::InsecureUrl { .. } | LendingError::Usage(_) => {
+                Self::InvalidInput(e.to_string())
+            }
+            _ => Self::LenderRejected(e.to_string()),
+        }
+    }
+}
+
+impl From<std::io::Error> for EngineError {
+    fn from(e: std::io::Error) -> Self {
+        Self::Io(e.to_string())
+    }
+}
+
+impl From<serde_json::Error> for EngineError {
+    fn from(e: serde_json::Error) -> Self {
+        Self::Internal(format!("JSON: {e}"))
+    }
+}
+
+impl From<tokio::task::JoinError> for EngineError {
+    fn from(e: tokio::task::JoinError) -> Self {
+        Self::Internal(format!("background task failed: {e}"))
+    }
+}
+
+pub type Result<T, E = EngineError> = std::result::Result<T, E>;

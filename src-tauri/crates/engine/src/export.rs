@@ -1,0 +1,361 @@
+//! Export: one JSON document, written as a stream (page by page, flat memory) to a temporary
+//! file renamed into place when complete. Consent records are shaped after ISO/IEC TS 27560
+//! with W3C DPV terms; every lender statement is embedded exactly as signed, so an offline
+//! verifier can re-check each Ed25519 signature and the vault ledger's hash chain.
+
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use khata_lending::types as wire;
+use khata_vault::{LedgerEntry, Vault, now_ms};
+use serde_json::{Value, json};
+
+use crate::engine::{Engine, lender_names};
+use crate::error::{EngineError, Result};
+use crate::views::*;
+
+/// Version of the export document.
+pub const EXPORT_FORMAT_VERSION: u32 = 1;
+const PAGE: usize = 5_000;
+
+struct Counter<W> {
+    inner: W,
+    bytes: u64,
+}
+
+impl<W: Write> Write for Counter<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.bytes += n as u64;
+        Ok(n)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+fn stmt_value(bytes: &[u8]) -> Value {
+    serde_json::from_slice(bytes).unwrap_or(Value::Null)
+}
+
+fn dpv_state(status: &str) -> &'static str {
+    match status {
+        "ACTIVE" => "dpv:ConsentGiven",
+        "PAUSED" => "dpv:ConsentGiven",
+        "REVOKED" => "dpv:ConsentWithdrawn",
+        "EXPIRED" => "dpv:ConsentExpired",
+        _ => "dpv:ConsentInvalidated",
+    }
+}
+
+/// One consent as an ISO/IEC TS 27560-shaped record, with the lender's signed artefacts.
+fn consent_record(v: &Vault, c: &khata_vault::Consent, lender_name: &str) -> Result<Value> {
+    let versions = v.statements("consent", &c.id)?;
+    let latest: Option<wire::Consent> = versions
+        .last()
+        .and_then(|s| serde_json::from_slice(&s.json).ok());
+    let signals = v.signals()?;
+    let info = |id: &str| signals.iter().find(|s| s.id == id);
+    let pii = |id: &String, granted: bool| {
+        let s = info(id);
+        json!({
+            "pii_type": s.map(|s| s.category.clone()).unwrap_or_default(),
+            "pii_attribute_id": id,
+            "pii_optional": true,
+            "sensitive_pii_category": s.map(|s| s.sensitivity.as_str()).unwrap_or("high"),
+            "consented": granted,
+        })
+    };
+    let mut events = vec![json!({
+        "event_time": c.consent_start,
+        "event_type": "dpv:ConsentGiven",
+        "event_state": "dpv:ConsentGiven",
+        "entity_id": "pii_principal",
+        "validity_duration": c.consent_expiry - c.consent_start,
+    })];
+    for a in v.consent_actions(Some(&c.id))?.iter().rev() {
+        events.push(json!({
+            "event_time": a.revocation.requested_at,
+            "event_type": match a.action.as_str() {
+                "revoke" => "dpv:ConsentWithdrawn",
+                "pause" => "khata:ConsentPaused",
+                _ => "khata:ConsentResumed",
+            },
+            "event_state": a.outbox.as_ref().map(|o| o.state.as_str()).unwrap_or("pending"),
+            "entity_id": "pii_principal",
+            "signals": a.signals,
+        }));
+    }
+    Ok(json!({
+        "schema_version": "ISO/IEC TS 27560:2023",
+        "record_id": c.id,
+        "pii_principal_id": latest.as_ref().map(|l| l.customer_id.clone()),
+        "status": c.status.as_str(),
+        "event_state": dpv_state(c.status.as_str()),
+        "processing": {
+            "purposes": [{
+                "purpose": c.purpose_text,
+                "code": c.purpose_code,
+                "dpv": "sector-finance:CreditChecking",
+            }],
+            "lawful_basis": "dpv:Consent",
+            "processing_method": ["dpv:AutomatedDecisionMaking"],
+            "pii_controllers": [{
+                "party_name": lender_name,
+                "party_id": c.lender_id,
+                "party_role": "dpv:DataController",
+                "party_type": "dpv:Organisation",
+            }],
+            "collection_method": "dpv:CollectedFromDevice",
+            "retention_period": { "unit": c.data_life.unit.as_str(), "value": c.data_life.value },
+            "frequency": { "unit": c.frequency.unit.as_str(), "value": c.frequency.value },
+            "fetch_type": c.fetch_type.as_str(),
+            "fi_data_range": c.fi_data_range.map(|r| json!({"from": r.from, "to": r.to})),
+            "jurisdiction": "IN",
+            "recipient_third_parties": latest.as_ref().map(|l| l.onward_recipients.clone()).unwrap_or_default(),
+            "withdrawal_method": "khata:RevokeThroughApp",
+            "privacy_rights": ["dpdp:s11-access", "dpdp:s12-correction-erasure", "dpdp:s13-grievance", "gdpr:art22-human-review"],
+        },
+        "pii_information": c.signals_granted.iter().map(|s| pii(s, true))
+            .chain(c.signals_denied.iter().map(|s| pii(s, false))).collect::<Vec<_>>(),
+        "events": events,
+        "consent_start": c.consent_start,
+        "consent_expiry": c.consent_expiry,
+        "signed_artefacts": versions.iter().map(|s| stmt_value(&s.json)).collect::<Vec<_>>(),
+    }))
+}
+
+impl Engine {
+    /// Writes an export to `path`. JSON only for now (CSV and HTML return `invalid_input`).
+    /// Streams page by page with `progress`; setting `cancel` stops it and removes the partial
+    /// file.
+    pub async fn export(
+        &self,
+        path: impl AsRef<Path>,
+        format: ExportFormat,
+        progress: impl Fn(Progress) + Send + Sync + 'static,
+        cancel: Arc<AtomicBool>,
+    ) -> Result<ExportSummary> {
+        if format != ExportFormat::Json {
+            return Err(EngineError::InvalidInput(
+                "only the JSON export is available in this version".into(),
+            ));
+        }
+        let path = path.as_ref().to_path_buf();
+        let tmp = {
+            let mut name = path.file_name().unwrap_or_default().to_os_string();
+            name.push(".part");
+            path.with_file_name(name)
+        };
+        let vault = self.vault.clone();
+        let (tmp2, path2) = (tmp.clone(), path.clone());
+        let result = tokio::task::spawn_blocking(move || {
+            export_json(&vault, &tmp2, &progress, &cancel).and_then(|s| {
+                std::fs::rename(&tmp2, &path2)?;
+                Ok(s)
+            })
+        })
+        .await?;
+        match result {
+            Ok((bytes, records, head)) => Ok(ExportSummary {
+                path: path.display().to_string(),
+                format,
+                bytes,
+                records,
+                ledger_head: head,
+            }),
+            Err(e) => {
+                let _ = std::fs::remove_file(&tmp);
+                Err(e)
+            }
+        }
+    }
+}
+
+type Shared = std::sync::Mutex<Option<Vault>>;
+
+fn with<T>(vault: &Shared, f: impl FnOnce(&Vault) -> Result<T>) -> Result<T> {
+    let g = vault
+        .lock()
+        .map_err(|_| EngineError::Internal("the vault lock was poisoned".into()))?;
+    let v = g
+        .as_ref()
+        .ok_or_else(|| EngineError::VaultLocked("the engine is closed".into()))?;
+    f(v)
+}
+
+fn export_json(
+    vault: &Shared,
+    tmp: &PathBuf,
+    progress: &dyn Fn(Progress),
+    cancel: &AtomicBool,
+) -> Result<(u64, u64, String)> {
+    let file = std::fs::File::create(tmp)?;
+    let mut w = Counter {
+        inner: BufWriter::with_capacity(1 << 20, file),
+        bytes: 0,
+    };
+    let mut records = 0u64;
+    let (total, header) = with(vault, |v| {
+        let names = lender_names(v)?;
+        let lenders: Vec<Value> = v
+            .lender_links()?
+            .into_iter()
+            .map(|l| {
+                let disc: Value = serde_json::from_str(&l.discovery).unwrap_or(Value::Null);
+                json!({
+                    "id": l.lender_id,
+                    "name": names.get(&l.lender_id),
+                    "apiBase": l.api_base,
+                    "isSandbox": l.is_sandbox,
+                    "keys": disc["keys"],
+                })
+            })
+            .collect();
+        let consents: Vec<Value> = v
+            .all_consents()?
+            .iter()
+            .map(|c| {
+                consent_record(
+                    v,
+                    c,
+                    names.get(&c.lender_id).map(String::as_str).unwrap_or(""),
+                )
+            })
+            .collect::<Result<_>>()?;
+        let stmts = |kind: &str| -> Result<Vec<Value>> {
+            Ok(v.statements_of_kind(kind, None)?
+                .iter()
+                .map(|s| stmt_value(&s.json))
+                .collect())
+        };
+        let rights: Vec<Value> = v
+            .rights_requests(None)?
+            .into_iter()
+            .map(|r| serde_json::to_value(r).unwrap_or(Value::Null))
+            .collect();
+        let header = json!({
+            "lenders": lenders,
+            "signals": v.signals()?,
+            "consentRecords": consents,
+            "offers": stmts("offer")?,
+            "quotes": stmts("quote")?,
+            "receipts": stmts("receipt")?,
+            "rightsRequests": rights,
+            "rightsStatements": stmts("rights")?,
+        });
+        Ok((v.event_count()? as u64, header))
+    })?;
+    write!(
+        w,
+        "{{\"format\":\"khata-export\",\"version\":{EXPORT_FORMAT_VERSION},\"exportedAt\":{}",
+        now_ms()
+    )?;
+    if let Value::Object(map) = &header {
+        for (k, val) in map {
+            if let Value::Array(a) = val {
+                records += a.len() as u64;
+            }
+            write!(w, ",{}:", serde_json::to_string(k)?)?;
+            serde_json::to_writer(&mut w, val)?;
+        }
+    }
+
+    // Disclosures, in id order, each with the lender's signed statement.
+    w.write_all(b",\"disclosures\":[")?;
+    let mut after = 0i64;
+    let mut done = 0u64;
+    let mut first = true;
+    loop {
+        if cancel.load(Ordering::Relaxed) {
+            return Err(EngineError::Cancelled);
+        }
+        let page = with(vault, |v| Ok(v.events_by_id(after, PAGE)?))?;
+        if page.is_empty() {
+            break;
+        }
+        for (e, lender_ref, statement) in &page {
+            if !first {
+                w.write_all(b",")?;
+            }
+            first = false;
+            let ev = &e.event;
+            serde_json::to_writer(
+                &mut w,
+                &json!({
+                    "id": e.id,
+                    "lenderId": ev.lender_id,
+                    "lenderRef": lender_ref,
+                    "signal": ev.signal_id,
+                    "collectedAt": ev.collected_at,
+                    "purpose": ev.purpose,
+                    "consentId": ev.consent_id,
+                    "valueDigest": format!("sha256:{}", hex::encode(ev.value_digest)),
+                    "onwardRecipient": ev.onward_recipient,
+                    "statement": statement.as_deref().map(stmt_value),
+                }),
+            )?;
+        }
+        done += page.len() as u64;
+        records += page.len() as u64;
+        after = page.last().map(|(e, _, _)| e.id).unwrap_or(after);
+        progress(Progress {
+            task: "export".into(),
+            phase: "disclosures".into(),
+            done,
+            total: Some(total),
+        });
+    }
+    w.write_all(b"]")?;
+
+    // The ledger, oldest first, and its head.
+    w.write_all(b",\"ledger\":{\"entries\":[")?;
+    let mut seq = 0i64;
+    let mut head: Option<LedgerEntry> = None;
+    let mut first = true;
+    loop {
+        if cancel.load(Ordering::Relaxed) {
+            return Err(EngineError::Cancelled);
+        }
+        let page = with(vault, |v| Ok(v.ledger_entries(seq, PAGE)?))?;
+        if page.is_empty() {
+            break;
+        }
+        for e in &page {
+            if !first {
+                w.write_all(b",")?;
+            }
+            first = false;
+            serde_json::to_writer(&mut w, e)?;
+        }
+        records += page.len() as u64;
+        seq = page.last().map(|e| e.seq).unwrap_or(seq);
+        head = page.last().cloned();
+        progress(Progress {
+            task: "export".into(),
+            phase: "ledger".into(),
+            done: seq as u64,
+            total: None,
+        });
+    }
+    let head_hash = head
+        .as_ref()
+        .map(|h| hex::encode(h.hash))
+        .unwrap_or_default();
+    write!(
+        w,
+        "],\"head\":{{\"seq\":{},\"hash\":\"{}\"}}}}}}",
+        head.as_ref().map(|h| h.seq).unwrap_or(0),
+        head_hash
+    )?;
+    w.flush()?;
+    let bytes = w.bytes;
+    let file = w
+        .inner
+        .into_inner()
+        .map_err(|e| EngineError::Io(e.to_string()))?;
+    file.sync_all()?;
+    Ok((bytes, records, head_hash))
+}

@@ -1,0 +1,308 @@
+//! Revocations, pauses and resumes through the transactional outbox: recorded in the vault
+//! with their outbox message in one transaction, then delivered with the stored idempotency
+//! key and full-jitter backoff until the lender's signed receipt verifies. State lives in the
+//! vault, so delivery survives restarts; the lender de-duplicates by key, so it lands once.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use khata_lending::full_jitter_backoff;
+use khata_lending::types as wire;
+use khata_vault::{ConsentStatus, OutboxItem, OutboxKind, RightsStatus, Statement, now_ms};
+use serde_json::{Value, json};
+
+use crate::convert;
+use crate::engine::{Engine, signed_bytes};
+use crate::error::{EngineError, Result};
+use crate::views::*;
+
+impl Engine {
+    /// Revokes a consent (`signals` empty) or some of its granted signals: recorded with its
+    /// outbox message in one vault transaction, then delivered (now if the lender answers).
+    pub async fn revoke(&self, consent_id: &str, signals: Vec<String>) -> Result<RevocationView> {
+        let cid = consent_id.to_string();
+        let sigs = signals.clone();
+        let action = self
+            .with_vault(move |v| {
+                let c = v
+                    .consent(&cid)?
+                    .ok_or_else(|| EngineError::NotFound(format!("no consent {cid}")))?;
+                if c.status == ConsentStatus::Revoked {
+                    return Err(EngineError::InvalidInput(
+                        "this consent is already revoked".into(),
+                    ));
+                }
+                let already: Vec<String> = v
+                    .consent_actions(Some(&cid))?
+                    .into_iter()
+                    .filter(|a| a.action == "revoke")
+                    .flat_map(|a| a.signals)
+                    .collect();
+                let live: Vec<&String> = c
+                    .signals_granted
+                    .iter()
+                    .filter(|s| !already.contains(s))
+                    .collect();
+                for s in &sigs {
+                    if !live.contains(&s) {
+                        return Err(EngineError::InvalidInput(format!(
+                            "{s} is not a granted signal of this consent"
+                        )));
+                    }
+                }
+                let whole = sigs.is_empty() || live.iter().all(|s| sigs.contains(s));
+                let payload = json!({
+                    "action": "revoke",
+                    "consentId": cid,
+                    "body": wire::RevokeBody {
+                        signals: (!sigs.is_empty()).then(|| sigs.clone()),
+                        reason: None,
+                    },
+                });
+                let status = whole.then_some(ConsentStatus::Revoked);
+                Ok(v.record_consent_action(&cid, "revoke", &sigs, status, &payload)?)
+            })
+            .await?;
+        self.deliver_now_and_view(&action.revocation.id).await
+    }
+
+    /// Pauses an active consent (through the outbox).
+    pub async fn pause(&self, consent_id: &str) -> Result<RevocationView> {
+        self.status_action(
+            consent_id,
+            "pause",
+            ConsentStatus::Active,
+            ConsentStatus::Paused,
+        )
+        .await
+    }
+
+    /// Resumes a paused consent (through the outbox).
+    pub async fn resume(&self, consent_id: &str) -> Result<RevocationView> {
+        self.status_action(
+            consent_id,
+            "resume",
+            ConsentStatus::Paused,
+            ConsentStatus::Active,
+        )
+        .await
+    }
+
+    async fn status_action(
+        &self,
+        consent_id: &str,
+        action: &'static str,
+        from: ConsentStatus,
+        to: ConsentStatus,
+    ) -> Result<RevocationView> {
+        let cid = consent_id.to_string();
+        let rec = self
+            .with_vault(move |v| {
+                let c = v
+                    .consent(&cid)?
+                    .ok_or_else(|| EngineError::NotFound(format!("no consent {cid}")))?;
+                if c.status != from {
+                    return Err(EngineError::InvalidInput(format!(
+                        "only a consent that is {} can be {action}d",
+                        from.as_str().to_lowercase()
+                    )));
+                }
+                let payload = json!({ "action": action, "consentId": cid, "body": {} });
+                Ok(v.record_consent_action(&cid, action, &[], Some(to), &payload)?)
+            })
+            .await?;
+        self.deliver_now_and_view(&rec.revocation.id).await
+    }
+
+    async fn deliver_now_and_view(&self, revocation_id: &str) -> Result<RevocationView> {
+        if let Err(e) = self.deliver_outbox().await {
+            tracing::info!(error = %e, "delivery deferred to the outbox worker");
+        }
+        self.revocation(revocation_id).await
+    }
+
+    /// One revocation (or pause/resume) with its delivery state.
+    pub async fn revocation(&self, revocation_id: &str) -> Result<RevocationView> {
+        let id = revocation_id.to_string();
+        self.with_vault(move |v| {
+            v.consent_actions(None)?
+                .iter()
+                .find(|a| a.revocation.id == id)
+                .map(convert::revocation_view)
+                .ok_or_else(|| EngineError::NotFound(format!("no revocation {id}")))
+        })
+        .await
+    }
+
+    /// Sends every due outbox message once, each with its stored idempotency key; verifies
+    /// the signed receipt and marks it acknowledged. Failures are rescheduled with full
+    /// jitter. Returns how many were acknowledged in this pass.
+    pub async fn deliver_outbox(&self) -> Result<usize> {
+        let _one_at_a_time = self.deliver_lock.lock().await;
+        let due = self
+            .with_vault(|v| Ok(v.due_outbox(now_ms(), 100)?))
+            .await?;
+        let mut acked = 0;
+        let mut first_err = None;
+        for item in due {
+            match self.deliver_one(&item).await {
+                Ok(()) => acked += 1,
+                Err(e) => {
+                    let attempt = item.attempts.clamp(0, 30) as u32;
+                    let wait = full_jitter_backoff(
+                        self.cfg.outbox_backoff_base,
+                        self.cfg.outbox_backoff_cap,
+                        attempt,
+                    );
+                    let next = now_ms() + wait.as_millis() as i64;
+                    let id = item.id.clone();
+                    let msg = e.to_string();
+                    tracing::info!(outbox = %item.id, attempt, error = %msg, "delivery failed; will retry");
+                    self.with_vault(move |v| Ok(v.mark_outbox_failed(&id, &msg, next)?))
+                        .await?;
+                    if first_err.is_none() {
+                        first_err = Some(e);
+                    }
+                }
+            }
+        }
+        match first_err {
+            Some(e) if acked == 0 && e.is_unreachable() => Err(e),
+            _ => Ok(acked),
+        }
+    }
+
+    async fn deliver_one(&self, item: &OutboxItem) -> Result<()> {
+        let client = self.client(&item.lender_id).await?;
+        let ack_due = now_ms() + self.cfg.ack_timeout.as_millis() as i64;
+        let id = item.id.clone();
+        self.with_vault(move |v| Ok(v.mark_outbox_sent(&id, ack_due)?))
+            .await?;
+        let key = item.idempotency_key.as_str();
+        match item.kind {
+            OutboxKind::Revocation => {
+                let p: Value = serde_json::from_str(&item.payload)?;
+                let consent_id = p["consentId"].as_str().unwrap_or_default().to_string();
+                let receipt = match p["action"].as_str() {
+                    Some("revoke") => {
+                        let body: wire::RevokeBody = serde_json::from_value(p["body"].clone())?;
+                        client.revoke(&consent_id, &body, key).await?
+                    }
+                    Some("pause") => client.pause(&consent_id, key).await?,
+                    Some("resume") => client.resume(&consent_id, key).await?,
+                    other => {
+                        return Err(EngineError::Internal(format!(
+                            "unknown outbox action {other:?}"
+                        )));
+                    }
+                };
+                if receipt.idempotency_key != item.idempotency_key
+                    || receipt.consent_id != consent_id
+                {
+                    return Err(EngineError::SignatureInvalid(
+                        "the receipt is for another request".into(),
+                    ));
+                }
+                let (_, bytes) = signed_bytes(client.keys(), &receipt)?;
+                self.store_consent(client.keys(), &receipt.consent).await?;
+                let st = Statement {
+                    kind: "receipt".into(),
+                    id: receipt.receipt_id.clone(),
+                    version: 0,
+                    lender_id: item.lender_id.clone(),
+                    received_at: now_ms(),
+                    json: bytes.clone(),
+                };
+                let id = item.id.clone();
+                self.with_vault(move |v| {
+                    v.put_statement(&st)?;
+                    v.mark_outbox_acknowledged(&id, &bytes)?;
+                    Ok(())
+                })
+                .await
+            }
+            OutboxKind::RightsRequest => {
+                let rid = item.record_id.clone();
+                let req = self
+                    .with_vault(move |v| {
+                        v.rights_requests(None)?
+                            .into_iter()
+                            .find(|r| r.id == rid)
+                            .ok_or_else(|| {
+                                EngineError::NotFound(format!("no rights request {rid}"))
+                            })
+                    })
+                    .await?;
+                let kind = convert::wire_rights_kind(req.kind).ok_or_else(|| {
+                    EngineError::InvalidInput(
+                        "this lender does not take that kind of request".into(),
+                    )
+                })?;
+                let body = wire::RightsRequestBody {
+                    kind,
+                    detail: req.details.clone().unwrap_or_default(),
+                    signal: None,
+                    offer_id: None,
+                    consent_id: None,
+                };
+                let answer = client.create_rights_request(&body, key).await?;
+                let (_, bytes) = signed_bytes(client.keys(), &answer)?;
+                let st = Statement {
+                    kind: "rights".into(),
+                    id: req.id.clone(),
+                    version: 0,
+                    lender_id: item.lender_id.clone(),
+                    received_at: now_ms(),
+                    json: bytes.clone(),
+                };
+                let id = item.id.clone();
+                let status = match convert::rights_status(answer.status) {
+                    RightsStatus::Acknowledged => RightsStatus::Sent,
+                    s => s,
+                };
+                self.with_vault(move |v| {
+                    v.put_statement(&st)?;
+                    v.set_rights_status(&req.id, status, Some(&answer.ticket))?;
+                    v.set_rights_due(&req.id, Some(answer.due_by.timestamp_millis()))?;
+                    v.mark_outbox_acknowledged(&id, &bytes)?;
+                    Ok(())
+                })
+                .await
+            }
+        }
+    }
+}
+
+/// A background delivery loop; stop it with [`OutboxWorker::stop`].
+pub struct OutboxWorker {
+    stop: tokio::sync::watch::Sender<bool>,
+    handle: tokio::task::JoinHandle<()>,
+}
+
+impl OutboxWorker {
+    /// Asks the loop to stop and waits for it (an in-flight delivery finishes first).
+    pub async fn stop(self) {
+        let _ = self.stop.send(true);
+        let _ = self.handle.await;
+    }
+}
+
+/// Runs [`Engine::deliver_outbox`] every `every` until stopped.
+pub fn spawn_outbox_worker(engine: Arc<Engine>, every: Duration) -> OutboxWorker {
+    let (tx, mut rx) = tokio::sync::watch::channel(false);
+    let handle = tokio::spawn(async move {
+        loop {
+            if *rx.borrow() {
+                break;
+            }
+            if let Err(e) = engine.deliver_outbox().await {
+                tracing::debug!(error = %e, "outbox pass failed");
+            }
+            tokio::select! {
+                _ = tokio::time::sleep(every) => {}
+                _ = rx.changed() => {}
+            }
+        }
+    });
+    OutboxWorker { stop: tx, handle }
+}
