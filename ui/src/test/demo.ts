@@ -1,0 +1,44 @@
+/** A populated app behind mocked IPC: every command answers with sample data (fixtures). */
+import type { TimelineQuery } from '../lib/bindings/TimelineQuery';
+import * as f from './fixtures';
+import { mockCommands } from './ipc';
+
+export function mockDemo() {
+  return mockCommands({
+    overview: f.overview({
+      activeConsents: 2,
+      pendingRequests: 1,
+      lenders: [f.lender(), f.lender({ id: 'l2', name: 'QuickRupee', isSandbox: false, reachable: false })],
+      revocationsInFlight: [f.revocation({ id: 'r1', state: 'sent', attempts: 2 })],
+      alerts: [{ severity: 'warning', code: 'lender_unreachable', message: 'QuickRupee is unreachable.' }],
+    }),
+    consents: [
+      f.consent({
+        revocations: [
+          f.revocation({ id: 'r1', state: 'sent', attempts: 2, lastError: 'The lender did not answer in time.' }),
+          f.revocation({ id: 'r0', state: 'confirmed', signals: [], confirmedAt: f.NOW, receiptId: 'rcpt-42' }),
+        ],
+      }),
+      f.consent({ id: 'c-2', status: 'paused', lenderName: 'QuickRupee' }),
+    ],
+    latest_offer: f.offer(),
+    what_if: {
+      offer: f.offer(),
+      quote: f.offer({ score: 585, amountInr: 100000 }),
+      scoreChange: -55,
+      amountChange: -50000,
+    },
+    consent_requests: [f.consentRequest()],
+    rights_requests: [
+      f.rightsRequest(),
+      f.rightsRequest({ id: 'rr-2', kind: 'human_review', status: 'acknowledged', overdue: false }),
+    ],
+    timeline: (args) => {
+      const query = args.query as TimelineQuery;
+      const start = query.cursor ? Number(query.cursor) : 0;
+      const items = [];
+      for (let id = start + 1; id <= start + query.limit; id++) items.push(f.disclosure(id));
+      return { items, nextCursor: String(start + query.limit), total: 1_000_000 };
+    },
+  });
+}
