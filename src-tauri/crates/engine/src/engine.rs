@@ -48,8 +48,6 @@ pub struct EngineConfig {
     /// Full-jitter backoff of outbox retries: `random(0, min(cap, base · 2^attempt))`.
     pub outbox_backoff_base: Duration,
     pub outbox_backoff_cap: Duration,
-    /// How long a sent message waits for its receipt before it is due again.
-    pub ack_timeout: Duration,
 }
 
 impl EngineConfig {
@@ -65,7 +63,6 @@ impl EngineConfig {
             client: ClientConfig::default(),
             outbox_backoff_base: Duration::from_secs(2),
             outbox_backoff_cap: Duration::from_secs(600),
-            ack_timeout: Duration::from_secs(60),
         }
     }
 

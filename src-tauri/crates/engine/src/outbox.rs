@@ -173,11 +173,9 @@ impl Engine {
     }
 
     async fn deliver_one(&self, item: &OutboxItem) -> Result<()> {
+        // Not marked `sent` first: one attempt counts once (`mark_outbox_failed` counts it),
+        // and an item interrupted mid-send stays due, to be re-sent with the same key.
         let client = self.client(&item.lender_id).await?;
-        let ack_due = now_ms() + self.cfg.ack_timeout.as_millis() as i64;
-        let id = item.id.clone();
-        self.with_vault(move |v| Ok(v.mark_outbox_sent(&id, ack_due)?))
-            .await?;
         let key = item.idempotency_key.as_str();
         match item.kind {
             OutboxKind::Revocation => {
