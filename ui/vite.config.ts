@@ -19,5 +19,8 @@ export default defineConfig({
     environment: 'jsdom',
     setupFiles: ['./src/test-setup.ts'],
     include: ['src/**/*.test.ts'],
+    // CI shares two cores with Rust builds; generous limits keep slow runs from failing.
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
   },
 });
