@@ -11,14 +11,35 @@ import Timeline from './Timeline.svelte';
 const sizes = {
   offsetHeight: Object.getOwnPropertyDescriptor(HTMLElement.prototype, 'offsetHeight'),
   offsetWidth: Object.getOwnPropertyDescriptor(HTMLElement.prototype, 'offsetWidth'),
+  clientHeight: Object.getOwnPropertyDescriptor(Element.prototype, 'clientHeight'),
+  scrollHeight: Object.getOwnPropertyDescriptor(Element.prototype, 'scrollHeight'),
 };
+const scrollTo = Element.prototype.scrollTo;
 beforeAll(() => {
   Object.defineProperty(HTMLElement.prototype, 'offsetHeight', { configurable: true, get: () => 640 });
   Object.defineProperty(HTMLElement.prototype, 'offsetWidth', { configurable: true, get: () => 800 });
+  Object.defineProperty(HTMLElement.prototype, 'clientHeight', { configurable: true, get: () => 640 });
+  // A scroller is as tall as the (absolutely sized) list inside it.
+  Object.defineProperty(HTMLElement.prototype, 'scrollHeight', {
+    configurable: true,
+    get(this: HTMLElement) {
+      return parseFloat((this.firstElementChild as HTMLElement | null)?.style.height ?? '') || 0;
+    },
+  });
+  // Scrolling an element moves it and fires `scroll`, as in a browser.
+  Element.prototype.scrollTo = function (this: Element, options?: ScrollToOptions | number) {
+    if (typeof options === 'object' && options.top !== undefined) this.scrollTop = options.top;
+    this.dispatchEvent(new Event('scroll'));
+  } as typeof Element.prototype.scrollTo;
 });
 afterAll(() => {
-  for (const [name, descriptor] of Object.entries(sizes)) {
-    if (descriptor) Object.defineProperty(HTMLElement.prototype, name, descriptor);
+  Element.prototype.scrollTo = scrollTo;
+  for (const name of ['offsetHeight', 'offsetWidth', 'clientHeight', 'scrollHeight'] as const) {
+    delete (HTMLElement.prototype as unknown as Record<string, unknown>)[name];
+    const descriptor = sizes[name];
+    if (descriptor && (name === 'offsetHeight' || name === 'offsetWidth')) {
+      Object.defineProperty(HTMLElement.prototype, name, descriptor);
+    }
   }
 });
 beforeEach(() => setLocale('en'));
@@ -59,6 +80,20 @@ describe('Timeline', () => {
       expect((pages[1].args.query as TimelineQuery).cursor).toBe('50');
     });
     await vi.waitFor(() => expect(screen.getByTestId('timeline-total')).toHaveTextContent('100 loaded'));
+  });
+
+  it('moves between rows with the arrow keys, End and Home', async () => {
+    mockCommands({ overview: overview(), timeline: vault(30) });
+    const user = userEvent.setup();
+    render(Timeline);
+    await vi.waitFor(() => expect(screen.getAllByTestId('timeline-row').length).toBeGreaterThan(2));
+    screen.getAllByTestId('timeline-row')[0].focus();
+    await user.keyboard('{ArrowDown}');
+    await vi.waitFor(() => expect(document.activeElement).toHaveAttribute('data-index', '1'));
+    await user.keyboard('{End}');
+    await vi.waitFor(() => expect(document.activeElement).toHaveAttribute('data-index', '29'));
+    await user.keyboard('{Home}');
+    await vi.waitFor(() => expect(document.activeElement).toHaveAttribute('data-index', '0'));
   });
 
   it('sends the filters as the query', async () => {

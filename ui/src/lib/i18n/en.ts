@@ -165,7 +165,7 @@ const en = {
   'requests.submitting': 'Sending…',
   'requests.decided': 'Consent given to {lender}: {count, plural, one {# signal} other {# signals}} shared.',
   'timeline.title': 'Signals timeline',
-  'timeline.lead': 'Every signal a lender says it collected, with the signed proof. Select a row to see its evidence.',
+  'timeline.lead': 'Every signal a lender says it collected, with the signed proof. Select a row to see its evidence; the arrow keys move between rows.',
   'timeline.filters': 'Filters',
   'timeline.filter.lender': 'Lender',
   'timeline.filter.any': 'Any lender',

@@ -166,7 +166,7 @@ const hi: Record<MessageKey, string> = {
   'requests.submitting': 'भेजा जा रहा है…',
   'requests.decided': '{lender} को सहमति दी गई: {count, plural, one {# संकेत} other {# संकेत}} साझा।',
   'timeline.title': 'संकेतों की समयरेखा',
-  'timeline.lead': 'हर वह संकेत जो किसी ऋणदाता ने लेने की बात कही, हस्ताक्षरित सबूत के साथ। सबूत देखने के लिए कोई पंक्ति चुनें।',
+  'timeline.lead': 'हर वह संकेत जो किसी ऋणदाता ने लेने की बात कही, हस्ताक्षरित सबूत के साथ। सबूत देखने के लिए कोई पंक्ति चुनें; तीर कुंजियों से पंक्तियों के बीच जाएँ।',
   'timeline.filters': 'फ़िल्टर',
   'timeline.filter.lender': 'ऋणदाता',
   'timeline.filter.any': 'कोई भी ऋणदाता',
