@@ -18,6 +18,16 @@ export function formatInr(amount: number): string {
   }).format(amount);
 }
 
+/** A change in whole rupees with its sign, e.g. +₹10,000 or -₹50,000. */
+export function formatInrChange(amount: number): string {
+  return new Intl.NumberFormat(intlLocale(), {
+    style: 'currency',
+    currency: 'INR',
+    maximumFractionDigits: 0,
+    signDisplay: 'exceptZero',
+  }).format(amount);
+}
+
 /** A plain count with Indian grouping, e.g. 10,00,000. */
 export function formatNumber(value: number): string {
   return new Intl.NumberFormat(intlLocale()).format(value);

@@ -51,7 +51,7 @@ describe('Offer', () => {
     expect(await screen.findByTestId('whatif-quote-score')).toHaveTextContent('585');
     expect(screen.getByTestId('whatif-offer-score')).toHaveTextContent('640');
     expect(screen.getByTestId('whatif-quote-amount')).toHaveTextContent('₹1,00,000');
-    expect(screen.getByTestId('whatif-change')).toHaveTextContent('Score -55');
+    expect(screen.getByTestId('whatif-change')).toHaveTextContent('Score -55, amount -₹50,000.');
     expect(calls.find((call) => call.command === 'what_if')?.args).toEqual({ withhold: ['sms_income'] });
   });
 
