@@ -3,7 +3,7 @@ import userEvent from '@testing-library/user-event';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { setLocale } from '../lib/i18n/i18n.svelte';
 import { EMPTY_OVERVIEW, lender, offer, overview, revocation } from '../test/fixtures';
-import { failure, mockCommands } from '../test/ipc';
+import { deferred, failure, mockCommands, report, type Args } from '../test/ipc';
 import Home from './Home.svelte';
 
 beforeEach(() => setLocale('en'));
@@ -60,6 +60,27 @@ describe('Home', () => {
     expect(await screen.findByTestId('home-lender-offline')).toHaveTextContent('Offline');
     expect(screen.getByText(/You are seeing what is saved on this device/)).toBeInTheDocument();
     expect(screen.getByTestId('home-offer-none')).toBeInTheDocument();
+  });
+
+  it('syncs a lender with progress, then refreshes; a failure is a sentence', async () => {
+    const held = deferred<unknown>();
+    let syncArgs: Args = {};
+    const calls = mockCommands({
+      overview: overview(),
+      sync_lender: (args) => {
+        syncArgs = args;
+        return held.promise;
+      },
+    });
+    const user = userEvent.setup();
+    renderHome();
+    await user.click(await screen.findByTestId('home-sync-sandbox'));
+    expect(syncArgs.lenderId).toBe('sandbox');
+    report(syncArgs, { task: 'sync', phase: 'disclosures', done: 10, total: 20 });
+    expect(await screen.findByText('Disclosures: 10 of 20')).toBeInTheDocument();
+    held.reject(failure('Sandbox Lender could not be reached; you are seeing what is saved.', 'lender_unreachable'));
+    expect(await screen.findByTestId('home-sync-error')).toHaveTextContent('Sandbox Lender could not be reached');
+    await vi.waitFor(() => expect(calls.filter((call) => call.command === 'overview')).toHaveLength(2));
   });
 
   it('shows an error with a retry', async () => {

@@ -91,6 +91,8 @@ const en = {
   'home.lender.offlineBody': 'This lender cannot be reached right now. You are seeing what is saved on this device; nothing is lost.',
   'home.lender.synced': 'Last synced {when}',
   'home.lender.never': 'Not synced yet',
+  'home.sync': 'Sync now',
+  'home.sync.progress': 'Sync progress',
   'home.connectAnother': 'Connect another lender',
   'home.offer': 'Latest offer',
   'home.offer.none': 'No offer yet.',

@@ -92,6 +92,8 @@ const hi: Record<MessageKey, string> = {
   'home.lender.offlineBody': 'इस ऋणदाता से अभी संपर्क नहीं हो पा रहा है। आप इस डिवाइस पर सहेजी गई जानकारी देख रहे हैं; कुछ भी खोया नहीं है।',
   'home.lender.synced': 'पिछला सिंक {when}',
   'home.lender.never': 'अभी सिंक नहीं हुआ',
+  'home.sync': 'अभी सिंक करें',
+  'home.sync.progress': 'सिंक की प्रगति',
   'home.connectAnother': 'दूसरा ऋणदाता जोड़ें',
   'home.offer': 'नवीनतम ऑफ़र',
   'home.offer.none': 'अभी कोई ऑफ़र नहीं।',
