@@ -8,6 +8,8 @@ afterEach(() => clearMocks());
 // jsdom lacks <dialog> methods; mimic the browser's open/close so components behave the same.
 HTMLDialogElement.prototype.showModal ??= function (this: HTMLDialogElement) {
   this.open = true;
+  // Like a browser, move focus to the first focusable element inside.
+  this.querySelector<HTMLElement>('button, [href], input, select, textarea, [tabindex]')?.focus();
 };
 HTMLDialogElement.prototype.close ??= function (this: HTMLDialogElement) {
   this.open = false;

@@ -74,6 +74,14 @@ describe('Consents', () => {
     await user.click(screen.getByTestId('revoke-confirm-no'));
     expect(calls.some((call) => call.command === 'revoke_consent')).toBe(false);
     expect(screen.getByTestId('revoke-confirm')).not.toHaveAttribute('open');
+    // Focus goes back to the button that opened the dialog.
+    expect(screen.getByTestId('consent-revoke-c-1')).toHaveFocus();
+
+    // Escape closes it too.
+    await user.click(screen.getByTestId('consent-revoke-c-1'));
+    expect(screen.getByTestId('revoke-confirm')).toHaveAttribute('open');
+    await user.keyboard('{Escape}');
+    expect(screen.getByTestId('revoke-confirm')).not.toHaveAttribute('open');
 
     await user.click(screen.getByTestId('consent-revoke-c-1'));
     await user.click(screen.getByTestId('revoke-confirm-yes'));
