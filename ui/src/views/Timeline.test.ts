@@ -105,6 +105,7 @@ describe('Timeline', () => {
     await user.type(screen.getByTestId('timeline-filter-category'), 'pd:Location');
     await user.type(screen.getByTestId('timeline-filter-signal'), 'location');
     await fireEvent.input(screen.getByTestId('timeline-filter-from'), { target: { value: '2026-11-01' } });
+    expect(document.querySelector('#timeline-categories option')).toHaveAttribute('value', 'pd:Location');
     await user.click(screen.getByTestId('timeline-apply'));
     await vi.waitFor(() => expect(calls.filter((call) => call.command === 'timeline')).toHaveLength(2));
     const query = calls.filter((call) => call.command === 'timeline')[1].args.query as TimelineQuery;
