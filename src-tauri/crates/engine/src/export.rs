@@ -128,8 +128,8 @@ fn consent_record(v: &Vault, c: &khata_vault::Consent, lender_name: &str) -> Res
 }
 
 impl Engine {
-    /// Writes an export to `path`. JSON only for now (CSV and HTML return `invalid_input`).
-    /// Streams page by page with `progress`; setting `cancel` stops it and removes the partial
+    /// Writes an export to `path`: JSON (for verifiers), CSV (one file per record kind,
+    /// zipped) or a printable HTML report. Streams page by page with `progress`; setting `cancel` stops it and removes the partial
     /// file.
     pub async fn export(
         &self,
@@ -138,11 +138,6 @@ impl Engine {
         progress: impl Fn(Progress) + Send + Sync + 'static,
         cancel: Arc<AtomicBool>,
     ) -> Result<ExportSummary> {
-        if format != ExportFormat::Json {
-            return Err(EngineError::InvalidInput(
-                "only the JSON export is available in this version".into(),
-            ));
-        }
         let path = path.as_ref().to_path_buf();
         let tmp = {
             let mut name = path.file_name().unwrap_or_default().to_os_string();
@@ -152,7 +147,16 @@ impl Engine {
         let vault = self.vault.clone();
         let (tmp2, path2) = (tmp.clone(), path.clone());
         let result = tokio::task::spawn_blocking(move || {
-            export_json(&vault, &tmp2, &progress, &cancel).and_then(|s| {
+            let written = match format {
+                ExportFormat::Json => export_json(&vault, &tmp2, &progress, &cancel),
+                ExportFormat::Csv => std::fs::File::create(&tmp2)
+                    .map_err(EngineError::from)
+                    .and_then(|f| crate::export_other::export_csv(&vault, f, &progress, &cancel)),
+                ExportFormat::Html => std::fs::File::create(&tmp2)
+                    .map_err(EngineError::from)
+                    .and_then(|f| crate::export_other::export_html(&vault, f, &progress, &cancel)),
+            };
+            written.and_then(|s| {
                 std::fs::rename(&tmp2, &path2)?;
                 Ok(s)
             })

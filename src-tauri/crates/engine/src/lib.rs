@@ -11,6 +11,7 @@ mod convert;
 mod engine;
 mod error;
 mod export;
+mod export_other;
 mod outbox;
 mod tokens;
 pub mod views;

@@ -616,3 +616,155 @@ async fn outbox_worker_delivers_in_the_background_and_stops() {
     assert!(confirmed);
     Arc::try_unwrap(engine).unwrap().close().await;
 }
+
+/// Scale check (ignored by default): `KHATA_ENGINE_SCALE=200000 cargo test -p khata-engine
+/// --release --test engine scale -- --ignored --nocapture`. Seeds signed disclosures at the
+/// sandbox, syncs them over loopback, pages the timeline and exports, printing timings.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore]
+async fn scale() {
+    let n: u64 = std::env::var("KHATA_ENGINE_SCALE")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(20_000);
+    let dir = tempfile::tempdir().unwrap();
+    let keys = Arc::new(MemoryKeyStore::new());
+    let (engine, _) = journey(dir.path(), &keys).await;
+    let url = engine.sandbox_url().await.unwrap();
+    let t = std::time::Instant::now();
+    let resp = reqwest::Client::new()
+        .post(format!("{url}/_sandbox/seed-disclosures?count={n}"))
+        .timeout(Duration::from_secs(3600))
+        .send()
+        .await
+        .unwrap();
+    assert!(resp.status().is_success());
+    println!("seed {n}: {:?}", t.elapsed());
+    let lender = engine.lenders().await.unwrap().remove(0);
+    let t = std::time::Instant::now();
+    let s = engine.sync(&lender.id, noop).await.unwrap();
+    let el = t.elapsed();
+    println!(
+        "sync {} new: {:?} ({:.0}/s)",
+        s.new_disclosures,
+        el,
+        s.new_disclosures as f64 / el.as_secs_f64()
+    );
+    assert!(s.new_disclosures >= n);
+    let t = std::time::Instant::now();
+    let p = engine
+        .timeline(TimelineQuery {
+            limit: 100,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    println!("timeline first page (total {}): {:?}", p.total, t.elapsed());
+    let mut cursor = p.next_cursor;
+    let t = std::time::Instant::now();
+    for _ in 0..50 {
+        let p = engine
+            .timeline(TimelineQuery {
+                cursor: cursor.clone(),
+                limit: 100,
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        cursor = p.next_cursor;
+    }
+    println!("timeline 50 more pages: {:?}", t.elapsed());
+    let t = std::time::Instant::now();
+    let p = engine
+        .timeline(TimelineQuery {
+            signal: Some("sms_income".into()),
+            limit: 100,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    println!("timeline by signal (total {}): {:?}", p.total, t.elapsed());
+    let t = std::time::Instant::now();
+    let out = dir.path().join("export.json");
+    let sum = engine
+        .export(
+            &out,
+            ExportFormat::Json,
+            |_| {},
+            Arc::new(AtomicBool::new(false)),
+        )
+        .await
+        .unwrap();
+    let el = t.elapsed();
+    println!(
+        "export {} bytes, {} records: {:?} ({:.1} MB/s)",
+        sum.bytes,
+        sum.records,
+        el,
+        sum.bytes as f64 / 1e6 / el.as_secs_f64()
+    );
+    engine.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn csv_zip_and_html_exports() {
+    let dir = tempfile::tempdir().unwrap();
+    let keys = Arc::new(MemoryKeyStore::new());
+    let (engine, _) = journey(dir.path(), &keys).await;
+    let lender = engine.lenders().await.unwrap().remove(0);
+    engine.sync(&lender.id, noop).await.unwrap();
+    let (head, _) = engine.verify_ledger().await.unwrap();
+
+    let zip = dir.path().join("export.zip");
+    let s = engine
+        .export(
+            &zip,
+            ExportFormat::Csv,
+            |_| {},
+            Arc::new(AtomicBool::new(false)),
+        )
+        .await
+        .unwrap();
+    assert_eq!(s.ledger_head, head);
+    let bytes = std::fs::read(&zip).unwrap();
+    assert_eq!(bytes.len() as u64, s.bytes);
+    assert_eq!(&bytes[..4], b"PK\x03\x04");
+    // The system unzip reads it back (skipped when it is not installed).
+    if let Ok(out) = std::process::Command::new("unzip")
+        .arg("-p")
+        .arg(&zip)
+        .arg("disclosures.csv")
+        .output()
+        && out.status.success()
+    {
+        {
+            let text = String::from_utf8(out.stdout).unwrap();
+            assert!(text.starts_with("id,lender_id,lender_ref,signal"));
+            let overview = engine.overview().await.unwrap();
+            assert_eq!(text.lines().count() as i64, overview.disclosures + 1);
+            let t = std::process::Command::new("unzip")
+                .arg("-t")
+                .arg(&zip)
+                .output()
+                .unwrap();
+            assert!(t.status.success(), "{}", String::from_utf8_lossy(&t.stdout));
+        }
+    }
+
+    let html = dir.path().join("report.html");
+    let s = engine
+        .export(
+            &html,
+            ExportFormat::Html,
+            |_| {},
+            Arc::new(AtomicBool::new(false)),
+        )
+        .await
+        .unwrap();
+    assert_eq!(s.ledger_head, head);
+    let text = std::fs::read_to_string(&html).unwrap();
+    assert!(text.starts_with("<!doctype html>"));
+    assert!(text.ends_with("</html>"));
+    assert!(text.contains(&head));
+    engine.close().await;
+}
