@@ -292,6 +292,15 @@ impl Vault {
             .query_row(rusqlite::params_from_iter(params), |r| r.get(0))?)
     }
 
+    /// The newest disclosure's id (0 when none): a cheap change marker, since disclosures are
+    /// only ever appended.
+    pub fn max_event_id(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT coalesce(max(id), 0) FROM share_events")?
+            .query_row([], |r| r.get(0))?)
+    }
+
     /// Events in id order after `after_id`, with their statements (for streaming exports).
     pub fn events_by_id(&self, after_id: i64, limit: usize) -> Result<Vec<EventWithStatement>> {
         let mut st = self.conn.prepare_cached(&format!(
