@@ -88,6 +88,10 @@ pub struct Engine {
     clients: tokio::sync::Mutex<HashMap<String, LendingClient>>,
     sandbox: tokio::sync::Mutex<Option<RunningSandbox>>,
     pub(crate) deliver_lock: tokio::sync::Mutex<()>,
+    /// The last timeline total: (filter, newest event id then, total). Disclosures are only
+    /// appended, so the count stays right while the newest id is unchanged; this spares a
+    /// full count on every page of a large timeline.
+    count_cache: Arc<Mutex<Option<(String, i64, i64)>>>,
 }
 
 impl std::fmt::Debug for Engine {
@@ -149,6 +153,7 @@ impl Engine {
             clients: tokio::sync::Mutex::new(HashMap::new()),
             sandbox: tokio::sync::Mutex::new(None),
             deliver_lock: tokio::sync::Mutex::new(()),
+            count_cache: Arc::new(Mutex::new(None)),
         };
         // Messages left "sent" by a previous run never got their receipt: due again now
         // (same idempotency key, so the lender replays rather than repeats).
@@ -331,7 +336,10 @@ impl Engine {
 
     /// Starts the built-in sandbox lender in-process on 127.0.0.1 (state kept in the data
     /// directory), connects to it, completes OAuth without a browser and records the lender.
-    pub async fn connect_sandbox(&self, progress: impl Fn(Progress)) -> Result<LenderView> {
+    pub async fn connect_sandbox(
+        &self,
+        progress: impl Fn(Progress) + Send + Sync,
+    ) -> Result<LenderView> {
         let step = |phase: &str, done| {
             progress(Progress {
                 task: "connect".into(),
@@ -412,7 +420,19 @@ impl Engine {
                 )
             })?;
             let v: Value = serde_json::from_str(&secret)?;
-            let tok = v["accessToken"].as_str().unwrap_or_default().to_string();
+            let mut tok = v["accessToken"].as_str().unwrap_or_default().to_string();
+            // Start each session with a fresh access token when the lender gave a refresh
+            // token (refresh tokens rotate, so the new pair goes back to the keychain).
+            if let Some(refresh) = v["refreshToken"].as_str() {
+                let fresh = client.refresh_token(&self.cfg.client_id, refresh).await?;
+                let secret = serde_json::json!({
+                    "accessToken": fresh.access_token,
+                    "refreshToken": fresh.refresh_token.as_deref().unwrap_or(refresh),
+                })
+                .to_string();
+                self.tokens.set(lender_id, &secret)?;
+                tok = fresh.access_token;
+            }
             client.with_access_token(tok)
         };
         self.clients
@@ -420,6 +440,11 @@ impl Engine {
             .await
             .insert(lender_id.to_string(), client.clone());
         Ok(client)
+    }
+
+    /// Drops a cached client (stale token, lender restarted): the next call builds it afresh.
+    pub(crate) async fn forget_client(&self, lender_id: &str) {
+        self.clients.lock().await.remove(lender_id);
     }
 
     /// Pinned keys of a stored lender (for offline verification).
@@ -444,7 +469,11 @@ impl Engine {
     /// Syncs one lender: catalog, consent requests, consents, disclosures (incrementally by
     /// cursor, one transaction per page), offers and rights requests. Signatures are checked
     /// before anything is stored. An unreachable lender gives `Ok` with `reachable: false`.
-    pub async fn sync(&self, lender_id: &str, progress: impl Fn(Progress)) -> Result<SyncSummary> {
+    pub async fn sync(
+        &self,
+        lender_id: &str,
+        progress: impl Fn(Progress) + Send + Sync,
+    ) -> Result<SyncSummary> {
         match self.sync_inner(lender_id, &progress).await {
             Ok(s) => Ok(s),
             Err(e) if e.is_unreachable() => {
@@ -459,12 +488,19 @@ impl Engine {
                     reachable: false,
                 })
             }
-            Err(e) => Err(e),
+            Err(e) => {
+                // A stale token or changed lender: build the client afresh next time.
+                self.clients.lock().await.remove(lender_id);
+                Err(e)
+            }
         }
     }
 
     /// Syncs every connected lender.
-    pub async fn sync_all(&self, progress: impl Fn(Progress)) -> Result<Vec<SyncSummary>> {
+    pub async fn sync_all(
+        &self,
+        progress: impl Fn(Progress) + Send + Sync,
+    ) -> Result<Vec<SyncSummary>> {
         let ids = self
             .with_vault(|v| {
                 Ok(v.lender_links()?
@@ -483,7 +519,7 @@ impl Engine {
     async fn sync_inner(
         &self,
         lender_id: &str,
-        progress: &dyn Fn(Progress),
+        progress: &(dyn Fn(Progress) + Send + Sync),
     ) -> Result<SyncSummary> {
         let client = self.client(lender_id).await?;
         let keys = client.keys().clone();
@@ -887,6 +923,7 @@ impl Engine {
 
     /// The signals timeline: keyset pagination from the vault, newest first.
     pub async fn timeline(&self, q: TimelineQuery) -> Result<TimelinePage> {
+        let cache = self.count_cache.clone();
         self.with_vault(move |v| {
             let cat = Self::catalog(v)?;
             let limit = match q.limit {
@@ -905,7 +942,27 @@ impl Engine {
                 None => None,
             };
             let rows = v.events_with_statements(&filter, by_cat.as_deref(), after, limit)?;
-            let total = v.count_events(&filter, by_cat.as_deref())?;
+            let key = format!(
+                "{:?}|{:?}|{:?}|{:?}|{:?}",
+                filter.lender_id, filter.signal_id, filter.from, filter.to, by_cat
+            );
+            let max_id = v.max_event_id()?;
+            let cached = cache
+                .lock()
+                .ok()
+                .and_then(|g| g.clone())
+                .filter(|(k, m, _)| *k == key && *m == max_id)
+                .map(|(_, _, t)| t);
+            let total = match cached {
+                Some(t) => t,
+                None => {
+                    let t = v.count_events(&filter, by_cat.as_deref())?;
+                    if let Ok(mut g) = cache.lock() {
+                        *g = Some((key, max_id, t));
+                    }
+                    t
+                }
+            };
             let next_cursor = (rows.len() == limit)
                 .then(|| {
                     rows.last()

@@ -148,6 +148,9 @@ impl Engine {
             match self.deliver_one(&item).await {
                 Ok(()) => acked += 1,
                 Err(e) => {
+                    if !e.is_unreachable() {
+                        self.forget_client(&item.lender_id).await;
+                    }
                     let attempt = item.attempts.clamp(0, 30) as u32;
                     let wait = full_jitter_backoff(
                         self.cfg.outbox_backoff_base,

@@ -508,7 +508,13 @@ async fn real_lender_connect_and_outage() {
         .unwrap();
     let dir = tempfile::tempdir().unwrap();
     let keys = Arc::new(MemoryKeyStore::new());
-    let (engine, _) = Engine::open(config(dir.path(), &keys)).await.unwrap();
+    let tokens: Arc<MemoryTokenStore> = Arc::new(MemoryTokenStore::default());
+    let cfg = || {
+        let mut c = config(dir.path(), &keys);
+        c.token_store = Some(tokens.clone());
+        c
+    };
+    let (engine, _) = Engine::open(cfg()).await.unwrap();
     let http = reqwest::Client::new();
     let lender = engine
         .connect(sb.base_url(), |url| async move {
@@ -523,6 +529,12 @@ async fn real_lender_connect_and_outage() {
     assert!(!lender.is_sandbox);
     assert!(engine.sync(&lender.id, noop).await.unwrap().reachable);
     assert_eq!(engine.consent_requests().await.unwrap().len(), 1);
+    let before = tokens.get(&lender.id).unwrap().unwrap();
+    engine.close().await;
+    // A new session reads the token pair from the token store and refreshes it (rotated).
+    let (engine, _) = Engine::open(cfg()).await.unwrap();
+    assert!(engine.sync(&lender.id, noop).await.unwrap().reachable);
+    assert_ne!(tokens.get(&lender.id).unwrap().unwrap(), before);
     sb.shutdown().await.unwrap();
     let s = engine.sync(&lender.id, noop).await.unwrap();
     assert!(!s.reachable);
