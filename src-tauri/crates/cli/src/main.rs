@@ -60,12 +60,24 @@ mod tests {
             "error-rate=0.5",
         ])
         .unwrap();
-        let cmd::Command::Sandbox(args) = cli.command;
+        let cmd::Command::Sandbox(args) = cli.command else {
+            panic!("parsed as another command")
+        };
         let config = args.to_config().unwrap();
         assert_eq!(config.seed, 7);
         assert_eq!(config.scenario.name(), "over-collector");
         let f = config.faults.unwrap();
         assert_eq!((f.latency_ms, f.error_rate), (20, 0.5));
         assert!(Cli::try_parse_from(["khata", "sandbox", "--scenario", "nope"]).is_err());
+    }
+
+    #[test]
+    fn verify_and_audit_flags_parse() {
+        assert!(Cli::try_parse_from(["khata", "verify", "x.json"]).is_ok());
+        assert!(Cli::try_parse_from(["khata", "verify"]).is_err());
+        assert!(
+            Cli::try_parse_from(["khata", "audit", "a.json", "dir", "--format", "html"]).is_ok()
+        );
+        assert!(Cli::try_parse_from(["khata", "audit", "a.json", "--format", "pdf"]).is_err());
     }
 }

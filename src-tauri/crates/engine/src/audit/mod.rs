@@ -1007,5 +1007,13 @@ pub fn audit(input: &AuditInput) -> AuditReport {
     AuditReport { summary, findings }
 }
 
+impl crate::Engine {
+    /// Audits everything in the vault (read-only): violations and explanation checks.
+    pub async fn audit(&self) -> crate::Result<AuditReport> {
+        self.with_vault(|v| Ok(audit(&load::from_vault(v, khata_vault::now_ms())?)))
+            .await
+    }
+}
+
 #[cfg(test)]
 mod tests;

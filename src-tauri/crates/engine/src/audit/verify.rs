@@ -91,6 +91,10 @@ fn i(v: &Value, key: &str, at: &str) -> R<i64> {
 
 fn h32(v: &Value, key: &str, at: &str) -> R<[u8; 32]> {
     let text = s(v, key, at)?;
+    // Lower-case only: upper-case hex would decode to the same bytes.
+    if text.bytes().any(|b| b.is_ascii_uppercase()) {
+        return Err(bad(format!("{at}/{key}"), "not lower-case hex"));
+    }
     let mut out = [0u8; 32];
     hex::decode_to_slice(text, &mut out)
         .map_err(|_| bad(format!("{at}/{key}"), "not 64 hex digits"))?;
@@ -184,6 +188,78 @@ pub fn verify_export(doc: &Value, progress: &mut dyn FnMut(u64, u64)) -> R<Verif
     let mut done = 0u64;
     let mut signatures = 0u64;
 
+    // --- the ledger chain
+    let mut prev = khata_vault::ledger::GENESIS_PREV_HASH;
+    let mut expected_seq = 1i64;
+    let mut ledger_events: HashMap<i64, usize> = HashMap::new();
+    let mut ledger_statements: Vec<(String, usize)> = Vec::new();
+    for (n, e) in entries.iter().enumerate() {
+        let at = format!("/ledger/entries/{n}");
+        let seq = i(e, "seq", &at)?;
+        if seq != expected_seq {
+            return Err(bad(
+                &at,
+                format!("ledger entry {seq} where {expected_seq} was expected"),
+            ));
+        }
+        let t = i(e, "at", &at)?;
+        let kind = s(e, "kind", &at)?;
+        let record_id = s(e, "record_id", &at)?;
+        let digest = h32(e, "payload_digest", &at)?;
+        let prev_hash = h32(e, "prev_hash", &at)?;
+        let hash = h32(e, "hash", &at)?;
+        if prev_hash != prev {
+            return Err(bad(
+                &at,
+                format!("ledger entry {seq}: prev_hash is not the previous entry's hash"),
+            ));
+        }
+        if entry_hash(seq, t, kind, record_id, &digest, &prev) != hash {
+            return Err(bad(
+                &at,
+                format!("ledger entry {seq}: hash does not match its contents"),
+            ));
+        }
+        match kind {
+            "event.add" => {
+                let id: i64 = record_id
+                    .parse()
+                    .map_err(|_| bad(&at, "event.add entry names no event id"))?;
+                ledger_events.insert(id, n);
+            }
+            "statement.add" => {
+                let mut parts = record_id.splitn(3, '/');
+                if let (Some(k), Some(_), Some(_)) = (parts.next(), parts.next(), parts.next())
+                    && matches!(k, "consent" | "offer" | "quote" | "receipt")
+                {
+                    ledger_statements.push((record_id.to_string(), n));
+                }
+            }
+            _ => {}
+        }
+        prev = hash;
+        expected_seq += 1;
+        done += 1;
+        if done.is_multiple_of(10_000) {
+            progress(done, total);
+        }
+    }
+    let head = ledger
+        .get("head")
+        .filter(|h| h.is_object())
+        .ok_or_else(|| bad("/ledger/head", "missing or not an object"))?;
+    let head_seq = i(head, "seq", "/ledger/head")?;
+    let head_hash = s(head, "hash", "/ledger/head")?;
+    let last_seq = expected_seq - 1;
+    let want_hash = if last_seq == 0 {
+        String::new()
+    } else {
+        hex::encode(prev)
+    };
+    if head_seq != last_seq || head_hash != want_hash {
+        return Err(bad("/ledger/head", "does not match the last ledger entry"));
+    }
+
     // --- signed statements, and which of them the export holds
     let mut held: HashSet<String> = HashSet::new();
     let mut hold = |key: String, at: &str| -> R<()> {
@@ -245,7 +321,6 @@ pub fn verify_export(doc: &Value, progress: &mut dyn FnMut(u64, u64)) -> R<Verif
     }
 
     // --- disclosures: in id order, each matching what the lender signed
-    let mut event_ids: HashSet<i64> = HashSet::with_capacity(disclosures.len());
     let mut last_id = i64::MIN;
     for (n, d) in disclosures.iter().enumerate() {
         let at = format!("/disclosures/{n}");
@@ -257,7 +332,6 @@ pub fn verify_export(doc: &Value, progress: &mut dyn FnMut(u64, u64)) -> R<Verif
             ));
         }
         last_id = id;
-        event_ids.insert(id);
         let st = d
             .get("statement")
             .filter(|v| !v.is_null())
@@ -295,105 +369,33 @@ pub fn verify_export(doc: &Value, progress: &mut dyn FnMut(u64, u64)) -> R<Verif
         }
     }
 
-    // --- the ledger chain
-    let mut prev = khata_vault::ledger::GENESIS_PREV_HASH;
-    let mut expected_seq = 1i64;
-    let mut ledger_events: HashSet<i64> = HashSet::with_capacity(event_ids.len());
-    for (n, e) in entries.iter().enumerate() {
-        let at = format!("/ledger/entries/{n}");
-        let seq = i(e, "seq", &at)?;
-        if seq != expected_seq {
+    // --- nothing dropped, nothing added
+    for (key, n) in &ledger_statements {
+        if !held.remove(key) {
             return Err(bad(
-                &at,
-                format!("ledger entry {seq} where {expected_seq} was expected"),
+                format!("/ledger/entries/{n}"),
+                format!("statement {key} is in the ledger but missing from the export"),
             ));
         }
-        let t = i(e, "at", &at)?;
-        let kind = s(e, "kind", &at)?;
-        let record_id = s(e, "record_id", &at)?;
-        let digest = h32(e, "payload_digest", &at)?;
-        let prev_hash = h32(e, "prev_hash", &at)?;
-        let hash = h32(e, "hash", &at)?;
-        if prev_hash != prev {
-            return Err(bad(
-                &at,
-                format!("ledger entry {seq}: prev_hash is not the previous entry's hash"),
-            ));
-        }
-        if entry_hash(seq, t, kind, record_id, &digest, &prev) != hash {
-            return Err(bad(
-                &at,
-                format!("ledger entry {seq}: hash does not match its contents"),
-            ));
-        }
-        match kind {
-            "event.add" => {
-                let id: i64 = record_id
-                    .parse()
-                    .map_err(|_| bad(&at, "event.add entry names no event id"))?;
-                if !event_ids.contains(&id) {
-                    return Err(bad(
-                        &at,
-                        format!("disclosure #{id} is in the ledger but missing from the export"),
-                    ));
-                }
-                ledger_events.insert(id);
-            }
-            "statement.add" => {
-                let mut parts = record_id.splitn(3, '/');
-                if let (Some(k), Some(_), Some(_)) = (parts.next(), parts.next(), parts.next())
-                    && matches!(k, "consent" | "offer" | "quote" | "receipt")
-                    && !held.contains(record_id)
-                {
-                    return Err(bad(
-                        &at,
-                        format!(
-                            "statement {record_id} is in the ledger but missing from the export"
-                        ),
-                    ));
-                }
-                held.remove(record_id);
-            }
-            _ => {}
-        }
-        prev = hash;
-        expected_seq += 1;
-        done += 1;
-        if done.is_multiple_of(10_000) {
-            progress(done, total);
-        }
-    }
-    if let Some(id) = event_ids
-        .iter()
-        .filter(|id| !ledger_events.contains(id))
-        .min()
-    {
-        let n = disclosures
-            .iter()
-            .position(|d| d.get("id").and_then(Value::as_i64) == Some(*id))
-            .unwrap_or(0);
-        return Err(bad(
-            format!("/disclosures/{n}"),
-            format!("disclosure #{id} has no ledger entry"),
-        ));
     }
     if let Some(key) = held.iter().min() {
         return Err(bad("/", format!("statement {key} has no ledger entry")));
     }
-    let head = ledger
-        .get("head")
-        .filter(|h| h.is_object())
-        .ok_or_else(|| bad("/ledger/head", "missing or not an object"))?;
-    let head_seq = i(head, "seq", "/ledger/head")?;
-    let head_hash = s(head, "hash", "/ledger/head")?;
-    let last_seq = expected_seq - 1;
-    let want_hash = if last_seq == 0 {
-        String::new()
-    } else {
-        hex::encode(prev)
-    };
-    if head_seq != last_seq || head_hash != want_hash {
-        return Err(bad("/ledger/head", "does not match the last ledger entry"));
+    for (n, d) in disclosures.iter().enumerate() {
+        if let Some(id) = d.get("id").and_then(Value::as_i64)
+            && ledger_events.remove(&id).is_none()
+        {
+            return Err(bad(
+                format!("/disclosures/{n}"),
+                format!("disclosure #{id} has no ledger entry"),
+            ));
+        }
+    }
+    if let Some((id, n)) = ledger_events.iter().min_by_key(|(_, n)| **n) {
+        return Err(bad(
+            format!("/ledger/entries/{n}"),
+            format!("disclosure #{id} is in the ledger but missing from the export"),
+        ));
     }
     progress(total, total);
     Ok(VerifyReport {

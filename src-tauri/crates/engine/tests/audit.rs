@@ -1,0 +1,345 @@
+//! The auditor toolkit end to end: the real sandbox lender (over-collector and salaried-good)
+//! over loopback, a real SQLCipher vault, the engine's sync and export, then the audit rules
+//! and the offline verifier — including a tamper test of the export.
+//!
+//! `KHATA_TAMPER_MUTATIONS=10000 cargo test -p khata-engine --test audit tamper -- --nocapture`
+//! runs the full tamper count (default: 40 — debug builds verify Ed25519 slowly).
+
+use std::collections::BTreeSet;
+use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+use std::time::Duration;
+
+use khata_engine::audit::{self, Rule, verify};
+use khata_engine::views::*;
+use khata_engine::*;
+use khata_lending::ClientConfig;
+use khata_vault::MemoryKeyStore;
+use serde_json::Value;
+
+fn config(dir: &Path, keys: &Arc<MemoryKeyStore>, scenario: Scenario) -> EngineConfig {
+    let mut c = EngineConfig::new(dir);
+    c.key_store = Some(keys.clone());
+    c.token_store = Some(Arc::new(MemoryTokenStore::default()));
+    c.client = ClientConfig {
+        timeout: Duration::from_secs(10),
+        connect_timeout: Duration::from_secs(2),
+        max_retries: 4,
+        backoff_base: Duration::from_millis(5),
+        backoff_cap: Duration::from_millis(50),
+        ..ClientConfig::default()
+    };
+    c.sandbox_scenario = scenario;
+    c.outbox_backoff_base = Duration::from_millis(5);
+    c.outbox_backoff_cap = Duration::from_millis(50);
+    c
+}
+
+fn noop(_: Progress) {}
+
+async fn confirm(engine: &Engine, id: &str) {
+    for _ in 0..300 {
+        if engine.revocation(id).await.unwrap().state == DeliveryState::Confirmed {
+            return;
+        }
+        let _ = engine.deliver_outbox().await;
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    panic!("revocation {id} never confirmed");
+}
+
+/// Connect, grant with two signals denied, sync, a what-if quote, revoke one signal, then
+/// revoke the rest, letting the lender collect in between; returns the engine and its export.
+async fn scenario_export(dir: &Path, scenario: Scenario) -> (Engine, Value, Vec<u8>) {
+    let keys = Arc::new(MemoryKeyStore::new());
+    let (engine, _) = Engine::open(config(dir, &keys, scenario)).await.unwrap();
+    let lender = engine.connect_sandbox(noop).await.unwrap();
+    engine.sync(&lender.id, noop).await.unwrap();
+    let req = engine.consent_requests().await.unwrap().remove(0);
+    let choices = req
+        .signals
+        .iter()
+        .map(|s| SignalChoice {
+            signal: s.signal.id.clone(),
+            grant: !["location_stability", "life_events"].contains(&s.signal.id.as_str()),
+        })
+        .collect();
+    let consent = engine.decide(&req.id, choices).await.unwrap();
+    engine.sync(&lender.id, noop).await.unwrap();
+    engine.what_if(vec!["sms_income".into()]).await.unwrap();
+    let r = engine
+        .revoke(&consent.id, vec!["sms_income".into()])
+        .await
+        .unwrap();
+    confirm(&engine, &r.id).await;
+    engine.sandbox_collect().await.unwrap();
+    engine.sync(&lender.id, noop).await.unwrap();
+    let r = engine.revoke(&consent.id, vec![]).await.unwrap();
+    confirm(&engine, &r.id).await;
+    engine.sandbox_collect().await.unwrap();
+    engine.sync(&lender.id, noop).await.unwrap();
+    let out = dir.join("export.json");
+    engine
+        .export(
+            &out,
+            ExportFormat::Json,
+            |_| {},
+            Arc::new(AtomicBool::new(false)),
+        )
+        .await
+        .unwrap();
+    let bytes = std::fs::read(&out).unwrap();
+    let doc = serde_json::from_slice(&bytes).unwrap();
+    (engine, doc, bytes)
+}
+
+fn rule_set(r: &audit::AuditReport) -> BTreeSet<&'static str> {
+    r.findings.iter().map(|f| f.rule.id()).collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn over_collector_triggers_every_rule_it_can() {
+    let dir = tempfile::tempdir().unwrap();
+    let (engine, doc, bytes) = scenario_export(dir.path(), Scenario::OverCollector).await;
+    let report = engine.audit().await.unwrap();
+    let got = rule_set(&report);
+    eprintln!("over-collector: {:?}", report.summary);
+    // What the over-collector does (sandbox/src/api.rs collect_round): every rule below.
+    let want = [
+        Rule::CollectedAfterRevocation,
+        Rule::CollectedAfterSignalRevocation,
+        Rule::SignalDenied,
+        Rule::SignalNotGranted,
+        Rule::OutsideDataRange,
+        Rule::AboveFrequency,
+        Rule::ProhibitedSignal,
+        Rule::UnnamedRecipient,
+        Rule::NoConsent,
+        Rule::PurposeMismatch,
+    ];
+    for r in want {
+        assert!(got.contains(r.id()), "{} not found; got {got:?}", r.id());
+    }
+    assert!(
+        report.summary.unreadable.is_empty(),
+        "{:?}",
+        report.summary.unreadable
+    );
+    // Every finding carries the signed statements that prove it.
+    for f in &report.findings {
+        assert!(
+            !f.evidence.is_empty()
+                && f.evidence
+                    .iter()
+                    .all(|e| e.statement["signature"].is_object())
+        );
+    }
+    // The export verifies and audits the same as the vault.
+    let v = verify::verify_export_bytes(&bytes, &mut |_, _| {}).expect("a fresh export verifies");
+    assert!(v.signatures_checked > 0 && v.ledger_entries > 0);
+    let from_export = audit::audit(&audit::load::from_export(&doc, khata_vault::now_ms()));
+    assert_eq!(rule_set(&from_export), got);
+    assert_eq!(from_export.findings.len(), report.findings.len());
+    if let Ok(p) = std::env::var("KHATA_KEEP_EXPORT") {
+        std::fs::write(p, &bytes).unwrap();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn salaried_good_triggers_none() {
+    let dir = tempfile::tempdir().unwrap();
+    let (engine, _doc, bytes) = scenario_export(dir.path(), Scenario::SalariedGood).await;
+    let report = engine.audit().await.unwrap();
+    assert_eq!(report.findings, vec![], "{:#?}", report.summary);
+    assert!(
+        report.summary.disclosures > 0 && report.summary.offers > 0 && report.summary.quotes > 0
+    );
+    verify::verify_export_bytes(&bytes, &mut |_, _| {}).expect("a fresh export verifies");
+    if let Ok(p) = std::env::var("KHATA_KEEP_GOOD_EXPORT") {
+        std::fs::write(p, &bytes).unwrap();
+    }
+}
+
+/// xorshift64*: reproducible without a dependency.
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+}
+
+/// Byte ranges of the document that the verifier protects: signed statements, disclosures and
+/// the ledger. (Display-only sections — lender names, the signal catalogue, consent record
+/// summaries, local rights-request state, `exportedAt` — are not signed; see docs/export.md.)
+fn protected_spans(bytes: &[u8]) -> Vec<(usize, usize)> {
+    // Top-level members are written in this order; search each after the previous one.
+    let mut from = 0;
+    let mut next = |pat: &str| {
+        let at = from
+            + bytes[from..]
+                .windows(pat.len())
+                .position(|w| w == pat.as_bytes())
+                .unwrap_or_else(|| panic!("{pat} not in export"));
+        from = at;
+        at
+    };
+    let offers = next("\"offers\":[");
+    let rights = next("\"rightsRequests\":[");
+    let rights_st = next("\"rightsStatements\":[");
+    let signals = next("\"signals\":[");
+    let disclosures = next("\"disclosures\":[");
+    vec![
+        (offers, rights),
+        (rights_st, signals),
+        (disclosures, bytes.len()),
+    ]
+}
+
+fn mutate(
+    doc: &Value,
+    bytes: &[u8],
+    spans: &[(usize, usize)],
+    rng: &mut Rng,
+) -> (&'static str, Vec<u8>) {
+    let mut d = doc.clone();
+    let ser = |d: &Value| serde_json::to_vec(d).unwrap();
+    let n_disc = d["disclosures"].as_array().unwrap().len();
+    let n_led = d["ledger"]["entries"].as_array().unwrap().len();
+    match rng.below(8) {
+        0 | 1 => {
+            let total: usize = spans.iter().map(|(a, b)| b - a).sum();
+            let mut k = rng.below(total);
+            let mut pos = 0;
+            for (a, b) in spans {
+                if k < b - a {
+                    pos = a + k;
+                    break;
+                }
+                k -= b - a;
+            }
+            let mut out = bytes.to_vec();
+            out[pos] ^= 1 << rng.below(8);
+            ("byte flip", out)
+        }
+        2 => {
+            let which = rng.below(3);
+            if which == 0 {
+                d["disclosures"]
+                    .as_array_mut()
+                    .unwrap()
+                    .remove(rng.below(n_disc));
+            } else if which == 1 {
+                d["ledger"]["entries"]
+                    .as_array_mut()
+                    .unwrap()
+                    .remove(rng.below(n_led));
+            } else {
+                let key = ["offers", "quotes", "receipts"][rng.below(3)];
+                let a = d[key].as_array_mut().unwrap();
+                let n = a.len();
+                a.remove(rng.below(n));
+            }
+            ("dropped record", ser(&d))
+        }
+        3 => {
+            let (key, n) = if rng.below(2) == 0 {
+                ("/disclosures", n_disc)
+            } else {
+                ("/ledger/entries", n_led)
+            };
+            let a = d.pointer_mut(key).unwrap().as_array_mut().unwrap();
+            let i = rng.below(n);
+            let mut j = rng.below(n);
+            if i == j {
+                j = (i + 1) % n;
+            }
+            a.swap(i, j);
+            ("reordered records", ser(&d))
+        }
+        4 => {
+            let p = match rng.below(4) {
+                0 => format!(
+                    "/offers/{}/amountInr",
+                    rng.below(d["offers"].as_array().unwrap().len())
+                ),
+                1 => format!(
+                    "/quotes/{}/aprMonthlyBps",
+                    rng.below(d["quotes"].as_array().unwrap().len())
+                ),
+                2 => format!(
+                    "/offers/{}/explanation/score",
+                    rng.below(d["offers"].as_array().unwrap().len())
+                ),
+                _ => format!("/disclosures/{}/statement/seq", rng.below(n_disc)),
+            };
+            let v = d.pointer_mut(&p).unwrap();
+            *v = Value::from(v.as_i64().unwrap() + 1 + rng.below(1000) as i64);
+            ("edited amount", ser(&d))
+        }
+        5 => {
+            let i = rng.below(n_disc);
+            let mut j = rng.below(n_disc);
+            if i == j {
+                j = (i + 1) % n_disc;
+            }
+            let a = d["disclosures"][i]["statement"]["signature"].clone();
+            let b = d["disclosures"][j]["statement"]["signature"].clone();
+            d["disclosures"][i]["statement"]["signature"] = b;
+            d["disclosures"][j]["statement"]["signature"] = a;
+            ("swapped signatures", ser(&d))
+        }
+        6 => {
+            let i = rng.below(n_disc);
+            let t = d["disclosures"][i]["collectedAt"].as_i64().unwrap();
+            d["disclosures"][i]["collectedAt"] = Value::from(t - 1 - rng.below(86_400_000) as i64);
+            ("edited time", ser(&d))
+        }
+        _ => {
+            let i = rng.below(n_led);
+            let e = &mut d["ledger"]["entries"][i];
+            e["at"] = Value::from(e["at"].as_i64().unwrap() + 1);
+            ("edited ledger entry", ser(&d))
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tamper_every_mutation_is_detected_without_panics() {
+    let n: usize = std::env::var("KHATA_TAMPER_MUTATIONS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(40);
+    let dir = tempfile::tempdir().unwrap();
+    let (_engine, doc, bytes) = scenario_export(dir.path(), Scenario::OverCollector).await;
+    verify::verify_export_bytes(&bytes, &mut |_, _| {}).expect("the original verifies");
+    let spans = protected_spans(&bytes);
+    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+    let mut by_kind: std::collections::BTreeMap<&str, [u64; 3]> = Default::default();
+    let started = std::time::Instant::now();
+    let mut missed = Vec::new();
+    for k in 0..n {
+        let (kind, m) = mutate(&doc, &bytes, &spans, &mut rng);
+        let r = std::panic::catch_unwind(|| verify::verify_export_bytes(&m, &mut |_, _| {}));
+        let slot = by_kind.entry(kind).or_default();
+        match r {
+            Err(_) => panic!("verify panicked on mutation {k} ({kind})"),
+            Ok(Ok(_)) if m != bytes => missed.push((k, kind)),
+            Ok(Ok(_)) => slot[0] += 1, // a flip that restored the original cannot happen; counted apart
+            Ok(Err(e)) => slot[e.exit_code() as usize] += 1,
+        }
+    }
+    eprintln!(
+        "tamper: {n} mutations of a {} byte export in {:.1} s; per kind [identical, exit 1, exit 2]: {by_kind:?}; missed: {}",
+        bytes.len(),
+        started.elapsed().as_secs_f64(),
+        missed.len()
+    );
+    assert!(missed.is_empty(), "undetected mutations: {missed:?}");
+}
