@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Validates real exports against docs/export.schema.json with an external validator
+# (check-jsonschema from PyPI, installed with pip if missing). The exports come from the CLI
+# test, which syncs the sandbox lender (over-collector and salaried-good) into a real vault.
+#
+#   src-tauri/crates/cli/tests/schema.sh
+set -euo pipefail
+root="$(cd "$(dirname "$0")/../../../.." && pwd)"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$root/target}"
+out="$(mktemp -d)"
+trap 'rm -rf "$out"' EXIT
+
+if ! python3 -m check_jsonschema --version >/dev/null 2>&1; then
+  python3 -m pip install --quiet check-jsonschema || python3 -m pip install --quiet --user check-jsonschema
+fi
+
+KHATA_EXPORT_DIR="$out" cargo test --quiet --manifest-path "$root/Cargo.toml" -p khata-cli --test audit_cli >/dev/null
+ls "$out"/*.json >/dev/null
+python3 -m check_jsonschema --schemafile "$root/docs/export.schema.json" "$out"/*.json
+
+# The schema must also reject a broken export.
+python3 - "$out/salaried-good.json" "$out/broken.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+d["ledger"]["entries"][0]["hash"] = "XYZ"
+del d["disclosures"][0]["statement"]["signature"]
+json.dump(d, open(sys.argv[2], "w"))
+PY
+if python3 -m check_jsonschema --schemafile "$root/docs/export.schema.json" "$out/broken.json" >/dev/null 2>&1; then
+  echo "schema.sh: the schema accepted a broken export" >&2
+  exit 1
+fi
+echo "schema.sh: real exports valid, broken export rejected"
