@@ -1,6 +1,7 @@
 //! Subcommands. Each module owns its clap arguments and its `run`.
 
 pub mod audit;
+pub mod engine;
 pub mod sandbox;
 pub mod verify;
 
@@ -15,6 +16,51 @@ pub enum Command {
     Verify(verify::VerifyArgs),
     /// Audit exports: what was collected, by whom, when, and every violation found.
     Audit(audit::AuditArgs),
+    /// Connect a lender (`sandbox` for the built-in one, no browser needed).
+    Connect {
+        #[command(flatten)]
+        opts: engine::EngineOpts,
+        #[command(flatten)]
+        args: engine::ConnectArgs,
+    },
+    /// Sync every connected lender (disclosures, consents, offers; signatures verified).
+    Sync {
+        #[command(flatten)]
+        opts: engine::EngineOpts,
+    },
+    /// List consents (JSON).
+    Consents {
+        #[command(flatten)]
+        opts: engine::EngineOpts,
+    },
+    /// Revoke a consent, or some of its signals.
+    Revoke {
+        #[command(flatten)]
+        opts: engine::EngineOpts,
+        #[command(flatten)]
+        args: engine::RevokeArgs,
+    },
+    /// Show the latest offer, or a what-if quote with signals withheld.
+    Offer {
+        #[command(flatten)]
+        opts: engine::EngineOpts,
+        #[command(flatten)]
+        args: engine::OfferArgs,
+    },
+    /// Export the vault as JSON (verify it with `khata verify`).
+    Export {
+        #[command(flatten)]
+        opts: engine::EngineOpts,
+        #[command(flatten)]
+        args: engine::ExportArgs,
+    },
+    /// The vault itself.
+    Vault {
+        #[command(flatten)]
+        opts: engine::EngineOpts,
+        #[command(subcommand)]
+        cmd: engine::VaultCmd,
+    },
 }
 
 pub fn run(command: Command) -> anyhow::Result<ExitCode> {
@@ -22,6 +68,16 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
         Command::Sandbox(args) => sandbox::run(args),
         Command::Verify(args) => verify::run(args),
         Command::Audit(args) => audit::run(args),
+        Command::Connect { opts, args } => engine::run(opts, engine::Op::Connect(args)),
+        Command::Sync { opts } => engine::run(opts, engine::Op::Sync),
+        Command::Consents { opts } => engine::run(opts, engine::Op::Consents),
+        Command::Revoke { opts, args } => engine::run(opts, engine::Op::Revoke(args)),
+        Command::Offer { opts, args } => engine::run(opts, engine::Op::Offer(args)),
+        Command::Export { opts, args } => engine::run(opts, engine::Op::Export(args)),
+        Command::Vault {
+            opts,
+            cmd: engine::VaultCmd::Status,
+        } => engine::run(opts, engine::Op::VaultStatus),
     }
 }
 

@@ -1,0 +1,206 @@
+//! Headless faces of the engine, for QA scripts and auditors: the same `khata_engine::Engine`
+//! the app uses, on the same vault (`KHATA_DATA_DIR`, else the app's data folder) and the same
+//! keychain entry. Results are JSON on stdout.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+
+use anyhow::Context as _;
+use khata_engine::views::{ExportFormat, Progress};
+use khata_engine::{Engine, EngineConfig};
+
+#[derive(Debug, clap::Args)]
+pub struct EngineOpts {
+    /// The data folder holding the vault (default: $KHATA_DATA_DIR, else the app's folder).
+    #[arg(long, global = true, env = "KHATA_DATA_DIR")]
+    pub data_dir: Option<PathBuf>,
+}
+
+#[derive(Debug, clap::Subcommand)]
+pub enum VaultCmd {
+    /// Where the vault is, its size, its ledger head and key custody.
+    Status,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ConnectArgs {
+    /// Lender URL, or `sandbox` for the built-in sandbox lender (no browser needed).
+    pub url: String,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct RevokeArgs {
+    pub consent: String,
+    /// Revoke only these signals (repeatable); without it the whole consent.
+    #[arg(long = "signal")]
+    pub signals: Vec<String>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct OfferArgs {
+    /// Ask the lender for a what-if quote with these signals withheld (repeatable).
+    #[arg(long = "without")]
+    pub without: Vec<String>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ExportArgs {
+    #[arg(long)]
+    pub out: PathBuf,
+}
+
+/// The app's data folder (Tauri's app data dir for `org.khata.desktop`).
+fn default_data_dir() -> anyhow::Result<PathBuf> {
+    const ID: &str = "org.khata.desktop";
+    let home = std::env::var_os("HOME").map(PathBuf::from);
+    if cfg!(target_os = "macos") {
+        return Ok(home
+            .context("HOME is not set")?
+            .join("Library/Application Support")
+            .join(ID));
+    }
+    if cfg!(windows) {
+        return Ok(
+            PathBuf::from(std::env::var_os("APPDATA").context("APPDATA is not set")?).join(ID),
+        );
+    }
+    let base = std::env::var_os("XDG_DATA_HOME")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| home.map(|h| h.join(".local/share")))
+        .context("neither XDG_DATA_HOME nor HOME is set")?;
+    Ok(base.join(ID))
+}
+
+fn data_dir(opts: &EngineOpts) -> anyhow::Result<PathBuf> {
+    match &opts.data_dir {
+        Some(d) => Ok(d.clone()),
+        None => default_data_dir(),
+    }
+}
+
+fn print(v: &impl serde::Serialize) -> anyhow::Result<ExitCode> {
+    println!("{}", serde_json::to_string_pretty(v)?);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A progress bar fed by the engine's `Progress` events.
+fn bar() -> (
+    indicatif::ProgressBar,
+    impl Fn(Progress) + Send + Sync + 'static,
+) {
+    let b = super::progress_bar(true, "working");
+    let b2 = b.clone();
+    (b, move |p: Progress| {
+        if let Some(t) = p.total {
+            b2.set_length(t);
+        }
+        b2.set_message(format!("{} {}", p.task, p.phase));
+        b2.set_position(p.done);
+    })
+}
+
+pub enum Op {
+    Connect(ConnectArgs),
+    Sync,
+    Consents,
+    Revoke(RevokeArgs),
+    Offer(OfferArgs),
+    Export(ExportArgs),
+    VaultStatus,
+}
+
+pub fn run(opts: EngineOpts, op: Op) -> anyhow::Result<ExitCode> {
+    let dir = data_dir(&opts)?;
+    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let rt = tokio::runtime::Runtime::new()?;
+    rt.block_on(async move {
+        let mut cfg = EngineConfig::new(&dir);
+        // Only the sandbox needs to run for `connect sandbox`; other commands reach it if it
+        // was connected before.
+        cfg.start_sandbox_on_open = true;
+        let (engine, recovery) = Engine::open(cfg).await?;
+        if let Some(r) = recovery {
+            eprintln!(
+                "A new vault was created in {}. Write down its recovery key, it is shown once:\n  {r}",
+                dir.display()
+            );
+        }
+        let out = run_op(&engine, &dir, op).await;
+        engine.close().await;
+        out
+    })
+}
+
+async fn run_op(engine: &Engine, dir: &std::path::Path, op: Op) -> anyhow::Result<ExitCode> {
+    match op {
+        Op::Connect(a) => {
+            let (b, p) = bar();
+            let v = if a.url == "sandbox" {
+                engine.connect_sandbox(p).await?
+            } else {
+                engine
+                    .connect(&a.url, |url| async move {
+                        eprintln!("Open this address in a browser to authorise Khata:\n  {url}");
+                        let _ = std::process::Command::new("xdg-open")
+                            .arg(url.as_str())
+                            .stdout(std::process::Stdio::null())
+                            .stderr(std::process::Stdio::null())
+                            .spawn();
+                        Ok(())
+                    })
+                    .await?
+            };
+            b.finish_and_clear();
+            print(&v)
+        }
+        Op::Sync => {
+            let (b, p) = bar();
+            let s = engine.sync_all(p).await?;
+            b.finish_and_clear();
+            print(&s)
+        }
+        Op::Consents => print(&engine.consents().await?),
+        Op::Revoke(a) => {
+            let r = engine.revoke(&a.consent, a.signals).await?;
+            // Try delivery now; the outbox keeps retrying on later runs if the lender is away.
+            let _ = engine.deliver_outbox().await;
+            print(&engine.revocation(&r.id).await.unwrap_or(r))
+        }
+        Op::Offer(a) => {
+            if a.without.is_empty() {
+                print(&engine.latest_offer().await?)
+            } else {
+                print(&engine.what_if(a.without).await?)
+            }
+        }
+        Op::Export(a) => {
+            let (b, p) = bar();
+            let s = engine
+                .export(
+                    &a.out,
+                    ExportFormat::Json,
+                    p,
+                    Arc::new(AtomicBool::new(false)),
+                )
+                .await?;
+            b.finish_and_clear();
+            print(&s)
+        }
+        Op::VaultStatus => {
+            let path = dir.join(khata_engine::VAULT_FILE);
+            let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+            let (head, entries) = engine.verify_ledger().await?;
+            print(&serde_json::json!({
+                "path": path.display().to_string(),
+                "bytes": size,
+                "ledgerHead": head,
+                "ledgerEntries": entries,
+                "ledgerVerified": true,
+                "keyCustody": "os-keychain",
+            }))
+        }
+    }
+}
