@@ -82,7 +82,13 @@ fn data_dir(opts: &EngineOpts) -> anyhow::Result<PathBuf> {
 }
 
 fn print(v: &impl serde::Serialize) -> anyhow::Result<ExitCode> {
-    println!("{}", serde_json::to_string_pretty(v)?);
+    use std::io::Write as _;
+    // A closed pipe (`| head`) is not an error worth a panic.
+    let _ = writeln!(
+        std::io::stdout().lock(),
+        "{}",
+        serde_json::to_string_pretty(v)?
+    );
     Ok(ExitCode::SUCCESS)
 }
 
