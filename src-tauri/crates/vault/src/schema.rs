@@ -175,12 +175,19 @@ CREATE INDEX revocations_by_consent ON revocations (consent_id, requested_at);
 CREATE INDEX outbox_by_record ON outbox (record_id);
 "#;
 
+/// Version 3 (additive): the unfiltered timeline, newest first, served from an index (the
+/// rowid is implicitly the last column, so `ORDER BY collected_at DESC, id DESC` with a keyset
+/// cursor reads one page and stops, at any size).
+const V3: &str = r#"
+CREATE INDEX share_events_by_time ON share_events (collected_at);
+"#;
+
 pub(crate) fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(V1), M::up(V2)])
+    Migrations::new(vec![M::up(V1), M::up(V2), M::up(V3)])
 }
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: usize = 2;
+pub const SCHEMA_VERSION: usize = 3;
 
 #[cfg(test)]
 mod tests {

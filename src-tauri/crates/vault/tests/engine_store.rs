@@ -34,7 +34,7 @@ fn disclosure(lender: &str, n: i64) -> LenderDisclosure {
 #[test]
 fn v2_records_are_idempotent_and_ledgered() {
     let (_dir, mut v) = open();
-    assert_eq!(SCHEMA_VERSION, 2);
+    assert!(SCHEMA_VERSION >= 2);
     v.upsert_lender(&lender("l1")).unwrap();
     v.upsert_signal(&signal("sms.income", "pd:Income")).unwrap();
     let link = LenderLink {
@@ -101,4 +101,23 @@ fn v2_records_are_idempotent_and_ledgered() {
     assert_eq!(acts[0].action, "pause");
     assert_eq!(acts[0].outbox.as_ref().unwrap().id, act.outbox.unwrap().id);
     v.verify().unwrap();
+}
+
+#[test]
+fn unfiltered_timeline_is_served_from_an_index() {
+    let (_dir, v) = open();
+    let plan: Vec<String> = v
+        .__connection()
+        .prepare(
+            "EXPLAIN QUERY PLAN SELECT id FROM share_events WHERE 1 AND (collected_at < 5 OR \
+             (collected_at = 5 AND id < 9)) ORDER BY collected_at DESC, id DESC LIMIT 100",
+        )
+        .unwrap()
+        .query_map([], |r| r.get::<_, String>(3))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let plan = plan.join("\n");
+    assert!(plan.contains("share_events_by_time"), "{plan}");
+    assert!(!plan.contains("TEMP B-TREE"), "{plan}");
 }
