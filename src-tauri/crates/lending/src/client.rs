@@ -407,6 +407,32 @@ impl LendingClient {
         self.get(&path, Sig::Items).await
     }
 
+    /// Like [`LendingClient::disclosures`], also returning each item's JSON exactly as
+    /// received (its signature already checked), for callers that keep the lender's statements
+    /// as evidence for offline verification.
+    pub async fn disclosures_with_raw(
+        &self,
+        cursor: Option<&str>,
+        limit: u32,
+    ) -> Result<(DisclosurePage, Vec<Value>)> {
+        let mut path = format!("disclosures?limit={limit}");
+        if let Some(c) = cursor {
+            path.push_str("&cursor=");
+            path.push_str(&seg(c));
+        }
+        let url = self.url(&path)?;
+        let value = self
+            .execute(Method::GET, url, None, None, Sig::Items, true)
+            .await?;
+        let raw = value
+            .get("items")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
+        let page: DisclosurePage = parse(value)?;
+        Ok((page, raw))
+    }
+
     pub async fn offers(&self) -> Result<OfferList> {
         self.get("offers", Sig::Items).await
     }
