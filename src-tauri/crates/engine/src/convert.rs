@@ -8,7 +8,7 @@ use khata_vault as vault;
 use khata_vault::{ConsentAction, LenderDisclosure, LenderLink, OutboxState, Vault};
 use serde_json::Value;
 
-use crate::engine::{sig_bytes, signed_bytes};
+use crate::engine::sig_bytes;
 use crate::error::Result;
 use crate::views::*;
 
@@ -121,9 +121,16 @@ fn digest_from(s: &str) -> [u8; 32] {
     vault::digest_value(s.as_bytes())
 }
 
-/// A disclosure as stored: checked against the pinned keys on its canonical bytes first.
-pub fn disclosure_record(keys: &KeyRing, d: &wire::Disclosure) -> Result<LenderDisclosure> {
-    let (_, bytes) = signed_bytes(keys, d)?;
+/// A disclosure as stored: `raw` is its JSON as received (the client checked its signature on
+/// exactly that value), kept in canonical form.
+pub fn disclosure_record(d: &wire::Disclosure, raw: &Value) -> Result<LenderDisclosure> {
+    if raw.get("disclosureId").and_then(Value::as_str) != Some(d.disclosure_id.as_str()) {
+        return Err(crate::error::EngineError::Internal(
+            "a disclosure and its raw statement do not match".into(),
+        ));
+    }
+    let bytes = khata_lending::signing::canonical_json(raw)
+        .map_err(|e| crate::error::EngineError::SignatureInvalid(e.to_string()))?;
     Ok(LenderDisclosure {
         event: vault::NewShareEvent {
             signal_id: d.signal.clone(),

@@ -558,11 +558,11 @@ impl Engine {
         let mut seen = 0u64;
         loop {
             report("disclosures", seen, None);
-            let page = client.disclosures(cursor.as_deref(), 1000).await?;
+            let (page, raw) = client.disclosures_with_raw(cursor.as_deref(), 1000).await?;
             seen += page.items.len() as u64;
             let mut batch = Vec::with_capacity(page.items.len());
-            for d in &page.items {
-                batch.push(convert::disclosure_record(&keys, d)?);
+            for (d, r) in page.items.iter().zip(&raw) {
+                batch.push(convert::disclosure_record(d, r)?);
             }
             let next = page.next_cursor.clone();
             let id = lid.clone();
