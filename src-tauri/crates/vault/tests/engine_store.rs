@@ -34,7 +34,7 @@ fn disclosure(lender: &str, n: i64) -> LenderDisclosure {
 #[test]
 fn v2_records_are_idempotent_and_ledgered() {
     let (_dir, mut v) = open();
-    assert!(SCHEMA_VERSION >= 2);
+    const { assert!(SCHEMA_VERSION >= 2) };
     v.upsert_lender(&lender("l1")).unwrap();
     v.upsert_signal(&signal("sms.income", "pd:Income")).unwrap();
     let link = LenderLink {
