@@ -286,21 +286,33 @@ fn export_json(
             }
             first = false;
             let ev = &e.event;
-            serde_json::to_writer(
-                &mut w,
-                &json!({
-                    "id": e.id,
-                    "lenderId": ev.lender_id,
-                    "lenderRef": lender_ref,
-                    "signal": ev.signal_id,
-                    "collectedAt": ev.collected_at,
-                    "purpose": ev.purpose,
-                    "consentId": ev.consent_id,
-                    "valueDigest": format!("sha256:{}", hex::encode(ev.value_digest)),
-                    "onwardRecipient": ev.onward_recipient,
-                    "statement": statement.as_deref().map(stmt_value),
-                }),
+            let mut digest = [0u8; 64];
+            hex::encode_to_slice(ev.value_digest, &mut digest).expect("64 hex digits");
+            let digest = std::str::from_utf8(&digest).expect("hex is ASCII");
+            write!(w, "{{\"id\":{},\"lenderId\":", e.id)?;
+            serde_json::to_writer(&mut w, &ev.lender_id)?;
+            w.write_all(b",\"lenderRef\":")?;
+            serde_json::to_writer(&mut w, lender_ref)?;
+            w.write_all(b",\"signal\":")?;
+            serde_json::to_writer(&mut w, &ev.signal_id)?;
+            write!(w, ",\"collectedAt\":{},\"purpose\":", ev.collected_at)?;
+            serde_json::to_writer(&mut w, &ev.purpose)?;
+            w.write_all(b",\"consentId\":")?;
+            serde_json::to_writer(&mut w, &ev.consent_id)?;
+            write!(
+                w,
+                ",\"valueDigest\":\"sha256:{digest}\",\"onwardRecipient\":"
             )?;
+            serde_json::to_writer(&mut w, &ev.onward_recipient)?;
+            w.write_all(b",\"statement\":")?;
+            // Stored canonical JSON, written as is (valid JSON; no parse and re-encode).
+            match statement.as_deref() {
+                Some(b) if serde_json::from_slice::<serde::de::IgnoredAny>(b).is_ok() => {
+                    w.write_all(b)?
+                }
+                _ => w.write_all(b"null")?,
+            }
+            w.write_all(b"}")?;
         }
         done += page.len() as u64;
         records += page.len() as u64;
