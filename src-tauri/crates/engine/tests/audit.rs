@@ -330,7 +330,14 @@ async fn tamper_every_mutation_is_detected_without_panics() {
         let slot = by_kind.entry(kind).or_default();
         match r {
             Err(_) => panic!("verify panicked on mutation {k} ({kind})"),
-            Ok(Ok(_)) if m != bytes => missed.push((k, kind)),
+            Ok(Ok(_)) if m != bytes => {
+                let pos = m.iter().zip(&bytes).position(|(a, b)| a != b).unwrap_or(0);
+                let ctx =
+                    String::from_utf8_lossy(&m[pos.saturating_sub(40)..(pos + 40).min(m.len())])
+                        .into_owned();
+                eprintln!("missed {k} {kind} at byte {pos}: …{ctx}…");
+                missed.push((k, kind))
+            }
             Ok(Ok(_)) => slot[0] += 1, // a flip that restored the original cannot happen; counted apart
             Ok(Err(e)) => slot[e.exit_code() as usize] += 1,
         }

@@ -59,6 +59,30 @@ fn bad(record: impl Into<String>, reason: impl Into<String>) -> VerifyError {
 
 type R<T> = Result<T, VerifyError>;
 
+/// The members of a disclosure in the export, no more: a renamed member whose value is null
+/// would otherwise compare equal to the absent one.
+const DISCLOSURE_KEYS: [&str; 10] = [
+    "id",
+    "lenderId",
+    "lenderRef",
+    "signal",
+    "collectedAt",
+    "purpose",
+    "consentId",
+    "valueDigest",
+    "onwardRecipient",
+    "statement",
+];
+const LEDGER_KEYS: [&str; 7] = [
+    "seq",
+    "at",
+    "kind",
+    "record_id",
+    "payload_digest",
+    "prev_hash",
+    "hash",
+];
+
 /// The export format this verifier understands.
 pub const FORMAT: &str = "khata-export";
 pub const SUPPORTED_VERSION: u64 = 1;
@@ -195,6 +219,12 @@ pub fn verify_export(doc: &Value, progress: &mut dyn FnMut(u64, u64)) -> R<Verif
     let mut ledger_statements: Vec<(String, usize)> = Vec::new();
     for (n, e) in entries.iter().enumerate() {
         let at = format!("/ledger/entries/{n}");
+        if let Some(k) = e
+            .as_object()
+            .and_then(|o| o.keys().find(|k| !LEDGER_KEYS.contains(&k.as_str())))
+        {
+            return Err(bad(&at, format!("unexpected member {k:?}")));
+        }
         let seq = i(e, "seq", &at)?;
         if seq != expected_seq {
             return Err(bad(
@@ -332,6 +362,12 @@ pub fn verify_export(doc: &Value, progress: &mut dyn FnMut(u64, u64)) -> R<Verif
             ));
         }
         last_id = id;
+        if let Some(k) = d
+            .as_object()
+            .and_then(|o| o.keys().find(|k| !DISCLOSURE_KEYS.contains(&k.as_str())))
+        {
+            return Err(bad(&at, format!("unexpected member {k:?}")));
+        }
         let st = d
             .get("statement")
             .filter(|v| !v.is_null())
