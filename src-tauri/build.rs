@@ -1,7 +1,31 @@
 //! Build script: declares the app's own commands in an app manifest so that Tauri generates a
 //! permission for each, which the single capability in `src-tauri/capabilities/` then grants.
+/// Every command the UI may call; `src-tauri/capabilities/main.json` grants each of them.
+const COMMANDS: &[&str] = &[
+    "app_info",
+    "recovery_key",
+    "overview",
+    "connect_sandbox",
+    "connect_lender",
+    "sync_lender",
+    "consent_requests",
+    "decide_consent",
+    "consents",
+    "revoke_consent",
+    "pause_consent",
+    "resume_consent",
+    "latest_offer",
+    "what_if",
+    "timeline",
+    "evidence",
+    "rights_requests",
+    "request_right",
+    "export_records",
+    "cancel_task",
+];
+
 fn main() {
-    let manifest = tauri_build::AppManifest::new().commands(&["app_info"]);
+    let manifest = tauri_build::AppManifest::new().commands(COMMANDS);
     tauri_build::try_build(
         tauri_build::Attributes::new()
             .app_manifest(manifest)

@@ -3,7 +3,6 @@
 //! the committed files are stale.
 
 use std::path::PathBuf;
-use khata_engine::views;
 use ts_rs::{Config, TS};
 
 /// Every type the UI receives or sends: (file name, generated TypeScript).
@@ -17,40 +16,14 @@ pub fn all() -> Vec<(PathBuf, String)> {
             )),+]
         };
     }
-    render![
+    let mut files = render![
         crate::error::AppError,
         crate::error::ErrorCode,
         crate::commands::app::AppInfo,
         crate::commands::app::BuildProfile,
-        views::SensitivityView,
-        views::SignalInfo,
-        views::LenderView,
-        views::PeriodView,
-        views::ConsentStatusView,
-        views::DeliveryState,
-        views::RevocationView,
-        views::ConsentView,
-        views::ConsentRequestView,
-        views::RequestedSignal,
-        views::SignalChoice,
-        views::DisclosureView,
-        views::TimelineQuery,
-        views::TimelinePage,
-        views::EvidenceView,
-        views::DecisionView,
-        views::ContributionView,
-        views::AdverseFactor,
-        views::OfferView,
-        views::WhatIfView,
-        views::RightsKindView,
-        views::RightsRequestView,
-        views::AlertView,
-        views::Overview,
-        views::Progress,
-        views::ExportFormat,
-        views::ExportSummary,
-        views::SyncSummary,
-    ]
+    ];
+    files.extend(khata_engine::ts_types());
+    files
 }
 
 /// The folder the bindings live in, from `TS_RS_EXPORT_DIR` (set in `.cargo/config.toml`).

@@ -18,6 +18,8 @@ pub enum ErrorCode {
     Io,
     /// The lender could not be reached; the app keeps working from the vault.
     LenderUnreachable,
+    /// The lender answered but refused the request.
+    LenderRejected,
     /// The vault could not be opened (wrong key, damaged file, locked keychain entry).
     VaultLocked,
     /// No OS keychain could be reached to hold the vault key.
@@ -47,6 +49,27 @@ impl AppError {
     }
 }
 
+impl From<khata_engine::EngineError> for AppError {
+    fn from(error: khata_engine::EngineError) -> Self {
+        use khata_engine::EngineError as E;
+        let code = match &error {
+            E::LenderUnreachable(_) => ErrorCode::LenderUnreachable,
+            E::LenderRejected(_) => ErrorCode::LenderRejected,
+            E::VaultLocked(_) => ErrorCode::VaultLocked,
+            E::KeychainUnavailable(_) => ErrorCode::KeychainUnavailable,
+            E::NotFound(_) => ErrorCode::NotFound,
+            E::InvalidInput(_) => ErrorCode::InvalidInput,
+            E::SignatureInvalid(_) => ErrorCode::SignatureInvalid,
+            E::Io(_) => ErrorCode::Io,
+            E::Cancelled => ErrorCode::Cancelled,
+            E::Internal(_) => ErrorCode::Internal,
+        };
+        // Engine messages are written for borrowers and never carry secrets.
+        tracing::warn!(code = error.code(), "command failed");
+        Self::new(code, error.to_string())
+    }
+}
+
 /// Result type of every Tauri command.
 pub type CommandResult<T> = Result<T, AppError>;
 
@@ -65,5 +88,24 @@ mod tests {
         assert_eq!(serde_json::to_value(&error).unwrap()["code"], "internal");
         let error = AppError::new(ErrorCode::Io, "x");
         assert_eq!(serde_json::to_value(&error).unwrap()["code"], "io");
+    }
+
+    #[test]
+    fn engine_errors_keep_their_code_and_sentence() {
+        let error = AppError::from(khata_engine::EngineError::LenderUnreachable(
+            "timeout".into(),
+        ));
+        let json = serde_json::to_value(&error).unwrap();
+        assert_eq!(json["code"], "lender_unreachable");
+        assert_eq!(
+            json["code"],
+            khata_engine::EngineError::LenderUnreachable(String::new()).code()
+        );
+        assert!(
+            json["message"]
+                .as_str()
+                .unwrap()
+                .contains("keeps working from your vault")
+        );
     }
 }

@@ -27,13 +27,42 @@ pub fn run() {
             let guard = logging::init(&paths.log_dir)?;
             app.manage(guard);
             tracing::info!(version = env!("CARGO_PKG_VERSION"), "khata starting");
-            app.manage(AppState { paths });
+            app.manage(AppState::new(paths));
             Ok(())
         })
-        .invoke_handler(tauri::generate_handler![commands::app::app_info])
-        .run(tauri::generate_context!())
+        .plugin(tauri_plugin_dialog::init())
+        .invoke_handler(tauri::generate_handler![
+            commands::app::app_info,
+            commands::app::recovery_key,
+            commands::lenders::overview,
+            commands::lenders::connect_sandbox,
+            commands::lenders::connect_lender,
+            commands::lenders::sync_lender,
+            commands::consents::consent_requests,
+            commands::consents::decide_consent,
+            commands::consents::consents,
+            commands::consents::revoke_consent,
+            commands::consents::pause_consent,
+            commands::consents::resume_consent,
+            commands::offers::latest_offer,
+            commands::offers::what_if,
+            commands::timeline::timeline,
+            commands::timeline::evidence,
+            commands::rights::rights_requests,
+            commands::rights::request_right,
+            commands::export::export_records,
+            commands::export::cancel_task,
+        ])
+        .build(tauri::generate_context!())
         .unwrap_or_else(|error| {
             eprintln!("Khata could not start: {error}");
             std::process::exit(1);
+        })
+        .run(|app, event| {
+            if let tauri::RunEvent::Exit = event {
+                // Let an in-flight delivery finish so nothing is left half-sent.
+                let state = app.state::<AppState>();
+                tauri::async_runtime::block_on(state.shutdown());
+            }
         });
 }

@@ -30,7 +30,7 @@ impl AppPaths {
     }
 
     pub fn vault_file(&self) -> PathBuf {
-        self.data_dir.join("vault.db")
+        self.data_dir.join(khata_engine::VAULT_FILE)
     }
 
     pub fn ensure_exist(&self) -> std::io::Result<()> {
@@ -69,14 +69,20 @@ mod tests {
     #[test]
     fn override_puts_logs_beside_the_vault() {
         let paths = AppPaths::resolve(Some("/tmp/k".into()), "/os/data".into(), "/os/logs".into());
-        assert_eq!(paths.vault_file(), PathBuf::from("/tmp/k/vault.db"));
+        assert_eq!(
+            paths.vault_file(),
+            PathBuf::from("/tmp/k").join(khata_engine::VAULT_FILE)
+        );
         assert_eq!(paths.log_dir, PathBuf::from("/tmp/k/logs"));
     }
 
     #[test]
     fn os_folders_are_used_without_override() {
         let paths = AppPaths::resolve(None, "/os/data".into(), "/os/logs".into());
-        assert_eq!(paths.vault_file(), PathBuf::from("/os/data/vault.db"));
+        assert_eq!(
+            paths.vault_file(),
+            PathBuf::from("/os/data").join(khata_engine::VAULT_FILE)
+        );
         assert_eq!(paths.log_dir, PathBuf::from("/os/logs"));
     }
 }

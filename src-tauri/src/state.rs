@@ -1,7 +1,90 @@
-//! State shared by all commands.
+//! State shared by all commands: where files live, the engine (opened on first use so the
+//! window appears at once), the first-run recovery key, and cancel flags of long tasks.
 
+use std::collections::HashMap;
+use std::sync::atomic::AtomicBool;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use khata_engine::{Engine, EngineConfig, OutboxWorker, spawn_outbox_worker};
+use tokio::sync::OnceCell;
+
+use crate::error::CommandResult;
 use crate::paths::AppPaths;
+
+/// How often the outbox is retried in the background (each item keeps its own backoff).
+const OUTBOX_PASS: Duration = Duration::from_secs(3);
 
 pub struct AppState {
     pub paths: AppPaths,
+    engine: OnceCell<Arc<Engine>>,
+    worker: Mutex<Option<OutboxWorker>>,
+    recovery_key: Mutex<Option<String>>,
+    cancels: Mutex<HashMap<String, Arc<AtomicBool>>>,
+}
+
+impl AppState {
+    pub fn new(paths: AppPaths) -> Self {
+        Self {
+            paths,
+            engine: OnceCell::new(),
+            worker: Mutex::new(None),
+            recovery_key: Mutex::new(None),
+            cancels: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// The engine, opening the vault (and the built-in sandbox, if connected before) on first
+    /// use. A failure is not cached: the next command tries again (e.g. after unlocking the
+    /// keychain).
+    pub async fn engine(&self) -> CommandResult<Arc<Engine>> {
+        let engine = self
+            .engine
+            .get_or_try_init(|| async {
+                let config = EngineConfig::new(self.paths.data_dir.clone());
+                let (engine, recovery_key) = Engine::open(config).await?;
+                let engine = Arc::new(engine);
+                *self.recovery_key.lock().expect("lock") = recovery_key;
+                *self.worker.lock().expect("lock") =
+                    Some(spawn_outbox_worker(engine.clone(), OUTBOX_PASS));
+                tracing::info!("engine open");
+                Ok::<_, crate::error::AppError>(engine)
+            })
+            .await?;
+        Ok(engine.clone())
+    }
+
+    /// The recovery key created on first run, handed out once so it is shown once.
+    pub fn take_recovery_key(&self) -> Option<String> {
+        self.recovery_key.lock().expect("lock").take()
+    }
+
+    /// A fresh cancel flag for `task`, replacing any earlier one.
+    pub fn cancel_flag(&self, task: &str) -> Arc<AtomicBool> {
+        let flag = Arc::new(AtomicBool::new(false));
+        self.cancels
+            .lock()
+            .expect("lock")
+            .insert(task.to_owned(), flag.clone());
+        flag
+    }
+
+    /// Asks `task` to stop; returns false when no such task is running.
+    pub fn cancel(&self, task: &str) -> bool {
+        match self.cancels.lock().expect("lock").get(task) {
+            Some(flag) => {
+                flag.store(true, std::sync::atomic::Ordering::SeqCst);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Stops the outbox worker (an in-flight delivery finishes first) before the app exits.
+    pub async fn shutdown(&self) {
+        let worker = self.worker.lock().expect("lock").take();
+        if let Some(worker) = worker {
+            worker.stop().await;
+        }
+    }
 }

@@ -74,22 +74,40 @@ impl Drop for ProcessGroup {
     }
 }
 
+/// What outlives one run of the app: its data folder and the keyring holding its vault key.
+pub struct Profile {
+    pub data_dir: TempDir,
+    keyring_dir: TempDir,
+    /// Extra environment for the app (e.g. `KHATA_E2E_SAVE_PATH`).
+    pub env: Vec<(String, String)>,
+}
+
+impl Profile {
+    pub fn new() -> Profile {
+        Profile {
+            data_dir: tempfile::tempdir().expect("data dir"),
+            keyring_dir: tempfile::tempdir().expect("keyring dir"),
+            env: Vec::new(),
+        }
+    }
+}
+
 /// A running app under test. Drop it (or call [`Session::close`]) to stop everything.
 pub struct Session {
     pub client: Client,
-    pub data_dir: TempDir,
+    pub profile: Profile,
     work_dir: TempDir,
     group: ProcessGroup,
 }
 
 impl Session {
-    /// Starts the app with a fresh, empty data folder.
+    /// Starts the app with a fresh, empty profile.
     pub async fn launch() -> Session {
-        Self::launch_with(tempfile::tempdir().expect("data dir")).await
+        Self::launch_with(Profile::new()).await
     }
 
-    /// Starts the app on an existing data folder (to test what survives a restart).
-    pub async fn launch_with(data_dir: TempDir) -> Session {
+    /// Starts the app on an existing profile (to test what survives a restart).
+    pub async fn launch_with(profile: Profile) -> Session {
         for tool in [
             "xvfb-run",
             "Xvfb",
@@ -117,7 +135,9 @@ impl Session {
             // sits inside one (make test runs everything under with-keyring).
             .env_remove("KHATA_IN_KEYRING_SESSION")
             .env_remove("DBUS_SESSION_BUS_ADDRESS")
-            .env("KHATA_DATA_DIR", data_dir.path())
+            .env("KHATA_DATA_DIR", profile.data_dir.path())
+            .env("KHATA_KEYRING_DIR", profile.keyring_dir.path())
+            .envs(profile.env.iter().map(|(k, v)| (k, v)))
             .env("KHATA_LOG", "debug")
             .env("NO_AT_BRIDGE", "1")
             .env("XDG_CONFIG_HOME", work_dir.path().join("config"))
@@ -151,7 +171,7 @@ impl Session {
             });
         Session {
             client,
-            data_dir,
+            profile,
             work_dir,
             group: session_group.take().unwrap(),
         }
@@ -160,12 +180,23 @@ impl Session {
     /// The element with `data-testid="{id}"`, waiting until it exists.
     pub async fn find(&self, test_id: &str) -> Element {
         let selector = format!("[data-testid=\"{test_id}\"]");
-        self.client
-            .wait()
-            .at_most(ELEMENT_WAIT)
-            .for_element(Locator::Css(&selector))
-            .await
-            .unwrap_or_else(|error| panic!("no element {selector}: {error}"))
+        self.wait_css_for(&selector, ELEMENT_WAIT).await
+    }
+
+    /// On a failed wait: a screenshot in `target/e2e-failures/` to look at, then the panic.
+    async fn fail(&self, what: String) -> ! {
+        let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("e2e-failures");
+        let name: String = what
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+            .take(80)
+            .collect();
+        let shot = dir.join(format!("{name}.png"));
+        if let Ok(png) = self.client.screenshot().await {
+            let _ = std::fs::create_dir_all(&dir);
+            let _ = std::fs::write(&shot, png);
+        }
+        panic!("{what} (screenshot: {})", shot.display())
     }
 
     /// The visible text of an element, once it is non-empty.
@@ -199,19 +230,50 @@ impl Session {
         std::fs::write(path, png).expect("write screenshot");
     }
 
-    /// Ends the WebDriver session (closing the app) and stops every process; returns the data
-    /// folder so a test can start the app again on it.
-    pub async fn close(self) -> TempDir {
+    /// Every element whose `data-testid` starts with `prefix` (no waiting).
+    pub async fn all_with_prefix(&self, prefix: &str) -> Vec<Element> {
+        let selector = format!("[data-testid^=\"{prefix}\"]");
+        self.client
+            .find_all(Locator::Css(&selector))
+            .await
+            .unwrap_or_default()
+    }
+
+    /// The first element matching a CSS selector, waiting until it exists.
+    pub async fn wait_css(&self, selector: &str) -> Element {
+        self.wait_css_for(selector, ELEMENT_WAIT).await
+    }
+
+    /// Waits up to `within` for `selector` to match; revocations wait on a lender's receipt.
+    pub async fn wait_css_for(&self, selector: &str, within: Duration) -> Element {
+        match self
+            .client
+            .wait()
+            .at_most(within)
+            .for_element(Locator::Css(selector))
+            .await
+        {
+            Ok(element) => element,
+            Err(error) => {
+                self.fail(format!("no element {selector} within {within:?}: {error}"))
+                    .await
+            }
+        }
+    }
+
+    /// Ends the WebDriver session (closing the app) and stops every process; returns the
+    /// profile so a test can start the app again on it.
+    pub async fn close(self) -> Profile {
         let Session {
             client,
-            data_dir,
+            profile,
             work_dir,
             mut group,
         } = self;
         let _ = client.close().await;
         group.kill();
         drop(work_dir);
-        data_dir
+        profile
     }
 }
 

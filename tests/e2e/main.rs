@@ -2,6 +2,7 @@
 //! installs tauri-driver, WebKitWebDriver, Xvfb and gnome-keyring and builds with `--features e2e`.
 
 mod harness;
+mod journey;
 
 use harness::Session;
 
@@ -16,7 +17,7 @@ async fn home_screen_and_about_panel() {
     assert_eq!(app.text("about-version").await, env!("CARGO_PKG_VERSION"));
     // The vault path comes from the Rust side and honours the test's private data folder.
     let vault = app.text("about-vault").await;
-    let expected = app.data_dir.path().join("vault.db");
+    let expected = app.profile.data_dir.path().join(khata_engine::VAULT_FILE);
     assert_eq!(vault, expected.display().to_string());
     app.click("about-close").await;
 

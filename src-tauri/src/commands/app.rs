@@ -59,6 +59,14 @@ pub fn app_info(state: State<'_, AppState>) -> CommandResult<AppInfo> {
     Ok(AppInfo::collect(&state))
 }
 
+/// The recovery key made when the vault was created, returned once (on first run) so the UI
+/// shows it once; `None` afterwards. It is never stored or logged.
+#[tauri::command]
+pub async fn recovery_key(state: State<'_, AppState>) -> CommandResult<Option<String>> {
+    state.engine().await?;
+    Ok(state.take_recovery_key())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -66,16 +74,17 @@ mod tests {
 
     #[test]
     fn reports_the_package_version_and_vault_location() {
-        let state = AppState {
-            paths: AppPaths::resolve(
-                Some("/srv/khata".into()),
-                "/unused".into(),
-                "/unused".into(),
-            ),
-        };
+        let state = AppState::new(AppPaths::resolve(
+            Some("/srv/khata".into()),
+            "/unused".into(),
+            "/unused".into(),
+        ));
         let info = AppInfo::collect(&state);
         assert_eq!(info.version, env!("CARGO_PKG_VERSION"));
-        assert_eq!(info.vault_path, "/srv/khata/vault.db");
+        assert_eq!(
+            info.vault_path,
+            format!("/srv/khata/{}", khata_engine::VAULT_FILE)
+        );
         assert_eq!(info.log_dir, "/srv/khata/logs");
         let json = serde_json::to_value(&info).unwrap();
         assert!(

@@ -1,0 +1,79 @@
+//! Exporting every record: the user picks the file in a native save dialog, Rust writes it.
+
+use std::path::PathBuf;
+
+use khata_engine::views::{ExportFormat, ExportSummary, Progress};
+use tauri::ipc::Channel;
+use tauri::{AppHandle, State};
+use tauri_plugin_dialog::DialogExt;
+
+use super::forward;
+use crate::error::{AppError, CommandResult, ErrorCode};
+use crate::state::AppState;
+
+const EXPORT_TASK: &str = "export";
+
+fn default_name(format: ExportFormat) -> (&'static str, &'static str, &'static str) {
+    match format {
+        ExportFormat::Json => ("khata-export.khata.json", "Khata export (JSON)", "json"),
+        ExportFormat::Csv => ("khata-export.zip", "CSV files (zipped)", "zip"),
+        ExportFormat::Html => ("khata-report.html", "Printable report (HTML)", "html"),
+    }
+}
+
+/// Asks where to save; `None` when the user cancels.
+async fn ask_path(app: &AppHandle, format: ExportFormat) -> Option<PathBuf> {
+    // End-to-end tests cannot drive a native GTK dialog through WebDriver; the E2E build (and
+    // only it) takes the answer from the environment instead.
+    #[cfg(feature = "e2e")]
+    if let Some(path) = std::env::var_os("KHATA_E2E_SAVE_PATH") {
+        return Some(PathBuf::from(path));
+    }
+    let (name, label, extension) = default_name(format);
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    app.dialog()
+        .file()
+        .set_file_name(name)
+        .add_filter(label, &[extension])
+        .save_file(move |path| {
+            let _ = tx.send(path.and_then(|p| p.into_path().ok()));
+        });
+    rx.await.ok().flatten()
+}
+
+/// Exports every record in `format`; `None` when the user cancelled the save dialog.
+#[tauri::command]
+pub async fn export_records(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    format: ExportFormat,
+    on_progress: Channel<Progress>,
+) -> CommandResult<Option<ExportSummary>> {
+    let engine = state.engine().await?;
+    let Some(path) = ask_path(&app, format).await else {
+        return Ok(None);
+    };
+    let cancel = state.cancel_flag(EXPORT_TASK);
+    let summary = engine
+        .export(&path, format, forward(on_progress), cancel)
+        .await?;
+    tracing::info!(
+        bytes = summary.bytes,
+        records = summary.records,
+        "export written"
+    );
+    Ok(Some(summary))
+}
+
+/// Stops a running long task (`export`); its partial output is removed.
+#[tauri::command]
+pub fn cancel_task(state: State<'_, AppState>, task: String) -> CommandResult<()> {
+    if state.cancel(&task) {
+        Ok(())
+    } else {
+        Err(AppError::new(
+            ErrorCode::NotFound,
+            format!("No task named {task} is running."),
+        ))
+    }
+}

@@ -1,0 +1,58 @@
+//! Connecting to lenders and keeping their records in sync; the Home overview.
+
+use khata_engine::views::{LenderView, Overview, Progress, SyncSummary};
+use tauri::State;
+use tauri::ipc::Channel;
+
+use super::forward;
+use crate::error::CommandResult;
+use crate::state::AppState;
+
+#[tauri::command]
+pub async fn overview(state: State<'_, AppState>) -> CommandResult<Overview> {
+    Ok(state.engine().await?.overview().await?)
+}
+
+/// Starts the built-in sandbox lender on 127.0.0.1, connects and syncs.
+#[tauri::command]
+pub async fn connect_sandbox(
+    state: State<'_, AppState>,
+    on_progress: Channel<Progress>,
+) -> CommandResult<LenderView> {
+    let engine = state.engine().await?;
+    let lender = engine.connect_sandbox(forward(on_progress.clone())).await?;
+    engine.sync(&lender.id, forward(on_progress)).await?;
+    Ok(lender)
+}
+
+/// Connects to a lender by URL: discovery, then OAuth in the system browser (RFC 8252).
+#[tauri::command]
+pub async fn connect_lender(
+    state: State<'_, AppState>,
+    url: String,
+    on_progress: Channel<Progress>,
+) -> CommandResult<LenderView> {
+    let engine = state.engine().await?;
+    let lender = engine
+        .connect(&url, |authorize_url| async move {
+            tauri_plugin_opener::open_url(authorize_url.as_str(), None::<&str>).map_err(|e| {
+                khata_lending::LendingError::Usage(format!("could not open the browser: {e}"))
+            })
+        })
+        .await?;
+    engine.sync(&lender.id, forward(on_progress)).await?;
+    Ok(lender)
+}
+
+#[tauri::command]
+pub async fn sync_lender(
+    state: State<'_, AppState>,
+    lender_id: String,
+    on_progress: Channel<Progress>,
+) -> CommandResult<SyncSummary> {
+    Ok(state
+        .engine()
+        .await?
+        .sync(&lender_id, forward(on_progress))
+        .await?)
+}

@@ -1,0 +1,135 @@
+//! The borrower journey on the real binary against the built-in sandbox lender: connect, give a
+//! consent with two signals denied, sync, read the offer's contributions, ask a what-if, revoke
+//! one signal until the lender confirms it, export, verify the export offline, restart and find
+//! everything still there.
+
+use std::time::Duration;
+
+use crate::harness::{Profile, Session};
+
+/// A revocation is confirmed once the outbox has delivered it and the receipt verified.
+const RECEIPT_WAIT: Duration = Duration::from_secs(90);
+
+async fn number(app: &Session, test_id: &str) -> i64 {
+    let text = app.text(test_id).await;
+    let digits: String = text
+        .chars()
+        .filter(|c| c.is_ascii_digit() || *c == '-' || *c == '−')
+        .map(|c| if c == '−' { '-' } else { c })
+        .collect();
+    digits
+        .parse()
+        .unwrap_or_else(|_| panic!("{test_id} shows no number: {text:?}"))
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn borrower_journey_survives_a_restart() {
+    let export_dir = tempfile::tempdir().expect("export dir");
+    let export_path = export_dir.path().join("journey.khata.json");
+    let mut profile = Profile::new();
+    profile.env.push((
+        "KHATA_E2E_SAVE_PATH".into(),
+        export_path.display().to_string(),
+    ));
+    let app = Session::launch_with(profile).await;
+
+    // Connect the built-in sandbox lender.
+    app.click("connect-lender").await;
+    app.click("connect-sandbox").await;
+    let lender = format!("home-lender-{}", khata_engine::SANDBOX_LENDER_ID);
+    app.find(&lender).await;
+
+    // Its consent request (a well-behaved lender does not ask for the RBI-prohibited contacts
+    // or call logs): deny two signals, share the rest.
+    app.click("nav-requests").await;
+    for denied in ["location_stability", "life_events"] {
+        let toggle = app.find(&format!("request-signal-{denied}")).await;
+        assert!(
+            toggle.is_selected().await.expect("toggle state"),
+            "{denied} starts shared"
+        );
+        toggle.click().await.expect("deny");
+        assert!(
+            !toggle.is_selected().await.expect("toggle state"),
+            "{denied} now denied"
+        );
+    }
+    let shared = app.find("request-signal-sms_income").await;
+    assert!(shared.is_selected().await.expect("toggle state"));
+    app.click("request-submit").await;
+    app.find("request-decided").await;
+
+    // Sync, then the offer and how each signal moved it.
+    app.click("nav-home").await;
+    app.click(&format!("home-sync-{}", khata_engine::SANDBOX_LENDER_ID))
+        .await;
+    app.find("home-offer-decision").await;
+    app.click("nav-offer").await;
+    let score = number(&app, "offer-score").await;
+    let rows = app.all_with_prefix("contribution-row-").await;
+    assert!(
+        rows.len() >= 10,
+        "expected a row per signal, got {}",
+        rows.len()
+    );
+    // A denied signal still has a row: it scores its "missing" bin.
+    let denied_row = app.text("contribution-row-location_stability").await;
+    assert!(!denied_row.is_empty());
+
+    // What-if: withhold SMS-derived income and compare with the real offer.
+    app.click("whatif-signal-sms_income").await;
+    app.click("whatif-submit").await;
+    let offer_score = number(&app, "whatif-offer-score").await;
+    let quote_score = number(&app, "whatif-quote-score").await;
+    assert_eq!(offer_score, score);
+    assert_ne!(
+        quote_score, offer_score,
+        "withholding income must move the score"
+    );
+
+    // Revoke one signal and wait for the lender's verified receipt.
+    app.click("nav-consents").await;
+    app.wait_css("[data-testid^=\"signal-revoke-\"][data-testid$=\"-wallet_txns\"]")
+        .await
+        .click()
+        .await
+        .expect("click revoke");
+    app.click("revoke-confirm-yes").await;
+    app.wait_css_for(
+        "[data-testid^=\"revocation-state-\"][data-state=\"confirmed\"]",
+        RECEIPT_WAIT,
+    )
+    .await;
+
+    // Export JSON, then verify it offline: chain and signatures.
+    app.click("nav-export").await;
+    app.click("export-format-json").await;
+    app.click("export-start").await;
+    app.find("export-summary").await;
+    let bytes = std::fs::read(&export_path).expect("export written where the dialog said");
+    let report = khata_engine::audit::verify::verify_export_bytes(&bytes, &mut |_, _| {})
+        .unwrap_or_else(|error| panic!("the export does not verify: {error}"));
+    assert!(
+        report.signatures_checked > 0 && report.disclosures > 0,
+        "{report:?}"
+    );
+    let head = app.text("export-ledger-head").await;
+    assert!(
+        report
+            .head_hash
+            .starts_with(head.trim().trim_end_matches('…')),
+        "ledger head shown ({head}) is the verified one ({})",
+        report.head_hash
+    );
+
+    // Restart on the same data and keyring: everything is still there.
+    let profile = app.close().await;
+    let app = Session::launch_with(profile).await;
+    app.find(&lender).await;
+    app.click("nav-consents").await;
+    app.wait_css("[data-testid^=\"revocation-state-\"][data-state=\"confirmed\"]")
+        .await;
+    app.click("nav-offer").await;
+    assert_eq!(number(&app, "offer-score").await, score);
+    app.close().await;
+}
