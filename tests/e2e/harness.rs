@@ -230,6 +230,20 @@ impl Session {
         std::fs::write(path, png).expect("write screenshot");
     }
 
+    /// On a new vault the app shows its recovery key once: checks it is a grouped key and
+    /// closes the dialog the way a borrower would.
+    pub async fn acknowledge_recovery_key(&self) -> String {
+        let key = self.text("recovery-key").await;
+        let groups: Vec<&str> = key.trim().split('-').collect();
+        assert!(
+            groups.len() >= 8 && groups.iter().all(|g| g.len() == 4),
+            "recovery key is grouped for writing down: {key:?}"
+        );
+        self.click("recovery-confirm").await;
+        self.click("recovery-done").await;
+        key
+    }
+
     /// Every element whose `data-testid` starts with `prefix` (no waiting).
     pub async fn all_with_prefix(&self, prefix: &str) -> Vec<Element> {
         let selector = format!("[data-testid^=\"{prefix}\"]");

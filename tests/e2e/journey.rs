@@ -32,6 +32,7 @@ async fn borrower_journey_survives_a_restart() {
         export_path.display().to_string(),
     ));
     let app = Session::launch_with(profile).await;
+    app.acknowledge_recovery_key().await;
 
     // Connect the built-in sandbox lender.
     app.click("connect-lender").await;
@@ -126,6 +127,10 @@ async fn borrower_journey_survives_a_restart() {
     let profile = app.close().await;
     let app = Session::launch_with(profile).await;
     app.find(&lender).await;
+    assert!(
+        app.all_with_prefix("recovery-key").await.is_empty(),
+        "the recovery key is shown only on the first run"
+    );
     app.click("nav-consents").await;
     app.wait_css("[data-testid^=\"revocation-state-\"][data-state=\"confirmed\"]")
         .await;

@@ -11,6 +11,7 @@ async fn home_screen_and_about_panel() {
     let app = Session::launch().await;
 
     assert_eq!(app.title().await, "Khata");
+    app.acknowledge_recovery_key().await;
     assert_eq!(app.text("home-heading").await, "Your data, your credit");
 
     app.click("about-open").await;

@@ -64,6 +64,8 @@ type OnProgress = (progress: Progress) => void;
 
 export const api = {
   appInfo: () => call<AppInfo>('app_info'),
+  /** The vault's recovery key on the first run (once), otherwise `null`. */
+  recoveryKey: () => call<string | null>('recovery_key'),
   overview: () => call<Overview>('overview'),
 
   /** Starts the built-in sandbox lender on this machine, connects to it and syncs. */

@@ -26,6 +26,13 @@ const en = {
   'home.connect': 'Connect a lender',
   'connect.title': 'Connect a lender',
   'connect.back': 'Back to home',
+  'recovery.title': 'Write down your recovery key',
+  'recovery.body':
+    'Your vault is locked with a key kept in this computer’s keychain. If that key is ever lost — a new operating system, a moved vault — this recovery key is the only way to open your records again.',
+  'recovery.warning':
+    'Khata shows it only now and does not keep a copy. Write it on paper and keep it somewhere safe.',
+  'recovery.confirm': 'I have written down my recovery key',
+  'recovery.done': 'Done',
   'about.title': 'About Khata',
   'about.version': 'Version',
   'about.build': 'Build',
