@@ -1001,41 +1001,13 @@ impl Vault {
         limit: usize,
     ) -> Result<EventPage> {
         use rusqlite::types::Value;
-        let mut sql = format!("SELECT {EVENT_COLS} FROM share_events WHERE 1");
-        let mut params: Vec<Value> = Vec::new();
-        let mut push = |clause: &str, v: Value, sql: &mut String| {
-            params.push(v);
-            sql.push_str(&clause.replace('?', &format!("?{}", params.len())));
-        };
-        if let Some(l) = &filter.lender_id {
-            push(" AND lender_id = ?", Value::Text(l.clone()), &mut sql);
-        }
-        if let Some(s) = &filter.signal_id {
-            push(" AND signal_id = ?", Value::Text(s.clone()), &mut sql);
-        }
-        if let Some(f) = filter.from {
-            push(" AND collected_at >= ?", Value::Integer(f), &mut sql);
-        }
-        if let Some(t) = filter.to {
-            push(" AND collected_at < ?", Value::Integer(t), &mut sql);
-        }
-        if let Some(c) = after {
-            push(
-                " AND (collected_at < ?",
-                Value::Integer(c.collected_at),
-                &mut sql,
-            );
-            push(
-                " OR (collected_at = ?",
-                Value::Integer(c.collected_at),
-                &mut sql,
-            );
-            push(" AND id < ?))", Value::Integer(c.id), &mut sql);
-        }
-        push(
-            " ORDER BY collected_at DESC, id DESC LIMIT ?",
-            Value::Integer(limit as i64),
-            &mut sql,
+        // One WHERE builder for every event query (see `engine_store::event_where`).
+        let (clause, mut params) = engine_store::event_where(filter, None, after);
+        params.push(Value::Integer(limit as i64));
+        let sql = format!(
+            "SELECT {EVENT_COLS} FROM share_events WHERE {clause} \
+             ORDER BY collected_at DESC, id DESC LIMIT ?{}",
+            params.len()
         );
         let mut st = self.conn.prepare_cached(&sql)?;
         let events: Vec<ShareEvent> = st

@@ -610,7 +610,7 @@ impl Vault {
     }
 }
 
-fn event_where(
+pub(super) fn event_where(
     filter: &EventFilter,
     signals: Option<&[String]>,
     after: Option<EventCursor>,
