@@ -1,10 +1,11 @@
 /** A populated app behind mocked IPC: every command answers with sample data (fixtures). */
 import type { TimelineQuery } from '../lib/bindings/TimelineQuery';
 import * as f from './fixtures';
-import { mockCommands } from './ipc';
+import { mockCommands, type Handler } from './ipc';
 
-export function mockDemo() {
-  return mockCommands({
+/** The command handlers of the populated app (also used by the browser tests, `e2e/`). */
+export function demoHandlers(): Record<string, Handler | object | null> {
+  return {
     overview: f.overview({
       activeConsents: 2,
       pendingRequests: 1,
@@ -40,5 +41,9 @@ export function mockDemo() {
       for (let id = start + 1; id <= start + query.limit; id++) items.push(f.disclosure(id));
       return { items, nextCursor: String(start + query.limit), total: 1_000_000 };
     },
-  });
+  };
+}
+
+export function mockDemo() {
+  return mockCommands(demoHandlers());
 }

@@ -26,6 +26,9 @@ function initialLocale(): Locale {
 
 const state = $state({ locale: initialLocale() });
 const compiled = new Map<string, IntlMessageFormat>();
+// The page says which language it is in from the start (screen readers pick their voice by it),
+// not only after the picker is used: a remembered Hindi would otherwise be read as English.
+if (typeof document !== 'undefined') document.documentElement.lang = state.locale;
 
 export function locale(): Locale {
   return state.locale;

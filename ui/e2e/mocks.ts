@@ -1,0 +1,99 @@
+/**
+ * Mocked Tauri IPC for the browser tests: the populated demo of the Vitest tests (`src/test/`)
+ * plus the commands only a click reaches (evidence, what-if, export…). Query parameters pick
+ * the scenario: `firstRun` makes `recovery_key` hand over a key (the first-run dialog);
+ * `empty` is a new vault with no lender connected (empty states); `fail` makes every command but
+ * the start-up ones fail, so each screen shows its error state.
+ * A command with no handler fails and is logged with `console.error`, which fails the run.
+ */
+import { mockIPC } from '@tauri-apps/api/mocks';
+import type { AppInfo } from '../src/lib/bindings/AppInfo';
+import type { EvidenceView } from '../src/lib/bindings/EvidenceView';
+import type { ExportSummary } from '../src/lib/bindings/ExportSummary';
+import type { SyncSummary } from '../src/lib/bindings/SyncSummary';
+import { demoHandlers } from '../src/test/demo';
+import * as f from '../src/test/fixtures';
+import { report, type Args, type Handler } from '../src/test/ipc';
+
+const params = new URLSearchParams(location.search);
+const firstRun = params.has('firstRun');
+const fail = params.has('fail');
+const empty = params.has('empty');
+
+/** What the app asks before any screen shows; `fail` spares them so the screens' errors show. */
+const STARTUP = ['recovery_key', 'vault_access'];
+
+/** Never settles: holds a long task mid-flight so its progress stays on screen. */
+const forever = () => new Promise<never>(() => {});
+
+const handlers: Record<string, Handler | object | null> = {
+  ...demoHandlers(),
+  recovery_key: () => (firstRun ? 'KHATA-7Q4M-XR2P-9KDW-HN3T-ZB6C-LF8V-2YJE' : null),
+  app_info: {
+    version: '0.1.0',
+    vaultPath: '~/.local/share/khata/vault.khata',
+    logDir: '~/.local/state/khata/logs',
+    buildProfile: 'release',
+    platform: 'linux x86_64',
+  } satisfies AppInfo,
+  evidence: (args: Args): EvidenceView => {
+    const disclosure = f.disclosure(Number(args.disclosureId));
+    return {
+      disclosure,
+      consent: f.consent(),
+      statementJson: JSON.stringify({ id: disclosure.id, signal: disclosure.signal, digest: disclosure.valueDigest }, null, 2),
+      signatureKeyId: 'sandbox-ed25519-1',
+      signatureVerified: true,
+      ledgerSeq: 4242,
+    };
+  },
+  connect_sandbox: (args: Args) => {
+    report(args, { task: 'sync', phase: 'disclosures', done: 420, total: 1000 });
+    return forever();
+  },
+  connect_lender: (args: Args) => {
+    report(args, { task: 'sync', phase: 'consents', done: 1, total: null });
+    return forever();
+  },
+  sync_lender: (): SyncSummary => ({ lenderId: 'sandbox', newDisclosures: 12, consents: 1, offers: 0, reachable: true }),
+  decide_consent: f.consent(),
+  revoke_consent: f.revocation(),
+  pause_consent: f.revocation({ id: 'rev-pause', signals: [] }),
+  resume_consent: f.revocation({ id: 'rev-resume', signals: [] }),
+  request_right: f.rightsRequest({ id: 'rr-3', status: 'sent', overdue: false, dueAt: Date.now() + 30 * f.DAY }),
+  export_records: (args: Args): ExportSummary => {
+    report(args, { task: 'export', phase: 'disclosures', done: 1000, total: 1000 });
+    return {
+      path: '~/Documents/khata-export.json',
+      format: args.format as ExportSummary['format'],
+      bytes: 2_483_117,
+      records: 1_000_004,
+      ledgerHead: 'b5f1c3a0e9d24f6b8a7c1e0d2f3b4a5968778695a4b3c2d1e0f1a2b3c4d5e6f7',
+    };
+  },
+  cancel_task: null,
+};
+
+if (empty) {
+  Object.assign(handlers, {
+    overview: f.EMPTY_OVERVIEW,
+    consents: [],
+    latest_offer: null,
+    consent_requests: [],
+    rights_requests: [],
+    timeline: { items: [], nextCursor: null, total: 0 },
+  });
+}
+
+mockIPC((command, payload) => {
+  const args = (payload ?? {}) as Args;
+  if (!(command in handlers)) {
+    console.error(`mocked IPC: unexpected command ${command}`);
+    throw { code: 'internal', message: `unexpected command ${command}` };
+  }
+  if (fail && !STARTUP.includes(command)) {
+    throw { code: 'io', message: `The vault could not be read (${command}).` };
+  }
+  const handler = handlers[command];
+  return typeof handler === 'function' ? (handler as Handler)(args) : handler;
+});
