@@ -4,6 +4,8 @@
 const COMMANDS: &[&str] = &[
     "app_info",
     "recovery_key",
+    "vault_access",
+    "unlock_vault",
     "overview",
     "connect_sandbox",
     "connect_lender",

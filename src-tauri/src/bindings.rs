@@ -21,6 +21,8 @@ pub fn all() -> Vec<(PathBuf, String)> {
         crate::error::ErrorCode,
         crate::commands::app::AppInfo,
         crate::commands::app::BuildProfile,
+        crate::commands::vault::VaultAccess,
+        crate::commands::vault::UnlockRequest,
     ];
     files.extend(khata_engine::ts_types());
     files

@@ -24,6 +24,10 @@ pub enum ErrorCode {
     VaultLocked,
     /// No OS keychain could be reached to hold the vault key.
     KeychainUnavailable,
+    /// The vault is protected by a passphrase; the unlock screen asks for it.
+    PassphraseRequired,
+    /// The keychain has no key for this vault; the recovery key opens it.
+    KeyMissing,
     /// The record asked for does not exist.
     NotFound,
     /// A lender's statement failed signature verification and was not stored.
@@ -57,6 +61,8 @@ impl From<khata_engine::EngineError> for AppError {
             E::LenderRejected(_) => ErrorCode::LenderRejected,
             E::VaultLocked(_) => ErrorCode::VaultLocked,
             E::KeychainUnavailable(_) => ErrorCode::KeychainUnavailable,
+            E::PassphraseRequired => ErrorCode::PassphraseRequired,
+            E::KeyMissing => ErrorCode::KeyMissing,
             E::NotFound(_) => ErrorCode::NotFound,
             E::InvalidInput(_) => ErrorCode::InvalidInput,
             E::SignatureInvalid(_) => ErrorCode::SignatureInvalid,

@@ -34,6 +34,8 @@ pub fn run() {
         .invoke_handler(tauri::generate_handler![
             commands::app::app_info,
             commands::app::recovery_key,
+            commands::vault::vault_access,
+            commands::vault::unlock_vault,
             commands::lenders::overview,
             commands::lenders::connect_sandbox,
             commands::lenders::connect_lender,

@@ -6,7 +6,7 @@ use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use khata_engine::{Engine, EngineConfig, OutboxWorker, spawn_outbox_worker};
+use khata_engine::{Engine, EngineConfig, OutboxWorker, VaultUnlock, spawn_outbox_worker};
 use tokio::sync::OnceCell;
 
 use crate::error::CommandResult;
@@ -38,10 +38,16 @@ impl AppState {
     /// use. A failure is not cached: the next command tries again (e.g. after unlocking the
     /// keychain).
     pub async fn engine(&self) -> CommandResult<Arc<Engine>> {
+        self.open_engine(VaultUnlock::Keychain).await
+    }
+
+    /// The engine, opening the vault with `unlock` unless it is open already.
+    pub async fn open_engine(&self, unlock: VaultUnlock) -> CommandResult<Arc<Engine>> {
         let engine = self
             .engine
             .get_or_try_init(|| async {
-                let config = EngineConfig::new(self.paths.data_dir.clone());
+                let mut config = EngineConfig::new(self.paths.data_dir.clone());
+                config.unlock = unlock;
                 let (engine, recovery_key) = Engine::open(config).await?;
                 let engine = Arc::new(engine);
                 *self.recovery_key.lock().expect("lock") = recovery_key;

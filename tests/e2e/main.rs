@@ -3,6 +3,7 @@
 
 mod harness;
 mod journey;
+mod unlock;
 
 use harness::Session;
 

@@ -6,7 +6,7 @@ import App from './App.svelte';
 import type { AppInfo } from './lib/bindings/AppInfo';
 import { setLocale } from './lib/i18n/i18n.svelte';
 import { go } from './lib/navigation.svelte';
-import { EMPTY_OVERVIEW } from './test/fixtures';
+import { EMPTY_OVERVIEW, access } from './test/fixtures';
 import { mockCommands } from './test/ipc';
 
 const info: AppInfo = {
@@ -24,13 +24,14 @@ beforeEach(() => {
 
 /** The commands an empty app answers: nothing connected yet. */
 function emptyApp(extra: Parameters<typeof mockCommands>[0] = {}) {
-  return mockCommands({ overview: EMPTY_OVERVIEW, recovery_key: null, ...extra });
+  return mockCommands({ vault_access: access(), overview: EMPTY_OVERVIEW, recovery_key: null, ...extra });
 }
 
 describe('App', () => {
   it('opens on the home screen with an empty state that offers to connect a lender', async () => {
     emptyApp();
     render(App);
+    await screen.findByTestId('home-heading');
     expect(screen.getByTestId('home-heading')).toHaveTextContent('Your data, your credit');
     const empty = await screen.findByTestId('home-empty');
     expect(within(empty).getByText('No lender connected yet')).toBeInTheDocument();
@@ -41,6 +42,7 @@ describe('App', () => {
     emptyApp();
     const user = userEvent.setup();
     render(App);
+    await screen.findByTestId('home-heading');
     await user.click(await screen.findByTestId('connect-lender'));
     expect(screen.getByTestId('connect-heading')).toHaveTextContent('Connect a lender');
     expect(screen.getByTestId('connect-sandbox')).toHaveTextContent('Use the built-in sandbox lender');
@@ -53,6 +55,7 @@ describe('App', () => {
     emptyApp({ consents: [], latest_offer: null, rights_requests: [], consent_requests: [] });
     const user = userEvent.setup();
     render(App);
+    await screen.findByTestId('home-heading');
     const screens = [
       ['nav-requests', 'requests-heading'],
       ['nav-consents', 'consents-heading'],
@@ -72,23 +75,26 @@ describe('App', () => {
     const calls = emptyApp({ app_info: info });
     const user = userEvent.setup();
     render(App);
+    await screen.findByTestId('home-heading');
     await user.click(screen.getByTestId('about-open'));
     expect(await screen.findByTestId('about-version')).toHaveTextContent('9.8.7');
     expect(screen.getByTestId('about-build')).toHaveTextContent('Release');
     expect(screen.getByTestId('about-vault')).toHaveTextContent(info.vaultPath);
     expect(
-      calls.map((call) => call.command).filter((command) => command !== 'recovery_key'),
+      calls.map((call) => call.command).filter((command) => command !== 'recovery_key' && command !== 'vault_access'),
     ).toEqual(['overview', 'app_info']);
     await user.click(screen.getByTestId('about-close'));
     expect(screen.getByTestId('about-dialog')).not.toHaveAttribute('open');
   });
 
   it('shows the command error as a sentence, not a stack', async () => {
-    mockIPC(() => {
+    mockIPC((command) => {
+      if (command === 'vault_access') return access();
       throw { code: 'io', message: 'The log folder cannot be read.' };
     });
     const user = userEvent.setup();
     render(App);
+    await screen.findByTestId('home-heading');
     await user.click(screen.getByTestId('about-open'));
     expect(await screen.findByTestId('about-error')).toHaveTextContent(
       'Something went wrong: The log folder cannot be read.',
@@ -99,10 +105,31 @@ describe('App', () => {
     emptyApp();
     const user = userEvent.setup();
     render(App);
+    await screen.findByTestId('home-heading');
     await user.selectOptions(screen.getByTestId('language'), 'hi');
     expect(screen.getByTestId('home-heading')).toHaveTextContent('आपका डेटा, आपका क्रेडिट');
     expect(await screen.findByTestId('connect-lender')).toHaveTextContent('ऋणदाता जोड़ें');
     expect(localStorage.getItem('khata.locale')).toBe('hi');
     expect(document.documentElement.lang).toBe('hi');
+  });
+
+  it('shows the unlock screen instead of the app when the vault does not open, then the app', async () => {
+    emptyApp({
+      vault_access: access({
+        open: false,
+        custody: null,
+        probe: { exists: false, custody: null },
+        problem: { code: 'keychain_unavailable', message: 'The system keychain is unavailable.' },
+      }),
+      unlock_vault: access({ custody: 'passphrase' }),
+    });
+    const user = userEvent.setup();
+    render(App);
+    expect(await screen.findByTestId('unlock-heading')).toBeInTheDocument();
+    expect(screen.queryByTestId('nav-home')).not.toBeInTheDocument();
+    await user.type(screen.getByTestId('unlock-passphrase'), 'twelve chars ok');
+    await user.type(screen.getByTestId('unlock-confirm'), 'twelve chars ok');
+    await user.click(screen.getByTestId('unlock-passphrase-submit'));
+    expect(await screen.findByTestId('home-heading')).toBeInTheDocument();
   });
 });

@@ -8,6 +8,7 @@ pub mod lenders;
 pub mod offers;
 pub mod rights;
 pub mod timeline;
+pub mod vault;
 
 use khata_engine::views::Progress;
 use tauri::ipc::Channel;

@@ -24,6 +24,8 @@ import type { SignalChoice } from './bindings/SignalChoice';
 import type { SyncSummary } from './bindings/SyncSummary';
 import type { TimelinePage } from './bindings/TimelinePage';
 import type { TimelineQuery } from './bindings/TimelineQuery';
+import type { UnlockRequest } from './bindings/UnlockRequest';
+import type { VaultAccess } from './bindings/VaultAccess';
 import type { WhatIfView } from './bindings/WhatIfView';
 
 export class CommandError extends Error {
@@ -64,6 +66,10 @@ type OnProgress = (progress: Progress) => void;
 
 export const api = {
   appInfo: () => call<AppInfo>('app_info'),
+  /** Opens the vault with the OS keychain; says whether it opened and, if not, why. */
+  vaultAccess: () => call<VaultAccess>('vault_access'),
+  /** Opens the vault with a passphrase or the recovery key (the unlock screen). */
+  unlockVault: (request: UnlockRequest) => call<VaultAccess>('unlock_vault', { request }),
   /** The vault's recovery key on the first run (once), otherwise `null`. */
   recoveryKey: () => call<string | null>('recovery_key'),
   overview: () => call<Overview>('overview'),

@@ -6,6 +6,7 @@ import { mockCommands, type Handler } from './ipc';
 /** The command handlers of the populated app (also used by the browser tests, `e2e/`). */
 export function demoHandlers(): Record<string, Handler | object | null> {
   return {
+    vault_access: f.access(),
     overview: f.overview({
       activeConsents: 2,
       pendingRequests: 1,

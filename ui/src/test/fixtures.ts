@@ -1,4 +1,5 @@
 /** Sample view data shaped like the engine's (`src-tauri/crates/engine/src/views.rs`). */
+import type { VaultAccess } from '../lib/bindings/VaultAccess';
 import type { ConsentRequestView } from '../lib/bindings/ConsentRequestView';
 import type { ConsentView } from '../lib/bindings/ConsentView';
 import type { DisclosureView } from '../lib/bindings/DisclosureView';
@@ -200,6 +201,17 @@ export function rightsRequest(overrides: Partial<RightsRequestView> = {}): Right
     createdAt: NOW - 40 * DAY,
     dueAt: NOW - 10 * DAY,
     overdue: true,
+    ...overrides,
+  };
+}
+
+/** `vault_access` of a vault opened with the keychain (the usual start). */
+export function access(overrides: Partial<VaultAccess> = {}): VaultAccess {
+  return {
+    open: true,
+    custody: 'keychain',
+    probe: { exists: true, custody: 'keychain' },
+    problem: null,
     ...overrides,
   };
 }

@@ -10,12 +10,13 @@ use khata_lending::types as wire;
 use khata_lending::{ClientConfig, KeyRing, LendingClient};
 use khata_sandbox::{Faults, RunningSandbox, SandboxConfig, Scenario};
 use khata_vault::{
-    ConsentStatus, KeyStore, LenderDisclosure, LenderLink, Statement, StoredConsentRequest, Unlock,
-    Vault, now_ms,
+    ConsentStatus, KeyStore, LenderDisclosure, LenderLink, Statement, StoredConsentRequest, Vault,
+    now_ms,
 };
 use serde_json::Value;
 
 use crate::convert::{self, Catalog};
+use crate::custody::{CustodyView, VaultProbe, VaultUnlock};
 use crate::error::{EngineError, Result};
 use crate::tokens::TokenStore;
 use crate::views::*;
@@ -32,8 +33,11 @@ pub const SANDBOX_LENDER_ID: &str = "khata-sandbox-lender";
 pub struct EngineConfig {
     /// Where the vault (and the sandbox lender's state) live.
     pub data_dir: PathBuf,
-    /// Custody of the vault key; `None` uses the OS keychain ([`khata_vault::KeyringStore`]).
+    /// The keychain holding the vault key; `None` uses the OS keychain
+    /// ([`khata_vault::KeyringStore`]).
     pub key_store: Option<Arc<dyn KeyStore>>,
+    /// How the vault key is unlocked: keychain (default), passphrase or recovery key.
+    pub unlock: VaultUnlock,
     /// Lender tokens; `None` uses the OS keychain ([`crate::KeyringTokenStore`]).
     pub token_store: Option<Arc<dyn TokenStore>>,
     /// Scenario of the built-in sandbox lender on its first start.
@@ -55,6 +59,7 @@ impl EngineConfig {
         Self {
             data_dir: data_dir.into(),
             key_store: None,
+            unlock: VaultUnlock::Keychain,
             token_store: None,
             sandbox_scenario: Scenario::SalariedGood,
             sandbox_faults: None,
@@ -83,6 +88,7 @@ impl std::fmt::Debug for EngineConfig {
 /// The engine. `Send + Sync`; share it in an `Arc`.
 pub struct Engine {
     pub(crate) vault: Arc<Mutex<Option<Vault>>>,
+    custody: CustodyView,
     pub(crate) cfg: EngineConfig,
     tokens: Arc<dyn TokenStore>,
     clients: tokio::sync::Mutex<HashMap<String, LendingClient>>,
@@ -123,31 +129,30 @@ pub(crate) fn sig_bytes(s: &wire::Signature) -> Option<Vec<u8>> {
 impl Engine {
     /// Opens the vault in `config.data_dir`, creating it on first run. On first run the
     /// recovery key is returned (display form) to be shown once; it is never stored.
-    pub async fn open(config: EngineConfig) -> Result<(Engine, Option<String>)> {
+    pub async fn open(mut config: EngineConfig) -> Result<(Engine, Option<String>)> {
         std::fs::create_dir_all(&config.data_dir)?;
+        // The engine keeps no copy of a typed secret once the vault is open.
+        let unlock = std::mem::take(&mut config.unlock);
         let key_store: Arc<dyn KeyStore> = match &config.key_store {
             Some(k) => k.clone(),
             None => default_key_store()?,
         };
-        let tokens: Arc<dyn TokenStore> = match &config.token_store {
-            Some(t) => t.clone(),
-            None => default_token_store()?,
+        let custody = unlock.resulting_custody();
+        let tokens: Arc<dyn TokenStore> = match (&config.token_store, custody) {
+            (Some(t), _) => t.clone(),
+            (None, CustodyView::Keychain) => default_token_store()?,
+            // No keychain to hold lender tokens: keep them for this session only (a real
+            // lender asks to be connected again after a restart) rather than in a file.
+            (None, CustodyView::Passphrase) => Arc::new(crate::tokens::MemoryTokenStore::default()),
         };
         let path = config.vault_path();
-        let (vault, recovery) = tokio::task::spawn_blocking(move || -> Result<_> {
-            if path.exists() {
-                Ok((
-                    Vault::open(&path, Unlock::Keychain(key_store.as_ref()))?,
-                    None,
-                ))
-            } else {
-                let (v, rk) = Vault::create(&path, Unlock::Keychain(key_store.as_ref()))?;
-                Ok((v, Some(rk.to_display().to_string())))
-            }
+        let (vault, recovery) = tokio::task::spawn_blocking(move || {
+            crate::custody::open_vault(&path, &unlock, key_store.as_ref())
         })
         .await??;
         let engine = Engine {
             vault: Arc::new(Mutex::new(Some(vault))),
+            custody,
             cfg: config,
             tokens,
             clients: tokio::sync::Mutex::new(HashMap::new()),
@@ -177,6 +182,16 @@ impl Engine {
             }
         }
         Ok((engine, recovery))
+    }
+
+    /// Whether a vault exists in `data_dir` and how its key is kept, without opening it.
+    pub fn probe(data_dir: &Path) -> Result<VaultProbe> {
+        crate::custody::probe(&data_dir.join(VAULT_FILE))
+    }
+
+    /// Where this engine's vault key is kept.
+    pub fn custody(&self) -> CustodyView {
+        self.custody
     }
 
     /// Stops the sandbox and closes the vault (checkpointing its WAL).

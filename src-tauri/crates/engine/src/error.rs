@@ -16,6 +16,15 @@ pub enum EngineError {
     VaultLocked(String),
     #[error("The system keychain is unavailable: {0}")]
     KeychainUnavailable(String),
+    /// The vault is protected by a passphrase and none was given.
+    #[error("This vault is protected by a passphrase. Enter it to open the vault.")]
+    PassphraseRequired,
+    /// The keychain answers but holds no key for this vault (new OS install, moved vault).
+    #[error(
+        "The system keychain holds no key for this vault (a new system or a moved vault). \
+         Open it with its recovery key."
+    )]
+    KeyMissing,
     #[error("Not found: {0}")]
     NotFound(String),
     #[error("{0}")]
@@ -39,6 +48,8 @@ impl EngineError {
             Self::LenderRejected(_) => "lender_rejected",
             Self::VaultLocked(_) => "vault_locked",
             Self::KeychainUnavailable(_) => "keychain_unavailable",
+            Self::PassphraseRequired => "passphrase_required",
+            Self::KeyMissing => "key_missing",
             Self::NotFound(_) => "not_found",
             Self::InvalidInput(_) => "invalid_input",
             Self::SignatureInvalid(_) => "signature_invalid",
@@ -57,9 +68,9 @@ impl EngineError {
 impl From<VaultError> for EngineError {
     fn from(e: VaultError) -> Self {
         match e {
-            VaultError::WrongKey | VaultError::KeyMissing { .. } | VaultError::WrongMode { .. } => {
-                Self::VaultLocked(e.to_string())
-            }
+            VaultError::WrongKey | VaultError::WrongMode { .. } => Self::VaultLocked(e.to_string()),
+            VaultError::KeyMissing { .. } => Self::KeyMissing,
+            VaultError::BadRecoveryKey(_) => Self::InvalidInput(e.to_string()),
             VaultError::KeychainUnavailable { .. } => Self::KeychainUnavailable(e.to_string()),
             VaultError::NotFound { .. } => Self::NotFound(e.to_string()),
             VaultError::Invalid(m) => Self::InvalidInput(m),

@@ -8,6 +8,7 @@
 
 pub mod audit;
 mod convert;
+pub mod custody;
 mod engine;
 mod error;
 mod export;
@@ -16,6 +17,7 @@ mod outbox;
 mod tokens;
 pub mod views;
 
+pub use custody::{CustodyView, MIN_PASSPHRASE_CHARS, Secret, VaultProbe, VaultUnlock};
 pub use engine::{Engine, EngineConfig, SANDBOX_DIR, SANDBOX_LENDER_ID, VAULT_FILE};
 pub use error::{EngineError, Result};
 pub use export::EXPORT_FORMAT_VERSION;
@@ -68,6 +70,8 @@ pub fn ts_types() -> Vec<(std::path::PathBuf, String)> {
         ExportFormat,
         ExportSummary,
         SyncSummary,
+        crate::custody::CustodyView,
+        crate::custody::VaultProbe,
     );
     out
 }

@@ -527,6 +527,17 @@ impl Vault {
         Ok(v)
     }
 
+    /// How an existing vault's key is kept, read from its key file without any key: lets
+    /// the app ask for a passphrase (or offer the recovery key) before trying to open.
+    /// `None` when there is no vault at `path`.
+    pub fn custody_of(path: impl AsRef<Path>) -> Result<Option<Custody>> {
+        let path = path.as_ref();
+        if !path.exists() {
+            return Ok(None);
+        }
+        Ok(Some(Self::read_key_file(path)?.custody))
+    }
+
     fn read_key_file(path: &Path) -> Result<KeyFile> {
         if !path.exists() {
             return Err(VaultError::io(

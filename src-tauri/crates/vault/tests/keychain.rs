@@ -176,3 +176,86 @@ fn unreachable_keychain_fails_closed() {
     let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
     assert!(left.is_empty(), "files left behind: {left:?}");
 }
+
+/// Child half of `locked_keyring_fails_closed`: runs in its own keyring session (so locking
+/// the login collection cannot disturb the other tests), with no display for a prompt.
+#[test]
+fn locked_keyring_child() {
+    let Ok(dir) = std::env::var("KHATA_LOCKED_CHILD_DIR") else {
+        return;
+    };
+    require_session();
+    let db = std::path::Path::new(&dir).join("vault.db");
+    let store = KeyringStore::with_service(&service("locked"));
+    let (v, _rk) = Vault::create(&db, Unlock::Keychain(&store)).unwrap();
+    v.close().unwrap();
+    let before = std::fs::read(&db).unwrap();
+    // Lock the login collection the way a screen lock or `seahorse` would.
+    let st = Command::new("gdbus")
+        .args([
+            "call",
+            "--session",
+            "--dest",
+            "org.freedesktop.secrets",
+            "--object-path",
+            "/org/freedesktop/secrets",
+            "--method",
+            "org.freedesktop.Secret.Service.Lock",
+            "[objectpath '/org/freedesktop/secrets/collection/login']",
+        ])
+        .status()
+        .expect("gdbus (libglib2.0-bin) must be installed");
+    assert!(st.success());
+    match Vault::open(&db, Unlock::Keychain(&store)) {
+        Err(VaultError::KeychainUnavailable { hint }) => println!("\nRESULT unavailable: {hint}"),
+        Err(e) => println!("\nRESULT other: {e}"),
+        Ok(_) => println!("\nRESULT opened"),
+    }
+    assert_eq!(
+        std::fs::read(&db).unwrap(),
+        before,
+        "the vault file changed"
+    );
+    println!("\nFILE unchanged");
+}
+
+#[test]
+fn locked_keyring_fails_closed() {
+    // A fresh private keyring per run; DISPLAY removed so the unlock prompt cannot appear
+    // (headless is exactly the case the app must explain).
+    let dir = tempfile::tempdir().unwrap();
+    let with_keyring = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../tests/support/with-keyring");
+    let out = Command::new(with_keyring)
+        .arg(std::env::current_exe().unwrap())
+        .args([
+            "--exact",
+            "locked_keyring_child",
+            "--nocapture",
+            "--test-threads=1",
+        ])
+        .env("KHATA_LOCKED_CHILD_DIR", dir.path())
+        .env_remove("KHATA_IN_KEYRING_SESSION")
+        .env_remove("KHATA_KEYRING_DIR")
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let line = stdout
+        .lines()
+        .find(|l| l.starts_with("RESULT "))
+        .unwrap_or_else(|| panic!("child printed no result: {stdout}"));
+    println!("{line}");
+    assert!(line.starts_with("RESULT unavailable: "), "{line}");
+    assert!(
+        line.contains("passphrase mode"),
+        "hint is not actionable: {line}"
+    );
+    assert!(stdout.contains("FILE unchanged"), "{stdout}");
+}

@@ -31,7 +31,35 @@ const en = {
     'Your vault is locked with a key kept in this computer’s keychain. If that key is ever lost — a new operating system, a moved vault — this recovery key is the only way to open your records again.',
   'recovery.warning':
     'Khata shows it only now and does not keep a copy. Write it on paper and keep it somewhere safe.',
+  'recovery.body.passphrase':
+    'Your vault is locked with your passphrase. If you ever forget it, this recovery key is the only way to open your records again.',
   'recovery.confirm': 'I have written down my recovery key',
+  'unlock.title': 'Open your vault',
+  'unlock.checking': 'Opening your vault…',
+  'unlock.keychain.title': 'The system keychain is not available',
+  'unlock.keychain.body':
+    'Khata keeps the key to your vault in your system keychain, and it could not be reached. Unlock your keychain (or start it) and try again.',
+  'unlock.keychain.retry': 'Try the keychain again',
+  'unlock.create.title': 'Or protect your vault with a passphrase',
+  'unlock.create.body':
+    'Without a keychain, Khata can lock your vault with a passphrase instead. You will type it each time Khata starts. It is never stored.',
+  'unlock.create.button': 'Protect with this passphrase',
+  'unlock.passphrase.title': 'Enter your passphrase',
+  'unlock.passphrase.body': 'This vault is locked with a passphrase.',
+  'unlock.passphrase.label': 'Passphrase',
+  'unlock.passphrase.new': 'New passphrase (at least {min} characters)',
+  'unlock.passphrase.confirm': 'Type the passphrase again',
+  'unlock.passphrase.mismatch': 'The two passphrases are not the same.',
+  'unlock.passphrase.button': 'Unlock',
+  'unlock.recovery.title': 'Open with your recovery key',
+  'unlock.recovery.body':
+    'The recovery key was shown when the vault was created: eight groups of four letters and digits, plus a check group.',
+  'unlock.recovery.label': 'Recovery key',
+  'unlock.recovery.toPassphrase':
+    'The keychain is not available, so choose a passphrase to lock the vault from now on.',
+  'unlock.recovery.button': 'Open with recovery key',
+  'unlock.recovery.show': 'Use my recovery key instead',
+  'unlock.busy': 'Unlocking… (deriving the key takes a moment)',
   'recovery.done': 'Done',
   'about.title': 'About Khata',
   'about.version': 'Version',

@@ -9,19 +9,40 @@ use std::sync::atomic::AtomicBool;
 
 use anyhow::Context as _;
 use khata_engine::views::{ExportFormat, Progress};
-use khata_engine::{Engine, EngineConfig};
+use khata_engine::{CustodyView, Engine, EngineConfig, Secret, VaultUnlock};
+use zeroize::Zeroizing;
 
 #[derive(Debug, clap::Args)]
 pub struct EngineOpts {
     /// The data folder holding the vault (default: $KHATA_DATA_DIR, else the app's folder).
     #[arg(long, global = true, env = "KHATA_DATA_DIR")]
     pub data_dir: Option<PathBuf>,
+    /// Passphrase mode, for machines without a keychain: read the passphrase from this file
+    /// (`-` reads the first line of stdin); `$KHATA_PASSPHRASE` works too. A new vault is
+    /// then created under the passphrase. Without either, a passphrase vault asks on the
+    /// terminal.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub passphrase_file: Option<PathBuf>,
 }
 
 #[derive(Debug, clap::Subcommand)]
 pub enum VaultCmd {
     /// Where the vault is, its size, its ledger head and key custody.
     Status,
+    /// Open the vault with its recovery key (keychain entry gone, passphrase forgotten, vault
+    /// moved) and keep its key in the keychain again, or under a new passphrase.
+    Restore(RestoreArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct RestoreArgs {
+    /// Read the recovery key from this file (`-` for stdin); otherwise it is asked for.
+    #[arg(long, value_name = "FILE")]
+    pub recovery_key_file: Option<PathBuf>,
+    /// Keep the key under a new passphrase (from `--passphrase-file`, `$KHATA_PASSPHRASE` or
+    /// asked twice) instead of the keychain.
+    #[arg(long)]
+    pub to_passphrase: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -116,18 +137,110 @@ pub enum Op {
     Offer(OfferArgs),
     Export(ExportArgs),
     VaultStatus,
+    VaultRestore(RestoreArgs),
+}
+
+/// Reads a secret from a file (`-` = stdin), first line only, without its line ending.
+fn read_secret_file(path: &std::path::Path) -> anyhow::Result<Secret> {
+    let text = if path == std::path::Path::new("-") {
+        let mut line = String::new();
+        std::io::stdin().read_line(&mut line)?;
+        line
+    } else {
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?
+    };
+    let text = Zeroizing::new(text);
+    let first = text.lines().next().unwrap_or_default();
+    Ok(Arc::new(Zeroizing::new(first.to_owned())))
+}
+
+/// Asks on the terminal without echo; refuses when there is no terminal to ask on.
+fn ask_secret(prompt: &str, what: &str) -> anyhow::Result<Secret> {
+    use std::io::IsTerminal as _;
+    if !std::io::stdin().is_terminal() {
+        anyhow::bail!(
+            "{what} is needed and there is no terminal to ask on: use --passphrase-file or \
+             $KHATA_PASSPHRASE (or --recovery-key-file for `vault restore`)"
+        );
+    }
+    Ok(Arc::new(Zeroizing::new(rpassword::prompt_password(
+        prompt,
+    )?)))
+}
+
+/// The passphrase given up front, if any (`--passphrase-file`, then `$KHATA_PASSPHRASE`).
+fn given_passphrase(opts: &EngineOpts) -> anyhow::Result<Option<Secret>> {
+    if let Some(f) = &opts.passphrase_file {
+        return Ok(Some(read_secret_file(f)?));
+    }
+    Ok(std::env::var("KHATA_PASSPHRASE")
+        .ok()
+        .filter(|p| !p.is_empty())
+        .map(|p| Arc::new(Zeroizing::new(p))))
+}
+
+/// A new passphrase: given up front, or typed twice.
+fn new_passphrase(opts: &EngineOpts) -> anyhow::Result<Secret> {
+    if let Some(p) = given_passphrase(opts)? {
+        return Ok(p);
+    }
+    let first = ask_secret("New passphrase: ", "a new passphrase")?;
+    let again = ask_secret("Type it again: ", "a new passphrase")?;
+    anyhow::ensure!(first == again, "the two passphrases are not the same");
+    Ok(first)
+}
+
+/// How to unlock for this command: a given passphrase, a prompt for a passphrase vault, or
+/// the keychain.
+fn unlock_for(opts: &EngineOpts, dir: &std::path::Path, op: &Op) -> anyhow::Result<VaultUnlock> {
+    if let Op::VaultRestore(args) = op {
+        let recovery_key = match &args.recovery_key_file {
+            Some(f) => read_secret_file(f)?,
+            None => ask_secret("Recovery key: ", "the recovery key")?,
+        };
+        let new_passphrase = if args.to_passphrase {
+            Some(new_passphrase(opts)?)
+        } else {
+            None
+        };
+        return Ok(VaultUnlock::RecoveryKey {
+            recovery_key,
+            new_passphrase,
+        });
+    }
+    if let Some(p) = given_passphrase(opts)? {
+        return Ok(VaultUnlock::Passphrase(p));
+    }
+    if Engine::probe(dir)?.custody == Some(CustodyView::Passphrase) {
+        return Ok(VaultUnlock::Passphrase(ask_secret(
+            "Vault passphrase: ",
+            "the vault's passphrase",
+        )?));
+    }
+    Ok(VaultUnlock::Keychain)
 }
 
 pub fn run(opts: EngineOpts, op: Op) -> anyhow::Result<ExitCode> {
     let dir = data_dir(&opts)?;
     std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let unlock = unlock_for(&opts, &dir, &op)?;
     let rt = tokio::runtime::Runtime::new()?;
     rt.block_on(async move {
         let mut cfg = EngineConfig::new(&dir);
+        cfg.unlock = unlock;
         // Only the sandbox needs to run for `connect sandbox`; other commands reach it if it
         // was connected before.
         cfg.start_sandbox_on_open = true;
-        let (engine, recovery) = Engine::open(cfg).await?;
+        let (engine, recovery) = Engine::open(cfg).await.map_err(|e| {
+            let hint = match e.code() {
+                "keychain_unavailable" => {
+                    "\nTo use passphrase mode instead, set $KHATA_PASSPHRASE or pass --passphrase-file."
+                }
+                "key_missing" => "\nRun `khata vault restore` with the vault's recovery key.",
+                _ => "",
+            };
+            anyhow::anyhow!("{e}{hint}")
+        })?;
         if let Some(r) = recovery {
             eprintln!(
                 "A new vault was created in {}. Write down its recovery key, it is shown once:\n  {r}",
@@ -205,8 +318,18 @@ async fn run_op(engine: &Engine, dir: &std::path::Path, op: Op) -> anyhow::Resul
                 "ledgerHead": head,
                 "ledgerEntries": entries,
                 "ledgerVerified": true,
-                "keyCustody": "os-keychain",
+                "keyCustody": engine.custody(),
             }))
+        }
+        Op::VaultRestore(_) => {
+            let place = match engine.custody() {
+                CustodyView::Keychain => "the system keychain",
+                CustodyView::Passphrase => "your new passphrase",
+            };
+            eprintln!(
+                "The vault opened with its recovery key; its key is kept under {place} from now on."
+            );
+            print(&serde_json::json!({ "restored": true, "keyCustody": engine.custody() }))
         }
     }
 }

@@ -74,10 +74,10 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
         Command::Revoke { opts, args } => engine::run(opts, engine::Op::Revoke(args)),
         Command::Offer { opts, args } => engine::run(opts, engine::Op::Offer(args)),
         Command::Export { opts, args } => engine::run(opts, engine::Op::Export(args)),
-        Command::Vault {
-            opts,
-            cmd: engine::VaultCmd::Status,
-        } => engine::run(opts, engine::Op::VaultStatus),
+        Command::Vault { opts, cmd } => match cmd {
+            engine::VaultCmd::Status => engine::run(opts, engine::Op::VaultStatus),
+            engine::VaultCmd::Restore(args) => engine::run(opts, engine::Op::VaultRestore(args)),
+        },
     }
 }
 

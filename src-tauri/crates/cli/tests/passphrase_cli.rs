@@ -1,0 +1,118 @@
+//! Passphrase mode from the command line, for machines without a keychain. No keychain is
+//! touched: every vault here is created and opened under a passphrase.
+
+use std::process::{Command, Output, Stdio};
+
+fn khata(dir: &std::path::Path) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_khata"));
+    c.env("KHATA_DATA_DIR", dir)
+        .env_remove("KHATA_PASSPHRASE")
+        .stdin(Stdio::null());
+    c
+}
+
+fn json(out: &Output) -> serde_json::Value {
+    assert!(
+        out.status.success(),
+        "stdout: {}\nstderr: {}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("JSON on stdout")
+}
+
+#[test]
+fn a_passphrase_vault_is_created_reopened_and_refuses_without_or_with_a_wrong_passphrase() {
+    let dir = tempfile::tempdir().unwrap();
+    let pass_file = dir.path().join("pass.txt");
+    std::fs::write(&pass_file, "a passphrase of some length\n").unwrap();
+
+    let created = khata(dir.path())
+        .args(["vault", "status", "--passphrase-file"])
+        .arg(&pass_file)
+        .output()
+        .unwrap();
+    let status = json(&created);
+    assert_eq!(status["keyCustody"], "passphrase", "{status}");
+    let stderr = String::from_utf8_lossy(&created.stderr);
+    assert!(stderr.contains("recovery key"), "{stderr}");
+
+    // Same passphrase through the environment.
+    let out = khata(dir.path())
+        .args(["vault", "status"])
+        .env("KHATA_PASSPHRASE", "a passphrase of some length")
+        .output()
+        .unwrap();
+    assert_eq!(json(&out)["keyCustody"], "passphrase");
+
+    // No passphrase and no terminal to ask on: a clear refusal, not the keychain.
+    let out = khata(dir.path())
+        .args(["vault", "status"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "errors exit 2");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("KHATA_PASSPHRASE"), "{stderr}");
+
+    let out = khata(dir.path())
+        .args(["vault", "status"])
+        .env("KHATA_PASSPHRASE", "not the right passphrase")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "errors exit 2");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("does not open this vault"), "{stderr}");
+    assert!(
+        !stderr.contains("not the right passphrase"),
+        "secret echoed: {stderr}"
+    );
+}
+
+#[test]
+fn a_short_passphrase_creates_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = khata(dir.path())
+        .args(["vault", "status"])
+        .env("KHATA_PASSPHRASE", "short")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "errors exit 2");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("at least 12 characters"), "{stderr}");
+    assert!(!dir.path().join("khata.vault").exists());
+}
+
+#[test]
+fn the_recovery_key_moves_a_forgotten_passphrase_vault_to_a_new_passphrase() {
+    let dir = tempfile::tempdir().unwrap();
+    let created = khata(dir.path())
+        .args(["vault", "status"])
+        .env("KHATA_PASSPHRASE", "the first passphrase")
+        .output()
+        .unwrap();
+    json(&created);
+    let stderr = String::from_utf8_lossy(&created.stderr);
+    let recovery = stderr
+        .lines()
+        .last()
+        .map(str::trim)
+        .expect("recovery key printed last")
+        .to_owned();
+    let rk_file = dir.path().join("rk.txt");
+    std::fs::write(&rk_file, &recovery).unwrap();
+
+    let out = khata(dir.path())
+        .args(["vault", "restore", "--to-passphrase", "--recovery-key-file"])
+        .arg(&rk_file)
+        .env("KHATA_PASSPHRASE", "the second passphrase")
+        .output()
+        .unwrap();
+    assert_eq!(json(&out)["keyCustody"], "passphrase");
+
+    let out = khata(dir.path())
+        .args(["vault", "status"])
+        .env("KHATA_PASSPHRASE", "the second passphrase")
+        .output()
+        .unwrap();
+    assert_eq!(json(&out)["ledgerVerified"], true);
+}

@@ -1,0 +1,142 @@
+import { render, screen } from '@testing-library/svelte';
+import userEvent from '@testing-library/user-event';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { setLocale } from '../lib/i18n/i18n.svelte';
+import { access } from '../test/fixtures';
+import { mockCommands } from '../test/ipc';
+import Unlock from './Unlock.svelte';
+
+beforeEach(() => setLocale('en'));
+
+const KEYCHAIN_DOWN = access({
+  open: false,
+  custody: null,
+  probe: { exists: false, custody: null },
+  problem: {
+    code: 'keychain_unavailable',
+    message: 'The system keychain is unavailable: no Secret Service answered.',
+  },
+});
+
+describe('Unlock', () => {
+  it('on a first run without a keychain, explains why and creates the vault under a passphrase', async () => {
+    const calls = mockCommands({ unlock_vault: access({ custody: 'passphrase' }) });
+    const onOpened = vi.fn();
+    const user = userEvent.setup();
+    render(Unlock, { access: KEYCHAIN_DOWN, onOpened });
+
+    expect(screen.getByTestId('unlock-keychain')).toHaveTextContent('no Secret Service answered');
+    expect(screen.queryByTestId('unlock-recovery-form')).not.toBeInTheDocument();
+    const submit = screen.getByTestId('unlock-passphrase-submit');
+    await user.type(screen.getByTestId('unlock-passphrase'), 'correct horse battery');
+    await user.type(screen.getByTestId('unlock-confirm'), 'correct horse batterx');
+    expect(screen.getByText('The two passphrases are not the same.')).toBeInTheDocument();
+    expect(submit).toBeDisabled();
+    await user.clear(screen.getByTestId('unlock-confirm'));
+    await user.type(screen.getByTestId('unlock-confirm'), 'correct horse battery');
+    await user.click(submit);
+
+    await vi.waitFor(() => expect(onOpened).toHaveBeenCalledOnce());
+    expect(calls).toEqual([
+      { command: 'unlock_vault', args: { request: { method: 'passphrase', passphrase: 'correct horse battery' } } },
+    ]);
+  });
+
+  it('retries the keychain and shows Rust’s answer when it still fails', async () => {
+    mockCommands({
+      unlock_vault: {
+        ...KEYCHAIN_DOWN,
+        problem: { code: 'keychain_unavailable', message: 'The system keychain is unavailable: it is locked.' },
+      },
+    });
+    const onOpened = vi.fn();
+    const user = userEvent.setup();
+    render(Unlock, { access: KEYCHAIN_DOWN, onOpened });
+    await user.click(screen.getByTestId('unlock-retry'));
+    expect(await screen.findByTestId('unlock-error')).toHaveTextContent('it is locked');
+    expect(onOpened).not.toHaveBeenCalled();
+  });
+
+  it('asks a passphrase vault for its passphrase and shows a wrong one as a sentence', async () => {
+    let tries = 0;
+    mockCommands({
+      unlock_vault: () => {
+        tries += 1;
+        if (tries === 1) {
+          return access({
+            open: false,
+            custody: null,
+            probe: { exists: true, custody: 'passphrase' },
+            problem: { code: 'vault_locked', message: 'Your vault is locked: the key does not open this vault.' },
+          });
+        }
+        return access({ custody: 'passphrase' });
+      },
+    });
+    const onOpened = vi.fn();
+    const user = userEvent.setup();
+    render(Unlock, {
+      access: access({
+        open: false,
+        custody: null,
+        probe: { exists: true, custody: 'passphrase' },
+        problem: { code: 'passphrase_required', message: 'This vault is protected by a passphrase.' },
+      }),
+      onOpened,
+    });
+    expect(screen.queryByTestId('unlock-confirm')).not.toBeInTheDocument();
+    await user.type(screen.getByTestId('unlock-passphrase'), 'wrong wrong wrong');
+    await user.click(screen.getByTestId('unlock-passphrase-submit'));
+    expect(await screen.findByTestId('unlock-error')).toHaveTextContent('does not open this vault');
+    await user.click(screen.getByTestId('unlock-passphrase-submit'));
+    await vi.waitFor(() => expect(onOpened).toHaveBeenCalledOnce());
+  });
+
+  it('restores a vault whose keychain entry is gone with the recovery key, back into the keychain', async () => {
+    const calls = mockCommands({ unlock_vault: access() });
+    const onOpened = vi.fn();
+    const user = userEvent.setup();
+    render(Unlock, {
+      access: access({
+        open: false,
+        custody: null,
+        problem: { code: 'key_missing', message: 'The system keychain holds no key for this vault.' },
+      }),
+      onOpened,
+    });
+    expect(screen.queryByTestId('unlock-passphrase-form')).not.toBeInTheDocument();
+    expect(screen.queryByTestId('unlock-new-passphrase')).not.toBeInTheDocument();
+    await user.type(screen.getByTestId('unlock-recovery'), 'ABCD-EFGH');
+    await user.click(screen.getByTestId('unlock-recovery-submit'));
+    await vi.waitFor(() => expect(onOpened).toHaveBeenCalledOnce());
+    expect(calls[0].args).toEqual({
+      request: { method: 'recovery_key', recoveryKey: 'ABCD-EFGH', newPassphrase: null },
+    });
+  });
+
+  it('offers the recovery key with a new passphrase when the keychain of an existing vault is down', async () => {
+    const calls = mockCommands({ unlock_vault: access({ custody: 'passphrase' }) });
+    const user = userEvent.setup();
+    render(Unlock, {
+      access: { ...KEYCHAIN_DOWN, probe: { exists: true, custody: 'keychain' } },
+      onOpened: vi.fn(),
+    });
+    expect(screen.queryByTestId('unlock-passphrase-form')).not.toBeInTheDocument();
+    await user.type(screen.getByTestId('unlock-recovery'), 'ABCD-EFGH');
+    await user.type(screen.getByTestId('unlock-new-passphrase'), 'a long new passphrase');
+    await user.type(screen.getByTestId('unlock-new-confirm'), 'a long new passphrase');
+    await user.click(screen.getByTestId('unlock-recovery-submit'));
+    await vi.waitFor(() =>
+      expect(calls[0]?.args).toEqual({
+        request: { method: 'recovery_key', recoveryKey: 'ABCD-EFGH', newPassphrase: 'a long new passphrase' },
+      }),
+    );
+  });
+
+  it('is in Hindi when Hindi is chosen', () => {
+    mockCommands({});
+    setLocale('hi');
+    render(Unlock, { access: KEYCHAIN_DOWN, onOpened: vi.fn() });
+    expect(screen.getByTestId('unlock-heading')).toHaveTextContent('अपना वॉल्ट खोलें');
+  });
+});
