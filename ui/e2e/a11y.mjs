@@ -186,6 +186,24 @@ const screens = [
     },
     after: (p) => click(p, 'about-close'),
   },
+  // The unlock screen, shown instead of the app while the vault is closed.
+  ...[
+    ['Unlock: no keychain, new vault', '?locked=keychain_unavailable', 'unlock-passphrase-form'],
+    ['Unlock: no keychain, existing vault', '?locked=keychain_unavailable&exists', 'unlock-recovery-form'],
+    ['Unlock: passphrase', '?locked=passphrase_required', 'unlock-passphrase-form'],
+    ['Unlock: recovery key', '?locked=key_missing', 'unlock-recovery-form'],
+  ].map(([name, query, ready]) => ({
+    name,
+    run: async (p) => {
+      await p.goto(base + query, { waitUntil: 'load' });
+      await visible(p, ready);
+      if (ready === 'unlock-passphrase-form' && query.includes('passphrase_required')) {
+        await click(p, 'unlock-show-recovery');
+        await visible(p, 'unlock-recovery-form');
+      }
+    },
+    after: (p) => load(p),
+  })),
   // Last: the first-run dialog is modal over everything.
   {
     name: 'First-run recovery key dialog',

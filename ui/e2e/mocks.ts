@@ -3,11 +3,14 @@
  * plus the commands only a click reaches (evidence, what-if, export…). Query parameters pick
  * the scenario: `firstRun` makes `recovery_key` hand over a key (the first-run dialog);
  * `empty` is a new vault with no lender connected (empty states); `fail` makes every command but
- * the start-up ones fail, so each screen shows its error state.
+ * the start-up ones fail, so each screen shows its error state; `locked=<code>` keeps the vault
+ * closed for that reason (`keychain_unavailable`, `passphrase_required`, `key_missing`), with
+ * `exists` for a vault already on disk, so the unlock screen shows.
  * A command with no handler fails and is logged with `console.error`, which fails the run.
  */
 import { mockIPC } from '@tauri-apps/api/mocks';
 import type { AppInfo } from '../src/lib/bindings/AppInfo';
+import type { ErrorCode } from '../src/lib/bindings/ErrorCode';
 import type { EvidenceView } from '../src/lib/bindings/EvidenceView';
 import type { ExportSummary } from '../src/lib/bindings/ExportSummary';
 import type { SyncSummary } from '../src/lib/bindings/SyncSummary';
@@ -19,6 +22,8 @@ const params = new URLSearchParams(location.search);
 const firstRun = params.has('firstRun');
 const fail = params.has('fail');
 const empty = params.has('empty');
+const locked = params.get('locked');
+const exists = params.has('exists') || locked === 'passphrase_required' || locked === 'key_missing';
 
 /** What the app asks before any screen shows; `fail` spares them so the screens' errors show. */
 const STARTUP = ['recovery_key', 'vault_access'];
@@ -83,6 +88,19 @@ if (empty) {
     rights_requests: [],
     timeline: { items: [], nextCursor: null, total: 0 },
   });
+}
+
+if (locked) {
+  const closed = f.access({
+    open: false,
+    custody: null,
+    probe: {
+      exists,
+      custody: exists ? (locked === 'passphrase_required' ? 'passphrase' : 'keychain') : null,
+    },
+    problem: { code: locked as ErrorCode, message: `The vault did not open (${locked}).` },
+  });
+  Object.assign(handlers, { vault_access: closed, unlock_vault: closed });
 }
 
 mockIPC((command, payload) => {
