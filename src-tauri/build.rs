@@ -4,6 +4,7 @@
 const COMMANDS: &[&str] = &[
     "app_info",
     "recovery_key",
+    "app_ready",
     "vault_access",
     "unlock_vault",
     "overview",

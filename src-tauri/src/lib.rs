@@ -13,8 +13,12 @@ use tauri::Manager;
 use crate::paths::AppPaths;
 use crate::state::AppState;
 
+/// When `run` started, for the startup time logged once the home screen is interactive.
+pub(crate) static STARTED: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+
 /// Starts the app; returns when the last window closes.
 pub fn run() {
+    STARTED.get_or_init(std::time::Instant::now);
     tauri::Builder::default()
         .setup(|app| {
             let resolver = app.path();
@@ -34,6 +38,7 @@ pub fn run() {
         .invoke_handler(tauri::generate_handler![
             commands::app::app_info,
             commands::app::recovery_key,
+            commands::app::app_ready,
             commands::vault::vault_access,
             commands::vault::unlock_vault,
             commands::lenders::overview,

@@ -1,7 +1,7 @@
 import { render, screen, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import { mockIPC } from '@tauri-apps/api/mocks';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import App from './App.svelte';
 import type { AppInfo } from './lib/bindings/AppInfo';
 import { setLocale } from './lib/i18n/i18n.svelte';
@@ -24,18 +24,20 @@ beforeEach(() => {
 
 /** The commands an empty app answers: nothing connected yet. */
 function emptyApp(extra: Parameters<typeof mockCommands>[0] = {}) {
-  return mockCommands({ vault_access: access(), overview: EMPTY_OVERVIEW, recovery_key: null, ...extra });
+  return mockCommands({ vault_access: access(), app_ready: null, overview: EMPTY_OVERVIEW, recovery_key: null, ...extra });
 }
 
 describe('App', () => {
   it('opens on the home screen with an empty state that offers to connect a lender', async () => {
-    emptyApp();
+    const calls = emptyApp();
     render(App);
     await screen.findByTestId('home-heading');
     expect(screen.getByTestId('home-heading')).toHaveTextContent('Your data, your credit');
     const empty = await screen.findByTestId('home-empty');
     expect(within(empty).getByText('No lender connected yet')).toBeInTheDocument();
     expect(screen.getByTestId('connect-lender')).toHaveTextContent('Connect a lender');
+    // Once its data is on screen, home tells Rust (startup time), once.
+    await vi.waitFor(() => expect(calls.filter((call) => call.command === 'app_ready')).toHaveLength(1));
   });
 
   it('routes "Connect a lender" to the connect screen and back', async () => {
@@ -81,7 +83,9 @@ describe('App', () => {
     expect(screen.getByTestId('about-build')).toHaveTextContent('Release');
     expect(screen.getByTestId('about-vault')).toHaveTextContent(info.vaultPath);
     expect(
-      calls.map((call) => call.command).filter((command) => command !== 'recovery_key' && command !== 'vault_access'),
+      calls
+        .map((call) => call.command)
+        .filter((command) => !['recovery_key', 'vault_access', 'app_ready'].includes(command)),
     ).toEqual(['overview', 'app_info']);
     await user.click(screen.getByTestId('about-close'));
     expect(screen.getByTestId('about-dialog')).not.toHaveAttribute('open');

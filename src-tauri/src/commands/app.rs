@@ -67,6 +67,31 @@ pub async fn recovery_key(state: State<'_, AppState>) -> CommandResult<Option<St
     Ok(state.take_recovery_key())
 }
 
+/// The home screen has shown its first data: logs the time since launch (startup regressions
+/// show in bug reports' logs). For benchmarks, `KHATA_BENCH_READY=print` also prints
+/// `ready <ms>` on stdout, and `=exit` prints it and quits, so a harness can time launch to
+/// interactive (docs/BENCHMARKS.md). Only the first call counts.
+#[tauri::command]
+pub fn app_ready(app: tauri::AppHandle) {
+    static DONE: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+    if DONE.swap(true, std::sync::atomic::Ordering::SeqCst) {
+        return;
+    }
+    let ms = crate::STARTED
+        .get()
+        .map(|t| t.elapsed().as_secs_f64() * 1000.0)
+        .unwrap_or_default();
+    tracing::info!(ms = format!("{ms:.1}"), "home interactive");
+    match std::env::var("KHATA_BENCH_READY").as_deref() {
+        Ok("print") => println!("ready {ms:.1}"),
+        Ok("exit") => {
+            println!("ready {ms:.1}");
+            app.exit(0);
+        }
+        _ => {}
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

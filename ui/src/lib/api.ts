@@ -70,6 +70,8 @@ export const api = {
   vaultAccess: () => call<VaultAccess>('vault_access'),
   /** Opens the vault with a passphrase or the recovery key (the unlock screen). */
   unlockVault: (request: UnlockRequest) => call<VaultAccess>('unlock_vault', { request }),
+  /** Tells Rust the home screen shows its first data (startup time in the log; benchmarks). */
+  appReady: () => call<void>('app_ready').catch(() => undefined),
   /** The vault's recovery key on the first run (once), otherwise `null`. */
   recoveryKey: () => call<string | null>('recovery_key'),
   overview: () => call<Overview>('overview'),

@@ -7,6 +7,7 @@ import { mockCommands, type Handler } from './ipc';
 export function demoHandlers(): Record<string, Handler | object | null> {
   return {
     vault_access: f.access(),
+    app_ready: null,
     overview: f.overview({
       activeConsents: 2,
       pendingRequests: 1,
