@@ -23,6 +23,10 @@ const COMMANDS: &[&str] = &[
     "evidence",
     "rights_requests",
     "request_right",
+    "audit_report",
+    "grievance_draft",
+    "save_grievance_packet",
+    "file_grievance",
     "export_records",
     "cancel_task",
 ];

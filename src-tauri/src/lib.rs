@@ -57,6 +57,10 @@ pub fn run() {
             commands::timeline::evidence,
             commands::rights::rights_requests,
             commands::rights::request_right,
+            commands::audit::audit_report,
+            commands::audit::grievance_draft,
+            commands::audit::save_grievance_packet,
+            commands::audit::file_grievance,
             commands::export::export_records,
             commands::export::cancel_task,
         ])

@@ -48,6 +48,19 @@ impl AppState {
             .get_or_try_init(|| async {
                 let mut config = EngineConfig::new(self.paths.data_dir.clone());
                 config.unlock = unlock;
+                // QA: which behaviour the built-in sandbox lender plays on its first start
+                // (salaried-good, thin-file, declined, over-collector, flaky).
+                if let Some(name) = std::env::var("KHATA_SANDBOX_SCENARIO")
+                    .ok()
+                    .filter(|s| !s.is_empty())
+                {
+                    config.sandbox_scenario = name.parse().map_err(|e| {
+                        crate::error::AppError::new(
+                            crate::error::ErrorCode::InvalidInput,
+                            format!("KHATA_SANDBOX_SCENARIO: {e}"),
+                        )
+                    })?;
+                }
                 let (engine, recovery_key) = Engine::open(config).await?;
                 let engine = Arc::new(engine);
                 *self.recovery_key.lock().expect("lock") = recovery_key;

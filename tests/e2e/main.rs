@@ -1,6 +1,7 @@
 //! End-to-end tests of the real desktop binary. Run with `make e2e` (or `make test`), which
 //! installs tauri-driver, WebKitWebDriver, Xvfb and gnome-keyring and builds with `--features e2e`.
 
+mod audit;
 mod harness;
 mod journey;
 mod unlock;

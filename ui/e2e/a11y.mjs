@@ -136,6 +136,29 @@ const screens = [
       await visible(p, 'rights-submitted');
     },
   },
+  { name: 'Audit', run: (p) => nav(p, 'audit', 'audit-summary') },
+  {
+    name: 'Audit: finding opened',
+    run: async (p) => {
+      await byTestId(p, 'finding-critical-0').locator('summary').click({ timeout: TIMEOUT });
+      await visible(p, 'finding-critical-0');
+    },
+  },
+  {
+    name: 'Audit: grievance letter',
+    run: async (p) => {
+      await click(p, 'grievance-read-sandbox');
+      await visible(p, 'grievance-letter-text');
+    },
+    after: (p) => click(p, 'grievance-letter-close'),
+  },
+  {
+    name: 'Audit: grievance filed',
+    run: async (p) => {
+      await click(p, 'grievance-file-sandbox');
+      await visible(p, 'grievance-notice');
+    },
+  },
   { name: 'Export', run: (p) => nav(p, 'export', 'export-start') },
   {
     name: 'Export: summary',
@@ -165,6 +188,7 @@ const screens = [
   { name: 'Empty: Offer', run: (p) => nav(p, 'offer', 'offer-empty') },
   { name: 'Empty: Timeline', run: (p) => nav(p, 'timeline', 'timeline-empty') },
   { name: 'Empty: Rights', run: (p) => nav(p, 'rights', 'rights-no-lender') },
+  { name: 'Empty: Audit', run: (p) => nav(p, 'audit', 'audit-empty') },
   // Every command fails.
   {
     name: 'Errors: Home',
@@ -178,6 +202,7 @@ const screens = [
   { name: 'Errors: Offer', run: (p) => nav(p, 'offer', 'offer-error') },
   { name: 'Errors: Timeline', run: (p) => nav(p, 'timeline', 'timeline-error') },
   { name: 'Errors: Rights', run: (p) => nav(p, 'rights', 'rights-list-error') },
+  { name: 'Errors: Audit', run: (p) => nav(p, 'audit', 'audit-error') },
   {
     name: 'Errors: About dialog',
     run: async (p) => {

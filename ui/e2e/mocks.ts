@@ -65,6 +65,14 @@ const handlers: Record<string, Handler | object | null> = {
   revoke_consent: f.revocation(),
   pause_consent: f.revocation({ id: 'rev-pause', signals: [] }),
   resume_consent: f.revocation({ id: 'rev-resume', signals: [] }),
+  grievance_draft: {
+    lenderId: 'sandbox',
+    lenderName: 'Sandbox Lender',
+    findings: 3,
+    letter: 'To: The Grievance Officer, Sandbox Lender\nSubject: Grievance under section 13 of the DPDP Act, 2023\n\n1. [critical] Collected after you revoked the consent\n',
+  },
+  save_grievance_packet: { path: '/home/asha/khata-grievance.zip', bytes: 4096, files: 7 },
+  file_grievance: f.rightsRequest({ id: 'g-1', kind: 'grievance', ticket: 'GRV-77', overdue: false, dueAt: Date.now() + 30 * f.DAY }),
   request_right: f.rightsRequest({ id: 'rr-3', status: 'sent', overdue: false, dueAt: Date.now() + 30 * f.DAY }),
   export_records: (args: Args): ExportSummary => {
     report(args, { task: 'export', phase: 'disclosures', done: 1000, total: 1000 });
@@ -86,6 +94,7 @@ if (empty) {
     latest_offer: null,
     consent_requests: [],
     rights_requests: [],
+    audit_report: f.auditReport([]),
     timeline: { items: [], nextCursor: null, total: 0 },
   });
 }

@@ -19,6 +19,7 @@ const screens: ReadonlyArray<[View, string]> = [
   ['offer', 'contribution-table'],
   ['timeline', 'timeline-total'],
   ['rights', 'rights-table'],
+  ['audit', 'audit-summary'],
   ['export', 'export-start'],
 ];
 

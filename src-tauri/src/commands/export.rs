@@ -5,7 +5,6 @@ use std::path::PathBuf;
 use khata_engine::views::{ExportFormat, ExportSummary, Progress};
 use tauri::ipc::Channel;
 use tauri::{AppHandle, State};
-use tauri_plugin_dialog::DialogExt;
 
 use super::forward;
 use crate::error::{AppError, CommandResult, ErrorCode};
@@ -21,24 +20,10 @@ fn default_name(format: ExportFormat) -> (&'static str, &'static str, &'static s
     }
 }
 
-/// Asks where to save; `None` when the user cancels.
+/// Asks where to save an export; `None` when the user cancels.
 async fn ask_path(app: &AppHandle, format: ExportFormat) -> Option<PathBuf> {
-    // End-to-end tests cannot drive a native GTK dialog through WebDriver; the E2E build (and
-    // only it) takes the answer from the environment instead.
-    #[cfg(feature = "e2e")]
-    if let Some(path) = std::env::var_os("KHATA_E2E_SAVE_PATH") {
-        return Some(PathBuf::from(path));
-    }
     let (name, label, extension) = default_name(format);
-    let (tx, rx) = tokio::sync::oneshot::channel();
-    app.dialog()
-        .file()
-        .set_file_name(name)
-        .add_filter(label, &[extension])
-        .save_file(move |path| {
-            let _ = tx.send(path.and_then(|p| p.into_path().ok()));
-        });
-    rx.await.ok().flatten()
+    super::ask_save_path(app, name, label, extension).await
 }
 
 /// Exports every record in `format`; `None` when the user cancelled the save dialog.

@@ -7,12 +7,15 @@
 import { Channel, invoke } from '@tauri-apps/api/core';
 import type { AppError } from './bindings/AppError';
 import type { AppInfo } from './bindings/AppInfo';
+import type { AuditReport } from './bindings/AuditReport';
 import type { ConsentRequestView } from './bindings/ConsentRequestView';
 import type { ConsentView } from './bindings/ConsentView';
 import type { ErrorCode } from './bindings/ErrorCode';
 import type { EvidenceView } from './bindings/EvidenceView';
 import type { ExportFormat } from './bindings/ExportFormat';
 import type { ExportSummary } from './bindings/ExportSummary';
+import type { GrievanceDraft } from './bindings/GrievanceDraft';
+import type { GrievancePacketSummary } from './bindings/GrievancePacketSummary';
 import type { LenderView } from './bindings/LenderView';
 import type { OfferView } from './bindings/OfferView';
 import type { Overview } from './bindings/Overview';
@@ -104,6 +107,15 @@ export const api = {
   rightsRequests: () => call<RightsRequestView[]>('rights_requests'),
   requestRight: (lenderId: string, kind: RightsKindView, details: string) =>
     call<RightsRequestView>('request_right', { lenderId, kind, details }),
+
+  /** Every violation and explanation mismatch in the vault, most severe first. */
+  auditReport: () => call<AuditReport>('audit_report'),
+  grievanceDraft: (lenderId: string) => call<GrievanceDraft>('grievance_draft', { lenderId }),
+  /** Asks where to save (native dialog), then writes the packet from Rust. `null` if cancelled. */
+  saveGrievancePacket: (lenderId: string) =>
+    call<GrievancePacketSummary | null>('save_grievance_packet', { lenderId }),
+  /** Files the grievance through the lender API; tracked under rights requests. */
+  fileGrievance: (lenderId: string) => call<RightsRequestView>('file_grievance', { lenderId }),
 
   /** Asks where to save (native dialog), then writes the file from Rust. `null` if cancelled. */
   exportRecords: (format: ExportFormat, onProgress?: OnProgress) =>

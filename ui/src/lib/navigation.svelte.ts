@@ -7,6 +7,7 @@ export type View =
   | 'offer'
   | 'timeline'
   | 'rights'
+  | 'audit'
   | 'export';
 
 export const VIEWS: ReadonlyArray<View> = [
@@ -17,6 +18,7 @@ export const VIEWS: ReadonlyArray<View> = [
   'offer',
   'timeline',
   'rights',
+  'audit',
   'export',
 ];
 

@@ -8,6 +8,11 @@ export function demoHandlers(): Record<string, Handler | object | null> {
   return {
     vault_access: f.access(),
     app_ready: null,
+    audit_report: f.auditReport([
+      f.finding(),
+      f.finding({ rule: 'prohibited-signal', title: 'Collected data regulators prohibit (contacts, call logs)', signal: 'call_logs' }),
+      f.finding({ rule: 'above-frequency', severity: 'medium', title: 'Collected more often than consented', signal: 'sms_income' }),
+    ]),
     overview: f.overview({
       activeConsents: 2,
       pendingRequests: 1,

@@ -1,4 +1,6 @@
 /** Sample view data shaped like the engine's (`src-tauri/crates/engine/src/views.rs`). */
+import type { AuditReport } from '../lib/bindings/AuditReport';
+import type { Finding } from '../lib/bindings/Finding';
 import type { VaultAccess } from '../lib/bindings/VaultAccess';
 import type { ConsentRequestView } from '../lib/bindings/ConsentRequestView';
 import type { ConsentView } from '../lib/bindings/ConsentView';
@@ -213,5 +215,36 @@ export function access(overrides: Partial<VaultAccess> = {}): VaultAccess {
     probe: { exists: true, custody: 'keychain' },
     problem: null,
     ...overrides,
+  };
+}
+
+/** A finding as the engine's audit returns it. */
+export function finding(overrides: Partial<Finding> = {}): Finding {
+  return {
+    rule: 'collected-after-revocation',
+    severity: 'critical',
+    title: 'Collected after you revoked the consent',
+    detail: 'Contacts were collected at 10:00, one hour after the revocation took effect.',
+    lenderId: 'sandbox',
+    consentId: 'c-1',
+    signal: 'contacts',
+    at: NOW - DAY,
+    records: [{ kind: 'disclosure', id: 'd-9', localId: 9 }],
+    evidence: [{ kind: 'disclosure', id: 'd-9', statement: { disclosureId: 'd-9', signature: { keyId: 'k1' } } }],
+    ...overrides,
+  };
+}
+
+/** An audit report over `findings`, with its summary counted from them. */
+export function auditReport(findings: Finding[] = []): AuditReport {
+  const bySeverity: Record<string, number> = {};
+  const byRule: Record<string, number> = {};
+  for (const f of findings) {
+    bySeverity[f.severity] = (bySeverity[f.severity] ?? 0) + 1;
+    byRule[f.rule] = (byRule[f.rule] ?? 0) + 1;
+  }
+  return {
+    summary: { disclosures: 125, consents: 1, offers: 1, quotes: 1, findings: findings.length, byRule, bySeverity, unreadable: [] },
+    findings,
   };
 }

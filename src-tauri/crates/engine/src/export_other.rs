@@ -59,12 +59,12 @@ struct ZipEntry {
     size: u64,
 }
 
-struct ZipWriter<W: Write + Seek> {
+pub(crate) struct ZipWriter<W: Write + Seek> {
     out: Counter<W>,
     entries: Vec<ZipEntry>,
 }
 
-struct EntryWriter<'a, W: Write + Seek> {
+pub(crate) struct EntryWriter<'a, W: Write + Seek> {
     deflate: flate2::write::DeflateEncoder<&'a mut Counter<W>>,
     crc: crc32fast::Hasher,
     size: u64,
@@ -86,14 +86,14 @@ const DOS_TIME: u16 = 0;
 const DOS_DATE: u16 = (2024 - 1980) << 9 | 1 << 5 | 1;
 
 impl<W: Write + Seek> ZipWriter<W> {
-    fn new(w: W) -> Self {
+    pub(crate) fn new(w: W) -> Self {
         Self {
             out: Counter { inner: w, bytes: 0 },
             entries: vec![],
         }
     }
 
-    fn entry(
+    pub(crate) fn entry(
         &mut self,
         name: &str,
         body: impl FnOnce(&mut EntryWriter<'_, W>) -> Result<()>,
@@ -123,7 +123,7 @@ impl<W: Write + Seek> ZipWriter<W> {
         let crc = crc.finalize();
         if size > u32::MAX as u64 || compressed > u32::MAX as u64 || o.bytes > u32::MAX as u64 {
             return Err(EngineError::InvalidInput(
-                "the CSV export is over 4 GiB; use the JSON export".into(),
+                "a zip entry is over 4 GiB (no ZIP64); use the JSON export".into(),
             ));
         }
         o.write_all(&0x0807_4b50u32.to_le_bytes())?;
@@ -140,7 +140,7 @@ impl<W: Write + Seek> ZipWriter<W> {
         Ok(())
     }
 
-    fn finish(mut self) -> Result<(W, u64)> {
+    pub(crate) fn finish(mut self) -> Result<(W, u64)> {
         let cd_start = self.out.bytes;
         for e in &self.entries {
             let o = &mut self.out;

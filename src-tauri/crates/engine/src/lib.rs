@@ -13,6 +13,7 @@ mod engine;
 mod error;
 mod export;
 mod export_other;
+pub mod grievance;
 mod outbox;
 mod tokens;
 pub mod views;
@@ -71,6 +72,15 @@ pub fn ts_types() -> Vec<(std::path::PathBuf, String)> {
         ExportSummary,
         SyncSummary,
         crate::custody::CustodyView,
+        crate::grievance::GrievanceDraft,
+        crate::grievance::GrievancePacketSummary,
+        crate::audit::Severity,
+        crate::audit::Rule,
+        crate::audit::RecordRef,
+        crate::audit::Evidence,
+        crate::audit::Finding,
+        crate::audit::AuditSummary,
+        crate::audit::AuditReport,
         crate::custody::VaultProbe,
     );
     out

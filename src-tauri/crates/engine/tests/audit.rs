@@ -144,6 +144,65 @@ async fn over_collector_triggers_every_rule_it_can() {
     if let Ok(p) = std::env::var("KHATA_KEEP_EXPORT") {
         std::fs::write(p, &bytes).unwrap();
     }
+
+    // The grievance: a letter citing every finding against the lender, a packet with the
+    // signed evidence, and filing it through the lender API records its ticket and due date.
+    let lender = khata_engine::SANDBOX_LENDER_ID;
+    let draft = engine.grievance_draft(lender).await.unwrap();
+    assert_eq!(draft.findings, report.findings.len() as u64);
+    assert!(
+        draft
+            .letter
+            .contains("Digital Personal Data Protection Act, 2023")
+    );
+    assert!(
+        draft
+            .letter
+            .contains(&format!("{}. [", report.findings.len()))
+    );
+    let packet = dir.path().join("grievance.zip");
+    let saved = engine.save_grievance_packet(lender, &packet).await.unwrap();
+    assert_eq!(saved.bytes, std::fs::metadata(&packet).unwrap().len());
+    // Read back with an independent zip reader (Python's zipfile, which checks every CRC).
+    let out = std::process::Command::new("python3")
+        .args(["-c", "import sys, zipfile; z = zipfile.ZipFile(sys.argv[1]); assert z.testzip() is None; print(chr(10).join(z.namelist())); print(z.read('grievance-letter.txt').decode())"])
+        .arg(&packet)
+        .output()
+        .expect("python3");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let listing = String::from_utf8(out.stdout).unwrap();
+    let names: Vec<&str> = listing.lines().take(saved.files as usize).collect();
+    assert_eq!(
+        &names[..3],
+        [
+            "grievance-letter.txt",
+            "findings.json",
+            "evidence/lender-keys.json"
+        ]
+    );
+    assert!(
+        names[3..]
+            .iter()
+            .all(|n| n.starts_with("evidence/") && n.ends_with(".json"))
+    );
+    assert!(names.len() > 3, "evidence files: {names:?}");
+    assert!(listing.contains("To: The Grievance Officer"));
+    let filed = engine.file_grievance(lender).await.unwrap();
+    assert_eq!(filed.kind, RightsKindView::Grievance);
+    assert!(filed.ticket.is_some(), "the lender's ticket: {filed:?}");
+    assert!(filed.due_at.is_some(), "the lender's due date: {filed:?}");
+    assert!(
+        engine
+            .rights_requests()
+            .await
+            .unwrap()
+            .iter()
+            .any(|r| r.id == filed.id && r.kind == RightsKindView::Grievance)
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -156,6 +215,19 @@ async fn salaried_good_triggers_none() {
         report.summary.disclosures > 0 && report.summary.offers > 0 && report.summary.quotes > 0
     );
     verify::verify_export_bytes(&bytes, &mut |_, _| {}).expect("a fresh export verifies");
+    // Nothing to complain about: no packet, no filing.
+    let lender = khata_engine::SANDBOX_LENDER_ID;
+    assert_eq!(engine.grievance_draft(lender).await.unwrap().findings, 0);
+    let err = engine
+        .save_grievance_packet(lender, dir.path().join("g.zip"))
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), "invalid_input");
+    assert!(!dir.path().join("g.zip").exists());
+    assert_eq!(
+        engine.file_grievance(lender).await.unwrap_err().code(),
+        "invalid_input"
+    );
     if let Ok(p) = std::env::var("KHATA_KEEP_GOOD_EXPORT") {
         std::fs::write(p, &bytes).unwrap();
     }

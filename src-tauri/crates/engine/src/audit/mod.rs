@@ -200,6 +200,8 @@ pub struct RecordRef {
 pub struct Evidence {
     pub kind: String,
     pub id: String,
+    /// Any JSON: the UI only displays it.
+    #[ts(type = "unknown")]
     pub statement: Value,
 }
 

@@ -1,0 +1,105 @@
+//! The Audit screen on the real binary against an over-collecting sandbox lender: findings
+//! with their signed evidence, the grievance letter, the packet saved to disk, and the
+//! grievance filed through the lender API and tracked under Your rights.
+
+use crate::harness::{Profile, Session};
+
+#[tokio::test(flavor = "multi_thread")]
+async fn audit_finds_over_collection_and_files_a_grievance() {
+    let save_dir = tempfile::tempdir().expect("save dir");
+    let mut profile = Profile::new();
+    profile
+        .env
+        .push(("KHATA_SANDBOX_SCENARIO".into(), "over-collector".into()));
+    profile.env.push((
+        "KHATA_E2E_SAVE_PATH".into(),
+        save_dir.path().display().to_string(),
+    ));
+    let app = Session::launch_with(profile).await;
+    app.acknowledge_recovery_key().await;
+
+    app.click("connect-lender").await;
+    app.click("connect-sandbox").await;
+    let lender = khata_engine::SANDBOX_LENDER_ID;
+    app.find(&format!("home-lender-{lender}")).await;
+
+    // Deny one signal; the over-collector takes it anyway once the consent is given.
+    app.click("nav-requests").await;
+    app.click("request-signal-life_events").await;
+    app.click("request-submit").await;
+    app.find("request-decided").await;
+    app.click("nav-home").await;
+    app.click(&format!("home-sync-{lender}")).await;
+    // The sync is done when home counts the disclosures it stored.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    loop {
+        let stat = app.text("home-disclosures").await;
+        if stat.chars().any(|c| c.is_ascii_digit() && c != '0') {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no disclosures synced: {stat}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+    }
+
+    app.click("nav-audit").await;
+    let summary = app.text("audit-summary").await;
+    assert!(summary.contains("finding"), "{summary}");
+    let critical = app.text("audit-count-critical").await;
+    assert!(critical.starts_with("Critical: "), "{critical}");
+    // A finding opens to its rule and the lender's signed statement.
+    let first = app.find("finding-critical-0").await;
+    first
+        .find(fantoccini::Locator::Css("summary"))
+        .await
+        .expect("summary")
+        .click()
+        .await
+        .expect("open");
+    let detail = first.text().await.expect("finding text");
+    assert!(detail.contains("\"signature\""), "{detail}");
+
+    app.click(&format!("grievance-read-{lender}")).await;
+    let letter = app.text("grievance-letter-text").await;
+    assert!(
+        letter.contains("Digital Personal Data Protection Act, 2023"),
+        "{letter}"
+    );
+    app.click("grievance-letter-close").await;
+
+    app.click(&format!("grievance-save-{lender}")).await;
+    let saved = app.text("grievance-notice").await;
+    let packet = save_dir.path().join("khata-grievance.zip");
+    assert!(saved.contains(&packet.display().to_string()), "{saved}");
+    let bytes = std::fs::read(&packet).expect("packet written");
+    assert_eq!(&bytes[..4], b"PK\x03\x04", "a zip");
+
+    app.click(&format!("grievance-file-{lender}")).await;
+    app.wait_css("[data-testid=grievance-notice]").await;
+    // The notice changes from "Saved…" to the filing's ticket once the lender answers.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    let filed = loop {
+        let text = app.text("grievance-notice").await;
+        if text.contains("Ticket") {
+            break text;
+        }
+        assert!(std::time::Instant::now() < deadline, "not filed: {text}");
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    };
+    assert!(filed.contains("answer due by"), "{filed}");
+
+    app.click("nav-rights").await;
+    app.find("rights-table").await;
+    let rows = app.all_with_prefix("rights-row-").await;
+    let mut kinds = Vec::new();
+    for row in rows {
+        kinds.push(row.text().await.expect("row"));
+    }
+    assert!(
+        kinds.iter().any(|k| k.starts_with("Grievance")),
+        "{kinds:?}"
+    );
+    app.close().await;
+}

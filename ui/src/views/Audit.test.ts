@@ -1,0 +1,116 @@
+import { render, screen, within } from '@testing-library/svelte';
+import userEvent from '@testing-library/user-event';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { setLocale } from '../lib/i18n/i18n.svelte';
+import { auditReport, finding, overview, rightsRequest, DAY, NOW } from '../test/fixtures';
+import { failure, mockCommands } from '../test/ipc';
+import Audit from './Audit.svelte';
+
+beforeEach(() => setLocale('en'));
+
+const FINDINGS = [
+  finding(),
+  finding({ rule: 'prohibited-signal', title: 'Collected data regulators prohibit (contacts, call logs)', signal: 'call_logs' }),
+  finding({ rule: 'above-frequency', severity: 'medium', title: 'Collected more often than consented' }),
+];
+
+describe('Audit', () => {
+  it('groups findings by severity, each opening its detail and signed evidence', async () => {
+    mockCommands({ audit_report: auditReport(FINDINGS), overview: overview() });
+    const user = userEvent.setup();
+    render(Audit);
+
+    expect(await screen.findByTestId('audit-summary')).toHaveTextContent('125 disclosures checked, 3 findings.');
+    expect(screen.getByTestId('audit-count-critical')).toHaveTextContent('Critical: 2');
+    expect(screen.getByTestId('audit-count-medium')).toHaveTextContent('Medium: 1');
+    expect(screen.queryByTestId('audit-count-high')).not.toBeInTheDocument();
+    const critical = screen.getByTestId('audit-group-critical');
+    expect(within(critical).getByRole('heading', { level: 2 })).toHaveTextContent('Critical (2)');
+    const first = screen.getByTestId('finding-critical-0');
+    expect(first).toHaveTextContent('Collected after you revoked the consent');
+    expect(first).toHaveTextContent('Sandbox Lender');
+    expect(first).not.toHaveAttribute('open');
+    await user.click(within(first).getByText('Collected after you revoked the consent'));
+    expect(first).toHaveAttribute('open');
+    expect(within(first).getByText('collected-after-revocation')).toBeInTheDocument();
+    expect(within(first).getByText('disclosure d-9')).toBeInTheDocument();
+    expect(within(first).getByLabelText('disclosure d-9')).toHaveTextContent('"disclosureId": "d-9"');
+  });
+
+  it('says so when nothing was found', async () => {
+    mockCommands({ audit_report: auditReport([]), overview: overview() });
+    render(Audit);
+    expect(await screen.findByTestId('audit-empty')).toHaveTextContent('No problems found');
+    expect(screen.queryByTestId('grievance-sandbox')).not.toBeInTheDocument();
+  });
+
+  it('pages long lists of findings', async () => {
+    const many = Array.from({ length: 120 }, (_, i) => finding({ at: NOW - i * DAY }));
+    mockCommands({ audit_report: auditReport(many), overview: overview() });
+    const user = userEvent.setup();
+    render(Audit);
+    await screen.findByTestId('audit-summary');
+    expect(screen.getByTestId('finding-critical-49')).toBeInTheDocument();
+    expect(screen.queryByTestId('finding-critical-50')).not.toBeInTheDocument();
+    await user.click(screen.getByTestId('audit-more-critical'));
+    expect(screen.getByTestId('finding-critical-99')).toBeInTheDocument();
+    expect(screen.getByTestId('audit-more-critical')).toHaveTextContent('Show 20 more');
+  });
+
+  it('shows the grievance letter, saves the packet and files it with the lender', async () => {
+    const calls = mockCommands({
+      audit_report: auditReport(FINDINGS),
+      overview: overview(),
+      grievance_draft: {
+        lenderId: 'sandbox',
+        lenderName: 'Sandbox Lender',
+        findings: 3,
+        letter: 'To: The Grievance Officer, Sandbox Lender\n…',
+      },
+      save_grievance_packet: { path: '/home/asha/khata-grievance.zip', bytes: 4096, files: 7 },
+      file_grievance: rightsRequest({ id: 'g-1', kind: 'grievance', ticket: 'GRV-77', dueAt: NOW + 30 * DAY }),
+    });
+    const user = userEvent.setup();
+    render(Audit);
+    const card = await screen.findByTestId('grievance-sandbox');
+    expect(card).toHaveTextContent('Sandbox Lender: 3 findings');
+
+    await user.click(screen.getByTestId('grievance-read-sandbox'));
+    expect(await screen.findByTestId('grievance-letter-text')).toHaveTextContent('To: The Grievance Officer, Sandbox Lender');
+    await user.click(screen.getByTestId('grievance-letter-close'));
+
+    await user.click(screen.getByTestId('grievance-save-sandbox'));
+    expect(await screen.findByTestId('grievance-notice')).toHaveTextContent(
+      'Saved 7 files to /home/asha/khata-grievance.zip.',
+    );
+
+    await user.click(screen.getByTestId('grievance-file-sandbox'));
+    await vi.waitFor(() => expect(screen.getByTestId('grievance-notice')).toHaveTextContent('Ticket GRV-77'));
+    expect(calls.filter((c) => c.command !== 'audit_report' && c.command !== 'overview')).toEqual([
+      { command: 'grievance_draft', args: { lenderId: 'sandbox' } },
+      { command: 'save_grievance_packet', args: { lenderId: 'sandbox' } },
+      { command: 'file_grievance', args: { lenderId: 'sandbox' } },
+    ]);
+  });
+
+  it('shows a failure to file as a sentence', async () => {
+    mockCommands({
+      audit_report: auditReport(FINDINGS),
+      overview: overview(),
+      file_grievance: () => {
+        throw failure('The lender could not be reached (timeout). Khata keeps working from your vault.', 'lender_unreachable');
+      },
+    });
+    const user = userEvent.setup();
+    render(Audit);
+    await user.click(await screen.findByTestId('grievance-file-sandbox'));
+    expect(await screen.findByTestId('grievance-error')).toHaveTextContent('could not be reached');
+  });
+
+  it('shows rule titles in Hindi', async () => {
+    setLocale('hi');
+    mockCommands({ audit_report: auditReport(FINDINGS), overview: overview() });
+    render(Audit);
+    expect(await screen.findByTestId('finding-critical-0')).toHaveTextContent('आपके सहमति वापस लेने के बाद एकत्र किया गया');
+  });
+});
