@@ -275,6 +275,27 @@ impl Session {
         }
     }
 
+    /// Kills the app process itself with SIGKILL, as a crash or a power cut would (no exit
+    /// handlers run), then tears the session down; returns the profile for a restart.
+    pub async fn crash_app(self) -> Profile {
+        let pgid = self.group.child.id() as i32;
+        let app = app_binary();
+        let mut killed = 0;
+        for entry in std::fs::read_dir("/proc").expect("/proc").flatten() {
+            let Ok(pid) = entry.file_name().to_string_lossy().parse::<i32>() else {
+                continue;
+            };
+            let in_group = unsafe { libc::getpgid(pid) } == pgid;
+            let is_app = std::fs::read_link(entry.path().join("exe")).is_ok_and(|exe| exe == app);
+            if in_group && is_app {
+                unsafe { libc::kill(pid, libc::SIGKILL) };
+                killed += 1;
+            }
+        }
+        assert_eq!(killed, 1, "exactly one app process in this session's group");
+        self.close().await
+    }
+
     /// Ends the WebDriver session (closing the app) and stops every process; returns the
     /// profile so a test can start the app again on it.
     pub async fn close(self) -> Profile {
