@@ -3,7 +3,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 UI := npm --prefix ui
 
-.PHONY: help run test build e2e bindings lint deps deps-test ui clean
+.PHONY: help run test build e2e screenshots bindings lint deps deps-test ui clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -29,6 +29,9 @@ test: deps-test ## Every test: UI checks and tests, fmt, clippy, Rust unit/integ
 
 e2e: deps-test ui ## Only the end-to-end tests of the real binary under Xvfb
 	tests/support/with-keyring cargo test --features e2e --test e2e
+
+screenshots: deps-test ui ## Retake docs/screenshots from the real app (the E2E tests under Xvfb)
+	KHATA_SCREENSHOT_DIR=$(CURDIR)/docs/screenshots tests/support/with-keyring cargo test --features e2e --test e2e
 
 bindings: ## Regenerate the TypeScript types in ui/src/lib/bindings from Rust
 	KHATA_WRITE_BINDINGS=1 cargo test --lib bindings

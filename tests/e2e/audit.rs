@@ -59,10 +59,12 @@ async fn audit_finds_over_collection_and_files_a_grievance() {
         .await
         .expect("open");
     let detail = first.text().await.expect("finding text");
+    app.snap("audit").await;
     assert!(detail.contains("\"signature\""), "{detail}");
 
     app.click(&format!("grievance-read-{lender}")).await;
     let letter = app.text("grievance-letter-text").await;
+    app.snap("grievance-letter").await;
     assert!(
         letter.contains("Digital Personal Data Protection Act, 2023"),
         "{letter}"

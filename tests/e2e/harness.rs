@@ -230,6 +230,17 @@ impl Session {
         std::fs::write(path, png).expect("write screenshot");
     }
 
+    /// With `KHATA_SCREENSHOT_DIR` set (`make screenshots`), saves `{name}.png` there: the
+    /// pictures in docs/screenshots come from the real app in these tests.
+    pub async fn snap(&self, name: &str) {
+        if let Some(dir) = std::env::var_os("KHATA_SCREENSHOT_DIR") {
+            // Let charts finish their entry animation.
+            tokio::time::sleep(Duration::from_millis(700)).await;
+            self.screenshot(&Path::new(&dir).join(format!("{name}.png")))
+                .await;
+        }
+    }
+
     /// On a new vault the app shows its recovery key once: checks it is a grouped key and
     /// closes the dialog the way a borrower would.
     pub async fn acknowledge_recovery_key(&self) -> String {

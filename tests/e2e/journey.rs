@@ -32,10 +32,14 @@ async fn borrower_journey_survives_a_restart() {
         export_path.display().to_string(),
     ));
     let app = Session::launch_with(profile).await;
+    app.find("recovery-key").await;
+    app.snap("first-run").await;
     app.acknowledge_recovery_key().await;
 
     // Connect the built-in sandbox lender.
     app.click("connect-lender").await;
+    app.find("connect-sandbox").await;
+    app.snap("connect").await;
     app.click("connect-sandbox").await;
     let lender = format!("home-lender-{}", khata_engine::SANDBOX_LENDER_ID);
     app.find(&lender).await;
@@ -55,6 +59,7 @@ async fn borrower_journey_survives_a_restart() {
             "{denied} now denied"
         );
     }
+    app.snap("consent-request").await;
     let shared = app.find("request-signal-sms_income").await;
     assert!(shared.is_selected().await.expect("toggle state"));
     app.click("request-submit").await;
@@ -76,6 +81,7 @@ async fn borrower_journey_survives_a_restart() {
     // A denied signal still has a row: it scores its "missing" bin.
     let denied_row = app.text("contribution-row-location_stability").await;
     assert!(!denied_row.is_empty());
+    app.snap("offer").await;
 
     // What-if: withhold SMS-derived income and compare with the real offer.
     app.click("whatif-signal-sms_income").await;
@@ -101,12 +107,37 @@ async fn borrower_journey_survives_a_restart() {
         RECEIPT_WAIT,
     )
     .await;
+    app.snap("consents").await;
+
+    // Every disclosure, with its signed evidence.
+    app.click("nav-timeline").await;
+    app.find("timeline-row").await;
+    let total = app.text("timeline-total").await;
+    assert!(!total.starts_with("0 "), "{total}");
+    app.snap("timeline").await;
+
+    // A well-behaved lender: the audit finds nothing.
+    app.click("nav-audit").await;
+    app.find("audit-empty").await;
+
+    // Ask for human review of the decision; it is tracked with the lender's due date.
+    app.click("nav-rights").await;
+    app.find("rights-details")
+        .await
+        .send_keys("Please have a person review the credit decision.")
+        .await
+        .expect("type");
+    app.click("rights-submit").await;
+    app.find("rights-submitted").await;
+    app.find("rights-table").await;
+    app.snap("rights").await;
 
     // Export JSON, then verify it offline: chain and signatures.
     app.click("nav-export").await;
     app.click("export-format-json").await;
     app.click("export-start").await;
     app.find("export-summary").await;
+    app.snap("export").await;
     let bytes = std::fs::read(&export_path).expect("export written where the dialog said");
     let report = khata_engine::audit::verify::verify_export_bytes(&bytes, &mut |_, _| {})
         .unwrap_or_else(|error| panic!("the export does not verify: {error}"));
@@ -127,6 +158,8 @@ async fn borrower_journey_survives_a_restart() {
     let profile = app.close().await;
     let app = Session::launch_with(profile).await;
     app.find(&lender).await;
+    app.find("home-offer-decision").await;
+    app.snap("home").await;
     assert!(
         app.all_with_prefix("recovery-key").await.is_empty(),
         "the recovery key is shown only on the first run"

@@ -16,6 +16,7 @@ async fn without_a_keychain_the_vault_uses_a_passphrase() {
 
     // Fail closed, with the reason and the way out.
     let reason = app.text("unlock-keychain").await;
+    app.snap("unlock").await;
     assert!(reason.contains("passphrase mode"), "{reason}");
     let vault = app.profile.data_dir.path().join(khata_engine::VAULT_FILE);
     assert!(!vault.exists(), "nothing written before the borrower chose");
