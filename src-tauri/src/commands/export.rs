@@ -50,7 +50,8 @@ pub async fn export_records(
     Ok(Some(summary))
 }
 
-/// Stops a running long task (`export`); its partial output is removed.
+/// Stops a running long task: `export` (its partial file is removed) or `sync` (pages already
+/// stored stay; the next sync resumes after them).
 #[tauri::command]
 pub fn cancel_task(state: State<'_, AppState>, task: String) -> CommandResult<()> {
     if state.cancel(&task) {

@@ -44,15 +44,19 @@ pub async fn connect_lender(
     Ok(lender)
 }
 
+/// Syncs one lender with progress; `cancel_task("sync")` stops it (what was stored stays).
 #[tauri::command]
 pub async fn sync_lender(
     state: State<'_, AppState>,
     lender_id: String,
     on_progress: Channel<Progress>,
 ) -> CommandResult<SyncSummary> {
-    Ok(state
-        .engine()
-        .await?
-        .sync(&lender_id, forward(on_progress))
+    let engine = state.engine().await?;
+    let cancel = state.cancel_flag(SYNC_TASK);
+    Ok(engine
+        .sync_cancellable(&lender_id, forward(on_progress), cancel)
         .await?)
 }
+
+/// The task name the UI cancels a sync by.
+pub const SYNC_TASK: &str = "sync";

@@ -83,6 +83,25 @@ describe('Home', () => {
     await vi.waitFor(() => expect(calls.filter((call) => call.command === 'overview')).toHaveLength(2));
   });
 
+  it('cancels a sync: the cancel goes to Rust and a cancelled sync is not shown as an error', async () => {
+    const held = deferred<unknown>();
+    const calls = mockCommands({
+      overview: overview(),
+      sync_lender: () => held.promise,
+      cancel_task: () => {
+        held.reject(failure('Cancelled.', 'cancelled'));
+        return null;
+      },
+    });
+    const user = userEvent.setup();
+    renderHome();
+    await user.click(await screen.findByTestId('home-sync-sandbox'));
+    await user.click(await screen.findByTestId('home-sync-cancel'));
+    expect(calls.find((call) => call.command === 'cancel_task')?.args).toEqual({ task: 'sync' });
+    expect(await screen.findByTestId('home-sync-sandbox')).toBeEnabled();
+    expect(screen.queryByTestId('home-sync-error')).not.toBeInTheDocument();
+  });
+
   it('shows an error with a retry', async () => {
     let fail = true;
     mockCommands({

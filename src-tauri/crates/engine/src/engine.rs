@@ -511,6 +511,31 @@ impl Engine {
         }
     }
 
+    /// [`Engine::sync`], stopped early once `cancel` is set (checked every 100 ms). Safe at
+    /// any point: each page of disclosures and the cursor after it commit in one transaction,
+    /// so what was stored stays and the next sync resumes after it.
+    pub async fn sync_cancellable(
+        &self,
+        lender_id: &str,
+        progress: impl Fn(Progress) + Send + Sync,
+        cancel: Arc<std::sync::atomic::AtomicBool>,
+    ) -> Result<SyncSummary> {
+        let cancelled = async {
+            while !cancel.load(std::sync::atomic::Ordering::SeqCst) {
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+        };
+        tokio::select! {
+            summary = self.sync(lender_id, progress) => summary,
+            () = cancelled => {
+                // A request may have been cut mid-flight: start the next sync on a fresh client.
+                self.forget_client(lender_id).await;
+                tracing::info!(lender = lender_id, "sync cancelled");
+                Err(EngineError::Cancelled)
+            }
+        }
+    }
+
     /// Syncs every connected lender.
     pub async fn sync_all(
         &self,

@@ -810,3 +810,39 @@ fn engine_futures_are_send(e: &'static Engine) {
     ));
     send(e.connect("https://x", |_u| async { Ok(()) }));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_cancelled_sync_stops_and_the_next_one_resumes() {
+    let dir = tempfile::tempdir().unwrap();
+    let keys = Arc::new(MemoryKeyStore::new());
+    let (engine, _consent) = journey(dir.path(), &keys).await;
+    let lender = SANDBOX_LENDER_ID;
+    // Every response slow, so the sync is surely in flight when it is cancelled.
+    engine
+        .set_sandbox_faults(Faults {
+            latency_ms: 1_500,
+            ..Faults::default()
+        })
+        .await
+        .unwrap();
+    let cancel = Arc::new(AtomicBool::new(false));
+    let flag = cancel.clone();
+    tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        flag.store(true, std::sync::atomic::Ordering::SeqCst);
+    });
+    let err = engine
+        .sync_cancellable(lender, noop, cancel)
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), "cancelled", "{err}");
+
+    engine.set_sandbox_faults(Faults::default()).await.unwrap();
+    let done = engine
+        .sync_cancellable(lender, noop, Arc::new(AtomicBool::new(false)))
+        .await
+        .unwrap();
+    assert!(done.reachable);
+    let (_, entries) = engine.verify_ledger().await.unwrap();
+    assert!(entries > 0, "the vault is intact after the cut");
+}
