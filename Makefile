@@ -2,8 +2,9 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 UI := npm --prefix ui
+comma := ,
 
-.PHONY: help run test build e2e screenshots bindings lint deps deps-test ui clean
+.PHONY: help run test build package e2e screenshots bindings lint deps deps-test ui clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -23,6 +24,10 @@ run: ui ## Start the app (serving the bundled UI)
 build: ui ## The release binary target/release/khata-desktop, serving the bundled UI
 	cargo build --release --locked --features custom-protocol --bin khata-desktop
 	@ls -l target/release/khata-desktop
+
+package: deps ## Installers for this OS through the Tauri CLI (Linux: .deb and .rpm; AppImage with KHATA_APPIMAGE=1)
+	$(UI) run tauri -- build --bundles deb,rpm$(if $(KHATA_APPIMAGE),$(comma)appimage)
+	@ls -l target/release/bundle/*/*.deb target/release/bundle/*/*.rpm target/release/khata-desktop
 
 test: deps-test ## Every test: UI checks and tests, fmt, clippy, Rust unit/integration and E2E
 	@.ci/test-stages

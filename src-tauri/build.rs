@@ -27,6 +27,13 @@ const COMMANDS: &[&str] = &[
     "grievance_draft",
     "save_grievance_packet",
     "file_grievance",
+    "opened_files",
+    "verify_export",
+    "choose_and_verify",
+    "update_settings",
+    "set_update_settings",
+    "check_for_update",
+    "install_update",
     "export_records",
     "cancel_task",
 ];

@@ -23,6 +23,10 @@ pub fn all() -> Vec<(PathBuf, String)> {
         crate::commands::app::BuildProfile,
         crate::commands::vault::VaultAccess,
         crate::commands::vault::UnlockRequest,
+        crate::commands::verify::VerifyOutcome,
+        crate::commands::updates::UpdateSettings,
+        crate::commands::updates::UpdateInfo,
+        khata_engine::audit::verify::VerifyReport,
     ];
     files.extend(khata_engine::ts_types());
     files

@@ -20,6 +20,19 @@ pub(crate) static STARTED: std::sync::OnceLock<std::time::Instant> = std::sync::
 pub fn run() {
     STARTED.get_or_init(std::time::Instant::now);
     tauri::Builder::default()
+        // First: a second launch (e.g. double-clicking an export) hands its arguments to the
+        // running app and exits, so one vault is never opened by two processes.
+        .plugin(tauri_plugin_single_instance::init(|app, argv, _cwd| {
+            app.state::<AppState>().open_files(argv.into_iter().skip(1));
+            if let Some(window) = app.get_webview_window("main") {
+                let _ = window.unminimize();
+                let _ = window.set_focus();
+            }
+        }))
+        // Window size and position, remembered between runs.
+        .plugin(tauri_plugin_window_state::Builder::default().build())
+        // Signed updates; checked only when the borrower allows it (About).
+        .plugin(tauri_plugin_updater::Builder::new().build())
         .setup(|app| {
             let resolver = app.path();
             let paths = AppPaths::resolve(
@@ -31,7 +44,10 @@ pub fn run() {
             let guard = logging::init(&paths.log_dir)?;
             app.manage(guard);
             tracing::info!(version = env!("CARGO_PKG_VERSION"), "khata starting");
-            app.manage(AppState::new(paths));
+            let state = AppState::new(paths);
+            state.open_files(std::env::args().skip(1));
+            commands::updates::check_at_startup(app.handle(), &state);
+            app.manage(state);
             Ok(())
         })
         .plugin(tauri_plugin_dialog::init())
@@ -61,6 +77,13 @@ pub fn run() {
             commands::audit::grievance_draft,
             commands::audit::save_grievance_packet,
             commands::audit::file_grievance,
+            commands::verify::opened_files,
+            commands::verify::verify_export,
+            commands::verify::choose_and_verify,
+            commands::updates::update_settings,
+            commands::updates::set_update_settings,
+            commands::updates::check_for_update,
+            commands::updates::install_update,
             commands::export::export_records,
             commands::export::cancel_task,
         ])

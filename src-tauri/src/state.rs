@@ -21,6 +21,8 @@ pub struct AppState {
     worker: Mutex<Option<OutboxWorker>>,
     recovery_key: Mutex<Option<String>>,
     cancels: Mutex<HashMap<String, Arc<AtomicBool>>>,
+    /// Files the app was asked to open, waiting for the UI to pick them up.
+    opened_files: Mutex<Vec<String>>,
 }
 
 impl AppState {
@@ -31,6 +33,7 @@ impl AppState {
             worker: Mutex::new(None),
             recovery_key: Mutex::new(None),
             cancels: Mutex::new(HashMap::new()),
+            opened_files: Mutex::new(Vec::new()),
         }
     }
 
@@ -73,6 +76,20 @@ impl AppState {
         Ok(engine.clone())
     }
 
+    /// Queues files from a command line (this launch's, or a second launch's handed over by
+    /// the single-instance plugin): existing files only, so stray arguments are ignored.
+    pub fn open_files<I: IntoIterator<Item = String>>(&self, args: I) {
+        let files = args
+            .into_iter()
+            .filter(|a| !a.starts_with('-') && std::path::Path::new(a).is_file());
+        self.opened_files.lock().expect("lock").extend(files);
+    }
+
+    /// The queued files, handed out once.
+    pub fn take_opened_files(&self) -> Vec<String> {
+        std::mem::take(&mut *self.opened_files.lock().expect("lock"))
+    }
+
     /// The recovery key created on first run, handed out once so it is shown once.
     pub fn take_recovery_key(&self) -> Option<String> {
         self.recovery_key.lock().expect("lock").take()
@@ -105,5 +122,30 @@ impl AppState {
         if let Some(worker) = worker {
             worker.stop().await;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_existing_files_from_a_command_line_are_opened_and_handed_out_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let export = dir.path().join("mine.khata.json");
+        std::fs::write(&export, b"{}").unwrap();
+        let state = AppState::new(AppPaths::resolve(
+            Some(dir.path().into()),
+            "/unused".into(),
+            "/unused".into(),
+        ));
+        state.open_files([
+            "--some-flag".to_owned(),
+            dir.path().join("missing.json").display().to_string(),
+            dir.path().display().to_string(),
+            export.display().to_string(),
+        ]);
+        assert_eq!(state.take_opened_files(), vec![export.display().to_string()]);
+        assert!(state.take_opened_files().is_empty());
     }
 }

@@ -80,6 +80,9 @@ pub struct Profile {
     keyring_dir: TempDir,
     /// Extra environment for the app (e.g. `KHATA_E2E_SAVE_PATH`).
     pub env: Vec<(String, String)>,
+    /// Command-line arguments for the next launch (e.g. a file to open, as a file manager
+    /// passes it).
+    pub args: Vec<String>,
 }
 
 impl Profile {
@@ -88,6 +91,7 @@ impl Profile {
             data_dir: tempfile::tempdir().expect("data dir"),
             keyring_dir: tempfile::tempdir().expect("keyring dir"),
             env: Vec::new(),
+            args: Vec::new(),
         }
     }
 }
@@ -156,7 +160,7 @@ impl Session {
         let mut capabilities = serde_json::Map::new();
         capabilities.insert(
             "tauri:options".into(),
-            serde_json::json!({ "application": app_binary() }),
+            serde_json::json!({ "application": app_binary(), "args": profile.args }),
         );
         capabilities.insert("browserName".into(), "wry".into());
         let client = ClientBuilder::native()

@@ -154,9 +154,29 @@ async fn borrower_journey_survives_a_restart() {
         report.head_hash
     );
 
-    // Restart on the same data and keyring: everything is still there.
-    let profile = app.close().await;
+    // Restart on the same data and keyring, opening the export as a file manager would
+    // (file association): it is verified offline first, then everything is still there.
+    let mut profile = app.close().await;
+    profile.args = vec![export_path.display().to_string()];
     let app = Session::launch_with(profile).await;
+    let verdict = app.wait_css("[data-testid=verify-outcome]").await;
+    assert_eq!(
+        verdict
+            .attr("data-outcome")
+            .await
+            .expect("outcome")
+            .as_deref(),
+        Some("valid"),
+        "{}",
+        verdict.text().await.unwrap_or_default()
+    );
+    assert_eq!(
+        app.text("verify-head").await,
+        report.head_hash,
+        "the app's verifier agrees with the engine's"
+    );
+    app.snap("verify").await;
+    app.click("nav-home").await;
     app.find(&lender).await;
     app.find("home-offer-decision").await;
     app.snap("home").await;

@@ -159,6 +159,14 @@ const screens = [
       await visible(p, 'grievance-notice');
     },
   },
+  { name: 'Verify', run: (p) => nav(p, 'verify', 'verify-choose') },
+  {
+    name: 'Verify: tampered export',
+    run: async (p) => {
+      await click(p, 'verify-choose');
+      await visible(p, 'verify-outcome');
+    },
+  },
   { name: 'Export', run: (p) => nav(p, 'export', 'export-start') },
   {
     name: 'Export: summary',

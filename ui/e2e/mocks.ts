@@ -26,7 +26,7 @@ const locked = params.get('locked');
 const exists = params.has('exists') || locked === 'passphrase_required' || locked === 'key_missing';
 
 /** What the app asks before any screen shows; `fail` spares them so the screens' errors show. */
-const STARTUP = ['recovery_key', 'vault_access'];
+const STARTUP = ['recovery_key', 'vault_access', 'opened_files', 'app_ready'];
 
 /** Never settles: holds a long task mid-flight so its progress stays on screen. */
 const forever = () => new Promise<never>(() => {});
@@ -65,6 +65,14 @@ const handlers: Record<string, Handler | object | null> = {
   revoke_consent: f.revocation(),
   pause_consent: f.revocation({ id: 'rev-pause', signals: [] }),
   resume_consent: f.revocation({ id: 'rev-resume', signals: [] }),
+  set_update_settings: (args: Args) => args.settings as object,
+  check_for_update: null,
+  choose_and_verify: {
+    outcome: 'invalid',
+    path: '/home/asha/khata-export.khata.json',
+    record: '/disclosures/17/statement',
+    reason: 'the lender signature does not verify',
+  },
   grievance_draft: {
     lenderId: 'sandbox',
     lenderName: 'Sandbox Lender',

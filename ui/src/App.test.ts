@@ -24,7 +24,7 @@ beforeEach(() => {
 
 /** The commands an empty app answers: nothing connected yet. */
 function emptyApp(extra: Parameters<typeof mockCommands>[0] = {}) {
-  return mockCommands({ vault_access: access(), app_ready: null, overview: EMPTY_OVERVIEW, recovery_key: null, ...extra });
+  return mockCommands({ vault_access: access(), app_ready: null, opened_files: [], update_settings: { checkAutomatically: false }, overview: EMPTY_OVERVIEW, recovery_key: null, ...extra });
 }
 
 describe('App', () => {
@@ -85,7 +85,7 @@ describe('App', () => {
     expect(
       calls
         .map((call) => call.command)
-        .filter((command) => !['recovery_key', 'vault_access', 'app_ready'].includes(command)),
+        .filter((command) => !['recovery_key', 'vault_access', 'app_ready', 'opened_files', 'update_settings'].includes(command)),
     ).toEqual(['overview', 'app_info']);
     await user.click(screen.getByTestId('about-close'));
     expect(screen.getByTestId('about-dialog')).not.toHaveAttribute('open');
@@ -94,6 +94,7 @@ describe('App', () => {
   it('shows the command error as a sentence, not a stack', async () => {
     mockIPC((command) => {
       if (command === 'vault_access') return access();
+      if (command === 'opened_files') return [];
       throw { code: 'io', message: 'The log folder cannot be read.' };
     });
     const user = userEvent.setup();
@@ -135,5 +136,16 @@ describe('App', () => {
     await user.type(screen.getByTestId('unlock-confirm'), 'twelve chars ok');
     await user.click(screen.getByTestId('unlock-passphrase-submit'));
     expect(await screen.findByTestId('home-heading')).toBeInTheDocument();
+  });
+
+  it('opens an export handed to the app in the Verify screen', async () => {
+    emptyApp({
+      opened_files: ['/home/asha/khata-export.khata.json'],
+      verify_export: { outcome: 'unusable', path: '/home/asha/khata-export.khata.json', reason: 'not JSON' },
+    });
+    render(App);
+    expect(await screen.findByTestId('verify-heading')).toBeInTheDocument();
+    expect(await screen.findByTestId('verify-outcome')).toHaveTextContent('/home/asha/khata-export.khata.json');
+    expect(screen.getByTestId('nav-verify')).toHaveAttribute('aria-current', 'page');
   });
 });

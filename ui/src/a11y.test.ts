@@ -20,6 +20,7 @@ const screens: ReadonlyArray<[View, string]> = [
   ['timeline', 'timeline-total'],
   ['rights', 'rights-table'],
   ['audit', 'audit-summary'],
+  ['verify', 'verify-choose'],
   ['export', 'export-start'],
 ];
 

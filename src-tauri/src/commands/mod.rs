@@ -9,7 +9,9 @@ pub mod lenders;
 pub mod offers;
 pub mod rights;
 pub mod timeline;
+pub mod updates;
 pub mod vault;
+pub mod verify;
 
 use khata_engine::views::Progress;
 use tauri::ipc::Channel;

@@ -28,7 +28,10 @@ import type { SyncSummary } from './bindings/SyncSummary';
 import type { TimelinePage } from './bindings/TimelinePage';
 import type { TimelineQuery } from './bindings/TimelineQuery';
 import type { UnlockRequest } from './bindings/UnlockRequest';
+import type { UpdateInfo } from './bindings/UpdateInfo';
+import type { UpdateSettings } from './bindings/UpdateSettings';
 import type { VaultAccess } from './bindings/VaultAccess';
+import type { VerifyOutcome } from './bindings/VerifyOutcome';
 import type { WhatIfView } from './bindings/WhatIfView';
 
 export class CommandError extends Error {
@@ -73,6 +76,13 @@ export const api = {
   vaultAccess: () => call<VaultAccess>('vault_access'),
   /** Opens the vault with a passphrase or the recovery key (the unlock screen). */
   unlockVault: (request: UnlockRequest) => call<VaultAccess>('unlock_vault', { request }),
+  /** Whether the borrower allowed automatic update checks (off by default). */
+  updateSettings: () => call<UpdateSettings>('update_settings'),
+  setUpdateSettings: (settings: UpdateSettings) => call<UpdateSettings>('set_update_settings', { settings }),
+  /** Asks the update server (only on the borrower's request); `null` when up to date. */
+  checkForUpdate: () => call<UpdateInfo | null>('check_for_update'),
+  /** Downloads, verifies the signature, installs and restarts. */
+  installUpdate: () => call<void>('install_update'),
   /** Tells Rust the home screen shows its first data (startup time in the log; benchmarks). */
   appReady: () => call<void>('app_ready').catch(() => undefined),
   /** The vault's recovery key on the first run (once), otherwise `null`. */
@@ -116,6 +126,15 @@ export const api = {
     call<GrievancePacketSummary | null>('save_grievance_packet', { lenderId }),
   /** Files the grievance through the lender API; tracked under rights requests. */
   fileGrievance: (lenderId: string) => call<RightsRequestView>('file_grievance', { lenderId }),
+
+  /** Files the app was asked to open (file association, command line), handed over once. */
+  openedFiles: () => call<string[]>('opened_files'),
+  /** Verifies an export offline (signatures, ledger chain), as `khata verify` does. */
+  verifyExport: (path: string, onProgress?: OnProgress) =>
+    call<VerifyOutcome>('verify_export', { path, onProgress: progressChannel(onProgress) }),
+  /** Asks for an export in the native open dialog, then verifies it. `null` if cancelled. */
+  chooseAndVerify: (onProgress?: OnProgress) =>
+    call<VerifyOutcome | null>('choose_and_verify', { onProgress: progressChannel(onProgress) }),
 
   /** Asks where to save (native dialog), then writes the file from Rust. `null` if cancelled. */
   exportRecords: (format: ExportFormat, onProgress?: OnProgress) =>

@@ -8,6 +8,7 @@ export type View =
   | 'timeline'
   | 'rights'
   | 'audit'
+  | 'verify'
   | 'export';
 
 export const VIEWS: ReadonlyArray<View> = [
@@ -19,6 +20,7 @@ export const VIEWS: ReadonlyArray<View> = [
   'timeline',
   'rights',
   'audit',
+  'verify',
   'export',
 ];
 

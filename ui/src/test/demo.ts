@@ -8,6 +8,8 @@ export function demoHandlers(): Record<string, Handler | object | null> {
   return {
     vault_access: f.access(),
     app_ready: null,
+    opened_files: [],
+    update_settings: { checkAutomatically: false },
     audit_report: f.auditReport([
       f.finding(),
       f.finding({ rule: 'prohibited-signal', title: 'Collected data regulators prohibit (contacts, call logs)', signal: 'call_logs' }),
