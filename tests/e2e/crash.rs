@@ -72,13 +72,7 @@ async fn revocation_lands_once_when_the_app_is_killed_before_the_receipt() {
         &sandbox_base_url(&app.profile),
         r#"{"dropAfterCommit": 1.0}"#,
     );
-    app.click("nav-consents").await;
-    app.wait_css("[data-testid^=\"signal-revoke-\"][data-testid$=\"-wallet_txns\"]")
-        .await
-        .click()
-        .await
-        .expect("click revoke");
-    app.click("revoke-confirm-yes").await;
+    app.revoke_signal("wallet_txns").await;
     // Sent and committed at the lender; its answer (and receipt) never reaches the app.
     let deadline = std::time::Instant::now() + Duration::from_secs(60);
     let action = loop {

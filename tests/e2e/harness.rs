@@ -311,6 +311,18 @@ impl Session {
         self.close().await
     }
 
+    /// On the Consents screen: revokes one signal of the first consent and confirms.
+    pub async fn revoke_signal(&self, signal: &str) {
+        self.click("nav-consents").await;
+        let selector = format!("[data-testid^=\"signal-revoke-\"][data-testid$=\"-{signal}\"]");
+        self.wait_css(&selector)
+            .await
+            .click()
+            .await
+            .expect("click revoke");
+        self.click("revoke-confirm-yes").await;
+    }
+
     /// Ends the WebDriver session (closing the app) and stops every process; returns the
     /// profile so a test can start the app again on it.
     pub async fn close(self) -> Profile {

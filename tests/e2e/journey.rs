@@ -95,13 +95,7 @@ async fn borrower_journey_survives_a_restart() {
     );
 
     // Revoke one signal and wait for the lender's verified receipt.
-    app.click("nav-consents").await;
-    app.wait_css("[data-testid^=\"signal-revoke-\"][data-testid$=\"-wallet_txns\"]")
-        .await
-        .click()
-        .await
-        .expect("click revoke");
-    app.click("revoke-confirm-yes").await;
+    app.revoke_signal("wallet_txns").await;
     app.wait_css_for(
         "[data-testid^=\"revocation-state-\"][data-state=\"confirmed\"]",
         RECEIPT_WAIT,

@@ -119,6 +119,35 @@ fn a_key_stored_by_another_process_is_read_back() {
     store.delete("v-foreign").unwrap();
 }
 
+/// Runs `command` (this test binary's `child` test, possibly wrapped), checks it succeeded and
+/// that it found the keychain unavailable with an actionable hint; returns its stdout.
+fn expect_unavailable(mut command: Command, child: &str) -> String {
+    let out = command
+        .arg(std::env::current_exe().unwrap())
+        .args(["--exact", child, "--nocapture", "--test-threads=1"])
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        out.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let line = stdout
+        .lines()
+        .find(|l| l.starts_with("RESULT "))
+        .unwrap_or_else(|| panic!("child printed no result: {stdout}"));
+    println!("{line}");
+    assert!(line.starts_with("RESULT unavailable: "), "{line}");
+    assert!(
+        line.contains("passphrase mode"),
+        "hint is not actionable: {line}"
+    );
+    stdout
+}
+
 /// Child half of `unreachable_keychain_fails_closed`: runs with a dead bus address.
 #[test]
 fn unreachable_keychain_child() {
@@ -142,36 +171,13 @@ fn unreachable_keychain_child() {
 fn unreachable_keychain_fails_closed() {
     // No keychain session needed: this runs the child with no reachable Secret Service.
     let dir = tempfile::tempdir().unwrap();
-    let out = Command::new(std::env::current_exe().unwrap())
-        .args([
-            "--exact",
-            "unreachable_keychain_child",
-            "--nocapture",
-            "--test-threads=1",
-        ])
-        .env("KHATA_KEYCHAIN_CHILD_DIR", dir.path())
-        .env(
-            "DBUS_SESSION_BUS_ADDRESS",
-            "unix:path=/nonexistent/khata-no-bus",
-        )
-        .env_remove("DISPLAY")
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "{stdout}\n{}",
-        String::from_utf8_lossy(&out.stderr)
+    // The test binary itself, run directly with a dead bus address.
+    let mut child = Command::new("env");
+    child.env("KHATA_KEYCHAIN_CHILD_DIR", dir.path()).env(
+        "DBUS_SESSION_BUS_ADDRESS",
+        "unix:path=/nonexistent/khata-no-bus",
     );
-    let line = stdout
-        .lines()
-        .find(|l| l.starts_with("RESULT "))
-        .unwrap_or_else(|| panic!("child printed no result: {stdout}"));
-    assert!(line.starts_with("RESULT unavailable: "), "{line}");
-    assert!(
-        line.contains("passphrase mode"),
-        "hint is not actionable: {line}"
-    );
+    expect_unavailable(child, "unreachable_keychain_child");
     // Fail closed: no database, no key file, nothing that could hold a key.
     let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
     assert!(left.is_empty(), "files left behind: {left:?}");
@@ -226,36 +232,11 @@ fn locked_keyring_fails_closed() {
     let dir = tempfile::tempdir().unwrap();
     let with_keyring = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../../../tests/support/with-keyring");
-    let out = Command::new(with_keyring)
-        .arg(std::env::current_exe().unwrap())
-        .args([
-            "--exact",
-            "locked_keyring_child",
-            "--nocapture",
-            "--test-threads=1",
-        ])
+    let mut child = Command::new(with_keyring);
+    child
         .env("KHATA_LOCKED_CHILD_DIR", dir.path())
         .env_remove("KHATA_IN_KEYRING_SESSION")
-        .env_remove("KHATA_KEYRING_DIR")
-        .env_remove("DISPLAY")
-        .env_remove("WAYLAND_DISPLAY")
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "{stdout}\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let line = stdout
-        .lines()
-        .find(|l| l.starts_with("RESULT "))
-        .unwrap_or_else(|| panic!("child printed no result: {stdout}"));
-    println!("{line}");
-    assert!(line.starts_with("RESULT unavailable: "), "{line}");
-    assert!(
-        line.contains("passphrase mode"),
-        "hint is not actionable: {line}"
-    );
+        .env_remove("KHATA_KEYRING_DIR");
+    let stdout = expect_unavailable(child, "locked_keyring_child");
     assert!(stdout.contains("FILE unchanged"), "{stdout}");
 }
