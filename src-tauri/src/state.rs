@@ -145,7 +145,10 @@ mod tests {
             dir.path().display().to_string(),
             export.display().to_string(),
         ]);
-        assert_eq!(state.take_opened_files(), vec![export.display().to_string()]);
+        assert_eq!(
+            state.take_opened_files(),
+            vec![export.display().to_string()]
+        );
         assert!(state.take_opened_files().is_empty());
     }
 }
