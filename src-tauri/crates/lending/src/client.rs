@@ -152,15 +152,7 @@ impl LendingClient {
     /// Builds a client from a discovery document the caller already trusts (e.g. stored in the
     /// vault at first connect), without a network round trip.
     pub fn from_discovery(discovery: Discovery, config: ClientConfig) -> Result<Self> {
-        let api_base = check_url(&discovery.api_base)?;
-        check_url(&discovery.authorization_endpoint)?;
-        check_url(&discovery.token_endpoint)?;
-        let keys = KeyRing::from_public(&discovery.keys)?;
-        if keys.is_empty() {
-            return Err(LendingError::Malformed {
-                detail: "discovery document publishes no keys".into(),
-            });
-        }
+        let (api_base, keys) = check_discovery(&discovery)?;
         Ok(Self {
             http: build_http(&config)?,
             api_base,
@@ -252,13 +244,7 @@ impl LendingClient {
             .header(header::ACCEPT, "application/json")
             .body(body);
         let value = self.read_response(req).await?;
-        let tok: TokenResponse = parse(value)?;
-        if !tok.token_type.eq_ignore_ascii_case("bearer") {
-            return Err(LendingError::Malformed {
-                detail: format!("unsupported token_type {}", tok.token_type),
-            });
-        }
-        Ok(tok)
+        parse_token(value)
     }
 
     /// Runs the whole native-app flow: binds a loopback redirect, hands the authorize URL to
@@ -424,13 +410,7 @@ impl LendingClient {
         let value = self
             .execute(Method::GET, url, None, None, Sig::Items, true)
             .await?;
-        let raw = value
-            .get("items")
-            .and_then(Value::as_array)
-            .cloned()
-            .unwrap_or_default();
-        let page: DisclosurePage = parse(value)?;
-        Ok((page, raw))
+        page_with_raw(value)
     }
 
     pub async fn offers(&self) -> Result<OfferList> {
@@ -578,21 +558,53 @@ impl LendingClient {
             }
             bytes.extend_from_slice(&chunk);
         }
-        if !status.is_success() {
-            return Err(LendingError::Http {
-                status: status.as_u16(),
-                problem: Box::new(problem_from(status, &content_type, &bytes)),
-            });
-        }
-        if !content_type.starts_with("application/json") {
-            return Err(LendingError::Malformed {
-                detail: format!("expected application/json, got {content_type:?}"),
-            });
-        }
-        serde_json::from_slice(&bytes).map_err(|e| LendingError::Malformed {
-            detail: format!("invalid JSON: {e}"),
-        })
+        decode_body(status, &content_type, &bytes)
     }
+}
+
+/// A response read in full: an error status becomes [`LendingError::Http`] (with the lender's
+/// problem document when it sent one), anything but JSON is refused, JSON is parsed.
+fn decode_body(status: StatusCode, content_type: &str, bytes: &[u8]) -> Result<Value> {
+    if !status.is_success() {
+        return Err(LendingError::Http {
+            status: status.as_u16(),
+            problem: Box::new(problem_from(status, content_type, bytes)),
+        });
+    }
+    if !content_type.starts_with("application/json") {
+        return Err(LendingError::Malformed {
+            detail: format!("expected application/json, got {content_type:?}"),
+        });
+    }
+    serde_json::from_slice(bytes).map_err(|e| LendingError::Malformed {
+        detail: format!("invalid JSON: {e}"),
+    })
+}
+
+/// The checks a discovery document must pass before its keys are pinned: https (or loopback)
+/// URLs, Ed25519 keys that decode, at least one key.
+fn check_discovery(discovery: &Discovery) -> Result<(Url, KeyRing)> {
+    let api_base = check_url(&discovery.api_base)?;
+    check_url(&discovery.authorization_endpoint)?;
+    check_url(&discovery.token_endpoint)?;
+    let keys = KeyRing::from_public(&discovery.keys)?;
+    if keys.is_empty() {
+        return Err(LendingError::Malformed {
+            detail: "discovery document publishes no keys".into(),
+        });
+    }
+    Ok((api_base, keys))
+}
+
+/// A token endpoint's answer: RFC 6749 §5.1, bearer tokens only.
+fn parse_token(value: Value) -> Result<TokenResponse> {
+    let tok: TokenResponse = parse(value)?;
+    if !tok.token_type.eq_ignore_ascii_case("bearer") {
+        return Err(LendingError::Malformed {
+            detail: format!("unsupported token_type {}", tok.token_type),
+        });
+    }
+    Ok(tok)
 }
 
 fn build_http(config: &ClientConfig) -> Result<reqwest::Client> {
@@ -650,6 +662,17 @@ fn verify(keys: &KeyRing, value: &Value, sig: Sig) -> Result<(), SignError> {
     }
 }
 
+/// A verified disclosure page, parsed, with each item's JSON as received.
+fn page_with_raw(value: Value) -> Result<(DisclosurePage, Vec<Value>)> {
+    let raw = value
+        .get("items")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    let page: DisclosurePage = parse(value)?;
+    Ok((page, raw))
+}
+
 fn parse<T: DeserializeOwned>(value: Value) -> Result<T> {
     serde_json::from_value(value).map_err(|e| LendingError::Malformed {
         detail: e.to_string(),
@@ -667,6 +690,139 @@ fn serde_urlencoded_pairs(pairs: &[(&str, &str)]) -> String {
     url::form_urlencoded::Serializer::new(String::new())
         .extend_pairs(pairs)
         .finish()
+}
+
+/// The client's handling of a response body, without a network: for the fuzz targets in
+/// `src-tauri/fuzz` (feature `fuzzing`). Each call runs exactly the code the client runs on
+/// what a lender sent once the bytes are read — status and content type, JSON, signature
+/// checks against the pinned keys, then the typed parse.
+#[cfg(feature = "fuzzing")]
+pub mod fuzzing {
+    use super::*;
+
+    /// Which call the response answers; each parses and verifies differently.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub enum Endpoint {
+        Discovery,
+        Token,
+        Catalog,
+        ConsentRequests,
+        ConsentRequest,
+        Decide,
+        Consents,
+        Consent,
+        Receipt,
+        Disclosures,
+        DisclosuresWithRaw,
+        Offers,
+        Offer,
+        Quote,
+        RightsRequests,
+        RightsRequest,
+    }
+
+    pub const ENDPOINTS: [Endpoint; 16] = [
+        Endpoint::Discovery,
+        Endpoint::Token,
+        Endpoint::Catalog,
+        Endpoint::ConsentRequests,
+        Endpoint::ConsentRequest,
+        Endpoint::Decide,
+        Endpoint::Consents,
+        Endpoint::Consent,
+        Endpoint::Receipt,
+        Endpoint::Disclosures,
+        Endpoint::DisclosuresWithRaw,
+        Endpoint::Offers,
+        Endpoint::Offer,
+        Endpoint::Quote,
+        Endpoint::RightsRequests,
+        Endpoint::RightsRequest,
+    ];
+
+    /// What the client does with `body` answering `endpoint` (status and content type as
+    /// the lender sent them). `Ok` means the client would have accepted it.
+    pub fn handle_response(
+        keys: &KeyRing,
+        endpoint: Endpoint,
+        status: u16,
+        content_type: &str,
+        body: &[u8],
+    ) -> Result<()> {
+        let status =
+            StatusCode::from_u16(status).map_err(|e| LendingError::Usage(e.to_string()))?;
+        let value = decode_body(status, &content_type.to_ascii_lowercase(), body)?;
+        let signed = |sig| verify(keys, &value, sig).map_err(LendingError::from);
+        match endpoint {
+            Endpoint::Discovery => check_discovery(&parse::<Discovery>(value)?).map(drop),
+            Endpoint::Token => parse_token(value).map(drop),
+            Endpoint::Catalog => parse::<SignalCatalog>(value).map(drop),
+            Endpoint::ConsentRequests => parse::<ConsentRequestList>(value).map(drop),
+            Endpoint::ConsentRequest => parse::<ConsentRequest>(value).map(drop),
+            Endpoint::Decide | Endpoint::Consent => {
+                signed(Sig::One)?;
+                parse::<Consent>(value).map(drop)
+            }
+            Endpoint::Consents => {
+                signed(Sig::Items)?;
+                parse::<ConsentList>(value).map(drop)
+            }
+            Endpoint::Receipt => {
+                signed(Sig::Receipt)?;
+                parse::<Receipt>(value).map(drop)
+            }
+            Endpoint::Disclosures => {
+                signed(Sig::Items)?;
+                parse::<DisclosurePage>(value).map(drop)
+            }
+            Endpoint::DisclosuresWithRaw => {
+                signed(Sig::Items)?;
+                page_with_raw(value).map(drop)
+            }
+            Endpoint::Offers => {
+                signed(Sig::Items)?;
+                parse::<OfferList>(value).map(drop)
+            }
+            Endpoint::Offer | Endpoint::Quote => {
+                signed(Sig::One)?;
+                if endpoint == Endpoint::Offer {
+                    parse::<Offer>(value).map(drop)
+                } else {
+                    parse::<Quote>(value).map(drop)
+                }
+            }
+            Endpoint::RightsRequests => {
+                signed(Sig::Items)?;
+                parse::<RightsRequestList>(value).map(drop)
+            }
+            Endpoint::RightsRequest => {
+                signed(Sig::One)?;
+                parse::<RightsRequest>(value).map(drop)
+            }
+        }
+    }
+
+    /// The typed parse alone, as if the signature had verified: a lender holds its key and
+    /// can sign anything, so the parse must be safe on any JSON too.
+    pub fn parse_as(endpoint: Endpoint, value: Value) -> Result<()> {
+        match endpoint {
+            Endpoint::Discovery => check_discovery(&parse::<Discovery>(value)?).map(drop),
+            Endpoint::Token => parse_token(value).map(drop),
+            Endpoint::Catalog => parse::<SignalCatalog>(value).map(drop),
+            Endpoint::ConsentRequests => parse::<ConsentRequestList>(value).map(drop),
+            Endpoint::ConsentRequest => parse::<ConsentRequest>(value).map(drop),
+            Endpoint::Decide | Endpoint::Consent => parse::<Consent>(value).map(drop),
+            Endpoint::Consents => parse::<ConsentList>(value).map(drop),
+            Endpoint::Receipt => parse::<Receipt>(value).map(drop),
+            Endpoint::Disclosures => parse::<DisclosurePage>(value).map(drop),
+            Endpoint::DisclosuresWithRaw => page_with_raw(value).map(drop),
+            Endpoint::Offers => parse::<OfferList>(value).map(drop),
+            Endpoint::Offer => parse::<Offer>(value).map(drop),
+            Endpoint::Quote => parse::<Quote>(value).map(drop),
+            Endpoint::RightsRequests => parse::<RightsRequestList>(value).map(drop),
+            Endpoint::RightsRequest => parse::<RightsRequest>(value).map(drop),
+        }
+    }
 }
 
 #[cfg(test)]

@@ -99,26 +99,39 @@ fn write_canonical(value: &Value, out: &mut Vec<u8>) -> Result<(), SignError> {
 
 fn write_string(s: &str, out: &mut Vec<u8>) {
     out.push(b'"');
-    for c in s.chars() {
-        match c {
-            '"' => out.extend_from_slice(b"\\\""),
-            '\\' => out.extend_from_slice(b"\\\\"),
-            '\u{08}' => out.extend_from_slice(b"\\b"),
-            '\u{0c}' => out.extend_from_slice(b"\\f"),
-            '\n' => out.extend_from_slice(b"\\n"),
-            '\r' => out.extend_from_slice(b"\\r"),
-            '\t' => out.extend_from_slice(b"\\t"),
-            c if (c as u32) < 0x20 => {
-                out.extend_from_slice(format!("\\u{:04x}", c as u32).as_bytes());
-            }
-            c => {
-                let mut buf = [0u8; 4];
-                out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
-            }
-        }
+    // Runs of bytes written as they are in one copy. Only ASCII is ever escaped, and every
+    // byte of a multi-byte UTF-8 sequence is ≥ 0x80, so scanning bytes finds exactly the
+    // characters to escape.
+    let bytes = s.as_bytes();
+    let mut run = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        let escaped: &[u8] = match b {
+            b'"' => b"\\\"",
+            b'\\' => b"\\\\",
+            0x08 => b"\\b",
+            0x0c => b"\\f",
+            b'\n' => b"\\n",
+            b'\r' => b"\\r",
+            b'\t' => b"\\t",
+            0x00..=0x1f => &[
+                b'\\',
+                b'u',
+                b'0',
+                b'0',
+                HEX[(b >> 4) as usize],
+                HEX[(b & 15) as usize],
+            ],
+            _ => continue,
+        };
+        out.extend_from_slice(&bytes[run..i]);
+        out.extend_from_slice(escaped);
+        run = i + 1;
     }
+    out.extend_from_slice(&bytes[run..]);
     out.push(b'"');
 }
+
+const HEX: &[u8; 16] = b"0123456789abcdef";
 
 /// The exact bytes a signature covers for `object` (its `signature` member is ignored).
 pub fn signing_message(object: &Value) -> Result<Vec<u8>, SignError> {
@@ -233,6 +246,37 @@ fn sha2_digest(bytes: &[u8]) -> [u8; 32] {
     sha2::Sha256::digest(bytes).into()
 }
 
+/// A signed object ready to verify: its key and signature, checked for shape, and the exact
+/// message signed ([`KeyRing::prepare`]).
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    key: VerifyingKey,
+    sig: ed25519_dalek::Signature,
+    msg: Vec<u8>,
+}
+
+impl Prepared {
+    /// The signature check of [`KeyRing::verify_value`].
+    pub fn verify(&self) -> Result<(), SignError> {
+        self.key
+            .verify(&self.msg, &self.sig)
+            .map_err(|_| SignError::Invalid)
+    }
+}
+
+/// One Ed25519 batch verification of `items` (deterministic, no RNG): `true` when the batch
+/// holds, about 2.5× faster than checking one by one. On `false`, check each with
+/// [`Prepared::verify`] to learn which failed. A batch holds exactly when every signature
+/// verifies alone, with one exception no one but a key's owner can produce: a signature that
+/// is valid up to a small-order (torsion) component fails alone but may pass the
+/// cofactorless batch equation (with probability 1/8 per such signature).
+pub fn verify_batch(items: &[Prepared]) -> bool {
+    let messages: Vec<&[u8]> = items.iter().map(|p| p.msg.as_slice()).collect();
+    let signatures: Vec<ed25519_dalek::Signature> = items.iter().map(|p| p.sig).collect();
+    let keys: Vec<VerifyingKey> = items.iter().map(|p| p.key).collect();
+    ed25519_dalek::verify_batch(&messages, &signatures, &keys).is_ok()
+}
+
 /// The lender keys a client trusts, pinned from discovery at connect time.
 #[derive(Debug, Clone, Default)]
 pub struct KeyRing {
@@ -269,9 +313,16 @@ impl KeyRing {
 
     /// Checks the signature of one signed JSON object as received.
     pub fn verify_value(&self, object: &Value) -> Result<(), SignError> {
+        self.prepare(object)?.verify()
+    }
+
+    /// Everything [`KeyRing::verify_value`] checks except the signature itself: the key and
+    /// signature the object names, checked for shape, and the exact message signed. Check it
+    /// with [`Prepared::verify`], or many at once with [`verify_batch`].
+    pub fn prepare(&self, object: &Value) -> Result<Prepared, SignError> {
         let (key, sig) = self.parts(object)?;
         let msg = signing_message(object)?;
-        key.verify(&msg, &sig).map_err(|_| SignError::Invalid)
+        Ok(Prepared { key, sig, msg })
     }
 
     /// Checks many signed objects at once (a page of disclosures): one Ed25519 batch
@@ -282,20 +333,14 @@ impl KeyRing {
         objects: impl IntoIterator<Item = &'a Value>,
     ) -> Result<(), SignError> {
         let objects: Vec<&Value> = objects.into_iter().collect();
-        let mut messages = Vec::with_capacity(objects.len());
-        let mut signatures = Vec::with_capacity(objects.len());
-        let mut keys = Vec::with_capacity(objects.len());
-        for object in &objects {
-            let (key, sig) = self.parts(object)?;
-            messages.push(signing_message(object)?);
-            signatures.push(sig);
-            keys.push(key);
-        }
-        let refs: Vec<&[u8]> = messages.iter().map(Vec::as_slice).collect();
-        if ed25519_dalek::verify_batch(&refs, &signatures, &keys).is_ok() {
+        let prepared = objects
+            .iter()
+            .map(|o| self.prepare(o))
+            .collect::<Result<Vec<_>, _>>()?;
+        if verify_batch(&prepared) {
             return Ok(());
         }
-        objects.iter().try_for_each(|o| self.verify_value(o))
+        prepared.iter().try_for_each(Prepared::verify)
     }
 
     /// The key and signature an object names, checked for shape.
@@ -358,6 +403,40 @@ mod tests {
             Err(SignError::UnknownKey(_))
         ));
         assert_eq!(ring.verify_values(&[]), Ok(()));
+    }
+
+    #[test]
+    fn strings_escape_as_jcs() {
+        // The escaping rule of the module docs, one character at a time.
+        fn by_char(s: &str) -> String {
+            let mut out = String::from('"');
+            for c in s.chars() {
+                match c {
+                    '"' => out.push_str("\\\""),
+                    '\\' => out.push_str("\\\\"),
+                    '\u{08}' => out.push_str("\\b"),
+                    '\u{0c}' => out.push_str("\\f"),
+                    '\n' => out.push_str("\\n"),
+                    '\r' => out.push_str("\\r"),
+                    '\t' => out.push_str("\\t"),
+                    c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+                    c => out.push(c),
+                }
+            }
+            out.push('"');
+            out
+        }
+        let mut samples: Vec<String> = (0u32..0x250)
+            .filter_map(char::from_u32)
+            .map(|c| format!("a{c}b{c}"))
+            .collect();
+        samples
+            .extend(["", "\"\"", "ऋण 💸 \u{7f}\u{1f}\u{2028}", "x\\", "\u{0}"].map(String::from));
+        for s in samples {
+            let mut out = Vec::new();
+            write_string(&s, &mut out);
+            assert_eq!(String::from_utf8(out).unwrap(), by_char(&s), "{s:?}");
+        }
     }
 
     #[test]
