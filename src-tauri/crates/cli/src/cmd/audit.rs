@@ -143,8 +143,12 @@ pub fn run(args: AuditArgs) -> anyhow::Result<ExitCode> {
                     summary: None,
                 });
             }
-            Ok((_, doc)) => {
+            Ok((_, bytes)) => {
+                // It verified, so it is JSON.
+                let doc: serde_json::Value = serde_json::from_slice(&bytes)?;
+                drop(bytes);
                 let input = audit::load::from_export(&doc, now);
+                drop(doc);
                 for d in &input.disclosures {
                     let w = &d.stmt.value;
                     let c = agg

@@ -17,6 +17,7 @@
 
 pub mod load;
 pub mod verify;
+mod verify_fast;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
