@@ -44,6 +44,22 @@ bindings: ## Regenerate the TypeScript types in ui/src/lib/bindings from Rust
 lint: ## rustfmt, clippy and svelte-check
 	@.ci/test-stages fmt clippy ui_check
 
+# Fuzzing (cargo-fuzz, libFuzzer): not part of `make test`. cargo-fuzz passes nightly-only
+# flags (-Zsanitizer=address, sanitizer coverage); RUSTC_BOOTSTRAP=1 lets stable rustc take
+# them. New inputs go to src-tauri/fuzz/corpus/, crashes to src-tauri/fuzz/artifacts/.
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS := verify_export lender_responses
+.PHONY: fuzz
+fuzz: ## Fuzz the export verifier and the lender-response parsers, FUZZ_SECONDS (60) each
+	@command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
+	@set -e; for t in $(FUZZ_TARGETS); do \
+		mkdir -p src-tauri/fuzz/corpus/$$t; \
+		echo "== fuzz $$t for $(FUZZ_SECONDS) s"; \
+		RUSTC_BOOTSTRAP=1 cargo fuzz run --fuzz-dir src-tauri/fuzz $$t \
+			src-tauri/fuzz/corpus/$$t src-tauri/fuzz/seeds/$$t -- \
+			-max_total_time=$(FUZZ_SECONDS) -dict=src-tauri/fuzz/dict/khata.dict -print_final_stats=1; \
+	done
+
 clean: ## Remove build outputs
 	cargo clean
 	rm -rf ui/dist
