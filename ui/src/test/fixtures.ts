@@ -229,7 +229,10 @@ export function finding(overrides: Partial<Finding> = {}): Finding {
     consentId: 'c-1',
     signal: 'contacts',
     at: NOW - DAY,
+    lastAt: NOW - DAY,
+    count: 1,
     records: [{ kind: 'disclosure', id: 'd-9', localId: 9 }],
+    recordsOmitted: 0,
     evidence: [{ kind: 'disclosure', id: 'd-9', statement: { disclosureId: 'd-9', signature: { keyId: 'k1' } } }],
     ...overrides,
   };

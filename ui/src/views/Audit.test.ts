@@ -1,6 +1,7 @@
 import { render, screen, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { formatDateTime, formatNumber } from '../lib/format';
 import { setLocale } from '../lib/i18n/i18n.svelte';
 import { auditReport, finding, overview, rightsRequest, DAY, NOW } from '../test/fixtures';
 import { failure, mockCommands } from '../test/ipc';
@@ -35,6 +36,44 @@ describe('Audit', () => {
     expect(within(first).getByText('collected-after-revocation')).toBeInTheDocument();
     expect(within(first).getByText('disclosure d-9')).toBeInTheDocument();
     expect(within(first).getByLabelText('disclosure d-9')).toHaveTextContent('"disclosureId": "d-9"');
+  });
+
+  it('shows a finding grouped over many disclosures with its count, time range and omitted records', async () => {
+    const grouped = finding({
+      rule: 'above-frequency',
+      severity: 'medium',
+      title: 'Collected more often than consented',
+      at: NOW - 2 * DAY,
+      lastAt: NOW - DAY,
+      count: 1_000_000,
+      records: [
+        { kind: 'disclosure', id: 'd-1', localId: 1 },
+        { kind: 'disclosure', id: 'd-1000000', localId: 1_000_000 },
+        { kind: 'consent', id: 'c-1', localId: null },
+      ],
+      recordsOmitted: 999_998,
+      evidence: [
+        { kind: 'disclosure', id: 'd-1', statement: { disclosureId: 'd-1' } },
+        { kind: 'disclosure', id: 'd-1000000', statement: { disclosureId: 'd-1000000' } },
+        { kind: 'consent', id: 'c-1#v1', statement: { consentId: 'c-1' } },
+      ],
+    });
+    mockCommands({ audit_report: auditReport([grouped, finding()]), overview: overview() });
+    const user = userEvent.setup();
+    render(Audit);
+    await screen.findByTestId('audit-summary');
+    expect(screen.getByTestId('finding-count-medium-0')).toHaveTextContent(formatNumber(1_000_000));
+    expect(screen.queryByTestId('finding-count-critical-0')).not.toBeInTheDocument();
+    const item = screen.getByTestId('finding-medium-0');
+    expect(item).toHaveTextContent(`${formatDateTime(NOW - 2 * DAY)} – ${formatDateTime(NOW - DAY)}`);
+    await user.click(within(item).getByText('Collected more often than consented'));
+    expect(
+      within(item).getByText(
+        `disclosure d-1, disclosure d-1000000, … +${formatNumber(999_998)}, consent c-1`,
+      ),
+    ).toBeInTheDocument();
+    expect(within(item).getByLabelText('disclosure d-1000000')).toHaveTextContent('"disclosureId": "d-1000000"');
+    expect(within(item).getByLabelText('consent c-1#v1')).toBeInTheDocument();
   });
 
   it('says so when nothing was found', async () => {

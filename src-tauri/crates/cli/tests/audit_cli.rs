@@ -150,6 +150,25 @@ async fn verify_and_audit_real_exports() {
     ] {
         assert!(rules.contains_key(r), "{r} missing: {rules:?}");
     }
+    // Grouped findings: each counts its occurrences, names its time range and a sample of
+    // its records, and carries the signed statements.
+    let occurrences = v["occurrencesByRule"].as_object().unwrap();
+    for f in v["findings"].as_array().unwrap() {
+        let count = f["count"].as_u64().unwrap();
+        assert!(
+            count >= 1 && f["at"].as_i64() <= f["lastAt"].as_i64(),
+            "{f}"
+        );
+        assert!(f["recordsOmitted"].as_u64().unwrap() < count, "{f}");
+        assert!(
+            f["evidence"][0]["statement"]["signature"].is_object(),
+            "{f}"
+        );
+        assert!(occurrences[f["rule"].as_str().unwrap()].as_u64().unwrap() >= count);
+    }
+    let (code, out, _) = khata(&["audit", bad_s]);
+    assert_eq!(code, 0);
+    assert!(out.contains("findings        times"), "{out}");
     let (code, out, _) = khata(&["audit", good_s]);
     assert_eq!(code, 0);
     assert!(out.contains("Findings: 0"), "{out}");

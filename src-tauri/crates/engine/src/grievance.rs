@@ -100,19 +100,19 @@ pub fn draft_letter(lender_name: &str, findings: &[Finding], now_ms: i64) -> Str
         if findings.len() == 1 { "" } else { "s" },
     ));
     for (i, f) in findings.iter().enumerate() {
-        let records = f
-            .records
-            .iter()
-            .map(|r| format!("{} {}", r.kind, r.id))
-            .collect::<Vec<_>>()
-            .join(", ");
+        let records = f.records_text();
+        let when = if f.count > 1 {
+            format!("{} times, {} to {}", f.count, date(f.at), date(f.last_at))
+        } else {
+            date(f.at)
+        };
         out.push_str(&format!(
             "{}. [{}] {}\n   {}\n   When: {}. Rule: {}. Records: {}.\n\n",
             i + 1,
             severity_name(f.severity),
             f.title,
             f.detail,
-            date(f.at),
+            when,
             f.rule.id(),
             if records.is_empty() { "-" } else { &records },
         ));
@@ -255,7 +255,7 @@ impl Engine {
                 put(
                     &mut zip,
                     &format!("evidence/{safe}.json"),
-                    &serde_json::to_vec_pretty(&e.statement)?,
+                    &serde_json::to_vec_pretty(e.statement.as_ref())?,
                 )?;
             }
             let (mut out, bytes) = zip.finish()?;
@@ -316,15 +316,18 @@ mod tests {
             consent_id: Some("c-1".into()),
             signal: Some("contacts".into()),
             at: 1_790_000_000_000,
+            last_at: 1_790_000_000_000,
+            count: 1,
             records: vec![RecordRef {
                 kind: "disclosure".into(),
                 id: "d-9".into(),
                 local_id: Some(9),
             }],
+            records_omitted: 0,
             evidence: vec![Evidence {
                 kind: "disclosure".into(),
                 id: "d-9".into(),
-                statement: serde_json::json!({"disclosureId": "d-9"}),
+                statement: std::sync::Arc::new(serde_json::json!({"disclosureId": "d-9"})),
             }],
         }
     }
@@ -351,6 +354,25 @@ mod tests {
         assert_eq!(
             letter,
             draft_letter("Sandbox Lender", &findings, 1_790_000_000_000)
+        );
+    }
+
+    #[test]
+    fn a_grouped_finding_says_how_many_times_when_and_how_many_records_are_not_listed() {
+        let mut f = finding(Rule::AboveFrequency, Severity::Medium);
+        f.count = 1_000_000;
+        f.last_at = f.at + 86_400_000;
+        f.records_omitted = 999_999;
+        let letter = draft_letter("L", &[f], 0);
+        assert!(
+            letter.contains(
+                "When: 1000000 times, 21 September 2026, 14:13 UTC to 22 September 2026, 14:13 UTC."
+            ),
+            "{letter}"
+        );
+        assert!(
+            letter.contains("Records: disclosure d-9, … 999999 more disclosures."),
+            "{letter}"
         );
     }
 

@@ -138,9 +138,37 @@ async fn over_collector_triggers_every_rule_it_can() {
     // The export verifies and audits the same as the vault.
     let v = verify::verify_export_bytes(&bytes, &mut |_, _| {}).expect("a fresh export verifies");
     assert!(v.signatures_checked > 0 && v.ledger_entries > 0);
-    let from_export = audit::audit(&audit::load::from_export(&doc, khata_vault::now_ms()));
+    let now = khata_vault::now_ms();
+    let from_export = audit::audit(&audit::load::from_export(&doc, now));
     assert_eq!(rule_set(&from_export), got);
     assert_eq!(from_export.findings.len(), report.findings.len());
+    // Straight from the bytes (what `khata audit` does): the same report.
+    let mut seen = 0u64;
+    let streamed = audit::load::audit_export_bytes(&bytes, now, |_| seen += 1).unwrap();
+    assert_eq!(streamed, from_export);
+    assert_eq!(seen, report.summary.disclosures);
+    // Grouped: one finding per rule, lender, consent and signal (rules whose proof differs by
+    // recipient, purpose, pause or cited consent may have several), each counting its
+    // occurrences and listing the records up to the sample size.
+    let mut keys = BTreeSet::new();
+    for f in &report.findings {
+        let key = (f.rule, &f.lender_id, &f.consent_id, &f.signal);
+        let varies = matches!(
+            f.rule,
+            Rule::UnnamedRecipient
+                | Rule::PurposeMismatch
+                | Rule::CollectedWhilePaused
+                | Rule::NoConsent
+        );
+        assert!(keys.insert(key) || varies, "{key:?} twice");
+        assert!(f.count >= 1 && f.at <= f.last_at, "{f:?}");
+        let listed = f.records.iter().filter(|r| r.kind == "disclosure").count() as u64;
+        assert!(listed <= 2 * audit::RECORD_SAMPLE_EACH_END as u64);
+        if listed > 0 {
+            assert_eq!(listed + f.records_omitted, f.count, "{f:?}");
+        }
+    }
+    assert!(report.findings.iter().map(|f| f.count).sum::<u64>() >= report.findings.len() as u64);
     if let Ok(p) = std::env::var("KHATA_KEEP_EXPORT") {
         std::fs::write(p, &bytes).unwrap();
     }

@@ -2,6 +2,7 @@
 
 /**
  * A signed lender statement, exactly as received (its `signature` member included).
+ * Shared, not copied: every finding a statement proves holds the same one.
  */
 export type Evidence = { kind: string, id: string, 
 /**

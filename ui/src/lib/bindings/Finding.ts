@@ -5,7 +5,11 @@ import type { Rule } from "./Rule";
 import type { Severity } from "./Severity";
 
 /**
- * One violation or explanation mismatch, with its proof.
+ * One violation or explanation mismatch, with its proof. A rule broken by many disclosures
+ * is one finding per lender, consent and signal (and recipient, purpose or pause where those
+ * differ): `count` says how many times, `at` … `last_at` when, `records` names a sample of
+ * them (see [`RECORD_SAMPLE_EACH_END`]) and `evidence` holds the earliest and the latest
+ * offending disclosure with the statements that make them violations.
  */
 export type Finding = { 
 /**
@@ -17,6 +21,28 @@ rule: Rule, severity: Severity, title: string,
  */
 detail: string, lenderId: string, consentId: string | null, signal: string | null, 
 /**
- * When it happened (Unix ms): collection time, or the statement's time.
+ * When it happened (Unix ms): collection time, or the statement's time; the first time
+ * when it happened more than once.
  */
-at: number, records: Array<RecordRef>, evidence: Array<Evidence>, };
+at: number, 
+/**
+ * The last time it happened (Unix ms); `at` when it happened once.
+ */
+lastAt: number, 
+/**
+ * How many times it happened: offending disclosures, or 1 for an offer or quote.
+ */
+count: number, 
+/**
+ * The offending records (all of them, or the first and last few), then the consent or
+ * offer they are checked against.
+ */
+records: Array<RecordRef>, 
+/**
+ * Offending records not listed in `records` (`count` minus those listed).
+ */
+recordsOmitted: number, 
+/**
+ * The signed statements that prove it.
+ */
+evidence: Array<Evidence>, };

@@ -3,6 +3,11 @@
 //! Each export is verified first (`khata verify`); one that does not verify is reported and
 //! left out of the audit.
 //!
+//! A rule broken many times is one finding per lender, consent and signal, with the count, the
+//! first and last time, a sample of the records and the signed statements that prove it (see
+//! `khata_engine::audit::Finding`). Exports are read from their bytes a disclosure at a time
+//! (`audit::load::audit_export_bytes`), so memory stays near the file's size.
+//!
 //! Exit codes: 0 audited (findings or not), 1 an export did not verify, 2 unusable input.
 
 use std::collections::BTreeMap;
@@ -61,6 +66,8 @@ struct Aggregate {
     /// lender → signal → what was collected.
     collected: BTreeMap<String, BTreeMap<String, Collected>>,
     findings_by_rule: BTreeMap<String, u64>,
+    /// Per rule, how many times it was broken (offending disclosures, offers, quotes).
+    occurrences_by_rule: BTreeMap<String, u64>,
     findings_by_severity: BTreeMap<String, u64>,
     findings_by_lender: BTreeMap<String, u64>,
     findings: Vec<SourcedFinding>,
@@ -144,27 +151,29 @@ pub fn run(args: AuditArgs) -> anyhow::Result<ExitCode> {
                 });
             }
             Ok((_, bytes)) => {
-                // It verified, so it is JSON.
-                let doc: serde_json::Value = serde_json::from_slice(&bytes)?;
-                drop(bytes);
-                let input = audit::load::from_export(&doc, now);
-                drop(doc);
-                for d in &input.disclosures {
-                    let w = &d.stmt.value;
-                    let c = agg
-                        .collected
-                        .entry(w.lender_id.clone())
-                        .or_default()
-                        .entry(w.signal.clone())
-                        .or_default();
+                let collected = &mut agg.collected;
+                let report = audit::load::audit_export_bytes(&bytes, now, |w| {
+                    let by_signal = match collected.get_mut(&w.lender_id) {
+                        Some(m) => m,
+                        None => collected.entry(w.lender_id.clone()).or_default(),
+                    };
+                    let c = match by_signal.get_mut(&w.signal) {
+                        Some(c) => c,
+                        None => by_signal.entry(w.signal.clone()).or_default(),
+                    };
                     let t = w.collected_at.timestamp_millis();
                     c.disclosures += 1;
                     c.first = Some(c.first.map_or(t, |x| x.min(t)));
                     c.last = Some(c.last.map_or(t, |x| x.max(t)));
-                }
-                let report = audit::audit(&input);
+                })
+                // It verified, so it is a JSON object.
+                .map_err(anyhow::Error::msg)?;
+                drop(bytes);
                 for f in report.findings {
                     *agg.findings_by_rule.entry(f.rule.id().into()).or_default() += 1;
+                    *agg.occurrences_by_rule
+                        .entry(f.rule.id().into())
+                        .or_default() += f.count;
                     *agg.findings_by_severity
                         .entry(severity(&f).into())
                         .or_default() += 1;
@@ -234,31 +243,54 @@ fn text(a: &Aggregate) -> String {
     for (k, v) in &a.findings_by_severity {
         let _ = writeln!(s, "  {k:<10} {v}");
     }
+    let _ = writeln!(s, "  {:<36} {:>8} {:>12}", "rule", "findings", "times");
     for (k, v) in &a.findings_by_rule {
-        let _ = writeln!(s, "  {k:<36} {v}");
+        let times = a.occurrences_by_rule.get(k).copied().unwrap_or_default();
+        let _ = writeln!(s, "  {k:<36} {v:>8} {times:>12}");
     }
     let _ = writeln!(s);
     for f in &a.findings {
         let x = &f.finding;
         let _ = writeln!(
             s,
-            "[{}] {} — {} ({})\n    {} · lender {} · consent {} · records {}\n    {}",
+            "[{}] {} — {} ({})\n    {} · lender {} · consent {} · signal {}\n    records {}\n    evidence {}\n    {}",
             severity(x).to_uppercase(),
             x.rule.id(),
             x.title,
-            fmt_ms(x.at),
+            when(x),
             f.file,
             x.lender_id,
             x.consent_id.as_deref().unwrap_or("none"),
-            x.records
+            x.signal.as_deref().unwrap_or("-"),
+            records(x),
+            x.evidence
                 .iter()
-                .map(|r| format!("{} {}", r.kind, r.id))
+                .map(|e| format!("{} {}", e.kind, e.id))
                 .collect::<Vec<_>>()
                 .join(", "),
             x.detail
         );
     }
     s
+}
+
+/// "TIME", or "N times, FIRST … LAST".
+fn when(f: &Finding) -> String {
+    if f.count > 1 {
+        format!(
+            "{} times, {} … {}",
+            f.count,
+            fmt_ms(f.at),
+            fmt_ms(f.last_at)
+        )
+    } else {
+        fmt_ms(f.at)
+    }
+}
+
+/// The records listed, and how many more there are.
+fn records(f: &Finding) -> String {
+    f.records_text()
 }
 
 fn html(a: &Aggregate) -> String {
@@ -295,27 +327,33 @@ fn html(a: &Aggregate) -> String {
     }
     let _ = write!(
         s,
-        "</table><h2>Findings ({})</h2><table><tr><th>Severity</th><th>Rule</th><th>When</th><th>Lender</th><th>Consent</th><th>Detail</th><th>Records</th></tr>",
+        "</table><h2>Findings ({})</h2><table><tr><th>Severity</th><th>Rule</th><th>Times</th><th>When</th><th>Lender</th><th>Consent</th><th>Signal</th><th>Detail</th><th>Records</th><th>Signed evidence</th></tr>",
         a.findings.len()
     );
     for f in &a.findings {
         let x = &f.finding;
         let _ = write!(
             s,
-            "<tr class=\"{sev}\"><td>{sev}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}<br>{}</td><td>{}</td></tr>",
+            "<tr class=\"{sev}\"><td>{sev}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}<br>{}</td><td>{}</td><td>{}</td></tr>",
             x.rule.id(),
-            fmt_ms(x.at),
+            x.count,
+            html_escape(&when(x)),
             html_escape(&x.lender_id),
             html_escape(x.consent_id.as_deref().unwrap_or("none")),
+            html_escape(x.signal.as_deref().unwrap_or("-")),
             html_escape(&x.title),
             html_escape(&x.detail),
-            html_escape(
-                &x.records
-                    .iter()
-                    .map(|r| format!("{} {}", r.kind, r.id))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
+            html_escape(&records(x)),
+            x.evidence
+                .iter()
+                .map(|e| format!(
+                    "<details><summary>{}</summary><pre>{}</pre></details>",
+                    html_escape(&format!("{} {}", e.kind, e.id)),
+                    html_escape(
+                        &serde_json::to_string_pretty(e.statement.as_ref()).unwrap_or_default()
+                    )
+                ))
+                .collect::<String>(),
             sev = severity(x)
         );
     }

@@ -7,7 +7,16 @@
 //!
 //! Every [`Finding`] names its [`Rule`] (a stable kebab-case id), a [`Severity`], the time it
 //! happened, the records involved and the signed lender statements that prove it, exactly as
-//! the lender signed them.
+//! the lender signed them. A rule broken by many disclosures is one finding per lender,
+//! consent and signal (and recipient, purpose or pause where those differ) with the count, the
+//! first and last time, the first and last few records and the first and last offending
+//! statements: a lender that collects every minute under a once-a-day consent is one
+//! `above-frequency` finding, not a million. Statements are shared between findings
+//! (`Arc`), never copied per finding.
+//!
+//! [`DisclosureRules`] sees one disclosure at a time and keeps only indexes, so an export's
+//! disclosures can stay raw text until a few of them become evidence
+//! ([`load::audit_export_bytes`]).
 //!
 //! What cannot be detected: the lending API has no deletion receipts, so "kept beyond
 //! DataLife" is reported as [`Rule::DataLifeExceeded`] (severity `low`) for every disclosure
@@ -19,7 +28,8 @@ pub mod load;
 pub mod verify;
 mod verify_fast;
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use khata_lending::types as wire;
@@ -196,6 +206,7 @@ pub struct RecordRef {
 }
 
 /// A signed lender statement, exactly as received (its `signature` member included).
+/// Shared, not copied: every finding a statement proves holds the same one.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct Evidence {
@@ -203,10 +214,31 @@ pub struct Evidence {
     pub id: String,
     /// Any JSON: the UI only displays it.
     #[ts(type = "unknown")]
-    pub statement: Value,
+    #[serde(with = "shared")]
+    pub statement: Arc<Value>,
 }
 
-/// One violation or explanation mismatch, with its proof.
+/// Serde for `Arc<Value>` as the plain value (serde's `rc` feature is not enabled).
+mod shared {
+    use std::sync::Arc;
+
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+    use serde_json::Value;
+
+    pub fn serialize<S: Serializer>(v: &Arc<Value>, s: S) -> Result<S::Ok, S::Error> {
+        v.as_ref().serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Arc<Value>, D::Error> {
+        Value::deserialize(d).map(Arc::new)
+    }
+}
+
+/// One violation or explanation mismatch, with its proof. A rule broken by many disclosures
+/// is one finding per lender, consent and signal (and recipient, purpose or pause where those
+/// differ): `count` says how many times, `at` … `last_at` when, `records` names a sample of
+/// them (see [`RECORD_SAMPLE_EACH_END`]) and `evidence` holds the earliest and the latest
+/// offending disclosure with the statements that make them violations.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct Finding {
@@ -219,10 +251,39 @@ pub struct Finding {
     pub lender_id: String,
     pub consent_id: Option<String>,
     pub signal: Option<String>,
-    /// When it happened (Unix ms): collection time, or the statement's time.
+    /// When it happened (Unix ms): collection time, or the statement's time; the first time
+    /// when it happened more than once.
     pub at: i64,
+    /// The last time it happened (Unix ms); `at` when it happened once.
+    pub last_at: i64,
+    /// How many times it happened: offending disclosures, or 1 for an offer or quote.
+    pub count: u64,
+    /// The offending records (all of them, or the first and last few), then the consent or
+    /// offer they are checked against.
     pub records: Vec<RecordRef>,
+    /// Offending records not listed in `records` (`count` minus those listed).
+    pub records_omitted: u64,
+    /// The signed statements that prove it.
     pub evidence: Vec<Evidence>,
+}
+
+impl Finding {
+    /// The records as one line: `disclosure d-1, …, … 990 more disclosures, consent c-1`.
+    pub fn records_text(&self) -> String {
+        let last_offending = self.records.iter().rposition(|r| r.kind == "disclosure");
+        let more = format!("… {} more disclosures", self.records_omitted);
+        let mut parts = Vec::new();
+        for (i, r) in self.records.iter().enumerate() {
+            parts.push(format!("{} {}", r.kind, r.id));
+            if Some(i) == last_offending && self.records_omitted > 0 {
+                parts.push(more.clone());
+            }
+        }
+        if last_offending.is_none() && self.records_omitted > 0 {
+            parts.push(more);
+        }
+        parts.join(", ")
+    }
 }
 
 /// Counts for a report header.
@@ -254,7 +315,7 @@ pub struct AuditReport {
 #[derive(Debug, Clone)]
 pub struct Stmt<T> {
     pub value: T,
-    pub json: Value,
+    pub json: Arc<Value>,
 }
 
 /// A disclosure and the vault's id for it.
@@ -288,8 +349,11 @@ pub struct AuditInput {
 }
 
 fn parse<T: serde::de::DeserializeOwned>(json: Value) -> Result<Stmt<T>, String> {
-    match serde_json::from_value::<T>(json.clone()) {
-        Ok(value) => Ok(Stmt { value, json }),
+    match T::deserialize(&json) {
+        Ok(value) => Ok(Stmt {
+            value,
+            json: Arc::new(json),
+        }),
         Err(e) => Err(e.to_string()),
     }
 }
@@ -377,7 +441,7 @@ fn ev_consent(c: &Stmt<wire::Consent>) -> Evidence {
     Evidence {
         kind: "consent".into(),
         id: format!("{}#v{}", c.value.consent_id, c.value.version),
-        statement: c.json.clone(),
+        statement: Arc::clone(&c.json),
     }
 }
 
@@ -385,7 +449,7 @@ fn ev_receipt(r: &Stmt<wire::Receipt>) -> Evidence {
     Evidence {
         kind: "receipt".into(),
         id: r.value.receipt_id.clone(),
-        statement: r.json.clone(),
+        statement: Arc::clone(&r.json),
     }
 }
 
@@ -478,7 +542,7 @@ fn ev_disclosure(d: &DisclosureIn) -> Evidence {
     Evidence {
         kind: "disclosure".into(),
         id: d.stmt.value.disclosure_id.clone(),
-        statement: d.stmt.json.clone(),
+        statement: Arc::clone(&d.stmt.json),
     }
 }
 
@@ -498,300 +562,700 @@ fn rec_consent(c: &wire::Consent) -> RecordRef {
     }
 }
 
-/// Checks every disclosure against the consent it relies on. Pure.
-pub fn check_disclosures(input: &AuditInput) -> Vec<Finding> {
-    let states = consent_states(input);
-    let prohibited: HashSet<&str> = input
-        .signals
-        .iter()
-        .filter(|s| s.regulatory_flags.iter().any(|f| f == PROHIBITED_FLAG))
-        .map(|s| s.id.as_str())
-        .collect();
-    let mut out = Vec::new();
-    // Collection times per (consent, signal), for the frequency rule.
-    let mut times: HashMap<(&str, &str), Vec<(i64, usize)>> = HashMap::new();
+/// Offending disclosures a grouped finding lists by id: this many first and this many last, in
+/// the order found (vault order; for the frequency rule, time order). `records_omitted` counts
+/// the rest. A million ids would make one finding tens of megabytes (the Audit screen, the
+/// grievance letter); the rule, consent, signal and time range, with the count, name the rest,
+/// and re-running the audit on the export lists the same ones.
+pub const RECORD_SAMPLE_EACH_END: usize = 5;
 
-    for (i, d) in input.disclosures.iter().enumerate() {
-        let w = &d.stmt.value;
+/// No consent (or no variant) in a group key.
+const NONE: u32 = u32::MAX;
+
+/// How many times and when, for a grouped finding's detail.
+#[derive(Debug, Clone, Copy)]
+struct Span {
+    count: u64,
+    first: i64,
+    last: i64,
+    /// The smallest and largest of a per-disclosure value (data range: its start and end).
+    lo: i64,
+    hi: i64,
+}
+
+impl Span {
+    fn when(&self) -> String {
+        if self.count == 1 {
+            format!("at {}", fmt_ms(self.first))
+        } else {
+            format!(
+                "{} times between {} and {}",
+                self.count,
+                fmt_ms(self.first),
+                fmt_ms(self.last)
+            )
+        }
+    }
+}
+
+type Detail = Box<dyn Fn(&Span) -> String>;
+
+/// What one rule found for one (lender, consent, signal, variant): a grouped finding in the
+/// making. Only indexes are kept; statements are fetched once the audit is done.
+struct Group {
+    rule: Rule,
+    lender_id: String,
+    consent_id: Option<String>,
+    signal: String,
+    consent_rec: Option<RecordRef>,
+    span: Span,
+    /// (time, index) of the earliest and the latest offending disclosure.
+    earliest: (i64, usize),
+    latest: (i64, usize),
+    head: Vec<usize>,
+    tail: VecDeque<usize>,
+    /// Other disclosures that prove it (frequency: the collection before each one shown).
+    also: Vec<usize>,
+    /// Statements other than disclosures that prove it (consent artefact, receipt).
+    extra: Vec<Evidence>,
+    detail: Detail,
+}
+
+impl Group {
+    fn new(
+        rule: Rule,
+        w: &wire::Disclosure,
+        consent: Option<&ConsentState>,
+        extra: Vec<Evidence>,
+        detail: Detail,
+    ) -> Group {
+        Group {
+            rule,
+            lender_id: w.lender_id.clone(),
+            consent_id: w.consent_id.clone(),
+            signal: w.signal.clone(),
+            consent_rec: consent.map(|c| rec_consent(&c.latest.value)),
+            span: Span {
+                count: 0,
+                first: i64::MAX,
+                last: i64::MIN,
+                lo: i64::MAX,
+                hi: i64::MIN,
+            },
+            earliest: (i64::MAX, 0),
+            latest: (i64::MIN, 0),
+            head: Vec::new(),
+            tail: VecDeque::new(),
+            also: Vec::new(),
+            extra,
+            detail,
+        }
+    }
+
+    fn add(&mut self, t: i64, i: usize, (lo, hi): (i64, i64)) {
+        let s = &mut self.span;
+        s.count += 1;
+        s.first = s.first.min(t);
+        s.last = s.last.max(t);
+        s.lo = s.lo.min(lo);
+        s.hi = s.hi.max(hi);
+        if t < self.earliest.0 {
+            self.earliest = (t, i);
+        }
+        if t >= self.latest.0 {
+            self.latest = (t, i);
+        }
+        if self.head.len() < RECORD_SAMPLE_EACH_END {
+            self.head.push(i);
+        } else {
+            self.tail.push_back(i);
+            if self.tail.len() > RECORD_SAMPLE_EACH_END {
+                self.tail.pop_front();
+            }
+        }
+    }
+
+    fn finding(self, src: &mut Statements<'_>) -> Finding {
+        let mut records: Vec<RecordRef> = self
+            .head
+            .iter()
+            .chain(&self.tail)
+            .map(|&i| src.record(i))
+            .collect();
+        let listed = records.len() as u64;
+        records.extend(self.consent_rec);
+        let mut shown = vec![self.earliest.1];
+        shown.extend(self.also);
+        shown.push(self.latest.1);
+        let mut seen = HashSet::new();
+        shown.retain(|i| seen.insert(*i));
+        let mut evidence: Vec<Evidence> = shown.into_iter().map(|i| src.evidence(i)).collect();
+        evidence.extend(self.extra);
+        Finding {
+            rule: self.rule,
+            severity: self.rule.severity(),
+            title: self.rule.title().into(),
+            detail: (self.detail)(&self.span),
+            lender_id: self.lender_id,
+            consent_id: self.consent_id,
+            signal: Some(self.signal),
+            at: self.span.first,
+            last_at: self.span.last,
+            count: self.span.count,
+            records,
+            records_omitted: self.span.count.saturating_sub(listed),
+            evidence,
+        }
+    }
+}
+
+/// Interned strings (lenders, consent ids, signals, variants), for compact group keys.
+#[derive(Default)]
+struct Names {
+    ids: HashMap<String, u32>,
+    names: Vec<String>,
+}
+
+impl Names {
+    fn id(&mut self, s: &str) -> u32 {
+        if let Some(&i) = self.ids.get(s) {
+            return i;
+        }
+        let i = self.names.len() as u32;
+        self.names.push(s.to_owned());
+        self.ids.insert(s.to_owned(), i);
+        i
+    }
+
+    fn name(&self, i: u32) -> &str {
+        &self.names[i as usize]
+    }
+}
+
+/// Rule, lender, consent cited, signal, variant (recipient, purpose, pause).
+type Key = (Rule, u32, u32, u32, u32);
+
+/// Where the disclosures found by index come from, to list them and to show them as evidence.
+pub(crate) trait DisclosureSource {
+    fn record(&self, i: usize) -> RecordRef;
+    fn statement(&self, i: usize) -> Evidence;
+}
+
+impl DisclosureSource for Vec<DisclosureIn> {
+    fn record(&self, i: usize) -> RecordRef {
+        rec_disclosure(&self[i])
+    }
+    fn statement(&self, i: usize) -> Evidence {
+        ev_disclosure(&self[i])
+    }
+}
+
+/// A source with each disclosure's evidence fetched once, then shared by every finding.
+struct Statements<'a> {
+    src: &'a dyn DisclosureSource,
+    cache: HashMap<usize, Evidence>,
+}
+
+impl Statements<'_> {
+    fn record(&self, i: usize) -> RecordRef {
+        self.src.record(i)
+    }
+    fn evidence(&mut self, i: usize) -> Evidence {
+        self.cache
+            .entry(i)
+            .or_insert_with(|| self.src.statement(i))
+            .clone()
+    }
+}
+
+#[derive(Default)]
+struct Groups {
+    index: HashMap<Key, usize>,
+    groups: Vec<Group>,
+}
+
+impl Groups {
+    fn hit(
+        &mut self,
+        key: Key,
+        t: i64,
+        i: usize,
+        range: Option<(i64, i64)>,
+        make: impl FnOnce() -> Group,
+    ) {
+        let n = *self.index.entry(key).or_insert_with(|| {
+            self.groups.push(make());
+            self.groups.len() - 1
+        });
+        self.groups[n].add(t, i, range.unwrap_or((t, t)));
+    }
+}
+
+/// The disclosure rules, fed one disclosure at a time (an export's million disclosures need
+/// not be held at once), each identified by an index into a [`DisclosureSource`].
+/// [`DisclosureRules::finish`] then groups what they found: one finding per rule, lender,
+/// consent and signal (and recipient, purpose or pause where those differ), with the count,
+/// first and last time, a sample of the records and the statements that prove it.
+pub(crate) struct DisclosureRules<'a> {
+    states: HashMap<&'a str, ConsentState<'a>>,
+    prohibited: HashSet<&'a str>,
+    now_ms: i64,
+    names: Names,
+    groups: Groups,
+    /// Collection times per (consent, signal), for the frequency rule.
+    times: HashMap<(u32, u32), Vec<(i64, usize)>>,
+}
+
+impl<'a> DisclosureRules<'a> {
+    pub(crate) fn new(input: &'a AuditInput) -> Self {
+        DisclosureRules {
+            states: consent_states(input),
+            prohibited: input
+                .signals
+                .iter()
+                .filter(|s| s.regulatory_flags.iter().any(|f| f == PROHIBITED_FLAG))
+                .map(|s| s.id.as_str())
+                .collect(),
+            now_ms: input.now_ms,
+            names: Names::default(),
+            groups: Groups::default(),
+            times: HashMap::new(),
+        }
+    }
+
+    /// Checks disclosure `i` against the consent it relies on.
+    pub(crate) fn check(&mut self, i: usize, w: &wire::Disclosure) {
+        let Self {
+            states,
+            prohibited,
+            now_ms,
+            names,
+            groups,
+            times,
+        } = self;
         let t = ms(&w.collected_at);
-        let mut find =
-            |rule: Rule, consent: Option<&ConsentState>, detail: String, extra: Vec<Evidence>| {
-                let mut evidence = vec![ev_disclosure(d)];
-                let mut records = vec![rec_disclosure(d)];
-                if let Some(c) = consent {
-                    records.push(rec_consent(&c.latest.value));
-                }
-                evidence.extend(extra);
-                out.push(Finding {
-                    rule,
-                    severity: rule.severity(),
-                    title: rule.title().into(),
-                    detail,
-                    lender_id: w.lender_id.clone(),
-                    consent_id: w.consent_id.clone(),
-                    signal: Some(w.signal.clone()),
-                    at: t,
-                    records,
-                    evidence,
-                });
-            };
+        let lender = names.id(&w.lender_id);
+        let signal = names.id(&w.signal);
+        let cited = w.consent_id.as_deref().map_or(NONE, |c| names.id(c));
+        let key = |rule: Rule, variant: u32| (rule, lender, cited, signal, variant);
         if prohibited.contains(w.signal.as_str()) {
-            find(
-                Rule::ProhibitedSignal,
-                None,
-                format!(
-                    "{} collected {} at {}; it is flagged {PROHIBITED_FLAG}",
-                    w.lender_id,
-                    w.signal,
-                    fmt_ms(t)
-                ),
-                vec![],
-            );
+            let r = Rule::ProhibitedSignal;
+            groups.hit(key(r, NONE), t, i, None, || {
+                let (l, s) = (w.lender_id.clone(), w.signal.clone());
+                Group::new(
+                    r,
+                    w,
+                    None,
+                    vec![],
+                    Box::new(move |sp| {
+                        format!(
+                            "{l} collected {s} {}; it is flagged {PROHIBITED_FLAG}",
+                            sp.when()
+                        )
+                    }),
+                )
+            });
         }
         let Some(cid) = w.consent_id.as_deref() else {
-            find(
-                Rule::NoConsent,
-                None,
-                format!(
-                    "{} collected {} at {} citing no consent",
-                    w.lender_id,
-                    w.signal,
-                    fmt_ms(t)
-                ),
-                vec![],
-            );
-            continue;
+            groups.hit(key(Rule::NoConsent, NONE), t, i, None, || {
+                let (l, s) = (w.lender_id.clone(), w.signal.clone());
+                Group::new(
+                    Rule::NoConsent,
+                    w,
+                    None,
+                    vec![],
+                    Box::new(move |sp| {
+                        format!("{l} collected {s} {} citing no consent", sp.when())
+                    }),
+                )
+            });
+            return;
         };
         let Some(st) = states
             .get(cid)
             .filter(|s| s.latest.value.lender_id == w.lender_id)
         else {
-            find(
-                Rule::NoConsent,
-                None,
-                format!(
-                    "{} collected {} at {} citing consent {cid}, which the borrower never gave it",
-                    w.lender_id,
-                    w.signal,
-                    fmt_ms(t)
-                ),
-                vec![],
-            );
-            continue;
+            groups.hit(key(Rule::NoConsent, 0), t, i, None, || {
+                let (l, s, c) = (w.lender_id.clone(), w.signal.clone(), cid.to_owned());
+                Group::new(
+                    Rule::NoConsent,
+                    w,
+                    None,
+                    vec![],
+                    Box::new(move |sp| {
+                        format!(
+                            "{l} collected {s} {} citing consent {c}, which the borrower never gave it",
+                            sp.when()
+                        )
+                    }),
+                )
+            });
+            return;
         };
         let c = &st.latest.value;
-        let cev = || ev_consent(st.latest);
+        let sig = || w.signal.clone();
+        let cidc = || cid.to_owned();
         if let Some((rt, e)) = &st.revoked_at
             && t >= *rt
         {
-            find(
-                Rule::CollectedAfterRevocation,
-                Some(st),
-                format!(
-                    "collected {} at {}, {} ms after consent {cid} was revoked ({})",
-                    w.signal,
-                    fmt_ms(t),
-                    t - rt,
-                    fmt_ms(*rt)
-                ),
-                vec![e.clone()],
-            );
+            let r = Rule::CollectedAfterRevocation;
+            groups.hit(key(r, NONE), t, i, None, || {
+                let (s, cid, rt) = (sig(), cidc(), *rt);
+                Group::new(
+                    r,
+                    w,
+                    Some(st),
+                    vec![e.clone()],
+                    Box::new(move |sp| {
+                        format!(
+                            "collected {s} {}, the first {} ms after consent {cid} was revoked ({})",
+                            sp.when(),
+                            sp.first - rt,
+                            fmt_ms(rt)
+                        )
+                    }),
+                )
+            });
         } else if let Some((rt, e)) = st.signal_revoked_at.get(&w.signal)
             && t >= *rt
         {
-            find(
-                Rule::CollectedAfterSignalRevocation,
-                Some(st),
-                format!(
-                    "collected {} at {}, after that signal was revoked ({})",
-                    w.signal,
-                    fmt_ms(t),
-                    fmt_ms(*rt)
-                ),
-                vec![e.clone()],
-            );
+            let r = Rule::CollectedAfterSignalRevocation;
+            groups.hit(key(r, NONE), t, i, None, || {
+                let (s, rt) = (sig(), *rt);
+                Group::new(
+                    r,
+                    w,
+                    Some(st),
+                    vec![e.clone()],
+                    Box::new(move |sp| {
+                        format!(
+                            "collected {s} {}, after that signal was revoked ({})",
+                            sp.when(),
+                            fmt_ms(rt)
+                        )
+                    }),
+                )
+            });
         }
-        if let Some((from, _, e)) = st.paused.iter().find(|(a, b, _)| t >= *a && t < *b) {
-            find(
-                Rule::CollectedWhilePaused,
-                Some(st),
-                format!(
-                    "collected {} at {}, while paused since {}",
-                    w.signal,
-                    fmt_ms(t),
-                    fmt_ms(*from)
-                ),
-                vec![e.clone()],
-            );
+        if let Some(n) = st.paused.iter().position(|(a, b, _)| t >= *a && t < *b) {
+            let (from, _, e) = &st.paused[n];
+            let r = Rule::CollectedWhilePaused;
+            groups.hit(key(r, n as u32), t, i, None, || {
+                let (s, from) = (sig(), *from);
+                Group::new(
+                    r,
+                    w,
+                    Some(st),
+                    vec![e.clone()],
+                    Box::new(move |sp| {
+                        format!(
+                            "collected {s} {}, while paused since {}",
+                            sp.when(),
+                            fmt_ms(from)
+                        )
+                    }),
+                )
+            });
         }
+        let cev = || vec![ev_consent(st.latest)];
         let expiry = ms(&c.consent_expiry);
         if t >= expiry {
-            find(
-                Rule::CollectedAfterExpiry,
-                Some(st),
-                format!(
-                    "collected {} at {}; consent {cid} expired {}",
-                    w.signal,
-                    fmt_ms(t),
-                    fmt_ms(expiry)
-                ),
-                vec![cev()],
-            );
+            let r = Rule::CollectedAfterExpiry;
+            groups.hit(key(r, NONE), t, i, None, || {
+                let (s, cid) = (sig(), cidc());
+                Group::new(
+                    r,
+                    w,
+                    Some(st),
+                    cev(),
+                    Box::new(move |sp| {
+                        format!(
+                            "collected {s} {}; consent {cid} expired {}",
+                            sp.when(),
+                            fmt_ms(expiry)
+                        )
+                    }),
+                )
+            });
         }
         let start = ms(&c.consent_start);
         if t < start {
-            find(
-                Rule::CollectedBeforeConsentStart,
-                Some(st),
-                format!(
-                    "collected {} at {}; consent {cid} starts {}",
-                    w.signal,
-                    fmt_ms(t),
-                    fmt_ms(start)
-                ),
-                vec![cev()],
-            );
+            let r = Rule::CollectedBeforeConsentStart;
+            groups.hit(key(r, NONE), t, i, None, || {
+                let (s, cid) = (sig(), cidc());
+                Group::new(
+                    r,
+                    w,
+                    Some(st),
+                    cev(),
+                    Box::new(move |sp| {
+                        format!(
+                            "collected {s} {}; consent {cid} starts {}",
+                            sp.when(),
+                            fmt_ms(start)
+                        )
+                    }),
+                )
+            });
         }
         if c.signals_denied.contains(&w.signal) {
-            find(
-                Rule::SignalDenied,
-                Some(st),
-                format!(
-                    "collected {}, which the borrower denied in consent {cid}",
-                    w.signal
-                ),
-                vec![cev()],
-            );
+            let r = Rule::SignalDenied;
+            groups.hit(key(r, NONE), t, i, None, || {
+                let (s, cid) = (sig(), cidc());
+                Group::new(
+                    r,
+                    w,
+                    Some(st),
+                    cev(),
+                    Box::new(move |sp| {
+                        format!(
+                            "collected {s} {}, which the borrower denied in consent {cid}",
+                            sp.when()
+                        )
+                    }),
+                )
+            });
         } else if !c.signals_granted.contains(&w.signal) {
-            find(
-                Rule::SignalNotGranted,
-                Some(st),
-                format!(
-                    "collected {}, which consent {cid} does not cover (granted: {})",
-                    w.signal,
-                    c.signals_granted.join(", ")
-                ),
-                vec![cev()],
-            );
+            let r = Rule::SignalNotGranted;
+            groups.hit(key(r, NONE), t, i, None, || {
+                let (s, cid, granted) = (sig(), cidc(), c.signals_granted.join(", "));
+                Group::new(
+                    r,
+                    w,
+                    Some(st),
+                    cev(),
+                    Box::new(move |sp| {
+                        format!(
+                            "collected {s} {}, which consent {cid} does not cover (granted: {granted})",
+                            sp.when()
+                        )
+                    }),
+                )
+            });
         }
         let (rf, rt) = (ms(&c.fi_data_range.from), ms(&c.fi_data_range.to));
         let (df, dt) = (ms(&w.data_range.from), ms(&w.data_range.to));
         if df < rf || dt > rt {
-            find(
-                Rule::OutsideDataRange,
-                Some(st),
-                format!(
-                    "data covers {} – {}; consented FIDataRange is {} – {}",
-                    fmt_ms(df),
-                    fmt_ms(dt),
-                    fmt_ms(rf),
-                    fmt_ms(rt)
-                ),
-                vec![cev()],
-            );
+            let r = Rule::OutsideDataRange;
+            groups.hit(key(r, NONE), t, i, Some((df, dt)), || {
+                let s = sig();
+                Group::new(
+                    r,
+                    w,
+                    Some(st),
+                    cev(),
+                    Box::new(move |sp| {
+                        format!(
+                            "collected {s} {} with data covering {} – {}; consented FIDataRange is {} – {}",
+                            sp.when(),
+                            fmt_ms(sp.lo),
+                            fmt_ms(sp.hi),
+                            fmt_ms(rf),
+                            fmt_ms(rt)
+                        )
+                    }),
+                )
+            });
         }
-        if let Some(r) = &w.onward_recipient
-            && !st.recipients.contains(r)
+        if let Some(to) = &w.onward_recipient
+            && !st.recipients.contains(to)
         {
-            find(
-                Rule::UnnamedRecipient,
-                Some(st),
-                format!(
-                    "passed {} on to {r:?}; consent {cid} names {}",
-                    w.signal,
-                    if st.recipients.is_empty() {
-                        "no recipients".to_string()
-                    } else {
-                        let mut v: Vec<_> = st.recipients.iter().cloned().collect();
-                        v.sort();
-                        v.join(", ")
-                    }
-                ),
-                vec![cev()],
-            );
+            let r = Rule::UnnamedRecipient;
+            let variant = names.id(to);
+            groups.hit(key(r, variant), t, i, None, || {
+                let (s, cid, to) = (sig(), cidc(), to.clone());
+                let named = if st.recipients.is_empty() {
+                    "no recipients".to_string()
+                } else {
+                    let mut v: Vec<_> = st.recipients.iter().cloned().collect();
+                    v.sort();
+                    v.join(", ")
+                };
+                Group::new(
+                    r,
+                    w,
+                    Some(st),
+                    cev(),
+                    Box::new(move |sp| {
+                        format!(
+                            "passed {s} on to {to:?} {}; consent {cid} names {named}",
+                            sp.when()
+                        )
+                    }),
+                )
+            });
         }
         if w.purpose != c.purpose.code {
-            find(
-                Rule::PurposeMismatch,
-                Some(st),
-                format!(
-                    "used {} for purpose {:?}; consent {cid} is for {:?} ({})",
-                    w.signal, w.purpose, c.purpose.code, c.purpose.text
-                ),
-                vec![cev()],
-            );
+            let r = Rule::PurposeMismatch;
+            let variant = names.id(&w.purpose);
+            groups.hit(key(r, variant), t, i, None, || {
+                let (s, cid, p) = (sig(), cidc(), w.purpose.clone());
+                let (code, text) = (c.purpose.code.clone(), c.purpose.text.clone());
+                Group::new(
+                    r,
+                    w,
+                    Some(st),
+                    cev(),
+                    Box::new(move |sp| {
+                        format!(
+                            "used {s} for purpose {p:?} {}; consent {cid} is for {code:?} ({text})",
+                            sp.when()
+                        )
+                    }),
+                )
+            });
         }
         if let Some(life) = data_life_ms(&c.data_life)
-            && t.saturating_add(life) <= input.now_ms
+            && t.saturating_add(life) <= *now_ms
         {
-            find(
-                Rule::DataLifeExceeded,
-                Some(st),
-                format!(
-                    "data life ({} {:?}) ran out {}; the lender has issued no deletion receipt",
-                    c.data_life.value,
-                    c.data_life.unit,
-                    fmt_ms(t + life)
-                ),
-                vec![cev()],
-            );
+            let r = Rule::DataLifeExceeded;
+            groups.hit(key(r, NONE), t, i, None, || {
+                let (s, v, u) = (sig(), c.data_life.value, c.data_life.unit);
+                Group::new(
+                    r,
+                    w,
+                    Some(st),
+                    cev(),
+                    Box::new(move |sp| {
+                        let ran_out = if sp.count == 1 {
+                            fmt_ms(sp.first + life)
+                        } else {
+                            format!(
+                                "between {} and {}",
+                                fmt_ms(sp.first + life),
+                                fmt_ms(sp.last + life)
+                            )
+                        };
+                        format!(
+                            "data life ({v} {u:?}) of {s} collected {} ran out {ran_out}; the lender has issued no deletion receipt",
+                            sp.when()
+                        )
+                    }),
+                )
+            });
         }
-        times
-            .entry((cid, w.signal.as_str()))
-            .or_default()
-            .push((t, i));
+        times.entry((cited, signal)).or_default().push((t, i));
     }
 
-    // Frequency: no more than `value` collections of a signal in any window (ONETIME: one ever).
-    let mut keys: Vec<_> = times.keys().copied().collect();
-    keys.sort();
-    for key in keys {
-        let mut ts = times.remove(&key).unwrap_or_default();
-        let Some(st) = states.get(key.0) else {
-            continue;
+    /// The findings, grouped; disclosures named by index are fetched from `src`.
+    pub(crate) fn finish(self, src: &dyn DisclosureSource) -> Vec<Finding> {
+        let Self {
+            states,
+            names,
+            groups,
+            mut times,
+            ..
+        } = self;
+        let mut src = Statements {
+            src,
+            cache: HashMap::new(),
         };
-        let c = &st.latest.value;
-        let (allowed, window) = match c.fetch_type {
-            wire::FetchType::Onetime => (1usize, None),
-            wire::FetchType::Periodic => (c.frequency.value as usize, window_ms(c.frequency.unit)),
-        };
-        ts.sort();
-        let mut lo = 0usize;
-        for hi in 0..ts.len() {
-            if let Some(w) = window {
-                while ts[hi].0 - ts[lo].0 >= w {
-                    lo += 1;
+        let mut out: Vec<Finding> = groups
+            .groups
+            .into_iter()
+            .map(|g| g.finding(&mut src))
+            .collect();
+
+        // Frequency: no more than `value` collections of a signal in any window (ONETIME: one
+        // ever). One finding per consent and signal, naming every collection over the limit.
+        let mut keys: Vec<(u32, u32)> = times.keys().copied().collect();
+        keys.sort_by(|a, b| {
+            (names.name(a.0), names.name(a.1)).cmp(&(names.name(b.0), names.name(b.1)))
+        });
+        for key in keys {
+            let mut ts = times.remove(&key).unwrap_or_default();
+            let (cid, signal) = (names.name(key.0), names.name(key.1));
+            let Some(st) = states.get(cid) else {
+                continue;
+            };
+            let c = &st.latest.value;
+            let (allowed, window) = match c.fetch_type {
+                wire::FetchType::Onetime => (1usize, None),
+                wire::FetchType::Periodic => {
+                    (c.frequency.value as usize, window_ms(c.frequency.unit))
+                }
+            };
+            if allowed == usize::MAX {
+                continue;
+            }
+            ts.sort();
+            let mut g = Group {
+                rule: Rule::AboveFrequency,
+                lender_id: c.lender_id.clone(),
+                consent_id: Some(cid.to_owned()),
+                signal: signal.to_owned(),
+                consent_rec: Some(rec_consent(c)),
+                span: Span {
+                    count: 0,
+                    first: i64::MAX,
+                    last: i64::MIN,
+                    lo: i64::MAX,
+                    hi: i64::MIN,
+                },
+                earliest: (i64::MAX, 0),
+                latest: (i64::MIN, 0),
+                head: Vec::new(),
+                tail: VecDeque::new(),
+                also: Vec::new(),
+                extra: vec![ev_consent(st.latest)],
+                detail: Box::new(|_| String::new()),
+            };
+            let (mut first_prev, mut last_prev) = (None, None);
+            let mut lo = 0usize;
+            for hi in 0..ts.len() {
+                if let Some(w) = window {
+                    while ts[hi].0 - ts[lo].0 >= w {
+                        lo += 1;
+                    }
+                }
+                let in_window = hi - lo + 1;
+                if in_window > allowed {
+                    // `lo`/`hi` of the span: the most collections seen in one window.
+                    g.add(ts[hi].0, ts[hi].1, (in_window as i64, in_window as i64));
+                    if let Some(p) = hi.checked_sub(1) {
+                        first_prev.get_or_insert(ts[p].1);
+                        last_prev = Some(ts[p].1);
+                    }
                 }
             }
-            let in_window = hi - lo + 1;
-            if in_window > allowed && allowed != usize::MAX {
-                let d = &input.disclosures[ts[hi].1];
-                let prev = &input.disclosures[ts[hi - 1].1];
-                out.push(Finding {
-                    rule: Rule::AboveFrequency,
-                    severity: Rule::AboveFrequency.severity(),
-                    title: Rule::AboveFrequency.title().into(),
-                    detail: match window {
-                        None => format!(
-                            "collection #{in_window} of {} under a ONETIME consent",
-                            key.1
-                        ),
-                        Some(_) => format!(
-                            "collection #{in_window} of {} within one {:?}; consented frequency is {} per {:?}",
-                            key.1, c.frequency.unit, c.frequency.value, c.frequency.unit
-                        ),
-                    },
-                    lender_id: d.stmt.value.lender_id.clone(),
-                    consent_id: Some(key.0.to_string()),
-                    signal: Some(key.1.to_string()),
-                    at: ts[hi].0,
-                    records: vec![rec_disclosure(d), rec_disclosure(prev), rec_consent(c)],
-                    evidence: vec![ev_disclosure(d), ev_disclosure(prev), ev_consent(st.latest)],
-                });
+            if g.span.count == 0 {
+                continue;
             }
+            // The collection before the first and before the last one over the limit: with the
+            // consent, they show each was over it.
+            g.also = first_prev.into_iter().chain(last_prev).collect();
+            let total = ts.len();
+            let (s, unit, value) = (signal.to_owned(), c.frequency.unit, c.frequency.value);
+            g.detail = match window {
+                None => Box::new(move |sp| {
+                    format!(
+                        "{total} collections of {s} under a ONETIME consent: {} beyond the first, {}",
+                        sp.count,
+                        sp.when()
+                    )
+                }),
+                Some(_) => Box::new(move |sp| {
+                    format!(
+                        "{} collections of {s} over the consented frequency of {value} per {unit:?}, {}; up to {} within one {unit:?}",
+                        sp.count,
+                        sp.when(),
+                        sp.hi
+                    )
+                }),
+            };
+            out.push(g.finding(&mut src));
         }
+        out
     }
-    out
+}
+
+/// Checks every disclosure against the consent it relies on. Pure.
+pub fn check_disclosures(input: &AuditInput) -> Vec<Finding> {
+    let mut rules = DisclosureRules::new(input);
+    for (i, d) in input.disclosures.iter().enumerate() {
+        rules.check(i, &d.stmt.value);
+    }
+    rules.finish(&input.disclosures)
 }
 
 /// An explanation with where it came from, for the checks below.
@@ -802,7 +1266,7 @@ fn check_explanation(
     lender: &str,
     consent: Option<&str>,
     at: i64,
-    json: &Value,
+    json: &Arc<Value>,
     x: &wire::Explanation,
     out: &mut Vec<Finding>,
 ) {
@@ -816,15 +1280,18 @@ fn check_explanation(
             consent_id: consent.map(str::to_string),
             signal: None,
             at,
+            last_at: at,
+            count: 1,
             records: vec![RecordRef {
                 kind: kind.into(),
                 id: id.into(),
                 local_id: None,
             }],
+            records_omitted: 0,
             evidence: vec![Evidence {
                 kind: kind.into(),
                 id: id.into(),
-                statement: json.clone(),
+                statement: Arc::clone(json),
             }],
         })
     };
@@ -950,6 +1417,9 @@ pub fn check_explanations(input: &AuditInput) -> Vec<Finding> {
                 consent_id: Some(o.value.consent_id.clone()),
                 signal: (v.withheld.len() == 1).then(|| v.withheld[0].clone()),
                 at: ms(&v.created_at),
+                last_at: ms(&v.created_at),
+                count: 1,
+                records_omitted: 0,
                 records: vec![
                     RecordRef {
                         kind: "quote".into(),
@@ -966,12 +1436,12 @@ pub fn check_explanations(input: &AuditInput) -> Vec<Finding> {
                     Evidence {
                         kind: "quote".into(),
                         id: v.quote_id.clone(),
-                        statement: q.json.clone(),
+                        statement: Arc::clone(&q.json),
                     },
                     Evidence {
                         kind: "offer".into(),
                         id: o.value.offer_id.clone(),
-                        statement: o.json.clone(),
+                        statement: Arc::clone(&o.json),
                     },
                 ],
             });
@@ -982,11 +1452,24 @@ pub fn check_explanations(input: &AuditInput) -> Vec<Finding> {
 
 /// Runs every rule and summarises. Findings come most severe first, then by time.
 pub fn audit(input: &AuditInput) -> AuditReport {
-    let mut findings = check_disclosures(input);
+    report(
+        input,
+        input.disclosures.len() as u64,
+        check_disclosures(input),
+    )
+}
+
+/// The report from the disclosures' findings (`disclosures` of them checked, perhaps not held in
+/// `input`) and the explanation checks of `input`.
+pub(crate) fn report(
+    input: &AuditInput,
+    disclosures: u64,
+    mut findings: Vec<Finding>,
+) -> AuditReport {
     findings.extend(check_explanations(input));
     findings.sort_by_key(|f| (f.severity, f.at, f.rule));
     let mut summary = AuditSummary {
-        disclosures: input.disclosures.len() as u64,
+        disclosures,
         consents: input
             .consents
             .iter()

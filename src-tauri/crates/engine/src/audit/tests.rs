@@ -167,6 +167,189 @@ fn each_rule_fires_with_evidence() {
     assert_eq!(rev.evidence[1].statement["version"], json!(2));
     assert_eq!(rev.records[0].local_id, Some(1));
     assert_eq!(rev.severity, Severity::Critical);
+    assert_eq!((rev.count, rev.records_omitted), (1, 0));
+    assert_eq!(rev.at, rev.last_at);
+    // Two collections of emi_bounces an hour apart under a once-a-day consent: one finding,
+    // proved by both disclosures and the consent.
+    let freq = f.iter().find(|f| f.rule == Rule::AboveFrequency).unwrap();
+    assert_eq!(freq.count, 1);
+    let ids: Vec<&str> = freq.evidence.iter().map(|e| e.id.as_str()).collect();
+    assert_eq!(ids, ["d6", "d5", "c1#v2"]);
+}
+
+/// `n` collections of sms_income a minute apart, from 2026-02-11 (after the consent's
+/// revocation), under a once-a-day consent whose six-month data life has run out by `now_ms`.
+fn many(n: u64) -> AuditInput {
+    let mut revoked = consent();
+    revoked.version = 2;
+    revoked.status = ConsentStatus::Revoked;
+    revoked.updated_at = t("2026-02-10T00:00:00Z");
+    let base = t("2026-02-11T00:00:00Z");
+    let ds = (1..=n)
+        .map(|k| {
+            let at = (base + chrono::Duration::minutes(k as i64 - 1)).to_rfc3339();
+            disc(k, "sms_income", &at)
+        })
+        .collect();
+    let mut i = input(ds, vec![consent(), revoked]);
+    i.now_ms = t("2027-01-01T00:00:00Z").timestamp_millis();
+    i
+}
+
+#[test]
+fn n_offending_disclosures_make_one_finding_naming_n_records() {
+    let n = 25u64;
+    let i = many(n);
+    let report = audit(&i);
+    let f = &report.findings;
+    // Per rule, one finding: after revocation (all 25), data life (all 25), frequency (24:
+    // every collection after the first on that day).
+    assert_eq!(
+        rules(f),
+        vec![
+            "above-frequency",
+            "collected-after-revocation",
+            "data-life-exceeded"
+        ]
+    );
+    assert_eq!(f.len(), 3, "{f:#?}");
+    assert_eq!(report.summary.findings, 3);
+    assert_eq!(report.summary.disclosures, n);
+    let first = t("2026-02-11T00:00:00Z").timestamp_millis();
+    let last = first + (n as i64 - 1) * 60_000;
+    let disclosures = |f: &Finding| -> Vec<String> {
+        f.records
+            .iter()
+            .filter(|r| r.kind == "disclosure")
+            .map(|r| r.id.clone())
+            .collect()
+    };
+    let sample = |from: u64| -> Vec<String> {
+        (from..from + 5)
+            .chain(n - 4..=n)
+            .map(|k| format!("d{k}"))
+            .collect()
+    };
+    for f in f {
+        let offending = if f.rule == Rule::AboveFrequency {
+            n - 1
+        } else {
+            n
+        };
+        assert_eq!(f.count, offending, "{:?}", f.rule);
+        assert_eq!(f.last_at, last, "{:?}", f.rule);
+        assert_eq!(
+            f.records_omitted,
+            offending - 2 * RECORD_SAMPLE_EACH_END as u64
+        );
+        assert_eq!(f.records.last().unwrap().kind, "consent");
+        assert_eq!(f.consent_id.as_deref(), Some("c1"));
+        assert_eq!(f.signal.as_deref(), Some("sms_income"));
+        assert!(f.detail.contains(&format!("{offending} ")), "{}", f.detail);
+    }
+    let rev = f
+        .iter()
+        .find(|f| f.rule == Rule::CollectedAfterRevocation)
+        .unwrap();
+    assert_eq!(rev.at, first);
+    assert_eq!(disclosures(rev), sample(1));
+    assert_eq!(rev.records[0].local_id, Some(1));
+    // Evidence: the first and the last offending disclosure, then the revoked artefact.
+    let ids: Vec<&str> = rev.evidence.iter().map(|e| e.id.as_str()).collect();
+    assert_eq!(ids, ["d1", "d25", "c1#v2"]);
+    assert!(
+        rev.detail
+            .starts_with("collected sms_income 25 times between 2026-02-11T00:00:00.000Z and 2026-02-11T00:24:00.000Z"),
+        "{}",
+        rev.detail
+    );
+    let freq = f.iter().find(|f| f.rule == Rule::AboveFrequency).unwrap();
+    assert_eq!(freq.at, first + 60_000);
+    assert_eq!(disclosures(freq), sample(2));
+    // Each shown collection over the limit with the one before it, then the consent.
+    let ids: Vec<&str> = freq.evidence.iter().map(|e| e.id.as_str()).collect();
+    assert_eq!(ids, ["d2", "d1", "d24", "d25", "c1#v2"]);
+    assert!(
+        freq.detail.contains("up to 25 within one Day"),
+        "{}",
+        freq.detail
+    );
+    // The consent artefact is shared by every finding it proves, not copied.
+    let life = f.iter().find(|f| f.rule == Rule::DataLifeExceeded).unwrap();
+    let consent_of = |f: &Finding| f.evidence.last().unwrap().statement.clone();
+    assert!(std::sync::Arc::ptr_eq(&consent_of(freq), &consent_of(life)));
+    assert!(std::sync::Arc::ptr_eq(
+        &consent_of(freq),
+        &i.consents
+            .iter()
+            .find(|c| c.value.version == 2)
+            .unwrap()
+            .json
+    ));
+}
+
+#[test]
+fn different_recipients_purposes_and_lenders_stay_apart() {
+    let mk = |n: u64, to: Option<&str>, purpose: &str| {
+        let mut d = disc(n, "emi_bounces", &format!("2026-02-{:02}T10:00:00Z", n));
+        d.onward_recipient = to.map(str::to_string);
+        d.purpose = purpose.into();
+        d
+    };
+    let i = input(
+        vec![
+            mk(1, Some("adnet"), "103"),
+            mk(2, Some("adnet"), "ads"),
+            mk(3, Some("broker"), "ads"),
+            mk(4, Some("broker"), "resale"),
+        ],
+        vec![consent()],
+    );
+    let f = audit(&i).findings;
+    let counts = |rule: Rule| -> Vec<u64> {
+        f.iter()
+            .filter(|f| f.rule == rule)
+            .map(|f| f.count)
+            .collect()
+    };
+    assert_eq!(counts(Rule::UnnamedRecipient), vec![2, 2]);
+    assert_eq!(counts(Rule::PurposeMismatch), vec![2, 1]);
+    assert!(f.iter().all(|f| f.records_omitted == 0));
+}
+
+/// The export layout `load::from_export` reads, built from an input's statements.
+fn export_doc(i: &AuditInput) -> Value {
+    json!({
+        "format": "khata-export",
+        "signals": i.signals.iter().map(|s| json!({"id": s.id, "regulatoryFlags": s.regulatory_flags})).collect::<Vec<_>>(),
+        "consentRecords": [{"signed_artefacts": i.consents.iter().map(|c| c.json.as_ref().clone()).collect::<Vec<_>>()}],
+        "receipts": [], "offers": [], "quotes": [],
+        "disclosures": i.disclosures.iter().map(|d| json!({"id": d.local_id, "statement": d.stmt.json.as_ref()}))
+            .chain([json!({"id": 99, "statement": null}), json!({"id": 100, "statement": {"disclosureId": "broken"}})])
+            .collect::<Vec<_>>(),
+        "ledger": {"entries": [], "head": {}},
+    })
+}
+
+#[test]
+fn auditing_export_bytes_a_round_at_a_time_equals_auditing_the_document() {
+    let i = many(25);
+    let doc = export_doc(&i);
+    let bytes = serde_json::to_vec(&doc).unwrap();
+    let want = audit(&load::from_export(&doc, i.now_ms));
+    assert_eq!(
+        want.summary.unreadable.len(),
+        2,
+        "{:?}",
+        want.summary.unreadable
+    );
+    for round in [1, 7, 1 << 16] {
+        let mut seen = 0;
+        let got = load::audit_in_rounds(&bytes, i.now_ms, round, |_| seen += 1).unwrap();
+        assert_eq!(got, want, "round {round}");
+        assert_eq!(seen, 25);
+    }
+    assert!(load::audit_export_bytes(b"[1]", 0, |_| {}).is_err());
 }
 
 #[test]

@@ -128,7 +128,7 @@ fn parse_nested(buf: &mut Vec<u8>, raw: &RawValue, depth: usize) -> Option<Value
 }
 
 /// `f` over `items` split in one contiguous piece per core, in order.
-fn on_every_core<T: Sync, U: Send>(
+pub(super) fn on_every_core<T: Sync, U: Send>(
     items: &[T],
     cores: usize,
     f: impl Fn(&[T]) -> U + Sync,
