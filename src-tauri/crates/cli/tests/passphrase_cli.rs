@@ -116,3 +116,82 @@ fn the_recovery_key_moves_a_forgotten_passphrase_vault_to_a_new_passphrase() {
         .unwrap();
     assert_eq!(json(&out)["ledgerVerified"], true);
 }
+
+#[test]
+fn export_writes_json_csv_and_html() {
+    let dir = tempfile::tempdir().unwrap();
+    let pass = "a passphrase for exports";
+    let export = |format: Option<&str>, name: &str| -> Vec<u8> {
+        let out_file = dir.path().join(name);
+        let mut c = khata(dir.path());
+        c.env("KHATA_PASSPHRASE", pass)
+            .args(["export", "--out"])
+            .arg(&out_file);
+        if let Some(f) = format {
+            c.args(["--format", f]);
+        }
+        let summary = json(&c.output().unwrap());
+        let bytes = std::fs::read(&out_file).unwrap();
+        assert!(!bytes.is_empty(), "{name} is empty");
+        assert_eq!(summary["bytes"], bytes.len() as u64, "{summary}");
+        assert_eq!(summary["format"], format.unwrap_or("json"), "{summary}");
+        bytes
+    };
+
+    // JSON, the default and by name: an export `khata verify` accepts.
+    for (format, name) in [(None, "default.json"), (Some("json"), "export.json")] {
+        let bytes = export(format, name);
+        let doc: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+        assert_eq!(doc["format"], "khata-export");
+        let out = khata(dir.path())
+            .args(["verify"])
+            .arg(dir.path().join(name))
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+    }
+
+    // CSV: a zip with one CSV per record kind (read back by Python's zipfile, which checks
+    // every CRC).
+    let zip = export(Some("csv"), "export.zip");
+    assert!(zip.starts_with(b"PK\x03\x04"), "not a zip");
+    let out = Command::new("python3")
+        .args([
+            "-c",
+            "import sys, zipfile; z = zipfile.ZipFile(sys.argv[1]); assert z.testzip() is None; \
+             print(chr(10).join(z.namelist()))",
+        ])
+        .arg(dir.path().join("export.zip"))
+        .output()
+        .expect("python3");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let names: Vec<String> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(str::to_owned)
+        .collect();
+    for kind in ["consents", "disclosures", "offers", "ledger"] {
+        assert!(names.contains(&format!("{kind}.csv")), "{kind}: {names:?}");
+    }
+    assert!(names.iter().all(|n| n.ends_with(".csv")), "{names:?}");
+
+    // HTML: a printable report.
+    let html = String::from_utf8(export(Some("html"), "report.html")).unwrap();
+    assert!(html.contains("<html") && html.contains("</html>"), "{html}");
+
+    // Anything else is refused by clap.
+    let out = khata(dir.path())
+        .env("KHATA_PASSPHRASE", pass)
+        .args(["export", "--out", "x.pdf", "--format", "pdf"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}

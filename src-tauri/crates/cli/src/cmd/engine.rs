@@ -70,6 +70,28 @@ pub struct OfferArgs {
 pub struct ExportArgs {
     #[arg(long)]
     pub out: PathBuf,
+    /// json: one document that `khata verify` checks offline; csv: a zip with one CSV per
+    /// record kind; html: a printable report.
+    #[arg(long, value_enum, default_value = "json")]
+    pub format: ExportFormatArg,
+}
+
+/// `--format` of `khata export`: the engine's [`ExportFormat`]s.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExportFormatArg {
+    Json,
+    Csv,
+    Html,
+}
+
+impl From<ExportFormatArg> for ExportFormat {
+    fn from(f: ExportFormatArg) -> Self {
+        match f {
+            ExportFormatArg::Json => ExportFormat::Json,
+            ExportFormatArg::Csv => ExportFormat::Csv,
+            ExportFormatArg::Html => ExportFormat::Html,
+        }
+    }
 }
 
 /// The app's data folder (Tauri's app data dir for `org.khata.desktop`).
@@ -298,12 +320,7 @@ async fn run_op(engine: &Engine, dir: &std::path::Path, op: Op) -> anyhow::Resul
         Op::Export(a) => {
             let (b, p) = bar();
             let s = engine
-                .export(
-                    &a.out,
-                    ExportFormat::Json,
-                    p,
-                    Arc::new(AtomicBool::new(false)),
-                )
+                .export(&a.out, a.format.into(), p, Arc::new(AtomicBool::new(false)))
                 .await?;
             b.finish_and_clear();
             print(&s)

@@ -47,7 +47,7 @@ pub enum Command {
         #[command(flatten)]
         args: engine::OfferArgs,
     },
-    /// Export the vault as JSON (verify it with `khata verify`).
+    /// Export the vault: JSON (verify it with `khata verify`), CSV (zipped) or HTML.
     Export {
         #[command(flatten)]
         opts: engine::EngineOpts,
