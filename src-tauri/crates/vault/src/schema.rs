@@ -182,17 +182,86 @@ const V3: &str = r#"
 CREATE INDEX share_events_by_time ON share_events (collected_at);
 "#;
 
+/// Version 4 (additive): the number of disclosures, kept exact by triggers in the same
+/// transaction as each insert or delete. `count(*)` scans a whole index: at a million
+/// disclosures that is the slowest thing the home screen waited for (0.1 s warm, 0.4–0.6 s with
+/// the vault out of the page cache, every page decrypted).
+const V4: &str = r#"
+CREATE TABLE row_counts (
+    name  TEXT PRIMARY KEY,
+    n     INTEGER NOT NULL
+) STRICT;
+INSERT INTO row_counts (name, n) SELECT 'share_events', count(*) FROM share_events;
+CREATE TRIGGER share_events_count_insert AFTER INSERT ON share_events BEGIN
+    UPDATE row_counts SET n = n + 1 WHERE name = 'share_events';
+END;
+CREATE TRIGGER share_events_count_delete AFTER DELETE ON share_events BEGIN
+    UPDATE row_counts SET n = n - 1 WHERE name = 'share_events';
+END;
+"#;
+
 pub(crate) fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(V1), M::up(V2), M::up(V3)])
+    Migrations::new(vec![M::up(V1), M::up(V2), M::up(V3), M::up(V4)])
 }
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: usize = 3;
+pub const SCHEMA_VERSION: usize = 4;
 
 #[cfg(test)]
 mod tests {
+    use rusqlite::Connection;
+
     #[test]
     fn migrations_are_valid() {
         super::migrations().validate().unwrap();
+    }
+
+    fn add_event(c: &Connection, at: i64) {
+        c.execute(
+            "INSERT INTO share_events (signal_id, lender_id, collected_at, purpose, value_digest) \
+             VALUES ('sms.income', 'l-1', ?1, 'credit', x'00')",
+            [at],
+        )
+        .unwrap();
+    }
+
+    fn counted(c: &Connection) -> i64 {
+        c.query_row(
+            "SELECT n FROM row_counts WHERE name = 'share_events'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap()
+    }
+
+    /// A vault written by an earlier version starts with its real count, and every later
+    /// insert or delete (committed or rolled back) keeps the count equal to `count(*)`.
+    #[test]
+    fn the_disclosure_count_is_carried_over_and_kept_exact() {
+        let mut c = Connection::open_in_memory().unwrap();
+        super::migrations().to_version(&mut c, 3).unwrap();
+        c.execute_batch(
+            "INSERT INTO lenders (id, name) VALUES ('l-1', 'Lender');
+             INSERT INTO signals (id, name, category, sensitivity)
+                 VALUES ('sms.income', 'Income', 'pd:Income', 'medium');",
+        )
+        .unwrap();
+        for at in 0..5 {
+            add_event(&c, at);
+        }
+        super::migrations().to_latest(&mut c).unwrap();
+        assert_eq!(counted(&c), 5);
+
+        add_event(&c, 10);
+        c.execute("DELETE FROM share_events WHERE collected_at < 2", [])
+            .unwrap();
+        let tx = c.transaction().unwrap();
+        add_event(&tx, 11);
+        tx.rollback().unwrap();
+        let real: i64 = c
+            .query_row("SELECT count(*) FROM share_events", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(real, 4);
+        assert_eq!(counted(&c), real);
     }
 }

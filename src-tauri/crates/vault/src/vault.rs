@@ -1037,9 +1037,11 @@ impl Vault {
 
     /// Number of recorded events.
     pub fn event_count(&self) -> Result<i64> {
-        Ok(self
-            .conn
-            .query_row("SELECT count(*) FROM share_events", [], |r| r.get(0))?)
+        Ok(self.conn.query_row(
+            "SELECT n FROM row_counts WHERE name = 'share_events'",
+            [],
+            |r| r.get(0),
+        )?)
     }
 
     // -----------------------------------------------------------------------------------------
