@@ -22,6 +22,30 @@ const PAGE: usize = 5_000;
 
 /// Reads the signed statements kept by sync. Read-only.
 pub fn from_vault(v: &Vault, now_ms: i64) -> khata_vault::Result<AuditInput> {
+    let mut input = from_vault_statements(v, now_ms)?;
+    let mut after = 0i64;
+    loop {
+        let page = v.events_by_id(after, PAGE)?;
+        let Some(last) = page.last() else { break };
+        after = last.0.id;
+        for (e, _lender_ref, statement) in page {
+            match statement.as_deref().map(serde_json::from_slice::<Value>) {
+                Some(Ok(json)) => input.add_statement("disclosure", json, Some(e.id)),
+                Some(Err(err)) => input
+                    .unreadable
+                    .push(format!("disclosure #{}: {err}", e.id)),
+                None => input.unreadable.push(format!(
+                    "disclosure #{}: no signed lender statement kept",
+                    e.id
+                )),
+            }
+        }
+    }
+    Ok(input)
+}
+
+/// The signal catalogue and every signed statement but the disclosures.
+fn from_vault_statements(v: &Vault, now_ms: i64) -> khata_vault::Result<AuditInput> {
     let mut input = AuditInput {
         now_ms,
         signals: v
@@ -42,25 +66,102 @@ pub fn from_vault(v: &Vault, now_ms: i64) -> khata_vault::Result<AuditInput> {
             }
         }
     }
-    let mut after = 0i64;
-    loop {
-        let page = v.events_by_id(after, PAGE)?;
-        let Some(last) = page.last() else { break };
-        after = last.0.id;
-        for (e, _lender_ref, statement) in page {
-            match statement.as_deref().map(serde_json::from_slice::<Value>) {
-                Some(Ok(json)) => input.add_statement("disclosure", json, Some(e.id)),
-                Some(Err(err)) => input
-                    .unreadable
-                    .push(format!("disclosure #{}: {err}", e.id)),
-                None => input.unreadable.push(format!(
-                    "disclosure #{}: no signed lender statement kept",
-                    e.id
-                )),
-            }
+    Ok(input)
+}
+
+/// A vault's disclosures by index (their event ids), for the findings' records and evidence.
+struct VaultDisclosures<'a> {
+    vault: &'a Vault,
+    ids: Vec<i64>,
+}
+
+impl VaultDisclosures<'_> {
+    fn statement_json(&self, i: usize) -> Value {
+        match self.vault.event_statement(self.ids[i]) {
+            Ok(Some((_, Some(bytes)))) => serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+            _ => Value::Null,
         }
     }
-    Ok(input)
+}
+
+impl DisclosureSource for VaultDisclosures<'_> {
+    fn record(&self, i: usize) -> RecordRef {
+        RecordRef {
+            kind: "disclosure".into(),
+            id: self
+                .statement_json(i)
+                .get("disclosureId")
+                .and_then(Value::as_str)
+                .unwrap_or("?")
+                .into(),
+            local_id: Some(self.ids[i]),
+        }
+    }
+
+    fn statement(&self, i: usize) -> Evidence {
+        let st = self.statement_json(i);
+        Evidence {
+            kind: "disclosure".into(),
+            id: st
+                .get("disclosureId")
+                .and_then(Value::as_str)
+                .unwrap_or("?")
+                .into(),
+            statement: Arc::new(st),
+        }
+    }
+}
+
+/// Audits everything in the vault (read-only), as `audit(&from_vault(v, now_ms)?)` would, with
+/// the disclosures read a page at a time and dropped once checked: only their ids are kept, and
+/// the few that end up in findings are read again. What the app's Audit screen and grievances
+/// use, so a million disclosures need not be in memory at once.
+pub fn audit_vault(v: &Vault, now_ms: i64) -> khata_vault::Result<AuditReport> {
+    let mut input = from_vault_statements(v, now_ms)?;
+    let mut unreadable = Vec::new();
+    let mut ids = Vec::new();
+    let checked;
+    let findings = {
+        let mut rules = DisclosureRules::new(&input);
+        let mut after = 0i64;
+        loop {
+            let page = v.events_by_id(after, PAGE)?;
+            let Some(last) = page.last() else { break };
+            after = last.0.id;
+            for (e, _lender_ref, statement) in page {
+                let Some(bytes) = statement else {
+                    unreadable.push(format!(
+                        "disclosure #{}: no signed lender statement kept",
+                        e.id
+                    ));
+                    continue;
+                };
+                let read = serde_json::from_slice::<wire::Disclosure>(&bytes).or_else(|_| {
+                    // The reference reading, for its message (or a value the typed parse
+                    // refused, such as duplicate members).
+                    let json = serde_json::from_slice::<Value>(&bytes)
+                        .map_err(|err| format!("disclosure #{}: {err}", e.id))?;
+                    let mut one = AuditInput::default();
+                    one.add_statement("disclosure", json, Some(e.id));
+                    match one.disclosures.pop() {
+                        Some(d) => Ok(d.stmt.value),
+                        None => Err(one.unreadable.pop().unwrap_or_default()),
+                    }
+                });
+                match read {
+                    Ok(w) => {
+                        rules.check(ids.len(), &w);
+                        ids.push(e.id);
+                    }
+                    Err(msg) => unreadable.push(msg),
+                }
+            }
+        }
+        checked = ids.len() as u64;
+        rules.finish(&VaultDisclosures { vault: v, ids })
+    };
+    input.unreadable.extend(unreadable);
+    Ok(report(&input, checked, findings))
 }
 
 /// Reads an export document (see docs/export.md). Missing sections are treated as empty;

@@ -1496,7 +1496,7 @@ pub(crate) fn report(
 impl crate::Engine {
     /// Audits everything in the vault (read-only): violations and explanation checks.
     pub async fn audit(&self) -> crate::Result<AuditReport> {
-        self.with_vault(|v| Ok(audit(&load::from_vault(v, khata_vault::now_ms())?)))
+        self.with_vault(|v| Ok(load::audit_vault(v, khata_vault::now_ms())?))
             .await
     }
 }
