@@ -584,6 +584,16 @@ struct Span {
 }
 
 impl Span {
+    /// "at T", or "between FIRST and LAST".
+    fn range(&self) -> String {
+        if self.count == 1 {
+            format!("at {}", fmt_ms(self.first))
+        } else {
+            format!("between {} and {}", fmt_ms(self.first), fmt_ms(self.last))
+        }
+    }
+
+    /// "at T", or "N times between FIRST and LAST".
     fn when(&self) -> String {
         if self.count == 1 {
             format!("at {}", fmt_ms(self.first))
@@ -1231,14 +1241,15 @@ impl<'a> DisclosureRules<'a> {
                     format!(
                         "{total} collections of {s} under a ONETIME consent: {} beyond the first, {}",
                         sp.count,
-                        sp.when()
+                        sp.range()
                     )
                 }),
                 Some(_) => Box::new(move |sp| {
                     format!(
-                        "{} collections of {s} over the consented frequency of {value} per {unit:?}, {}; up to {} within one {unit:?}",
+                        "{} collection{} of {s} over the consented frequency of {value} per {unit:?}, {}; up to {} within one {unit:?}",
                         sp.count,
-                        sp.when(),
+                        if sp.count == 1 { "" } else { "s" },
+                        sp.range(),
                         sp.hi
                     )
                 }),

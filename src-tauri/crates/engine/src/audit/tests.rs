@@ -269,10 +269,10 @@ fn n_offending_disclosures_make_one_finding_naming_n_records() {
     // Each shown collection over the limit with the one before it, then the consent.
     let ids: Vec<&str> = freq.evidence.iter().map(|e| e.id.as_str()).collect();
     assert_eq!(ids, ["d2", "d1", "d24", "d25", "c1#v2"]);
-    assert!(
-        freq.detail.contains("up to 25 within one Day"),
-        "{}",
-        freq.detail
+    assert_eq!(
+        freq.detail,
+        "24 collections of sms_income over the consented frequency of 1 per Day, between \
+         2026-02-11T00:01:00.000Z and 2026-02-11T00:24:00.000Z; up to 25 within one Day"
     );
     // The consent artefact is shared by every finding it proves, not copied.
     let life = f.iter().find(|f| f.rule == Rule::DataLifeExceeded).unwrap();
