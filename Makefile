@@ -60,6 +60,27 @@ fuzz: ## Fuzz the export verifier and the lender-response parsers, FUZZ_SECONDS 
 			-max_total_time=$(FUZZ_SECONDS) -dict=src-tauri/fuzz/dict/khata.dict -print_final_stats=1; \
 	done
 
+# App benchmarks (docs/BENCHMARKS.md, "App"): not part of `make test`. The first run fills a
+# vault of BENCH_EVENTS disclosures through the engine and the built-in sandbox (≈ 12 min for
+# 1M here); later runs reuse it.
+BENCH_DIR ?= $(CURDIR)/target/bench-app
+BENCH_EVENTS ?= 1000000
+BENCH_ENV = KHATA_DATA_DIR=$(BENCH_DIR)/vault KHATA_KEYRING_DIR=$(BENCH_DIR)/keyring
+.PHONY: bench-app
+bench-app: ui ## Startup, memory and export with a BENCH_EVENTS (1M) vault, against an empty Tauri window
+	@.ci/install-deps bench
+	cargo build --release --locked --features custom-protocol --bin khata-desktop --example empty_window
+	cargo build --release --locked -p khata-engine --example bench_vault
+	@ls -l target/release/khata-desktop
+	@test -e $(BENCH_DIR)/vault/khata.vault || $(BENCH_ENV) tests/support/with-keyring \
+		target/release/examples/bench_vault fill $(BENCH_DIR)/vault $(BENCH_EVENTS)
+	$(BENCH_ENV) OUT=$(BENCH_DIR)/startup tests/support/bench-startup time \
+		target/release/khata-desktop target/release/examples/empty_window
+	$(BENCH_ENV) OUT=$(BENCH_DIR)/memory RUNS=5 tests/support/bench-startup memory \
+		target/release/khata-desktop target/release/examples/empty_window
+	$(BENCH_ENV) tests/support/with-keyring /usr/bin/time -v \
+		target/release/examples/bench_vault export $(BENCH_DIR)/vault $(BENCH_DIR)/export.json json
+
 clean: ## Remove build outputs
 	cargo clean
 	rm -rf ui/dist
