@@ -609,6 +609,14 @@ impl Vault {
                 problems.push(r.get::<_, String>(0)?);
             }
         }
+        // A page that fails its HMAC cannot be decrypted: SQLite's own check would stop on
+        // it with a generic error instead of naming it, so report the damage found so far.
+        if !problems.is_empty() {
+            problems.truncate(5);
+            return Err(VaultError::Corrupt {
+                details: problems.join("; "),
+            });
+        }
         {
             let mut st = self.conn.prepare("PRAGMA integrity_check")?;
             let mut rows = st.query([])?;

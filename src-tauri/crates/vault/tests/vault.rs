@@ -204,18 +204,25 @@ fn corrupt_fixture() -> (tempfile::TempDir, MemoryKeyStore, std::path::PathBuf) 
 
 #[test]
 fn flipped_byte_in_a_data_page_is_detected() {
-    let (_dir, store, db) = corrupt_fixture();
-    let len = std::fs::metadata(&db).unwrap().len() as usize;
-    assert!(len > 40 * 4096, "fixture too small: {len}");
-    flip(&db, len / 2 + 123);
-    let before = file_digest(&db);
-    // Opening reads only the schema; the full check must find the damaged page.
-    let err = match Vault::open(&db, Unlock::Keychain(&store)) {
-        Ok(v) => v.check_integrity().unwrap_err(),
-        Err(e) => e,
-    };
-    assert!(matches!(err, VaultError::Corrupt { .. }), "{err}");
-    assert_eq!(file_digest(&db), before, "a failed check must not write");
+    // Several places, so the test does not depend on which kind of page (table, index,
+    // ledger) a schema change happens to put at one offset.
+    for eighths in 2..=6 {
+        let (_dir, store, db) = corrupt_fixture();
+        let len = std::fs::metadata(&db).unwrap().len() as usize;
+        assert!(len > 40 * 4096, "fixture too small: {len}");
+        flip(&db, len / 8 * eighths + 123);
+        let before = file_digest(&db);
+        // Opening reads only the schema; the full check must find the damaged page.
+        let err = match Vault::open(&db, Unlock::Keychain(&store)) {
+            Ok(v) => v.check_integrity().unwrap_err(),
+            Err(e) => e,
+        };
+        assert!(
+            matches!(err, VaultError::Corrupt { .. }),
+            "flip at {eighths}/8: {err}"
+        );
+        assert_eq!(file_digest(&db), before, "a failed check must not write");
+    }
 }
 
 #[test]
