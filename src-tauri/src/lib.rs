@@ -16,6 +16,14 @@ use crate::state::AppState;
 /// When `run` started, for the startup time logged once the home screen is interactive.
 pub(crate) static STARTED: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
 
+/// Milliseconds since `run` started.
+pub(crate) fn since_start_ms() -> f64 {
+    STARTED
+        .get()
+        .map(|t| t.elapsed().as_secs_f64() * 1000.0)
+        .unwrap_or_default()
+}
+
 /// Starts the app; returns when the last window closes.
 pub fn run() {
     STARTED.get_or_init(std::time::Instant::now);
@@ -48,7 +56,22 @@ pub fn run() {
             state.open_files(std::env::args().skip(1));
             commands::updates::check_at_startup(app.handle(), &state);
             app.manage(state);
+            // Open the vault while WebKit starts, so the UI's first command finds it open. A
+            // failure is not kept: the UI's own call tries again and shows the unlock screen.
+            let handle = app.handle().clone();
+            tauri::async_runtime::spawn(async move {
+                if let Err(e) = handle.state::<AppState>().engine().await {
+                    tracing::info!(code = ?e.code, "vault not opened at start");
+                }
+            });
             Ok(())
+        })
+        // Startup timing in the log, beside "home interactive": what WebKit took to load the
+        // page, so a slow start can be told apart from a slow vault or UI.
+        .on_page_load(|_, payload| {
+            if payload.event() == tauri::webview::PageLoadEvent::Finished {
+                tracing::info!(ms = format!("{:.1}", since_start_ms()), "page loaded");
+            }
         })
         .plugin(tauri_plugin_dialog::init())
         .invoke_handler(tauri::generate_handler![

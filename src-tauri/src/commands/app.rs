@@ -77,10 +77,7 @@ pub fn app_ready(app: tauri::AppHandle) {
     if DONE.swap(true, std::sync::atomic::Ordering::SeqCst) {
         return;
     }
-    let ms = crate::STARTED
-        .get()
-        .map(|t| t.elapsed().as_secs_f64() * 1000.0)
-        .unwrap_or_default();
+    let ms = crate::since_start_ms();
     tracing::info!(ms = format!("{ms:.1}"), "home interactive");
     match std::env::var("KHATA_BENCH_READY").as_deref() {
         Ok("print") => println!("ready {ms:.1}"),
