@@ -62,14 +62,14 @@ describe('Audit', () => {
     const user = userEvent.setup();
     render(Audit);
     await screen.findByTestId('audit-summary');
-    expect(screen.getByTestId('finding-count-medium-0')).toHaveTextContent(formatNumber(1_000_000));
+    expect(screen.getByTestId('finding-count-medium-0')).toHaveTextContent(`${formatNumber(1_000_000)} times`);
     expect(screen.queryByTestId('finding-count-critical-0')).not.toBeInTheDocument();
     const item = screen.getByTestId('finding-medium-0');
     expect(item).toHaveTextContent(`${formatDateTime(NOW - 2 * DAY)} – ${formatDateTime(NOW - DAY)}`);
     await user.click(within(item).getByText('Collected more often than consented'));
     expect(
       within(item).getByText(
-        `disclosure d-1, disclosure d-1000000, … +${formatNumber(999_998)}, consent c-1`,
+        `disclosure d-1, disclosure d-1000000, … and ${formatNumber(999_998)} more, consent c-1`,
       ),
     ).toBeInTheDocument();
     expect(within(item).getByLabelText('disclosure d-1000000')).toHaveTextContent('"disclosureId": "d-1000000"');

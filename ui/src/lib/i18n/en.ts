@@ -100,6 +100,8 @@ const en = {
   'audit.lender': 'Lender',
   'audit.signal': 'Signal',
   'audit.records': 'Records',
+  'audit.times': '{count, plural, one {{n} time} other {{n} times}}',
+  'audit.recordsOmitted': 'and {n} more',
   'audit.evidence': 'Signed evidence',
   'audit.grievance.title': 'Raise a grievance',
   'audit.grievance.lead':
