@@ -101,7 +101,7 @@ const hi: Record<MessageKey, string> = {
   'audit.lender': 'ऋणदाता',
   'audit.signal': 'संकेत',
   'audit.records': 'रिकॉर्ड',
-  'audit.times': '{n} बार',
+  'audit.times': '{count, plural, other {{n} बार}}',
   'audit.recordsOmitted': 'और {n} अन्य',
   'audit.evidence': 'हस्ताक्षरित सबूत',
   'audit.grievance.title': 'शिकायत दर्ज करें',
