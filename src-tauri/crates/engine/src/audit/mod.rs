@@ -639,12 +639,29 @@ impl Group {
         extra: Vec<Evidence>,
         detail: Detail,
     ) -> Group {
+        Group::empty(
+            rule,
+            (&w.lender_id, w.consent_id.clone(), &w.signal),
+            consent.map(|c| rec_consent(&c.latest.value)),
+            extra,
+            detail,
+        )
+    }
+
+    /// A group with nothing in it yet for (lender, consent, signal).
+    fn empty(
+        rule: Rule,
+        (lender_id, consent_id, signal): (&str, Option<String>, &str),
+        consent_rec: Option<RecordRef>,
+        extra: Vec<Evidence>,
+        detail: Detail,
+    ) -> Group {
         Group {
             rule,
-            lender_id: w.lender_id.clone(),
-            consent_id: w.consent_id.clone(),
-            signal: w.signal.clone(),
-            consent_rec: consent.map(|c| rec_consent(&c.latest.value)),
+            lender_id: lender_id.to_owned(),
+            consent_id,
+            signal: signal.to_owned(),
+            consent_rec,
             span: Span {
                 count: 0,
                 first: i64::MAX,
@@ -1189,27 +1206,13 @@ impl<'a> DisclosureRules<'a> {
                 continue;
             }
             ts.sort();
-            let mut g = Group {
-                rule: Rule::AboveFrequency,
-                lender_id: c.lender_id.clone(),
-                consent_id: Some(cid.to_owned()),
-                signal: signal.to_owned(),
-                consent_rec: Some(rec_consent(c)),
-                span: Span {
-                    count: 0,
-                    first: i64::MAX,
-                    last: i64::MIN,
-                    lo: i64::MAX,
-                    hi: i64::MIN,
-                },
-                earliest: (i64::MAX, 0),
-                latest: (i64::MIN, 0),
-                head: Vec::new(),
-                tail: VecDeque::new(),
-                also: Vec::new(),
-                extra: vec![ev_consent(st.latest)],
-                detail: Box::new(|_| String::new()),
-            };
+            let mut g = Group::empty(
+                Rule::AboveFrequency,
+                (&c.lender_id, Some(cid.to_owned()), signal),
+                Some(rec_consent(c)),
+                vec![ev_consent(st.latest)],
+                Box::new(|_| String::new()),
+            );
             let (mut first_prev, mut last_prev) = (None, None);
             let mut lo = 0usize;
             for hi in 0..ts.len() {
