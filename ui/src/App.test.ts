@@ -46,11 +46,11 @@ describe('App', () => {
     render(App);
     await screen.findByTestId('home-heading');
     await user.click(await screen.findByTestId('connect-lender'));
-    expect(screen.getByTestId('connect-heading')).toHaveTextContent('Connect a lender');
+    expect(await screen.findByTestId('connect-heading')).toHaveTextContent('Connect a lender');
     expect(screen.getByTestId('connect-sandbox')).toHaveTextContent('Use the built-in sandbox lender');
     expect(screen.getByTestId('nav-connect')).toHaveAttribute('aria-current', 'page');
     await user.click(screen.getByTestId('connect-back'));
-    expect(screen.getByTestId('home-heading')).toBeInTheDocument();
+    expect(await screen.findByTestId('home-heading')).toBeInTheDocument();
   });
 
   it('has a sidebar link for every screen', async () => {
@@ -68,7 +68,7 @@ describe('App', () => {
     ] as const;
     for (const [link, heading] of screens) {
       await user.click(screen.getByTestId(link));
-      expect(screen.getByTestId(heading)).toBeInTheDocument();
+      expect(await screen.findByTestId(heading)).toBeInTheDocument();
       expect(screen.getByTestId(link)).toHaveAttribute('aria-current', 'page');
     }
   });
