@@ -8,8 +8,8 @@ use khata_vault as vault;
 use khata_vault::{ConsentAction, LenderDisclosure, LenderLink, OutboxState, Vault};
 use serde_json::Value;
 
-use crate::engine::sig_bytes;
 use crate::error::Result;
+use crate::signed::sig_bytes;
 use crate::views::*;
 
 /// The signal catalogue as the UI shows it (vault signals plus the lenders' descriptions).
