@@ -1,0 +1,156 @@
+//! The machinery behind the one list of commands in [`super`]: each entry there names a command,
+//! the handler it calls, the arguments the UI passes and what it returns. From that single list
+//! the [`commands!`] macro produces the Tauri entry points and the invoke handler, and a
+//! description of every command ([`CommandSpec`]) from which `crate::bindings` renders the UI's
+//! typed `api.ts`, the capability that grants the commands and the list `build.rs` declares.
+//! Writing a command's name and arguments once means the four can no longer drift apart.
+
+use std::path::PathBuf;
+
+use ts_rs::{Config, Dependency, TS, TypeVisitor};
+
+/// One command as the UI sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CommandSpec {
+    /// The IPC name, e.g. `sync_lender`.
+    pub name: &'static str,
+    /// The entry's doc comment, one line per element (shown in `api.ts`).
+    pub docs: Vec<&'static str>,
+    /// Arguments in order: Rust name (snake_case) and TypeScript type.
+    pub args: Vec<(&'static str, String)>,
+    /// The name of the progress channel argument, when the command reports progress.
+    pub progress: Option<&'static str>,
+    /// The TypeScript type of a successful result.
+    pub returns: String,
+    /// Generated types the arguments and result name: (TypeScript name, file under bindings/).
+    pub imports: Vec<(String, PathBuf)>,
+}
+
+/// The TypeScript name of `T` and the generated types it names directly (`T` itself, or the
+/// element of an array or option), which `api.ts` imports.
+pub fn ts_type<T: TS + 'static>(cfg: &Config, imports: &mut Vec<(String, PathBuf)>) -> String {
+    struct Generics<'a>(&'a Config, &'a mut Vec<(String, PathBuf)>);
+    impl TypeVisitor for Generics<'_> {
+        fn visit<U: TS + 'static + ?Sized>(&mut self) {
+            push(Dependency::from_ty::<U>(self.0), self.1);
+        }
+    }
+    fn push(dependency: Option<Dependency>, imports: &mut Vec<(String, PathBuf)>) {
+        if let Some(d) = dependency {
+            imports.push((d.ts_name, d.output_path));
+        }
+    }
+    push(Dependency::from_ty::<T>(cfg), imports);
+    T::visit_generics(&mut Generics(cfg, imports));
+    T::name(cfg)
+}
+
+/// Turns the list of commands into Tauri entry points, `invoke_handler()` and `specs()`.
+///
+/// Each entry reads `sync|async module::name[injected](arg: Type, …; channel) -> Result;`:
+/// - `sync` commands run on the main thread, `async` ones on the async runtime (as Tauri does
+///   for a plain and an `async fn`);
+/// - `module::name` is the handler, `super::module::name`, which returns `CommandResult<Result>`;
+/// - `[injected]` lists what Tauri supplies rather than the UI, passed first and in this order:
+///   `app` (the `AppHandle`) and `state` (the `State<AppState>`);
+/// - the arguments are what the UI sends; their Rust names are the IPC keys (camelCase in
+///   JavaScript), their types must implement `ts_rs::TS`;
+/// - after `;`, the name of a `Channel<Progress>` argument through which the command reports
+///   progress (the UI passes an optional callback).
+///
+/// The entry point has the handler's name and forwards to it, so the compiler checks the
+/// entry's types against the handler; the handler holds the logic and its doc comment.
+macro_rules! commands {
+    ($(
+        $(#[doc = $doc:literal])*
+        $kind:ident $module:ident :: $name:ident [$($inject:ident),* $(,)?]
+            ($($arg:ident : $ty:ty),* $(; $progress:ident)?) -> $ret:ty;
+    )*) => {
+        /// The Tauri entry points, one per command, each forwarding to its handler.
+        mod entry {
+            #[allow(unused_imports)]
+            use tauri::Manager as _;
+            #[allow(unused_imports)]
+            use super::*;
+            $(
+                $crate::commands::registry::commands!(@entry $kind
+                    $(#[doc = $doc])*
+                    $module::$name[$($inject),*]($($arg: $ty),* $(; $progress)?) -> $ret
+                );
+            )*
+
+            /// The handler Tauri dispatches every command through (`Builder::invoke_handler`).
+            pub fn invoke_handler()
+            -> impl Fn(tauri::ipc::Invoke<tauri::Wry>) -> bool + Send + Sync + 'static {
+                tauri::generate_handler![$($name),*]
+            }
+        }
+        pub use entry::invoke_handler;
+
+        /// Every command as the UI sees it, in the order of the list.
+        pub fn specs(cfg: &ts_rs::Config) -> Vec<$crate::commands::registry::CommandSpec> {
+            vec![$({
+                let mut imports = Vec::new();
+                $crate::commands::registry::CommandSpec {
+                    name: stringify!($name),
+                    docs: vec![$($doc),*],
+                    args: vec![$((
+                        stringify!($arg),
+                        $crate::commands::registry::ts_type::<$ty>(cfg, &mut imports),
+                    )),*],
+                    progress: $crate::commands::registry::commands!(@name $($progress)?),
+                    returns: $crate::commands::registry::ts_type::<$ret>(cfg, &mut imports),
+                    imports,
+                }
+            }),*]
+        }
+    };
+
+    (@entry sync $(#[doc = $doc:literal])*
+        $module:ident :: $name:ident [$($inject:ident),*]
+        ($($arg:ident : $ty:ty),* $(; $progress:ident)?) -> $ret:ty
+    ) => {
+        $(#[doc = $doc])*
+        #[tauri::command]
+        fn $name(
+            app: tauri::AppHandle,
+            $($arg: $ty,)*
+            $($progress: tauri::ipc::Channel<khata_engine::views::Progress>,)?
+        ) -> $crate::error::CommandResult<$ret> {
+            let _ = &app;
+            super::$module::$name(
+                $($crate::commands::registry::commands!(@inject app $inject),)*
+                $($arg,)*
+                $($progress,)?
+            )
+        }
+    };
+
+    (@entry async $(#[doc = $doc:literal])*
+        $module:ident :: $name:ident [$($inject:ident),*]
+        ($($arg:ident : $ty:ty),* $(; $progress:ident)?) -> $ret:ty
+    ) => {
+        $(#[doc = $doc])*
+        #[tauri::command]
+        async fn $name(
+            app: tauri::AppHandle,
+            $($arg: $ty,)*
+            $($progress: tauri::ipc::Channel<khata_engine::views::Progress>,)?
+        ) -> $crate::error::CommandResult<$ret> {
+            let _ = &app;
+            super::$module::$name(
+                $($crate::commands::registry::commands!(@inject app $inject),)*
+                $($arg,)*
+                $($progress,)?
+            )
+            .await
+        }
+    };
+
+    (@name) => { None };
+    (@name $progress:ident) => { Some(stringify!($progress)) };
+    (@inject $app:ident app) => { $app.clone() };
+    (@inject $app:ident state) => { $app.state::<$crate::state::AppState>() };
+}
+
+pub(crate) use commands;
