@@ -7,7 +7,11 @@
 
 use std::path::PathBuf;
 
+use tauri::Manager as _;
 use ts_rs::{Config, Dependency, TS, TypeVisitor};
+
+use crate::error::{AppError, CommandResult, ErrorCode};
+use crate::state::AppState;
 
 /// One command as the UI sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,6 +49,13 @@ pub fn ts_type<T: TS + 'static>(cfg: &Config, imports: &mut Vec<(String, PathBuf
     T::name(cfg)
 }
 
+/// The app's state for a command, as Tauri's `State` argument would give it: an error rather
+/// than a panic should a command ever arrive before `setup` managed it.
+pub fn app_state(app: &tauri::AppHandle) -> CommandResult<tauri::State<'_, AppState>> {
+    app.try_state::<AppState>()
+        .ok_or_else(|| AppError::new(ErrorCode::Internal, "Khata is still starting; try again."))
+}
+
 /// Turns the list of commands into Tauri entry points, `invoke_handler()` and `specs()`.
 ///
 /// Each entry reads `sync|async module::name[injected](arg: Type, …; channel) -> Result;`:
@@ -59,7 +70,9 @@ pub fn ts_type<T: TS + 'static>(cfg: &Config, imports: &mut Vec<(String, PathBuf
 ///   progress (the UI passes an optional callback).
 ///
 /// The entry point has the handler's name and forwards to it, so the compiler checks the
-/// entry's types against the handler; the handler holds the logic and its doc comment.
+/// entry's types, `sync`/`async` and result against the handler; the handler holds the logic
+/// and its doc comment. Arguments are passed by position: keep the handler's parameters in the
+/// entry's order (two of one type, e.g. two `String`s, would not be caught if swapped).
 macro_rules! commands {
     ($(
         $(#[doc = $doc:literal])*
@@ -68,8 +81,6 @@ macro_rules! commands {
     )*) => {
         /// The Tauri entry points, one per command, each forwarding to its handler.
         mod entry {
-            #[allow(unused_imports)]
-            use tauri::Manager as _;
             #[allow(unused_imports)]
             use super::*;
             $(
@@ -117,7 +128,7 @@ macro_rules! commands {
             $($arg: $ty,)*
             $($progress: tauri::ipc::Channel<khata_engine::views::Progress>,)?
         ) -> $crate::error::CommandResult<$ret> {
-            let _ = &app;
+            let _ = &app; // not every handler takes the app
             super::$module::$name(
                 $($crate::commands::registry::commands!(@inject app $inject),)*
                 $($arg,)*
@@ -137,7 +148,7 @@ macro_rules! commands {
             $($arg: $ty,)*
             $($progress: tauri::ipc::Channel<khata_engine::views::Progress>,)?
         ) -> $crate::error::CommandResult<$ret> {
-            let _ = &app;
+            let _ = &app; // not every handler takes the app
             super::$module::$name(
                 $($crate::commands::registry::commands!(@inject app $inject),)*
                 $($arg,)*
@@ -150,7 +161,7 @@ macro_rules! commands {
     (@name) => { None };
     (@name $progress:ident) => { Some(stringify!($progress)) };
     (@inject $app:ident app) => { $app.clone() };
-    (@inject $app:ident state) => { $app.state::<$crate::state::AppState>() };
+    (@inject $app:ident state) => { $crate::commands::registry::app_state(&$app)? };
 }
 
 pub(crate) use commands;
