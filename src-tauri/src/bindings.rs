@@ -77,7 +77,8 @@ mod tests {
                 std::fs::create_dir_all(path.parent().unwrap()).unwrap();
                 std::fs::write(&path, &contents).unwrap();
             } else if std::fs::read_to_string(&path).ok().as_deref() != Some(contents.as_str()) {
-                stale.push(file.display().to_string());
+                let shown = path.strip_prefix(&root).unwrap_or(&path);
+                stale.push(shown.display().to_string());
             }
         }
         assert!(

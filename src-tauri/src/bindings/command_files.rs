@@ -167,6 +167,7 @@ mod tests {
     fn spec(name: &'static str) -> CommandSpec {
         CommandSpec {
             name,
+            module: "lenders",
             docs: vec![],
             args: vec![],
             progress: None,

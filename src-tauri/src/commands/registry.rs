@@ -18,6 +18,8 @@ use crate::state::AppState;
 pub struct CommandSpec {
     /// The IPC name, e.g. `sync_lender`.
     pub name: &'static str,
+    /// The module under `commands/` holding the handler, e.g. `lenders`.
+    pub module: &'static str,
     /// The entry's doc comment, one line per element (shown in `api.ts`).
     pub docs: Vec<&'static str>,
     /// Arguments in order: Rust name (snake_case) and TypeScript type.
@@ -72,7 +74,7 @@ pub fn app_state(app: &tauri::AppHandle) -> CommandResult<tauri::State<'_, AppSt
 /// The entry point has the handler's name and forwards to it, so the compiler checks the
 /// entry's types, `sync`/`async` and result against the handler; the handler holds the logic
 /// and its doc comment. Arguments are passed by position: keep the handler's parameters in the
-/// entry's order (two of one type, e.g. two `String`s, would not be caught if swapped).
+/// entry's order (a unit test compares the names, which the compiler cannot).
 macro_rules! commands {
     ($(
         $(#[doc = $doc:literal])*
@@ -104,6 +106,7 @@ macro_rules! commands {
                 let mut imports = Vec::new();
                 $crate::commands::registry::CommandSpec {
                     name: stringify!($name),
+                    module: stringify!($module),
                     docs: vec![$($doc),*],
                     args: vec![$((
                         stringify!($arg),
@@ -165,3 +168,47 @@ macro_rules! commands {
 }
 
 pub(crate) use commands;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The parameter names of `fn name(…)` in a handler's source, without what Tauri injects.
+    fn handler_parameters(source: &str, name: &str) -> Vec<String> {
+        let start = source
+            .find(&format!("fn {name}("))
+            .unwrap_or_else(|| panic!("no handler {name}"))
+            + name.len()
+            + 4;
+        let end = start + source[start..].find(") ->").expect("a result type");
+        source[start..end]
+            .split(',')
+            .filter_map(|part| part.split_once(':').map(|(name, _)| name.trim()))
+            .filter(|name| !["app", "state"].contains(name))
+            .map(str::to_owned)
+            .collect()
+    }
+
+    /// Entry points pass arguments by position; the compiler catches a wrong type but not two
+    /// `String`s swapped or a renamed parameter, so the handlers' names must be the entry's.
+    #[test]
+    fn handlers_take_the_entries_arguments_in_order() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src-tauri/src/commands");
+        for spec in crate::commands::specs(&Config::from_env()) {
+            let source = std::fs::read_to_string(dir.join(format!("{}.rs", spec.module))).unwrap();
+            let expected: Vec<&str> = spec
+                .args
+                .iter()
+                .map(|(name, _)| *name)
+                .chain(spec.progress)
+                .collect();
+            assert_eq!(
+                handler_parameters(&source, spec.name),
+                expected,
+                "{}::{}",
+                spec.module,
+                spec.name
+            );
+        }
+    }
+}
