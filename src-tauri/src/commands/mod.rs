@@ -48,7 +48,7 @@ registry::commands! {
     /// Opens the vault with a passphrase or the recovery key (the unlock screen).
     async vault::unlock_vault[state](request: UnlockRequest) -> VaultAccess;
 
-    /// Lenders, consents and alerts for the Home screen.
+    /// Everything the Home screen shows, in one round trip.
     async lenders::overview[state]() -> Overview;
     /// Starts the built-in sandbox lender on this machine, connects to it and syncs.
     async lenders::connect_sandbox[state](; on_progress) -> LenderView;

@@ -47,7 +47,7 @@ export const api = {
   vaultAccess: () => call<VaultAccess>('vault_access'),
   /** Opens the vault with a passphrase or the recovery key (the unlock screen). */
   unlockVault: (request: UnlockRequest) => call<VaultAccess>('unlock_vault', { request }),
-  /** Lenders, consents and alerts for the Home screen. */
+  /** Everything the Home screen shows, in one round trip. */
   overview: () => call<Overview>('overview'),
   /** Starts the built-in sandbox lender on this machine, connects to it and syncs. */
   connectSandbox: (onProgress?: OnProgress) =>
