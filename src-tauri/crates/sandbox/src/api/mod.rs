@@ -1,0 +1,164 @@
+//! The HTTP surface: every operation of openapi.yaml, the OAuth endpoints, the admin routes
+//! (`/_sandbox/…`, not part of the contract) and the fault layer. One module per resource;
+//! this one holds the state they share, the helpers every handler uses, and the router.
+
+// Errors here are ready-made problem responses (axum's idiom); boxing them would only add
+// noise on a path that ends the request anyway.
+#![allow(clippy::result_large_err)]
+
+mod admin;
+mod auth;
+mod collection;
+mod consent_requests;
+mod consents;
+mod disclosures;
+mod discovery;
+mod fault_layer;
+mod idempotency;
+mod offers;
+mod problem;
+mod request;
+mod rights;
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex, RwLock};
+
+use axum::Router;
+use axum::http::StatusCode;
+use axum::middleware;
+use axum::response::Response;
+use axum::routing::{get, post};
+use chrono::{DateTime, Utc};
+use khata_lending::signing::LenderKey;
+use khata_lending::types::DISCOVERY_PATH;
+use rand::rngs::StdRng;
+use rusqlite::Connection;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+use sha2::Digest as _;
+
+pub use auth::insert_token;
+pub use collection::{collect_round, seed_disclosures};
+pub use consent_requests::create_consent_request;
+pub use problem::problem;
+
+use problem::internal;
+
+use crate::faults::Faults;
+use crate::scenario::Scenario;
+
+/// Everything the handlers share.
+pub struct Inner {
+    pub db: Mutex<Connection>,
+    pub key: LenderKey,
+    pub lender_id: String,
+    pub base_url: String,
+    pub scenario: Scenario,
+    pub seed: u64,
+    pub rng: Mutex<StdRng>,
+    pub faults: RwLock<Faults>,
+}
+
+pub type Shared = Arc<Inner>;
+
+type HandlerResult = Result<Response, Response>;
+
+/// Timestamps at millisecond precision, so they round-trip exactly through RFC 3339 text and
+/// events in quick succession still order.
+pub fn now() -> DateTime<Utc> {
+    let n = Utc::now();
+    DateTime::from_timestamp_millis(n.timestamp_millis()).expect("now is representable")
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    hex::encode(sha2::Sha256::digest(bytes))
+}
+
+fn sign<T: Serialize + DeserializeOwned>(inner: &Inner, v: &T) -> Result<T, Response> {
+    inner.key.sign(v).map_err(internal)
+}
+
+fn to_value<T: Serialize>(v: &T) -> Value {
+    serde_json::to_value(v).expect("wire types serialise")
+}
+
+// ---------- router ----------
+
+pub fn router(inner: Shared) -> Router {
+    let api = Router::new()
+        .route("/signals", get(discovery::list_signals))
+        .route(
+            "/consent-requests",
+            get(consent_requests::list_consent_requests),
+        )
+        .route(
+            "/consent-requests/{id}",
+            get(consent_requests::get_consent_request),
+        )
+        .route(
+            "/consent-requests/{id}/decision",
+            post(consent_requests::decide),
+        )
+        .route("/consents", get(consents::list_consents))
+        .route("/consents/{id}", get(consents::get_consent))
+        .route("/consents/{id}/revoke", post(consents::revoke))
+        .route("/consents/{id}/pause", post(consents::pause))
+        .route("/consents/{id}/resume", post(consents::resume))
+        .route("/disclosures", get(disclosures::list_disclosures))
+        .route("/offers", get(offers::list_offers))
+        .route("/offers/{id}", get(offers::get_offer))
+        .route("/quotes", post(offers::quote))
+        .route(
+            "/rights-requests",
+            get(rights::list_rights).post(rights::create_rights),
+        )
+        .route("/rights-requests/{id}", get(rights::get_rights))
+        .route_layer(middleware::from_fn_with_state(
+            inner.clone(),
+            auth::require_auth,
+        ));
+    let public = Router::new()
+        .route(DISCOVERY_PATH, get(discovery::discovery))
+        .route("/oauth/authorize", get(crate::oauth::authorize))
+        .route("/oauth/token", post(crate::oauth::token))
+        .route("/openapi.yaml", get(discovery::openapi));
+    let admin = Router::new()
+        .route(
+            "/_sandbox/faults",
+            get(admin::get_faults).put(admin::put_faults),
+        )
+        .route("/_sandbox/collect", post(admin::admin_collect))
+        .route(
+            "/_sandbox/rights-requests/{id}",
+            post(admin::admin_update_rights),
+        )
+        .route(
+            "/_sandbox/seed-disclosures",
+            post(admin::admin_seed_disclosures),
+        )
+        .route("/_sandbox/consent-requests", post(admin::admin_new_request));
+    Router::new()
+        .merge(api)
+        .merge(public)
+        .merge(admin)
+        .fallback(|| async {
+            problem(
+                StatusCode::NOT_FOUND,
+                "not-found",
+                "Not found",
+                "no such route",
+            )
+        })
+        .layer(middleware::from_fn_with_state(
+            inner.clone(),
+            fault_layer::fault_layer,
+        ))
+        .layer(middleware::from_fn(problem::problemize))
+        .with_state(inner)
+}
+
+/// Scenario values by signal, for tests that check offers against the scorecard.
+pub fn scenario_values(s: Scenario) -> BTreeMap<String, i64> {
+    s.values()
+}
