@@ -83,43 +83,34 @@ fn to_value<T: Serialize>(v: &T) -> Value {
     serde_json::to_value(v).expect("wire types serialise")
 }
 
-// ---------- router ----------
-
+/// Every route in one place: the contract behind bearer auth, the public discovery, OAuth and
+/// contract documents, and the admin routes; faults and problem documents wrap them all.
 pub fn router(inner: Shared) -> Router {
     let api = Router::new()
-        .route("/signals", get(discovery::list_signals))
-        .route(
-            "/consent-requests",
-            get(consent_requests::list_consent_requests),
-        )
-        .route(
-            "/consent-requests/{id}",
-            get(consent_requests::get_consent_request),
-        )
+        .route("/signals", get(discovery::signals))
+        .route("/consent-requests", get(consent_requests::list))
+        .route("/consent-requests/{id}", get(consent_requests::get))
         .route(
             "/consent-requests/{id}/decision",
             post(consent_requests::decide),
         )
-        .route("/consents", get(consents::list_consents))
-        .route("/consents/{id}", get(consents::get_consent))
+        .route("/consents", get(consents::list))
+        .route("/consents/{id}", get(consents::get))
         .route("/consents/{id}/revoke", post(consents::revoke))
         .route("/consents/{id}/pause", post(consents::pause))
         .route("/consents/{id}/resume", post(consents::resume))
-        .route("/disclosures", get(disclosures::list_disclosures))
-        .route("/offers", get(offers::list_offers))
-        .route("/offers/{id}", get(offers::get_offer))
+        .route("/disclosures", get(disclosures::list))
+        .route("/offers", get(offers::list))
+        .route("/offers/{id}", get(offers::get))
         .route("/quotes", post(offers::quote))
-        .route(
-            "/rights-requests",
-            get(rights::list_rights).post(rights::create_rights),
-        )
-        .route("/rights-requests/{id}", get(rights::get_rights))
+        .route("/rights-requests", get(rights::list).post(rights::create))
+        .route("/rights-requests/{id}", get(rights::get))
         .route_layer(middleware::from_fn_with_state(
             inner.clone(),
             auth::require_auth,
         ));
     let public = Router::new()
-        .route(DISCOVERY_PATH, get(discovery::discovery))
+        .route(DISCOVERY_PATH, get(discovery::document))
         .route("/oauth/authorize", get(crate::oauth::authorize))
         .route("/oauth/token", post(crate::oauth::token))
         .route("/openapi.yaml", get(discovery::openapi));
@@ -128,16 +119,13 @@ pub fn router(inner: Shared) -> Router {
             "/_sandbox/faults",
             get(admin::get_faults).put(admin::put_faults),
         )
-        .route("/_sandbox/collect", post(admin::admin_collect))
+        .route("/_sandbox/collect", post(admin::collect))
+        .route("/_sandbox/rights-requests/{id}", post(admin::update_rights))
+        .route("/_sandbox/seed-disclosures", post(admin::seed))
         .route(
-            "/_sandbox/rights-requests/{id}",
-            post(admin::admin_update_rights),
-        )
-        .route(
-            "/_sandbox/seed-disclosures",
-            post(admin::admin_seed_disclosures),
-        )
-        .route("/_sandbox/consent-requests", post(admin::admin_new_request));
+            "/_sandbox/consent-requests",
+            post(admin::new_consent_request),
+        );
     Router::new()
         .merge(api)
         .merge(public)
