@@ -7,7 +7,7 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 use url::Url;
 
-use super::check_url;
+use super::transport::check_url;
 use crate::error::{LendingError, Result};
 use crate::signing::{KeyRing, SignError};
 use crate::types::*;
