@@ -60,8 +60,10 @@ pub struct Inner {
     pub faults: RwLock<Faults>,
 }
 
+/// The state as axum hands it to every handler.
 pub type Shared = Arc<Inner>;
 
+/// A handler's answer; the error side is a ready-made problem response.
 type HandlerResult = Result<Response, Response>;
 
 /// Timestamps at millisecond precision, so they round-trip exactly through RFC 3339 text and
@@ -71,14 +73,17 @@ pub fn now() -> DateTime<Utc> {
     DateTime::from_timestamp_millis(n.timestamp_millis()).expect("now is representable")
 }
 
+/// Lowercase hex SHA-256: how tokens are stored, requests fingerprinted and values digested.
 fn sha256_hex(bytes: &[u8]) -> String {
     hex::encode(sha2::Sha256::digest(bytes))
 }
 
+/// Signs a statement with the lender's key; failing to is the sandbox's own error (500).
 fn sign<T: Serialize + DeserializeOwned>(inner: &Inner, v: &T) -> Result<T, Response> {
     inner.key.sign(v).map_err(internal)
 }
 
+/// A wire type as JSON, the form in which idempotent responses are stored and replayed.
 fn to_value<T: Serialize>(v: &T) -> Value {
     serde_json::to_value(v).expect("wire types serialise")
 }
