@@ -134,6 +134,7 @@ impl LendingClient {
     }
 }
 
+/// A token request's form body (`application/x-www-form-urlencoded`).
 fn serde_urlencoded_pairs(pairs: &[(&str, &str)]) -> String {
     url::form_urlencoded::Serializer::new(String::new())
         .extend_pairs(pairs)

@@ -70,6 +70,7 @@ pub(super) fn parse_token(value: Value) -> Result<TokenResponse> {
     Ok(tok)
 }
 
+/// The lender's problem document, or a stand-in when it sent none (or an unreadable one).
 fn problem_from(status: StatusCode, content_type: &str, body: &[u8]) -> Problem {
     if (content_type.starts_with("application/problem+json")
         || content_type.starts_with("application/json"))
@@ -90,6 +91,7 @@ fn problem_from(status: StatusCode, content_type: &str, body: &[u8]) -> Problem 
     }
 }
 
+/// Checks the signatures `sig` says the body carries, on the JSON as received.
 pub(super) fn verify(keys: &KeyRing, value: &Value, sig: Sig) -> Result<(), SignError> {
     match sig {
         Sig::None => Ok(()),
@@ -116,6 +118,7 @@ pub(super) fn page_with_raw(value: Value) -> Result<(DisclosurePage, Vec<Value>)
     Ok((page, raw))
 }
 
+/// The typed parse; JSON that does not fit the wire types is [`LendingError::Malformed`].
 pub(super) fn parse<T: DeserializeOwned>(value: Value) -> Result<T> {
     serde_json::from_value(value).map_err(|e| LendingError::Malformed {
         detail: e.to_string(),

@@ -53,6 +53,7 @@ pub fn check_url(raw: &str) -> Result<Url> {
     }
 }
 
+/// The API client: rustls only, both timeouts, no redirects, our user agent.
 pub(super) fn build_http(config: &ClientConfig) -> Result<reqwest::Client> {
     reqwest::Client::builder()
         .use_rustls_tls()
@@ -64,6 +65,7 @@ pub(super) fn build_http(config: &ClientConfig) -> Result<reqwest::Client> {
         .map_err(|e| LendingError::Network(format!("cannot build HTTP client: {e}")))
 }
 
+/// A transport failure as the client reports it: a timeout, or a network error.
 pub(super) fn map_reqwest(e: reqwest::Error) -> LendingError {
     if e.is_timeout() {
         LendingError::Timeout
@@ -74,6 +76,7 @@ pub(super) fn map_reqwest(e: reqwest::Error) -> LendingError {
 }
 
 impl LendingClient {
+    /// `path` resolved under the API base, keeping the base's own path prefix.
     pub(super) fn url(&self, path: &str) -> Result<Url> {
         let mut base = self.api_base.clone();
         if !base.path().ends_with('/') {
@@ -84,6 +87,8 @@ impl LendingClient {
             .map_err(|e| LendingError::Usage(format!("bad path {path}: {e}")))
     }
 
+    /// GET and verify; a path starting with `/` is taken from the origin, others from the API
+    /// base.
     pub(super) async fn get<T: DeserializeOwned>(&self, path: &str, sig: Sig) -> Result<T> {
         let url = if path.starts_with('/') {
             let mut u = self.api_base.clone();
@@ -99,6 +104,7 @@ impl LendingClient {
         parse(v)
     }
 
+    /// POST a JSON body and verify; retried only when it carries an idempotency key.
     pub(super) async fn post<B: Serialize, T: DeserializeOwned>(
         &self,
         path: &str,
@@ -163,6 +169,8 @@ impl LendingClient {
         }
     }
 
+    /// Reads the body under the size cap (checked on `Content-Length`, then again while
+    /// streaming) and decodes it.
     pub(super) async fn read_response(&self, req: reqwest::RequestBuilder) -> Result<Value> {
         let mut resp = req.send().await.map_err(map_reqwest)?;
         let status = resp.status();
