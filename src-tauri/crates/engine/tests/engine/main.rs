@@ -6,7 +6,7 @@
 //! tests must never touch the developer's real keychain.
 //!
 //! One test binary (each extra one costs a link); its modules group the tests by use case and
-//! share the helpers below.
+//! share the set-up functions below.
 
 mod export;
 mod journey;

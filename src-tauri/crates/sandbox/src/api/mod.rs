@@ -1,6 +1,6 @@
 //! The HTTP surface: every operation of openapi.yaml, the OAuth endpoints, the admin routes
 //! (`/_sandbox/…`, not part of the contract) and the fault layer. One module per resource;
-//! this one holds the state they share, the helpers every handler uses, and the router.
+//! this one holds the state they share, the functions every handler uses, and the router.
 
 // Errors here are ready-made problem responses (axum's idiom); boxing them would only add
 // noise on a path that ends the request anyway.

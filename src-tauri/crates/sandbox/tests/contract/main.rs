@@ -3,7 +3,7 @@
 //! the over-collector's behaviour, and typed errors for broken responses.
 //!
 //! One test binary (each extra one costs a link); its modules group the tests by concern and
-//! share the helpers below.
+//! share the set-up functions below.
 
 mod consents;
 mod disclosures;
