@@ -36,7 +36,7 @@ pub(super) async fn put_faults(
     Ok(json_response(StatusCode::OK, &f))
 }
 
-pub(super) async fn admin_collect(State(inner): State<Shared>) -> HandlerResult {
+pub(super) async fn collect(State(inner): State<Shared>) -> HandlerResult {
     let n = collect_round(&inner)?;
     Ok(json_response(
         StatusCode::OK,
@@ -54,7 +54,7 @@ struct RightsUpdate {
 
 /// Moves a rights request along (as the lender's staff would), re-signed; `dueBy` may be set in
 /// the past so the UI's overdue state can be tested.
-pub(super) async fn admin_update_rights(
+pub(super) async fn update_rights(
     State(inner): State<Shared>,
     Path(id): Path<String>,
     headers: HeaderMap,
@@ -81,10 +81,7 @@ pub(super) async fn admin_update_rights(
     Ok(json_response(StatusCode::OK, &r))
 }
 
-pub(super) async fn admin_seed_disclosures(
-    State(inner): State<Shared>,
-    RawQuery(q): RawQuery,
-) -> HandlerResult {
+pub(super) async fn seed(State(inner): State<Shared>, RawQuery(q): RawQuery) -> HandlerResult {
     let params: HashMap<String, String> =
         serde_urlencoded::from_str(q.as_deref().unwrap_or("")).unwrap_or_default();
     let count: u64 = params
@@ -113,7 +110,7 @@ struct NewRequestBody {
 
 /// Simulates the lender asking again; by default for everything it asked before plus the
 /// contacts list (scope creep the UI should call out).
-pub(super) async fn admin_new_request(
+pub(super) async fn new_consent_request(
     State(inner): State<Shared>,
     headers: HeaderMap,
     body: Bytes,

@@ -22,7 +22,7 @@ use super::request::parse_json_body;
 use super::{HandlerResult, Inner, Shared, now, sign, to_value};
 use crate::store::{self, get_doc, list_docs, to_json};
 
-pub(super) async fn list_consent_requests(State(inner): State<Shared>) -> HandlerResult {
+pub(super) async fn list(State(inner): State<Shared>) -> HandlerResult {
     let db = inner.db.lock().expect("db lock");
     let mut items: Vec<ConsentRequest> = list_docs(&db, "consent_requests").map_err(internal)?;
     // Pending first; within each group newest first (list_docs order, stable sort).
@@ -30,10 +30,7 @@ pub(super) async fn list_consent_requests(State(inner): State<Shared>) -> Handle
     Ok(json_response(StatusCode::OK, &ConsentRequestList { items }))
 }
 
-pub(super) async fn get_consent_request(
-    State(inner): State<Shared>,
-    Path(id): Path<String>,
-) -> HandlerResult {
+pub(super) async fn get(State(inner): State<Shared>, Path(id): Path<String>) -> HandlerResult {
     let db = inner.db.lock().expect("db lock");
     let r: Option<ConsentRequest> =
         get_doc(&db, "consent_requests", "request_id", &id).map_err(internal)?;

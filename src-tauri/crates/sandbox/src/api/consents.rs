@@ -59,17 +59,14 @@ pub(super) fn expire_due(inner: &Inner, conn: &Connection) -> Result<(), Respons
     Ok(())
 }
 
-pub(super) async fn list_consents(State(inner): State<Shared>) -> HandlerResult {
+pub(super) async fn list(State(inner): State<Shared>) -> HandlerResult {
     let db = inner.db.lock().expect("db lock");
     expire_due(&inner, &db)?;
     let items: Vec<Consent> = list_docs(&db, "consents").map_err(internal)?;
     Ok(json_response(StatusCode::OK, &ConsentList { items }))
 }
 
-pub(super) async fn get_consent(
-    State(inner): State<Shared>,
-    Path(id): Path<String>,
-) -> HandlerResult {
+pub(super) async fn get(State(inner): State<Shared>, Path(id): Path<String>) -> HandlerResult {
     let db = inner.db.lock().expect("db lock");
     expire_due(&inner, &db)?;
     let c: Option<Consent> = get_doc(&db, "consents", "consent_id", &id).map_err(internal)?;

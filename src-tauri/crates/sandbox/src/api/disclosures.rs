@@ -11,10 +11,7 @@ use rusqlite::params;
 use super::problem::{internal, problem};
 use super::{HandlerResult, Shared};
 
-pub(super) async fn list_disclosures(
-    State(inner): State<Shared>,
-    RawQuery(q): RawQuery,
-) -> HandlerResult {
+pub(super) async fn list(State(inner): State<Shared>, RawQuery(q): RawQuery) -> HandlerResult {
     let params: HashMap<String, String> = serde_urlencoded::from_str(q.as_deref().unwrap_or(""))
         .map_err(|e| {
             problem(

@@ -10,7 +10,7 @@ use super::Shared;
 use super::problem::json_response;
 use crate::scorecard;
 
-pub(super) async fn discovery(State(inner): State<Shared>) -> Response {
+pub(super) async fn document(State(inner): State<Shared>) -> Response {
     json_response(
         StatusCode::OK,
         &Discovery {
@@ -35,7 +35,7 @@ pub(super) async fn openapi() -> Response {
 
 // ---------- signals & consent requests ----------
 
-pub(super) async fn list_signals() -> Response {
+pub(super) async fn signals() -> Response {
     json_response(
         StatusCode::OK,
         &SignalCatalog {

@@ -10,6 +10,7 @@ use serde_json::Value;
 use super::problem::{internal, problem};
 use super::{HandlerResult, Inner, now, sha256_hex};
 
+/// The `Idempotency-Key` header, checked; a 400 problem when `required` and absent.
 pub(super) fn idempotency_key(
     headers: &HeaderMap,
     required: bool,

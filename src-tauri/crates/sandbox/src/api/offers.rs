@@ -51,16 +51,13 @@ pub(super) fn make_offer(
     Ok(offer)
 }
 
-pub(super) async fn list_offers(State(inner): State<Shared>) -> HandlerResult {
+pub(super) async fn list(State(inner): State<Shared>) -> HandlerResult {
     let db = inner.db.lock().expect("db lock");
     let items: Vec<Offer> = list_docs(&db, "offers").map_err(internal)?;
     Ok(json_response(StatusCode::OK, &OfferList { items }))
 }
 
-pub(super) async fn get_offer(
-    State(inner): State<Shared>,
-    Path(id): Path<String>,
-) -> HandlerResult {
+pub(super) async fn get(State(inner): State<Shared>, Path(id): Path<String>) -> HandlerResult {
     let db = inner.db.lock().expect("db lock");
     let o: Option<Offer> = get_doc(&db, "offers", "offer_id", &id).map_err(internal)?;
     o.map(|o| json_response(StatusCode::OK, &o))

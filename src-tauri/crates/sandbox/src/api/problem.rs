@@ -10,6 +10,7 @@ use axum::response::{IntoResponse, Response};
 use khata_lending::types::*;
 use serde::Serialize;
 
+/// A problem document of type `urn:khata:problem:{slug}`, with its status.
 pub fn problem(status: StatusCode, slug: &str, title: &str, detail: impl Into<String>) -> Response {
     let p = Problem {
         type_uri: format!("urn:khata:problem:{slug}"),

@@ -9,6 +9,7 @@ use serde_json::Value;
 
 use super::problem::{problem, unprocessable};
 
+/// The body as `T`, and as the JSON received (which fingerprints an idempotent request).
 pub(super) fn parse_json_body<T: DeserializeOwned>(
     headers: &HeaderMap,
     body: &Bytes,

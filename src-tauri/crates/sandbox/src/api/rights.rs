@@ -16,16 +16,13 @@ use super::request::{max_chars, parse_json_body};
 use super::{HandlerResult, Shared, now, sign, to_value};
 use crate::store::{get_doc, list_docs, to_json};
 
-pub(super) async fn list_rights(State(inner): State<Shared>) -> HandlerResult {
+pub(super) async fn list(State(inner): State<Shared>) -> HandlerResult {
     let db = inner.db.lock().expect("db lock");
     let items: Vec<RightsRequest> = list_docs(&db, "rights_requests").map_err(internal)?;
     Ok(json_response(StatusCode::OK, &RightsRequestList { items }))
 }
 
-pub(super) async fn get_rights(
-    State(inner): State<Shared>,
-    Path(id): Path<String>,
-) -> HandlerResult {
+pub(super) async fn get(State(inner): State<Shared>, Path(id): Path<String>) -> HandlerResult {
     let db = inner.db.lock().expect("db lock");
     let r: Option<RightsRequest> =
         get_doc(&db, "rights_requests", "request_id", &id).map_err(internal)?;
@@ -33,7 +30,7 @@ pub(super) async fn get_rights(
         .ok_or_else(|| not_found("rights request", &id))
 }
 
-pub(super) async fn create_rights(
+pub(super) async fn create(
     State(inner): State<Shared>,
     headers: HeaderMap,
     body: Bytes,
