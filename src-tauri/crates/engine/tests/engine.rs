@@ -32,6 +32,7 @@ fn config(dir: &Path, keys: &Arc<MemoryKeyStore>) -> EngineConfig {
     c.key_store = Some(keys.clone());
     c.token_store = Some(Arc::new(MemoryTokenStore::default()));
     c.client = fast_client();
+    c.sandbox = Some(Arc::new(khata_sandbox::launcher::Launcher::default()));
     c.outbox_backoff_base = Duration::from_millis(5);
     c.outbox_backoff_cap = Duration::from_millis(50);
     c
@@ -253,10 +254,10 @@ async fn revocation_under_faults_lands_exactly_once() {
     let (engine, consent) = journey(dir.path(), &keys).await;
     // Every POST commits and then loses its response; half of all requests fail with 503.
     engine
-        .set_sandbox_faults(Faults {
+        .set_sandbox_faults(SandboxFaults {
             drop_after_commit: 1.0,
             error_rate: 0.5,
-            ..Faults::default()
+            ..SandboxFaults::default()
         })
         .await
         .unwrap();
@@ -267,7 +268,10 @@ async fn revocation_under_faults_lands_exactly_once() {
     for _ in 0..20 {
         let _ = engine.deliver_outbox().await;
     }
-    engine.set_sandbox_faults(Faults::default()).await.unwrap();
+    engine
+        .set_sandbox_faults(SandboxFaults::default())
+        .await
+        .unwrap();
     let r = wait_confirmed(&engine, &r.id).await;
     assert!(r.receipt_id.is_some());
     let lc = lender_consent(&engine, &consent.id).await;
@@ -292,9 +296,9 @@ async fn engine_dropped_between_send_and_ack_delivers_once_after_reopen() {
     let lender = engine.lenders().await.unwrap().remove(0);
     assert!(engine.sync(&lender.id, noop).await.unwrap().reachable);
     engine
-        .set_sandbox_faults(Faults {
+        .set_sandbox_faults(SandboxFaults {
             drop_next: 1,
-            ..Faults::default()
+            ..SandboxFaults::default()
         })
         .await
         .unwrap();
@@ -462,9 +466,9 @@ async fn lender_down_reads_still_work_and_sync_reports_unreachable() {
 
     // Every request now fails with 503: the lender is down.
     engine
-        .set_sandbox_faults(Faults {
+        .set_sandbox_faults(SandboxFaults {
             error_rate: 1.0,
-            ..Faults::default()
+            ..SandboxFaults::default()
         })
         .await
         .unwrap();
@@ -492,7 +496,10 @@ async fn lender_down_reads_still_work_and_sync_reports_unreachable() {
     let r = engine.revoke(&consent.id, vec![]).await.unwrap();
     assert_ne!(r.state, DeliveryState::Confirmed);
     assert!(r.last_error.is_some());
-    engine.set_sandbox_faults(Faults::default()).await.unwrap();
+    engine
+        .set_sandbox_faults(SandboxFaults::default())
+        .await
+        .unwrap();
     wait_confirmed(&engine, &r.id).await;
     let s = engine.sync(&lender.id, noop).await.unwrap();
     assert!(s.reachable);
@@ -588,6 +595,27 @@ async fn scope_creep_and_rights_requests() {
     engine.close().await;
 }
 
+/// The sandbox lender comes only from an injected launcher: without one there is nothing to
+/// start, and the engine says so instead of failing somewhere deeper.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_a_sandbox_launcher_connecting_the_sandbox_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let keys = Arc::new(MemoryKeyStore::new());
+    let mut cfg = config(dir.path(), &keys);
+    cfg.sandbox = None;
+    let (engine, _) = Engine::open(cfg).await.unwrap();
+    let err = engine.connect_sandbox(noop).await.unwrap_err();
+    assert_eq!(err.code(), "not_found", "{err}");
+    assert!(engine.sandbox_url().await.is_none());
+    assert!(engine.lenders().await.unwrap().is_empty());
+    let err = engine
+        .set_sandbox_faults(SandboxFaults::default())
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), "not_found", "{err}");
+    engine.close().await;
+}
+
 #[test]
 fn ts_types_render_every_view() {
     let types = khata_engine::ts_types();
@@ -605,15 +633,18 @@ async fn outbox_worker_delivers_in_the_background_and_stops() {
     let keys = Arc::new(MemoryKeyStore::new());
     let (engine, consent) = journey(dir.path(), &keys).await;
     engine
-        .set_sandbox_faults(Faults {
+        .set_sandbox_faults(SandboxFaults {
             error_rate: 1.0,
-            ..Faults::default()
+            ..SandboxFaults::default()
         })
         .await
         .unwrap();
     let r = engine.revoke(&consent.id, vec![]).await.unwrap();
     assert_ne!(r.state, DeliveryState::Confirmed);
-    engine.set_sandbox_faults(Faults::default()).await.unwrap();
+    engine
+        .set_sandbox_faults(SandboxFaults::default())
+        .await
+        .unwrap();
     let engine = Arc::new(engine);
     let worker = spawn_outbox_worker(engine.clone(), Duration::from_millis(20));
     let mut confirmed = false;
@@ -819,9 +850,9 @@ async fn a_cancelled_sync_stops_and_the_next_one_resumes() {
     let lender = SANDBOX_LENDER_ID;
     // Every response slow, so the sync is surely in flight when it is cancelled.
     engine
-        .set_sandbox_faults(Faults {
+        .set_sandbox_faults(SandboxFaults {
             latency_ms: 1_500,
-            ..Faults::default()
+            ..SandboxFaults::default()
         })
         .await
         .unwrap();
@@ -837,7 +868,10 @@ async fn a_cancelled_sync_stops_and_the_next_one_resumes() {
         .unwrap_err();
     assert_eq!(err.code(), "cancelled", "{err}");
 
-    engine.set_sandbox_faults(Faults::default()).await.unwrap();
+    engine
+        .set_sandbox_faults(SandboxFaults::default())
+        .await
+        .unwrap();
     let done = engine
         .sync_cancellable(lender, noop, Arc::new(AtomicBool::new(false)))
         .await
