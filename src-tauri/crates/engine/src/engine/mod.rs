@@ -30,9 +30,9 @@ use crate::error::{EngineError, Result};
 use crate::launcher::SandboxLender;
 use crate::tokens::TokenStore;
 
+/// The outbox checks the lender's signed receipts with the same helper as sync.
 pub(crate) use crate::signed::signed_bytes;
 pub use config::{EngineConfig, SANDBOX_DIR, SANDBOX_LENDER_ID, VAULT_FILE};
-pub(crate) use consents::consent_view_in;
 
 /// The engine. `Send + Sync`; share it in an `Arc`.
 pub struct Engine {
