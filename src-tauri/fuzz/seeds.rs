@@ -19,10 +19,11 @@ use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
 use khata_engine::views::{ExportFormat, Progress, SignalChoice};
-use khata_engine::{Engine, EngineConfig, MemoryTokenStore, Scenario};
+use khata_engine::{Engine, EngineConfig, MemoryTokenStore};
 use khata_lending::client::fuzzing::{ENDPOINTS, Endpoint};
 use khata_lending::{ClientConfig, LendingClient};
-use khata_sandbox::SandboxConfig;
+use khata_sandbox::launcher::Launcher;
+use khata_sandbox::{SandboxConfig, Scenario};
 use serde_json::{Value, json};
 
 /// Must equal `LENDER_SEED` in fuzz_targets/lender_responses.rs.
@@ -297,7 +298,7 @@ async fn main() {
     let mut cfg = EngineConfig::new(data.path());
     cfg.key_store = Some(Arc::new(khata_vault::MemoryKeyStore::new()));
     cfg.token_store = Some(Arc::new(MemoryTokenStore::default()));
-    cfg.sandbox_scenario = Scenario::OverCollector;
+    cfg.sandbox = Some(Arc::new(Launcher::new(Scenario::OverCollector)));
     cfg.outbox_backoff_base = Duration::from_millis(5);
     cfg.outbox_backoff_cap = Duration::from_millis(50);
     let noop = |_: Progress| {};

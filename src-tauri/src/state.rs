@@ -7,6 +7,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use khata_engine::{Engine, EngineConfig, OutboxWorker, VaultUnlock, spawn_outbox_worker};
+use khata_sandbox::launcher::Launcher;
 use tokio::sync::OnceCell;
 
 use crate::error::CommandResult;
@@ -51,19 +52,21 @@ impl AppState {
             .get_or_try_init(|| async {
                 let mut config = EngineConfig::new(self.paths.data_dir.clone());
                 config.unlock = unlock;
+                let mut sandbox = Launcher::default();
                 // QA: which behaviour the built-in sandbox lender plays on its first start
                 // (salaried-good, thin-file, declined, over-collector, flaky).
                 if let Some(name) = std::env::var("KHATA_SANDBOX_SCENARIO")
                     .ok()
                     .filter(|s| !s.is_empty())
                 {
-                    config.sandbox_scenario = name.parse().map_err(|e| {
+                    sandbox.scenario = name.parse().map_err(|e| {
                         crate::error::AppError::new(
                             crate::error::ErrorCode::InvalidInput,
                             format!("KHATA_SANDBOX_SCENARIO: {e}"),
                         )
                     })?;
                 }
+                config.sandbox = Some(Arc::new(sandbox));
                 let (engine, recovery_key) = Engine::open(config).await?;
                 let engine = Arc::new(engine);
                 *self.recovery_key.lock().expect("lock") = recovery_key;

@@ -12,6 +12,8 @@ use std::time::Duration;
 use khata_engine::views::*;
 use khata_engine::*;
 use khata_lending::ClientConfig;
+use khata_sandbox::Scenario;
+use khata_sandbox::launcher::Launcher;
 use khata_vault::MemoryKeyStore;
 
 async fn make_export(dir: &Path, scenario: Scenario) -> std::path::PathBuf {
@@ -24,7 +26,7 @@ async fn make_export(dir: &Path, scenario: Scenario) -> std::path::PathBuf {
         backoff_cap: Duration::from_millis(50),
         ..ClientConfig::default()
     };
-    c.sandbox_scenario = scenario;
+    c.sandbox = Some(Arc::new(Launcher::new(scenario)));
     c.outbox_backoff_base = Duration::from_millis(5);
     c.outbox_backoff_cap = Duration::from_millis(50);
     let (engine, _) = Engine::open(c).await.unwrap();

@@ -32,11 +32,21 @@ use std::sync::atomic::AtomicBool;
 use std::time::{Duration, Instant};
 
 use khata_engine::views::{ExportFormat, Progress, SignalChoice};
-use khata_engine::{Engine, EngineConfig, Scenario};
+use khata_engine::{Engine, EngineConfig};
+use khata_sandbox::Scenario;
+use khata_sandbox::launcher::Launcher;
 
 type Error = Box<dyn std::error::Error>;
 
 fn noop(_: Progress) {}
+
+/// The app's configuration: OS keychain for the vault key and lender tokens, the built-in
+/// sandbox lender started in this process.
+fn app_config(dir: &std::path::Path, scenario: Scenario) -> EngineConfig {
+    let mut cfg = EngineConfig::new(dir);
+    cfg.sandbox = Some(Arc::new(Launcher::new(scenario)));
+    cfg
+}
 
 /// `VmHWM` (peak resident set) of this process, from /proc (Linux only; "?" elsewhere).
 fn peak_rss() -> String {
@@ -78,10 +88,7 @@ async fn fill(dir: PathBuf, count: u64, scenario: Scenario) -> Result<(), Error>
     if dir.join(khata_engine::VAULT_FILE).exists() {
         return Err(format!("{} already holds a vault", dir.display()).into());
     }
-    // The app's configuration: OS keychain for the vault key and lender tokens.
-    let mut cfg = EngineConfig::new(&dir);
-    cfg.sandbox_scenario = scenario;
-    let (engine, _recovery_key) = Engine::open(cfg).await?;
+    let (engine, _recovery_key) = Engine::open(app_config(&dir, scenario)).await?;
 
     let lender = engine.connect_sandbox(noop).await?;
     engine.sync(&lender.id, noop).await?;
@@ -152,7 +159,7 @@ async fn fill(dir: PathBuf, count: u64, scenario: Scenario) -> Result<(), Error>
 }
 
 async fn export(dir: PathBuf, out: PathBuf, format: ExportFormat) -> Result<(), Error> {
-    let mut cfg = EngineConfig::new(&dir);
+    let mut cfg = app_config(&dir, Scenario::SalariedGood);
     // As `khata export` does.
     cfg.start_sandbox_on_open = true;
     let (engine, _) = Engine::open(cfg).await?;
@@ -176,7 +183,7 @@ async fn export(dir: PathBuf, out: PathBuf, format: ExportFormat) -> Result<(), 
 async fn open(dir: PathBuf) -> Result<(), Error> {
     let ms = |t: Instant| t.elapsed().as_secs_f64() * 1000.0;
     let t = Instant::now();
-    let (engine, _) = Engine::open(EngineConfig::new(&dir)).await?;
+    let (engine, _) = Engine::open(app_config(&dir, Scenario::SalariedGood)).await?;
     let open = ms(t);
     let t = Instant::now();
     let first = engine.overview().await?;

@@ -14,6 +14,7 @@ mod error;
 mod export;
 mod export_other;
 pub mod grievance;
+mod launcher;
 mod outbox;
 mod signed;
 mod tokens;
@@ -23,7 +24,7 @@ pub use custody::{CustodyView, MIN_PASSPHRASE_CHARS, Secret, VaultProbe, VaultUn
 pub use engine::{Engine, EngineConfig, SANDBOX_DIR, SANDBOX_LENDER_ID, VAULT_FILE};
 pub use error::{EngineError, Result};
 pub use export::EXPORT_FORMAT_VERSION;
-pub use khata_sandbox::{Faults, Scenario};
+pub use launcher::{BoxFuture, LaunchError, SandboxFaults, SandboxLauncher, SandboxLender};
 pub use outbox::{OutboxWorker, spawn_outbox_worker};
 #[cfg(any(target_os = "linux", target_os = "macos", target_os = "windows"))]
 pub use tokens::KeyringTokenStore;

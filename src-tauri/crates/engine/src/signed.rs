@@ -19,6 +19,8 @@ pub(crate) fn signed_bytes<T: serde::Serialize>(keys: &KeyRing, t: &T) -> Result
     Ok((v, bytes))
 }
 
+/// The raw bytes of a signature (base64url on the wire), stored beside the record it signs;
+/// `None` when the value does not decode.
 pub(crate) fn sig_bytes(s: &wire::Signature) -> Option<Vec<u8>> {
     use base64::Engine as _;
     base64::engine::general_purpose::URL_SAFE_NO_PAD

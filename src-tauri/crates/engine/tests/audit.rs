@@ -15,6 +15,8 @@ use khata_engine::audit::{self, Rule, verify};
 use khata_engine::views::*;
 use khata_engine::*;
 use khata_lending::ClientConfig;
+use khata_sandbox::Scenario;
+use khata_sandbox::launcher::Launcher;
 use khata_vault::MemoryKeyStore;
 use serde_json::Value;
 
@@ -30,7 +32,7 @@ fn config(dir: &Path, keys: &Arc<MemoryKeyStore>, scenario: Scenario) -> EngineC
         backoff_cap: Duration::from_millis(50),
         ..ClientConfig::default()
     };
-    c.sandbox_scenario = scenario;
+    c.sandbox = Some(Arc::new(Launcher::new(scenario)));
     c.outbox_backoff_base = Duration::from_millis(5);
     c.outbox_backoff_cap = Duration::from_millis(50);
     c

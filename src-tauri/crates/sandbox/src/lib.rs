@@ -1,6 +1,7 @@
 //! Khata's sandbox lender: the whole lending contract (openapi.yaml in `khata-lending`) over
 //! axum, scored by a real points scorecard, with deterministic scenarios and fault injection.
-//! The `khata sandbox` command runs it; the desktop app and tests embed it with [`start`].
+//! The `khata sandbox` command runs it; tests embed it with [`start`], and the desktop app's
+//! engine starts it through `launcher::Launcher` (feature `engine`).
 //!
 //! State (consents, receipts, idempotency keys, disclosures, offers, grants) lives in SQLite in
 //! the state directory, next to the lender's Ed25519 key, so a restart on the same directory
@@ -8,6 +9,8 @@
 
 pub mod api;
 pub mod faults;
+#[cfg(feature = "engine")]
+pub mod launcher;
 pub mod oauth;
 pub mod scenario;
 pub mod scorecard;

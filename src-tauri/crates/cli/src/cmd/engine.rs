@@ -250,6 +250,7 @@ pub fn run(opts: EngineOpts, op: Op) -> anyhow::Result<ExitCode> {
     rt.block_on(async move {
         let mut cfg = EngineConfig::new(&dir);
         cfg.unlock = unlock;
+        cfg.sandbox = Some(Arc::new(khata_sandbox::launcher::Launcher::default()));
         // Only the sandbox needs to run for `connect sandbox`; other commands reach it if it
         // was connected before.
         cfg.start_sandbox_on_open = true;

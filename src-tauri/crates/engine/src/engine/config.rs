@@ -6,10 +6,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use khata_lending::ClientConfig;
-use khata_sandbox::{Faults, Scenario};
 use khata_vault::KeyStore;
 
 use crate::custody::VaultUnlock;
+use crate::launcher::SandboxLauncher;
 use crate::tokens::TokenStore;
 
 /// File name of the vault inside the data directory.
@@ -31,10 +31,9 @@ pub struct EngineConfig {
     pub unlock: VaultUnlock,
     /// Lender tokens; `None` uses the OS keychain ([`crate::KeyringTokenStore`]).
     pub token_store: Option<Arc<dyn TokenStore>>,
-    /// Scenario of the built-in sandbox lender on its first start.
-    pub sandbox_scenario: Scenario,
-    /// Faults injected into the built-in sandbox (tests and demos).
-    pub sandbox_faults: Option<Faults>,
+    /// Starts the built-in sandbox lender (its scenario and faults are the launcher's); `None`
+    /// leaves the app without one, and connecting it fails.
+    pub sandbox: Option<Arc<dyn SandboxLauncher>>,
     /// Restart the built-in sandbox on open when one was connected before.
     pub start_sandbox_on_open: bool,
     /// OAuth client id presented to lenders.
@@ -52,8 +51,7 @@ impl EngineConfig {
             key_store: None,
             unlock: VaultUnlock::Keychain,
             token_store: None,
-            sandbox_scenario: Scenario::SalariedGood,
-            sandbox_faults: None,
+            sandbox: None,
             start_sandbox_on_open: true,
             client_id: "khata-desktop".into(),
             client: ClientConfig::default(),
@@ -71,7 +69,7 @@ impl std::fmt::Debug for EngineConfig {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("EngineConfig")
             .field("data_dir", &self.data_dir)
-            .field("sandbox_scenario", &self.sandbox_scenario)
+            .field("sandbox", &self.sandbox.is_some())
             .finish_non_exhaustive()
     }
 }

@@ -3,7 +3,8 @@
 
 use serde_json::Value;
 
-use super::{Engine, consent_view_in};
+use super::Engine;
+use super::consents::consent_view_in;
 use crate::convert;
 use crate::error::{EngineError, Result};
 use crate::views::*;

@@ -22,17 +22,17 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 use khata_lending::LendingClient;
-use khata_sandbox::RunningSandbox;
 use khata_vault::{KeyStore, LenderDisclosure, Vault, now_ms};
 
 use crate::convert::Catalog;
 use crate::custody::{CustodyView, VaultProbe};
 use crate::error::{EngineError, Result};
+use crate::launcher::SandboxLender;
 use crate::tokens::TokenStore;
 
+/// The outbox checks the lender's signed receipts with the same helper as sync.
 pub(crate) use crate::signed::signed_bytes;
 pub use config::{EngineConfig, SANDBOX_DIR, SANDBOX_LENDER_ID, VAULT_FILE};
-pub(crate) use consents::consent_view_in;
 
 /// The engine. `Send + Sync`; share it in an `Arc`.
 pub struct Engine {
@@ -41,7 +41,7 @@ pub struct Engine {
     pub(crate) cfg: EngineConfig,
     tokens: Arc<dyn TokenStore>,
     clients: tokio::sync::Mutex<HashMap<String, LendingClient>>,
-    sandbox: tokio::sync::Mutex<Option<RunningSandbox>>,
+    sandbox: tokio::sync::Mutex<Option<Box<dyn SandboxLender>>>,
     pub(crate) deliver_lock: tokio::sync::Mutex<()>,
     /// The last timeline total: (filter, newest event id then, total). Disclosures are only
     /// appended, so the count stays right while the newest id is unchanged; this spares a
@@ -128,7 +128,7 @@ impl Engine {
     /// Stops the sandbox and closes the vault (checkpointing its WAL).
     pub async fn close(self) {
         if let Some(sb) = self.sandbox.lock().await.take() {
-            let _ = sb.shutdown().await;
+            let _ = sb.stop().await;
         }
         let vault = self.vault.lock().ok().and_then(|mut g| g.take());
         if let Some(v) = vault {

@@ -1,5 +1,5 @@
-//! Data-rights requests (access, correction, erasure, …): filed through the outbox, listed with
-//! their due dates.
+//! Rights requests (erasure, correction, grievance, human review): recorded and queued in the
+//! outbox in one step, delivered to the lender, listed with their due dates.
 
 use khata_vault::now_ms;
 

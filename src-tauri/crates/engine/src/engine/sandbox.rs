@@ -1,14 +1,15 @@
-//! The built-in sandbox lender's lifecycle: started in-process on demand, restarted on a new
-//! port with its kept state, faults and collection rounds driven by tests and demos.
+//! The built-in sandbox lender's lifecycle: started in-process on demand through the configured
+//! [`crate::SandboxLauncher`], restarted on a new port with its kept state, faults and
+//! collection rounds driven by tests and demos.
 
 use std::collections::HashSet;
 
 use khata_lending::LendingClient;
 use khata_lending::types as wire;
-use khata_sandbox::{Faults, SandboxConfig};
 
 use super::{Engine, SANDBOX_DIR, SANDBOX_LENDER_ID};
 use crate::error::{EngineError, Result};
+use crate::launcher::SandboxFaults;
 
 impl Engine {
     /// The built-in sandbox's base URL, when it runs.
@@ -21,7 +22,7 @@ impl Engine {
     }
 
     /// Changes the built-in sandbox's faults at run time (tests and demos).
-    pub async fn set_sandbox_faults(&self, faults: Faults) -> Result<()> {
+    pub async fn set_sandbox_faults(&self, faults: SandboxFaults) -> Result<()> {
         match self.sandbox.lock().await.as_ref() {
             Some(sb) => {
                 sb.set_faults(faults);
@@ -48,7 +49,7 @@ impl Engine {
     /// Stops the built-in sandbox (tests: the lender goes down).
     pub async fn stop_sandbox(&self) {
         if let Some(sb) = self.sandbox.lock().await.take() {
-            let _ = sb.shutdown().await;
+            let _ = sb.stop().await;
         }
         self.clients.lock().await.remove(SANDBOX_LENDER_ID);
     }
@@ -60,14 +61,13 @@ impl Engine {
         if let Some(sb) = guard.as_ref() {
             return Ok(sb.base_url().to_string());
         }
-        let sb = khata_sandbox::start(SandboxConfig {
-            scenario: self.cfg.sandbox_scenario,
-            faults: self.cfg.sandbox_faults.clone(),
-            state_dir: Some(self.cfg.data_dir.join(SANDBOX_DIR)),
-            ..SandboxConfig::default()
-        })
-        .await
-        .map_err(|e| EngineError::Internal(format!("the sandbox lender did not start: {e}")))?;
+        let launcher = self.cfg.sandbox.as_ref().ok_or_else(|| {
+            EngineError::NotFound("this build has no sandbox lender to start".into())
+        })?;
+        let sb = launcher
+            .start(self.cfg.data_dir.join(SANDBOX_DIR))
+            .await
+            .map_err(|e| EngineError::Internal(format!("the sandbox lender did not start: {e}")))?;
         let url = sb.base_url().to_string();
         *guard = Some(sb);
         drop(guard);

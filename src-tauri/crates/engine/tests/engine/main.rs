@@ -41,6 +41,7 @@ fn config(dir: &Path, keys: &Arc<MemoryKeyStore>) -> EngineConfig {
     c.key_store = Some(keys.clone());
     c.token_store = Some(Arc::new(MemoryTokenStore::default()));
     c.client = fast_client();
+    c.sandbox = Some(Arc::new(khata_sandbox::launcher::Launcher::default()));
     c.outbox_backoff_base = Duration::from_millis(5);
     c.outbox_backoff_cap = Duration::from_millis(50);
     c

@@ -22,9 +22,9 @@ async fn lender_down_reads_still_work_and_sync_reports_unreachable() {
 
     // Every request now fails with 503: the lender is down.
     engine
-        .set_sandbox_faults(Faults {
+        .set_sandbox_faults(SandboxFaults {
             error_rate: 1.0,
-            ..Faults::default()
+            ..SandboxFaults::default()
         })
         .await
         .unwrap();
@@ -52,7 +52,7 @@ async fn lender_down_reads_still_work_and_sync_reports_unreachable() {
     let r = engine.revoke(&consent.id, vec![]).await.unwrap();
     assert_ne!(r.state, DeliveryState::Confirmed);
     assert!(r.last_error.is_some());
-    engine.set_sandbox_faults(Faults::default()).await.unwrap();
+    engine.set_sandbox_faults(SandboxFaults::default()).await.unwrap();
     wait_confirmed(&engine, &r.id).await;
     let s = engine.sync(&lender.id, noop).await.unwrap();
     assert!(s.reachable);
@@ -114,9 +114,9 @@ async fn a_cancelled_sync_stops_and_the_next_one_resumes() {
     let lender = SANDBOX_LENDER_ID;
     // Every response slow, so the sync is surely in flight when it is cancelled.
     engine
-        .set_sandbox_faults(Faults {
+        .set_sandbox_faults(SandboxFaults {
             latency_ms: 1_500,
-            ..Faults::default()
+            ..SandboxFaults::default()
         })
         .await
         .unwrap();
@@ -132,7 +132,7 @@ async fn a_cancelled_sync_stops_and_the_next_one_resumes() {
         .unwrap_err();
     assert_eq!(err.code(), "cancelled", "{err}");
 
-    engine.set_sandbox_faults(Faults::default()).await.unwrap();
+    engine.set_sandbox_faults(SandboxFaults::default()).await.unwrap();
     let done = engine
         .sync_cancellable(lender, noop, Arc::new(AtomicBool::new(false)))
         .await

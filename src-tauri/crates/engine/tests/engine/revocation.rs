@@ -72,10 +72,10 @@ async fn revocation_under_faults_lands_exactly_once() {
     let (engine, consent) = journey(dir.path(), &keys).await;
     // Every POST commits and then loses its response; half of all requests fail with 503.
     engine
-        .set_sandbox_faults(Faults {
+        .set_sandbox_faults(SandboxFaults {
             drop_after_commit: 1.0,
             error_rate: 0.5,
-            ..Faults::default()
+            ..SandboxFaults::default()
         })
         .await
         .unwrap();
@@ -86,7 +86,7 @@ async fn revocation_under_faults_lands_exactly_once() {
     for _ in 0..20 {
         let _ = engine.deliver_outbox().await;
     }
-    engine.set_sandbox_faults(Faults::default()).await.unwrap();
+    engine.set_sandbox_faults(SandboxFaults::default()).await.unwrap();
     let r = wait_confirmed(&engine, &r.id).await;
     assert!(r.receipt_id.is_some());
     let lc = lender_consent(&engine, &consent.id).await;
@@ -111,9 +111,9 @@ async fn engine_dropped_between_send_and_ack_delivers_once_after_reopen() {
     let lender = engine.lenders().await.unwrap().remove(0);
     assert!(engine.sync(&lender.id, noop).await.unwrap().reachable);
     engine
-        .set_sandbox_faults(Faults {
+        .set_sandbox_faults(SandboxFaults {
             drop_next: 1,
-            ..Faults::default()
+            ..SandboxFaults::default()
         })
         .await
         .unwrap();
@@ -152,15 +152,15 @@ async fn outbox_worker_delivers_in_the_background_and_stops() {
     let keys = Arc::new(MemoryKeyStore::new());
     let (engine, consent) = journey(dir.path(), &keys).await;
     engine
-        .set_sandbox_faults(Faults {
+        .set_sandbox_faults(SandboxFaults {
             error_rate: 1.0,
-            ..Faults::default()
+            ..SandboxFaults::default()
         })
         .await
         .unwrap();
     let r = engine.revoke(&consent.id, vec![]).await.unwrap();
     assert_ne!(r.state, DeliveryState::Confirmed);
-    engine.set_sandbox_faults(Faults::default()).await.unwrap();
+    engine.set_sandbox_faults(SandboxFaults::default()).await.unwrap();
     let engine = Arc::new(engine);
     let worker = spawn_outbox_worker(engine.clone(), Duration::from_millis(20));
     let mut confirmed = false;

@@ -6,6 +6,30 @@ use std::sync::atomic::AtomicBool;
 
 use khata_engine::views::*;
 use khata_engine::*;
+use khata_vault::MemoryKeyStore;
+
+use crate::{config, noop};
+
+/// The sandbox lender comes only from an injected launcher: without one there is nothing to
+/// start, and the engine says so instead of failing somewhere deeper.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_a_sandbox_launcher_connecting_the_sandbox_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let keys = Arc::new(MemoryKeyStore::new());
+    let mut cfg = config(dir.path(), &keys);
+    cfg.sandbox = None;
+    let (engine, _) = Engine::open(cfg).await.unwrap();
+    let err = engine.connect_sandbox(noop).await.unwrap_err();
+    assert_eq!(err.code(), "not_found", "{err}");
+    assert!(engine.sandbox_url().await.is_none());
+    assert!(engine.lenders().await.unwrap().is_empty());
+    let err = engine
+        .set_sandbox_faults(SandboxFaults::default())
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), "not_found", "{err}");
+    engine.close().await;
+}
 
 #[test]
 fn ts_types_render_every_view() {

@@ -1,0 +1,58 @@
+//! How the engine starts the built-in sandbox lender without linking it.
+//!
+//! The sandbox is a whole lender (an HTTP server with its own database); the engine only needs
+//! to start one, learn its address, and pass on the test controls. So the engine defines this
+//! small launcher contract, the sandbox crate implements it, and the app and the CLI hand an
+//! implementation in through [`crate::EngineConfig::sandbox`]. A build without one simply has
+//! no sandbox lender to connect.
+
+use std::future::Future;
+use std::path::PathBuf;
+use std::pin::Pin;
+
+/// A boxed future, so the launcher traits stay object-safe.
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// Why a sandbox lender could not start or do what it was asked.
+pub type LaunchError = Box<dyn std::error::Error + Send + Sync>;
+
+/// Starts sandbox lenders for the engine.
+pub trait SandboxLauncher: Send + Sync {
+    /// Starts a sandbox lender on 127.0.0.1 (a free port) that keeps its state, signing key
+    /// included, in `state_dir`, so a restart is the same lender at a new address.
+    fn start(
+        &self,
+        state_dir: PathBuf,
+    ) -> BoxFuture<'_, Result<Box<dyn SandboxLender>, LaunchError>>;
+}
+
+/// A running sandbox lender. Dropping it stops it too; [`SandboxLender::stop`] waits until it
+/// has.
+pub trait SandboxLender: Send + Sync {
+    /// Where the lender answers (its discovery document is below this).
+    fn base_url(&self) -> &str;
+    /// Replaces the faults it injects (tests and demos).
+    fn set_faults(&self, faults: SandboxFaults);
+    /// Runs one of the lender's collection rounds now; returns how many disclosures it made.
+    fn collect(&self) -> Result<usize, LaunchError>;
+    /// Stops serving and waits for the server to finish.
+    fn stop(self: Box<Self>) -> BoxFuture<'static, Result<(), LaunchError>>;
+}
+
+/// Faults a sandbox lender injects into its answers, so the engine is tested against the
+/// failures real networks and lenders produce. Zero everywhere is a well-behaved lender.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SandboxFaults {
+    /// Delay before every response.
+    pub latency_ms: u64,
+    /// Share of requests answered 503 before any work is done.
+    pub error_rate: f64,
+    /// Share of successful POSTs that commit, then drop the connection mid-body.
+    pub drop_after_commit: f64,
+    /// Share of successful responses carrying truncated JSON.
+    pub malformed_json: f64,
+    /// Share of successful responses carrying a body above the client's size cap.
+    pub oversize_body: f64,
+    /// Drop the next N successful POST responses after commit, then stop (for exact tests).
+    pub drop_next: u32,
+}

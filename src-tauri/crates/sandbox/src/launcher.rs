@@ -1,0 +1,151 @@
+//! This lender as the desktop app's built-in sandbox: the engine starts it through its
+//! launcher contract ([`khata_engine::SandboxLauncher`]), so the engine does not link this
+//! crate; the app and the CLI pass a [`Launcher`] in `EngineConfig::sandbox`.
+
+use std::path::PathBuf;
+
+use khata_engine::{BoxFuture, LaunchError, SandboxFaults, SandboxLauncher, SandboxLender};
+
+use crate::{Faults, RunningSandbox, SandboxConfig, Scenario};
+
+/// Starts this lender with a scenario (and faults) chosen by whoever configures the engine.
+#[derive(Debug, Clone)]
+pub struct Launcher {
+    /// How the lender behaves on its first start (later starts keep their state).
+    pub scenario: Scenario,
+    /// Faults injected from the start (tests and demos).
+    pub faults: Option<Faults>,
+}
+
+impl Launcher {
+    pub fn new(scenario: Scenario) -> Self {
+        Self {
+            scenario,
+            faults: None,
+        }
+    }
+}
+
+impl Default for Launcher {
+    /// The borrower the app shows first: a salaried applicant with a good record.
+    fn default() -> Self {
+        Self::new(Scenario::SalariedGood)
+    }
+}
+
+impl SandboxLauncher for Launcher {
+    fn start(
+        &self,
+        state_dir: PathBuf,
+    ) -> BoxFuture<'_, Result<Box<dyn SandboxLender>, LaunchError>> {
+        let config = SandboxConfig {
+            scenario: self.scenario,
+            faults: self.faults.clone(),
+            state_dir: Some(state_dir),
+            ..SandboxConfig::default()
+        };
+        Box::pin(async move {
+            let running = crate::start(config).await?;
+            Ok(Box::new(running) as Box<dyn SandboxLender>)
+        })
+    }
+}
+
+impl SandboxLender for RunningSandbox {
+    fn base_url(&self) -> &str {
+        RunningSandbox::base_url(self)
+    }
+
+    fn set_faults(&self, faults: SandboxFaults) {
+        RunningSandbox::set_faults(self, faults.into());
+    }
+
+    fn collect(&self) -> Result<usize, LaunchError> {
+        Ok(RunningSandbox::collect(self)?)
+    }
+
+    fn stop(self: Box<Self>) -> BoxFuture<'static, Result<(), LaunchError>> {
+        Box::pin(async move { Ok(RunningSandbox::shutdown(*self).await?) })
+    }
+}
+
+/// Field by field, destructured on both sides: a fault added to either type and not the other
+/// stops this from compiling.
+impl From<SandboxFaults> for Faults {
+    fn from(f: SandboxFaults) -> Self {
+        let SandboxFaults {
+            latency_ms,
+            error_rate,
+            drop_after_commit,
+            malformed_json,
+            oversize_body,
+            drop_next,
+        } = f;
+        Faults {
+            latency_ms,
+            error_rate,
+            drop_after_commit,
+            malformed_json,
+            oversize_body,
+            drop_next,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Through the engine's contract: the lender keeps its state in the given directory, runs a
+    /// collection round, and a restart on the same directory is the same lender (same signing
+    /// key) at a new address.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn the_launcher_starts_and_restarts_the_same_lender() {
+        let dir = tempfile::tempdir().unwrap();
+        let launcher: &dyn SandboxLauncher = &Launcher::new(Scenario::OverCollector);
+        let lender = launcher.start(dir.path().to_path_buf()).await.unwrap();
+        assert!(lender.base_url().starts_with("http://127.0.0.1:"));
+        assert!(dir.path().join(crate::DB_FILE).exists());
+        let key = std::fs::read(dir.path().join(crate::KEY_FILE)).unwrap();
+        // No consent yet: the round has nothing to collect, but it runs.
+        assert_eq!(lender.collect().unwrap(), 0);
+        lender.stop().await.unwrap();
+
+        let again = launcher.start(dir.path().to_path_buf()).await.unwrap();
+        assert_eq!(
+            std::fs::read(dir.path().join(crate::KEY_FILE)).unwrap(),
+            key
+        );
+        again.stop().await.unwrap();
+    }
+
+    /// Faults set through the engine's contract reach the running lender, every field intact.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn faults_set_through_the_contract_reach_the_lender() {
+        let running = crate::start(SandboxConfig::default()).await.unwrap();
+        SandboxLender::set_faults(
+            &running,
+            SandboxFaults {
+                latency_ms: 3,
+                error_rate: 0.25,
+                drop_after_commit: 0.5,
+                malformed_json: 0.125,
+                oversize_body: 0.0625,
+                drop_next: 2,
+            },
+        );
+        let mut expected = Faults::default();
+        for spec in [
+            "latency=3ms",
+            "error-rate=0.25",
+            "drop-after-commit=0.5",
+            "malformed-json=0.125",
+            "oversize-body=0.0625",
+            "drop-next=2",
+        ] {
+            expected.apply_spec(spec).unwrap();
+        }
+        assert_eq!(running.faults(), expected);
+        SandboxLender::stop(Box::new(running)).await.unwrap();
+    }
+}
