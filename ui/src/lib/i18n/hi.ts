@@ -146,7 +146,7 @@ const hi: Record<MessageKey, string> = {
   'audit.fact.notStarted': 'आपकी “{signal}” जानकारी {when} ली गई; सहमति {consent} तो {startsAt} से शुरू होती है।',
   'audit.fact.denied': 'आपकी “{signal}” जानकारी {when} ली गई, जबकि सहमति {consent} में आपने इसके लिए मना किया था।',
   'audit.fact.notGranted': 'आपकी “{signal}” जानकारी {when} ली गई, जबकि सहमति {consent} में यह शामिल नहीं है। उसमें केवल ये शामिल हैं: {granted}।',
-  'audit.fact.outsideRange': 'आपकी “{signal}” जानकारी {when} ली गई, {dataFrom} से {dataTo} तक की; सहमति {consent} में केवल {consentedFrom} से {consentedTo} तक की अनुमति है।',
+  'audit.fact.outsideRange': 'आपकी “{signal}” जानकारी {when} ली गई, और उसमें {dataFrom} से {dataTo} तक का समय शामिल था; सहमति {consent} केवल {consentedFrom} से {consentedTo} तक की जानकारी की अनुमति देती है।',
   'audit.fact.unnamedRecipient': 'आपकी “{signal}” जानकारी {when} {recipient} को दी गई; सहमति {consent} में {namedCount, plural, =0 {किसी को भी आगे देने की बात नहीं है} other {केवल इनके नाम हैं: {named}}}।',
   'audit.fact.purposeMismatch': 'आपकी “{signal}” जानकारी {when} “{purpose}” के लिए इस्तेमाल हुई; सहमति {consent} केवल “{consentedText}” ({consentedCode}) के लिए है।',
   'audit.fact.dataLife': '{when} ली गई आपकी “{signal}” जानकारी {life} तक रखी जा सकती थी। यह समय {ranOut} पूरा हो गया, और ऋणदाता ने इसे मिटाने का कोई सबूत नहीं दिया।',

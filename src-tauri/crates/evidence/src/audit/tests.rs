@@ -554,6 +554,25 @@ fn findings_serialise_with_stable_ids() {
     for r in Rule::ALL {
         assert_eq!(serde_json::to_value(r).unwrap(), json!(r.id()));
     }
+    // Facts are tagged by `kind`, their fields in camelCase, as ts-rs declares them.
+    let prohibited = &v["findings"][0]["facts"];
+    assert_eq!(
+        *prohibited,
+        json!({"kind": "prohibited", "flag": PROHIBITED_FLAG})
+    );
+    assert_eq!(
+        serde_json::to_value(FindingFacts::Frequency {
+            value: 1,
+            unit: PeriodUnit::Day,
+            most_in_window: 3
+        })
+        .unwrap(),
+        json!({"kind": "frequency", "value": 1, "unit": "day", "mostInWindow": 3})
+    );
+    assert_eq!(
+        serde_json::to_value(FindingFacts::Denied).unwrap(),
+        json!({"kind": "denied"})
+    );
 }
 
 #[test]
