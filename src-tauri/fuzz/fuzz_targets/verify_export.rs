@@ -1,4 +1,4 @@
-//! Arbitrary bytes as an export: `khata verify` (the engine's `verify_export_bytes`, which the
+//! Arbitrary bytes as an export: `khata verify` (khata-evidence's `verify_export_bytes`, which the
 //! CLI's verify and audit commands and the app's Verify screen run) must answer valid / invalid
 //! / unusable, never panic — and its fast path must give exactly the answer of the reference
 //! verifier (`verify_export` on the whole parsed document).
@@ -7,7 +7,8 @@
 //! lender holds its own key and can sign anything, so the rules see lender-chosen content.
 #![no_main]
 
-use khata_engine::audit::{self, verify};
+use khata_evidence::audit::{self, export};
+use khata_evidence::verify;
 use libfuzzer_sys::fuzz_target;
 
 /// A fixed "now" (2025-11-29), so a crash reproduces whatever day it is replayed.
@@ -23,7 +24,7 @@ fuzz_target!(|data: &[u8]| {
                 let reference = verify::verify_export(&doc, &mut |_, _| {});
                 assert_eq!(answer, reference, "fast path and reference disagree");
             }
-            let input = audit::load::from_export(&doc, NOW_MS);
+            let input = export::from_export(&doc, NOW_MS);
             let _ = audit::audit(&input);
         }
         Err(_) => assert!(

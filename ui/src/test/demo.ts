@@ -12,8 +12,13 @@ export function demoHandlers(): Record<string, Handler | object | null> {
     update_settings: { checkAutomatically: false },
     audit_report: f.auditReport([
       f.finding(),
-      f.finding({ rule: 'prohibited-signal', title: 'Collected data regulators prohibit (contacts, call logs)', signal: 'call_logs' }),
-      f.finding({ rule: 'above-frequency', severity: 'medium', title: 'Collected more often than consented', signal: 'sms_income' }),
+      f.finding({ rule: 'prohibited-signal', facts: { kind: 'prohibited', flag: 'rbi-2022-prohibited' }, signal: 'call_logs' }),
+      f.finding({
+        rule: 'above-frequency',
+        severity: 'medium',
+        facts: { kind: 'frequency', value: 1, unit: 'day', mostInWindow: 2 },
+        signal: 'sms_income',
+      }),
     ]),
     overview: f.overview({
       activeConsents: 2,

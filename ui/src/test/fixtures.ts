@@ -223,8 +223,7 @@ export function finding(overrides: Partial<Finding> = {}): Finding {
   return {
     rule: 'collected-after-revocation',
     severity: 'critical',
-    title: 'Collected after you revoked the consent',
-    detail: 'Contacts were collected at 10:00, one hour after the revocation took effect.',
+    facts: { kind: 'revoked', revokedAt: NOW - DAY - 3_600_000 },
     lenderId: 'sandbox',
     consentId: 'c-1',
     signal: 'contacts',

@@ -11,8 +11,12 @@ beforeEach(() => setLocale('en'));
 
 const FINDINGS = [
   finding(),
-  finding({ rule: 'prohibited-signal', title: 'Collected data regulators prohibit (contacts, call logs)', signal: 'call_logs' }),
-  finding({ rule: 'above-frequency', severity: 'medium', title: 'Collected more often than consented' }),
+  finding({ rule: 'prohibited-signal', facts: { kind: 'prohibited', flag: 'rbi-2022-prohibited' }, signal: 'call_logs' }),
+  finding({
+    rule: 'above-frequency',
+    severity: 'medium',
+    facts: { kind: 'frequency', value: 1, unit: 'day', mostInWindow: 2 },
+  }),
 ];
 
 describe('Audit', () => {
@@ -34,6 +38,9 @@ describe('Audit', () => {
     await user.click(within(first).getByText('Collected after you revoked the consent'));
     expect(first).toHaveAttribute('open');
     expect(within(first).getByText('collected-after-revocation')).toBeInTheDocument();
+    expect(screen.getByTestId('finding-detail-critical-0')).toHaveTextContent(
+      `Your “contacts” data was collected on ${formatDateTime(NOW - DAY)}, after you revoked consent c-1 on ${formatDateTime(NOW - DAY - 3_600_000)}.`,
+    );
     expect(within(first).getByText('disclosure d-9')).toBeInTheDocument();
     expect(within(first).getByLabelText('disclosure d-9')).toHaveTextContent('"disclosureId": "d-9"');
   });
@@ -42,7 +49,7 @@ describe('Audit', () => {
     const grouped = finding({
       rule: 'above-frequency',
       severity: 'medium',
-      title: 'Collected more often than consented',
+      facts: { kind: 'frequency', value: 1, unit: 'day', mostInWindow: 600 },
       at: NOW - 2 * DAY,
       lastAt: NOW - DAY,
       count: 1_000_000,
@@ -67,6 +74,10 @@ describe('Audit', () => {
     const item = screen.getByTestId('finding-medium-0');
     expect(item).toHaveTextContent(`${formatDateTime(NOW - 2 * DAY)} – ${formatDateTime(NOW - DAY)}`);
     await user.click(within(item).getByText('Collected more often than consented'));
+    expect(screen.getByTestId('finding-detail-medium-0')).toHaveTextContent(
+      `Your “contacts” data was collected ${formatNumber(1_000_000)} times more often than consented (once a day), ` +
+        `between ${formatDateTime(NOW - 2 * DAY)} and ${formatDateTime(NOW - DAY)}; up to 600 times within one day.`,
+    );
     expect(
       within(item).getByText(
         `disclosure d-1, disclosure d-1000000, … and ${formatNumber(999_998)} more, consent c-1`,
@@ -151,5 +162,36 @@ describe('Audit', () => {
     mockCommands({ audit_report: auditReport(FINDINGS), overview: overview() });
     render(Audit);
     expect(await screen.findByTestId('finding-critical-0')).toHaveTextContent('आपके सहमति वापस लेने के बाद एकत्र किया गया');
+  });
+
+  it('words each finding from its rule and facts, in Hindi too', async () => {
+    setLocale('hi');
+    const overCollected = finding({
+      rule: 'above-frequency',
+      severity: 'medium',
+      signal: 'sms_income',
+      count: 3,
+      at: NOW - 2 * DAY,
+      lastAt: NOW - DAY,
+      facts: { kind: 'frequency', value: 1, unit: 'day', mostInWindow: 4 },
+    });
+    const passedOn = finding({
+      rule: 'unnamed-recipient',
+      severity: 'high',
+      facts: { kind: 'unnamedRecipient', recipient: 'adnet-42', named: [] },
+    });
+    mockCommands({ audit_report: auditReport([finding(), passedOn, overCollected]), overview: overview() });
+    render(Audit);
+    await screen.findByTestId('audit-summary');
+    expect(screen.getByTestId('finding-detail-critical-0')).toHaveTextContent(
+      `आपकी “contacts” जानकारी ${formatDateTime(NOW - DAY)} को ली गई, जबकि आप ${formatDateTime(NOW - DAY - 3_600_000)} को सहमति c-1 वापस ले चुके थे।`,
+    );
+    expect(screen.getByTestId('finding-detail-high-0')).toHaveTextContent(
+      `आपकी “contacts” जानकारी ${formatDateTime(NOW - DAY)} को adnet-42 को दी गई; सहमति c-1 में किसी को भी आगे देने की बात नहीं है।`,
+    );
+    expect(screen.getByTestId('finding-detail-medium-0')).toHaveTextContent(
+      `आपकी “sms_income” जानकारी सहमति (हर दिन एक बार) से 3 बार ज़्यादा ली गई, ` +
+        `${formatDateTime(NOW - 2 * DAY)} से ${formatDateTime(NOW - DAY)} के बीच; एक दिन में 4 बार तक।`,
+    );
   });
 });

@@ -15,7 +15,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::audit::{Finding, Severity};
+use crate::audit::{Finding, Severity, text};
 use crate::engine::{Engine, lender_names};
 use crate::error::{EngineError, Result};
 use crate::export_other::ZipWriter;
@@ -100,7 +100,7 @@ pub fn draft_letter(lender_name: &str, findings: &[Finding], now_ms: i64) -> Str
         if findings.len() == 1 { "" } else { "s" },
     ));
     for (i, f) in findings.iter().enumerate() {
-        let records = f.records_text();
+        let records = text::records(f);
         let when = if f.count > 1 {
             format!("{} times, {} to {}", f.count, date(f.at), date(f.last_at))
         } else {
@@ -110,8 +110,8 @@ pub fn draft_letter(lender_name: &str, findings: &[Finding], now_ms: i64) -> Str
             "{}. [{}] {}\n   {}\n   When: {}. Rule: {}. Records: {}.\n\n",
             i + 1,
             severity_name(f.severity),
-            f.title,
-            f.detail,
+            text::title(f.rule),
+            text::detail(f),
             when,
             f.rule.id(),
             if records.is_empty() { "-" } else { &records },
@@ -304,14 +304,25 @@ impl Engine {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::audit::{Evidence, RecordRef, Rule};
+    use crate::audit::{Evidence, FindingFacts, PeriodUnit, RecordRef, Rule};
 
     fn finding(rule: Rule, severity: Severity) -> Finding {
         Finding {
             rule,
             severity,
-            title: rule.title().into(),
-            detail: "Collected contacts at 10:00 after the revocation took effect at 09:00.".into(),
+            facts: match rule {
+                Rule::AboveFrequency => FindingFacts::Frequency {
+                    value: 1,
+                    unit: PeriodUnit::Day,
+                    most_in_window: 2,
+                },
+                Rule::CollectedAfterExpiry => FindingFacts::Expired {
+                    expired_at: 1_789_996_400_000,
+                },
+                _ => FindingFacts::Revoked {
+                    revoked_at: 1_789_996_400_000,
+                },
+            },
             lender_id: "l1".into(),
             consent_id: Some("c-1".into()),
             signal: Some("contacts".into()),
@@ -349,6 +360,15 @@ mod tests {
         assert!(letter.contains("1. [critical] "));
         assert!(letter.contains("2. [high] "));
         assert!(letter.contains(&format!("Rule: {}", Rule::CollectedAfterRevocation.id())));
+        // Each finding's title and sentence, worded from its rule and facts.
+        assert!(letter.contains("[critical] Collected after you revoked the consent\n"));
+        assert!(
+            letter.contains(
+                "collected contacts at 2026-09-21T14:13:20.000Z, the first 3600000 ms after \
+                 consent c-1 was revoked (2026-09-21T13:13:20.000Z)"
+            ),
+            "{letter}"
+        );
         assert!(letter.contains("Records: disclosure d-9."));
         assert!(letter.contains("Data Protection Board of India"));
         assert_eq!(

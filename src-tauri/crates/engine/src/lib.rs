@@ -76,14 +76,9 @@ pub fn ts_types() -> Vec<(std::path::PathBuf, String)> {
         crate::custody::CustodyView,
         crate::grievance::GrievanceDraft,
         crate::grievance::GrievancePacketSummary,
-        crate::audit::Severity,
-        crate::audit::Rule,
-        crate::audit::RecordRef,
-        crate::audit::Evidence,
-        crate::audit::Finding,
-        crate::audit::AuditSummary,
-        crate::audit::AuditReport,
         crate::custody::VaultProbe,
     );
+    // The audit's report and finding types.
+    out.extend(khata_evidence::ts_types());
     out
 }

@@ -26,12 +26,10 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::error::{Result, VaultError};
+// The hash itself is pure and shared with the offline verifier.
 use crate::model::hex32;
-
-/// Domain-separation tag that starts every encoded entry.
-pub const LEDGER_DOMAIN: &[u8; 16] = b"khata-ledger-v1\0";
-/// `prev_hash` of the first entry.
-pub const GENESIS_PREV_HASH: [u8; 32] = [0u8; 32];
+use khata_evidence::ledger::feed;
+pub use khata_evidence::ledger::{GENESIS_PREV_HASH, LEDGER_DOMAIN, entry_hash, payload_digest};
 
 /// One ledger entry, with `prev_hash` filled in from the previous entry.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -58,55 +56,6 @@ pub struct ChainReport {
     pub head_seq: i64,
     #[serde(with = "hex32")]
     pub head_hash: [u8; 32],
-}
-
-#[inline]
-fn feed(
-    h: &mut Sha256,
-    seq: i64,
-    at_ms: i64,
-    kind: &[u8],
-    record_id: &[u8],
-    payload_digest: &[u8],
-    prev_hash: &[u8],
-) {
-    h.update(LEDGER_DOMAIN);
-    h.update(seq.to_be_bytes());
-    h.update(at_ms.to_be_bytes());
-    h.update((kind.len() as u32).to_be_bytes());
-    h.update(kind);
-    h.update((record_id.len() as u32).to_be_bytes());
-    h.update(record_id);
-    h.update(payload_digest);
-    h.update(prev_hash);
-}
-
-/// The hash of one entry under the canonical encoding above. Pure: the offline verifier
-/// recomputes every entry with it.
-pub fn entry_hash(
-    seq: i64,
-    at_ms: i64,
-    kind: &str,
-    record_id: &str,
-    payload_digest: &[u8; 32],
-    prev_hash: &[u8; 32],
-) -> [u8; 32] {
-    let mut h = Sha256::new();
-    feed(
-        &mut h,
-        seq,
-        at_ms,
-        kind.as_bytes(),
-        record_id.as_bytes(),
-        payload_digest,
-        prev_hash,
-    );
-    h.finalize().into()
-}
-
-/// SHA-256 of a record's serialised form: the `payload_digest` of its ledger entry.
-pub fn payload_digest(bytes: &[u8]) -> [u8; 32] {
-    Sha256::digest(bytes).into()
 }
 
 /// Appends entries inside an open write transaction. Reads the head once, then chains in
@@ -233,50 +182,4 @@ pub(crate) fn verify_chain(conn: &Connection) -> Result<ChainReport> {
         head_seq: expected_seq - 1,
         head_hash: prev,
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn entry_hash_is_deterministic_and_field_sensitive() {
-        let d = payload_digest(b"{}");
-        let a = entry_hash(1, 1000, "event.add", "42", &d, &GENESIS_PREV_HASH);
-        assert_eq!(
-            a,
-            entry_hash(1, 1000, "event.add", "42", &d, &GENESIS_PREV_HASH)
-        );
-        // Moving a byte between length-prefixed fields changes the hash.
-        assert_ne!(
-            a,
-            entry_hash(1, 1000, "event.add4", "2", &d, &GENESIS_PREV_HASH)
-        );
-        assert_ne!(
-            a,
-            entry_hash(2, 1000, "event.add", "42", &d, &GENESIS_PREV_HASH)
-        );
-        assert_ne!(
-            a,
-            entry_hash(1, 1001, "event.add", "42", &d, &GENESIS_PREV_HASH)
-        );
-    }
-
-    #[test]
-    fn entry_hash_matches_the_documented_encoding() {
-        let d = [7u8; 32];
-        let p = [9u8; 32];
-        let mut enc = Vec::new();
-        enc.extend_from_slice(b"khata-ledger-v1\0");
-        enc.extend_from_slice(&5i64.to_be_bytes());
-        enc.extend_from_slice(&1_700_000_000_000i64.to_be_bytes());
-        enc.extend_from_slice(&2u32.to_be_bytes());
-        enc.extend_from_slice(b"ab");
-        enc.extend_from_slice(&3u32.to_be_bytes());
-        enc.extend_from_slice(b"xyz");
-        enc.extend_from_slice(&d);
-        enc.extend_from_slice(&p);
-        let want: [u8; 32] = Sha256::digest(&enc).into();
-        assert_eq!(entry_hash(5, 1_700_000_000_000, "ab", "xyz", &d, &p), want);
-    }
 }

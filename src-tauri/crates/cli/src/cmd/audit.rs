@@ -15,7 +15,7 @@ use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use khata_engine::audit::{self, Finding, verify::VerifyError};
+use khata_engine::audit::{self, Finding, text, verify::VerifyError};
 use serde::Serialize;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -55,6 +55,10 @@ struct ExportResult {
 #[serde(rename_all = "camelCase")]
 struct SourcedFinding {
     file: String,
+    /// The rule's title and the finding's sentence in English, worded here from the rule and
+    /// its facts (`audit::text`), for the terminal, the HTML page and JSON readers.
+    title: &'static str,
+    detail: String,
     #[serde(flatten)]
     finding: Finding,
 }
@@ -182,6 +186,8 @@ pub fn run(args: AuditArgs) -> anyhow::Result<ExitCode> {
                         .or_default() += 1;
                     agg.findings.push(SourcedFinding {
                         file: name.clone(),
+                        title: text::title(f.rule),
+                        detail: text::detail(&f),
                         finding: f,
                     });
                 }
@@ -256,7 +262,7 @@ fn text(a: &Aggregate) -> String {
             "[{}] {} — {} ({})\n    {} · lender {} · consent {} · signal {}\n    records {}\n    evidence {}\n    {}",
             severity(x).to_uppercase(),
             x.rule.id(),
-            x.title,
+            f.title,
             when(x),
             f.file,
             x.lender_id,
@@ -268,7 +274,7 @@ fn text(a: &Aggregate) -> String {
                 .map(|e| format!("{} {}", e.kind, e.id))
                 .collect::<Vec<_>>()
                 .join(", "),
-            x.detail
+            f.detail
         );
     }
     s
@@ -290,7 +296,7 @@ fn when(f: &Finding) -> String {
 
 /// The records listed, and how many more there are.
 fn records(f: &Finding) -> String {
-    f.records_text()
+    text::records(f)
 }
 
 fn html(a: &Aggregate) -> String {
@@ -341,8 +347,8 @@ fn html(a: &Aggregate) -> String {
             html_escape(&x.lender_id),
             html_escape(x.consent_id.as_deref().unwrap_or("none")),
             html_escape(x.signal.as_deref().unwrap_or("-")),
-            html_escape(&x.title),
-            html_escape(&x.detail),
+            html_escape(f.title),
+            html_escape(&f.detail),
             html_escape(&records(x)),
             x.evidence
                 .iter()

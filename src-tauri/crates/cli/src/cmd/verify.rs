@@ -8,7 +8,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use khata_engine::audit::verify::{self, VerifyError};
+use khata_evidence::verify::{self, VerifyError};
 
 #[derive(Debug, clap::Args)]
 pub struct VerifyArgs {

@@ -1,71 +1,27 @@
-//! Offline verification of an export: no vault, no network. Checks the document's shape, every
-//! lender signature (one at a time in the reference [`verify_export`], so the first bad one is
-//! named), that each disclosure's summary fields agree with the statement the lender signed,
-//! the ledger's hash chain (recomputed with [`khata_vault::entry_hash`]) and head, and that the
-//! records the ledger says were stored are all in the export (nothing dropped, nothing added,
-//! disclosures in order). Never panics on any input.
-//!
-//! [`verify_export_bytes`] gives the reference's answer faster: large exports are checked by
-//! the fast path of `verify_fast` (records parsed one by one on every core, signatures
-//! batch-verified), and anything it cannot show valid goes to the reference.
+//! The checks both strategies make, record by record: shapes of members, the lenders' key rings
+//! and signatures, the ledger's references and head, the disclosures' summaries. The reference
+//! and the fast path call the same functions, which is what keeps their answers equal.
 
 use std::collections::{HashMap, HashSet};
 
-use khata_lending::signing::{KeyRing, Prepared};
-use khata_lending::types::PublicKeyInfo;
-use khata_vault::entry_hash;
-use serde::{Deserialize, Serialize};
+use khata_contract::signing::{KeyRing, Prepared};
+use khata_contract::types::PublicKeyInfo;
 use serde_json::Value;
-use ts_rs::TS;
 
-/// What a successful verification saw.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct VerifyReport {
-    pub version: u64,
-    pub lenders: u64,
-    pub signatures_checked: u64,
-    pub disclosures: u64,
-    pub ledger_entries: u64,
-    pub head_seq: i64,
-    pub head_hash: String,
-}
+use super::{FORMAT, SUPPORTED_VERSION, VerifyError};
 
-/// Why an export does not verify.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, thiserror::Error)]
-#[serde(rename_all = "camelCase", tag = "kind")]
-pub enum VerifyError {
-    /// Not an export at all (not JSON, another format, unsupported version): exit code 2.
-    #[error("unusable input: {reason}")]
-    Unusable { reason: String },
-    /// An export that was altered or is inconsistent: exit code 1. `record` names the first
-    /// bad record as a JSON pointer into the document, e.g. `/disclosures/17/statement`.
-    #[error("{record}: {reason}")]
-    Invalid { record: String, reason: String },
-}
-
-impl VerifyError {
-    /// The `khata verify` exit code.
-    pub fn exit_code(&self) -> i32 {
-        match self {
-            VerifyError::Unusable { .. } => 2,
-            VerifyError::Invalid { .. } => 1,
-        }
-    }
-}
-
-pub(super) fn bad(record: impl Into<String>, reason: impl Into<String>) -> VerifyError {
+pub(crate) fn bad(record: impl Into<String>, reason: impl Into<String>) -> VerifyError {
     VerifyError::Invalid {
         record: record.into(),
         reason: reason.into(),
     }
 }
 
-pub(super) type R<T> = Result<T, VerifyError>;
+pub(crate) type R<T> = Result<T, VerifyError>;
 
 /// The members of a disclosure in the export, no more: a renamed member whose value is null
 /// would otherwise compare equal to the absent one.
-pub(super) const DISCLOSURE_KEYS: [&str; 10] = [
+pub(crate) const DISCLOSURE_KEYS: [&str; 10] = [
     "id",
     "lenderId",
     "lenderRef",
@@ -77,7 +33,7 @@ pub(super) const DISCLOSURE_KEYS: [&str; 10] = [
     "onwardRecipient",
     "statement",
 ];
-pub(super) const LEDGER_KEYS: [&str; 7] = [
+pub(crate) const LEDGER_KEYS: [&str; 7] = [
     "seq",
     "at",
     "kind",
@@ -87,46 +43,25 @@ pub(super) const LEDGER_KEYS: [&str; 7] = [
     "hash",
 ];
 
-/// The export format this verifier understands.
-pub const FORMAT: &str = "khata-export";
-pub const SUPPORTED_VERSION: u64 = 1;
-
-/// Parses and verifies an export's bytes.
-///
-/// Takes the fast path first ([`super::verify_fast`]: the disclosures and ledger entries are
-/// parsed one record at a time on every core, never as one document, and the signatures are
-/// batch-verified). Whenever the fast path cannot show the export valid, the reference
-/// [`verify_export`] runs on the whole document, so an invalid export gets exactly the
-/// reference's answer: the same first bad record, the same reason.
-pub fn verify_export_bytes(bytes: &[u8], progress: &mut dyn FnMut(u64, u64)) -> R<VerifyReport> {
-    if let Some(report) = super::verify_fast::verify(bytes, progress) {
-        return Ok(report);
-    }
-    let doc: Value = serde_json::from_slice(bytes).map_err(|e| VerifyError::Unusable {
-        reason: format!("not JSON: {e}"),
-    })?;
-    verify_export(&doc, progress)
-}
-
-pub(super) fn arr<'a>(doc: &'a Value, key: &str) -> R<&'a Vec<Value>> {
+pub(crate) fn arr<'a>(doc: &'a Value, key: &str) -> R<&'a Vec<Value>> {
     doc.get(key)
         .and_then(Value::as_array)
         .ok_or_else(|| bad(format!("/{key}"), "missing or not an array"))
 }
 
-pub(super) fn s<'a>(v: &'a Value, key: &str, at: &str) -> R<&'a str> {
+pub(crate) fn s<'a>(v: &'a Value, key: &str, at: &str) -> R<&'a str> {
     v.get(key)
         .and_then(Value::as_str)
         .ok_or_else(|| bad(format!("{at}/{key}"), "missing or not a string"))
 }
 
-pub(super) fn i(v: &Value, key: &str, at: &str) -> R<i64> {
+pub(crate) fn i(v: &Value, key: &str, at: &str) -> R<i64> {
     v.get(key)
         .and_then(Value::as_i64)
         .ok_or_else(|| bad(format!("{at}/{key}"), "missing or not an integer"))
 }
 
-pub(super) fn h32(v: &Value, key: &str, at: &str) -> R<[u8; 32]> {
+pub(crate) fn h32(v: &Value, key: &str, at: &str) -> R<[u8; 32]> {
     let text = s(v, key, at)?;
     // Lower-case only: upper-case hex would decode to the same bytes.
     if text.bytes().any(|b| b.is_ascii_uppercase()) {
@@ -138,24 +73,24 @@ pub(super) fn h32(v: &Value, key: &str, at: &str) -> R<[u8; 32]> {
     Ok(out)
 }
 
-pub(super) fn rfc3339_ms(v: &Value) -> Option<i64> {
+pub(crate) fn rfc3339_ms(v: &Value) -> Option<i64> {
     chrono::DateTime::parse_from_rfc3339(v.as_str()?)
         .ok()
         .map(|d| d.timestamp_millis())
 }
 
-pub(super) struct Rings(HashMap<String, KeyRing>);
+pub(crate) struct Rings(HashMap<String, KeyRing>);
 
 impl Rings {
     /// Checks one signed statement with the keys of the lender it names.
-    fn check(&self, stmt: &Value, at: &str, lender_hint: Option<&str>) -> R<()> {
+    pub(crate) fn check(&self, stmt: &Value, at: &str, lender_hint: Option<&str>) -> R<()> {
         self.prepare(stmt, at, lender_hint)?
             .verify()
             .map_err(|e| bad(at, format!("lender signature: {e}")))
     }
 
     /// [`Rings::check`] up to the signature check itself.
-    pub(super) fn prepare(&self, stmt: &Value, at: &str, lender_hint: Option<&str>) -> R<Prepared> {
+    pub(crate) fn prepare(&self, stmt: &Value, at: &str, lender_hint: Option<&str>) -> R<Prepared> {
         if !stmt.is_object() {
             return Err(bad(at, "not a signed statement (not an object)"));
         }
@@ -177,7 +112,7 @@ impl Rings {
 }
 
 /// What a ledger entry says was stored, as far as completeness is concerned.
-pub(super) enum LedgerRef {
+pub(crate) enum LedgerRef {
     /// `event.add`: a disclosure, by its local id.
     Event(i64),
     /// `statement.add` of a consent, offer, quote or receipt (`kind/id/version`).
@@ -185,7 +120,7 @@ pub(super) enum LedgerRef {
     Other,
 }
 
-pub(super) fn ledger_ref(kind: &str, record_id: &str, at: &str) -> R<LedgerRef> {
+pub(crate) fn ledger_ref(kind: &str, record_id: &str, at: &str) -> R<LedgerRef> {
     Ok(match kind {
         "event.add" => LedgerRef::Event(
             record_id
@@ -207,7 +142,7 @@ pub(super) fn ledger_ref(kind: &str, record_id: &str, at: &str) -> R<LedgerRef> 
 }
 
 /// `ledger.head` names the last entry (`seq` 0 and an empty hash for an empty ledger).
-pub(super) fn head(ledger: &Value, last_seq: i64, last_hash: &[u8; 32]) -> R<String> {
+pub(crate) fn head(ledger: &Value, last_seq: i64, last_hash: &[u8; 32]) -> R<String> {
     let head = ledger
         .get("head")
         .filter(|h| h.is_object())
@@ -228,7 +163,7 @@ pub(super) fn head(ledger: &Value, last_seq: i64, last_hash: &[u8; 32]) -> R<Str
 /// Every signed statement but the disclosures' (consent artefacts, offers, quotes, receipts,
 /// rights statements), one at a time; returns the `kind/id/version` keys held and how many
 /// signatures were checked.
-pub(super) fn statements(doc: &Value, rings: &Rings) -> R<(HashSet<String>, u64)> {
+pub(crate) fn statements(doc: &Value, rings: &Rings) -> R<(HashSet<String>, u64)> {
     let mut signatures = 0u64;
     let mut held: HashSet<String> = HashSet::new();
     let mut hold = |key: String, at: &str| -> R<()> {
@@ -293,7 +228,7 @@ pub(super) fn statements(doc: &Value, rings: &Rings) -> R<(HashSet<String>, u64)
 
 /// A disclosure's members and its signed statement, ready for the signature check: returns
 /// the statement, its JSON pointer and what to verify.
-pub(super) fn disclosure_statement<'a>(
+pub(crate) fn disclosure_statement<'a>(
     d: &'a Value,
     at: &str,
     rings: &Rings,
@@ -314,7 +249,7 @@ pub(super) fn disclosure_statement<'a>(
 }
 
 /// A disclosure's summary fields equal what the lender signed in its statement `st`.
-pub(super) fn disclosure_summary(d: &Value, st: &Value, at: &str) -> R<()> {
+pub(crate) fn disclosure_summary(d: &Value, st: &Value, at: &str) -> R<()> {
     let same = |outer: &str, inner: &str| -> R<()> {
         let o = d.get(outer).filter(|v| !v.is_null());
         let w = st.get(inner).filter(|v| !v.is_null());
@@ -342,7 +277,7 @@ pub(super) fn disclosure_summary(d: &Value, st: &Value, at: &str) -> R<()> {
 }
 
 /// A Khata export of a version this verifier understands: returns the version.
-pub(super) fn what_it_is(doc: &Value) -> R<u64> {
+pub(crate) fn what_it_is(doc: &Value) -> R<u64> {
     let Some(obj) = doc.as_object() else {
         return Err(VerifyError::Unusable {
             reason: "not a Khata export (the document is not a JSON object)".into(),
@@ -364,7 +299,7 @@ pub(super) fn what_it_is(doc: &Value) -> R<u64> {
 
 /// After format and version: `exportedAt`, the lenders and their keys, and the display-only
 /// arrays. Returns how many lenders there are and their key rings.
-pub(super) fn header(doc: &Value) -> R<(usize, Rings)> {
+pub(crate) fn header(doc: &Value) -> R<(usize, Rings)> {
     i(doc, "exportedAt", "")?;
 
     // --- lenders and their keys
@@ -389,144 +324,4 @@ pub(super) fn header(doc: &Value) -> R<(usize, Rings)> {
         arr(doc, key)?;
     }
     Ok((lenders.len(), rings))
-}
-
-/// Verifies a parsed export. `progress(done, total)` is called as records are checked.
-pub fn verify_export(doc: &Value, progress: &mut dyn FnMut(u64, u64)) -> R<VerifyReport> {
-    let version = what_it_is(doc)?;
-    let (lenders, rings) = header(doc)?;
-    let disclosures = arr(doc, "disclosures")?;
-
-    let ledger = doc
-        .get("ledger")
-        .filter(|l| l.is_object())
-        .ok_or_else(|| bad("/ledger", "missing or not an object"))?;
-    let entries = ledger
-        .get("entries")
-        .and_then(Value::as_array)
-        .ok_or_else(|| bad("/ledger/entries", "missing or not an array"))?;
-    let total = disclosures.len() as u64 + entries.len() as u64;
-    let mut done = 0u64;
-    let mut signatures = 0u64;
-
-    // --- the ledger chain
-    let mut prev = khata_vault::ledger::GENESIS_PREV_HASH;
-    let mut expected_seq = 1i64;
-    let mut ledger_events: HashMap<i64, usize> = HashMap::new();
-    let mut ledger_statements: Vec<(String, usize)> = Vec::new();
-    for (n, e) in entries.iter().enumerate() {
-        let at = format!("/ledger/entries/{n}");
-        if let Some(k) = e
-            .as_object()
-            .and_then(|o| o.keys().find(|k| !LEDGER_KEYS.contains(&k.as_str())))
-        {
-            return Err(bad(&at, format!("unexpected member {k:?}")));
-        }
-        let seq = i(e, "seq", &at)?;
-        if seq != expected_seq {
-            return Err(bad(
-                &at,
-                format!("ledger entry {seq} where {expected_seq} was expected"),
-            ));
-        }
-        let t = i(e, "at", &at)?;
-        let kind = s(e, "kind", &at)?;
-        let record_id = s(e, "record_id", &at)?;
-        let digest = h32(e, "payload_digest", &at)?;
-        let prev_hash = h32(e, "prev_hash", &at)?;
-        let hash = h32(e, "hash", &at)?;
-        if prev_hash != prev {
-            return Err(bad(
-                &at,
-                format!("ledger entry {seq}: prev_hash is not the previous entry's hash"),
-            ));
-        }
-        if entry_hash(seq, t, kind, record_id, &digest, &prev) != hash {
-            return Err(bad(
-                &at,
-                format!("ledger entry {seq}: hash does not match its contents"),
-            ));
-        }
-        match ledger_ref(kind, record_id, &at)? {
-            LedgerRef::Event(id) => {
-                ledger_events.insert(id, n);
-            }
-            LedgerRef::Statement => ledger_statements.push((record_id.to_string(), n)),
-            LedgerRef::Other => {}
-        }
-        prev = hash;
-        expected_seq += 1;
-        done += 1;
-        if done.is_multiple_of(10_000) {
-            progress(done, total);
-        }
-    }
-    let want_hash = head(ledger, expected_seq - 1, &prev)?;
-
-    // --- signed statements, and which of them the export holds
-    let (mut held, n) = statements(doc, &rings)?;
-    signatures += n;
-
-    // --- disclosures: in id order, each matching what the lender signed
-    let mut last_id = i64::MIN;
-    for (n, d) in disclosures.iter().enumerate() {
-        let at = format!("/disclosures/{n}");
-        let id = i(d, "id", &at)?;
-        if id <= last_id {
-            return Err(bad(
-                &at,
-                format!("disclosure #{id} is out of order (after #{last_id})"),
-            ));
-        }
-        last_id = id;
-        let (st, sat, signed) = disclosure_statement(d, &at, &rings)?;
-        signed
-            .verify()
-            .map_err(|e| bad(&sat, format!("lender signature: {e}")))?;
-        signatures += 1;
-        disclosure_summary(d, st, &at)?;
-        done += 1;
-        if done.is_multiple_of(10_000) {
-            progress(done, total);
-        }
-    }
-
-    // --- nothing dropped, nothing added
-    for (key, n) in &ledger_statements {
-        if !held.remove(key) {
-            return Err(bad(
-                format!("/ledger/entries/{n}"),
-                format!("statement {key} is in the ledger but missing from the export"),
-            ));
-        }
-    }
-    if let Some(key) = held.iter().min() {
-        return Err(bad("/", format!("statement {key} has no ledger entry")));
-    }
-    for (n, d) in disclosures.iter().enumerate() {
-        if let Some(id) = d.get("id").and_then(Value::as_i64)
-            && ledger_events.remove(&id).is_none()
-        {
-            return Err(bad(
-                format!("/disclosures/{n}"),
-                format!("disclosure #{id} has no ledger entry"),
-            ));
-        }
-    }
-    if let Some((id, n)) = ledger_events.iter().min_by_key(|(_, n)| **n) {
-        return Err(bad(
-            format!("/ledger/entries/{n}"),
-            format!("disclosure #{id} is in the ledger but missing from the export"),
-        ));
-    }
-    progress(total, total);
-    Ok(VerifyReport {
-        version,
-        lenders: lenders as u64,
-        signatures_checked: signatures,
-        disclosures: disclosures.len() as u64,
-        ledger_entries: entries.len() as u64,
-        head_seq: expected_seq - 1,
-        head_hash: want_hash,
-    })
 }

@@ -1,6 +1,6 @@
-//! The fast path of [`super::verify::verify_export_bytes`], for exports of a million records.
+//! The fast strategy of [`super::verify_export_bytes`], for exports of a million records.
 //!
-//! The reference verifier ([`super::verify::verify_export`]) holds the whole document as a
+//! The reference verifier ([`super::reference`]) holds the whole document as a
 //! `serde_json::Value` (about 5× the file's size in memory) and checks one Ed25519 signature at
 //! a time on one core. Here the two big arrays — disclosures and ledger entries — are kept as
 //! raw JSON text; each record is parsed on its own, in rounds spread over every core, checked
@@ -17,24 +17,26 @@
 //! nesting limit applies to it as it does in the whole-document parse; and every member of the
 //! document is parsed to a `Value` somewhere, so a number the reference's parser refuses is
 //! refused here too. The one divergence is Ed25519 batch verification's, documented on
-//! [`khata_lending::signing::verify_batch`]: only a key's owner can make a signature that one
+//! [`khata_contract::signing::verify_batch`]: only a key's owner can make a signature that one
 //! accepts and the other does not.
 
 use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::marker::PhantomData;
 
-use khata_lending::signing::{Prepared, verify_batch};
-use khata_vault::entry_hash;
+use khata_contract::signing::{Prepared, verify_batch};
 use serde::Deserialize;
 use serde::de::{Deserializer, MapAccess, Visitor};
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
-use super::verify::{
-    LEDGER_KEYS, LedgerRef, Rings, VerifyReport, disclosure_statement, disclosure_summary, h32,
-    head, header, i, ledger_ref, s, statements, what_it_is,
+use super::VerifyReport;
+use super::checks::{
+    LEDGER_KEYS, LedgerRef, Rings, disclosure_statement, disclosure_summary, h32, head, header, i,
+    ledger_ref, s, statements, what_it_is,
 };
+use crate::ledger::{GENESIS_PREV_HASH, entry_hash};
+use crate::parallel::on_every_core;
 
 /// Records per round: parsed and checked on every core, then progress is reported. Bounds the
 /// memory held for signed messages awaiting their batch (≈ 30 MB).
@@ -127,29 +129,6 @@ fn parse_nested(buf: &mut Vec<u8>, raw: &RawValue, depth: usize) -> Option<Value
     Some(v)
 }
 
-/// `f` over `items` split in one contiguous piece per core, in order.
-pub(super) fn on_every_core<T: Sync, U: Send>(
-    items: &[T],
-    cores: usize,
-    f: impl Fn(&[T]) -> U + Sync,
-) -> Vec<U> {
-    let size = items.len().div_ceil(cores.max(1)).max(1);
-    if items.len() <= size {
-        return vec![f(items)];
-    }
-    std::thread::scope(|scope| {
-        let f = &f;
-        let handles: Vec<_> = items
-            .chunks(size)
-            .map(|piece| scope.spawn(move || f(piece)))
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
-            .collect()
-    })
-}
-
 /// What the chain needs of a ledger entry whose own hash was found right.
 struct Entry {
     seq: i64,
@@ -216,7 +195,7 @@ fn check_disclosures(raws: &[&RawValue], rings: &Rings) -> Option<Vec<i64>> {
 }
 
 /// `Some(report)` when the export is valid; `None` when it is not, or may not be.
-pub(super) fn verify(bytes: &[u8], progress: &mut dyn FnMut(u64, u64)) -> Option<VerifyReport> {
+pub(crate) fn verify(bytes: &[u8], progress: &mut dyn FnMut(u64, u64)) -> Option<VerifyReport> {
     let top: Top = serde_json::from_slice(bytes).ok()?;
     let disclosures = top.disclosures?;
     let ledger = top.ledger?;
@@ -244,7 +223,7 @@ pub(super) fn verify(bytes: &[u8], progress: &mut dyn FnMut(u64, u64)) -> Option
     let mut done = 0u64;
 
     // --- the ledger chain: each entry's hash on every core, the links in order here
-    let mut prev = khata_vault::ledger::GENESIS_PREV_HASH;
+    let mut prev = GENESIS_PREV_HASH;
     let mut expected_seq = 1i64;
     let mut ledger_events: HashSet<i64> = HashSet::new();
     let mut ledger_statements: Vec<String> = Vec::new();
@@ -319,15 +298,16 @@ pub(super) fn verify(bytes: &[u8], progress: &mut dyn FnMut(u64, u64)) -> Option
 
 #[cfg(test)]
 mod tests {
-    use super::super::verify::{VerifyError, verify_export, verify_export_bytes};
-    use khata_lending::signing::LenderKey;
+    use super::super::{VerifyError, verify_export, verify_export_bytes};
+    use crate::ledger::{GENESIS_PREV_HASH, entry_hash};
+    use khata_contract::signing::LenderKey;
     use serde_json::{Value, json};
 
     /// A small export built by hand with real signatures and a real ledger chain: `n`
     /// disclosures of lender "L", each signed statement carrying `extra` as a member.
     fn export(n: i64, extra: Value) -> Value {
         let key = LenderKey::from_seed(&[3u8; 32]);
-        let mut prev = khata_vault::ledger::GENESIS_PREV_HASH;
+        let mut prev = GENESIS_PREV_HASH;
         let mut entries = Vec::new();
         let mut disclosures = Vec::new();
         for id in 1..=n {
@@ -345,7 +325,7 @@ mod tests {
                 "valueDigest": "sha256:00", "onwardRecipient": null, "statement": st,
             }));
             let (record, digest) = (id.to_string(), [id as u8; 32]);
-            let hash = khata_vault::entry_hash(id, 7, "event.add", &record, &digest, &prev);
+            let hash = entry_hash(id, 7, "event.add", &record, &digest, &prev);
             entries.push(json!({
                 "seq": id, "at": 7, "kind": "event.add", "record_id": record,
                 "payload_digest": hex::encode(digest), "prev_hash": hex::encode(prev),

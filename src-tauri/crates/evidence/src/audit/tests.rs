@@ -1,7 +1,9 @@
 //! Unit tests of the pure rules (no I/O).
 use super::*;
-use khata_lending::types::*;
-use serde_json::json;
+use crate::verify;
+use chrono::{DateTime, Utc};
+use khata_contract::types::*;
+use serde_json::{Value, json};
 
 fn t(s: &str) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
@@ -175,6 +177,59 @@ fn each_rule_fires_with_evidence() {
     assert_eq!(freq.count, 1);
     let ids: Vec<&str> = freq.evidence.iter().map(|e| e.id.as_str()).collect();
     assert_eq!(ids, ["d6", "d5", "c1#v2"]);
+    // The facts each sentence is worded from.
+    let facts = |r: Rule| &f.iter().find(|f| f.rule == r).unwrap().facts;
+    let day = |s: &str| t(s).timestamp_millis();
+    assert_eq!(
+        *facts(Rule::AboveFrequency),
+        FindingFacts::Frequency {
+            value: 1,
+            unit: PeriodUnit::Day,
+            most_in_window: 2
+        }
+    );
+    assert_eq!(
+        *facts(Rule::CollectedAfterRevocation),
+        FindingFacts::Revoked {
+            revoked_at: day("2026-02-10T00:00:00Z")
+        }
+    );
+    assert_eq!(
+        *facts(Rule::ProhibitedSignal),
+        FindingFacts::Prohibited {
+            flag: PROHIBITED_FLAG.into()
+        }
+    );
+    assert_eq!(*facts(Rule::NoConsent), FindingFacts::NoConsent);
+    assert_eq!(*facts(Rule::SignalDenied), FindingFacts::Denied);
+    assert_eq!(
+        *facts(Rule::SignalNotGranted),
+        FindingFacts::NotGranted {
+            granted: vec!["sms_income".into(), "emi_bounces".into()]
+        }
+    );
+    assert!(matches!(
+        *facts(Rule::OutsideDataRange),
+        FindingFacts::OutsideRange { data_from, consented_from, consented_to, .. }
+            if data_from == day("2024-01-01T00:00:00Z")
+                && consented_from == day("2025-01-01T00:00:00Z")
+                && consented_to == day("2026-12-31T00:00:00Z")
+    ));
+    assert_eq!(
+        *facts(Rule::UnnamedRecipient),
+        FindingFacts::UnnamedRecipient {
+            recipient: "adnet-42".into(),
+            named: vec!["cibil".into()]
+        }
+    );
+    assert_eq!(
+        *facts(Rule::PurposeMismatch),
+        FindingFacts::PurposeMismatch {
+            purpose: "cross-selling".into(),
+            consented_code: "103".into(),
+            consented_text: "credit".into()
+        }
+    );
 }
 
 /// `n` collections of sms_income a minute apart, from 2026-02-11 (after the consent's
@@ -245,7 +300,6 @@ fn n_offending_disclosures_make_one_finding_naming_n_records() {
         assert_eq!(f.records.last().unwrap().kind, "consent");
         assert_eq!(f.consent_id.as_deref(), Some("c1"));
         assert_eq!(f.signal.as_deref(), Some("sms_income"));
-        assert!(f.detail.contains(&format!("{offending} ")), "{}", f.detail);
     }
     let rev = f
         .iter()
@@ -257,11 +311,13 @@ fn n_offending_disclosures_make_one_finding_naming_n_records() {
     // Evidence: the first and the last offending disclosure, then the revoked artefact.
     let ids: Vec<&str> = rev.evidence.iter().map(|e| e.id.as_str()).collect();
     assert_eq!(ids, ["d1", "d25", "c1#v2"]);
-    assert!(
-        rev.detail
-            .starts_with("collected sms_income 25 times between 2026-02-11T00:00:00.000Z and 2026-02-11T00:24:00.000Z"),
-        "{}",
-        rev.detail
+    // "collected sms_income 25 times between 00:00 and 00:24, after the revocation at …"
+    assert_eq!((rev.count, rev.at, rev.last_at), (25, first, last));
+    assert_eq!(
+        rev.facts,
+        FindingFacts::Revoked {
+            revoked_at: t("2026-02-10T00:00:00Z").timestamp_millis()
+        }
     );
     let freq = f.iter().find(|f| f.rule == Rule::AboveFrequency).unwrap();
     assert_eq!(freq.at, first + 60_000);
@@ -269,10 +325,15 @@ fn n_offending_disclosures_make_one_finding_naming_n_records() {
     // Each shown collection over the limit with the one before it, then the consent.
     let ids: Vec<&str> = freq.evidence.iter().map(|e| e.id.as_str()).collect();
     assert_eq!(ids, ["d2", "d1", "d24", "d25", "c1#v2"]);
+    // 24 collections over 1 per day, from 00:01 to 00:24; up to 25 within one day.
+    assert_eq!((freq.count, freq.last_at), (24, last));
     assert_eq!(
-        freq.detail,
-        "24 collections of sms_income over the consented frequency of 1 per Day, between \
-         2026-02-11T00:01:00.000Z and 2026-02-11T00:24:00.000Z; up to 25 within one Day"
+        freq.facts,
+        FindingFacts::Frequency {
+            value: 1,
+            unit: PeriodUnit::Day,
+            most_in_window: 25
+        }
     );
     // The consent artefact is shared by every finding it proves, not copied.
     let life = f.iter().find(|f| f.rule == Rule::DataLifeExceeded).unwrap();
@@ -317,7 +378,7 @@ fn different_recipients_purposes_and_lenders_stay_apart() {
     assert!(f.iter().all(|f| f.records_omitted == 0));
 }
 
-/// The export layout `load::from_export` reads, built from an input's statements.
+/// The export layout `export::from_export` reads, built from an input's statements.
 fn export_doc(i: &AuditInput) -> Value {
     json!({
         "format": "khata-export",
@@ -336,7 +397,7 @@ fn auditing_export_bytes_a_round_at_a_time_equals_auditing_the_document() {
     let i = many(25);
     let doc = export_doc(&i);
     let bytes = serde_json::to_vec(&doc).unwrap();
-    let want = audit(&load::from_export(&doc, i.now_ms));
+    let want = audit(&export::from_export(&doc, i.now_ms));
     assert_eq!(
         want.summary.unreadable.len(),
         2,
@@ -345,11 +406,11 @@ fn auditing_export_bytes_a_round_at_a_time_equals_auditing_the_document() {
     );
     for round in [1, 7, 1 << 16] {
         let mut seen = 0;
-        let got = load::audit_in_rounds(&bytes, i.now_ms, round, |_| seen += 1).unwrap();
+        let got = export::audit_in_rounds(&bytes, i.now_ms, round, |_| seen += 1).unwrap();
         assert_eq!(got, want, "round {round}");
         assert_eq!(seen, 25);
     }
-    assert!(load::audit_export_bytes(b"[1]", 0, |_| {}).is_err());
+    assert!(export::audit_export_bytes(b"[1]", 0, |_| {}).is_err());
 }
 
 #[test]
@@ -493,6 +554,25 @@ fn findings_serialise_with_stable_ids() {
     for r in Rule::ALL {
         assert_eq!(serde_json::to_value(r).unwrap(), json!(r.id()));
     }
+    // Facts are tagged by `kind`, their fields in camelCase, as ts-rs declares them.
+    let prohibited = &v["findings"][0]["facts"];
+    assert_eq!(
+        *prohibited,
+        json!({"kind": "prohibited", "flag": PROHIBITED_FLAG})
+    );
+    assert_eq!(
+        serde_json::to_value(FindingFacts::Frequency {
+            value: 1,
+            unit: PeriodUnit::Day,
+            most_in_window: 3
+        })
+        .unwrap(),
+        json!({"kind": "frequency", "value": 1, "unit": "day", "mostInWindow": 3})
+    );
+    assert_eq!(
+        serde_json::to_value(FindingFacts::Denied).unwrap(),
+        json!({"kind": "denied"})
+    );
 }
 
 #[test]

@@ -1,0 +1,369 @@
+//! Findings in English for readers outside the UI — the `khata audit` report and the grievance
+//! letter — composed from each finding's rule and typed facts. The UI words the same facts
+//! itself, in the reader's language (ui/src/lib/i18n); keep the two saying the same things.
+
+use chrono::{DateTime, SecondsFormat, Utc};
+
+use super::{Finding, FindingFacts, PeriodUnit, Rule, SignalPoints};
+
+/// One line, plain language.
+pub fn title(rule: Rule) -> &'static str {
+    use Rule::*;
+    match rule {
+        CollectedAfterRevocation => "Collected after you revoked the consent",
+        CollectedAfterSignalRevocation => "Collected a signal after you revoked it",
+        CollectedWhilePaused => "Collected while the consent was paused",
+        CollectedAfterExpiry => "Collected after the consent expired",
+        CollectedBeforeConsentStart => "Collected before the consent started",
+        SignalDenied => "Collected a signal you denied",
+        SignalNotGranted => "Collected a signal the consent does not cover",
+        OutsideDataRange => "Collected data from outside the consented period",
+        AboveFrequency => "Collected more often than consented",
+        ProhibitedSignal => "Collected data regulators prohibit (contacts, call logs)",
+        UnnamedRecipient => "Passed data to a recipient the consent does not name",
+        NoConsent => "Collected without any consent",
+        PurposeMismatch => "Used data for another purpose than consented",
+        DataLifeExceeded => "Kept data beyond its data life with no deletion receipt",
+        ContributionsDoNotAddUp => "The explanation does not add up to the score",
+        CounterfactualMismatch => "A what-if quote contradicts the explanation",
+        ReasonCodesMismatch => "Reason codes do not match the largest adverse factors",
+        TopAdverseInvalid => "Principal reasons are not the top four reason codes",
+    }
+}
+
+/// A Unix-ms time as RFC 3339 with milliseconds, in UTC.
+pub fn time(t: i64) -> String {
+    DateTime::<Utc>::from_timestamp_millis(t)
+        .map(|d| d.to_rfc3339_opts(SecondsFormat::Millis, true))
+        .unwrap_or_else(|| t.to_string())
+}
+
+/// The unit as the contract spells it (`Day`, `Month`, …).
+fn unit(u: PeriodUnit) -> &'static str {
+    match u {
+        PeriodUnit::Hour => "Hour",
+        PeriodUnit::Day => "Day",
+        PeriodUnit::Month => "Month",
+        PeriodUnit::Year => "Year",
+        PeriodUnit::Inf => "Inf",
+    }
+}
+
+/// "at T", or "N times between FIRST and LAST".
+fn when(f: &Finding) -> String {
+    if f.count == 1 {
+        format!("at {}", time(f.at))
+    } else {
+        format!(
+            "{} times between {} and {}",
+            f.count,
+            time(f.at),
+            time(f.last_at)
+        )
+    }
+}
+
+/// "at T", or "between FIRST and LAST".
+fn range(f: &Finding, first: i64, last: i64) -> String {
+    if f.count == 1 {
+        format!("at {}", time(first))
+    } else {
+        format!("between {} and {}", time(first), time(last))
+    }
+}
+
+fn points(v: &[SignalPoints]) -> String {
+    let items: Vec<String> = v
+        .iter()
+        .map(|p| format!("({:?}, {})", p.signal, p.points))
+        .collect();
+    format!("[{}]", items.join(", "))
+}
+
+/// What exactly happened, with the numbers: one sentence from the rule and its facts.
+pub fn detail(f: &Finding) -> String {
+    let s = f.signal.as_deref().unwrap_or("?");
+    let cid = f.consent_id.as_deref().unwrap_or("?");
+    let l = &f.lender_id;
+    match &f.facts {
+        FindingFacts::Prohibited { flag } => {
+            format!("{l} collected {s} {}; it is flagged {flag}", when(f))
+        }
+        FindingFacts::NoConsent => match &f.consent_id {
+            None => format!("{l} collected {s} {} citing no consent", when(f)),
+            Some(c) => format!(
+                "{l} collected {s} {} citing consent {c}, which the borrower never gave it",
+                when(f)
+            ),
+        },
+        FindingFacts::Revoked { revoked_at } if f.rule == Rule::CollectedAfterRevocation => {
+            format!(
+                "collected {s} {}, the first {} ms after consent {cid} was revoked ({})",
+                when(f),
+                f.at - revoked_at,
+                time(*revoked_at)
+            )
+        }
+        FindingFacts::Revoked { revoked_at } => format!(
+            "collected {s} {}, after that signal was revoked ({})",
+            when(f),
+            time(*revoked_at)
+        ),
+        FindingFacts::Paused { paused_since } => format!(
+            "collected {s} {}, while paused since {}",
+            when(f),
+            time(*paused_since)
+        ),
+        FindingFacts::Expired { expired_at } => format!(
+            "collected {s} {}; consent {cid} expired {}",
+            when(f),
+            time(*expired_at)
+        ),
+        FindingFacts::NotStarted { starts_at } => format!(
+            "collected {s} {}; consent {cid} starts {}",
+            when(f),
+            time(*starts_at)
+        ),
+        FindingFacts::Denied => format!(
+            "collected {s} {}, which the borrower denied in consent {cid}",
+            when(f)
+        ),
+        FindingFacts::NotGranted { granted } => format!(
+            "collected {s} {}, which consent {cid} does not cover (granted: {})",
+            when(f),
+            granted.join(", ")
+        ),
+        FindingFacts::OutsideRange {
+            data_from,
+            data_to,
+            consented_from,
+            consented_to,
+        } => format!(
+            "collected {s} {} with data covering {} – {}; consented FIDataRange is {} – {}",
+            when(f),
+            time(*data_from),
+            time(*data_to),
+            time(*consented_from),
+            time(*consented_to)
+        ),
+        FindingFacts::UnnamedRecipient { recipient, named } => {
+            let named = if named.is_empty() {
+                "no recipients".to_string()
+            } else {
+                named.join(", ")
+            };
+            format!(
+                "passed {s} on to {recipient:?} {}; consent {cid} names {named}",
+                when(f)
+            )
+        }
+        FindingFacts::PurposeMismatch {
+            purpose,
+            consented_code,
+            consented_text,
+        } => format!(
+            "used {s} for purpose {purpose:?} {}; consent {cid} is for {consented_code:?} ({consented_text})",
+            when(f)
+        ),
+        FindingFacts::DataLife {
+            value,
+            unit: u,
+            ran_out_first,
+            ran_out_last,
+        } => {
+            let ran_out = if f.count == 1 {
+                time(*ran_out_first)
+            } else {
+                format!(
+                    "between {} and {}",
+                    time(*ran_out_first),
+                    time(*ran_out_last)
+                )
+            };
+            format!(
+                "data life ({value} {}) of {s} collected {} ran out {ran_out}; the lender has issued no deletion receipt",
+                unit(*u),
+                when(f)
+            )
+        }
+        FindingFacts::OneTime { total } => format!(
+            "{total} collections of {s} under a ONETIME consent: {} beyond the first, {}",
+            f.count,
+            range(f, f.at, f.last_at)
+        ),
+        FindingFacts::Frequency {
+            value,
+            unit: u,
+            most_in_window,
+        } => format!(
+            "{} collection{} of {s} over the consented frequency of {value} per {}, {}; up to {most_in_window} within one {}",
+            f.count,
+            if f.count == 1 { "" } else { "s" },
+            unit(*u),
+            range(f, f.at, f.last_at),
+            unit(*u)
+        ),
+        FindingFacts::Sum {
+            baseline,
+            sum,
+            score,
+            tolerance,
+        } => format!(
+            "baseline {baseline} + contributions = {sum}, but the score is {score} (tolerance {tolerance})"
+        ),
+        FindingFacts::ReasonCodes { given, expected } => format!(
+            "reason codes {}; the adverse contributions, most adverse first, are {}",
+            points(given),
+            points(expected)
+        ),
+        FindingFacts::TopAdverse {
+            given,
+            expected,
+            reason_codes,
+        } => format!(
+            "{given} principal reasons given; expected the first {expected} of {reason_codes} reason codes"
+        ),
+        FindingFacts::Counterfactual {
+            offer_id,
+            offer_score,
+            withheld,
+            changes,
+            expected,
+            quote_score,
+        } => {
+            let claims: Vec<String> = changes
+                .iter()
+                .map(|c| format!("{}: {:+}", c.signal, c.points))
+                .collect();
+            format!(
+                "offer {offer_id} scores {offer_score}; withholding {} should give {expected} ({}), the quote says {quote_score}",
+                withheld.join(", "),
+                claims.join(", ")
+            )
+        }
+    }
+}
+
+/// The records as one line: `disclosure d-1, …, … 990 more disclosures, consent c-1`.
+pub fn records(f: &Finding) -> String {
+    let last_offending = f.records.iter().rposition(|r| r.kind == "disclosure");
+    let more = format!("… {} more disclosures", f.records_omitted);
+    let mut parts = Vec::new();
+    for (i, r) in f.records.iter().enumerate() {
+        parts.push(format!("{} {}", r.kind, r.id));
+        if Some(i) == last_offending && f.records_omitted > 0 {
+            parts.push(more.clone());
+        }
+    }
+    if last_offending.is_none() && f.records_omitted > 0 {
+        parts.push(more);
+    }
+    parts.join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn finding(rule: Rule, count: u64, facts: FindingFacts) -> Finding {
+        let at = 1_770_768_060_000; // 2026-02-11T00:01:00Z
+        Finding {
+            rule,
+            severity: rule.severity(),
+            facts,
+            lender_id: "L".into(),
+            consent_id: Some("c1".into()),
+            signal: Some("sms_income".into()),
+            at,
+            last_at: at + (count as i64 - 1) * 60_000,
+            count,
+            records: vec![],
+            records_omitted: 0,
+            evidence: vec![],
+        }
+    }
+
+    #[test]
+    fn sentences_say_what_the_facts_say() {
+        let freq = finding(
+            Rule::AboveFrequency,
+            24,
+            FindingFacts::Frequency {
+                value: 1,
+                unit: PeriodUnit::Day,
+                most_in_window: 25,
+            },
+        );
+        assert_eq!(
+            detail(&freq),
+            "24 collections of sms_income over the consented frequency of 1 per Day, between \
+             2026-02-11T00:01:00.000Z and 2026-02-11T00:24:00.000Z; up to 25 within one Day"
+        );
+        let rev = finding(
+            Rule::CollectedAfterRevocation,
+            25,
+            FindingFacts::Revoked {
+                revoked_at: 1_770_681_600_000,
+            },
+        );
+        assert!(
+            detail(&rev).starts_with(
+                "collected sms_income 25 times between 2026-02-11T00:01:00.000Z and \
+                 2026-02-11T00:25:00.000Z, the first 86460000 ms after consent c1 was revoked"
+            ),
+            "{}",
+            detail(&rev)
+        );
+        let mut none = finding(Rule::NoConsent, 1, FindingFacts::NoConsent);
+        none.consent_id = None;
+        assert_eq!(
+            detail(&none),
+            "L collected sms_income at 2026-02-11T00:01:00.000Z citing no consent"
+        );
+        let codes = finding(
+            Rule::ReasonCodesMismatch,
+            1,
+            FindingFacts::ReasonCodes {
+                given: vec![],
+                expected: vec![SignalPoints {
+                    signal: "emi_bounces".into(),
+                    points: -40,
+                }],
+            },
+        );
+        assert_eq!(
+            detail(&codes),
+            "reason codes []; the adverse contributions, most adverse first, are \
+             [(\"emi_bounces\", -40)]"
+        );
+        for r in Rule::ALL {
+            assert!(!title(r).is_empty());
+        }
+    }
+
+    #[test]
+    fn records_name_the_sample_and_how_many_more() {
+        let mut f = finding(Rule::AboveFrequency, 3, FindingFacts::OneTime { total: 4 });
+        f.records = ["disclosure d-1", "disclosure d-4", "consent c1"]
+            .iter()
+            .map(|s| {
+                let (kind, id) = s.split_once(' ').unwrap();
+                super::super::RecordRef {
+                    kind: kind.into(),
+                    id: id.into(),
+                    local_id: None,
+                }
+            })
+            .collect();
+        f.records_omitted = 1;
+        assert_eq!(
+            records(&f),
+            "disclosure d-1, disclosure d-4, … 1 more disclosures, consent c1"
+        );
+        assert_eq!(
+            detail(&f),
+            "4 collections of sms_income under a ONETIME consent: 3 beyond the first, between \
+             2026-02-11T00:01:00.000Z and 2026-02-11T00:03:00.000Z"
+        );
+    }
+}

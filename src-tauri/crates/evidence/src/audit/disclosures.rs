@@ -1,0 +1,93 @@
+//! The disclosure rules as one pass: each disclosure is handed to every rule family in turn,
+//! then [`DisclosureRules::finish`] turns the groups into findings and runs the frequency rule.
+
+use std::collections::{HashMap, HashSet};
+
+use khata_contract::types as wire;
+
+use super::PROHIBITED_FLAG;
+use super::consent_state::{ConsentState, consent_states};
+use super::finding::Finding;
+use super::group::{DisclosureSource, Groups, Hit, NONE, Names, Statements};
+use super::input::{AuditInput, ms};
+use super::rules::{consent_scope, data_life, frequency, prohibited, revocation};
+
+/// The disclosure rules, fed one disclosure at a time (an export's million disclosures need
+/// not be held at once), each identified by an index into a [`DisclosureSource`].
+/// [`DisclosureRules::finish`] then groups what they found: one finding per rule, lender,
+/// consent and signal (and recipient, purpose or pause where those differ), with the count,
+/// first and last time, a sample of the records and the statements that prove it.
+pub struct DisclosureRules<'a> {
+    states: HashMap<&'a str, ConsentState<'a>>,
+    prohibited: HashSet<&'a str>,
+    now_ms: i64,
+    names: Names,
+    groups: Groups,
+    /// Collection times per (consent, signal), for the frequency rule.
+    times: HashMap<(u32, u32), Vec<(i64, usize)>>,
+}
+
+impl<'a> DisclosureRules<'a> {
+    pub fn new(input: &'a AuditInput) -> Self {
+        DisclosureRules {
+            states: consent_states(input),
+            prohibited: input
+                .signals
+                .iter()
+                .filter(|s| s.regulatory_flags.iter().any(|f| f == PROHIBITED_FLAG))
+                .map(|s| s.id.as_str())
+                .collect(),
+            now_ms: input.now_ms,
+            names: Names::default(),
+            groups: Groups::default(),
+            times: HashMap::new(),
+        }
+    }
+
+    /// Checks disclosure `i` against the consent it relies on.
+    pub fn check(&mut self, i: usize, w: &wire::Disclosure) {
+        let t = ms(&w.collected_at);
+        let lender = self.names.id(&w.lender_id);
+        let signal = self.names.id(&w.signal);
+        let cited = w.consent_id.as_deref().map_or(NONE, |c| self.names.id(c));
+        let mut h = Hit {
+            names: &mut self.names,
+            groups: &mut self.groups,
+            w,
+            t,
+            i,
+            lender,
+            cited,
+            signal,
+        };
+        prohibited::check(&mut h, &self.prohibited);
+        let Some(st) = consent_scope::consent_of(&mut h, &self.states) else {
+            return;
+        };
+        revocation::check(&mut h, st);
+        consent_scope::check(&mut h, st);
+        data_life::check(&mut h, st, self.now_ms);
+        self.times.entry((cited, signal)).or_default().push((t, i));
+    }
+
+    /// The findings, grouped; disclosures named by index are fetched from `src`.
+    pub fn finish(self, src: &dyn DisclosureSource) -> Vec<Finding> {
+        let mut src = Statements {
+            src,
+            cache: HashMap::new(),
+        };
+        let mut out: Vec<Finding> = self
+            .groups
+            .groups
+            .into_iter()
+            .map(|g| g.finding(&mut src))
+            .collect();
+        out.extend(frequency::findings(
+            self.times,
+            &self.names,
+            &self.states,
+            &mut src,
+        ));
+        out
+    }
+}

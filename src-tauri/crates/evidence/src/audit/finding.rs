@@ -1,0 +1,373 @@
+//! What an audit reports: rules and their severities, findings with the records and signed
+//! statements that prove them, and the report's summary. These are the types the UI, the CLI
+//! and the grievance letter read.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use khata_contract::types as wire;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use ts_rs::TS;
+
+/// How serious a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    Critical,
+    High,
+    Medium,
+    Low,
+}
+
+/// A rule; its serialised name is the stable id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "kebab-case")]
+pub enum Rule {
+    /// Collected after the whole consent's revocation took effect.
+    CollectedAfterRevocation,
+    /// Collected a signal after that signal's revocation took effect.
+    CollectedAfterSignalRevocation,
+    /// Collected while the consent was paused.
+    CollectedWhilePaused,
+    /// Collected after the consent expired.
+    CollectedAfterExpiry,
+    /// Collected before the consent started.
+    CollectedBeforeConsentStart,
+    /// Collected a signal the borrower denied.
+    SignalDenied,
+    /// Collected a signal the consent never covered.
+    SignalNotGranted,
+    /// Collected data from outside the consent's FIDataRange.
+    OutsideDataRange,
+    /// Collected more often than the consent's Frequency (or twice under ONETIME).
+    AboveFrequency,
+    /// Collected a signal regulators prohibit (`rbi-2022-prohibited`: contacts, call logs).
+    ProhibitedSignal,
+    /// Passed data to a recipient the consent does not name.
+    UnnamedRecipient,
+    /// Collected with no consent, or under a consent id the borrower never gave.
+    NoConsent,
+    /// Used data for a purpose other than the consent's.
+    PurposeMismatch,
+    /// Data life ran out and the lender has issued no deletion receipt.
+    DataLifeExceeded,
+    /// Contributions do not add up to the score (baseline + Σ points ≠ score).
+    ContributionsDoNotAddUp,
+    /// A counterfactual quote moved the score by other than the explanation claims.
+    CounterfactualMismatch,
+    /// Reason codes are not the adverse contributions, most adverse first.
+    ReasonCodesMismatch,
+    /// More than four principal reasons, or not the first reason codes.
+    TopAdverseInvalid,
+}
+
+impl Rule {
+    pub const ALL: [Rule; 18] = [
+        Rule::CollectedAfterRevocation,
+        Rule::CollectedAfterSignalRevocation,
+        Rule::CollectedWhilePaused,
+        Rule::CollectedAfterExpiry,
+        Rule::CollectedBeforeConsentStart,
+        Rule::SignalDenied,
+        Rule::SignalNotGranted,
+        Rule::OutsideDataRange,
+        Rule::AboveFrequency,
+        Rule::ProhibitedSignal,
+        Rule::UnnamedRecipient,
+        Rule::NoConsent,
+        Rule::PurposeMismatch,
+        Rule::DataLifeExceeded,
+        Rule::ContributionsDoNotAddUp,
+        Rule::CounterfactualMismatch,
+        Rule::ReasonCodesMismatch,
+        Rule::TopAdverseInvalid,
+    ];
+
+    /// The stable id, e.g. `collected-after-revocation`.
+    pub fn id(self) -> &'static str {
+        match self {
+            Rule::CollectedAfterRevocation => "collected-after-revocation",
+            Rule::CollectedAfterSignalRevocation => "collected-after-signal-revocation",
+            Rule::CollectedWhilePaused => "collected-while-paused",
+            Rule::CollectedAfterExpiry => "collected-after-expiry",
+            Rule::CollectedBeforeConsentStart => "collected-before-consent-start",
+            Rule::SignalDenied => "signal-denied",
+            Rule::SignalNotGranted => "signal-not-granted",
+            Rule::OutsideDataRange => "outside-data-range",
+            Rule::AboveFrequency => "above-frequency",
+            Rule::ProhibitedSignal => "prohibited-signal",
+            Rule::UnnamedRecipient => "unnamed-recipient",
+            Rule::NoConsent => "no-consent",
+            Rule::PurposeMismatch => "purpose-mismatch",
+            Rule::DataLifeExceeded => "data-life-exceeded",
+            Rule::ContributionsDoNotAddUp => "contributions-do-not-add-up",
+            Rule::CounterfactualMismatch => "counterfactual-mismatch",
+            Rule::ReasonCodesMismatch => "reason-codes-mismatch",
+            Rule::TopAdverseInvalid => "top-adverse-invalid",
+        }
+    }
+
+    pub fn severity(self) -> Severity {
+        use Rule::*;
+        match self {
+            ProhibitedSignal | CollectedAfterRevocation | CollectedAfterSignalRevocation => {
+                Severity::Critical
+            }
+            CollectedWhilePaused
+            | CollectedAfterExpiry
+            | CollectedBeforeConsentStart
+            | SignalDenied
+            | SignalNotGranted
+            | UnnamedRecipient
+            | NoConsent => Severity::High,
+            OutsideDataRange
+            | AboveFrequency
+            | PurposeMismatch
+            | ContributionsDoNotAddUp
+            | CounterfactualMismatch
+            | ReasonCodesMismatch
+            | TopAdverseInvalid => Severity::Medium,
+            DataLifeExceeded => Severity::Low,
+        }
+    }
+}
+
+/// The unit of a consent's frequency or data life (`inf`: no limit).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "lowercase")]
+pub enum PeriodUnit {
+    Hour,
+    Day,
+    Month,
+    Year,
+    Inf,
+}
+
+impl From<wire::FrequencyUnit> for PeriodUnit {
+    fn from(u: wire::FrequencyUnit) -> Self {
+        match u {
+            wire::FrequencyUnit::Hour => PeriodUnit::Hour,
+            wire::FrequencyUnit::Day => PeriodUnit::Day,
+            wire::FrequencyUnit::Month => PeriodUnit::Month,
+            wire::FrequencyUnit::Year => PeriodUnit::Year,
+            wire::FrequencyUnit::Inf => PeriodUnit::Inf,
+        }
+    }
+}
+
+impl From<wire::DataLifeUnit> for PeriodUnit {
+    fn from(u: wire::DataLifeUnit) -> Self {
+        match u {
+            wire::DataLifeUnit::Day => PeriodUnit::Day,
+            wire::DataLifeUnit::Month => PeriodUnit::Month,
+            wire::DataLifeUnit::Year => PeriodUnit::Year,
+            wire::DataLifeUnit::Inf => PeriodUnit::Inf,
+        }
+    }
+}
+
+/// A signal with score points: a reason code, an adverse contribution, or the score change a
+/// withheld signal should make.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SignalPoints {
+    pub signal: String,
+    pub points: i64,
+}
+
+/// What a finding found beyond who, what, when and how often (those are [`Finding`]'s own
+/// fields): the numbers and ids a sentence about it needs, typed per rule so that every reader
+/// words it in its own language. Times are Unix ms.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(
+    tag = "kind",
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase"
+)]
+pub enum FindingFacts {
+    /// `prohibited-signal`: the regulatory flag the signal carries.
+    Prohibited { flag: String },
+    /// `no-consent`: no consent cited (`finding.consentId` is null), or one the borrower never
+    /// gave this lender.
+    NoConsent,
+    /// `collected-after-revocation` and `collected-after-signal-revocation`: when the
+    /// revocation took effect.
+    Revoked { revoked_at: i64 },
+    /// `collected-while-paused`: when the pause began.
+    Paused { paused_since: i64 },
+    /// `collected-after-expiry`: when the consent expired.
+    Expired { expired_at: i64 },
+    /// `collected-before-consent-start`: when the consent starts.
+    NotStarted { starts_at: i64 },
+    /// `signal-denied`: the borrower denied the signal in the consent.
+    Denied,
+    /// `signal-not-granted`: the signals the consent does grant.
+    NotGranted { granted: Vec<String> },
+    /// `outside-data-range`: the period the collected data covered and the consented
+    /// FIDataRange.
+    OutsideRange {
+        data_from: i64,
+        data_to: i64,
+        consented_from: i64,
+        consented_to: i64,
+    },
+    /// `unnamed-recipient`: who got the data, and the recipients the consent names.
+    UnnamedRecipient {
+        recipient: String,
+        named: Vec<String>,
+    },
+    /// `purpose-mismatch`: the purpose used, and the consent's purpose code and text.
+    PurposeMismatch {
+        purpose: String,
+        consented_code: String,
+        consented_text: String,
+    },
+    /// `data-life-exceeded`: the consent's data life and when it ran out for the first and the
+    /// last collection; no deletion receipt exists.
+    DataLife {
+        value: u32,
+        unit: PeriodUnit,
+        ran_out_first: i64,
+        ran_out_last: i64,
+    },
+    /// `above-frequency` under a ONETIME consent: how many collections in all (`count` of
+    /// them were beyond the first).
+    OneTime { total: u64 },
+    /// `above-frequency` under a PERIODIC consent: the limit (`value` per `unit`) and the most
+    /// collections seen within one such window.
+    Frequency {
+        value: u32,
+        unit: PeriodUnit,
+        most_in_window: u64,
+    },
+    /// `contributions-do-not-add-up`: baseline + contributions = `sum`, not `score`.
+    Sum {
+        baseline: i64,
+        sum: i64,
+        score: i64,
+        tolerance: i64,
+    },
+    /// `reason-codes-mismatch`: the reason codes given, and the adverse contributions most
+    /// adverse first.
+    ReasonCodes {
+        given: Vec<SignalPoints>,
+        expected: Vec<SignalPoints>,
+    },
+    /// `top-adverse-invalid`: principal reasons given, how many were expected, and how many
+    /// reason codes there are.
+    TopAdverse {
+        given: u64,
+        expected: u64,
+        reason_codes: u64,
+    },
+    /// `counterfactual-mismatch`: the offer's score, the signals withheld with the change each
+    /// should make, the score that should follow and the quote's score.
+    Counterfactual {
+        offer_id: String,
+        offer_score: i64,
+        withheld: Vec<String>,
+        changes: Vec<SignalPoints>,
+        expected: i64,
+        quote_score: i64,
+    },
+}
+
+/// A record a finding is about.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct RecordRef {
+    /// `disclosure`, `consent`, `receipt`, `offer` or `quote`.
+    pub kind: String,
+    /// The lender's id for it (`disclosureId`, `consentId`, …).
+    pub id: String,
+    /// The vault's own id (disclosures: the local event id), when known.
+    pub local_id: Option<i64>,
+}
+
+/// A signed lender statement, exactly as received (its `signature` member included).
+/// Shared, not copied: every finding a statement proves holds the same one.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Evidence {
+    pub kind: String,
+    pub id: String,
+    /// Any JSON: the UI only displays it.
+    #[ts(type = "unknown")]
+    #[serde(with = "shared")]
+    pub statement: Arc<Value>,
+}
+
+/// Serde for `Arc<Value>` as the plain value (serde's `rc` feature is not enabled).
+mod shared {
+    use std::sync::Arc;
+
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+    use serde_json::Value;
+
+    pub fn serialize<S: Serializer>(v: &Arc<Value>, s: S) -> Result<S::Ok, S::Error> {
+        v.as_ref().serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Arc<Value>, D::Error> {
+        Value::deserialize(d).map(Arc::new)
+    }
+}
+
+/// One violation or explanation mismatch, with its proof. A rule broken by many disclosures
+/// is one finding per lender, consent and signal (and recipient, purpose or pause where those
+/// differ): `count` says how many times, `at` … `last_at` when, `records` names a sample of
+/// them (see [`crate::audit::RECORD_SAMPLE_EACH_END`]) and `evidence` holds the earliest and the latest
+/// offending disclosure with the statements that make them violations.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Finding {
+    /// Stable rule id (see [`Rule::id`]).
+    pub rule: Rule,
+    pub severity: Severity,
+    /// What exactly happened, as data: the reader's sentence is composed from the rule and
+    /// these (the UI in English or Hindi, the CLI and the grievance letter in English).
+    pub facts: FindingFacts,
+    pub lender_id: String,
+    pub consent_id: Option<String>,
+    pub signal: Option<String>,
+    /// When it happened (Unix ms): collection time, or the statement's time; the first time
+    /// when it happened more than once.
+    pub at: i64,
+    /// The last time it happened (Unix ms); `at` when it happened once.
+    pub last_at: i64,
+    /// How many times it happened: offending disclosures, or 1 for an offer or quote.
+    pub count: u64,
+    /// The offending records (all of them, or the first and last few), then the consent or
+    /// offer they are checked against.
+    pub records: Vec<RecordRef>,
+    /// Offending records not listed in `records` (`count` minus those listed).
+    pub records_omitted: u64,
+    /// The signed statements that prove it.
+    pub evidence: Vec<Evidence>,
+}
+
+/// Counts for a report header.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct AuditSummary {
+    pub disclosures: u64,
+    pub consents: u64,
+    pub offers: u64,
+    pub quotes: u64,
+    pub findings: u64,
+    /// Findings per rule id.
+    pub by_rule: BTreeMap<String, u64>,
+    /// Findings per severity.
+    pub by_severity: BTreeMap<String, u64>,
+    /// Statements that could not be read as the API's types (skipped, named here).
+    pub unreadable: Vec<String>,
+}
+
+/// The result of an audit.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct AuditReport {
+    pub summary: AuditSummary,
+    pub findings: Vec<Finding>,
+}

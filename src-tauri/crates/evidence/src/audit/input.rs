@@ -1,0 +1,96 @@
+//! What the rules look at: the lenders' signed statements parsed into their wire types, each
+//! kept beside its JSON exactly as signed (the evidence a finding shows), and the signal
+//! catalogue. Plain data, built from a vault, an export or by hand.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use khata_contract::types as wire;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// A statement parsed into its wire type, with the JSON as signed.
+#[derive(Debug, Clone)]
+pub struct Stmt<T> {
+    pub value: T,
+    pub json: Arc<Value>,
+}
+
+/// A disclosure and the vault's id for it.
+#[derive(Debug, Clone)]
+pub struct DisclosureIn {
+    pub local_id: Option<i64>,
+    pub stmt: Stmt<wire::Disclosure>,
+}
+
+/// A signal in the catalogue: only its regulatory flags matter to the rules.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignalMeta {
+    pub id: String,
+    pub regulatory_flags: Vec<String>,
+}
+
+/// Everything the rules look at. Plain data: build it from a vault, an export or by hand.
+#[derive(Debug, Clone, Default)]
+pub struct AuditInput {
+    /// "Now" for data-life checks (Unix ms).
+    pub now_ms: i64,
+    pub signals: Vec<SignalMeta>,
+    /// Every version of every consent artefact seen.
+    pub consents: Vec<Stmt<wire::Consent>>,
+    pub receipts: Vec<Stmt<wire::Receipt>>,
+    pub disclosures: Vec<DisclosureIn>,
+    pub offers: Vec<Stmt<wire::Offer>>,
+    pub quotes: Vec<Stmt<wire::Quote>>,
+    /// Statements that did not parse, as "kind id: reason".
+    pub unreadable: Vec<String>,
+}
+
+fn parse<T: serde::de::DeserializeOwned>(json: Value) -> Result<Stmt<T>, String> {
+    match T::deserialize(&json) {
+        Ok(value) => Ok(Stmt {
+            value,
+            json: Arc::new(json),
+        }),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+fn label(kind: &str, json: &Value) -> String {
+    let id = [
+        "disclosureId",
+        "consentId",
+        "receiptId",
+        "offerId",
+        "quoteId",
+    ]
+    .iter()
+    .find_map(|k| json.get(k).and_then(Value::as_str))
+    .unwrap_or("?");
+    format!("{kind} {id}")
+}
+
+impl AuditInput {
+    /// Adds one signed statement of `kind` (`consent`, `receipt`, `offer`, `quote`, or
+    /// `disclosure` with `local_id`). Unparseable ones go to `unreadable`.
+    pub fn add_statement(&mut self, kind: &str, json: Value, local_id: Option<i64>) {
+        let l = label(kind, &json);
+        let r = match kind {
+            "consent" => parse(json).map(|s| self.consents.push(s)),
+            "receipt" => parse(json).map(|s| self.receipts.push(s)),
+            "offer" => parse(json).map(|s| self.offers.push(s)),
+            "quote" => parse(json).map(|s| self.quotes.push(s)),
+            "disclosure" => {
+                parse(json).map(|stmt| self.disclosures.push(DisclosureIn { local_id, stmt }))
+            }
+            other => Err(format!("unknown statement kind {other:?}")),
+        };
+        if let Err(e) = r {
+            self.unreadable.push(format!("{l}: {e}"));
+        }
+    }
+}
+
+pub(crate) fn ms(t: &DateTime<Utc>) -> i64 {
+    t.timestamp_millis()
+}

@@ -1,0 +1,37 @@
+//! Khata's evidence, pure: what a borrower can prove without the app. The ledger's hash
+//! ([`ledger`]), the offline verification of an export ([`verify`]) and every audit rule
+//! ([`audit`]), over plain data. No SQLite, no tokio, no HTTP, no keychain: the vault, the
+//! engine and the CLI feed it, and `khata verify` / `khata audit` of a file need nothing else.
+
+pub mod audit;
+pub mod ledger;
+mod parallel;
+pub mod verify;
+
+/// Every type of this crate rendered by ts-rs: `(output path, TypeScript)`, for the shell's
+/// bindings test (through the engine's `ts_types`).
+pub fn ts_types() -> Vec<(std::path::PathBuf, String)> {
+    use ts_rs::TS;
+    let cfg = ts_rs::Config::from_env();
+    let mut out = Vec::new();
+    macro_rules! render {
+        ($($t:ty),+ $(,)?) => {$(
+            if let (Some(path), Ok(ts)) = (<$t as TS>::output_path(), <$t as TS>::export_to_string(&cfg)) {
+                out.push((path, ts));
+            }
+        )+};
+    }
+    render!(
+        audit::Severity,
+        audit::Rule,
+        audit::PeriodUnit,
+        audit::SignalPoints,
+        audit::FindingFacts,
+        audit::RecordRef,
+        audit::Evidence,
+        audit::Finding,
+        audit::AuditSummary,
+        audit::AuditReport,
+    );
+    out
+}

@@ -1,0 +1,72 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { DAY, NOW, finding } from '../test/fixtures';
+import type { Finding } from './bindings/Finding';
+import type { FindingFacts } from './bindings/FindingFacts';
+import { findingSentence } from './findingText';
+import { setLocale } from './i18n/i18n.svelte';
+
+afterEach(() => setLocale('en'));
+
+/** One finding per kind of facts, each under a rule that reports it. */
+const CASES: Array<[Finding['rule'], FindingFacts]> = [
+  ['prohibited-signal', { kind: 'prohibited', flag: 'rbi-2022-prohibited' }],
+  ['no-consent', { kind: 'noConsent' }],
+  ['collected-after-revocation', { kind: 'revoked', revokedAt: NOW - 2 * DAY }],
+  ['collected-after-signal-revocation', { kind: 'revoked', revokedAt: NOW - 2 * DAY }],
+  ['collected-while-paused', { kind: 'paused', pausedSince: NOW - 2 * DAY }],
+  ['collected-after-expiry', { kind: 'expired', expiredAt: NOW - 2 * DAY }],
+  ['collected-before-consent-start', { kind: 'notStarted', startsAt: NOW }],
+  ['signal-denied', { kind: 'denied' }],
+  ['signal-not-granted', { kind: 'notGranted', granted: ['sms_income', 'emi_bounces'] }],
+  [
+    'outside-data-range',
+    { kind: 'outsideRange', dataFrom: NOW - 900 * DAY, dataTo: NOW, consentedFrom: NOW - 365 * DAY, consentedTo: NOW },
+  ],
+  ['unnamed-recipient', { kind: 'unnamedRecipient', recipient: 'adnet-42', named: ['cibil'] }],
+  ['purpose-mismatch', { kind: 'purposeMismatch', purpose: 'marketing', consentedCode: '103', consentedText: 'credit' }],
+  ['data-life-exceeded', { kind: 'dataLife', value: 6, unit: 'month', ranOutFirst: NOW - DAY, ranOutLast: NOW }],
+  ['above-frequency', { kind: 'oneTime', total: 4 }],
+  ['above-frequency', { kind: 'frequency', value: 2, unit: 'month', mostInWindow: 5 }],
+  ['contributions-do-not-add-up', { kind: 'sum', baseline: 600, sum: 640, score: 700, tolerance: 0 }],
+  [
+    'reason-codes-mismatch',
+    { kind: 'reasonCodes', given: [], expected: [{ signal: 'emi_bounces', points: -40 }] },
+  ],
+  ['top-adverse-invalid', { kind: 'topAdverse', given: 5, expected: 4, reasonCodes: 6 }],
+  [
+    'counterfactual-mismatch',
+    {
+      kind: 'counterfactual',
+      offerId: 'o-1',
+      offerScore: 700,
+      withheld: ['sms_income'],
+      changes: [{ signal: 'sms_income', points: -25 }],
+      expected: 675,
+      quoteScore: 690,
+    },
+  ],
+];
+
+describe('findingSentence', () => {
+  for (const locale of ['en', 'hi'] as const) {
+    it(`words every kind of finding in ${locale}`, () => {
+      setLocale(locale);
+      for (const [rule, facts] of CASES) {
+        const text = findingSentence(finding({ rule, facts, count: 3, at: NOW - 3 * DAY, lastAt: NOW - DAY }), 'QuickRupee');
+        expect(text, `${rule} ${facts.kind}`).not.toMatch(/[{}]|undefined|NaN/);
+        expect(text.length, `${rule} ${facts.kind}`).toBeGreaterThan(20);
+      }
+    });
+  }
+
+  it('keeps the numbers of the facts in the sentence', () => {
+    const [, facts] = CASES[15];
+    expect(findingSentence(finding({ rule: 'contributions-do-not-add-up', facts }), 'L')).toBe(
+      'The explanation does not add up: the base of 600 points plus the factors make 640, but the score is 700.',
+    );
+    setLocale('hi');
+    expect(
+      findingSentence(finding({ rule: 'unnamed-recipient', facts: CASES[10][1], count: 1, at: NOW }), 'L'),
+    ).toContain('केवल इनके नाम हैं: cibil');
+  });
+});

@@ -1,0 +1,132 @@
+/**
+ * A finding in the reader's language. Rust reports each finding as a rule id with typed facts
+ * (times, counts, ids, limits) and no sentence; the sentence is composed here from the
+ * `audit.fact.*` messages, so it reads the same in English and Hindi.
+ */
+import type { Finding } from './bindings/Finding';
+import type { PeriodUnit } from './bindings/PeriodUnit';
+import type { SignalPoints } from './bindings/SignalPoints';
+import { formatDateTime, formatNumber, formatPoints } from './format';
+import { t } from './i18n/i18n.svelte';
+
+type Values = Record<string, string | number>;
+
+/** "on T", or "N times between FIRST and LAST". */
+function when(finding: Finding): string {
+  return t('audit.fact.when', {
+    count: finding.count,
+    n: formatNumber(finding.count),
+    first: formatDateTime(finding.at),
+    last: formatDateTime(finding.lastAt),
+  });
+}
+
+/** "on T", or "between FIRST and LAST" (once or more than once). */
+function range(count: number, first: number, last: number): string {
+  return t('audit.fact.range', { count, first: formatDateTime(first), last: formatDateTime(last) });
+}
+
+function unitValue(unit: PeriodUnit): string {
+  return unit === 'inf' ? 'other' : unit;
+}
+
+function points(list: SignalPoints[]): string {
+  return list.length === 0 ? '—' : list.map((p) => `${p.signal} (${formatPoints(p.points)})`).join(', ');
+}
+
+/** What exactly happened, with the numbers, as one or two sentences. */
+export function findingSentence(finding: Finding, lender: string): string {
+  const base: Values = {
+    lender,
+    signal: finding.signal ?? '—',
+    consent: finding.consentId ?? '—',
+    when: when(finding),
+  };
+  const facts = finding.facts;
+  switch (facts.kind) {
+    case 'prohibited':
+      return t('audit.fact.prohibited', { ...base, flag: facts.flag });
+    case 'noConsent':
+      return finding.consentId === null ? t('audit.fact.noConsent', base) : t('audit.fact.unknownConsent', base);
+    case 'revoked':
+      return t(finding.rule === 'collected-after-revocation' ? 'audit.fact.revoked' : 'audit.fact.signalRevoked', {
+        ...base,
+        revokedAt: formatDateTime(facts.revokedAt),
+      });
+    case 'paused':
+      return t('audit.fact.paused', { ...base, pausedSince: formatDateTime(facts.pausedSince) });
+    case 'expired':
+      return t('audit.fact.expired', { ...base, expiredAt: formatDateTime(facts.expiredAt) });
+    case 'notStarted':
+      return t('audit.fact.notStarted', { ...base, startsAt: formatDateTime(facts.startsAt) });
+    case 'denied':
+      return t('audit.fact.denied', base);
+    case 'notGranted':
+      return t('audit.fact.notGranted', { ...base, granted: facts.granted.join(', ') || '—' });
+    case 'outsideRange':
+      return t('audit.fact.outsideRange', {
+        ...base,
+        dataFrom: formatDateTime(facts.dataFrom),
+        dataTo: formatDateTime(facts.dataTo),
+        consentedFrom: formatDateTime(facts.consentedFrom),
+        consentedTo: formatDateTime(facts.consentedTo),
+      });
+    case 'unnamedRecipient':
+      return t('audit.fact.unnamedRecipient', {
+        ...base,
+        recipient: facts.recipient,
+        namedCount: facts.named.length,
+        named: facts.named.join(', '),
+      });
+    case 'purposeMismatch':
+      return t('audit.fact.purposeMismatch', {
+        ...base,
+        purpose: facts.purpose,
+        consentedCode: facts.consentedCode,
+        consentedText: facts.consentedText,
+      });
+    case 'dataLife':
+      return t('audit.fact.dataLife', {
+        ...base,
+        life: t('audit.fact.life', { value: facts.value, unit: unitValue(facts.unit) }),
+        ranOut: range(finding.count, facts.ranOutFirst, facts.ranOutLast),
+      });
+    case 'oneTime':
+      return t('audit.fact.oneTime', {
+        ...base,
+        total: formatNumber(facts.total),
+        count: finding.count,
+        n: formatNumber(finding.count),
+        range: range(finding.count, finding.at, finding.lastAt),
+      });
+    case 'frequency':
+      return t('audit.fact.frequency', {
+        ...base,
+        count: finding.count,
+        n: formatNumber(finding.count),
+        limit: t('audit.fact.limit', { value: facts.value, unit: unitValue(facts.unit) }),
+        range: range(finding.count, finding.at, finding.lastAt),
+        most: formatNumber(facts.mostInWindow),
+        unit: unitValue(facts.unit),
+      });
+    case 'sum':
+      return t('audit.fact.sum', { baseline: facts.baseline, sum: facts.sum, score: facts.score });
+    case 'reasonCodes':
+      return t('audit.fact.reasonCodes', { given: points(facts.given), expected: points(facts.expected) });
+    case 'topAdverse':
+      return t('audit.fact.topAdverse', {
+        given: facts.given,
+        expected: facts.expected,
+        reasonCodes: facts.reasonCodes,
+      });
+    case 'counterfactual':
+      return t('audit.fact.counterfactual', {
+        offer: facts.offerId,
+        offerScore: facts.offerScore,
+        withheld: facts.withheld.join(', '),
+        expected: facts.expected,
+        changes: points(facts.changes),
+        quoteScore: facts.quoteScore,
+      });
+  }
+}
