@@ -35,6 +35,18 @@ pub mod opt_hex {
     }
 }
 
+/// Serde helpers for byte strings as hex.
+pub mod hex_bytes {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(v: &[u8], s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&hex::encode(v))
+    }
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u8>, D::Error> {
+        hex::decode(String::deserialize(d)?).map_err(serde::de::Error::custom)
+    }
+}
+
 /// Declares a string-backed enum with its SQL/JSON spelling.
 macro_rules! str_enum {
     ($(#[$m:meta])* $name:ident { $($var:ident = $s:literal),+ $(,)? }) => {
@@ -197,7 +209,7 @@ pub struct ShareEvent {
     pub event: NewShareEvent,
 }
 
-/// Filter for [`crate::Vault::events`]; every field narrows, `None` means any.
+/// Filter for [`crate::Vault::events_with_statements`]; every field narrows, `None` means any.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct EventFilter {
     pub lender_id: Option<String>,
@@ -213,13 +225,6 @@ pub struct EventFilter {
 pub struct EventCursor {
     pub collected_at: i64,
     pub id: i64,
-}
-
-/// One page of events, newest first, and the cursor for the next page if there may be one.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct EventPage {
-    pub events: Vec<ShareEvent>,
-    pub next: Option<EventCursor>,
 }
 
 /// One signal's part in a decision (scorecard points or SHAP value).

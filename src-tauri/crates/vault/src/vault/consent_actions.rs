@@ -1,0 +1,148 @@
+//! Consent actions (revoke whole or per signal, pause, resume): each recorded with its local
+//! status change and its outbox message in one transaction, so the lender is told exactly once
+//! what the borrower decided, however often delivery is retried.
+
+use rusqlite::OptionalExtension;
+use serde::{Deserialize, Serialize};
+
+use super::outbox::{OUTBOX_COLS, insert_outbox, outbox_from_row};
+use super::{Vault, from_json, json, now_ms};
+use crate::error::{Result, VaultError};
+use crate::model::*;
+
+/// A consent action (revoke, pause, resume) with its delivery.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConsentAction {
+    pub revocation: Revocation,
+    /// `revoke`, `pause` or `resume`.
+    pub action: String,
+    /// Signals it applies to; empty means the whole consent.
+    pub signals: Vec<String>,
+    pub outbox: Option<OutboxItem>,
+}
+
+impl Vault {
+    /// Records a consent action and queues it for the lender in one transaction: a
+    /// revocation record (with `action` and `signals`), the local status change when
+    /// `new_status` is given, and an outbox message carrying `payload` with a fresh
+    /// idempotency key.
+    pub fn record_consent_action(
+        &mut self,
+        consent_id: &str,
+        action: &str,
+        signals: &[String],
+        new_status: Option<ConsentStatus>,
+        payload: &serde_json::Value,
+    ) -> Result<ConsentAction> {
+        if !matches!(action, "revoke" | "pause" | "resume") {
+            return Err(VaultError::Invalid(format!(
+                "unknown consent action {action:?}"
+            )));
+        }
+        let signals_json = serde_json::to_string(signals)?;
+        self.write(|tx, led| {
+            let row: Option<(String, ConsentStatus)> = tx
+                .prepare_cached("SELECT lender_id, status FROM consents WHERE id = ?1")?
+                .query_row([consent_id], |r| Ok((r.get(0)?, r.get(1)?)))
+                .optional()?;
+            let (lender_id, status) = row.ok_or_else(|| VaultError::NotFound {
+                kind: "consent",
+                id: consent_id.into(),
+            })?;
+            if status == ConsentStatus::Revoked {
+                return Err(VaultError::Invalid("the consent is already revoked".into()));
+            }
+            let now = now_ms();
+            if let Some(s) = new_status
+                && s != status
+            {
+                tx.prepare_cached("UPDATE consents SET status = ?2 WHERE id = ?1")?
+                    .execute(rusqlite::params![consent_id, s])?;
+                let st = serde_json::json!({ "id": consent_id, "status": s });
+                led.append(tx, "consent.status", consent_id, &json(&st)?)?;
+            }
+            let rev = Revocation {
+                id: uuid::Uuid::new_v4().to_string(),
+                consent_id: consent_id.into(),
+                lender_id: lender_id.clone(),
+                requested_at: now,
+                reason: None,
+            };
+            tx.prepare_cached(
+                "INSERT INTO revocations (id, consent_id, lender_id, requested_at, reason, \
+                 action, signals) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            )?
+            .execute(rusqlite::params![
+                rev.id,
+                rev.consent_id,
+                rev.lender_id,
+                rev.requested_at,
+                rev.reason,
+                action,
+                signals_json
+            ])?;
+            let rec = serde_json::json!({"revocation": rev, "action": action, "signals": signals});
+            led.append(tx, "revocation.add", &rev.id, &json(&rec)?)?;
+            let item = OutboxItem {
+                id: uuid::Uuid::new_v4().to_string(),
+                kind: OutboxKind::Revocation,
+                record_id: rev.id.clone(),
+                lender_id,
+                idempotency_key: uuid::Uuid::new_v4().to_string(),
+                payload: payload.to_string(),
+                state: OutboxState::Pending,
+                attempts: 0,
+                next_attempt_at: now,
+                last_error: None,
+                receipt: None,
+                created_at: now,
+                updated_at: now,
+            };
+            insert_outbox(tx, led, &item)?;
+            Ok(ConsentAction {
+                revocation: rev,
+                action: action.into(),
+                signals: signals.to_vec(),
+                outbox: Some(item),
+            })
+        })
+    }
+
+    /// Consent actions (all consents when `consent_id` is `None`), newest first, each with its
+    /// outbox message.
+    pub fn consent_actions(&self, consent_id: Option<&str>) -> Result<Vec<ConsentAction>> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT id, consent_id, lender_id, requested_at, reason, action, signals \
+             FROM revocations WHERE ?1 IS NULL OR consent_id = ?1 \
+             ORDER BY requested_at DESC, id",
+        )?;
+        let rows = st.query_map([consent_id], |r| {
+            Ok((
+                Revocation {
+                    id: r.get(0)?,
+                    consent_id: r.get(1)?,
+                    lender_id: r.get(2)?,
+                    requested_at: r.get(3)?,
+                    reason: r.get(4)?,
+                },
+                r.get::<_, String>(5)?,
+                from_json::<Vec<String>>(&r.get::<_, String>(6)?, 6)?,
+            ))
+        })?;
+        let revs: Vec<_> = rows.collect::<rusqlite::Result<_>>()?;
+        let mut ob = self.conn.prepare_cached(&format!(
+            "SELECT {OUTBOX_COLS} FROM outbox WHERE record_id = ?1 ORDER BY created_at LIMIT 1"
+        ))?;
+        let mut out = Vec::with_capacity(revs.len());
+        for (revocation, action, signals) in revs {
+            let outbox = ob.query_row([&revocation.id], outbox_from_row).optional()?;
+            out.push(ConsentAction {
+                revocation,
+                action,
+                signals,
+                outbox,
+            });
+        }
+        Ok(out)
+    }
+}
