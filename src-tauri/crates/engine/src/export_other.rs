@@ -287,7 +287,7 @@ pub(crate) fn export_csv(
                     &a.revocation.id,
                     &a.revocation.consent_id,
                     &a.revocation.lender_id,
-                    &a.action,
+                    a.action.as_str(),
                     &a.signals.join(" "),
                     &time(a.revocation.requested_at),
                     ob.map(|o| o.state.as_str()).unwrap_or(""),
@@ -576,7 +576,7 @@ pub(crate) fn export_html(
             w,
             "<tr><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             esc(&a.revocation.consent_id),
-            esc(&a.action),
+            esc(a.action.as_str()),
             esc(&if a.signals.is_empty() {
                 "whole consent".to_string()
             } else {

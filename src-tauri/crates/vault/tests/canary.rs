@@ -151,10 +151,9 @@ fn no_canary_reaches_the_disk_in_the_clear() {
                     let signals = [c.full.clone()];
                     v.record_consent_action(
                         &k.id,
-                        "revoke",
+                        ConsentActionKind::Revoke,
                         &signals,
                         Some(ConsentStatus::Revoked),
-                        &serde_json::json!({"action": "revoke", "consentId": k.id, "body": {"signals": signals}}),
                     )
                     .unwrap();
                 }

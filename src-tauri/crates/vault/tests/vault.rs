@@ -400,10 +400,9 @@ fn revocation_outbox_and_rights_flow() {
     let revoke = |v: &mut Vault| {
         v.record_consent_action(
             "c-1",
-            "revoke",
+            ConsentActionKind::Revoke,
             &[],
             Some(ConsentStatus::Revoked),
-            &serde_json::json!({"action": "revoke", "consentId": "c-1", "body": {}}),
         )
     };
     let action = revoke(&mut v).unwrap();
@@ -416,13 +415,25 @@ fn revocation_outbox_and_rights_flow() {
     // A revoked consent stays revoked.
     let resume = v.record_consent_action(
         "c-1",
-        "resume",
+        ConsentActionKind::Resume,
         &[],
         Some(ConsentStatus::Active),
-        &serde_json::json!({"action": "resume", "consentId": "c-1", "body": {}}),
     );
     assert!(resume.is_err());
     assert_eq!(item.record_id, rev.id);
+    assert_eq!(
+        item.message,
+        OutboxMessage::Revoke {
+            consent_id: "c-1".into(),
+            signals: vec![],
+        }
+    );
+    // Looked up by id, with its message.
+    assert_eq!(v.outbox_item(&item.id).unwrap().as_ref(), Some(&item));
+    let by_id = v.consent_action(&rev.id).unwrap().unwrap();
+    assert_eq!(by_id.action, ConsentActionKind::Revoke);
+    assert_eq!(by_id.outbox.as_ref(), Some(&item));
+    assert!(v.consent_action("no-such-id").unwrap().is_none());
     assert_eq!(item.state, OutboxState::Pending);
     let now = now_ms();
     assert_eq!(v.due_outbox(now, 10).unwrap(), vec![item.clone()]);
@@ -467,12 +478,21 @@ fn revocation_outbox_and_rights_flow() {
             Some(now + 86_400_000),
         )
         .unwrap();
-    assert_eq!(ritem.kind, OutboxKind::RightsRequest);
+    assert_eq!(
+        ritem.message,
+        OutboxMessage::RightsRequest {
+            request_id: req.id.clone(),
+            kind: RightsKind::Access,
+            details: Some("all data".into()),
+        }
+    );
+    assert_eq!(ritem.record_id, req.id);
     v.set_rights_status(&req.id, RightsStatus::Acknowledged, Some("TICKET-9"))
         .unwrap();
     let got = v.rights_requests(Some("l-1")).unwrap();
     assert_eq!(got[0].ticket.as_deref(), Some("TICKET-9"));
     assert_eq!(got[0].status, RightsStatus::Acknowledged);
+    assert_eq!(v.rights_request(&req.id).unwrap().as_ref(), Some(&got[0]));
 
     let offer = Offer {
         id: "o-1".into(),

@@ -4,22 +4,22 @@
 
 use rusqlite::{OptionalExtension, Row, Transaction};
 
-use super::{Vault, json, now_ms};
+use super::{Vault, from_json, json, json_str, now_ms};
 use crate::error::{Result, VaultError};
 use crate::ledger::Appender;
 use crate::model::*;
 
-pub(super) const OUTBOX_COLS: &str = "id, kind, record_id, lender_id, idempotency_key, payload, state, \
-    attempts, next_attempt_at, last_error, receipt, created_at, updated_at";
+pub(super) const OUTBOX_COLS: &str = "id, kind, record_id, lender_id, idempotency_key, \
+    payload, state, attempts, next_attempt_at, last_error, receipt, created_at, updated_at";
 
 pub(super) fn outbox_from_row(r: &Row<'_>) -> rusqlite::Result<OutboxItem> {
+    // Column 1 (`kind`) only says which table `record_id` is in; the message says it too.
     Ok(OutboxItem {
         id: r.get(0)?,
-        kind: r.get(1)?,
         record_id: r.get(2)?,
         lender_id: r.get(3)?,
         idempotency_key: r.get(4)?,
-        payload: r.get(5)?,
+        message: from_json(&r.get::<_, String>(5)?, 5)?,
         state: r.get(6)?,
         attempts: r.get(7)?,
         next_attempt_at: r.get(8)?,
@@ -30,21 +30,40 @@ pub(super) fn outbox_from_row(r: &Row<'_>) -> rusqlite::Result<OutboxItem> {
     })
 }
 
-pub(super) fn insert_outbox(
+/// Queues `message` about `record_id` for `lender_id` inside the caller's transaction, with a
+/// fresh idempotency key that every retry will reuse.
+pub(super) fn enqueue(
     tx: &Transaction<'_>,
     led: &mut Appender,
-    item: &OutboxItem,
-) -> Result<()> {
+    record_id: &str,
+    lender_id: &str,
+    message: OutboxMessage,
+    now: i64,
+) -> Result<OutboxItem> {
+    let item = OutboxItem {
+        id: uuid::Uuid::new_v4().to_string(),
+        record_id: record_id.into(),
+        lender_id: lender_id.into(),
+        idempotency_key: uuid::Uuid::new_v4().to_string(),
+        message,
+        state: OutboxState::Pending,
+        attempts: 0,
+        next_attempt_at: now,
+        last_error: None,
+        receipt: None,
+        created_at: now,
+        updated_at: now,
+    };
     tx.prepare_cached(&format!(
         "INSERT INTO outbox ({OUTBOX_COLS}) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13)"
     ))?
     .execute(rusqlite::params![
         item.id,
-        item.kind,
+        item.message.record_table(),
         item.record_id,
         item.lender_id,
         item.idempotency_key,
-        item.payload,
+        json_str(&item.message)?,
         item.state,
         item.attempts,
         item.next_attempt_at,
@@ -53,8 +72,8 @@ pub(super) fn insert_outbox(
         item.created_at,
         item.updated_at
     ])?;
-    led.append(tx, "outbox.enqueue", &item.id, &json(item)?)?;
-    Ok(())
+    led.append(tx, "outbox.enqueue", &item.id, &json(&item)?)?;
+    Ok(item)
 }
 
 impl Vault {
@@ -69,6 +88,7 @@ impl Vault {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
+    /// One message, by id.
     pub fn outbox_item(&self, id: &str) -> Result<Option<OutboxItem>> {
         Ok(self
             .conn

@@ -1,9 +1,9 @@
 //! Data-subject rights requests: filed with their outbox message in one transaction, then
 //! updated with the lender's ticket, status and due date as answers arrive.
 
-use rusqlite::Row;
+use rusqlite::{OptionalExtension, Row};
 
-use super::outbox::insert_outbox;
+use super::outbox::enqueue;
 use super::{Vault, json, now_ms};
 use crate::error::{Result, VaultError};
 use crate::model::*;
@@ -67,25 +67,12 @@ impl Vault {
                 req.due_at
             ])?;
             led.append(tx, "rights.add", &req.id, &json(&req)?)?;
-            let body = serde_json::json!({
-                "requestId": req.id, "kind": req.kind, "details": req.details, "dueAt": req.due_at,
-            });
-            let item = OutboxItem {
-                id: uuid::Uuid::new_v4().to_string(),
-                kind: OutboxKind::RightsRequest,
-                record_id: req.id.clone(),
-                lender_id: lender_id.into(),
-                idempotency_key: uuid::Uuid::new_v4().to_string(),
-                payload: body.to_string(),
-                state: OutboxState::Pending,
-                attempts: 0,
-                next_attempt_at: now,
-                last_error: None,
-                receipt: None,
-                created_at: now,
-                updated_at: now,
+            let message = OutboxMessage::RightsRequest {
+                request_id: req.id.clone(),
+                kind: req.kind,
+                details: req.details.clone(),
             };
-            insert_outbox(tx, led, &item)?;
+            let item = enqueue(tx, led, &req.id, lender_id, message, now)?;
             Ok((req, item))
         })
     }
@@ -127,6 +114,7 @@ impl Vault {
         })
     }
 
+    /// Rights requests, newest first (all lenders when `lender_id` is `None`).
     pub fn rights_requests(&self, lender_id: Option<&str>) -> Result<Vec<RightsRequest>> {
         let mut st = self.conn.prepare_cached(&format!(
             "SELECT {RIGHTS_COLS} FROM rights_requests WHERE ?1 IS NULL OR lender_id = ?1 \
@@ -134,5 +122,16 @@ impl Vault {
         ))?;
         let rows = st.query_map([lender_id], rights_from_row)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// One rights request, by id.
+    pub fn rights_request(&self, id: &str) -> Result<Option<RightsRequest>> {
+        Ok(self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT {RIGHTS_COLS} FROM rights_requests WHERE id = ?1"
+            ))?
+            .query_row([id], rights_from_row)
+            .optional()?)
     }
 }
