@@ -215,7 +215,7 @@ fn benches(c: &mut Criterion) {
         rates.push((rate, cpu_rate));
         let t = Instant::now();
         let v = fx.open(mode);
-        let got = latest_50(&v, "l-7");
+        let got = latest_50(&v, &lender_of(0));
         let first = t.elapsed();
         assert_eq!(got.len(), 50);
         let (t, c) = (Instant::now(), thread_cpu());
@@ -250,7 +250,7 @@ fn benches(c: &mut Criterion) {
         g.bench_function(BenchmarkId::from_parameter(mode.name()), |b| {
             b.iter(|| {
                 let v = fx.open(*mode);
-                black_box(latest_50(&v, "l-7"));
+                black_box(latest_50(&v, &lender_of(0)));
             })
         });
     }
