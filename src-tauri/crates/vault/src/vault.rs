@@ -101,6 +101,7 @@ impl Vault {
         &self.vault_id
     }
 
+    /// The database file's path.
     pub fn path(&self) -> &Path {
         &self.path
     }

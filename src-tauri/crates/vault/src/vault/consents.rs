@@ -121,6 +121,7 @@ impl Vault {
         })
     }
 
+    /// One consent, by its AA `consentId`.
     pub fn consent(&self, id: &str) -> Result<Option<Consent>> {
         Ok(self
             .conn

@@ -127,6 +127,7 @@ impl Vault {
         })
     }
 
+    /// One disclosure, by id.
     pub fn event(&self, id: i64) -> Result<Option<ShareEvent>> {
         Ok(self
             .conn

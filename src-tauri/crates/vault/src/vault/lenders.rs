@@ -59,6 +59,7 @@ impl Vault {
         })
     }
 
+    /// One lender, by id.
     pub fn lender(&self, id: &str) -> Result<Option<Lender>> {
         Ok(self
             .conn
@@ -77,6 +78,7 @@ impl Vault {
             .optional()?)
     }
 
+    /// Every lender, by name.
     pub fn lenders(&self) -> Result<Vec<Lender>> {
         let mut st = self.conn.prepare_cached(
             "SELECT id, name, registration, contact, public_key FROM lenders ORDER BY name, id",
@@ -115,6 +117,7 @@ impl Vault {
         })
     }
 
+    /// The signal catalogue, by id.
     pub fn signals(&self) -> Result<Vec<Signal>> {
         let mut st = self.conn.prepare_cached(
             "SELECT id, name, category, sensitivity, regulatory_flags FROM signals ORDER BY id",
@@ -155,6 +158,7 @@ impl Vault {
         })
     }
 
+    /// How to reach one lender, if it was ever connected.
     pub fn lender_link(&self, lender_id: &str) -> Result<Option<LenderLink>> {
         Ok(self
             .conn
@@ -165,6 +169,7 @@ impl Vault {
             .optional()?)
     }
 
+    /// Every connected lender's link, by lender id.
     pub fn lender_links(&self) -> Result<Vec<LenderLink>> {
         let mut st = self.conn.prepare_cached(&format!(
             "SELECT {LINK_COLS} FROM lender_links ORDER BY lender_id"

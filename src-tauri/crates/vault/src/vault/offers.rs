@@ -64,6 +64,7 @@ impl Vault {
         })
     }
 
+    /// One offer or decision, by id.
     pub fn offer(&self, id: &str) -> Result<Option<Offer>> {
         Ok(self
             .conn
