@@ -38,7 +38,7 @@ e2e: deps-test ui ## Only the end-to-end tests of the real binary under Xvfb
 screenshots: deps-test ui ## Retake docs/screenshots from the real app (the E2E tests under Xvfb)
 	KHATA_SCREENSHOT_DIR=$(CURDIR)/docs/screenshots tests/support/with-keyring cargo test --features e2e --test e2e
 
-bindings: ## Regenerate the TypeScript types in ui/src/lib/bindings from Rust
+bindings: ## Regenerate from Rust the UI's types and api.ts, the capability and the command list
 	KHATA_WRITE_BINDINGS=1 cargo test --lib bindings
 
 lint: ## rustfmt, clippy and svelte-check

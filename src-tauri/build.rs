@@ -1,45 +1,26 @@
 //! Build script: declares the app's own commands in an app manifest so that Tauri generates a
 //! permission for each, which the single capability in `src-tauri/capabilities/` then grants.
-/// Every command the UI may call; `src-tauri/capabilities/main.json` grants each of them.
-const COMMANDS: &[&str] = &[
-    "app_info",
-    "recovery_key",
-    "app_ready",
-    "vault_access",
-    "unlock_vault",
-    "overview",
-    "connect_sandbox",
-    "connect_lender",
-    "sync_lender",
-    "consent_requests",
-    "decide_consent",
-    "consents",
-    "revoke_consent",
-    "pause_consent",
-    "resume_consent",
-    "latest_offer",
-    "what_if",
-    "timeline",
-    "evidence",
-    "rights_requests",
-    "request_right",
-    "audit_report",
-    "grievance_draft",
-    "save_grievance_packet",
-    "file_grievance",
-    "opened_files",
-    "verify_export",
-    "choose_and_verify",
-    "update_settings",
-    "set_update_settings",
-    "check_for_update",
-    "install_update",
-    "export_records",
-    "cancel_task",
-];
+//! The names come from `src-tauri/commands.txt`, generated from the command list in
+//! `src-tauri/src/commands/mod.rs` (a build script cannot call the crate it builds).
+
+const COMMAND_LIST: &str = "src-tauri/commands.txt";
+
+/// Every command the UI may call: the list's lines, without comments and blank lines.
+fn commands() -> &'static [&'static str] {
+    let text = std::fs::read_to_string(COMMAND_LIST)
+        .unwrap_or_else(|e| panic!("cannot read {COMMAND_LIST}: {e}"));
+    let names: Vec<&'static str> = text
+        .leak()
+        .lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty() && !line.starts_with('#'))
+        .collect();
+    names.leak()
+}
 
 fn main() {
-    let manifest = tauri_build::AppManifest::new().commands(COMMANDS);
+    println!("cargo:rerun-if-changed={COMMAND_LIST}");
+    let manifest = tauri_build::AppManifest::new().commands(commands());
     tauri_build::try_build(
         tauri_build::Attributes::new()
             .app_manifest(manifest)

@@ -74,42 +74,7 @@ pub fn run() {
             }
         })
         .plugin(tauri_plugin_dialog::init())
-        .invoke_handler(tauri::generate_handler![
-            commands::app::app_info,
-            commands::app::recovery_key,
-            commands::app::app_ready,
-            commands::vault::vault_access,
-            commands::vault::unlock_vault,
-            commands::lenders::overview,
-            commands::lenders::connect_sandbox,
-            commands::lenders::connect_lender,
-            commands::lenders::sync_lender,
-            commands::consents::consent_requests,
-            commands::consents::decide_consent,
-            commands::consents::consents,
-            commands::consents::revoke_consent,
-            commands::consents::pause_consent,
-            commands::consents::resume_consent,
-            commands::offers::latest_offer,
-            commands::offers::what_if,
-            commands::timeline::timeline,
-            commands::timeline::evidence,
-            commands::rights::rights_requests,
-            commands::rights::request_right,
-            commands::audit::audit_report,
-            commands::audit::grievance_draft,
-            commands::audit::save_grievance_packet,
-            commands::audit::file_grievance,
-            commands::verify::opened_files,
-            commands::verify::verify_export,
-            commands::verify::choose_and_verify,
-            commands::updates::update_settings,
-            commands::updates::set_update_settings,
-            commands::updates::check_for_update,
-            commands::updates::install_update,
-            commands::export::export_records,
-            commands::export::cancel_task,
-        ])
+        .invoke_handler(commands::invoke_handler())
         .build(tauri::generate_context!())
         .unwrap_or_else(|error| {
             eprintln!("Khata could not start: {error}");

@@ -54,14 +54,12 @@ impl AppInfo {
     }
 }
 
-#[tauri::command]
 pub fn app_info(state: State<'_, AppState>) -> CommandResult<AppInfo> {
     Ok(AppInfo::collect(&state))
 }
 
 /// The recovery key made when the vault was created, returned once (on first run) so the UI
 /// shows it once; `None` afterwards. It is never stored or logged.
-#[tauri::command]
 pub async fn recovery_key(state: State<'_, AppState>) -> CommandResult<Option<String>> {
     state.engine().await?;
     Ok(state.take_recovery_key())
@@ -71,11 +69,10 @@ pub async fn recovery_key(state: State<'_, AppState>) -> CommandResult<Option<St
 /// show in bug reports' logs). For benchmarks, `KHATA_BENCH_READY=print` also prints
 /// `ready <ms>` on stdout, and `=exit` prints it and quits, so a harness can time launch to
 /// interactive (docs/BENCHMARKS.md). Only the first call counts.
-#[tauri::command]
-pub fn app_ready(app: tauri::AppHandle) {
+pub fn app_ready(app: tauri::AppHandle) -> CommandResult<()> {
     static DONE: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
     if DONE.swap(true, std::sync::atomic::Ordering::SeqCst) {
-        return;
+        return Ok(());
     }
     let ms = crate::since_start_ms();
     tracing::info!(ms = format!("{ms:.1}"), "home interactive");
@@ -87,6 +84,7 @@ pub fn app_ready(app: tauri::AppHandle) {
         }
         _ => {}
     }
+    Ok(())
 }
 
 #[cfg(test)]

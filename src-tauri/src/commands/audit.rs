@@ -10,13 +10,11 @@ use crate::error::CommandResult;
 use crate::state::AppState;
 
 /// Every violation and explanation mismatch found in the vault, most severe first.
-#[tauri::command]
 pub async fn audit_report(state: State<'_, AppState>) -> CommandResult<AuditReport> {
     Ok(state.engine().await?.audit().await?)
 }
 
 /// The grievance letter for one lender, drafted from the findings.
-#[tauri::command]
 pub async fn grievance_draft(
     state: State<'_, AppState>,
     lender_id: String,
@@ -25,7 +23,6 @@ pub async fn grievance_draft(
 }
 
 /// Asks where to save, then writes the grievance packet (zip); `None` if cancelled.
-#[tauri::command]
 pub async fn save_grievance_packet(
     app: AppHandle,
     state: State<'_, AppState>,
@@ -41,7 +38,6 @@ pub async fn save_grievance_packet(
 }
 
 /// Files the grievance with the lender; tracked under Rights with its ticket and due date.
-#[tauri::command]
 pub async fn file_grievance(
     state: State<'_, AppState>,
     lender_id: String,

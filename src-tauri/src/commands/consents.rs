@@ -6,14 +6,12 @@ use tauri::State;
 use crate::error::CommandResult;
 use crate::state::AppState;
 
-#[tauri::command]
 pub async fn consent_requests(
     state: State<'_, AppState>,
 ) -> CommandResult<Vec<ConsentRequestView>> {
     Ok(state.engine().await?.consent_requests().await?)
 }
 
-#[tauri::command]
 pub async fn decide_consent(
     state: State<'_, AppState>,
     request_id: String,
@@ -22,13 +20,11 @@ pub async fn decide_consent(
     Ok(state.engine().await?.decide(&request_id, choices).await?)
 }
 
-#[tauri::command]
 pub async fn consents(state: State<'_, AppState>) -> CommandResult<Vec<ConsentView>> {
     Ok(state.engine().await?.consents().await?)
 }
 
 /// Revokes the whole consent when `signals` is empty. Recorded at once; delivered by the outbox.
-#[tauri::command]
 pub async fn revoke_consent(
     state: State<'_, AppState>,
     consent_id: String,
@@ -37,7 +33,6 @@ pub async fn revoke_consent(
     Ok(state.engine().await?.revoke(&consent_id, signals).await?)
 }
 
-#[tauri::command]
 pub async fn pause_consent(
     state: State<'_, AppState>,
     consent_id: String,
@@ -45,7 +40,6 @@ pub async fn pause_consent(
     Ok(state.engine().await?.pause(&consent_id).await?)
 }
 
-#[tauri::command]
 pub async fn resume_consent(
     state: State<'_, AppState>,
     consent_id: String,

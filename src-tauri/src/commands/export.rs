@@ -27,7 +27,6 @@ async fn ask_path(app: &AppHandle, format: ExportFormat) -> Option<PathBuf> {
 }
 
 /// Exports every record in `format`; `None` when the user cancelled the save dialog.
-#[tauri::command]
 pub async fn export_records(
     app: AppHandle,
     state: State<'_, AppState>,
@@ -52,7 +51,6 @@ pub async fn export_records(
 
 /// Stops a running long task: `export` (its partial file is removed) or `sync` (pages already
 /// stored stay; the next sync resumes after them).
-#[tauri::command]
 pub fn cancel_task(state: State<'_, AppState>, task: String) -> CommandResult<()> {
     if state.cancel(&task) {
         Ok(())

@@ -8,13 +8,11 @@ use super::forward;
 use crate::error::CommandResult;
 use crate::state::AppState;
 
-#[tauri::command]
 pub async fn overview(state: State<'_, AppState>) -> CommandResult<Overview> {
     Ok(state.engine().await?.overview().await?)
 }
 
 /// Starts the built-in sandbox lender on 127.0.0.1, connects and syncs.
-#[tauri::command]
 pub async fn connect_sandbox(
     state: State<'_, AppState>,
     on_progress: Channel<Progress>,
@@ -26,7 +24,6 @@ pub async fn connect_sandbox(
 }
 
 /// Connects to a lender by URL: discovery, then OAuth in the system browser (RFC 8252).
-#[tauri::command]
 pub async fn connect_lender(
     state: State<'_, AppState>,
     url: String,
@@ -45,7 +42,6 @@ pub async fn connect_lender(
 }
 
 /// Syncs one lender with progress; `cancel_task("sync")` stops it (what was stored stays).
-#[tauri::command]
 pub async fn sync_lender(
     state: State<'_, AppState>,
     lender_id: String,

@@ -1,5 +1,10 @@
 //! Tauri commands, grouped by domain. Each is a thin adapter: it takes UI input, calls the
 //! engine, and maps failures to [`crate::error::AppError`]. No business logic lives here.
+//!
+//! The list below is the one place a command is declared: its name, the arguments the UI
+//! passes and what it returns. The invoke handler, the UI's `api.ts`, the capability granting
+//! the commands and the list `build.rs` declares are all produced from it ([`registry`];
+//! `make bindings` rewrites the generated files, a test fails when they are stale).
 
 pub mod app;
 pub mod audit;
@@ -7,14 +12,102 @@ pub mod consents;
 pub mod export;
 pub mod lenders;
 pub mod offers;
+pub mod registry;
 pub mod rights;
 pub mod timeline;
 pub mod updates;
 pub mod vault;
 pub mod verify;
 
-use khata_engine::views::Progress;
+use khata_engine::audit::AuditReport;
+use khata_engine::grievance::{GrievanceDraft, GrievancePacketSummary};
+use khata_engine::views::{
+    ConsentRequestView, ConsentView, EvidenceView, ExportFormat, ExportSummary, LenderView,
+    OfferView, Overview, Progress, RevocationView, RightsKindView, RightsRequestView, SignalChoice,
+    SyncSummary, TimelinePage, TimelineQuery, WhatIfView,
+};
 use tauri::ipc::Channel;
+
+use self::app::AppInfo;
+use self::updates::{UpdateInfo, UpdateSettings};
+use self::vault::{UnlockRequest, VaultAccess};
+use self::verify::VerifyOutcome;
+
+// Each entry: `sync|async module::handler[injected](ui arguments; progress channel) -> result`
+// (the grammar is documented on `registry::commands!`). Doc comments are shown in `api.ts`.
+registry::commands! {
+    /// Version, vault and log locations, build profile (About).
+    sync app::app_info[state]() -> AppInfo;
+    /// The vault's recovery key on the first run (once), otherwise `null`.
+    async app::recovery_key[state]() -> Option<String>;
+    /// Tells Rust the home screen shows its first data (startup time in the log; benchmarks).
+    sync app::app_ready[app]() -> ();
+
+    /// Opens the vault with the OS keychain; says whether it opened and, if not, why.
+    async vault::vault_access[state]() -> VaultAccess;
+    /// Opens the vault with a passphrase or the recovery key (the unlock screen).
+    async vault::unlock_vault[state](request: UnlockRequest) -> VaultAccess;
+
+    /// Everything the Home screen shows, in one round trip.
+    async lenders::overview[state]() -> Overview;
+    /// Starts the built-in sandbox lender on this machine, connects to it and syncs.
+    async lenders::connect_sandbox[state](; on_progress) -> LenderView;
+    /// Connects to a lender by URL (OAuth in the system browser), then syncs.
+    async lenders::connect_lender[state](url: String; on_progress) -> LenderView;
+    /// Syncs one lender; `cancelTask('sync')` stops it (what was stored stays).
+    async lenders::sync_lender[state](lender_id: String; on_progress) -> SyncSummary;
+
+    async consents::consent_requests[state]() -> Vec<ConsentRequestView>;
+    async consents::decide_consent[state](request_id: String, choices: Vec<SignalChoice>)
+        -> ConsentView;
+    async consents::consents[state]() -> Vec<ConsentView>;
+    /// Revokes the whole consent when `signals` is empty.
+    async consents::revoke_consent[state](consent_id: String, signals: Vec<String>)
+        -> RevocationView;
+    async consents::pause_consent[state](consent_id: String) -> RevocationView;
+    async consents::resume_consent[state](consent_id: String) -> RevocationView;
+
+    async offers::latest_offer[state]() -> Option<OfferView>;
+    /// The lender's counterfactual with `withhold` signals left out, beside the real offer.
+    async offers::what_if[state](withhold: Vec<String>) -> WhatIfView;
+
+    async timeline::timeline[state](query: TimelineQuery) -> TimelinePage;
+    async timeline::evidence[state](disclosure_id: i64) -> EvidenceView;
+
+    async rights::rights_requests[state]() -> Vec<RightsRequestView>;
+    async rights::request_right[state](lender_id: String, kind: RightsKindView, details: String)
+        -> RightsRequestView;
+
+    /// Every violation and explanation mismatch in the vault, most severe first.
+    async audit::audit_report[state]() -> AuditReport;
+    async audit::grievance_draft[state](lender_id: String) -> GrievanceDraft;
+    /// Asks where to save (native dialog), then writes the packet from Rust. `null` if cancelled.
+    async audit::save_grievance_packet[app, state](lender_id: String)
+        -> Option<GrievancePacketSummary>;
+    /// Files the grievance through the lender API; tracked under rights requests.
+    async audit::file_grievance[state](lender_id: String) -> RightsRequestView;
+
+    /// Files the app was asked to open (file association, command line), handed over once.
+    sync verify::opened_files[state]() -> Vec<String>;
+    /// Verifies an export offline (signatures, ledger chain), as `khata verify` does.
+    async verify::verify_export[](path: String; on_progress) -> VerifyOutcome;
+    /// Asks for an export in the native open dialog, then verifies it. `null` if cancelled.
+    async verify::choose_and_verify[app](; on_progress) -> Option<VerifyOutcome>;
+
+    /// Whether the borrower allowed automatic update checks (off by default).
+    sync updates::update_settings[state]() -> UpdateSettings;
+    sync updates::set_update_settings[state](settings: UpdateSettings) -> UpdateSettings;
+    /// Asks the update server (only on the borrower's request); `null` when up to date.
+    async updates::check_for_update[app]() -> Option<UpdateInfo>;
+    /// Downloads, verifies the signature, installs and restarts.
+    async updates::install_update[app]() -> ();
+
+    /// Asks where to save (native dialog), then writes the file from Rust. `null` if cancelled.
+    async export::export_records[app, state](format: ExportFormat; on_progress)
+        -> Option<ExportSummary>;
+    /// Stops a running long task: `export` or `sync`.
+    sync export::cancel_task[state](task: String) -> ();
+}
 
 /// Forwards engine progress to the UI's channel; a closed channel (window gone) is ignored.
 pub(crate) fn forward(channel: Channel<Progress>) -> impl Fn(Progress) + Send + Sync + 'static {

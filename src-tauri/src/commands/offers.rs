@@ -6,13 +6,11 @@ use tauri::State;
 use crate::error::CommandResult;
 use crate::state::AppState;
 
-#[tauri::command]
 pub async fn latest_offer(state: State<'_, AppState>) -> CommandResult<Option<OfferView>> {
     Ok(state.engine().await?.latest_offer().await?)
 }
 
 /// The lender's counterfactual with `withhold` signals left out, beside the real offer.
-#[tauri::command]
 pub async fn what_if(
     state: State<'_, AppState>,
     withhold: Vec<String>,

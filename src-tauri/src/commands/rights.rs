@@ -6,12 +6,10 @@ use tauri::State;
 use crate::error::CommandResult;
 use crate::state::AppState;
 
-#[tauri::command]
 pub async fn rights_requests(state: State<'_, AppState>) -> CommandResult<Vec<RightsRequestView>> {
     Ok(state.engine().await?.rights_requests().await?)
 }
 
-#[tauri::command]
 pub async fn request_right(
     state: State<'_, AppState>,
     lender_id: String,

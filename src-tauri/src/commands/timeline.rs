@@ -6,7 +6,6 @@ use tauri::State;
 use crate::error::CommandResult;
 use crate::state::AppState;
 
-#[tauri::command]
 pub async fn timeline(
     state: State<'_, AppState>,
     query: TimelineQuery,
@@ -14,7 +13,6 @@ pub async fn timeline(
     Ok(state.engine().await?.timeline(query).await?)
 }
 
-#[tauri::command]
 pub async fn evidence(
     state: State<'_, AppState>,
     disclosure_id: i64,

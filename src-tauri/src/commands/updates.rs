@@ -47,13 +47,11 @@ fn unreachable(e: impl std::fmt::Display) -> AppError {
     )
 }
 
-#[tauri::command]
-pub fn update_settings(state: State<'_, AppState>) -> UpdateSettings {
-    load_settings(&state)
+pub fn update_settings(state: State<'_, AppState>) -> CommandResult<UpdateSettings> {
+    Ok(load_settings(&state))
 }
 
 /// Saves the preference (written to a temporary file, then renamed into place).
-#[tauri::command]
 pub fn set_update_settings(
     state: State<'_, AppState>,
     settings: UpdateSettings,
@@ -76,7 +74,6 @@ pub fn set_update_settings(
 }
 
 /// Asks the update server for a newer release; `None` when this is the newest.
-#[tauri::command]
 pub async fn check_for_update(app: AppHandle) -> CommandResult<Option<UpdateInfo>> {
     let update = app
         .updater()
@@ -92,7 +89,6 @@ pub async fn check_for_update(app: AppHandle) -> CommandResult<Option<UpdateInfo
 
 /// Downloads the newer release, checks its signature against the built-in public key,
 /// installs it and restarts. A bad signature installs nothing.
-#[tauri::command]
 pub async fn install_update(app: AppHandle) -> CommandResult<()> {
     let Some(update) = app
         .updater()

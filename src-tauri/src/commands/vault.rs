@@ -95,14 +95,12 @@ fn access(state: &AppState, opened: CommandResult<Arc<Engine>>) -> CommandResult
 }
 
 /// Opens the vault the usual way (OS keychain) and says whether that worked.
-#[tauri::command]
 pub async fn vault_access(state: State<'_, AppState>) -> CommandResult<VaultAccess> {
     let opened = state.engine().await;
     access(&state, opened)
 }
 
 /// Opens the vault the way the borrower chose on the unlock screen.
-#[tauri::command]
 pub async fn unlock_vault(
     state: State<'_, AppState>,
     request: UnlockRequest,

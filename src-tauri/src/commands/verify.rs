@@ -42,9 +42,8 @@ pub enum VerifyOutcome {
 
 /// Files the app was asked to open (command line, file association, a second launch),
 /// handed over once.
-#[tauri::command]
-pub fn opened_files(state: State<'_, AppState>) -> Vec<String> {
-    state.take_opened_files()
+pub fn opened_files(state: State<'_, AppState>) -> CommandResult<Vec<String>> {
+    Ok(state.take_opened_files())
 }
 
 fn verify_path(path: PathBuf, progress: Channel<Progress>) -> VerifyOutcome {
@@ -84,7 +83,6 @@ fn verify_path(path: PathBuf, progress: Channel<Progress>) -> VerifyOutcome {
 }
 
 /// Verifies the export at `path` offline: no vault, no network.
-#[tauri::command]
 pub async fn verify_export(
     path: String,
     on_progress: Channel<Progress>,
@@ -95,7 +93,6 @@ pub async fn verify_export(
 }
 
 /// Asks for an export in the native open dialog, then verifies it; `None` if cancelled.
-#[tauri::command]
 pub async fn choose_and_verify(
     app: AppHandle,
     on_progress: Channel<Progress>,

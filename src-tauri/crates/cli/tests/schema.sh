@@ -14,7 +14,10 @@ if ! python3 -m check_jsonschema --version >/dev/null 2>&1; then
   python3 -m pip install --quiet check-jsonschema || python3 -m pip install --quiet --user check-jsonschema
 fi
 
-KHATA_EXPORT_DIR="$out" cargo test --quiet --manifest-path "$root/Cargo.toml" -p khata-cli --test audit_cli >/dev/null
+# The same package and feature selection as `make test`'s rust stage, so this reuses its build
+# (with `-p khata-cli` alone, features resolve differently and ~100 crates build again).
+KHATA_EXPORT_DIR="$out" cargo test --quiet --manifest-path "$root/Cargo.toml" --workspace --features e2e \
+  --locked --test audit_cli >/dev/null
 ls "$out"/*.json >/dev/null
 python3 -m check_jsonschema --schemafile "$root/docs/export.schema.json" "$out"/*.json
 

@@ -10,8 +10,8 @@ use khata_vault::{
 };
 use serde_json::Value;
 
-use crate::engine::sig_bytes;
 use crate::error::Result;
+use crate::signed::sig_bytes;
 use crate::views::*;
 
 /// The signal catalogue as the UI shows it (vault signals plus the lenders' descriptions).

@@ -15,6 +15,7 @@ mod export;
 mod export_other;
 pub mod grievance;
 mod outbox;
+mod signed;
 mod tokens;
 pub mod views;
 

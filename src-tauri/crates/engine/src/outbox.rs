@@ -1,8 +1,8 @@
 //! Revocations, pauses, resumes and rights requests through the transactional outbox:
 //! recorded in the vault with their typed outbox message in one transaction, then delivered
 //! with the stored idempotency key and full-jitter backoff until the lender's signed answer
-//! verifies. State lives in the
-//! vault, so delivery survives restarts; the lender de-duplicates by key, so it lands once.
+//! verifies. State lives in the vault, so delivery survives restarts; the lender de-duplicates
+//! by key, so it lands once.
 
 use std::sync::Arc;
 use std::time::Duration;

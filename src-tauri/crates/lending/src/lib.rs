@@ -1,17 +1,17 @@
-//! Khata's lending API: the contract ([`OPENAPI_YAML`]), wire types shared by the client and
-//! the sandbox lender, canonical Ed25519 signing, OAuth PKCE helpers and the HTTP client.
-//! Nothing here depends on Tauri, so the app, the CLI and the sandbox all use the same code.
+//! Khata's lending API: the contract ([`OPENAPI_YAML`]), OAuth PKCE helpers and the HTTP client.
+//! The wire types and canonical signing live in `khata-contract` (no transport) and are
+//! re-exported here. Nothing here depends on Tauri, so the app, the CLI and the sandbox all
+//! use the same code.
 
 pub mod client;
 pub mod error;
 pub mod oauth;
-pub mod signing;
-pub mod types;
 
 pub use client::{ClientConfig, LendingClient, check_url, full_jitter_backoff};
 pub use error::{LendingError, Result};
 pub use oauth::{Pkce, s256_challenge};
-pub use signing::{KeyRing, LenderKey, SignError};
+// The contract's pure half, re-exported so `khata_lending::types` etc. keep working.
+pub use khata_contract::{KeyRing, LenderKey, SignError, signing, types};
 
 /// The OpenAPI 3.1 contract, embedded so the sandbox can serve it and tests can read it.
 pub const OPENAPI_YAML: &str = include_str!("../openapi.yaml");

@@ -1,0 +1,179 @@
+//! Connecting lenders and keeping an authorised client for each: discovery with pinned keys,
+//! OAuth (headless for the sandbox, PKCE through the browser for a real lender), tokens in the
+//! keychain, and the cache of clients the other use cases borrow.
+
+use std::time::Duration;
+
+use khata_lending::types as wire;
+use khata_lending::{KeyRing, LendingClient};
+use khata_vault::{LenderLink, Vault};
+use serde_json::Value;
+
+use super::Engine;
+use crate::convert;
+use crate::error::{EngineError, Result};
+use crate::views::*;
+
+impl Engine {
+    /// Records a lender and how to reach it (keeping an existing sync cursor).
+    async fn record_lender(&self, disc: &wire::Discovery, is_sandbox: bool) -> Result<LenderView> {
+        let disc = disc.clone();
+        self.with_vault(move |v| {
+            let public_key = disc.keys.first().and_then(|k| {
+                use base64::Engine as _;
+                base64::engine::general_purpose::URL_SAFE_NO_PAD
+                    .decode(&k.public_key)
+                    .ok()
+            });
+            v.upsert_lender(&khata_vault::Lender {
+                id: disc.lender_id.clone(),
+                name: disc.name.clone(),
+                registration: None,
+                contact: None,
+                public_key,
+            })?;
+            let prev = v.lender_link(&disc.lender_id)?;
+            let link = LenderLink {
+                lender_id: disc.lender_id.clone(),
+                api_base: disc.api_base.clone(),
+                discovery: serde_json::to_string(&disc)?,
+                is_sandbox,
+                sync_cursor: prev.as_ref().and_then(|p| p.sync_cursor.clone()),
+                last_sync_at: prev.as_ref().and_then(|p| p.last_sync_at),
+                reachable: true,
+            };
+            v.upsert_lender_link(&link)?;
+            Ok(convert::lender_view(&disc.name, &link))
+        })
+        .await
+    }
+
+    /// Starts the built-in sandbox lender in-process on 127.0.0.1 (state kept in the data
+    /// directory), connects to it, completes OAuth without a browser and records the lender.
+    pub async fn connect_sandbox(
+        &self,
+        progress: impl Fn(Progress) + Send + Sync,
+    ) -> Result<LenderView> {
+        let step = |phase: &str, done| {
+            progress(Progress {
+                task: "connect".into(),
+                phase: phase.into(),
+                done,
+                total: Some(3),
+            })
+        };
+        step("starting", 0);
+        let url = self.ensure_sandbox().await?;
+        step("discovery", 1);
+        let client = LendingClient::connect(&url, self.cfg.client.clone()).await?;
+        step("authorising", 2);
+        let tok = client.authorize_headless(&self.cfg.client_id).await?;
+        let client = client.with_access_token(tok.access_token);
+        let view = self.record_lender(client.discovery(), true).await?;
+        self.clients.lock().await.insert(view.id.clone(), client);
+        step("connected", 3);
+        Ok(view)
+    }
+
+    /// Connects a real lender: discovery (keys pinned), OAuth with PKCE through the system
+    /// browser (`open_browser` is handed the authorize URL), tokens into the OS keychain.
+    pub async fn connect<F, Fut>(&self, lender_url: &str, open_browser: F) -> Result<LenderView>
+    where
+        F: FnOnce(url::Url) -> Fut,
+        Fut: std::future::Future<Output = khata_lending::Result<()>>,
+    {
+        let client = LendingClient::connect(lender_url, self.cfg.client.clone()).await?;
+        let tok = client
+            .authorize_loopback(&self.cfg.client_id, open_browser, Duration::from_secs(300))
+            .await?;
+        let lender_id = client.discovery().lender_id.clone();
+        let secret = serde_json::json!({
+            "accessToken": tok.access_token,
+            "refreshToken": tok.refresh_token,
+        })
+        .to_string();
+        self.tokens.set(&lender_id, &secret)?;
+        let client = client.with_access_token(tok.access_token);
+        let view = self.record_lender(client.discovery(), false).await?;
+        self.clients.lock().await.insert(view.id.clone(), client);
+        Ok(view)
+    }
+
+    /// An authorised client for a stored lender.
+    pub(crate) async fn client(&self, lender_id: &str) -> Result<LendingClient> {
+        if let Some(c) = self.clients.lock().await.get(lender_id) {
+            return Ok(c.clone());
+        }
+        let id = lender_id.to_string();
+        let link = self
+            .with_vault(move |v| {
+                v.lender_link(&id)?
+                    .ok_or_else(|| EngineError::NotFound(format!("no connected lender {id}")))
+            })
+            .await?;
+        let mut link = link;
+        if link.is_sandbox {
+            self.ensure_sandbox().await?;
+            let id = lender_id.to_string();
+            link = self
+                .with_vault(move |v| {
+                    v.lender_link(&id)?
+                        .ok_or_else(|| EngineError::NotFound(format!("no connected lender {id}")))
+                })
+                .await?;
+        }
+        let disc: wire::Discovery = serde_json::from_str(&link.discovery)?;
+        let client = LendingClient::from_discovery(disc, self.cfg.client.clone())?;
+        let client = if link.is_sandbox {
+            let tok = client.authorize_headless(&self.cfg.client_id).await?;
+            client.with_access_token(tok.access_token)
+        } else {
+            let secret = self.tokens.get(lender_id)?.ok_or_else(|| {
+                EngineError::InvalidInput(
+                    "this lender needs to be connected again (no token in the keychain)".into(),
+                )
+            })?;
+            let v: Value = serde_json::from_str(&secret)?;
+            let mut tok = v["accessToken"].as_str().unwrap_or_default().to_string();
+            // Start each session with a fresh access token when the lender gave a refresh
+            // token (refresh tokens rotate, so the new pair goes back to the keychain).
+            if let Some(refresh) = v["refreshToken"].as_str() {
+                let fresh = client.refresh_token(&self.cfg.client_id, refresh).await?;
+                let secret = serde_json::json!({
+                    "accessToken": fresh.access_token,
+                    "refreshToken": fresh.refresh_token.as_deref().unwrap_or(refresh),
+                })
+                .to_string();
+                self.tokens.set(lender_id, &secret)?;
+                tok = fresh.access_token;
+            }
+            client.with_access_token(tok)
+        };
+        self.clients
+            .lock()
+            .await
+            .insert(lender_id.to_string(), client.clone());
+        Ok(client)
+    }
+
+    /// Drops a cached client (stale token, lender restarted): the next call builds it afresh.
+    pub(crate) async fn forget_client(&self, lender_id: &str) {
+        self.clients.lock().await.remove(lender_id);
+    }
+
+    /// Pinned keys of a stored lender (for offline verification).
+    pub(crate) fn keys_of(v: &Vault, lender_id: &str) -> Result<Option<KeyRing>> {
+        let Some(link) = v.lender_link(lender_id)? else {
+            return Ok(None);
+        };
+        let disc: wire::Discovery = serde_json::from_str(&link.discovery)?;
+        Ok(KeyRing::from_public(&disc.keys).ok())
+    }
+
+    pub(super) async fn set_reachable(&self, lender_id: &str, reachable: bool) {
+        let id = lender_id.to_string();
+        let _ = self
+            .with_vault(move |v| Ok(v.set_lender_reachable(&id, reachable)?))
+            .await;
+    }
+}

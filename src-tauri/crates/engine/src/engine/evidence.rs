@@ -1,0 +1,58 @@
+//! The evidence read model: the signed statement behind one disclosure, checked offline against
+//! the lender's pinned key, and the vault's own ledger walked end to end.
+
+use serde_json::Value;
+
+use super::{Engine, consent_view_in};
+use crate::convert;
+use crate::error::{EngineError, Result};
+use crate::views::*;
+
+impl Engine {
+    /// The proof behind one disclosure, checked offline against the lender's pinned key.
+    pub async fn evidence(&self, disclosure_id: i64) -> Result<EvidenceView> {
+        self.with_vault(move |v| {
+            let cat = Self::catalog(v)?;
+            let e = v
+                .event(disclosure_id)?
+                .ok_or_else(|| EngineError::NotFound(format!("no disclosure {disclosure_id}")))?;
+            let (_, statement) = v.event_statement(disclosure_id)?.unwrap_or((None, None));
+            let value: Option<Value> = statement
+                .as_deref()
+                .and_then(|b| serde_json::from_slice(b).ok());
+            let keys = Self::keys_of(v, &e.event.lender_id)?;
+            let verified = match (&value, &keys) {
+                (Some(val), Some(k)) => k.verify_value(val).is_ok(),
+                _ => false,
+            };
+            let key_id = value
+                .as_ref()
+                .and_then(|v| v["signature"]["keyId"].as_str().map(String::from));
+            let consent = match &e.event.consent_id {
+                Some(id) if v.consent(id)?.is_some() => Some(consent_view_in(v, id)?),
+                _ => None,
+            };
+            Ok(EvidenceView {
+                disclosure: convert::disclosure_view(&e, &cat),
+                consent,
+                statement_json: value
+                    .as_ref()
+                    .map(|v| serde_json::to_string_pretty(v).unwrap_or_default())
+                    .unwrap_or_default(),
+                signature_key_id: key_id,
+                signature_verified: verified,
+                ledger_seq: v.ledger_seq_for("event.add", &disclosure_id.to_string())?,
+            })
+        })
+        .await
+    }
+
+    /// The vault's ledger head (hex) and entry count, after walking the whole chain.
+    pub async fn verify_ledger(&self) -> Result<(String, u64)> {
+        self.with_vault(|v| {
+            let r = v.verify()?;
+            Ok((hex::encode(r.head_hash), r.entries))
+        })
+        .await
+    }
+}

@@ -1,0 +1,336 @@
+//! Syncing a lender into the vault: catalog, consent requests, consents, disclosures page by
+//! page, offers and rights-request updates — each signed statement checked before it is kept.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use khata_lending::KeyRing;
+use khata_lending::types as wire;
+use khata_vault::{Statement, StoredConsentRequest, now_ms};
+
+use super::Engine;
+use crate::convert;
+use crate::error::{EngineError, Result};
+use crate::signed::signed_bytes;
+use crate::views::*;
+
+impl Engine {
+    /// Syncs one lender: catalog, consent requests, consents, disclosures (incrementally by
+    /// cursor, one transaction per page), offers and rights requests. Signatures are checked
+    /// before anything is stored. An unreachable lender gives `Ok` with `reachable: false`.
+    pub async fn sync(
+        &self,
+        lender_id: &str,
+        progress: impl Fn(Progress) + Send + Sync,
+    ) -> Result<SyncSummary> {
+        match self.sync_inner(lender_id, &progress).await {
+            Ok(s) => Ok(s),
+            Err(e) if e.is_unreachable() => {
+                tracing::info!(lender = lender_id, error = %e, "lender unreachable during sync");
+                self.set_reachable(lender_id, false).await;
+                self.clients.lock().await.remove(lender_id);
+                Ok(SyncSummary {
+                    lender_id: lender_id.into(),
+                    new_disclosures: 0,
+                    consents: 0,
+                    offers: 0,
+                    reachable: false,
+                })
+            }
+            Err(e) => {
+                // A stale token or changed lender: build the client afresh next time.
+                self.clients.lock().await.remove(lender_id);
+                Err(e)
+            }
+        }
+    }
+
+    /// [`Engine::sync`], stopped early once `cancel` is set (checked every 100 ms). Safe at
+    /// any point: each page of disclosures and the cursor after it commit in one transaction,
+    /// so what was stored stays and the next sync resumes after it.
+    pub async fn sync_cancellable(
+        &self,
+        lender_id: &str,
+        progress: impl Fn(Progress) + Send + Sync,
+        cancel: Arc<std::sync::atomic::AtomicBool>,
+    ) -> Result<SyncSummary> {
+        let cancelled = async {
+            while !cancel.load(std::sync::atomic::Ordering::SeqCst) {
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+        };
+        tokio::select! {
+            summary = self.sync(lender_id, progress) => summary,
+            () = cancelled => {
+                // A request may have been cut mid-flight: start the next sync on a fresh client.
+                self.forget_client(lender_id).await;
+                tracing::info!(lender = lender_id, "sync cancelled");
+                Err(EngineError::Cancelled)
+            }
+        }
+    }
+
+    /// Syncs every connected lender.
+    pub async fn sync_all(
+        &self,
+        progress: impl Fn(Progress) + Send + Sync,
+    ) -> Result<Vec<SyncSummary>> {
+        let ids = self
+            .with_vault(|v| {
+                Ok(v.lender_links()?
+                    .into_iter()
+                    .map(|l| l.lender_id)
+                    .collect::<Vec<_>>())
+            })
+            .await?;
+        let mut out = vec![];
+        for id in ids {
+            out.push(self.sync(&id, &progress).await?);
+        }
+        Ok(out)
+    }
+
+    async fn sync_inner(
+        &self,
+        lender_id: &str,
+        progress: &(dyn Fn(Progress) + Send + Sync),
+    ) -> Result<SyncSummary> {
+        let client = self.client(lender_id).await?;
+        let keys = client.keys().clone();
+        let lid = lender_id.to_string();
+        let report = |phase: &str, done: u64, total: Option<u64>| {
+            progress(Progress {
+                task: "sync".into(),
+                phase: phase.into(),
+                done,
+                total,
+            })
+        };
+
+        report("catalog", 0, None);
+        let catalog = client.catalog().await?;
+        self.store_catalog(&lid, &catalog).await?;
+
+        report("consent_requests", 0, None);
+        let reqs = client.consent_requests().await?;
+        self.store_requests(&lid, &reqs.items).await?;
+
+        report("consents", 0, None);
+        let consents = client.consents().await?;
+        let n_consents = consents.items.len() as u32;
+        for c in consents.items {
+            self.store_consent(&keys, &c).await?;
+        }
+
+        let cursor = {
+            let id = lid.clone();
+            self.with_vault(move |v| Ok(v.lender_link(&id)?.and_then(|l| l.sync_cursor)))
+                .await?
+        };
+        let mut cursor = cursor;
+        let mut new = 0u64;
+        let mut seen = 0u64;
+        loop {
+            report("disclosures", seen, None);
+            let (page, raw) = client.disclosures_with_raw(cursor.as_deref(), 1000).await?;
+            seen += page.items.len() as u64;
+            let mut batch = Vec::with_capacity(page.items.len());
+            for (d, r) in page.items.iter().zip(&raw) {
+                batch.push(convert::disclosure_record(d, r)?);
+            }
+            let next = page.next_cursor.clone();
+            let id = lid.clone();
+            let next2 = next.clone();
+            let n = self
+                .with_vault(move |v| {
+                    Ok(v.ingest_disclosures(&id, &batch, next2.as_deref(), now_ms())?)
+                })
+                .await?;
+            new += n as u64;
+            match next {
+                Some(c) => cursor = Some(c),
+                None => break,
+            }
+        }
+
+        report("offers", seen, Some(seen));
+        let offers = client.offers().await?;
+        let n_offers = offers.items.len() as u32;
+        for o in &offers.items {
+            self.store_offer(&keys, o).await?;
+        }
+
+        report("rights", seen, Some(seen));
+        if let Ok(list) = client.rights_requests().await {
+            self.store_rights_updates(&keys, &list.items).await?;
+        }
+        self.set_reachable(lender_id, true).await;
+        report("done", seen, Some(seen));
+        Ok(SyncSummary {
+            lender_id: lid,
+            new_disclosures: new,
+            consents: n_consents,
+            offers: n_offers,
+            reachable: true,
+        })
+    }
+
+    async fn store_catalog(&self, lender_id: &str, catalog: &wire::SignalCatalog) -> Result<()> {
+        let json = serde_json::to_vec(catalog)?;
+        let version = {
+            use sha2::Digest as _;
+            let d = sha2::Sha256::digest(&json);
+            i64::from_be_bytes(d[..8].try_into().expect("8 bytes")) & i64::MAX
+        };
+        let signals = catalog.signals.clone();
+        let lid = lender_id.to_string();
+        self.with_vault(move |v| {
+            let known: HashMap<String, khata_vault::Signal> = v
+                .signals()?
+                .into_iter()
+                .map(|s| (s.id.clone(), s))
+                .collect();
+            for s in &signals {
+                let rec = convert::vault_signal(s);
+                if known.get(&s.id) != Some(&rec) {
+                    v.upsert_signal(&rec)?;
+                }
+            }
+            v.put_statement(&Statement {
+                kind: "catalog".into(),
+                id: lid.clone(),
+                version,
+                lender_id: lid,
+                received_at: now_ms(),
+                json,
+            })?;
+            Ok(())
+        })
+        .await
+    }
+
+    pub(super) async fn store_requests(
+        &self,
+        lender_id: &str,
+        reqs: &[wire::ConsentRequest],
+    ) -> Result<()> {
+        let rows: Vec<StoredConsentRequest> = reqs
+            .iter()
+            .map(|r| {
+                Ok(StoredConsentRequest {
+                    id: r.request_id.clone(),
+                    lender_id: lender_id.to_string(),
+                    status: match r.status {
+                        wire::ConsentRequestStatus::Pending => "PENDING",
+                        wire::ConsentRequestStatus::Decided => "DECIDED",
+                    }
+                    .into(),
+                    created_at: r.created_at.timestamp_millis(),
+                    json: serde_json::to_string(r)?,
+                })
+            })
+            .collect::<Result<_>>()?;
+        self.with_vault(move |v| {
+            for r in &rows {
+                v.upsert_consent_request(r)?;
+            }
+            Ok(())
+        })
+        .await
+    }
+
+    pub(crate) async fn store_consent(&self, keys: &KeyRing, c: &wire::Consent) -> Result<()> {
+        let (_, bytes) = signed_bytes(keys, c)?;
+        let rec = convert::vault_consent(c, bytes.clone());
+        let st = Statement {
+            kind: "consent".into(),
+            id: c.consent_id.clone(),
+            version: c.version as i64,
+            lender_id: c.lender_id.clone(),
+            received_at: now_ms(),
+            json: bytes,
+        };
+        self.with_vault(move |v| {
+            // An older version arriving late never overwrites a newer one.
+            let newest = v
+                .statements("consent", &st.id)?
+                .last()
+                .map(|s| s.version)
+                .unwrap_or(0);
+            v.put_statement(&st)?;
+            if st.version >= newest {
+                v.upsert_consent(&rec)?;
+            }
+            Ok(())
+        })
+        .await
+    }
+
+    pub(super) async fn store_offer(&self, keys: &KeyRing, o: &wire::Offer) -> Result<()> {
+        let (_, bytes) = signed_bytes(keys, o)?;
+        let rec = convert::vault_offer(o);
+        let st = Statement {
+            kind: "offer".into(),
+            id: o.offer_id.clone(),
+            version: 0,
+            lender_id: o.lender_id.clone(),
+            received_at: o.created_at.timestamp_millis(),
+            json: bytes,
+        };
+        self.with_vault(move |v| {
+            if v.put_statement(&st)? && v.offer(&rec.id)?.is_none() {
+                v.add_offer(&rec)?;
+            }
+            Ok(())
+        })
+        .await
+    }
+
+    /// Matches the lender's rights requests to ours (by the lender's id kept in the statement)
+    /// and records status changes.
+    async fn store_rights_updates(
+        &self,
+        keys: &KeyRing,
+        items: &[wire::RightsRequest],
+    ) -> Result<()> {
+        let mut signed = vec![];
+        for r in items {
+            if let Ok((_, bytes)) = signed_bytes(keys, r) {
+                signed.push((r.clone(), bytes));
+            }
+        }
+        self.with_vault(move |v| {
+            let ours = v.statements_of_kind("rights", None)?;
+            for (r, bytes) in signed {
+                let Some(local) = ours.iter().find(|s| {
+                    serde_json::from_slice::<wire::RightsRequest>(&s.json)
+                        .map(|x| x.request_id == r.request_id)
+                        .unwrap_or(false)
+                }) else {
+                    continue;
+                };
+                let status = convert::rights_status(r.status);
+                let version = (v.statements("rights", &local.id)?.len()) as i64;
+                let last = v
+                    .statements("rights", &local.id)?
+                    .last()
+                    .map(|s| s.json.clone());
+                if last.as_deref() != Some(&bytes[..]) {
+                    v.put_statement(&Statement {
+                        kind: "rights".into(),
+                        id: local.id.clone(),
+                        version,
+                        lender_id: r.lender_id.clone(),
+                        received_at: now_ms(),
+                        json: bytes,
+                    })?;
+                    v.set_rights_status(&local.id, status, Some(&r.ticket))?;
+                    v.set_rights_due(&local.id, Some(r.due_by.timestamp_millis()))?;
+                }
+            }
+            Ok(())
+        })
+        .await
+    }
+}

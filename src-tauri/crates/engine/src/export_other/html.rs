@@ -1,0 +1,226 @@
+//! The printable HTML report: consents, revocations, offers with their explanations, rights
+//! requests and every disclosure in one self-contained page, ending with the ledger's head hash.
+
+use std::io::Write;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use khata_lending::types as wire;
+use khata_vault::now_ms;
+
+use super::{Counter, PAGE, Shared, time, with};
+use crate::engine::lender_names;
+use crate::error::{EngineError, Result};
+use crate::views::Progress;
+
+fn esc(s: &str) -> String {
+    let mut o = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '<' => o.push_str("&lt;"),
+            '>' => o.push_str("&gt;"),
+            '&' => o.push_str("&amp;"),
+            '"' => o.push_str("&quot;"),
+            '\'' => o.push_str("&#39;"),
+            c => o.push(c),
+        }
+    }
+    o
+}
+
+/// Writes the printable HTML report; returns (bytes, records, ledger head hex).
+pub(crate) fn export_html(
+    vault: &Shared,
+    file: std::fs::File,
+    progress: &dyn Fn(Progress),
+    cancel: &AtomicBool,
+) -> Result<(u64, u64, String)> {
+    let mut w = Counter {
+        inner: std::io::BufWriter::with_capacity(1 << 20, file),
+        bytes: 0,
+    };
+    let mut records = 0u64;
+    let (names, consents, actions, offers, rights, total) = with(vault, |v| {
+        Ok((
+            lender_names(v)?,
+            v.all_consents()?,
+            v.consent_actions(None)?,
+            v.statements_of_kind("offer", None)?,
+            v.rights_requests(None)?,
+            v.event_count()? as u64,
+        ))
+    })?;
+    write!(
+        w,
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Khata report</title>\
+         <style>body{{font:14px/1.4 system-ui,sans-serif;margin:2em;color:#111}}\
+         table{{border-collapse:collapse;width:100%;margin:1em 0}}\
+         th,td{{border:1px solid #999;padding:4px 6px;text-align:left;vertical-align:top}}\
+         th{{background:#eee}}code{{font-size:12px;word-break:break-all}}\
+         @media print{{tr{{break-inside:avoid}}}}</style></head><body>\
+         <h1>Khata report</h1><p>Exported {}. {} disclosures.</p>",
+        esc(&time(now_ms())),
+        total
+    )?;
+    w.write_all(b"<h2>Consents</h2><table><thead><tr><th>Consent</th><th>Lender</th><th>Status</th><th>Purpose</th><th>Granted</th><th>Denied</th><th>Expiry</th></tr></thead><tbody>")?;
+    for c in &consents {
+        write!(
+            w,
+            "<tr><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            esc(&c.id),
+            esc(names
+                .get(&c.lender_id)
+                .map(String::as_str)
+                .unwrap_or(&c.lender_id)),
+            esc(c.status.as_str()),
+            esc(&c.purpose_text),
+            esc(&c.signals_granted.join(", ")),
+            esc(&c.signals_denied.join(", ")),
+            esc(&time(c.consent_expiry))
+        )?;
+    }
+    w.write_all(b"</tbody></table><h2>Revocations, pauses and resumes</h2><table><thead><tr><th>Consent</th><th>Action</th><th>Signals</th><th>Requested</th><th>Delivery</th></tr></thead><tbody>")?;
+    for a in &actions {
+        write!(
+            w,
+            "<tr><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            esc(&a.revocation.consent_id),
+            esc(a.action.as_str()),
+            esc(&if a.signals.is_empty() {
+                "whole consent".to_string()
+            } else {
+                a.signals.join(", ")
+            }),
+            esc(&time(a.revocation.requested_at)),
+            esc(a
+                .outbox
+                .as_ref()
+                .map(|o| o.state.as_str())
+                .unwrap_or("pending"))
+        )?;
+    }
+    w.write_all(b"</tbody></table><h2>Offers</h2>")?;
+    for s in &offers {
+        let Ok(o) = serde_json::from_slice::<wire::Offer>(&s.json) else {
+            continue;
+        };
+        let d = serde_json::to_value(o.decision)?;
+        write!(
+            w,
+            "<h3>{} &mdash; {} ({})</h3><p>&#8377;{} at {}.{:02}&nbsp;% a month for {} months. Score {} (baseline {}, declined below {}).</p>\
+             <table><thead><tr><th>Signal</th><th>Bin</th><th>Points</th><th>If withheld</th></tr></thead><tbody>",
+            esc(d.as_str().unwrap_or("")),
+            esc(names
+                .get(&o.lender_id)
+                .map(String::as_str)
+                .unwrap_or(&o.lender_id)),
+            esc(&time(o.created_at.timestamp_millis())),
+            o.amount_inr,
+            o.apr_monthly_bps / 100,
+            o.apr_monthly_bps % 100,
+            o.tenure_months,
+            o.explanation.score,
+            o.explanation.baseline,
+            o.explanation.cutoffs.decline_below
+        )?;
+        for c in &o.explanation.contributions {
+            write!(
+                w,
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                esc(&c.signal),
+                esc(&c.bin),
+                c.points,
+                c.missing_points
+            )?;
+        }
+        w.write_all(b"</tbody></table><ol>")?;
+        for r in &o.explanation.top_adverse {
+            write!(w, "<li>{} ({} points)</li>", esc(&r.text), r.points)?;
+        }
+        w.write_all(b"</ol>")?;
+        records += 1;
+    }
+    w.write_all(b"<h2>Rights requests</h2><table><thead><tr><th>Kind</th><th>Status</th><th>Ticket</th><th>Filed</th><th>Due</th></tr></thead><tbody>")?;
+    for r in &rights {
+        write!(
+            w,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            esc(r.kind.as_str()),
+            esc(r.status.as_str()),
+            esc(r.ticket.as_deref().unwrap_or("")),
+            esc(&time(r.created_at)),
+            esc(&r.due_at.map(time).unwrap_or_default())
+        )?;
+    }
+    w.write_all(b"</tbody></table><h2>Disclosures</h2><table><thead><tr><th>#</th><th>When</th><th>Lender</th><th>Signal</th><th>Purpose</th><th>Consent</th><th>Onward recipient</th><th>Value digest</th></tr></thead><tbody>")?;
+    records += (consents.len() + actions.len() + rights.len()) as u64;
+    let mut after = 0;
+    let mut n = 0u64;
+    loop {
+        if cancel.load(Ordering::Relaxed) {
+            return Err(EngineError::Cancelled);
+        }
+        let page = with(vault, |v| Ok(v.events_by_id(after, PAGE)?))?;
+        if page.is_empty() {
+            break;
+        }
+        for (e, _, _) in &page {
+            let ev = &e.event;
+            write!(
+                w,
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td><code>{}</code></td><td>{}</td><td><code>sha256:{}</code></td></tr>",
+                e.id,
+                esc(&time(ev.collected_at)),
+                esc(names
+                    .get(&ev.lender_id)
+                    .map(String::as_str)
+                    .unwrap_or(&ev.lender_id)),
+                esc(&ev.signal_id),
+                esc(&ev.purpose),
+                esc(ev.consent_id.as_deref().unwrap_or("none")),
+                esc(ev.onward_recipient.as_deref().unwrap_or("")),
+                hex::encode(ev.value_digest)
+            )?;
+        }
+        n += page.len() as u64;
+        after = page.last().map(|(e, _, _)| e.id).unwrap_or(after);
+        progress(Progress {
+            task: "export".into(),
+            phase: "disclosures".into(),
+            done: n,
+            total: Some(total),
+        });
+    }
+    records += n;
+    let head = with(vault, |v| {
+        // The head is the last entry; walk pages from the end of what the export saw.
+        let mut seq = 0;
+        let mut last = None;
+        loop {
+            let page = v.ledger_entries(seq, PAGE)?;
+            match page.last() {
+                Some(e) => {
+                    seq = e.seq;
+                    last = Some(e.clone());
+                }
+                None => return Ok(last),
+            }
+        }
+    })?;
+    let (head_seq, head_hash) = head
+        .map(|h| (h.seq, hex::encode(h.hash)))
+        .unwrap_or((0, String::new()));
+    write!(
+        w,
+        "</tbody></table><h2>Ledger</h2><p>{head_seq} entries; head hash <code>{head_hash}</code>. \
+         The JSON export carries every entry and the lender's signed statements for offline \
+         verification.</p></body></html>"
+    )?;
+    w.flush()?;
+    let bytes = w.bytes;
+    let file = w
+        .inner
+        .into_inner()
+        .map_err(|e| EngineError::Io(e.to_string()))?;
+    file.sync_all()?;
+    Ok((bytes, records, head_hash))
+}

@@ -1,0 +1,190 @@
+//! The borrower's main path: connect the sandbox, sync, decide a request, read it all back;
+//! what-if quotes; a lender asking for more, and rights requests.
+
+use std::sync::Arc;
+
+use khata_engine::views::*;
+use khata_engine::*;
+use khata_vault::MemoryKeyStore;
+
+use crate::{DENY, config, journey, noop};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn connect_sync_decide_and_read_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let keys = Arc::new(MemoryKeyStore::new());
+    let (engine, consent) = journey(dir.path(), &keys).await;
+    assert_eq!(consent.status, ConsentStatusView::Active);
+    assert!(consent.signature_verified);
+    let denied: Vec<&str> = consent.denied.iter().map(|s| s.id.as_str()).collect();
+    assert_eq!(denied.len(), 2);
+    for d in DENY {
+        assert!(denied.contains(&d));
+        assert!(consent.granted.iter().all(|g| g.id != d));
+    }
+    assert!(engine.consent_requests().await.unwrap().is_empty());
+
+    let lender = engine.lenders().await.unwrap().remove(0);
+    let s1 = engine.sync(&lender.id, noop).await.unwrap();
+    assert!(s1.reachable);
+    assert!(
+        s1.new_disclosures > 0,
+        "the lender collected after the decision"
+    );
+    assert_eq!(s1.consents, 1);
+    assert_eq!(s1.offers, 1);
+
+    // Re-sync adds nothing.
+    let s2 = engine.sync(&lender.id, noop).await.unwrap();
+    assert_eq!(s2.new_disclosures, 0);
+
+    let ov = engine.overview().await.unwrap();
+    assert_eq!(ov.active_consents, 1);
+    assert_eq!(ov.pending_requests, 0);
+    assert_eq!(ov.disclosures as u64, s1.new_disclosures);
+    let offer = ov.latest_offer.expect("an offer");
+    assert!(offer.signature_verified);
+    assert_eq!(
+        offer.score,
+        offer.baseline + offer.contributions.iter().map(|c| c.points).sum::<i64>()
+    );
+    assert!(offer.top_adverse.len() <= 4);
+
+    let consents = engine.consents().await.unwrap();
+    assert_eq!(consents.len(), 1);
+    assert_eq!(consents[0].id, consent.id);
+
+    // Timeline: keyset pages cover everything exactly once; filters narrow.
+    let mut seen = std::collections::HashSet::new();
+    let mut cursor = None;
+    loop {
+        let page = engine
+            .timeline(TimelineQuery {
+                cursor: cursor.clone(),
+                limit: 3,
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        assert_eq!(page.total as u64, s1.new_disclosures);
+        for d in &page.items {
+            assert!(seen.insert(d.id), "no duplicates across pages");
+            assert!(
+                !DENY.contains(&d.signal.as_str()),
+                "denied signals not collected"
+            );
+        }
+        match page.next_cursor {
+            Some(c) => cursor = Some(c),
+            None => break,
+        }
+    }
+    assert_eq!(seen.len() as u64, s1.new_disclosures);
+    let income = engine
+        .timeline(TimelineQuery {
+            dpv_category: Some("pd:Income".into()),
+            limit: 50,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert!(income.items.iter().all(|d| d.dpv_category == "pd:Income"));
+
+    let first = *seen.iter().next().unwrap();
+    let ev = engine.evidence(first).await.unwrap();
+    assert!(ev.signature_verified);
+    assert!(ev.ledger_seq.is_some());
+    assert!(ev.statement_json.contains("\"signature\""));
+    assert_eq!(
+        ev.consent.as_ref().map(|c| c.id.as_str()),
+        Some(consent.id.as_str())
+    );
+    assert_eq!(
+        engine.evidence(i64::MAX).await.unwrap_err().code(),
+        "not_found"
+    );
+    engine.close().await;
+
+    // Everything is still there after a restart (and the sandbox comes back on a new port).
+    let (engine, recovery) = Engine::open(config(dir.path(), &keys)).await.unwrap();
+    assert!(recovery.is_none());
+    assert_eq!(engine.consents().await.unwrap().len(), 1);
+    let again = engine.sync(&lender.id, noop).await.unwrap();
+    assert!(again.reachable);
+    assert_eq!(again.new_disclosures, 0);
+    engine.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn what_if_moves_the_score_by_the_withheld_signals_points() {
+    let dir = tempfile::tempdir().unwrap();
+    let keys = Arc::new(MemoryKeyStore::new());
+    let (engine, _) = journey(dir.path(), &keys).await;
+    let offer = engine.latest_offer().await.unwrap().expect("an offer");
+    let c = offer
+        .contributions
+        .iter()
+        .find(|c| c.signal == "sms_income")
+        .unwrap()
+        .clone();
+    let w = engine.what_if(vec!["sms_income".into()]).await.unwrap();
+    assert_eq!(w.offer.id, offer.id);
+    assert_eq!(w.quote.withheld, vec!["sms_income".to_string()]);
+    assert_eq!(w.offer.score - w.quote.score, c.points - c.missing_points);
+    assert_eq!(w.score_change, c.missing_points - c.points);
+    assert_eq!(
+        w.amount_change,
+        w.quote.amount_inr as i64 - w.offer.amount_inr as i64
+    );
+    assert_eq!(
+        engine
+            .what_if(vec!["nope".into()])
+            .await
+            .unwrap_err()
+            .code(),
+        "invalid_input"
+    );
+    engine.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn scope_creep_and_rights_requests() {
+    let dir = tempfile::tempdir().unwrap();
+    let keys = Arc::new(MemoryKeyStore::new());
+    let (engine, consent) = journey(dir.path(), &keys).await;
+    // The lender asks again (by default for one more signal: the contacts list).
+    let url = engine.sandbox_url().await.unwrap();
+    let resp = reqwest::Client::new()
+        .post(format!("{url}/_sandbox/consent-requests"))
+        .json(&serde_json::json!({}))
+        .send()
+        .await
+        .unwrap();
+    assert!(resp.status().is_success(), "{}", resp.status());
+    let lender = engine.lenders().await.unwrap().remove(0);
+    engine.sync(&lender.id, noop).await.unwrap();
+    let reqs = engine.consent_requests().await.unwrap();
+    assert_eq!(reqs.len(), 1);
+    let new: Vec<&str> = reqs[0]
+        .signals
+        .iter()
+        .filter(|s| s.new_since_last)
+        .map(|s| s.signal.id.as_str())
+        .collect();
+    assert_eq!(new, vec!["contacts_network"]);
+    let _ = consent;
+
+    let r = engine
+        .request_right(
+            &lender.id,
+            RightsKindView::HumanReview,
+            "Please review my offer.".into(),
+        )
+        .await
+        .unwrap();
+    assert!(r.ticket.is_some(), "delivered at once: {r:?}");
+    assert!(r.due_at.is_some());
+    let all = engine.rights_requests().await.unwrap();
+    assert_eq!(all.len(), 1);
+    engine.close().await;
+}

@@ -1,0 +1,126 @@
+//! What the client makes of a response once its bytes are read, with no network involved:
+//! status and content type, JSON, signature checks against the pinned keys, the typed parse.
+//! Kept pure so the fuzz targets run exactly this code.
+
+use reqwest::StatusCode;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+use url::Url;
+
+use super::transport::check_url;
+use crate::error::{LendingError, Result};
+use crate::signing::{KeyRing, SignError};
+use crate::types::*;
+
+/// How to check the signatures in a response body.
+#[derive(Clone, Copy)]
+pub(super) enum Sig {
+    /// Unsigned (catalog, consent requests, token).
+    None,
+    /// The body is one signed object.
+    One,
+    /// The body's `items` are signed objects.
+    Items,
+    /// A receipt: signed, and so is the consent inside it.
+    Receipt,
+}
+
+/// A response read in full: an error status becomes [`LendingError::Http`] (with the lender's
+/// problem document when it sent one), anything but JSON is refused, JSON is parsed.
+pub(super) fn decode_body(status: StatusCode, content_type: &str, bytes: &[u8]) -> Result<Value> {
+    if !status.is_success() {
+        return Err(LendingError::Http {
+            status: status.as_u16(),
+            problem: Box::new(problem_from(status, content_type, bytes)),
+        });
+    }
+    if !content_type.starts_with("application/json") {
+        return Err(LendingError::Malformed {
+            detail: format!("expected application/json, got {content_type:?}"),
+        });
+    }
+    serde_json::from_slice(bytes).map_err(|e| LendingError::Malformed {
+        detail: format!("invalid JSON: {e}"),
+    })
+}
+
+/// The checks a discovery document must pass before its keys are pinned: https (or loopback)
+/// URLs, Ed25519 keys that decode, at least one key.
+pub(super) fn check_discovery(discovery: &Discovery) -> Result<(Url, KeyRing)> {
+    let api_base = check_url(&discovery.api_base)?;
+    check_url(&discovery.authorization_endpoint)?;
+    check_url(&discovery.token_endpoint)?;
+    let keys = KeyRing::from_public(&discovery.keys)?;
+    if keys.is_empty() {
+        return Err(LendingError::Malformed {
+            detail: "discovery document publishes no keys".into(),
+        });
+    }
+    Ok((api_base, keys))
+}
+
+/// A token endpoint's answer: RFC 6749 §5.1, bearer tokens only.
+pub(super) fn parse_token(value: Value) -> Result<TokenResponse> {
+    let tok: TokenResponse = parse(value)?;
+    if !tok.token_type.eq_ignore_ascii_case("bearer") {
+        return Err(LendingError::Malformed {
+            detail: format!("unsupported token_type {}", tok.token_type),
+        });
+    }
+    Ok(tok)
+}
+
+/// The lender's problem document, or a stand-in when it sent none (or an unreadable one).
+fn problem_from(status: StatusCode, content_type: &str, body: &[u8]) -> Problem {
+    if (content_type.starts_with("application/problem+json")
+        || content_type.starts_with("application/json"))
+        && let Ok(p) = serde_json::from_slice::<Problem>(body)
+    {
+        return p;
+    }
+    Problem {
+        type_uri: "about:blank".into(),
+        title: status
+            .canonical_reason()
+            .unwrap_or("HTTP error")
+            .to_string(),
+        status: status.as_u16(),
+        detail: Some("the lender sent an error without a problem document".into()),
+        instance: None,
+        error: None,
+    }
+}
+
+/// Checks the signatures `sig` says the body carries, on the JSON as received.
+pub(super) fn verify(keys: &KeyRing, value: &Value, sig: Sig) -> Result<(), SignError> {
+    match sig {
+        Sig::None => Ok(()),
+        Sig::One => keys.verify_value(value),
+        Sig::Items => match value.get("items").and_then(Value::as_array) {
+            Some(items) => keys.verify_values(items),
+            None => Err(SignError::Malformed("no items array".into())),
+        },
+        Sig::Receipt => {
+            keys.verify_value(value)?;
+            keys.verify_value(value.get("consent").ok_or(SignError::Missing)?)
+        }
+    }
+}
+
+/// A verified disclosure page, parsed, with each item's JSON as received.
+pub(super) fn page_with_raw(value: Value) -> Result<(DisclosurePage, Vec<Value>)> {
+    let raw = value
+        .get("items")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    let page: DisclosurePage = parse(value)?;
+    Ok((page, raw))
+}
+
+/// The typed parse; JSON that does not fit the wire types is [`LendingError::Malformed`].
+pub(super) fn parse<T: DeserializeOwned>(value: Value) -> Result<T> {
+    serde_json::from_value(value).map_err(|e| LendingError::Malformed {
+        detail: e.to_string(),
+    })
+}

@@ -1,0 +1,237 @@
+//! Consents after the decision: reading them, expiring them, and revoking, pausing or resuming
+//! them, each change a new signed version with a signed receipt.
+
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, Method, StatusCode};
+use axum::response::Response;
+use khata_lending::signing::unsigned;
+use khata_lending::types::*;
+use rusqlite::{Connection, params};
+use serde_json::Value;
+
+use super::collection::collect_round;
+use super::idempotency::{idempotency_key, run_idempotent};
+use super::problem::{conflict, internal, json_response, not_found, unprocessable};
+use super::request::{max_chars, parse_json_body};
+use super::{HandlerResult, Inner, Shared, now, sign, to_value};
+use crate::store::{get_doc, list_docs, to_json};
+
+pub(super) fn save_consent(tx: &Connection, c: &Consent, new: bool) -> Result<(), Response> {
+    let json = to_json(c);
+    if new {
+        tx.execute(
+            "INSERT INTO consents(consent_id, created_at, json) VALUES (?1, ?2, ?3)",
+            params![c.consent_id, c.create_timestamp.to_rfc3339(), json],
+        )
+    } else {
+        tx.execute(
+            "UPDATE consents SET json = ?2 WHERE consent_id = ?1",
+            params![c.consent_id, json],
+        )
+    }
+    .map_err(internal)?;
+    tx.execute(
+        "INSERT INTO consent_versions(consent_id, version, json) VALUES (?1, ?2, ?3)",
+        params![c.consent_id, c.version, json],
+    )
+    .map_err(internal)?;
+    Ok(())
+}
+
+/// Consents past `consentExpiry` become EXPIRED: a new version, signed again, so the borrower
+/// holds the lender's statement of when it stopped relying on the consent. Done lazily whenever
+/// consents are read or acted on.
+pub(super) fn expire_due(inner: &Inner, conn: &Connection) -> Result<(), Response> {
+    let t = now();
+    let consents: Vec<Consent> = list_docs(conn, "consents").map_err(internal)?;
+    for mut c in consents {
+        if matches!(c.status, ConsentStatus::Active | ConsentStatus::Paused)
+            && t >= c.consent_expiry
+        {
+            c.status = ConsentStatus::Expired;
+            c.version += 1;
+            c.updated_at = t;
+            let c = sign(inner, &c)?;
+            save_consent(conn, &c, false)?;
+        }
+    }
+    Ok(())
+}
+
+pub(super) async fn list(State(inner): State<Shared>) -> HandlerResult {
+    let db = inner.db.lock().expect("db lock");
+    expire_due(&inner, &db)?;
+    let items: Vec<Consent> = list_docs(&db, "consents").map_err(internal)?;
+    Ok(json_response(StatusCode::OK, &ConsentList { items }))
+}
+
+pub(super) async fn get(State(inner): State<Shared>, Path(id): Path<String>) -> HandlerResult {
+    let db = inner.db.lock().expect("db lock");
+    expire_due(&inner, &db)?;
+    let c: Option<Consent> = get_doc(&db, "consents", "consent_id", &id).map_err(internal)?;
+    c.map(|c| json_response(StatusCode::OK, &c))
+        .ok_or_else(|| not_found("consent", &id))
+}
+
+pub(super) async fn revoke(
+    State(inner): State<Shared>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> HandlerResult {
+    let (rb, raw): (RevokeBody, Value) = parse_json_body(&headers, &body)?;
+    max_chars("reason", rb.reason.as_deref().unwrap_or(""), 1000)?;
+    let key = idempotency_key(&headers, true)?;
+    let resp = consent_action(&inner, &id, key, &raw, ConsentAction::Revoke, |c| {
+        if matches!(c.status, ConsentStatus::Revoked | ConsentStatus::Expired) {
+            return Err(conflict(format!("the consent is already {:?}", c.status)));
+        }
+        let live: Vec<String> = c
+            .signals_granted
+            .iter()
+            .filter(|s| !c.signals_revoked.contains(s))
+            .cloned()
+            .collect();
+        let targets = match &rb.signals {
+            None => live.clone(),
+            Some(list) => {
+                if list.is_empty() {
+                    return Err(unprocessable(
+                        "signals must not be empty; omit it to revoke the whole consent",
+                    ));
+                }
+                for s in list {
+                    if !live.contains(s) {
+                        return Err(unprocessable(format!(
+                            "signal {s:?} is not granted (or already revoked) in this consent"
+                        )));
+                    }
+                }
+                let mut l = list.clone();
+                l.dedup();
+                l
+            }
+        };
+        for s in &targets {
+            if !c.signals_revoked.contains(s) {
+                c.signals_revoked.push(s.clone());
+            }
+        }
+        if rb.signals.is_none() || c.signals_revoked.len() == c.signals_granted.len() {
+            c.status = ConsentStatus::Revoked;
+        }
+        Ok(targets)
+    })?;
+    if inner.scenario.over_collects() {
+        // It keeps collecting regardless.
+        if let Err(r) = collect_round(&inner) {
+            tracing::warn!(status = %r.status(), "collection round failed");
+        }
+    }
+    Ok(resp)
+}
+
+pub(super) async fn pause(
+    State(inner): State<Shared>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> HandlerResult {
+    let (sb, raw): (StatusChangeBody, Value) = parse_json_body(&headers, &body)?;
+    max_chars("reason", sb.reason.as_deref().unwrap_or(""), 1000)?;
+    let key = idempotency_key(&headers, true)?;
+    consent_action(&inner, &id, key, &raw, ConsentAction::Pause, |c| {
+        if c.status != ConsentStatus::Active {
+            return Err(conflict(format!(
+                "only an ACTIVE consent can be paused (it is {:?})",
+                c.status
+            )));
+        }
+        c.status = ConsentStatus::Paused;
+        Ok(live_signals(c))
+    })
+}
+
+pub(super) async fn resume(
+    State(inner): State<Shared>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> HandlerResult {
+    let (sb, raw): (StatusChangeBody, Value) = parse_json_body(&headers, &body)?;
+    max_chars("reason", sb.reason.as_deref().unwrap_or(""), 1000)?;
+    let key = idempotency_key(&headers, true)?;
+    consent_action(&inner, &id, key, &raw, ConsentAction::Resume, |c| {
+        if c.status != ConsentStatus::Paused {
+            return Err(conflict(format!(
+                "only a PAUSED consent can be resumed (it is {:?})",
+                c.status
+            )));
+        }
+        c.status = ConsentStatus::Active;
+        Ok(live_signals(c))
+    })
+}
+
+pub(super) fn live_signals(c: &Consent) -> Vec<String> {
+    c.signals_granted
+        .iter()
+        .filter(|s| !c.signals_revoked.contains(s))
+        .cloned()
+        .collect()
+}
+
+/// Loads the consent, applies `change` (which returns the signals affected), re-signs the new
+/// version and issues a signed receipt — all inside the idempotent transaction.
+fn consent_action(
+    inner: &Inner,
+    id: &str,
+    key: Option<String>,
+    raw: &Value,
+    action: ConsentAction,
+    change: impl FnOnce(&mut Consent) -> Result<Vec<String>, Response>,
+) -> HandlerResult {
+    let verb = match action {
+        ConsentAction::Revoke => "revoke",
+        ConsentAction::Pause => "pause",
+        ConsentAction::Resume => "resume",
+    };
+    let path = format!("/consents/{id}/{verb}");
+    let idem = key.clone().unwrap_or_default();
+    expire_due(inner, &inner.db.lock().expect("db lock"))?;
+    run_idempotent(inner, key, (&Method::POST, &path, raw), |tx| {
+        let mut c: Consent = get_doc(tx, "consents", "consent_id", id)
+            .map_err(internal)?
+            .ok_or_else(|| not_found("consent", id))?;
+        let signals = change(&mut c)?;
+        let t = now();
+        c.version += 1;
+        c.updated_at = t;
+        let c = sign(inner, &c)?;
+        save_consent(tx, &c, false)?;
+        let receipt = Receipt {
+            receipt_id: format!("rcpt-{}", uuid::Uuid::new_v4()),
+            consent_id: c.consent_id.clone(),
+            action,
+            signals,
+            effective_at: t,
+            idempotency_key: idem,
+            consent: c,
+            signature: unsigned(),
+        };
+        let receipt = sign(inner, &receipt)?;
+        tx.execute(
+            "INSERT INTO receipts(receipt_id, consent_id, action, effective_at, json) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![
+                receipt.receipt_id,
+                receipt.consent_id,
+                verb,
+                receipt.effective_at.to_rfc3339(),
+                to_json(&receipt)
+            ],
+        )
+        .map_err(internal)?;
+        Ok((StatusCode::OK, to_value(&receipt)))
+    })
+}

@@ -1,0 +1,157 @@
+//! The HTTP surface: every operation of openapi.yaml, the OAuth endpoints, the admin routes
+//! (`/_sandbox/…`, not part of the contract) and the fault layer. One module per resource;
+//! this one holds the state they share, the functions every handler uses, and the router.
+
+// Errors here are ready-made problem responses (axum's idiom); boxing them would only add
+// noise on a path that ends the request anyway.
+#![allow(clippy::result_large_err)]
+
+mod admin;
+mod auth;
+mod collection;
+mod consent_requests;
+mod consents;
+mod disclosures;
+mod discovery;
+mod fault_layer;
+mod idempotency;
+mod offers;
+mod problem;
+mod request;
+mod rights;
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex, RwLock};
+
+use axum::Router;
+use axum::http::StatusCode;
+use axum::middleware;
+use axum::response::Response;
+use axum::routing::{get, post};
+use chrono::{DateTime, Utc};
+use khata_lending::signing::LenderKey;
+use khata_lending::types::DISCOVERY_PATH;
+use rand::rngs::StdRng;
+use rusqlite::Connection;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+use sha2::Digest as _;
+
+pub use auth::insert_token;
+pub use collection::{collect_round, seed_disclosures};
+pub use consent_requests::create_consent_request;
+pub use problem::problem;
+
+use problem::internal;
+
+use crate::faults::Faults;
+use crate::scenario::Scenario;
+
+/// Everything the handlers share.
+pub struct Inner {
+    pub db: Mutex<Connection>,
+    pub key: LenderKey,
+    pub lender_id: String,
+    pub base_url: String,
+    pub scenario: Scenario,
+    pub seed: u64,
+    pub rng: Mutex<StdRng>,
+    pub faults: RwLock<Faults>,
+}
+
+/// The state as axum hands it to every handler.
+pub type Shared = Arc<Inner>;
+
+/// A handler's answer; the error side is a ready-made problem response.
+type HandlerResult = Result<Response, Response>;
+
+/// Timestamps at millisecond precision, so they round-trip exactly through RFC 3339 text and
+/// events in quick succession still order.
+pub fn now() -> DateTime<Utc> {
+    let n = Utc::now();
+    DateTime::from_timestamp_millis(n.timestamp_millis()).expect("now is representable")
+}
+
+/// Lowercase hex SHA-256: how tokens are stored, requests fingerprinted and values digested.
+fn sha256_hex(bytes: &[u8]) -> String {
+    hex::encode(sha2::Sha256::digest(bytes))
+}
+
+/// Signs a statement with the lender's key; failing to is the sandbox's own error (500).
+fn sign<T: Serialize + DeserializeOwned>(inner: &Inner, v: &T) -> Result<T, Response> {
+    inner.key.sign(v).map_err(internal)
+}
+
+/// A wire type as JSON, the form in which idempotent responses are stored and replayed.
+fn to_value<T: Serialize>(v: &T) -> Value {
+    serde_json::to_value(v).expect("wire types serialise")
+}
+
+/// Every route in one place: the contract behind bearer auth, the public discovery, OAuth and
+/// contract documents, and the admin routes; faults and problem documents wrap them all.
+pub fn router(inner: Shared) -> Router {
+    let api = Router::new()
+        .route("/signals", get(discovery::signals))
+        .route("/consent-requests", get(consent_requests::list))
+        .route("/consent-requests/{id}", get(consent_requests::get))
+        .route(
+            "/consent-requests/{id}/decision",
+            post(consent_requests::decide),
+        )
+        .route("/consents", get(consents::list))
+        .route("/consents/{id}", get(consents::get))
+        .route("/consents/{id}/revoke", post(consents::revoke))
+        .route("/consents/{id}/pause", post(consents::pause))
+        .route("/consents/{id}/resume", post(consents::resume))
+        .route("/disclosures", get(disclosures::list))
+        .route("/offers", get(offers::list))
+        .route("/offers/{id}", get(offers::get))
+        .route("/quotes", post(offers::quote))
+        .route("/rights-requests", get(rights::list).post(rights::create))
+        .route("/rights-requests/{id}", get(rights::get))
+        .route_layer(middleware::from_fn_with_state(
+            inner.clone(),
+            auth::require_auth,
+        ));
+    let public = Router::new()
+        .route(DISCOVERY_PATH, get(discovery::document))
+        .route("/oauth/authorize", get(crate::oauth::authorize))
+        .route("/oauth/token", post(crate::oauth::token))
+        .route("/openapi.yaml", get(discovery::openapi));
+    let admin = Router::new()
+        .route(
+            "/_sandbox/faults",
+            get(admin::get_faults).put(admin::put_faults),
+        )
+        .route("/_sandbox/collect", post(admin::collect))
+        .route("/_sandbox/rights-requests/{id}", post(admin::update_rights))
+        .route("/_sandbox/seed-disclosures", post(admin::seed))
+        .route(
+            "/_sandbox/consent-requests",
+            post(admin::new_consent_request),
+        );
+    Router::new()
+        .merge(api)
+        .merge(public)
+        .merge(admin)
+        .fallback(|| async {
+            problem(
+                StatusCode::NOT_FOUND,
+                "not-found",
+                "Not found",
+                "no such route",
+            )
+        })
+        .layer(middleware::from_fn_with_state(
+            inner.clone(),
+            fault_layer::fault_layer,
+        ))
+        .layer(middleware::from_fn(problem::problemize))
+        .with_state(inner)
+}
+
+/// Scenario values by signal, for tests that check offers against the scorecard.
+pub fn scenario_values(s: Scenario) -> BTreeMap<String, i64> {
+    s.values()
+}

@@ -1,0 +1,120 @@
+//! Offers and what-if quotes, both scored by the scorecard from the signals a consent grants
+//! (a quote: minus the ones the borrower would withhold).
+
+use std::collections::HashSet;
+
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, Method, StatusCode};
+use axum::response::Response;
+use khata_lending::signing::unsigned;
+use khata_lending::types::*;
+use rusqlite::{Connection, params};
+use serde_json::Value;
+
+use super::idempotency::{idempotency_key, run_idempotent};
+use super::problem::{conflict, internal, json_response, not_found, unprocessable};
+use super::request::parse_json_body;
+use super::{HandlerResult, Inner, Shared, now, sign, to_value};
+use crate::scorecard;
+use crate::store::{get_doc, list_docs, to_json};
+
+pub(super) fn make_offer(
+    inner: &Inner,
+    tx: &Connection,
+    consent: &Consent,
+) -> Result<Offer, Response> {
+    let granted: HashSet<&str> = consent.signals_granted.iter().map(String::as_str).collect();
+    let scored = scorecard::score(&inner.scenario.values(), &|s| granted.contains(s));
+    let offer = Offer {
+        offer_id: format!("offer-{}", uuid::Uuid::new_v4()),
+        consent_id: consent.consent_id.clone(),
+        lender_id: inner.lender_id.clone(),
+        created_at: now(),
+        decision: scored.decision,
+        amount_inr: scored.amount_inr,
+        apr_monthly_bps: scored.apr_monthly_bps,
+        tenure_months: scored.tenure_months,
+        explanation: scored.explanation,
+        signature: unsigned(),
+    };
+    let offer = sign(inner, &offer)?;
+    tx.execute(
+        "INSERT INTO offers(offer_id, created_at, json) VALUES (?1, ?2, ?3)",
+        params![
+            offer.offer_id,
+            offer.created_at.to_rfc3339(),
+            to_json(&offer)
+        ],
+    )
+    .map_err(internal)?;
+    Ok(offer)
+}
+
+pub(super) async fn list(State(inner): State<Shared>) -> HandlerResult {
+    let db = inner.db.lock().expect("db lock");
+    let items: Vec<Offer> = list_docs(&db, "offers").map_err(internal)?;
+    Ok(json_response(StatusCode::OK, &OfferList { items }))
+}
+
+pub(super) async fn get(State(inner): State<Shared>, Path(id): Path<String>) -> HandlerResult {
+    let db = inner.db.lock().expect("db lock");
+    let o: Option<Offer> = get_doc(&db, "offers", "offer_id", &id).map_err(internal)?;
+    o.map(|o| json_response(StatusCode::OK, &o))
+        .ok_or_else(|| not_found("offer", &id))
+}
+
+pub(super) async fn quote(
+    State(inner): State<Shared>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> HandlerResult {
+    let (qb, raw): (QuoteBody, Value) = parse_json_body(&headers, &body)?;
+    let key = idempotency_key(&headers, false)?;
+    run_idempotent(&inner, key, (&Method::POST, "/quotes", &raw), |tx| {
+        let offer: Offer = match &qb.offer_id {
+            Some(id) => get_doc(tx, "offers", "offer_id", id)
+                .map_err(internal)?
+                .ok_or_else(|| not_found("offer", id))?,
+            None => list_docs::<Offer>(tx, "offers")
+                .map_err(internal)?
+                .into_iter()
+                .next()
+                .ok_or_else(|| conflict("there is no offer yet; decide a consent request first"))?,
+        };
+        for s in &qb.withhold {
+            if scorecard::find(s).is_none() {
+                return Err(unprocessable(format!("unknown signal {s:?}")));
+            }
+        }
+        // Re-score exactly what the offer used, minus the withheld signals.
+        let used: HashSet<&str> = offer
+            .explanation
+            .contributions
+            .iter()
+            .filter(|c| c.bin != "missing")
+            .map(|c| c.signal.as_str())
+            .collect();
+        let withheld: HashSet<&str> = qb.withhold.iter().map(String::as_str).collect();
+        let scored = scorecard::score(&inner.scenario.values(), &|s| {
+            used.contains(s) && !withheld.contains(s)
+        });
+        let mut w: Vec<String> = withheld.iter().map(|s| s.to_string()).collect();
+        w.sort();
+        let q = Quote {
+            quote_id: format!("quote-{}", uuid::Uuid::new_v4()),
+            offer_id: offer.offer_id.clone(),
+            lender_id: inner.lender_id.clone(),
+            created_at: now(),
+            withheld: w,
+            soft: true,
+            decision: scored.decision,
+            amount_inr: scored.amount_inr,
+            apr_monthly_bps: scored.apr_monthly_bps,
+            tenure_months: scored.tenure_months,
+            explanation: scored.explanation,
+            signature: unsigned(),
+        };
+        Ok((StatusCode::OK, to_value(&sign(&inner, &q)?)))
+    })
+}

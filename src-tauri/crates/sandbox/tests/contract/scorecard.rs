@@ -1,0 +1,152 @@
+//! The catalogue and the scorecard: prohibited signals flagged, offers that add up, and quotes
+//! that move by exactly the points the explanation claims.
+
+use std::collections::HashSet;
+
+use khata_lending::LendingError;
+use khata_lending::types::*;
+use khata_sandbox::Scenario;
+
+use crate::{client_for, decide, key, start};
+
+#[tokio::test]
+async fn catalog_flags_prohibited_signals_with_dpv_categories() {
+    let sb = start(Scenario::SalariedGood).await;
+    let c = client_for(&sb).await;
+    let cat = c.catalog().await.unwrap();
+    assert!(cat.signals.len() >= 12);
+    for s in &cat.signals {
+        assert!(s.dpv_category.starts_with("pd:"), "{}", s.id);
+        assert!(!s.description.is_empty());
+    }
+    let prohibited: HashSet<&str> = cat
+        .signals
+        .iter()
+        .filter(|s| {
+            s.regulatory_flags
+                .iter()
+                .any(|f| f == "rbi-2022-prohibited")
+        })
+        .map(|s| s.dpv_category.as_str())
+        .collect();
+    assert_eq!(prohibited, HashSet::from(["pd:Contact", "pd:CallLog"]));
+    // A well-behaved lender does not ask for them.
+    let req = &c.consent_requests().await.unwrap().items[0];
+    assert!(
+        !req.signals
+            .iter()
+            .any(|s| s == "contacts_network" || s == "call_log_pattern")
+    );
+    assert_eq!(
+        c.consent_request(&req.request_id).await.unwrap().request_id,
+        req.request_id
+    );
+}
+
+#[tokio::test]
+async fn scorecard_adds_up_and_quotes_move_by_the_claimed_points() {
+    for scenario in khata_sandbox::scenario::ALL {
+        if scenario == Scenario::Flaky {
+            continue; // same data as salaried-good; faults are tested elsewhere
+        }
+        let sb = start(scenario).await;
+        let c = client_for(&sb).await;
+        decide(&c, &["device_purchases"]).await;
+        let offers = c.offers().await.unwrap().items;
+        assert_eq!(offers.len(), 1);
+        let offer = c.offer(&offers[0].offer_id).await.unwrap();
+        let e = &offer.explanation;
+        assert_eq!(e.method, ExplanationMethod::ScorecardPoints);
+        let sum: i64 = e.contributions.iter().map(|c| c.points).sum();
+        assert_eq!(
+            e.baseline + sum,
+            e.score,
+            "{scenario}: contributions add up"
+        );
+        let denied = e
+            .contributions
+            .iter()
+            .find(|c| c.signal == "device_purchases")
+            .unwrap();
+        assert_eq!(denied.bin, "missing");
+        assert_eq!(denied.points, denied.missing_points);
+
+        // Reason codes: every negative contribution, most adverse first; top 4 are the head.
+        let negatives = e.contributions.iter().filter(|c| c.points < 0).count();
+        assert_eq!(e.reason_codes.len(), negatives);
+        assert!(
+            e.reason_codes
+                .windows(2)
+                .all(|w| w[0].points <= w[1].points)
+        );
+        assert_eq!(
+            e.top_adverse,
+            e.reason_codes.iter().take(4).cloned().collect::<Vec<_>>()
+        );
+
+        match offer.decision {
+            OfferDecision::Approved => {
+                assert!(offer.amount_inr > 0 && offer.amount_inr <= MAX_AMOUNT_INR);
+                assert!(offer.apr_monthly_bps >= MIN_APR_MONTHLY_BPS);
+                assert!(e.score >= e.cutoffs.decline_below);
+            }
+            OfferDecision::Declined => {
+                assert_eq!(offer.amount_inr, 0);
+                assert!(e.score < e.cutoffs.decline_below);
+            }
+        }
+        let expected = match scenario {
+            Scenario::SalariedGood | Scenario::OverCollector => OfferDecision::Approved,
+            Scenario::ThinFile => OfferDecision::Approved,
+            Scenario::Declined => OfferDecision::Declined,
+            Scenario::Flaky => unreachable!(),
+        };
+        assert_eq!(offer.decision, expected, "{scenario}");
+        if scenario == Scenario::SalariedGood {
+            assert_eq!(offer.amount_inr, 100_000);
+            assert_eq!(offer.apr_monthly_bps, 180);
+        }
+
+        // Each withheld signal moves the score by exactly its contribution − missing points.
+        for contrib in &e.contributions {
+            let q = c
+                .quote(
+                    &QuoteBody {
+                        offer_id: Some(offer.offer_id.clone()),
+                        withhold: vec![contrib.signal.clone()],
+                    },
+                    Some(&key()),
+                )
+                .await
+                .unwrap();
+            assert!(q.soft);
+            let qe = &q.explanation;
+            assert_eq!(
+                qe.baseline + qe.contributions.iter().map(|c| c.points).sum::<i64>(),
+                qe.score
+            );
+            assert_eq!(
+                e.score - qe.score,
+                contrib.points - contrib.missing_points,
+                "{scenario}: withholding {}",
+                contrib.signal
+            );
+        }
+        // Quotes are soft: the record is unchanged.
+        assert_eq!(c.offers().await.unwrap().items, offers);
+        let unknown = c
+            .quote(
+                &QuoteBody {
+                    offer_id: None,
+                    withhold: vec!["horoscope".into()],
+                },
+                None,
+            )
+            .await;
+        assert!(matches!(
+            unknown,
+            Err(LendingError::Http { status: 422, .. })
+        ));
+        sb.shutdown().await.unwrap();
+    }
+}

@@ -1,0 +1,46 @@
+/**
+ * How every command is called: `invoke`, with failures (the shell's `{code, message}`)
+ * rethrown as `CommandError` so views can show the message and branch on the code, and a
+ * channel for the progress reports of long tasks. The typed functions over it, one per
+ * command, are generated into `./api.ts`.
+ */
+import { Channel, invoke } from '@tauri-apps/api/core';
+import type { AppError } from './bindings/AppError';
+import type { ErrorCode } from './bindings/ErrorCode';
+import type { Progress } from './bindings/Progress';
+
+export class CommandError extends Error {
+  readonly code: ErrorCode;
+  constructor(error: AppError) {
+    super(error.message);
+    this.name = 'CommandError';
+    this.code = error.code;
+  }
+}
+
+function isAppError(value: unknown): value is AppError {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as AppError).code === 'string' &&
+    typeof (value as AppError).message === 'string'
+  );
+}
+
+export async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
+  try {
+    return await invoke<T>(command, args);
+  } catch (error) {
+    if (isAppError(error)) throw new CommandError(error);
+    throw new CommandError({ code: 'internal', message: String(error) });
+  }
+}
+
+export type OnProgress = (progress: Progress) => void;
+
+/** A channel that forwards the Rust side's progress reports of one long task. */
+export function progressChannel(onProgress?: OnProgress): Channel<Progress> {
+  const channel = new Channel<Progress>();
+  if (onProgress) channel.onmessage = onProgress;
+  return channel;
+}
