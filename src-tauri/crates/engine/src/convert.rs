@@ -5,7 +5,9 @@ use std::collections::{HashMap, HashSet};
 use khata_lending::KeyRing;
 use khata_lending::types as wire;
 use khata_vault as vault;
-use khata_vault::{ConsentAction, LenderDisclosure, LenderLink, OutboxState, Vault};
+use khata_vault::{
+    ConsentAction, ConsentActionKind, LenderDisclosure, LenderLink, OutboxState, Vault,
+};
 use serde_json::Value;
 
 use crate::error::Result;
@@ -375,7 +377,7 @@ pub fn consent_view(
     // the lender's receipt arrives.
     let revoked: HashSet<&str> = actions
         .iter()
-        .filter(|a| a.action == "revoke")
+        .filter(|a| a.action == ConsentActionKind::Revoke)
         .flat_map(|a| a.signals.iter().map(String::as_str))
         .collect();
     let verified = match (keys, c.signed_artefact.as_deref()) {

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use khata_lending::types as wire;
-use khata_vault::{LedgerEntry, Vault, now_ms};
+use khata_vault::{ConsentActionKind, LedgerEntry, Vault, now_ms};
 use serde_json::{Value, json};
 
 use crate::engine::{Engine, lender_names};
@@ -78,10 +78,10 @@ fn consent_record(v: &Vault, c: &khata_vault::Consent, lender_name: &str) -> Res
     for a in v.consent_actions(Some(&c.id))?.iter().rev() {
         events.push(json!({
             "event_time": a.revocation.requested_at,
-            "event_type": match a.action.as_str() {
-                "revoke" => "dpv:ConsentWithdrawn",
-                "pause" => "khata:ConsentPaused",
-                _ => "khata:ConsentResumed",
+            "event_type": match a.action {
+                ConsentActionKind::Revoke => "dpv:ConsentWithdrawn",
+                ConsentActionKind::Pause => "khata:ConsentPaused",
+                ConsentActionKind::Resume => "khata:ConsentResumed",
             },
             "event_state": a.outbox.as_ref().map(|o| o.state.as_str()).unwrap_or("pending"),
             "entity_id": "pii_principal",

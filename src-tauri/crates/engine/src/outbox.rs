@@ -1,15 +1,19 @@
-//! Revocations, pauses and resumes through the transactional outbox: recorded in the vault
-//! with their outbox message in one transaction, then delivered with the stored idempotency
-//! key and full-jitter backoff until the lender's signed receipt verifies. State lives in the
-//! vault, so delivery survives restarts; the lender de-duplicates by key, so it lands once.
+//! Revocations, pauses, resumes and rights requests through the transactional outbox:
+//! recorded in the vault with their typed outbox message in one transaction, then delivered
+//! with the stored idempotency key and full-jitter backoff until the lender's signed answer
+//! verifies. State lives in the vault, so delivery survives restarts; the lender de-duplicates
+//! by key, so it lands once.
 
 use std::sync::Arc;
 use std::time::Duration;
 
+use khata_lending::LendingClient;
 use khata_lending::full_jitter_backoff;
 use khata_lending::types as wire;
-use khata_vault::{ConsentStatus, OutboxItem, OutboxKind, RightsStatus, Statement, now_ms};
-use serde_json::{Value, json};
+use khata_vault::{
+    ConsentActionKind, ConsentStatus, OutboxItem, OutboxMessage, RightsKind, RightsStatus,
+    Statement, now_ms,
+};
 
 use crate::convert;
 use crate::engine::{Engine, signed_bytes};
@@ -35,7 +39,7 @@ impl Engine {
                 let already: Vec<String> = v
                     .consent_actions(Some(&cid))?
                     .into_iter()
-                    .filter(|a| a.action == "revoke")
+                    .filter(|a| a.action == ConsentActionKind::Revoke)
                     .flat_map(|a| a.signals)
                     .collect();
                 let live: Vec<&String> = c
@@ -51,16 +55,8 @@ impl Engine {
                     }
                 }
                 let whole = sigs.is_empty() || live.iter().all(|s| sigs.contains(s));
-                let payload = json!({
-                    "action": "revoke",
-                    "consentId": cid,
-                    "body": wire::RevokeBody {
-                        signals: (!sigs.is_empty()).then(|| sigs.clone()),
-                        reason: None,
-                    },
-                });
                 let status = whole.then_some(ConsentStatus::Revoked);
-                Ok(v.record_consent_action(&cid, "revoke", &sigs, status, &payload)?)
+                Ok(v.record_consent_action(&cid, ConsentActionKind::Revoke, &sigs, status)?)
             })
             .await?;
         self.deliver_now_and_view(&action.revocation.id).await
@@ -70,7 +66,7 @@ impl Engine {
     pub async fn pause(&self, consent_id: &str) -> Result<RevocationView> {
         self.status_action(
             consent_id,
-            "pause",
+            ConsentActionKind::Pause,
             ConsentStatus::Active,
             ConsentStatus::Paused,
         )
@@ -81,7 +77,7 @@ impl Engine {
     pub async fn resume(&self, consent_id: &str) -> Result<RevocationView> {
         self.status_action(
             consent_id,
-            "resume",
+            ConsentActionKind::Resume,
             ConsentStatus::Paused,
             ConsentStatus::Active,
         )
@@ -91,7 +87,7 @@ impl Engine {
     async fn status_action(
         &self,
         consent_id: &str,
-        action: &'static str,
+        action: ConsentActionKind,
         from: ConsentStatus,
         to: ConsentStatus,
     ) -> Result<RevocationView> {
@@ -103,12 +99,12 @@ impl Engine {
                     .ok_or_else(|| EngineError::NotFound(format!("no consent {cid}")))?;
                 if c.status != from {
                     return Err(EngineError::InvalidInput(format!(
-                        "only a consent that is {} can be {action}d",
-                        from.as_str().to_lowercase()
+                        "only a consent that is {} can be {}d",
+                        from.as_str().to_lowercase(),
+                        action.as_str()
                     )));
                 }
-                let payload = json!({ "action": action, "consentId": cid, "body": {} });
-                Ok(v.record_consent_action(&cid, action, &[], Some(to), &payload)?)
+                Ok(v.record_consent_action(&cid, action, &[], Some(to))?)
             })
             .await?;
         self.deliver_now_and_view(&rec.revocation.id).await
@@ -125,9 +121,8 @@ impl Engine {
     pub async fn revocation(&self, revocation_id: &str) -> Result<RevocationView> {
         let id = revocation_id.to_string();
         self.with_vault(move |v| {
-            v.consent_actions(None)?
-                .iter()
-                .find(|a| a.revocation.id == id)
+            v.consent_action(&id)?
+                .as_ref()
                 .map(convert::revocation_view)
                 .ok_or_else(|| EngineError::NotFound(format!("no revocation {id}")))
         })
@@ -180,97 +175,103 @@ impl Engine {
         // and an item interrupted mid-send stays due, to be re-sent with the same key.
         let client = self.client(&item.lender_id).await?;
         let key = item.idempotency_key.as_str();
-        match item.kind {
-            OutboxKind::Revocation => {
-                let p: Value = serde_json::from_str(&item.payload)?;
-                let consent_id = p["consentId"].as_str().unwrap_or_default().to_string();
-                let receipt = match p["action"].as_str() {
-                    Some("revoke") => {
-                        let body: wire::RevokeBody = serde_json::from_value(p["body"].clone())?;
-                        client.revoke(&consent_id, &body, key).await?
-                    }
-                    Some("pause") => client.pause(&consent_id, key).await?,
-                    Some("resume") => client.resume(&consent_id, key).await?,
-                    other => {
-                        return Err(EngineError::Internal(format!(
-                            "unknown outbox action {other:?}"
-                        )));
-                    }
+        let (consent_id, receipt) = match &item.message {
+            OutboxMessage::Revoke {
+                consent_id,
+                signals,
+            } => {
+                let body = wire::RevokeBody {
+                    signals: (!signals.is_empty()).then(|| signals.clone()),
+                    reason: None,
                 };
-                if receipt.idempotency_key != item.idempotency_key
-                    || receipt.consent_id != consent_id
-                {
-                    return Err(EngineError::SignatureInvalid(
-                        "the receipt is for another request".into(),
-                    ));
-                }
-                let (_, bytes) = signed_bytes(client.keys(), &receipt)?;
-                self.store_consent(client.keys(), &receipt.consent).await?;
-                let st = Statement {
-                    kind: "receipt".into(),
-                    id: receipt.receipt_id.clone(),
-                    version: 0,
-                    lender_id: item.lender_id.clone(),
-                    received_at: now_ms(),
-                    json: bytes.clone(),
-                };
-                let id = item.id.clone();
-                self.with_vault(move |v| {
-                    v.put_statement(&st)?;
-                    v.mark_outbox_acknowledged(&id, &bytes)?;
-                    Ok(())
-                })
-                .await
+                (consent_id, client.revoke(consent_id, &body, key).await?)
             }
-            OutboxKind::RightsRequest => {
-                let rid = item.record_id.clone();
-                let req = self
-                    .with_vault(move |v| {
-                        v.rights_requests(None)?
-                            .into_iter()
-                            .find(|r| r.id == rid)
-                            .ok_or_else(|| {
-                                EngineError::NotFound(format!("no rights request {rid}"))
-                            })
-                    })
-                    .await?;
-                let kind = convert::wire_rights_kind(req.kind).ok_or_else(|| {
-                    EngineError::InvalidInput(
-                        "this lender does not take that kind of request".into(),
-                    )
-                })?;
-                let body = wire::RightsRequestBody {
-                    kind,
-                    detail: req.details.clone().unwrap_or_default(),
-                    signal: None,
-                    offer_id: None,
-                    consent_id: None,
-                };
-                let answer = client.create_rights_request(&body, key).await?;
-                let (_, bytes) = signed_bytes(client.keys(), &answer)?;
-                let st = Statement {
-                    kind: "rights".into(),
-                    id: req.id.clone(),
-                    version: 0,
-                    lender_id: item.lender_id.clone(),
-                    received_at: now_ms(),
-                    json: bytes.clone(),
-                };
-                let id = item.id.clone();
-                let status = match convert::rights_status(answer.status) {
-                    RightsStatus::Acknowledged => RightsStatus::Sent,
-                    s => s,
-                };
-                self.with_vault(move |v| {
-                    v.put_statement(&st)?;
-                    v.set_rights_status(&req.id, status, Some(&answer.ticket))?;
-                    v.set_rights_due(&req.id, Some(answer.due_by.timestamp_millis()))?;
-                    v.mark_outbox_acknowledged(&id, &bytes)?;
-                    Ok(())
-                })
-                .await
+            OutboxMessage::Pause { consent_id } => {
+                (consent_id, client.pause(consent_id, key).await?)
             }
+            OutboxMessage::Resume { consent_id } => {
+                (consent_id, client.resume(consent_id, key).await?)
+            }
+            OutboxMessage::RightsRequest {
+                request_id,
+                kind,
+                details,
+            } => {
+                return self
+                    .deliver_rights_request(item, &client, request_id, *kind, details.as_deref())
+                    .await;
+            }
+        };
+        // A consent action: the lender's signed receipt must be for this very request; it
+        // carries the consent as it now stands.
+        if receipt.idempotency_key != item.idempotency_key || receipt.consent_id != *consent_id {
+            return Err(EngineError::SignatureInvalid(
+                "the receipt is for another request".into(),
+            ));
         }
+        let (_, bytes) = signed_bytes(client.keys(), &receipt)?;
+        self.store_consent(client.keys(), &receipt.consent).await?;
+        let st = Statement {
+            kind: "receipt".into(),
+            id: receipt.receipt_id.clone(),
+            version: 0,
+            lender_id: item.lender_id.clone(),
+            received_at: now_ms(),
+            json: bytes.clone(),
+        };
+        let id = item.id.clone();
+        self.with_vault(move |v| {
+            v.put_statement(&st)?;
+            v.mark_outbox_acknowledged(&id, &bytes)?;
+            Ok(())
+        })
+        .await
+    }
+
+    /// Files a rights request with the lender and keeps its signed answer, ticket and due date.
+    async fn deliver_rights_request(
+        &self,
+        item: &OutboxItem,
+        client: &LendingClient,
+        request_id: &str,
+        kind: RightsKind,
+        details: Option<&str>,
+    ) -> Result<()> {
+        let kind = convert::wire_rights_kind(kind).ok_or_else(|| {
+            EngineError::InvalidInput("this lender does not take that kind of request".into())
+        })?;
+        let body = wire::RightsRequestBody {
+            kind,
+            detail: details.unwrap_or_default().to_owned(),
+            signal: None,
+            offer_id: None,
+            consent_id: None,
+        };
+        let answer = client
+            .create_rights_request(&body, &item.idempotency_key)
+            .await?;
+        let (_, bytes) = signed_bytes(client.keys(), &answer)?;
+        let st = Statement {
+            kind: "rights".into(),
+            id: request_id.to_owned(),
+            version: 0,
+            lender_id: item.lender_id.clone(),
+            received_at: now_ms(),
+            json: bytes.clone(),
+        };
+        let (id, request_id) = (item.id.clone(), request_id.to_owned());
+        let status = match convert::rights_status(answer.status) {
+            RightsStatus::Acknowledged => RightsStatus::Sent,
+            s => s,
+        };
+        self.with_vault(move |v| {
+            v.put_statement(&st)?;
+            v.set_rights_status(&request_id, status, Some(&answer.ticket))?;
+            v.set_rights_due(&request_id, Some(answer.due_by.timestamp_millis()))?;
+            v.mark_outbox_acknowledged(&id, &bytes)?;
+            Ok(())
+        })
+        .await
     }
 }
 

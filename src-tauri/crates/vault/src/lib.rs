@@ -30,8 +30,7 @@ pub use keys::{
 pub use ledger::{ChainReport, LedgerEntry, entry_hash};
 pub use model::*;
 pub use schema::SCHEMA_VERSION;
-pub use vault::engine_store::{
+pub use vault::{
     ConsentAction, EventStatement, EventWithStatement, LenderDisclosure, LenderLink, Statement,
-    StoredConsentRequest,
+    StoredConsentRequest, Unlock, Vault, digest_value, now_ms,
 };
-pub use vault::{Unlock, Vault, digest_value, now_ms};

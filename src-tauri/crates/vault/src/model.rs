@@ -35,6 +35,18 @@ pub mod opt_hex {
     }
 }
 
+/// Serde helpers for byte strings as hex.
+pub mod hex_bytes {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(v: &[u8], s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&hex::encode(v))
+    }
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u8>, D::Error> {
+        hex::decode(String::deserialize(d)?).map_err(serde::de::Error::custom)
+    }
+}
+
 /// Declares a string-backed enum with its SQL/JSON spelling.
 macro_rules! str_enum {
     ($(#[$m:meta])* $name:ident { $($var:ident = $s:literal),+ $(,)? }) => {
@@ -89,8 +101,9 @@ str_enum!(
     OutboxState { Pending = "pending", Sent = "sent", Acknowledged = "acknowledged" }
 );
 str_enum!(
-    /// What an outbox message carries.
-    OutboxKind { Revocation = "revocation", RightsRequest = "rights_request" }
+    /// What a consent action asks of the lender, spelled as stored in `revocations.action` and
+    /// written in exports.
+    ConsentActionKind { Revoke = "revoke", Pause = "pause", Resume = "resume" }
 );
 str_enum!(
     /// Data-subject rights (DPDP Act ss. 11–14, GDPR Arts. 15, 20, 22).
@@ -197,7 +210,7 @@ pub struct ShareEvent {
     pub event: NewShareEvent,
 }
 
-/// Filter for [`crate::Vault::events`]; every field narrows, `None` means any.
+/// Filter for [`crate::Vault::events_with_statements`]; every field narrows, `None` means any.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct EventFilter {
     pub lender_id: Option<String>,
@@ -213,13 +226,6 @@ pub struct EventFilter {
 pub struct EventCursor {
     pub collected_at: i64,
     pub id: i64,
-}
-
-/// One page of events, newest first, and the cursor for the next page if there may be one.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct EventPage {
-    pub events: Vec<ShareEvent>,
-    pub next: Option<EventCursor>,
 }
 
 /// One signal's part in a decision (scorecard points or SHAP value).
@@ -270,18 +276,69 @@ pub struct Revocation {
     pub reason: Option<String>,
 }
 
+/// What an outbox message asks the lender to do: everything its delivery needs, so delivering
+/// reads nothing else. Stored as JSON in `outbox.payload`, tagged by `type` (schema version 5
+/// rewrote the older untyped payloads into this shape).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum OutboxMessage {
+    /// Revoke `signals` of a consent, or the whole consent when `signals` is empty.
+    Revoke {
+        consent_id: String,
+        signals: Vec<String>,
+    },
+    /// Pause a consent.
+    Pause { consent_id: String },
+    /// Resume a paused consent.
+    Resume { consent_id: String },
+    /// File a data-subject rights request.
+    RightsRequest {
+        request_id: String,
+        kind: RightsKind,
+        details: Option<String>,
+    },
+}
+
+impl OutboxMessage {
+    /// The message that carries a consent action to the lender.
+    pub fn consent_action(
+        action: ConsentActionKind,
+        consent_id: &str,
+        signals: &[String],
+    ) -> OutboxMessage {
+        let consent_id = consent_id.to_owned();
+        match action {
+            ConsentActionKind::Revoke => OutboxMessage::Revoke {
+                consent_id,
+                signals: signals.to_vec(),
+            },
+            ConsentActionKind::Pause => OutboxMessage::Pause { consent_id },
+            ConsentActionKind::Resume => OutboxMessage::Resume { consent_id },
+        }
+    }
+
+    /// The outbox's `kind` column: which table holds the record the message carries
+    /// (`revocations` for every consent action, `rights_requests`).
+    pub(crate) fn record_table(&self) -> &'static str {
+        match self {
+            OutboxMessage::Revoke { .. }
+            | OutboxMessage::Pause { .. }
+            | OutboxMessage::Resume { .. } => "revocation",
+            OutboxMessage::RightsRequest { .. } => "rights_request",
+        }
+    }
+}
+
 /// A message waiting to be delivered to a lender.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OutboxItem {
     pub id: String,
-    pub kind: OutboxKind,
     /// Id of the revocation or rights request this message carries.
     pub record_id: String,
     pub lender_id: String,
     /// Sent as the `Idempotency-Key` header (a v4 UUID), the same on every retry.
     pub idempotency_key: String,
-    /// JSON body to send.
-    pub payload: String,
+    pub message: OutboxMessage,
     pub state: OutboxState,
     pub attempts: i64,
     pub next_attempt_at: i64,

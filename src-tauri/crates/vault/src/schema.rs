@@ -200,12 +200,35 @@ CREATE TRIGGER share_events_count_delete AFTER DELETE ON share_events BEGIN
 END;
 "#;
 
+/// Version 5: outbox payloads become typed messages (`crate::OutboxMessage`, tagged by `type`)
+/// carrying everything their delivery needs. Earlier payloads were ad-hoc JSON (a consent
+/// action's `{"action", "consentId", "body"}`, a rights request's `{"requestId", "kind", …}`);
+/// each is rebuilt from the record it carries, which holds the same facts: the revocation's
+/// action, consent and signals, or the rights request's kind and details. A payload whose
+/// record is missing is left as it was.
+const V5: &str = r#"
+UPDATE outbox SET payload = coalesce(CASE kind
+    WHEN 'rights_request' THEN (
+        SELECT json_object('type', 'rights_request', 'request_id', r.id, 'kind', r.kind,
+                           'details', r.details)
+        FROM rights_requests r WHERE r.id = outbox.record_id)
+    ELSE (
+        SELECT CASE r.action
+            WHEN 'revoke' THEN json_object('type', 'revoke', 'consent_id', r.consent_id,
+                                           'signals', json(r.signals))
+            ELSE json_object('type', r.action, 'consent_id', r.consent_id)
+        END
+        FROM revocations r WHERE r.id = outbox.record_id)
+END, payload)
+WHERE json_valid(payload) AND json_extract(payload, '$.type') IS NULL;
+"#;
+
 pub(crate) fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(V1), M::up(V2), M::up(V3), M::up(V4)])
+    Migrations::new(vec![M::up(V1), M::up(V2), M::up(V3), M::up(V4), M::up(V5)])
 }
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: usize = 4;
+pub const SCHEMA_VERSION: usize = 5;
 
 #[cfg(test)]
 mod tests {
@@ -214,6 +237,106 @@ mod tests {
     #[test]
     fn migrations_are_valid() {
         super::migrations().validate().unwrap();
+    }
+
+    /// Outbox rows written before version 5 (untyped payloads, as the engine and the vault
+    /// wrote them) read back as the typed messages their delivery needs.
+    #[test]
+    fn old_outbox_payloads_become_typed_messages() {
+        use crate::model::{OutboxMessage, RightsKind};
+
+        let mut c = Connection::open_in_memory().unwrap();
+        super::migrations().to_version(&mut c, 4).unwrap();
+        c.execute_batch(
+            r#"INSERT INTO lenders (id, name) VALUES ('l-1', 'Lender');
+            INSERT INTO consents (id, lender_id, purpose_code, purpose_text, signals_granted,
+                signals_denied, consent_start, consent_expiry, fetch_type, frequency_unit,
+                frequency_value, data_life_unit, data_life_value, status)
+                VALUES ('c-1', 'l-1', '103', 'Credit', '["sms.income","contacts"]', '[]',
+                        0, 1, 'PERIODIC', 'MONTH', 1, 'YEAR', 1, 'PAUSED');
+            INSERT INTO revocations (id, consent_id, lender_id, requested_at, action, signals)
+                VALUES ('r-part', 'c-1', 'l-1', 1, 'revoke', '["contacts"]'),
+                       ('r-whole', 'c-1', 'l-1', 2, 'revoke', '[]'),
+                       ('r-pause', 'c-1', 'l-1', 3, 'pause', '[]'),
+                       ('r-resume', 'c-1', 'l-1', 4, 'resume', '[]');
+            INSERT INTO rights_requests (id, lender_id, kind, status, details, created_at)
+                VALUES ('q-1', 'l-1', 'correction', 'pending', 'my name is misspelt', 5);
+            INSERT INTO outbox (id, kind, record_id, lender_id, idempotency_key, payload, state,
+                next_attempt_at, created_at, updated_at) VALUES
+                ('o-part', 'revocation', 'r-part', 'l-1', 'k-1',
+                 '{"action":"revoke","body":{"reason":null,"signals":["contacts"]},"consentId":"c-1"}',
+                 'pending', 0, 0, 0),
+                ('o-whole', 'revocation', 'r-whole', 'l-1', 'k-2',
+                 '{"action":"revoke","body":{"reason":null,"signals":null},"consentId":"c-1"}',
+                 'sent', 0, 0, 0),
+                ('o-pause', 'revocation', 'r-pause', 'l-1', 'k-3',
+                 '{"action":"pause","body":{},"consentId":"c-1"}', 'acknowledged', 0, 0, 0),
+                ('o-resume', 'revocation', 'r-resume', 'l-1', 'k-4',
+                 '{"action":"resume","body":{},"consentId":"c-1"}', 'pending', 0, 0, 0),
+                ('o-rights', 'rights_request', 'q-1', 'l-1', 'k-5',
+                 '{"details":"my name is misspelt","dueAt":null,"kind":"correction","requestId":"q-1"}',
+                 'pending', 0, 0, 0);"#,
+        )
+        .unwrap();
+        super::migrations().to_latest(&mut c).unwrap();
+
+        let message = |id: &str| -> OutboxMessage {
+            let payload: String = c
+                .query_row("SELECT payload FROM outbox WHERE id = ?1", [id], |r| {
+                    r.get(0)
+                })
+                .unwrap();
+            serde_json::from_str(&payload).unwrap_or_else(|e| panic!("{id}: {e}: {payload}"))
+        };
+        let consent_id = "c-1".to_string();
+        assert_eq!(
+            message("o-part"),
+            OutboxMessage::Revoke {
+                consent_id: consent_id.clone(),
+                signals: vec!["contacts".into()],
+            }
+        );
+        assert_eq!(
+            message("o-whole"),
+            OutboxMessage::Revoke {
+                consent_id: consent_id.clone(),
+                signals: vec![],
+            }
+        );
+        assert_eq!(
+            message("o-pause"),
+            OutboxMessage::Pause {
+                consent_id: consent_id.clone(),
+            }
+        );
+        assert_eq!(message("o-resume"), OutboxMessage::Resume { consent_id });
+        assert_eq!(
+            message("o-rights"),
+            OutboxMessage::RightsRequest {
+                request_id: "q-1".into(),
+                kind: RightsKind::Correction,
+                details: Some("my name is misspelt".into()),
+            }
+        );
+        // Everything else about the rows is as it was.
+        let states: Vec<(String, String, String)> = c
+            .prepare("SELECT id, kind, state FROM outbox ORDER BY id")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(
+            states,
+            [
+                ("o-part", "revocation", "pending"),
+                ("o-pause", "revocation", "acknowledged"),
+                ("o-resume", "revocation", "pending"),
+                ("o-rights", "rights_request", "pending"),
+                ("o-whole", "revocation", "sent"),
+            ]
+            .map(|(a, b, c)| (a.to_string(), b.to_string(), c.to_string()))
+        );
     }
 
     fn add_event(c: &Connection, at: i64) {

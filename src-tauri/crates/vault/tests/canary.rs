@@ -146,9 +146,16 @@ fn no_canary_reaches_the_disk_in_the_clear() {
             3 => {
                 let mut k = consent(&format!("c-canary-{i}"), "l-2");
                 k.purpose_text = c.full.clone();
-                v.add_consent(&k).unwrap();
+                v.upsert_consent(&k).unwrap();
                 if i % 10 == 3 {
-                    v.revoke_consent(&k.id, Some(&c.full)).unwrap();
+                    let signals = [c.full.clone()];
+                    v.record_consent_action(
+                        &k.id,
+                        ConsentActionKind::Revoke,
+                        &signals,
+                        Some(ConsentStatus::Revoked),
+                    )
+                    .unwrap();
                 }
             }
             _ => {
@@ -180,11 +187,16 @@ fn no_canary_reaches_the_disk_in_the_clear() {
         }
         events.push(e);
     }
-    // Half one by one, half in a batch, so the WAL holds many small frames too.
+    // Half one by one, half in one page per lender, so the WAL holds many small frames too.
     for e in &events[..500] {
-        v.record_event(e).unwrap();
+        ingest(&mut v, std::slice::from_ref(e));
     }
-    v.record_events(&events[500..]).unwrap();
+    let (l1, l2): (Vec<_>, Vec<_>) = events[500..]
+        .iter()
+        .cloned()
+        .partition(|e| e.lender_id == "l-1");
+    ingest(&mut v, &l1);
+    ingest(&mut v, &l2);
     // A query that sorts text without an index, to tempt SQLite into a temp file.
     let n: i64 = v
         .__connection()
@@ -236,7 +248,7 @@ fn no_canary_reaches_the_disk_in_the_clear() {
     fs::create_dir_all(&plain_dir).unwrap();
     let mut p = Vault::__plaintext_for_benchmarks(plain_dir.join("plain.db")).unwrap();
     seed(&mut p);
-    p.record_events(&events[..50]).unwrap();
+    ingest(&mut p, &events[..50]);
     p.close().unwrap();
     let mut plain_files = Vec::new();
     files_under(&plain_dir, &mut plain_files);

@@ -57,7 +57,7 @@ fn crash_child() {
                 common::event("l-1", "sms.income", t)
             })
             .collect();
-        let ids = v.record_events(&evs).unwrap();
+        let ids = common::ingest(&mut v, &evs);
         writeln!(out, "\nACK {} {}", ids[0], ids[ids.len() - 1]).unwrap();
         out.flush().unwrap();
     }

@@ -86,10 +86,9 @@ fn v2_records_are_idempotent_and_ledgered() {
     let act = v
         .record_consent_action(
             "c1",
-            "pause",
+            ConsentActionKind::Pause,
             &[],
             Some(ConsentStatus::Paused),
-            &serde_json::json!({"action": "pause"}),
         )
         .unwrap();
     assert_eq!(
@@ -98,7 +97,13 @@ fn v2_records_are_idempotent_and_ledgered() {
     );
     let acts = v.consent_actions(Some("c1")).unwrap();
     assert_eq!(acts.len(), 1);
-    assert_eq!(acts[0].action, "pause");
+    assert_eq!(acts[0].action, ConsentActionKind::Pause);
+    assert_eq!(
+        acts[0].outbox.as_ref().unwrap().message,
+        OutboxMessage::Pause {
+            consent_id: "c1".into()
+        }
+    );
     assert_eq!(acts[0].outbox.as_ref().unwrap().id, act.outbox.unwrap().id);
     v.verify().unwrap();
 }

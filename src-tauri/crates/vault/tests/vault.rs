@@ -25,9 +25,10 @@ fn create_reopen_and_read_back() {
     let store = MemoryKeyStore::new();
     let (mut v, _rk) = new_vault(dir.path(), &store);
     seed(&mut v);
-    let ids = v
-        .record_events(&[event("l-1", "sms.income", 10), event("l-2", "contacts", 20)])
-        .unwrap();
+    let ids = ingest(
+        &mut v,
+        &[event("l-1", "sms.income", 10), event("l-2", "contacts", 20)],
+    );
     let id = v.id().to_owned();
     v.close().unwrap();
 
@@ -41,9 +42,10 @@ fn create_reopen_and_read_back() {
     assert_eq!(v.signals().unwrap()[0].category, "pd:Contact");
     assert_eq!(v.consent("c-1").unwrap().unwrap(), consent("c-1", "l-1"));
     assert_eq!(v.consents_for_lender("l-1").unwrap().len(), 1);
-    // vault.created + 2 lenders + 2 signals + 1 consent + 2 events
+    // vault.created + 2 lenders + 2 signals + 1 consent, then per lender a link, its event
+    // and the sync
     let report = v.check_integrity().unwrap();
-    assert_eq!(report.entries, 8);
+    assert_eq!(report.entries, 12);
     let entries = v.ledger_entries(0, 100).unwrap();
     assert_eq!(entries[0].kind, "vault.created");
     assert_eq!(entries.last().unwrap().hash, report.head_hash);
@@ -196,7 +198,7 @@ fn corrupt_fixture() -> (tempfile::TempDir, MemoryKeyStore, std::path::PathBuf) 
     let (mut v, _) = new_vault(dir.path(), &store);
     seed(&mut v);
     let evs: Vec<_> = (0..2000).map(|i| event("l-1", "sms.income", i)).collect();
-    v.record_events(&evs).unwrap();
+    ingest(&mut v, &evs);
     v.close().unwrap(); // checkpoints: every page is in the main file
     let db = dir.path().join("vault.db");
     (dir, store, db)
@@ -241,19 +243,20 @@ fn ledger_is_append_only_and_tampering_names_the_entry() {
     let store = MemoryKeyStore::new();
     let (mut v, _) = new_vault(dir.path(), &store);
     seed(&mut v);
-    v.record_events(
+    ingest(
+        &mut v,
         &(0..10)
             .map(|i| event("l-1", "sms.income", i))
             .collect::<Vec<_>>(),
-    )
-    .unwrap();
+    );
     let c = v.__connection();
     assert!(
         c.execute("UPDATE ledger SET kind = 'x' WHERE seq = 3", [])
             .is_err()
     );
     assert!(c.execute("DELETE FROM ledger WHERE seq = 3", []).is_err());
-    assert_eq!(v.verify().unwrap().entries, 16);
+    // 6 from `seed`, the lender link, 10 events and the sync.
+    assert_eq!(v.verify().unwrap().entries, 18);
 
     // Someone with the key drops the guard and edits entry 9.
     c.execute_batch("DROP TRIGGER ledger_no_update; DROP TRIGGER ledger_no_delete;")
@@ -315,7 +318,7 @@ fn keyset_pagination_and_filters() {
             event(l, s, 1000 + (i / 4))
         })
         .collect();
-    v.record_events(&evs).unwrap();
+    ingest(&mut v, &evs);
 
     let filter = EventFilter {
         lender_id: Some("l-1".into()),
@@ -324,12 +327,16 @@ fn keyset_pagination_and_filters() {
     let mut seen = Vec::new();
     let mut after = None;
     loop {
-        let page = v.events(&filter, after, 37).unwrap();
-        seen.extend(page.events.iter().map(|e| (e.event.collected_at, e.id)));
-        match page.next {
-            Some(c) => after = Some(c),
-            None => break,
+        let page = v.events_with_statements(&filter, None, after, 37).unwrap();
+        seen.extend(page.iter().map(|(e, ..)| (e.event.collected_at, e.id)));
+        if page.len() < 37 {
+            break;
         }
+        let (last, ..) = page.last().unwrap();
+        after = Some(EventCursor {
+            collected_at: last.event.collected_at,
+            id: last.id,
+        });
     }
     let mut want: Vec<_> = (0..300i64)
         .filter(|i| i % 3 != 0)
@@ -338,11 +345,11 @@ fn keyset_pagination_and_filters() {
     want.sort_by(|a, b| b.cmp(a));
     assert_eq!(seen, want);
 
-    let latest = v.latest_events_for_lender("l-1", 50).unwrap();
+    let latest = v.events_with_statements(&filter, None, None, 50).unwrap();
     assert_eq!(
         latest
             .iter()
-            .map(|e| (e.event.collected_at, e.id))
+            .map(|(e, ..)| (e.event.collected_at, e.id))
             .collect::<Vec<_>>(),
         want[..50]
     );
@@ -353,14 +360,15 @@ fn keyset_pagination_and_filters() {
         from: Some(1010),
         to: Some(1020),
     };
-    let got = v.events(&f, None, 1000).unwrap();
-    assert!(got.next.is_none());
+    let got = v.events_with_statements(&f, None, None, 1000).unwrap();
+    assert!(got.len() < 1000);
+    assert_eq!(v.count_events(&f, None).unwrap(), got.len() as i64);
     let want: Vec<i64> = (0..300i64)
         .filter(|i| i % 3 == 0 && i % 2 == 1 && (1010..1020).contains(&(1000 + i / 4)))
         .map(|i| i + 1)
         .rev()
         .collect();
-    assert_eq!(got.events.iter().map(|e| e.id).collect::<Vec<_>>(), want);
+    assert_eq!(got.iter().map(|(e, ..)| e.id).collect::<Vec<_>>(), want);
     assert!(!want.is_empty());
 }
 
@@ -371,7 +379,7 @@ fn first_screen_query_uses_the_lender_index_without_sorting() {
     let plan: Vec<String> = v
         .__connection()
         .prepare(
-            "EXPLAIN QUERY PLAN SELECT id FROM share_events WHERE lender_id = 'l-1' \
+            "EXPLAIN QUERY PLAN SELECT id FROM share_events WHERE 1 AND lender_id = 'l-1' \
              ORDER BY collected_at DESC, id DESC LIMIT 50",
         )
         .unwrap()
@@ -389,14 +397,43 @@ fn revocation_outbox_and_rights_flow() {
     let dir = tempfile::tempdir().unwrap();
     let (mut v, _) = new_vault(dir.path(), &MemoryKeyStore::new());
     seed(&mut v);
-    let (rev, item) = v.revoke_consent("c-1", Some("changed my mind")).unwrap();
+    let revoke = |v: &mut Vault| {
+        v.record_consent_action(
+            "c-1",
+            ConsentActionKind::Revoke,
+            &[],
+            Some(ConsentStatus::Revoked),
+        )
+    };
+    let action = revoke(&mut v).unwrap();
+    let (rev, item) = (action.revocation, action.outbox.unwrap());
     assert_eq!(
         v.consent("c-1").unwrap().unwrap().status,
         ConsentStatus::Revoked
     );
-    assert!(v.revoke_consent("c-1", None).is_err());
-    assert!(v.set_consent_status("c-1", ConsentStatus::Active).is_err());
+    assert!(revoke(&mut v).is_err());
+    // A revoked consent stays revoked.
+    let resume = v.record_consent_action(
+        "c-1",
+        ConsentActionKind::Resume,
+        &[],
+        Some(ConsentStatus::Active),
+    );
+    assert!(resume.is_err());
     assert_eq!(item.record_id, rev.id);
+    assert_eq!(
+        item.message,
+        OutboxMessage::Revoke {
+            consent_id: "c-1".into(),
+            signals: vec![],
+        }
+    );
+    // Looked up by id, with its message.
+    assert_eq!(v.outbox_item(&item.id).unwrap().as_ref(), Some(&item));
+    let by_id = v.consent_action(&rev.id).unwrap().unwrap();
+    assert_eq!(by_id.action, ConsentActionKind::Revoke);
+    assert_eq!(by_id.outbox.as_ref(), Some(&item));
+    assert!(v.consent_action("no-such-id").unwrap().is_none());
     assert_eq!(item.state, OutboxState::Pending);
     let now = now_ms();
     assert_eq!(v.due_outbox(now, 10).unwrap(), vec![item.clone()]);
@@ -408,7 +445,16 @@ fn revocation_outbox_and_rights_flow() {
     assert!(v.due_outbox(now, 10).unwrap().is_empty());
     assert_eq!(v.due_outbox(now + 60_000, 10).unwrap().len(), 1);
 
-    let sent = v.mark_outbox_sent(&item.id, now + 120_000).unwrap();
+    // A message an earlier version marked `sent` waits for its acknowledgement until it is
+    // due (the engine re-queues such messages on start).
+    v.__connection()
+        .execute(
+            "UPDATE outbox SET state = 'sent', attempts = attempts + 1, next_attempt_at = ?2 \
+             WHERE id = ?1",
+            rusqlite::params![item.id, now + 120_000],
+        )
+        .unwrap();
+    let sent = v.outbox_item(&item.id).unwrap().unwrap();
     assert_eq!((sent.attempts, sent.state), (2, OutboxState::Sent));
     assert!(v.due_outbox(now + 60_000, 10).unwrap().is_empty());
     // No acknowledgement in time: due again, same idempotency key.
@@ -420,7 +466,9 @@ fn revocation_outbox_and_rights_flow() {
         .unwrap();
     assert_eq!(acked.receipt.as_deref(), Some(&b"signed-receipt"[..]));
     assert!(v.due_outbox(i64::MAX, 10).unwrap().is_empty());
-    assert!(v.mark_outbox_sent(&item.id, 0).is_err());
+    // An acknowledged message is final.
+    assert!(v.mark_outbox_failed(&item.id, "late", 0).is_err());
+    assert!(v.mark_outbox_acknowledged(&item.id, b"again").is_err());
 
     let (req, ritem) = v
         .add_rights_request(
@@ -430,12 +478,21 @@ fn revocation_outbox_and_rights_flow() {
             Some(now + 86_400_000),
         )
         .unwrap();
-    assert_eq!(ritem.kind, OutboxKind::RightsRequest);
+    assert_eq!(
+        ritem.message,
+        OutboxMessage::RightsRequest {
+            request_id: req.id.clone(),
+            kind: RightsKind::Access,
+            details: Some("all data".into()),
+        }
+    );
+    assert_eq!(ritem.record_id, req.id);
     v.set_rights_status(&req.id, RightsStatus::Acknowledged, Some("TICKET-9"))
         .unwrap();
     let got = v.rights_requests(Some("l-1")).unwrap();
     assert_eq!(got[0].ticket.as_deref(), Some("TICKET-9"));
     assert_eq!(got[0].status, RightsStatus::Acknowledged);
+    assert_eq!(v.rights_request(&req.id).unwrap().as_ref(), Some(&got[0]));
 
     let offer = Offer {
         id: "o-1".into(),
@@ -461,7 +518,6 @@ fn revocation_outbox_and_rights_flow() {
     };
     v.add_offer(&offer).unwrap();
     assert_eq!(v.offer("o-1").unwrap().unwrap(), offer);
-    assert_eq!(v.offers_for_lender("l-1").unwrap(), vec![offer]);
     // Every change above is in the chain.
     let kinds: Vec<String> = v
         .ledger_entries(0, 1000)
@@ -474,7 +530,6 @@ fn revocation_outbox_and_rights_flow() {
         "revocation.add",
         "outbox.enqueue",
         "outbox.failed",
-        "outbox.sent",
         "outbox.ack",
         "rights.add",
         "rights.status",
@@ -490,15 +545,47 @@ fn failed_write_leaves_no_ledger_entry() {
     let dir = tempfile::tempdir().unwrap();
     let (mut v, _) = new_vault(dir.path(), &MemoryKeyStore::new());
     seed(&mut v);
+    v.upsert_lender_link(&link("l-1")).unwrap();
     let before = v.verify().unwrap();
-    // The second event names an unknown lender: the whole batch rolls back.
+    // The second disclosure is another lender's: the whole page rolls back.
     let err = v
-        .record_events(&[
-            event("l-1", "sms.income", 1),
-            event("nobody", "sms.income", 2),
-        ])
+        .ingest_disclosures(
+            "l-1",
+            &page(
+                1,
+                &[
+                    event("l-1", "sms.income", 1),
+                    event("nobody", "sms.income", 2),
+                ],
+            ),
+            None,
+            0,
+        )
+        .unwrap_err();
+    assert!(matches!(err, VaultError::Invalid(_)), "{err}");
+    // A lender that is not in the vault: the database refuses the first insert.
+    let err = v
+        .ingest_disclosures(
+            "nobody",
+            &page(1, &[event("nobody", "sms.income", 1)]),
+            None,
+            0,
+        )
         .unwrap_err();
     assert!(matches!(err, VaultError::Sqlite(_)), "{err}");
+    // Every disclosure inserted, then no link to record the sync on: rolled back too.
+    let err = v
+        .ingest_disclosures(
+            "l-2",
+            &page(
+                1,
+                &[event("l-2", "sms.income", 1), event("l-2", "contacts", 2)],
+            ),
+            None,
+            0,
+        )
+        .unwrap_err();
+    assert!(matches!(err, VaultError::NotFound { .. }), "{err}");
     assert_eq!(v.event_count().unwrap(), 0);
     assert_eq!(v.verify().unwrap(), before);
 }

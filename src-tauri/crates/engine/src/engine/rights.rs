@@ -50,9 +50,7 @@ impl Engine {
         self.with_vault(move |v| {
             let names = lender_names(v)?;
             let r = v
-                .rights_requests(None)?
-                .into_iter()
-                .find(|r| r.id == id)
+                .rights_request(&id)?
                 .ok_or_else(|| EngineError::NotFound(format!("no rights request {id}")))?;
             convert::rights_view(&r, &names, now_ms())
                 .ok_or_else(|| EngineError::Internal("unknown rights kind".into()))

@@ -123,7 +123,7 @@ pub(crate) fn export_csv(
                     &a.revocation.id,
                     &a.revocation.consent_id,
                     &a.revocation.lender_id,
-                    &a.action,
+                    a.action.as_str(),
                     &a.signals.join(" "),
                     &time(a.revocation.requested_at),
                     ob.map(|o| o.state.as_str()).unwrap_or(""),

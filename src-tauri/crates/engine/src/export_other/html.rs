@@ -84,7 +84,7 @@ pub(crate) fn export_html(
             w,
             "<tr><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             esc(&a.revocation.consent_id),
-            esc(&a.action),
+            esc(a.action.as_str()),
             esc(&if a.signals.is_empty() {
                 "whole consent".to_string()
             } else {

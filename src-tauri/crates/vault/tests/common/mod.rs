@@ -71,7 +71,58 @@ pub fn seed(v: &mut Vault) {
     v.upsert_lender(&lender("l-2")).unwrap();
     v.upsert_signal(&signal("sms.income", "pd:Income")).unwrap();
     v.upsert_signal(&signal("contacts", "pd:Contact")).unwrap();
-    v.add_consent(&consent("c-1", "l-1")).unwrap();
+    v.upsert_consent(&consent("c-1", "l-1")).unwrap();
+}
+
+/// How the engine would reach `lender_id`; the sync path needs one before it stores anything.
+pub fn link(lender_id: &str) -> LenderLink {
+    LenderLink {
+        lender_id: lender_id.into(),
+        api_base: "http://127.0.0.1:1".into(),
+        discovery: "{}".into(),
+        is_sandbox: true,
+        sync_cursor: None,
+        last_sync_at: None,
+        reachable: true,
+    }
+}
+
+/// `events` as a page of a lender's disclosure log, with lender references from `first` on.
+pub fn page(first: i64, events: &[NewShareEvent]) -> Vec<LenderDisclosure> {
+    events
+        .iter()
+        .enumerate()
+        .map(|(i, e)| LenderDisclosure {
+            event: e.clone(),
+            lender_ref: format!("d-{}", first + i as i64),
+            lender_seq: first + i as i64,
+            statement: serde_json::to_vec(e).unwrap(),
+        })
+        .collect()
+}
+
+/// Stores `events` through the sync path the engine uses ([`Vault::ingest_disclosures`]):
+/// each run of events from one lender is one page (one transaction), the lender's link is
+/// added on first use, and every event gets a fresh lender reference. Returns the new ids in
+/// the order given.
+pub fn try_ingest(v: &mut Vault, events: &[NewShareEvent]) -> Result<Vec<i64>> {
+    let mut ids = Vec::with_capacity(events.len());
+    for run in events.chunk_by(|a, b| a.lender_id == b.lender_id) {
+        let lender = run[0].lender_id.as_str();
+        if v.lender_link(lender)?.is_none() {
+            v.upsert_lender_link(&link(lender))?;
+        }
+        let first = v.max_event_id()? + 1;
+        let n = v.ingest_disclosures(lender, &page(first, run), None, 0)?;
+        assert_eq!(n, run.len(), "every disclosure in the page is new");
+        ids.extend(first..first + n as i64);
+    }
+    Ok(ids)
+}
+
+/// [`try_ingest`] that must succeed.
+pub fn ingest(v: &mut Vault, events: &[NewShareEvent]) -> Vec<i64> {
+    try_ingest(v, events).unwrap()
 }
 
 /// Concatenated bytes of the file (empty if absent).
