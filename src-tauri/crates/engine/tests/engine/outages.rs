@@ -52,7 +52,10 @@ async fn lender_down_reads_still_work_and_sync_reports_unreachable() {
     let r = engine.revoke(&consent.id, vec![]).await.unwrap();
     assert_ne!(r.state, DeliveryState::Confirmed);
     assert!(r.last_error.is_some());
-    engine.set_sandbox_faults(SandboxFaults::default()).await.unwrap();
+    engine
+        .set_sandbox_faults(SandboxFaults::default())
+        .await
+        .unwrap();
     wait_confirmed(&engine, &r.id).await;
     let s = engine.sync(&lender.id, noop).await.unwrap();
     assert!(s.reachable);
@@ -132,7 +135,10 @@ async fn a_cancelled_sync_stops_and_the_next_one_resumes() {
         .unwrap_err();
     assert_eq!(err.code(), "cancelled", "{err}");
 
-    engine.set_sandbox_faults(SandboxFaults::default()).await.unwrap();
+    engine
+        .set_sandbox_faults(SandboxFaults::default())
+        .await
+        .unwrap();
     let done = engine
         .sync_cancellable(lender, noop, Arc::new(AtomicBool::new(false)))
         .await

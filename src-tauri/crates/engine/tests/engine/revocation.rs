@@ -86,7 +86,10 @@ async fn revocation_under_faults_lands_exactly_once() {
     for _ in 0..20 {
         let _ = engine.deliver_outbox().await;
     }
-    engine.set_sandbox_faults(SandboxFaults::default()).await.unwrap();
+    engine
+        .set_sandbox_faults(SandboxFaults::default())
+        .await
+        .unwrap();
     let r = wait_confirmed(&engine, &r.id).await;
     assert!(r.receipt_id.is_some());
     let lc = lender_consent(&engine, &consent.id).await;
@@ -160,7 +163,10 @@ async fn outbox_worker_delivers_in_the_background_and_stops() {
         .unwrap();
     let r = engine.revoke(&consent.id, vec![]).await.unwrap();
     assert_ne!(r.state, DeliveryState::Confirmed);
-    engine.set_sandbox_faults(SandboxFaults::default()).await.unwrap();
+    engine
+        .set_sandbox_faults(SandboxFaults::default())
+        .await
+        .unwrap();
     let engine = Arc::new(engine);
     let worker = spawn_outbox_worker(engine.clone(), Duration::from_millis(20));
     let mut confirmed = false;
