@@ -17,7 +17,7 @@ fi
 # The same package and feature selection as `make test`'s rust stage, so this reuses its build
 # (with `-p khata-cli` alone, features resolve differently and ~100 crates build again).
 KHATA_EXPORT_DIR="$out" cargo test --quiet --manifest-path "$root/Cargo.toml" --workspace --features e2e \
-  --locked --test audit_cli >/dev/null
+  --locked --test cli -- audit:: >/dev/null
 ls "$out"/*.json >/dev/null
 python3 -m check_jsonschema --schemafile "$root/docs/export.schema.json" "$out"/*.json
 

@@ -8,6 +8,8 @@
 //! One test binary (each extra one costs a link); its modules group the tests by use case and
 //! share the set-up functions below.
 
+mod audit;
+mod custody;
 mod export;
 mod journey;
 mod outages;

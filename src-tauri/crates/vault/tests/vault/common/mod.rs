@@ -1,7 +1,10 @@
 //! Sample records shared by the integration tests.
 #![allow(dead_code)]
 
+use std::path::Path;
+
 use khata_vault::*;
+use sha2::{Digest, Sha256};
 
 pub fn lender(id: &str) -> Lender {
     Lender {
@@ -128,4 +131,14 @@ pub fn ingest(v: &mut Vault, events: &[NewShareEvent]) -> Vec<i64> {
 /// Concatenated bytes of the file (empty if absent).
 pub fn read_or_empty(p: &std::path::Path) -> Vec<u8> {
     std::fs::read(p).unwrap_or_default()
+}
+
+/// SHA-256 of a file's bytes (empty if it is missing): "nothing changed on disk".
+pub fn file_digest(p: &Path) -> Vec<u8> {
+    Sha256::digest(read_or_empty(p)).to_vec()
+}
+
+/// A new keychain-custody vault in `dir`.
+pub fn new_vault(dir: &Path, store: &MemoryKeyStore) -> (Vault, RecoveryKey) {
+    Vault::create(dir.join("vault.db"), Unlock::Keychain(store)).unwrap()
 }

@@ -1,9 +1,7 @@
 //! Schema version 2 (the engine's records): lender links, idempotent disclosure ingest, lender
 //! statements, consent updates and consent actions queued with the outbox, all ledgered.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use khata_vault::*;
 
 fn open() -> (tempfile::TempDir, Vault) {

@@ -2,7 +2,7 @@
 //! over loopback, a real SQLCipher vault, the engine's sync and export, then the audit rules
 //! and the offline verifier — including a tamper test of the export.
 //!
-//! `KHATA_TAMPER_MUTATIONS=10000 cargo test -p khata-engine --test audit tamper -- --nocapture`
+//! `KHATA_TAMPER_MUTATIONS=10000 cargo test -p khata-engine --test engine audit::tamper -- --nocapture`
 //! runs the full tamper count (default: 40 — debug builds verify Ed25519 slowly).
 
 use std::collections::BTreeSet;

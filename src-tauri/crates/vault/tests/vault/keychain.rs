@@ -1,16 +1,16 @@
 //! Key custody against the real Secret Service (Linux). Run inside a throwaway keyring:
 //!
-//!     tests/support/with-keyring cargo test -p khata-vault --test keychain
+//!     tests/support/with-keyring cargo test -p khata-vault --test vault keychain
 //!
 //! Outside such a session these tests fail on purpose rather than skip, so a missing
 //! keychain never passes silently.
 #![cfg(target_os = "linux")]
 
-mod common;
-
 use std::process::Command;
 
 use khata_vault::*;
+
+use crate::common;
 
 fn require_session() {
     assert_eq!(
@@ -124,7 +124,12 @@ fn a_key_stored_by_another_process_is_read_back() {
 fn expect_unavailable(mut command: Command, child: &str) -> String {
     let out = command
         .arg(std::env::current_exe().unwrap())
-        .args(["--exact", child, "--nocapture", "--test-threads=1"])
+        .args([
+            "--exact",
+            &format!("keychain::{child}"),
+            "--nocapture",
+            "--test-threads=1",
+        ])
         .env_remove("DISPLAY")
         .env_remove("WAYLAND_DISPLAY")
         .output()

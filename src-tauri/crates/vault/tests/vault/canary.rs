@@ -6,14 +6,12 @@
 //!
 //! Uses `MemoryKeyStore`: this test is about what reaches the disk, not key custody.
 
-mod common;
-
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::SystemTime;
 
-use common::*;
+use crate::common::*;
 use khata_vault::*;
 use rand::RngCore;
 

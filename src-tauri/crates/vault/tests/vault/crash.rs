@@ -9,12 +9,12 @@
 //! `KeyStore`: these trials test the database under kills, not key custody.
 #![cfg(unix)]
 
-mod common;
-
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Command, Stdio};
 
 use khata_vault::*;
+
+use crate::common;
 use rand::Rng;
 
 const KEY_ENV: &str = "KHATA_CRASH_KEY";
@@ -82,7 +82,12 @@ fn sigkill_trials() {
     let mut acked: Vec<(i64, i64)> = Vec::new();
     for trial in 0..trials {
         let mut child = Command::new(std::env::current_exe().unwrap())
-            .args(["--exact", "crash_child", "--nocapture", "--test-threads=1"])
+            .args([
+                "--exact",
+                "crash::crash_child",
+                "--nocapture",
+                "--test-threads=1",
+            ])
             .env(DB_ENV, &db)
             .env(KEY_ENV, &*key)
             .env(VAULT_ENV, &vault_id)
