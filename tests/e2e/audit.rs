@@ -1,6 +1,7 @@
 //! The Audit screen on the real binary against an over-collecting sandbox lender: findings
 //! with their signed evidence, the grievance letter, the packet saved to disk, and the
-//! grievance filed through the lender API and tracked under Your rights.
+//! grievance filed through the lender API and tracked under Your rights; then the same
+//! finding and letter in Hindi, worded by the UI from the facts Rust reports.
 
 use crate::harness::{Profile, Session};
 
@@ -69,6 +70,13 @@ async fn audit_finds_over_collection_and_files_a_grievance() {
         letter.contains("Digital Personal Data Protection Act, 2023"),
         "{letter}"
     );
+    let lender_name = letter
+        .lines()
+        .next()
+        .and_then(|l| l.strip_prefix("To: The Grievance Officer, "))
+        .unwrap_or_else(|| panic!("the letter names the lender: {letter}"))
+        .trim()
+        .to_owned();
     app.click("grievance-letter-close").await;
 
     app.click(&format!("grievance-save-{lender}")).await;
@@ -103,5 +111,49 @@ async fn audit_finds_over_collection_and_files_a_grievance() {
         kinds.iter().any(|k| k.starts_with("Grievance")),
         "{kinds:?}"
     );
+
+    // In Hindi: the finding's sentence and the letter are worded in Devanagari by the UI.
+    let devanagari = |s: &str| s.chars().any(|c| ('\u{0900}'..='\u{097F}').contains(&c));
+    app.find("language")
+        .await
+        .select_by_value("hi")
+        .await
+        .expect("choose Hindi");
+    app.click("nav-audit").await;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let heading = app.text("audit-heading").await;
+        if devanagari(&heading) {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "still not Hindi: {heading}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    let first = app.find("finding-critical-0").await;
+    first
+        .find(fantoccini::Locator::Css("summary"))
+        .await
+        .expect("summary")
+        .click()
+        .await
+        .expect("open");
+    let sentence = app.text("finding-detail-critical-0").await;
+    assert!(devanagari(&sentence), "{sentence}");
+    app.click(&format!("grievance-read-{lender}")).await;
+    let letter = app.text("grievance-letter-text").await;
+    app.snap("grievance-letter-hi").await;
+    assert!(devanagari(&letter), "{letter}");
+    assert!(
+        letter.contains("डिजिटल व्यक्तिगत डेटा संरक्षण अधिनियम, 2023 की धारा 13"),
+        "{letter}"
+    );
+    assert!(
+        letter.contains(&format!("शिकायत अधिकारी, {lender_name}")),
+        "the letter cites {lender_name}: {letter}"
+    );
+    app.click("grievance-letter-close").await;
     app.close().await;
 }

@@ -73,12 +73,7 @@ const handlers: Record<string, Handler | object | null> = {
     record: '/disclosures/17/statement',
     reason: 'the lender signature does not verify',
   },
-  grievance_draft: {
-    lenderId: 'sandbox',
-    lenderName: 'Sandbox Lender',
-    findings: 3,
-    letter: 'To: The Grievance Officer, Sandbox Lender\nSubject: Grievance under section 13 of the DPDP Act, 2023\n\n1. [critical] Collected after you revoked the consent\n',
-  },
+  grievance_draft: f.grievanceDraft(),
   save_grievance_packet: { path: '/home/asha/khata-grievance.zip', bytes: 4096, files: 7 },
   file_grievance: f.rightsRequest({ id: 'g-1', kind: 'grievance', ticket: 'GRV-77', overdue: false, dueAt: Date.now() + 30 * f.DAY }),
   request_right: f.rightsRequest({ id: 'rr-3', status: 'sent', overdue: false, dueAt: Date.now() + 30 * f.DAY }),

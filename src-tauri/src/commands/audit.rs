@@ -14,7 +14,7 @@ pub async fn audit_report(state: State<'_, AppState>) -> CommandResult<AuditRepo
     Ok(state.engine().await?.audit().await?)
 }
 
-/// The grievance letter for one lender, drafted from the findings.
+/// What the grievance letter to one lender cites; the UI words it in the reader's language.
 pub async fn grievance_draft(
     state: State<'_, AppState>,
     lender_id: String,
@@ -27,6 +27,7 @@ pub async fn save_grievance_packet(
     app: AppHandle,
     state: State<'_, AppState>,
     lender_id: String,
+    letter: String,
 ) -> CommandResult<Option<GrievancePacketSummary>> {
     let engine = state.engine().await?;
     let Some(path) =
@@ -34,13 +35,22 @@ pub async fn save_grievance_packet(
     else {
         return Ok(None);
     };
-    Ok(Some(engine.save_grievance_packet(&lender_id, &path).await?))
+    Ok(Some(
+        engine
+            .save_grievance_packet(&lender_id, &letter, &path)
+            .await?,
+    ))
 }
 
 /// Files the grievance with the lender; tracked under Rights with its ticket and due date.
 pub async fn file_grievance(
     state: State<'_, AppState>,
     lender_id: String,
+    letter: String,
 ) -> CommandResult<RightsRequestView> {
-    Ok(state.engine().await?.file_grievance(&lender_id).await?)
+    Ok(state
+        .engine()
+        .await?
+        .file_grievance(&lender_id, &letter)
+        .await?)
 }

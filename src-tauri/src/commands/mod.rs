@@ -80,12 +80,14 @@ registry::commands! {
 
     /// Every violation and explanation mismatch in the vault, most severe first.
     async audit::audit_report[state]() -> AuditReport;
+    /// What the grievance letter to one lender cites: the UI words the letter (grievanceLetter.ts).
     async audit::grievance_draft[state](lender_id: String) -> GrievanceDraft;
-    /// Asks where to save (native dialog), then writes the packet from Rust. `null` if cancelled.
-    async audit::save_grievance_packet[app, state](lender_id: String)
+    /// Asks where to save (native dialog), then writes the packet from Rust with `letter`, the
+    /// letter as the borrower read it (at most 64 KiB). `null` if cancelled.
+    async audit::save_grievance_packet[app, state](lender_id: String, letter: String)
         -> Option<GrievancePacketSummary>;
-    /// Files the grievance through the lender API; tracked under rights requests.
-    async audit::file_grievance[state](lender_id: String) -> RightsRequestView;
+    /// Files `letter` (as the borrower read it) through the lender API; tracked under rights requests.
+    async audit::file_grievance[state](lender_id: String, letter: String) -> RightsRequestView;
 
     /// Files the app was asked to open (file association, command line), handed over once.
     sync verify::opened_files[state]() -> Vec<String>;

@@ -77,12 +77,17 @@ export const api = {
     call<RightsRequestView>('request_right', { lenderId, kind, details }),
   /** Every violation and explanation mismatch in the vault, most severe first. */
   auditReport: () => call<AuditReport>('audit_report'),
+  /** What the grievance letter to one lender cites: the UI words the letter (grievanceLetter.ts). */
   grievanceDraft: (lenderId: string) => call<GrievanceDraft>('grievance_draft', { lenderId }),
-  /** Asks where to save (native dialog), then writes the packet from Rust. `null` if cancelled. */
-  saveGrievancePacket: (lenderId: string) =>
-    call<GrievancePacketSummary | null>('save_grievance_packet', { lenderId }),
-  /** Files the grievance through the lender API; tracked under rights requests. */
-  fileGrievance: (lenderId: string) => call<RightsRequestView>('file_grievance', { lenderId }),
+  /**
+   * Asks where to save (native dialog), then writes the packet from Rust with `letter`, the
+   * letter as the borrower read it (at most 64 KiB). `null` if cancelled.
+   */
+  saveGrievancePacket: (lenderId: string, letter: string) =>
+    call<GrievancePacketSummary | null>('save_grievance_packet', { lenderId, letter }),
+  /** Files `letter` (as the borrower read it) through the lender API; tracked under rights requests. */
+  fileGrievance: (lenderId: string, letter: string) =>
+    call<RightsRequestView>('file_grievance', { lenderId, letter }),
   /** Files the app was asked to open (file association, command line), handed over once. */
   openedFiles: () => call<Array<string>>('opened_files'),
   /** Verifies an export offline (signatures, ledger chain), as `khata verify` does. */

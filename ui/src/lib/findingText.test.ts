@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { DAY, NOW, finding } from '../test/fixtures';
 import type { Finding } from './bindings/Finding';
 import type { FindingFacts } from './bindings/FindingFacts';
-import { findingSentence } from './findingText';
+import { findingRecords, findingSentence } from './findingText';
 import { setLocale } from './i18n/i18n.svelte';
 
 afterEach(() => setLocale('en'));
@@ -68,5 +68,23 @@ describe('findingSentence', () => {
     expect(
       findingSentence(finding({ rule: 'unnamed-recipient', facts: CASES[10][1], count: 1, at: NOW }), 'L'),
     ).toContain('केवल इनके नाम हैं: cibil');
+  });
+
+  it('lists the records by kind and id, with how many more after the last listed disclosure', () => {
+    const grouped = finding({
+      count: 12,
+      records: [
+        { kind: 'disclosure', id: 'd-1', localId: 1 },
+        { kind: 'disclosure', id: 'd-12', localId: 12 },
+        { kind: 'consent', id: 'c-1', localId: null },
+      ],
+      recordsOmitted: 10,
+    });
+    expect(findingRecords(grouped)).toBe('disclosure d-1, disclosure d-12, … and 10 more, consent c-1');
+    expect(findingRecords(finding({ records: [{ kind: 'ledger', id: 'x-1', localId: null }], recordsOmitted: 3 }))).toBe(
+      'ledger x-1, … and 3 more',
+    );
+    setLocale('hi');
+    expect(findingRecords(grouped)).toBe('खुलासा d-1, खुलासा d-12, … और 10 अन्य, सहमति c-1');
   });
 });

@@ -7,7 +7,7 @@ import type { Finding } from './bindings/Finding';
 import type { PeriodUnit } from './bindings/PeriodUnit';
 import type { SignalPoints } from './bindings/SignalPoints';
 import { formatDateTime, formatNumber, formatPoints } from './format';
-import { t } from './i18n/i18n.svelte';
+import { t, tOr } from './i18n/i18n.svelte';
 
 type Values = Record<string, string | number>;
 
@@ -129,4 +129,21 @@ export function findingSentence(finding: Finding, lender: string): string {
         quoteScore: facts.quoteScore,
       });
   }
+}
+
+/** A record's kind (`disclosure`, `consent`…) in the reader's language; an unknown kind as sent. */
+export function recordKind(kind: string): string {
+  return tOr(`audit.record.${kind}`, kind);
+}
+
+/** The records listed, with "… and N more" after the last listed disclosure for the rest. */
+export function findingRecords(finding: Finding): string {
+  const more = `… ${t('audit.recordsOmitted', { n: formatNumber(finding.recordsOmitted) })}`;
+  const lastOffending = finding.records.map((record) => record.kind).lastIndexOf('disclosure');
+  const parts = finding.records.flatMap((record, i) => {
+    const part = `${recordKind(record.kind)} ${record.id}`;
+    return i === lastOffending && finding.recordsOmitted > 0 ? [part, more] : [part];
+  });
+  if (lastOffending < 0 && finding.recordsOmitted > 0) parts.push(more);
+  return parts.join(', ');
 }

@@ -1,6 +1,7 @@
 /** Sample view data shaped like the engine's (`src-tauri/crates/engine/src/views.rs`). */
 import type { AuditReport } from '../lib/bindings/AuditReport';
 import type { Finding } from '../lib/bindings/Finding';
+import type { GrievanceDraft } from '../lib/bindings/GrievanceDraft';
 import type { VaultAccess } from '../lib/bindings/VaultAccess';
 import type { ConsentRequestView } from '../lib/bindings/ConsentRequestView';
 import type { ConsentView } from '../lib/bindings/ConsentView';
@@ -233,6 +234,19 @@ export function finding(overrides: Partial<Finding> = {}): Finding {
     records: [{ kind: 'disclosure', id: 'd-9', localId: 9 }],
     recordsOmitted: 0,
     evidence: [{ kind: 'disclosure', id: 'd-9', statement: { disclosureId: 'd-9', signature: { keyId: 'k1' } } }],
+    ...overrides,
+  };
+}
+
+/** What the grievance letter to the sandbox lender cites, as `grievance_draft` returns it. */
+export function grievanceDraft(overrides: Partial<GrievanceDraft> = {}): GrievanceDraft {
+  const findings = overrides.findings ?? [finding()];
+  return {
+    lenderId: 'sandbox',
+    lenderName: 'Sandbox Lender',
+    draftedAt: NOW,
+    findings,
+    consentIds: [...new Set(findings.flatMap((f) => (f.consentId === null ? [] : [f.consentId])))],
     ...overrides,
   };
 }

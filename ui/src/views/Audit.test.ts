@@ -3,7 +3,7 @@ import userEvent from '@testing-library/user-event';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { formatDateTime, formatNumber } from '../lib/format';
 import { setLocale } from '../lib/i18n/i18n.svelte';
-import { auditReport, finding, overview, rightsRequest, DAY, NOW } from '../test/fixtures';
+import { auditReport, finding, grievanceDraft, overview, rightsRequest, DAY, NOW } from '../test/fixtures';
 import { failure, mockCommands } from '../test/ipc';
 import Audit from './Audit.svelte';
 
@@ -111,12 +111,7 @@ describe('Audit', () => {
     const calls = mockCommands({
       audit_report: auditReport(FINDINGS),
       overview: overview(),
-      grievance_draft: {
-        lenderId: 'sandbox',
-        lenderName: 'Sandbox Lender',
-        findings: 3,
-        letter: 'To: The Grievance Officer, Sandbox Lender\n…',
-      },
+      grievance_draft: grievanceDraft({ findings: FINDINGS }),
       save_grievance_packet: { path: '/home/asha/khata-grievance.zip', bytes: 4096, files: 7 },
       file_grievance: rightsRequest({ id: 'g-1', kind: 'grievance', ticket: 'GRV-77', dueAt: NOW + 30 * DAY }),
     });
@@ -126,7 +121,11 @@ describe('Audit', () => {
     expect(card).toHaveTextContent('Sandbox Lender: 3 findings');
 
     await user.click(screen.getByTestId('grievance-read-sandbox'));
-    expect(await screen.findByTestId('grievance-letter-text')).toHaveTextContent('To: The Grievance Officer, Sandbox Lender');
+    const shown = await screen.findByTestId('grievance-letter-text');
+    expect(shown).toHaveTextContent('To: The Grievance Officer, Sandbox Lender');
+    expect(shown).toHaveTextContent('1. [Critical] Collected after you revoked the consent');
+    expect(shown).toHaveTextContent('3. [Medium] Collected more often than consented');
+    const letter = shown.textContent ?? '';
     await user.click(screen.getByTestId('grievance-letter-close'));
 
     await user.click(screen.getByTestId('grievance-save-sandbox'));
@@ -136,17 +135,42 @@ describe('Audit', () => {
 
     await user.click(screen.getByTestId('grievance-file-sandbox'));
     await vi.waitFor(() => expect(screen.getByTestId('grievance-notice')).toHaveTextContent('Ticket GRV-77'));
+    // The draft is fetched once; the letter the borrower read is the one saved and filed.
     expect(calls.filter((c) => c.command !== 'audit_report' && c.command !== 'overview')).toEqual([
       { command: 'grievance_draft', args: { lenderId: 'sandbox' } },
-      { command: 'save_grievance_packet', args: { lenderId: 'sandbox' } },
-      { command: 'file_grievance', args: { lenderId: 'sandbox' } },
+      { command: 'save_grievance_packet', args: { lenderId: 'sandbox', letter } },
+      { command: 'file_grievance', args: { lenderId: 'sandbox', letter } },
     ]);
+  });
+
+  it('shows the grievance letter in Hindi, and saves the Hindi text', async () => {
+    setLocale('hi');
+    const calls = mockCommands({
+      audit_report: auditReport(FINDINGS),
+      overview: overview(),
+      grievance_draft: grievanceDraft({ findings: FINDINGS }),
+      save_grievance_packet: { path: '/home/asha/khata-grievance.zip', bytes: 4096, files: 7 },
+    });
+    const user = userEvent.setup();
+    render(Audit);
+    await user.click(await screen.findByTestId('grievance-read-sandbox'));
+    const shown = await screen.findByTestId('grievance-letter-text');
+    expect(shown).toHaveTextContent('सेवा में: शिकायत अधिकारी, Sandbox Lender');
+    expect(shown).toHaveTextContent('डिजिटल व्यक्तिगत डेटा संरक्षण अधिनियम, 2023 की धारा 13');
+    expect(shown).toHaveTextContent('1. [गंभीर] आपके सहमति वापस लेने के बाद एकत्र किया गया');
+    await user.click(screen.getByTestId('grievance-letter-close'));
+    await user.click(screen.getByTestId('grievance-save-sandbox'));
+    await screen.findByTestId('grievance-notice');
+    const saved = calls.find((c) => c.command === 'save_grievance_packet');
+    expect(saved?.args.letter).toContain('सेवा में: शिकायत अधिकारी, Sandbox Lender');
+    expect(saved?.args.letter).toBe(shown.textContent);
   });
 
   it('shows a failure to file as a sentence', async () => {
     mockCommands({
       audit_report: auditReport(FINDINGS),
       overview: overview(),
+      grievance_draft: grievanceDraft({ findings: FINDINGS }),
       file_grievance: () => {
         throw failure('The lender could not be reached (timeout). Khata keeps working from your vault.', 'lender_unreachable');
       },

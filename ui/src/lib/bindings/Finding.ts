@@ -19,7 +19,7 @@ export type Finding = {
 rule: Rule, severity: Severity, 
 /**
  * What exactly happened, as data: the reader's sentence is composed from the rule and
- * these (the UI in English or Hindi, the CLI and the grievance letter in English).
+ * these (the UI and its grievance letter in English or Hindi, the CLI in English).
  */
 facts: FindingFacts, lenderId: string, consentId: string | null, signal: string | null, 
 /**

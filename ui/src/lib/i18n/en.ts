@@ -113,6 +113,29 @@ const en = {
   'audit.grievance.saved': 'Saved {files} files to {path}.',
   'audit.grievance.filed': 'Filed. Ticket {ticket}, answer due by {due}. Track it under Your rights.',
   'audit.grievance.letter': 'Grievance letter to {lender}',
+  'audit.record.disclosure': 'disclosure',
+  'audit.record.consent': 'consent',
+  'audit.record.receipt': 'receipt',
+  'audit.record.offer': 'offer',
+  'audit.record.quote': 'quote',
+  'grievance.letter.to': 'To: The Grievance Officer, {lender}',
+  'grievance.letter.date': 'Date: {date}',
+  'grievance.letter.subject':
+    'Subject: Grievance under section 13 of the Digital Personal Data Protection Act, 2023 — processing of my personal data beyond my consent',
+  'grievance.letter.greeting': 'Dear Grievance Officer,',
+  'grievance.letter.shared': 'I shared personal data with {lender} for credit.',
+  'grievance.letter.sharedUnder':
+    'I shared personal data with {lender} for credit under {count, plural, one {consent} other {consents}} {consents}.',
+  'grievance.letter.problems':
+    'My records of your own signed statements show {count, plural, one {# problem} other {# problems}} ({severities}):',
+  'grievance.letter.severityCount': '{n} {severity}',
+  'grievance.letter.finding': '{index}. [{severity}] {title}\n   {sentence}\n   When: {when}. Rule: {rule}. Records: {records}.',
+  'grievance.letter.when': '{count, plural, one {{first}} other {{n} times, {first} to {last}}}',
+  'grievance.letter.evidence':
+    'Each finding rests on statements you signed (Ed25519). They are enclosed exactly as received, in the evidence folder, with the public keys you published, so anyone can check them.',
+  'grievance.letter.asks':
+    'I ask you to:\na) stop processing my personal data outside the purpose and signals I consented to, and erase what was collected without, outside or after my consent (DPDP Act 2023, s.6(4), s.8(7) and s.12);\nb) confirm in writing what was erased, with a signed deletion receipt;\nc) have any decision about my credit that relied on such data reviewed by a person;\nd) answer within the time your grievance redressal process promises. If the grievance is not resolved, I may complain to the Data Protection Board of India (s.13(3)).',
+  'grievance.letter.closing': 'Sincerely,\n\n[Your name]\n[Your registered mobile number or customer id]',
   'audit.rule.collected-after-revocation': 'Collected after you revoked the consent',
   'audit.rule.collected-after-signal-revocation': 'Collected a signal after you revoked it',
   'audit.rule.collected-while-paused': 'Collected while the consent was paused',

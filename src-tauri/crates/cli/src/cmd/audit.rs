@@ -15,7 +15,9 @@ use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use khata_engine::audit::{self, Finding, text, verify::VerifyError};
+use khata_engine::audit::{self, Finding, verify::VerifyError};
+
+use super::finding_text as text;
 use serde::Serialize;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -56,7 +58,7 @@ struct ExportResult {
 struct SourcedFinding {
     file: String,
     /// The rule's title and the finding's sentence in English, worded here from the rule and
-    /// its facts (`audit::text`), for the terminal, the HTML page and JSON readers.
+    /// its facts (`finding_text`), for the terminal, the HTML page and JSON readers.
     title: &'static str,
     detail: String,
     #[serde(flatten)]

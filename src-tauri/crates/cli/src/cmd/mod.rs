@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod engine;
+pub mod finding_text;
 pub mod sandbox;
 pub mod verify;
 

@@ -1,11 +1,10 @@
 //! The audit, as the engine offers it: the rules, findings and the offline verifier are pure
 //! and live in `khata-evidence` (re-exported here, so `khata_engine::audit::…` paths keep
 //! working); this module adds what needs the vault — reading it into the rules' input
-//! ([`load`]) and [`Engine::audit`](crate::Engine::audit) — and [`text`], the English wording
-//! of findings for the terminal and the grievance letter.
+//! ([`load`]) and [`Engine::audit`](crate::Engine::audit). Findings are data; the UI words
+//! them in the reader's language, the `khata` command line in English for the terminal.
 
 pub mod load;
-pub mod text;
 
 pub use khata_evidence::audit::*;
 pub use khata_evidence::verify;

@@ -178,27 +178,42 @@ async fn over_collector_triggers_every_rule_it_can() {
         std::fs::write(p, &bytes).unwrap();
     }
 
-    // The grievance: a letter citing every finding against the lender, a packet with the
-    // signed evidence, and filing it through the lender API records its ticket and due date.
+    // The grievance: the draft holds every finding against the lender for the UI to word;
+    // the packet holds the letter the borrower read with the signed evidence, and filing it
+    // through the lender API records its ticket and due date.
     let lender = khata_engine::SANDBOX_LENDER_ID;
     let draft = engine.grievance_draft(lender).await.unwrap();
-    assert_eq!(draft.findings, report.findings.len() as u64);
+    assert_eq!(draft.findings, report.findings);
     assert!(
-        draft
-            .letter
-            .contains("Digital Personal Data Protection Act, 2023")
+        draft.lender_name.contains("Sandbox Lender"),
+        "{}",
+        draft.lender_name
     );
-    assert!(
-        draft
-            .letter
-            .contains(&format!("{}. [", report.findings.len()))
+    assert!(draft.drafted_at > 0);
+    assert!(!draft.consent_ids.is_empty(), "{:?}", draft.consent_ids);
+    for f in &draft.findings {
+        if let Some(c) = &f.consent_id {
+            assert!(
+                draft.consent_ids.contains(c),
+                "{c} not in {:?}",
+                draft.consent_ids
+            );
+        }
+    }
+    // As the UI would word it in Hindi: the packet keeps it byte for byte (UTF-8).
+    let letter = format!(
+        "सेवा में: शिकायत अधिकारी, {}\nविषय: डिजिटल व्यक्तिगत डेटा संरक्षण अधिनियम, 2023 की धारा 13 के तहत शिकायत\n",
+        draft.lender_name
     );
     let packet = dir.path().join("grievance.zip");
-    let saved = engine.save_grievance_packet(lender, &packet).await.unwrap();
+    let saved = engine
+        .save_grievance_packet(lender, &letter, &packet)
+        .await
+        .unwrap();
     assert_eq!(saved.bytes, std::fs::metadata(&packet).unwrap().len());
     // Read back with an independent zip reader (Python's zipfile, which checks every CRC).
     let out = std::process::Command::new("python3")
-        .args(["-c", "import sys, zipfile; z = zipfile.ZipFile(sys.argv[1]); assert z.testzip() is None; print(chr(10).join(z.namelist())); print(z.read('grievance-letter.txt').decode())"])
+        .args(["-c", "import sys, zipfile; z = zipfile.ZipFile(sys.argv[1]); assert z.testzip() is None; print(chr(10).join(z.namelist())); sys.stdout.flush(); sys.stdout.buffer.write(z.read('grievance-letter.txt'))"])
         .arg(&packet)
         .output()
         .expect("python3");
@@ -223,8 +238,28 @@ async fn over_collector_triggers_every_rule_it_can() {
             .all(|n| n.starts_with("evidence/") && n.ends_with(".json"))
     );
     assert!(names.len() > 3, "evidence files: {names:?}");
-    assert!(listing.contains("To: The Grievance Officer"));
-    let filed = engine.file_grievance(lender).await.unwrap();
+    assert!(
+        listing.ends_with(&format!("\n{letter}")),
+        "the letter as given: {listing}"
+    );
+    // A letter too large for a person to have read is refused, and writes nothing.
+    let huge = "क".repeat(khata_engine::grievance::LETTER_MAX);
+    let big = dir.path().join("big.zip");
+    let err = engine
+        .save_grievance_packet(lender, &huge, &big)
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), "invalid_input");
+    assert!(!big.exists());
+    assert_eq!(
+        engine
+            .file_grievance(lender, &huge)
+            .await
+            .unwrap_err()
+            .code(),
+        "invalid_input"
+    );
+    let filed = engine.file_grievance(lender, &letter).await.unwrap();
     assert_eq!(filed.kind, RightsKindView::Grievance);
     assert!(filed.ticket.is_some(), "the lender's ticket: {filed:?}");
     assert!(filed.due_at.is_some(), "the lender's due date: {filed:?}");
@@ -250,15 +285,22 @@ async fn salaried_good_triggers_none() {
     verify::verify_export_bytes(&bytes, &mut |_, _| {}).expect("a fresh export verifies");
     // Nothing to complain about: no packet, no filing.
     let lender = khata_engine::SANDBOX_LENDER_ID;
-    assert_eq!(engine.grievance_draft(lender).await.unwrap().findings, 0);
+    assert_eq!(
+        engine.grievance_draft(lender).await.unwrap().findings,
+        vec![]
+    );
     let err = engine
-        .save_grievance_packet(lender, dir.path().join("g.zip"))
+        .save_grievance_packet(lender, "To: Sandbox Lender", dir.path().join("g.zip"))
         .await
         .unwrap_err();
     assert_eq!(err.code(), "invalid_input");
     assert!(!dir.path().join("g.zip").exists());
     assert_eq!(
-        engine.file_grievance(lender).await.unwrap_err().code(),
+        engine
+            .file_grievance(lender, "To: Sandbox Lender")
+            .await
+            .unwrap_err()
+            .code(),
         "invalid_input"
     );
     if let Ok(p) = std::env::var("KHATA_KEEP_GOOD_EXPORT") {

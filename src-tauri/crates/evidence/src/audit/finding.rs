@@ -326,7 +326,7 @@ pub struct Finding {
     pub rule: Rule,
     pub severity: Severity,
     /// What exactly happened, as data: the reader's sentence is composed from the rule and
-    /// these (the UI in English or Hindi, the CLI and the grievance letter in English).
+    /// these (the UI and its grievance letter in English or Hindi, the CLI in English).
     pub facts: FindingFacts,
     pub lender_id: String,
     pub consent_id: Option<String>,

@@ -1,10 +1,10 @@
-//! Findings in English for readers outside the UI — the `khata audit` report and the grievance
-//! letter — composed from each finding's rule and typed facts. The UI words the same facts
-//! itself, in the reader's language (ui/src/lib/i18n); keep the two saying the same things.
+//! Findings in English for the terminal — the `khata audit` report (text, HTML, JSON) —
+//! composed from each finding's rule and typed facts. The UI words the same facts itself, in
+//! the reader's language (ui/src/lib/findingText.ts); keep the two saying the same things.
 
 use chrono::{DateTime, SecondsFormat, Utc};
 
-use super::{Finding, FindingFacts, PeriodUnit, Rule, SignalPoints};
+use khata_evidence::audit::{Finding, FindingFacts, PeriodUnit, Rule, SignalPoints};
 
 /// One line, plain language.
 pub fn title(rule: Rule) -> &'static str {
@@ -348,7 +348,7 @@ mod tests {
             .iter()
             .map(|s| {
                 let (kind, id) = s.split_once(' ').unwrap();
-                super::super::RecordRef {
+                khata_evidence::audit::RecordRef {
                     kind: kind.into(),
                     id: id.into(),
                     local_id: None,

@@ -1,0 +1,129 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Finding } from './bindings/Finding';
+import { findingSentence } from './findingText';
+import { formatDateTime } from './format';
+import { grievanceLetter } from './grievanceLetter';
+import { setLocale, t, type Locale } from './i18n/i18n.svelte';
+import { finding, grievanceDraft, DAY, NOW } from '../test/fixtures';
+
+afterEach(() => setLocale('en'));
+
+/** Findings of several kinds: one each way a sentence, a count or the records can read. */
+const FINDINGS: Finding[] = [
+  finding(),
+  finding({ rule: 'prohibited-signal', facts: { kind: 'prohibited', flag: 'rbi-2022-prohibited' }, signal: 'call_logs' }),
+  finding({
+    rule: 'unnamed-recipient',
+    severity: 'high',
+    consentId: 'c-2',
+    facts: { kind: 'unnamedRecipient', recipient: 'adnet-42', named: ['bureau-1'] },
+  }),
+  finding({ rule: 'collected-after-expiry', severity: 'high', facts: { kind: 'expired', expiredAt: NOW - 3 * DAY } }),
+  finding({
+    rule: 'above-frequency',
+    severity: 'medium',
+    signal: 'sms_income',
+    count: 1_000_000,
+    at: NOW - 2 * DAY,
+    lastAt: NOW - DAY,
+    facts: { kind: 'frequency', value: 1, unit: 'day', mostInWindow: 600 },
+    records: [
+      { kind: 'disclosure', id: 'd-1', localId: 1 },
+      { kind: 'disclosure', id: 'd-1000000', localId: 1_000_000 },
+      { kind: 'consent', id: 'c-1', localId: null },
+    ],
+    recordsOmitted: 999_998,
+  }),
+  finding({
+    rule: 'data-life-exceeded',
+    severity: 'medium',
+    facts: { kind: 'dataLife', value: 30, unit: 'day', ranOutFirst: NOW - 5 * DAY, ranOutLast: NOW - 5 * DAY },
+  }),
+  finding({ rule: 'no-consent', severity: 'critical', consentId: null, facts: { kind: 'noConsent' } }),
+];
+const DRAFT = grievanceDraft({ findings: FINDINGS });
+
+function letterIn(locale: Locale): string {
+  setLocale(locale);
+  return grievanceLetter(DRAFT);
+}
+
+/** Every string and number inside a value (a finding's facts, records…). */
+function leaves(value: unknown): Array<string | number> {
+  if (typeof value === 'string' || typeof value === 'number') return [value];
+  if (Array.isArray(value)) return value.flatMap(leaves);
+  if (value && typeof value === 'object') return Object.values(value).flatMap(leaves);
+  return [];
+}
+
+describe('grievanceLetter', () => {
+  it('cites every finding in English: its severity, rule, sentence, time and records', () => {
+    const letter = letterIn('en');
+    expect(letter.startsWith('To: The Grievance Officer, Sandbox Lender\n')).toBe(true);
+    expect(letter).toContain(`Date: ${formatDateTime(NOW)}`);
+    expect(letter).toContain('section 13 of the Digital Personal Data Protection Act, 2023');
+    expect(letter).toContain('for credit under consents c-1, c-2.');
+    expect(letter).toContain('show 7 problems (3 Critical, 2 High, 2 Medium):');
+    FINDINGS.forEach((f, i) => {
+      expect(letter).toContain(`${i + 1}. [${t(`audit.severity.${f.severity}`)}] ${t(`audit.rule.${f.rule}`)}\n`);
+      expect(letter).toContain(`   ${findingSentence(f, 'Sandbox Lender')}\n`);
+      expect(letter).toContain(`Rule: ${f.rule}.`);
+    });
+    expect(letter).toContain(`1. [Critical] Collected after you revoked the consent\n`);
+    expect(letter).toContain(`When: ${formatDateTime(NOW - DAY)}. Rule: collected-after-revocation. Records: disclosure d-9.`);
+    expect(letter).toContain(
+      `When: 10,00,000 times, ${formatDateTime(NOW - 2 * DAY)} to ${formatDateTime(NOW - DAY)}. Rule: above-frequency. ` +
+        'Records: disclosure d-1, disclosure d-1000000, … and 9,99,998 more, consent c-1.',
+    );
+    expect(letter).toContain('Data Protection Board of India (s.13(3))');
+    expect(letter.trimEnd().endsWith('[Your registered mobile number or customer id]')).toBe(true);
+    // Pure: the same draft gives the same letter.
+    expect(grievanceLetter(DRAFT)).toBe(letter);
+  });
+
+  it('cites every finding in Hindi, with no English but names, ids and numbers', () => {
+    const letter = letterIn('hi');
+    expect(letter).toMatch(/[\u0900-\u097F]/);
+    expect(letter.startsWith('सेवा में: शिकायत अधिकारी, Sandbox Lender\n')).toBe(true);
+    expect(letter).toContain('डिजिटल व्यक्तिगत डेटा संरक्षण अधिनियम, 2023 की धारा 13');
+    expect(letter).toContain('सहमतियों c-1, c-2 के तहत Sandbox Lender के साथ');
+    expect(letter).toContain('7 समस्याएँ दिखती हैं (3 गंभीर, 2 उच्च, 2 मध्यम):');
+    FINDINGS.forEach((f, i) => {
+      expect(letter).toContain(`${i + 1}. [${t(`audit.severity.${f.severity}`)}] ${t(`audit.rule.${f.rule}`)}\n`);
+      expect(letter).toContain(`   ${findingSentence(f, 'Sandbox Lender')}\n`);
+      expect(letter).toContain(`नियम: ${f.rule}।`);
+    });
+    expect(letter).toContain('रिकॉर्ड: खुलासा d-1, खुलासा d-1000000, … और 9,99,998 अन्य, सहमति c-1।');
+
+    // Take out what may stay as it is: the lender's name, ids, signals, flags and the app's
+    // formatted dates (Intl's hi-IN writes "am"/"pm"); no other Latin letter may be left.
+    const times = [DRAFT.draftedAt, ...FINDINGS.flatMap((f) => [f.at, f.lastAt, ...leaves(f.facts)])].filter(
+      (v): v is number => typeof v === 'number' && v > 1_000_000_000_000,
+    );
+    const kept = [
+      DRAFT.lenderName,
+      ...times.map(formatDateTime),
+      ...FINDINGS.flatMap((f) => [
+        f.rule,
+        f.signal ?? '',
+        f.consentId ?? '',
+        ...f.records.map((r) => r.id),
+        ...leaves(f.facts).filter((v): v is string => typeof v === 'string' && v !== f.facts.kind),
+      ]),
+    ]
+      .filter((s) => s !== '')
+      .sort((a, b) => b.length - a.length);
+    let rest = letter;
+    for (const s of kept) rest = rest.split(s).join('');
+    expect(rest.match(/[A-Za-z]+/g) ?? []).toEqual([]);
+  });
+
+  it('says so when no consent is cited', () => {
+    setLocale('en');
+    const letter = grievanceLetter(
+      grievanceDraft({ findings: [finding({ rule: 'no-consent', consentId: null, facts: { kind: 'noConsent' } })] }),
+    );
+    expect(letter).toContain('I shared personal data with Sandbox Lender for credit. My records');
+    expect(letter).toContain('show 1 problem (1 Critical):');
+  });
+});
