@@ -45,7 +45,7 @@ export function findingSentence(finding: Finding, lender: string): string {
   const facts = finding.facts;
   switch (facts.kind) {
     case 'prohibited':
-      return t('audit.fact.prohibited', { ...base, flag: facts.flag });
+      return t('audit.fact.prohibited', { ...base, flag: tOr(`signal.flag.${facts.flag}`, facts.flag) });
     case 'noConsent':
       return finding.consentId === null ? t('audit.fact.noConsent', base) : t('audit.fact.unknownConsent', base);
     case 'revoked':
@@ -110,7 +110,12 @@ export function findingSentence(finding: Finding, lender: string): string {
         unit: unitValue(facts.unit),
       });
     case 'sum':
-      return t('audit.fact.sum', { baseline: facts.baseline, sum: facts.sum, score: facts.score });
+      return t('audit.fact.sum', {
+        baseline: facts.baseline,
+        sum: facts.sum,
+        score: facts.score,
+        tolerance: facts.tolerance,
+      });
     case 'reasonCodes':
       return t('audit.fact.reasonCodes', { given: points(facts.given), expected: points(facts.expected) });
     case 'topAdverse':

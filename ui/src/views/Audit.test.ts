@@ -75,7 +75,7 @@ describe('Audit', () => {
     expect(item).toHaveTextContent(`${formatDateTime(NOW - 2 * DAY)} – ${formatDateTime(NOW - DAY)}`);
     await user.click(within(item).getByText('Collected more often than consented'));
     expect(screen.getByTestId('finding-detail-medium-0')).toHaveTextContent(
-      `Your “contacts” data was collected ${formatNumber(1_000_000)} times more often than consented (once a day), ` +
+      `Your “contacts” data was collected ${formatNumber(1_000_000)} times beyond what you consented to (once a day), ` +
         `between ${formatDateTime(NOW - 2 * DAY)} and ${formatDateTime(NOW - DAY)}; up to 600 times within one day.`,
     );
     expect(

@@ -45,7 +45,9 @@ pub struct GrievancePacketSummary {
     pub files: u64,
 }
 
-/// The most a filed grievance's text may hold (the rights endpoint's `details` limit).
+/// The most a filed grievance's text may hold, in characters (the limit `request_right` puts on
+/// any rights request's details). Characters, not bytes: a Devanagari letter is three bytes a
+/// character and would otherwise keep a third of what an English one keeps.
 const FILED_MAX: usize = 4000;
 
 /// The largest letter accepted from the UI (bytes of UTF-8). A letter citing hundreds of
@@ -89,15 +91,17 @@ fn short_digest(statement: &serde_json::Value) -> String {
 
 /// The short form filed through the lender API (the full letter stays with the borrower).
 fn filed_text(letter: &str) -> String {
-    if letter.len() <= FILED_MAX {
+    // The cut is marked with a language-neutral ellipsis: the letter is in the borrower's
+    // language, and its full text is in the packet.
+    const TAIL: &str = "\n[…]";
+    if letter.chars().count() <= FILED_MAX {
         return letter.to_owned();
     }
-    const TAIL: &str =
-        "\n[…] The full letter and the signed evidence are in the borrower's grievance packet.";
-    let mut cut = FILED_MAX - TAIL.len();
-    while !letter.is_char_boundary(cut) {
-        cut -= 1;
-    }
+    let keep = FILED_MAX - TAIL.chars().count();
+    let cut = letter
+        .char_indices()
+        .nth(keep)
+        .map_or(letter.len(), |(i, _)| i);
     format!("{}{TAIL}", &letter[..cut])
 }
 
@@ -309,11 +313,12 @@ mod tests {
         // Devanagari is three bytes a character: the cut must not split one.
         let line = "1. [गंभीर] आपके सहमति वापस लेने के बाद एकत्र किया गया — ऋणदाता\n";
         let letter = line.repeat(80);
-        assert!(letter.len() > FILED_MAX);
+        assert!(letter.chars().count() > FILED_MAX);
         let filed = filed_text(&letter);
-        assert!(filed.len() <= FILED_MAX, "{}", filed.len());
-        assert!(filed.ends_with("grievance packet."));
-        assert!(letter.starts_with(filed.split("\n[…]").next().unwrap()));
+        // Characters, not bytes: the Hindi letter keeps as much as an English one would.
+        assert_eq!(filed.chars().count(), FILED_MAX);
+        assert!(filed.ends_with("\n[…]"));
+        assert!(letter.starts_with(filed.strip_suffix("\n[…]").unwrap()));
         let short = line.repeat(2);
         assert_eq!(filed_text(&short), short);
     }

@@ -173,6 +173,9 @@ impl Engine {
     async fn deliver_one(&self, item: &OutboxItem) -> Result<()> {
         // Not marked `sent` first: one attempt counts once (`mark_outbox_failed` counts it),
         // and an item interrupted mid-send stays due, to be re-sent with the same key.
+        if let OutboxMessage::Unreadable { error, .. } = &item.message {
+            return Err(unreadable(error));
+        }
         let client = self.client(&item.lender_id).await?;
         let key = item.idempotency_key.as_str();
         let (consent_id, receipt) = match &item.message {
@@ -201,6 +204,7 @@ impl Engine {
                     .deliver_rights_request(item, &client, request_id, *kind, details.as_deref())
                     .await;
             }
+            OutboxMessage::Unreadable { error, .. } => return Err(unreadable(error)),
         };
         // A consent action: the lender's signed receipt must be for this very request; it
         // carries the consent as it now stands.
@@ -307,4 +311,12 @@ pub fn spawn_outbox_worker(engine: Arc<Engine>, every: Duration) -> OutboxWorker
         }
     });
     OutboxWorker { stop: tx, handle }
+}
+
+/// Why a stored message this version cannot read is not sent: it stays in the vault as it is
+/// (a damaged row, or one from a newer version) and its delivery keeps failing with this reason.
+fn unreadable(error: &str) -> EngineError {
+    EngineError::Internal(format!(
+        "this queued message cannot be read ({error}); it is kept in the vault and not sent"
+    ))
 }

@@ -1,22 +1,8 @@
 //! The append-only, hash-chained ledger. Every change of state writes one entry in the same
 //! transaction as the record it describes, so the ledger and the records never disagree.
 //!
-//! # Canonical encoding (version 1)
-//!
-//! `hash = SHA-256(enc)` where `enc` is the concatenation of
-//!
-//! | field            | encoding                                           |
-//! |------------------|----------------------------------------------------|
-//! | domain tag       | the 16 bytes `b"khata-ledger-v1\0"`                |
-//! | `seq`            | i64, 8 bytes big-endian (first entry is 1)         |
-//! | `at`             | i64 Unix milliseconds, 8 bytes big-endian          |
-//! | `kind`           | u32 big-endian byte length, then UTF-8 bytes       |
-//! | `record_id`      | u32 big-endian byte length, then UTF-8 bytes       |
-//! | `payload_digest` | 32 bytes: SHA-256 of the record's JSON as written  |
-//! | `prev_hash`      | 32 bytes: the previous entry's hash (zeros for #1) |
-//!
-//! Fixed widths and length prefixes make the encoding unambiguous without escaping, so an
-//! offline verifier only needs [`entry_hash`].
+//! Each entry's hash is `khata_evidence::ledger::entry_hash` (the canonical encoding is
+//! documented there, beside the function an offline verifier uses without SQLite).
 //!
 //! `prev_hash` is not stored (it is the previous row's `hash`, 32 bytes a row saved);
 //! [`LedgerEntry`] as exported carries it, filled in from the previous entry.

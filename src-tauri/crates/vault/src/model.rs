@@ -297,9 +297,26 @@ pub enum OutboxMessage {
         kind: RightsKind,
         details: Option<String>,
     },
+    /// A stored payload this version cannot read: a damaged row, or one written by a newer
+    /// version. Never written; read in place of the message so that one such row fails only its
+    /// own delivery (with `error` as the reason) instead of every read of the outbox, and the
+    /// payload stays in the vault untouched.
+    #[serde(skip)]
+    Unreadable { payload: String, error: String },
 }
 
 impl OutboxMessage {
+    /// Reads a stored payload; one this version cannot parse becomes [`OutboxMessage::Unreadable`].
+    pub fn from_stored(payload: String) -> OutboxMessage {
+        match serde_json::from_str(&payload) {
+            Ok(message) => message,
+            Err(e) => OutboxMessage::Unreadable {
+                error: e.to_string(),
+                payload,
+            },
+        }
+    }
+
     /// The message that carries a consent action to the lender.
     pub fn consent_action(
         action: ConsentActionKind,
@@ -325,6 +342,8 @@ impl OutboxMessage {
             | OutboxMessage::Pause { .. }
             | OutboxMessage::Resume { .. } => "revocation",
             OutboxMessage::RightsRequest { .. } => "rights_request",
+            // Never enqueued (see the variant); a name that matches no table.
+            OutboxMessage::Unreadable { .. } => "unreadable",
         }
     }
 }

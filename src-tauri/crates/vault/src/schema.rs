@@ -275,7 +275,9 @@ mod tests {
                  '{"action":"resume","body":{},"consentId":"c-1"}', 'pending', 0, 0, 0),
                 ('o-rights', 'rights_request', 'q-1', 'l-1', 'k-5',
                  '{"details":"my name is misspelt","dueAt":null,"kind":"correction","requestId":"q-1"}',
-                 'pending', 0, 0, 0);"#,
+                 'pending', 0, 0, 0),
+                ('o-orphan', 'revocation', 'r-missing', 'l-1', 'k-6',
+                 '{"action":"revoke","body":{},"consentId":"c-1"}', 'pending', 0, 0, 0);"#,
         )
         .unwrap();
         super::migrations().to_latest(&mut c).unwrap();
@@ -318,6 +320,20 @@ mod tests {
                 details: Some("my name is misspelt".into()),
             }
         );
+        // A payload whose record is gone stays as it was, and reads as unreadable rather than
+        // failing every read of the outbox.
+        let orphan: String = c
+            .query_row(
+                "SELECT payload FROM outbox WHERE id = 'o-orphan'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(orphan, r#"{"action":"revoke","body":{},"consentId":"c-1"}"#);
+        assert!(matches!(
+            OutboxMessage::from_stored(orphan),
+            OutboxMessage::Unreadable { .. }
+        ));
         // Everything else about the rows is as it was.
         let states: Vec<(String, String, String)> = c
             .prepare("SELECT id, kind, state FROM outbox ORDER BY id")
@@ -329,6 +345,7 @@ mod tests {
         assert_eq!(
             states,
             [
+                ("o-orphan", "revocation", "pending"),
                 ("o-part", "revocation", "pending"),
                 ("o-pause", "revocation", "acknowledged"),
                 ("o-resume", "revocation", "pending"),

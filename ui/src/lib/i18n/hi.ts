@@ -175,7 +175,7 @@ const hi: Record<MessageKey, string> = {
   'audit.fact.dataLife': '{when} ली गई आपकी “{signal}” जानकारी {life} तक रखी जा सकती थी। यह समय {ranOut} पूरा हो गया, और ऋणदाता ने इसे मिटाने का कोई सबूत नहीं दिया।',
   'audit.fact.oneTime': 'एक बार की सहमति पर आपकी “{signal}” जानकारी कुल {total} बार ली गई: अनुमति से {count, plural, one {एक बार} other {{n} बार}} ज़्यादा, {range}।',
   'audit.fact.frequency': 'आपकी “{signal}” जानकारी सहमति ({limit}) से {count, plural, one {एक बार} other {{n} बार}} ज़्यादा ली गई, {range}; एक {unit, select, hour {घंटे} day {दिन} month {महीने} year {साल} other {अवधि}} में {most} बार तक।',
-  'audit.fact.sum': 'स्पष्टीकरण का जोड़ सही नहीं है: आधार के {baseline} अंक और सभी कारक मिलकर {sum} होते हैं, पर स्कोर {score} है।',
+  'audit.fact.sum': 'स्पष्टीकरण का जोड़ सही नहीं है: आधार के {baseline} अंक और सभी कारक मिलकर {sum} होते हैं, पर स्कोर {score} है{tolerance, plural, =0 {} other { (गोलाई के लिए # तक का अंतर चलता है)}}।',
   'audit.fact.reasonCodes': 'बताए गए कारण ({given}) वे नहीं हैं जिनसे आपका स्कोर घटा; सबसे बड़े पहले, वे ये हैं: {expected}।',
   'audit.fact.topAdverse': '{given} मुख्य कारण बताए गए; {reasonCodes} कारणों में से पहले {expected} बताए जाने चाहिए थे।',
   'audit.fact.counterfactual': 'ऑफ़र {offer} का स्कोर {offerScore} है। {withheld} के बिना स्कोर {expected} होना चाहिए ({changes}), पर व्हाट-इफ़ कोटेशन में {quoteScore} लिखा है।',
@@ -226,7 +226,7 @@ const hi: Record<MessageKey, string> = {
   'signal.sensitivity.high': 'अत्यधिक संवेदनशील',
   'signal.sensitivity.special': 'विशेष श्रेणी',
   'signal.prohibited': 'RBI (2022) द्वारा प्रतिबंधित',
-  'signal.flag.rbi-2022-prohibited': 'RBI (2022) द्वारा प्रतिबंधित',
+  'signal.flag.rbi-2022-prohibited': 'रिज़र्व बैंक (2022) द्वारा प्रतिबंधित',
   'period':
     '{unit, select, HOUR {{value, plural, one {# घंटा} other {# घंटे}}} DAY {{value, plural, one {# दिन} other {# दिन}}} MONTH {{value, plural, one {# महीना} other {# महीने}}} YEAR {{value, plural, one {# साल} other {# साल}}} INF {कोई सीमा नहीं} other {{value} {unit}}}',
   'frequency':

@@ -5,8 +5,9 @@
 //!
 //! A rule broken many times is one finding per lender, consent and signal, with the count, the
 //! first and last time, a sample of the records and the signed statements that prove it (see
-//! `khata_engine::audit::Finding`). Exports are read from their bytes a disclosure at a time
-//! (`audit::load::audit_export_bytes`), so memory stays near the file's size.
+//! `khata_evidence::audit::Finding`). Exports are read from their bytes a disclosure at a time
+//! (`audit::export::audit_export_bytes`), so memory stays near the file's size. Files are audited
+//! by the pure evidence crate alone: no vault, no network.
 //!
 //! Exit codes: 0 audited (findings or not), 1 an export did not verify, 2 unusable input.
 
@@ -15,7 +16,8 @@ use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use khata_engine::audit::{self, Finding, verify::VerifyError};
+use khata_evidence::audit::{self, Finding};
+use khata_evidence::verify::VerifyError;
 
 use super::finding_text as text;
 use serde::Serialize;
@@ -140,7 +142,7 @@ pub fn run(args: AuditArgs) -> anyhow::Result<ExitCode> {
     let mut worst = 0u8;
     let bar = super::progress_bar(files.len() > 1 && args.format == Format::Text, "auditing");
     bar.set_length(files.len() as u64);
-    let now = khata_vault::now_ms();
+    let now = chrono::Utc::now().timestamp_millis();
     for f in &files {
         let name = f.display().to_string();
         match super::verify::verify_file(f, files.len() == 1 && args.format == Format::Text) {
@@ -158,7 +160,7 @@ pub fn run(args: AuditArgs) -> anyhow::Result<ExitCode> {
             }
             Ok((_, bytes)) => {
                 let collected = &mut agg.collected;
-                let report = audit::load::audit_export_bytes(&bytes, now, |w| {
+                let report = audit::export::audit_export_bytes(&bytes, now, |w| {
                     let by_signal = match collected.get_mut(&w.lender_id) {
                         Some(m) => m,
                         None => collected.entry(w.lender_id.clone()).or_default(),

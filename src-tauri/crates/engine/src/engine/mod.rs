@@ -9,7 +9,7 @@ mod config;
 mod connect;
 mod consents;
 mod decide;
-mod evidence;
+mod evidence_view;
 mod offers;
 mod overview;
 mod rights;

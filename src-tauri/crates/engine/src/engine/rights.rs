@@ -30,7 +30,7 @@ impl Engine {
         kind: RightsKindView,
         details: String,
     ) -> Result<RightsRequestView> {
-        if details.trim().is_empty() || details.len() > 4000 {
+        if details.trim().is_empty() || details.chars().count() > 4000 {
             return Err(EngineError::InvalidInput(
                 "describe the request in 1 to 4000 characters".into(),
             ));

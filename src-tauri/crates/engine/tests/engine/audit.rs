@@ -107,7 +107,7 @@ async fn over_collector_triggers_every_rule_it_can() {
     let report = engine.audit().await.unwrap();
     let got = rule_set(&report);
     eprintln!("over-collector: {:?}", report.summary);
-    // What the over-collector does (sandbox/src/api.rs collect_round): every rule below.
+    // What the over-collector does (sandbox/src/api/collection.rs, collect_round): every rule below.
     let want = [
         Rule::CollectedAfterRevocation,
         Rule::CollectedAfterSignalRevocation,

@@ -4,7 +4,7 @@
 
 use rusqlite::{OptionalExtension, Row, Transaction};
 
-use super::{Vault, from_json, json, json_str, now_ms};
+use super::{Vault, json, json_str, now_ms};
 use crate::error::{Result, VaultError};
 use crate::ledger::Appender;
 use crate::model::*;
@@ -19,7 +19,8 @@ pub(super) fn outbox_from_row(r: &Row<'_>) -> rusqlite::Result<OutboxItem> {
         record_id: r.get(2)?,
         lender_id: r.get(3)?,
         idempotency_key: r.get(4)?,
-        message: from_json(&r.get::<_, String>(5)?, 5)?,
+        // Tolerant: a payload that does not parse fails its own delivery, not every read.
+        message: OutboxMessage::from_stored(r.get(5)?),
         state: r.get(6)?,
         attempts: r.get(7)?,
         next_attempt_at: r.get(8)?,
