@@ -1,8 +1,6 @@
 //! Reads an export (docs/export.md) for the rules: [`from_export`] from a parsed document, or
 //! [`audit_export_bytes`] straight from its bytes, keeping a million disclosures as raw text.
 
-use std::sync::Arc;
-
 use khata_contract::types as wire;
 use serde::Deserialize;
 use serde::de::{Deserializer, IgnoredAny, MapAccess};
@@ -11,7 +9,7 @@ use serde_json::{Map, Value};
 
 use super::{
     AuditInput, AuditReport, DisclosureRules, DisclosureSource, Evidence, RecordRef, SignalMeta,
-    report,
+    parse_disclosure, report,
 };
 use crate::members::{Members, deserialize_members};
 use crate::parallel::on_every_core;
@@ -135,14 +133,7 @@ fn read_disclosure(raw: &RawValue) -> Result<wire::Disclosure, String> {
     let d: Value = serde_json::from_str(raw.get()).map_err(|e| format!("disclosure: {e}"))?;
     let local = d.get("id").and_then(Value::as_i64);
     match d.get("statement") {
-        Some(s) if !s.is_null() => {
-            let mut one = AuditInput::default();
-            one.add_statement("disclosure", s.clone(), local);
-            match one.disclosures.pop() {
-                Some(d) => Ok(d.stmt.value),
-                None => Err(one.unreadable.pop().unwrap_or_default()),
-            }
-        }
+        Some(s) if !s.is_null() => parse_disclosure(s),
         _ => Err(format!(
             "disclosure #{}: no signed lender statement",
             local.unwrap_or(-1)
@@ -165,28 +156,11 @@ impl RawDisclosures<'_> {
 impl DisclosureSource for RawDisclosures<'_> {
     fn record(&self, i: usize) -> RecordRef {
         let (local_id, st) = self.parts(i);
-        RecordRef {
-            kind: "disclosure".into(),
-            id: st
-                .get("disclosureId")
-                .and_then(Value::as_str)
-                .unwrap_or("?")
-                .into(),
-            local_id,
-        }
+        RecordRef::disclosure(&st, local_id)
     }
 
     fn statement(&self, i: usize) -> Evidence {
-        let (_, st) = self.parts(i);
-        Evidence {
-            kind: "disclosure".into(),
-            id: st
-                .get("disclosureId")
-                .and_then(Value::as_str)
-                .unwrap_or("?")
-                .into(),
-            statement: Arc::new(st),
-        }
+        Evidence::disclosure(self.parts(i).1)
     }
 }
 
