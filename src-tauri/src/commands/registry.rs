@@ -120,33 +120,21 @@ macro_rules! commands {
         }
     };
 
-    (@entry sync $(#[doc = $doc:literal])*
-        $module:ident :: $name:ident [$($inject:ident),*]
-        ($($arg:ident : $ty:ty),* $(; $progress:ident)?) -> $ret:ty
-    ) => {
-        $(#[doc = $doc])*
-        #[tauri::command]
-        fn $name(
-            app: tauri::AppHandle,
-            $($arg: $ty,)*
-            $($progress: tauri::ipc::Channel<khata_engine::views::Progress>,)?
-        ) -> $crate::error::CommandResult<$ret> {
-            let _ = &app; // not every handler takes the app
-            super::$module::$name(
-                $($crate::commands::registry::commands!(@inject app $inject),)*
-                $($arg,)*
-                $($progress,)?
-            )
-        }
+    // A sync entry point is a plain `fn`; an async one is an `async fn` awaiting its handler.
+    (@entry sync $($entry:tt)*) => {
+        $crate::commands::registry::commands!(@fn [] [] $($entry)*);
+    };
+    (@entry async $($entry:tt)*) => {
+        $crate::commands::registry::commands!(@fn [async] [.await] $($entry)*);
     };
 
-    (@entry async $(#[doc = $doc:literal])*
+    (@fn [$($async:tt)?] [$($await:tt)*] $(#[doc = $doc:literal])*
         $module:ident :: $name:ident [$($inject:ident),*]
         ($($arg:ident : $ty:ty),* $(; $progress:ident)?) -> $ret:ty
     ) => {
         $(#[doc = $doc])*
         #[tauri::command]
-        async fn $name(
+        $($async)? fn $name(
             app: tauri::AppHandle,
             $($arg: $ty,)*
             $($progress: tauri::ipc::Channel<khata_engine::views::Progress>,)?
@@ -157,7 +145,7 @@ macro_rules! commands {
                 $($arg,)*
                 $($progress,)?
             )
-            .await
+            $($await)*
         }
     };
 

@@ -3,7 +3,7 @@
 //! with W3C DPV terms; every lender statement is embedded exactly as signed, so an offline
 //! verifier can re-check each Ed25519 signature and the vault ledger's hash chain.
 
-use std::io::{BufWriter, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -14,27 +14,11 @@ use serde_json::{Value, json};
 
 use crate::engine::{Engine, lender_names};
 use crate::error::{EngineError, Result};
+use crate::export_other::{Counter, PAGE, Shared, disclosure_pages, with};
 use crate::views::*;
 
 /// Version of the export document.
 pub const EXPORT_FORMAT_VERSION: u32 = 1;
-const PAGE: usize = 5_000;
-
-struct Counter<W> {
-    inner: W,
-    bytes: u64,
-}
-
-impl<W: Write> Write for Counter<W> {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        let n = self.inner.write(buf)?;
-        self.bytes += n as u64;
-        Ok(n)
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        self.inner.flush()
-    }
-}
 
 fn stmt_value(bytes: &[u8]) -> Value {
     serde_json::from_slice(bytes).unwrap_or(Value::Null)
@@ -178,18 +162,6 @@ impl Engine {
     }
 }
 
-type Shared = std::sync::Mutex<Option<Vault>>;
-
-fn with<T>(vault: &Shared, f: impl FnOnce(&Vault) -> Result<T>) -> Result<T> {
-    let g = vault
-        .lock()
-        .map_err(|_| EngineError::Internal("the vault lock was poisoned".into()))?;
-    let v = g
-        .as_ref()
-        .ok_or_else(|| EngineError::VaultLocked("the engine is closed".into()))?;
-    f(v)
-}
-
 fn export_json(
     vault: &Shared,
     tmp: &PathBuf,
@@ -197,10 +169,7 @@ fn export_json(
     cancel: &AtomicBool,
 ) -> Result<(u64, u64, String)> {
     let file = std::fs::File::create(tmp)?;
-    let mut w = Counter {
-        inner: BufWriter::with_capacity(1 << 20, file),
-        bytes: 0,
-    };
+    let mut w = Counter::file(file);
     let mut records = 0u64;
     let (total, header) = with(vault, |v| {
         let names = lender_names(v)?;
@@ -269,18 +238,9 @@ fn export_json(
 
     // Disclosures, in id order, each with the lender's signed statement.
     w.write_all(b",\"disclosures\":[")?;
-    let mut after = 0i64;
-    let mut done = 0u64;
     let mut first = true;
-    loop {
-        if cancel.load(Ordering::Relaxed) {
-            return Err(EngineError::Cancelled);
-        }
-        let page = with(vault, |v| Ok(v.events_by_id(after, PAGE)?))?;
-        if page.is_empty() {
-            break;
-        }
-        for (e, lender_ref, statement) in &page {
+    records += disclosure_pages(vault, total, progress, cancel, |page| {
+        for (e, lender_ref, statement) in page {
             if !first {
                 w.write_all(b",")?;
             }
@@ -314,16 +274,8 @@ fn export_json(
             }
             w.write_all(b"}")?;
         }
-        done += page.len() as u64;
-        records += page.len() as u64;
-        after = page.last().map(|(e, _, _)| e.id).unwrap_or(after);
-        progress(Progress {
-            task: "export".into(),
-            phase: "disclosures".into(),
-            done,
-            total: Some(total),
-        });
-    }
+        Ok(())
+    })?;
     w.write_all(b"]")?;
 
     // The ledger, oldest first, and its head.
@@ -366,12 +318,5 @@ fn export_json(
         head.as_ref().map(|h| h.seq).unwrap_or(0),
         head_hash
     )?;
-    w.flush()?;
-    let bytes = w.bytes;
-    let file = w
-        .inner
-        .into_inner()
-        .map_err(|e| EngineError::Io(e.to_string()))?;
-    file.sync_all()?;
-    Ok((bytes, records, head_hash))
+    Ok((w.finish()?, records, head_hash))
 }

@@ -5,6 +5,7 @@
 
 pub mod audit;
 pub mod ledger;
+mod members;
 mod parallel;
 pub mod verify;
 

@@ -2,15 +2,13 @@
 //! disclosures at a time. The export half (documents and bytes) is pure and lives in
 //! `khata_evidence::audit::export`; it is re-exported here so callers keep one place to look.
 
-use std::sync::Arc;
-
 use khata_lending::types as wire;
 use khata_vault::Vault;
 use serde_json::Value;
 
 use super::{
     AuditInput, AuditReport, DisclosureRules, DisclosureSource, Evidence, RecordRef, SignalMeta,
-    report,
+    parse_disclosure, report,
 };
 
 pub use khata_evidence::audit::export::{audit_export_bytes, from_export};
@@ -83,29 +81,11 @@ impl VaultDisclosures<'_> {
 
 impl DisclosureSource for VaultDisclosures<'_> {
     fn record(&self, i: usize) -> RecordRef {
-        RecordRef {
-            kind: "disclosure".into(),
-            id: self
-                .statement_json(i)
-                .get("disclosureId")
-                .and_then(Value::as_str)
-                .unwrap_or("?")
-                .into(),
-            local_id: Some(self.ids[i]),
-        }
+        RecordRef::disclosure(&self.statement_json(i), Some(self.ids[i]))
     }
 
     fn statement(&self, i: usize) -> Evidence {
-        let st = self.statement_json(i);
-        Evidence {
-            kind: "disclosure".into(),
-            id: st
-                .get("disclosureId")
-                .and_then(Value::as_str)
-                .unwrap_or("?")
-                .into(),
-            statement: Arc::new(st),
-        }
+        Evidence::disclosure(self.statement_json(i))
     }
 }
 
@@ -138,12 +118,7 @@ pub fn audit_vault(v: &Vault, now_ms: i64) -> khata_vault::Result<AuditReport> {
                     // refused, such as duplicate members).
                     let json = serde_json::from_slice::<Value>(&bytes)
                         .map_err(|err| format!("disclosure #{}: {err}", e.id))?;
-                    let mut one = AuditInput::default();
-                    one.add_statement("disclosure", json, Some(e.id));
-                    match one.disclosures.pop() {
-                        Some(d) => Ok(d.stmt.value),
-                        None => Err(one.unreadable.pop().unwrap_or_default()),
-                    }
+                    parse_disclosure(&json)
                 });
                 match read {
                     Ok(w) => {

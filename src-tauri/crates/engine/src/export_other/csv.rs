@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use khata_lending::types as wire;
 
 use super::zip::ZipWriter;
-use super::{PAGE, Shared, time, with};
+use super::{PAGE, Shared, disclosure_pages, sync, time, with};
 use crate::engine::lender_names;
 use crate::error::{EngineError, Result};
 use crate::views::Progress;
@@ -249,16 +249,8 @@ pub(crate) fn export_csv(
                 "signature",
             ],
         )?;
-        let mut after = 0;
-        loop {
-            if cancel.load(Ordering::Relaxed) {
-                return Err(EngineError::Cancelled);
-            }
-            let page = with(vault, |v| Ok(v.events_by_id(after, PAGE)?))?;
-            if page.is_empty() {
-                return Ok(());
-            }
-            for (e, lref, _) in &page {
+        n = disclosure_pages(vault, total, progress, cancel, |page| {
+            for (e, lref, _) in page {
                 let ev = &e.event;
                 row(
                     w,
@@ -279,15 +271,9 @@ pub(crate) fn export_csv(
                     ],
                 )?;
             }
-            n += page.len() as u64;
-            after = page.last().map(|(e, _, _)| e.id).unwrap_or(after);
-            progress(Progress {
-                task: "export".into(),
-                phase: "disclosures".into(),
-                done: n,
-                total: Some(total),
-            });
-        }
+            Ok(())
+        })?;
+        Ok(())
     })?;
     records += n;
     let mut head = String::new();
@@ -335,7 +321,6 @@ pub(crate) fn export_csv(
     })?;
     records += ledger_n;
     let (w, bytes) = zip.finish()?;
-    let file = w.into_inner().map_err(|e| EngineError::Io(e.to_string()))?;
-    file.sync_all()?;
+    sync(w)?;
     Ok((bytes, records, head))
 }

@@ -2,14 +2,14 @@
 //! requests and every disclosure in one self-contained page, ending with the ledger's head hash.
 
 use std::io::Write;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::AtomicBool;
 
 use khata_lending::types as wire;
 use khata_vault::now_ms;
 
-use super::{Counter, PAGE, Shared, time, with};
+use super::{Counter, PAGE, Shared, disclosure_pages, time, with};
 use crate::engine::lender_names;
-use crate::error::{EngineError, Result};
+use crate::error::Result;
 use crate::views::Progress;
 
 fn esc(s: &str) -> String {
@@ -153,17 +153,8 @@ pub(crate) fn export_html(
     }
     w.write_all(b"</tbody></table><h2>Disclosures</h2><table><thead><tr><th>#</th><th>When</th><th>Lender</th><th>Signal</th><th>Purpose</th><th>Consent</th><th>Onward recipient</th><th>Value digest</th></tr></thead><tbody>")?;
     records += (consents.len() + actions.len() + rights.len()) as u64;
-    let mut after = 0;
-    let mut n = 0u64;
-    loop {
-        if cancel.load(Ordering::Relaxed) {
-            return Err(EngineError::Cancelled);
-        }
-        let page = with(vault, |v| Ok(v.events_by_id(after, PAGE)?))?;
-        if page.is_empty() {
-            break;
-        }
-        for (e, _, _) in &page {
+    let n = disclosure_pages(vault, total, progress, cancel, |page| {
+        for (e, _, _) in page {
             let ev = &e.event;
             write!(
                 w,
@@ -181,15 +172,8 @@ pub(crate) fn export_html(
                 hex::encode(ev.value_digest)
             )?;
         }
-        n += page.len() as u64;
-        after = page.last().map(|(e, _, _)| e.id).unwrap_or(after);
-        progress(Progress {
-            task: "export".into(),
-            phase: "disclosures".into(),
-            done: n,
-            total: Some(total),
-        });
-    }
+        Ok(())
+    })?;
     records += n;
     let head = with(vault, |v| {
         // The head is the last entry; walk pages from the end of what the export saw.
@@ -215,12 +199,5 @@ pub(crate) fn export_html(
          The JSON export carries every entry and the lender's signed statements for offline \
          verification.</p></body></html>"
     )?;
-    w.flush()?;
-    let bytes = w.bytes;
-    let file = w
-        .inner
-        .into_inner()
-        .map_err(|e| EngineError::Io(e.to_string()))?;
-    file.sync_all()?;
-    Ok((bytes, records, head_hash))
+    Ok((w.finish()?, records, head_hash))
 }

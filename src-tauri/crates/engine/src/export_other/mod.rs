@@ -2,27 +2,32 @@
 //! page like the JSON export; the JSON export stays the one an offline verifier reads.
 //!
 //! One module per format ([`csv`], [`html`]) and the zip container ([`zip`], also used by the
-//! grievance packet); this module holds what they share: reading the vault a page at a time,
-//! timestamps, and counting the bytes written.
+//! grievance packet); this module holds what they and the JSON export share: reading the vault
+//! a page at a time, timestamps, and counting and syncing the bytes written.
 
 mod csv;
 mod html;
 mod zip;
 
-use std::io::Write;
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
 
-use khata_vault::Vault;
+use khata_vault::{EventWithStatement, Vault};
 
 use crate::error::{EngineError, Result};
+use crate::views::Progress;
 
 pub(crate) use csv::export_csv;
 pub(crate) use html::export_html;
 pub(crate) use zip::ZipWriter;
 
-type Shared = std::sync::Mutex<Option<Vault>>;
-const PAGE: usize = 5_000;
+/// The engine's vault slot, locked a page at a time so the app stays usable during an export.
+pub(crate) type Shared = std::sync::Mutex<Option<Vault>>;
+/// Records read from the vault per lock.
+pub(crate) const PAGE: usize = 5_000;
 
-fn with<T>(vault: &Shared, f: impl FnOnce(&Vault) -> Result<T>) -> Result<T> {
+pub(crate) fn with<T>(vault: &Shared, f: impl FnOnce(&Vault) -> Result<T>) -> Result<T> {
     let g = vault
         .lock()
         .map_err(|_| EngineError::Internal("the vault lock was poisoned".into()))?;
@@ -52,5 +57,61 @@ impl<W: Write> Write for Counter<W> {
     }
     fn flush(&mut self) -> std::io::Result<()> {
         self.inner.flush()
+    }
+}
+
+impl Counter<BufWriter<File>> {
+    /// A counted writer into `file`, buffered by the megabyte.
+    pub(crate) fn file(file: File) -> Self {
+        Counter {
+            inner: BufWriter::with_capacity(1 << 20, file),
+            bytes: 0,
+        }
+    }
+
+    /// Flushes and syncs the file to disk; returns the bytes written.
+    pub(crate) fn finish(mut self) -> Result<u64> {
+        self.flush()?;
+        sync(self.inner)?;
+        Ok(self.bytes)
+    }
+}
+
+/// Flushes `w` and syncs its file to disk, so a renamed export is complete.
+pub(crate) fn sync(w: BufWriter<File>) -> Result<()> {
+    let file = w.into_inner().map_err(|e| EngineError::Io(e.to_string()))?;
+    file.sync_all()?;
+    Ok(())
+}
+
+/// Every disclosure in id order, a page at a time (the vault locked only while a page is
+/// read): `each` writes a page, then progress is reported. Stops with `Cancelled` as soon as
+/// `cancel` is set. Returns how many disclosures were written.
+pub(crate) fn disclosure_pages(
+    vault: &Shared,
+    total: u64,
+    progress: &dyn Fn(Progress),
+    cancel: &AtomicBool,
+    mut each: impl FnMut(&[EventWithStatement]) -> Result<()>,
+) -> Result<u64> {
+    let mut after = 0;
+    let mut done = 0u64;
+    loop {
+        if cancel.load(Ordering::Relaxed) {
+            return Err(EngineError::Cancelled);
+        }
+        let page = with(vault, |v| Ok(v.events_by_id(after, PAGE)?))?;
+        if page.is_empty() {
+            return Ok(done);
+        }
+        each(&page)?;
+        done += page.len() as u64;
+        after = page.last().map(|(e, _, _)| e.id).unwrap_or(after);
+        progress(Progress {
+            task: "export".into(),
+            phase: "disclosures".into(),
+            done,
+            total: Some(total),
+        });
     }
 }

@@ -1,20 +1,17 @@
 //! Reads an export (docs/export.md) for the rules: [`from_export`] from a parsed document, or
 //! [`audit_export_bytes`] straight from its bytes, keeping a million disclosures as raw text.
 
-use std::fmt;
-use std::marker::PhantomData;
-use std::sync::Arc;
-
 use khata_contract::types as wire;
 use serde::Deserialize;
-use serde::de::{Deserializer, IgnoredAny, MapAccess, Visitor};
+use serde::de::{Deserializer, IgnoredAny, MapAccess};
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
 use super::{
     AuditInput, AuditReport, DisclosureRules, DisclosureSource, Evidence, RecordRef, SignalMeta,
-    report,
+    parse_disclosure, report,
 };
+use crate::members::{Members, deserialize_members};
 use crate::parallel::on_every_core;
 
 /// Reads an export document (see docs/export.md). Missing sections are treated as empty;
@@ -82,42 +79,34 @@ pub fn from_export(doc: &Value, now_ms: i64) -> AuditInput {
 
 /// The export with its disclosures left as raw JSON text; the ledger is not looked at.
 /// Members keep serde_json's rule for duplicates (the last one wins), as a `Value` does.
+#[derive(Default)]
 struct Top<'a> {
     disclosures: Option<Vec<&'a RawValue>>,
     rest: Vec<(String, &'a RawValue)>,
 }
 
+impl<'de> Members<'de> for Top<'de> {
+    const EXPECTING: &'static str = "a Khata export";
+    fn member<A: MapAccess<'de>>(&mut self, key: String, m: &mut A) -> Result<(), A::Error> {
+        match key.as_str() {
+            "disclosures" => {
+                // Not an array: as absent, like `from_export`.
+                let raw: &RawValue = m.next_value()?;
+                self.disclosures = serde_json::from_str(raw.get()).ok();
+            }
+            // Never read by the audit: skipped without building anything.
+            "ledger" => {
+                m.next_value::<IgnoredAny>()?;
+            }
+            _ => self.rest.push((key, m.next_value()?)),
+        }
+        Ok(())
+    }
+}
+
 impl<'de> Deserialize<'de> for Top<'de> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V<'a>(PhantomData<&'a ()>);
-        impl<'de> Visitor<'de> for V<'de> {
-            type Value = Top<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a Khata export")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<Top<'de>, A::Error> {
-                let mut top = Top {
-                    disclosures: None,
-                    rest: Vec::new(),
-                };
-                while let Some(k) = m.next_key::<String>()? {
-                    match k.as_str() {
-                        "disclosures" => {
-                            // Not an array: as absent, like `from_export`.
-                            let raw: &RawValue = m.next_value()?;
-                            top.disclosures = serde_json::from_str(raw.get()).ok();
-                        }
-                        // Never read by the audit: skipped without building anything.
-                        "ledger" => {
-                            m.next_value::<IgnoredAny>()?;
-                        }
-                        _ => top.rest.push((k, m.next_value()?)),
-                    }
-                }
-                Ok(top)
-            }
-        }
-        d.deserialize_map(V(PhantomData))
+        deserialize_members(d)
     }
 }
 
@@ -144,14 +133,7 @@ fn read_disclosure(raw: &RawValue) -> Result<wire::Disclosure, String> {
     let d: Value = serde_json::from_str(raw.get()).map_err(|e| format!("disclosure: {e}"))?;
     let local = d.get("id").and_then(Value::as_i64);
     match d.get("statement") {
-        Some(s) if !s.is_null() => {
-            let mut one = AuditInput::default();
-            one.add_statement("disclosure", s.clone(), local);
-            match one.disclosures.pop() {
-                Some(d) => Ok(d.stmt.value),
-                None => Err(one.unreadable.pop().unwrap_or_default()),
-            }
-        }
+        Some(s) if !s.is_null() => parse_disclosure(s),
         _ => Err(format!(
             "disclosure #{}: no signed lender statement",
             local.unwrap_or(-1)
@@ -174,28 +156,11 @@ impl RawDisclosures<'_> {
 impl DisclosureSource for RawDisclosures<'_> {
     fn record(&self, i: usize) -> RecordRef {
         let (local_id, st) = self.parts(i);
-        RecordRef {
-            kind: "disclosure".into(),
-            id: st
-                .get("disclosureId")
-                .and_then(Value::as_str)
-                .unwrap_or("?")
-                .into(),
-            local_id,
-        }
+        RecordRef::disclosure(&st, local_id)
     }
 
     fn statement(&self, i: usize) -> Evidence {
-        let (_, st) = self.parts(i);
-        Evidence {
-            kind: "disclosure".into(),
-            id: st
-                .get("disclosureId")
-                .and_then(Value::as_str)
-                .unwrap_or("?")
-                .into(),
-            statement: Arc::new(st),
-        }
+        Evidence::disclosure(self.parts(i).1)
     }
 }
 

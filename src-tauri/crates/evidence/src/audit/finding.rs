@@ -285,6 +285,18 @@ pub struct RecordRef {
     pub local_id: Option<i64>,
 }
 
+impl RecordRef {
+    /// A disclosure named by its signed statement as JSON (`?` when it carries no
+    /// `disclosureId`), for the sources that keep statements untyped.
+    pub fn disclosure(statement: &Value, local_id: Option<i64>) -> Self {
+        RecordRef {
+            kind: "disclosure".into(),
+            id: disclosure_id(statement),
+            local_id,
+        }
+    }
+}
+
 /// A signed lender statement, exactly as received (its `signature` member included).
 /// Shared, not copied: every finding a statement proves holds the same one.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -296,6 +308,25 @@ pub struct Evidence {
     #[ts(type = "unknown")]
     #[serde(with = "shared")]
     pub statement: Arc<Value>,
+}
+
+impl Evidence {
+    /// A disclosure's signed statement as evidence, named as [`RecordRef::disclosure`] names it.
+    pub fn disclosure(statement: Value) -> Self {
+        Evidence {
+            kind: "disclosure".into(),
+            id: disclosure_id(&statement),
+            statement: Arc::new(statement),
+        }
+    }
+}
+
+fn disclosure_id(statement: &Value) -> String {
+    statement
+        .get("disclosureId")
+        .and_then(Value::as_str)
+        .unwrap_or("?")
+        .into()
 }
 
 /// Serde for `Arc<Value>` as the plain value (serde's `rc` feature is not enabled).

@@ -91,6 +91,13 @@ impl AuditInput {
     }
 }
 
+/// One disclosure statement read as [`AuditInput::add_statement`] reads it, without keeping it:
+/// the typed statement, or the line it would file under `unreadable`. The streaming audits fall
+/// back on it for the records their own typed parse refused, so answer and message stay the same.
+pub fn parse_disclosure(json: &Value) -> Result<wire::Disclosure, String> {
+    wire::Disclosure::deserialize(json).map_err(|e| format!("{}: {e}", label("disclosure", json)))
+}
+
 pub(crate) fn ms(t: &DateTime<Utc>) -> i64 {
     t.timestamp_millis()
 }

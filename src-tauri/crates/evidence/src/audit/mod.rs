@@ -41,7 +41,7 @@ pub use finding::{
     Severity, SignalPoints,
 };
 pub use group::DisclosureSource;
-pub use input::{AuditInput, DisclosureIn, SignalMeta, Stmt};
+pub use input::{AuditInput, DisclosureIn, SignalMeta, Stmt, parse_disclosure};
 pub use rules::explanations::check_explanations;
 
 /// The regulatory flag that bars lenders from collecting a signal at all (RBI 2022).

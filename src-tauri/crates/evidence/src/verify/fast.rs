@@ -21,12 +21,10 @@
 //! accepts and the other does not.
 
 use std::collections::{HashMap, HashSet};
-use std::fmt;
-use std::marker::PhantomData;
 
 use khata_contract::signing::{Prepared, verify_batch};
 use serde::Deserialize;
-use serde::de::{Deserializer, MapAccess, Visitor};
+use serde::de::{Deserializer, MapAccess};
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
@@ -36,6 +34,7 @@ use super::checks::{
     ledger_ref, s, statements, what_it_is,
 };
 use crate::ledger::{GENESIS_PREV_HASH, entry_hash};
+use crate::members::{Members, deserialize_members};
 use crate::parallel::on_every_core;
 
 /// Records per round: parsed and checked on every core, then progress is reported. Bounds the
@@ -44,71 +43,54 @@ const ROUND: usize = 1 << 16;
 
 /// The document with its two big arrays left as raw text. Members keep serde_json's rule for
 /// duplicates (the last one wins), as the reference's `Value` does.
+#[derive(Default)]
 struct Top<'a> {
     disclosures: Option<Vec<&'a RawValue>>,
     ledger: Option<Ledger<'a>>,
     rest: HashMap<String, &'a RawValue>,
 }
 
+#[derive(Default)]
 struct Ledger<'a> {
     entries: Option<Vec<&'a RawValue>>,
     rest: HashMap<String, &'a RawValue>,
 }
 
-impl<'de> Deserialize<'de> for Top<'de> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V<'a>(PhantomData<&'a ()>);
-        impl<'de> Visitor<'de> for V<'de> {
-            type Value = Top<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a Khata export")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<Top<'de>, A::Error> {
-                let mut top = Top {
-                    disclosures: None,
-                    ledger: None,
-                    rest: HashMap::new(),
-                };
-                while let Some(k) = m.next_key::<String>()? {
-                    match k.as_str() {
-                        "disclosures" => top.disclosures = Some(m.next_value()?),
-                        "ledger" => top.ledger = Some(m.next_value()?),
-                        _ => {
-                            top.rest.insert(k, m.next_value()?);
-                        }
-                    }
-                }
-                Ok(top)
+impl<'de> Members<'de> for Top<'de> {
+    const EXPECTING: &'static str = "a Khata export";
+    fn member<A: MapAccess<'de>>(&mut self, key: String, m: &mut A) -> Result<(), A::Error> {
+        match key.as_str() {
+            "disclosures" => self.disclosures = Some(m.next_value()?),
+            "ledger" => self.ledger = Some(m.next_value()?),
+            _ => {
+                self.rest.insert(key, m.next_value()?);
             }
         }
-        d.deserialize_map(V(PhantomData))
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for Top<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        deserialize_members(d)
+    }
+}
+
+impl<'de> Members<'de> for Ledger<'de> {
+    const EXPECTING: &'static str = "the ledger";
+    fn member<A: MapAccess<'de>>(&mut self, key: String, m: &mut A) -> Result<(), A::Error> {
+        if key == "entries" {
+            self.entries = Some(m.next_value()?);
+        } else {
+            self.rest.insert(key, m.next_value()?);
+        }
+        Ok(())
     }
 }
 
 impl<'de> Deserialize<'de> for Ledger<'de> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V<'a>(PhantomData<&'a ()>);
-        impl<'de> Visitor<'de> for V<'de> {
-            type Value = Ledger<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("the ledger")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<Ledger<'de>, A::Error> {
-                let mut ledger = Ledger {
-                    entries: None,
-                    rest: HashMap::new(),
-                };
-                while let Some(k) = m.next_key::<String>()? {
-                    if k == "entries" {
-                        ledger.entries = Some(m.next_value()?);
-                    } else {
-                        ledger.rest.insert(k, m.next_value()?);
-                    }
-                }
-                Ok(ledger)
-            }
-        }
-        d.deserialize_map(V(PhantomData))
+        deserialize_members(d)
     }
 }
 

@@ -64,53 +64,29 @@ pub fn handle_response(
 ) -> Result<()> {
     let status = StatusCode::from_u16(status).map_err(|e| LendingError::Usage(e.to_string()))?;
     let value = decode_body(status, &content_type.to_ascii_lowercase(), body)?;
-    let signed = |sig| verify(keys, &value, sig).map_err(LendingError::from);
+    verify(keys, &value, signature(endpoint))?;
+    parse_as(endpoint, value)
+}
+
+/// How the client checks the signatures of the answer to `endpoint` (before the typed parse).
+fn signature(endpoint: Endpoint) -> Sig {
     match endpoint {
-        Endpoint::Discovery => check_discovery(&parse::<Discovery>(value)?).map(drop),
-        Endpoint::Token => parse_token(value).map(drop),
-        Endpoint::Catalog => parse::<SignalCatalog>(value).map(drop),
-        Endpoint::ConsentRequests => parse::<ConsentRequestList>(value).map(drop),
-        Endpoint::ConsentRequest => parse::<ConsentRequest>(value).map(drop),
-        Endpoint::Decide | Endpoint::Consent => {
-            signed(Sig::One)?;
-            parse::<Consent>(value).map(drop)
-        }
-        Endpoint::Consents => {
-            signed(Sig::Items)?;
-            parse::<ConsentList>(value).map(drop)
-        }
-        Endpoint::Receipt => {
-            signed(Sig::Receipt)?;
-            parse::<Receipt>(value).map(drop)
-        }
-        Endpoint::Disclosures => {
-            signed(Sig::Items)?;
-            parse::<DisclosurePage>(value).map(drop)
-        }
-        Endpoint::DisclosuresWithRaw => {
-            signed(Sig::Items)?;
-            page_with_raw(value).map(drop)
-        }
-        Endpoint::Offers => {
-            signed(Sig::Items)?;
-            parse::<OfferList>(value).map(drop)
-        }
-        Endpoint::Offer | Endpoint::Quote => {
-            signed(Sig::One)?;
-            if endpoint == Endpoint::Offer {
-                parse::<Offer>(value).map(drop)
-            } else {
-                parse::<Quote>(value).map(drop)
-            }
-        }
-        Endpoint::RightsRequests => {
-            signed(Sig::Items)?;
-            parse::<RightsRequestList>(value).map(drop)
-        }
-        Endpoint::RightsRequest => {
-            signed(Sig::One)?;
-            parse::<RightsRequest>(value).map(drop)
-        }
+        Endpoint::Discovery
+        | Endpoint::Token
+        | Endpoint::Catalog
+        | Endpoint::ConsentRequests
+        | Endpoint::ConsentRequest => Sig::None,
+        Endpoint::Decide
+        | Endpoint::Consent
+        | Endpoint::Offer
+        | Endpoint::Quote
+        | Endpoint::RightsRequest => Sig::One,
+        Endpoint::Consents
+        | Endpoint::Disclosures
+        | Endpoint::DisclosuresWithRaw
+        | Endpoint::Offers
+        | Endpoint::RightsRequests => Sig::Items,
+        Endpoint::Receipt => Sig::Receipt,
     }
 }
 

@@ -87,12 +87,7 @@ pub(super) async fn revoke(
         if matches!(c.status, ConsentStatus::Revoked | ConsentStatus::Expired) {
             return Err(conflict(format!("the consent is already {:?}", c.status)));
         }
-        let live: Vec<String> = c
-            .signals_granted
-            .iter()
-            .filter(|s| !c.signals_revoked.contains(s))
-            .cloned()
-            .collect();
+        let live = live_signals(c);
         let targets = match &rb.signals {
             None => live.clone(),
             Some(list) => {
@@ -138,19 +133,17 @@ pub(super) async fn pause(
     headers: HeaderMap,
     body: Bytes,
 ) -> HandlerResult {
-    let (sb, raw): (StatusChangeBody, Value) = parse_json_body(&headers, &body)?;
-    max_chars("reason", sb.reason.as_deref().unwrap_or(""), 1000)?;
-    let key = idempotency_key(&headers, true)?;
-    consent_action(&inner, &id, key, &raw, ConsentAction::Pause, |c| {
-        if c.status != ConsentStatus::Active {
-            return Err(conflict(format!(
-                "only an ACTIVE consent can be paused (it is {:?})",
-                c.status
-            )));
-        }
-        c.status = ConsentStatus::Paused;
-        Ok(live_signals(c))
-    })
+    let change = [ConsentStatus::Active, ConsentStatus::Paused];
+    let only = "an ACTIVE consent can be paused";
+    switch_status(
+        &inner,
+        &id,
+        &headers,
+        &body,
+        ConsentAction::Pause,
+        change,
+        only,
+    )
 }
 
 pub(super) async fn resume(
@@ -159,17 +152,38 @@ pub(super) async fn resume(
     headers: HeaderMap,
     body: Bytes,
 ) -> HandlerResult {
-    let (sb, raw): (StatusChangeBody, Value) = parse_json_body(&headers, &body)?;
+    let change = [ConsentStatus::Paused, ConsentStatus::Active];
+    let only = "a PAUSED consent can be resumed";
+    switch_status(
+        &inner,
+        &id,
+        &headers,
+        &body,
+        ConsentAction::Resume,
+        change,
+        only,
+    )
+}
+
+/// Pause and resume: a consent in status `from` moves to `to`, every live signal affected;
+/// in any other status the lender answers that `only` (e.g. "an ACTIVE consent can be paused").
+fn switch_status(
+    inner: &Inner,
+    id: &str,
+    headers: &HeaderMap,
+    body: &Bytes,
+    action: ConsentAction,
+    [from, to]: [ConsentStatus; 2],
+    only: &str,
+) -> HandlerResult {
+    let (sb, raw): (StatusChangeBody, Value) = parse_json_body(headers, body)?;
     max_chars("reason", sb.reason.as_deref().unwrap_or(""), 1000)?;
-    let key = idempotency_key(&headers, true)?;
-    consent_action(&inner, &id, key, &raw, ConsentAction::Resume, |c| {
-        if c.status != ConsentStatus::Paused {
-            return Err(conflict(format!(
-                "only a PAUSED consent can be resumed (it is {:?})",
-                c.status
-            )));
+    let key = idempotency_key(headers, true)?;
+    consent_action(inner, id, key, &raw, action, |c| {
+        if c.status != from {
+            return Err(conflict(format!("only {only} (it is {:?})", c.status)));
         }
-        c.status = ConsentStatus::Active;
+        c.status = to;
         Ok(live_signals(c))
     })
 }

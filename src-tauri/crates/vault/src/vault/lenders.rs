@@ -34,6 +34,17 @@ fn link_from_row(r: &Row<'_>) -> rusqlite::Result<LenderLink> {
     })
 }
 
+/// A lender from a row of `id, name, registration, contact, public_key`.
+fn lender_from_row(r: &Row<'_>) -> rusqlite::Result<Lender> {
+    Ok(Lender {
+        id: r.get(0)?,
+        name: r.get(1)?,
+        registration: r.get(2)?,
+        contact: r.get(3)?,
+        public_key: r.get(4)?,
+    })
+}
+
 const LINK_COLS: &str =
     "lender_id, api_base, discovery, is_sandbox, sync_cursor, last_sync_at, reachable";
 
@@ -66,15 +77,7 @@ impl Vault {
             .prepare_cached(
                 "SELECT id, name, registration, contact, public_key FROM lenders WHERE id = ?1",
             )?
-            .query_row([id], |r| {
-                Ok(Lender {
-                    id: r.get(0)?,
-                    name: r.get(1)?,
-                    registration: r.get(2)?,
-                    contact: r.get(3)?,
-                    public_key: r.get(4)?,
-                })
-            })
+            .query_row([id], lender_from_row)
             .optional()?)
     }
 
@@ -83,15 +86,7 @@ impl Vault {
         let mut st = self.conn.prepare_cached(
             "SELECT id, name, registration, contact, public_key FROM lenders ORDER BY name, id",
         )?;
-        let rows = st.query_map([], |r| {
-            Ok(Lender {
-                id: r.get(0)?,
-                name: r.get(1)?,
-                registration: r.get(2)?,
-                contact: r.get(3)?,
-                public_key: r.get(4)?,
-            })
-        })?;
+        let rows = st.query_map([], lender_from_row)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
