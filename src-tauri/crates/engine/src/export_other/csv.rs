@@ -1,5 +1,10 @@
 //! The CSV export: one RFC 4180 file per record kind (consents, revocations, offers and their
 //! contributions, rights requests, disclosures, ledger), deflated into one zip.
+//!
+//! Borrowers open these files in a spreadsheet, and most of their text comes from lenders. A
+//! spreadsheet runs a cell that starts with `=`, `+`, `-` or `@` as a formula (a hostile lender
+//! could make one fetch a URL or run a command), so every text cell that starts like one is
+//! written as text (OWASP, "CSV Injection"); numbers Khata formats itself stay numbers.
 
 use std::io::Write;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -12,19 +17,44 @@ use crate::engine::lender_names;
 use crate::error::{EngineError, Result};
 use crate::views::Progress;
 
-/// RFC 4180 field.
-fn csv(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
+/// One cell of a row: text (any of it may be a lender's words) or an integer Khata formats
+/// itself, which is kept as a number so amounts and points (-12) still add up in a spreadsheet.
+enum Cell<'a> {
+    Text(&'a str),
+    Num(i64),
+}
+use Cell::{Num, Text};
+
+/// First characters that make a spreadsheet read a cell as a formula: OWASP's list (`=`, `+`,
+/// `-`, `@`, tab, carriage return), plus, as a precaution, the full-width forms of the first four.
+const FORMULA_START: [char; 10] = [
+    '=', '+', '-', '@', '\t', '\r', '\u{FF1D}', '\u{FF0B}', '\u{FF0D}', '\u{FF20}',
+];
+
+/// RFC 4180 field. Text that would start a formula is prefixed with `'` (which spreadsheets
+/// read as "this is text") and quoted, as OWASP recommends; the cell then reads `'=…`, and the
+/// exact value stays in the JSON export.
+fn csv(cell: &Cell<'_>) -> String {
+    match cell {
+        Num(n) => n.to_string(),
+        Text(s) if s.starts_with(FORMULA_START) => format!("\"'{}\"", s.replace('"', "\"\"")),
+        Text(s) if s.contains([',', '"', '\n', '\r']) => {
+            format!("\"{}\"", s.replace('"', "\"\""))
+        }
+        Text(s) => s.to_string(),
     }
 }
 
-fn row(w: &mut impl Write, fields: &[&str]) -> std::io::Result<()> {
-    let line: Vec<String> = fields.iter().map(|f| csv(f)).collect();
+fn row(w: &mut impl Write, fields: &[Cell<'_>]) -> std::io::Result<()> {
+    let line: Vec<String> = fields.iter().map(csv).collect();
     w.write_all(line.join(",").as_bytes())?;
     w.write_all(b"\r\n")
+}
+
+/// The header row: column names, all text.
+fn header(w: &mut impl Write, names: &[&str]) -> std::io::Result<()> {
+    let cells: Vec<Cell<'_>> = names.iter().map(|n| Text(n)).collect();
+    row(w, &cells)
 }
 
 /// Writes the CSV zip; returns (bytes, records, ledger head hex).
@@ -53,7 +83,7 @@ pub(crate) fn export_csv(
     })?;
     let (names, consents, actions, offers, rights, total) = small;
     zip.entry("consents.csv", |w| {
-        row(
+        header(
             w,
             &[
                 "consent_id",
@@ -75,19 +105,27 @@ pub(crate) fn export_csv(
             row(
                 w,
                 &[
-                    &c.id,
-                    &c.lender_id,
-                    names.get(&c.lender_id).map(String::as_str).unwrap_or(""),
-                    c.status.as_str(),
-                    &c.purpose_code,
-                    &c.purpose_text,
-                    &c.signals_granted.join(" "),
-                    &c.signals_denied.join(" "),
-                    &time(c.consent_start),
-                    &time(c.consent_expiry),
-                    c.fetch_type.as_str(),
-                    &format!("{} per {}", c.frequency.value, c.frequency.unit.as_str()),
-                    &format!("{} {}", c.data_life.value, c.data_life.unit.as_str()),
+                    Text(&c.id),
+                    Text(&c.lender_id),
+                    Text(names.get(&c.lender_id).map(String::as_str).unwrap_or("")),
+                    Text(c.status.as_str()),
+                    Text(&c.purpose_code),
+                    Text(&c.purpose_text),
+                    Text(&c.signals_granted.join(" ")),
+                    Text(&c.signals_denied.join(" ")),
+                    Text(&time(c.consent_start)),
+                    Text(&time(c.consent_expiry)),
+                    Text(c.fetch_type.as_str()),
+                    Text(&format!(
+                        "{} per {}",
+                        c.frequency.value,
+                        c.frequency.unit.as_str()
+                    )),
+                    Text(&format!(
+                        "{} {}",
+                        c.data_life.value,
+                        c.data_life.unit.as_str()
+                    )),
                 ],
             )?;
         }
@@ -95,7 +133,7 @@ pub(crate) fn export_csv(
     })?;
     records += consents.len() as u64;
     zip.entry("revocations.csv", |w| {
-        row(
+        header(
             w,
             &[
                 "revocation_id",
@@ -120,16 +158,16 @@ pub(crate) fn export_csv(
             row(
                 w,
                 &[
-                    &a.revocation.id,
-                    &a.revocation.consent_id,
-                    &a.revocation.lender_id,
-                    a.action.as_str(),
-                    &a.signals.join(" "),
-                    &time(a.revocation.requested_at),
-                    ob.map(|o| o.state.as_str()).unwrap_or(""),
-                    &ob.map(|o| o.attempts).unwrap_or(0).to_string(),
-                    &receipt_id,
-                    ob.map(|o| o.idempotency_key.as_str()).unwrap_or(""),
+                    Text(&a.revocation.id),
+                    Text(&a.revocation.consent_id),
+                    Text(&a.revocation.lender_id),
+                    Text(a.action.as_str()),
+                    Text(&a.signals.join(" ")),
+                    Text(&time(a.revocation.requested_at)),
+                    Text(ob.map(|o| o.state.as_str()).unwrap_or("")),
+                    Num(ob.map(|o| o.attempts).unwrap_or(0)),
+                    Text(&receipt_id),
+                    Text(ob.map(|o| o.idempotency_key.as_str()).unwrap_or("")),
                 ],
             )?;
         }
@@ -141,7 +179,7 @@ pub(crate) fn export_csv(
         .filter_map(|s| serde_json::from_slice(&s.json).ok())
         .collect();
     zip.entry("offers.csv", |w| {
-        row(
+        header(
             w,
             &[
                 "offer_id",
@@ -162,24 +200,24 @@ pub(crate) fn export_csv(
             row(
                 w,
                 &[
-                    &o.offer_id,
-                    &o.lender_id,
-                    &o.consent_id,
-                    &time(o.created_at.timestamp_millis()),
-                    d.as_str().unwrap_or(""),
-                    &o.amount_inr.to_string(),
-                    &o.apr_monthly_bps.to_string(),
-                    &o.tenure_months.to_string(),
-                    &o.explanation.baseline.to_string(),
-                    &o.explanation.score.to_string(),
-                    &o.explanation.cutoffs.decline_below.to_string(),
+                    Text(&o.offer_id),
+                    Text(&o.lender_id),
+                    Text(&o.consent_id),
+                    Text(&time(o.created_at.timestamp_millis())),
+                    Text(d.as_str().unwrap_or("")),
+                    Num(o.amount_inr.into()),
+                    Num(o.apr_monthly_bps.into()),
+                    Num(o.tenure_months.into()),
+                    Num(o.explanation.baseline),
+                    Num(o.explanation.score),
+                    Num(o.explanation.cutoffs.decline_below),
                 ],
             )?;
         }
         Ok(())
     })?;
     zip.entry("contributions.csv", |w| {
-        row(
+        header(
             w,
             &["offer_id", "signal", "bin", "points", "missing_points"],
         )?;
@@ -188,11 +226,11 @@ pub(crate) fn export_csv(
                 row(
                     w,
                     &[
-                        &o.offer_id,
-                        &c.signal,
-                        &c.bin,
-                        &c.points.to_string(),
-                        &c.missing_points.to_string(),
+                        Text(&o.offer_id),
+                        Text(&c.signal),
+                        Text(&c.bin),
+                        Num(c.points),
+                        Num(c.missing_points),
                     ],
                 )?;
             }
@@ -201,7 +239,7 @@ pub(crate) fn export_csv(
     })?;
     records += parsed.len() as u64;
     zip.entry("rights_requests.csv", |w| {
-        row(
+        header(
             w,
             &[
                 "id",
@@ -218,14 +256,14 @@ pub(crate) fn export_csv(
             row(
                 w,
                 &[
-                    &r.id,
-                    &r.lender_id,
-                    r.kind.as_str(),
-                    r.status.as_str(),
-                    r.ticket.as_deref().unwrap_or(""),
-                    r.details.as_deref().unwrap_or(""),
-                    &time(r.created_at),
-                    &r.due_at.map(time).unwrap_or_default(),
+                    Text(&r.id),
+                    Text(&r.lender_id),
+                    Text(r.kind.as_str()),
+                    Text(r.status.as_str()),
+                    Text(r.ticket.as_deref().unwrap_or("")),
+                    Text(r.details.as_deref().unwrap_or("")),
+                    Text(&time(r.created_at)),
+                    Text(&r.due_at.map(time).unwrap_or_default()),
                 ],
             )?;
         }
@@ -234,7 +272,7 @@ pub(crate) fn export_csv(
     records += rights.len() as u64;
     let mut n = 0u64;
     zip.entry("disclosures.csv", |w| {
-        row(
+        header(
             w,
             &[
                 "id",
@@ -255,19 +293,21 @@ pub(crate) fn export_csv(
                 row(
                     w,
                     &[
-                        &e.id.to_string(),
-                        &ev.lender_id,
-                        lref.as_deref().unwrap_or(""),
-                        &ev.signal_id,
-                        &time(ev.collected_at),
-                        &ev.purpose,
-                        ev.consent_id.as_deref().unwrap_or(""),
-                        &format!("sha256:{}", hex::encode(ev.value_digest)),
-                        ev.onward_recipient.as_deref().unwrap_or(""),
-                        &ev.lender_signature
-                            .as_deref()
-                            .map(hex::encode)
-                            .unwrap_or_default(),
+                        Num(e.id),
+                        Text(&ev.lender_id),
+                        Text(lref.as_deref().unwrap_or("")),
+                        Text(&ev.signal_id),
+                        Text(&time(ev.collected_at)),
+                        Text(&ev.purpose),
+                        Text(ev.consent_id.as_deref().unwrap_or("")),
+                        Text(&format!("sha256:{}", hex::encode(ev.value_digest))),
+                        Text(ev.onward_recipient.as_deref().unwrap_or("")),
+                        Text(
+                            &ev.lender_signature
+                                .as_deref()
+                                .map(hex::encode)
+                                .unwrap_or_default(),
+                        ),
                     ],
                 )?;
             }
@@ -279,7 +319,7 @@ pub(crate) fn export_csv(
     let mut head = String::new();
     let mut ledger_n = 0u64;
     zip.entry("ledger.csv", |w| {
-        row(
+        header(
             w,
             &[
                 "seq",
@@ -305,13 +345,13 @@ pub(crate) fn export_csv(
                 row(
                     w,
                     &[
-                        &e.seq.to_string(),
-                        &e.at.to_string(),
-                        &e.kind,
-                        &e.record_id,
-                        &hex::encode(e.payload_digest),
-                        &hex::encode(e.prev_hash),
-                        &head,
+                        Num(e.seq),
+                        Num(e.at),
+                        Text(&e.kind),
+                        Text(&e.record_id),
+                        Text(&hex::encode(e.payload_digest)),
+                        Text(&hex::encode(e.prev_hash)),
+                        Text(&head),
                     ],
                 )?;
             }
@@ -323,4 +363,38 @@ pub(crate) fn export_csv(
     let (w, bytes) = zip.finish()?;
     sync(w)?;
     Ok((bytes, records, head))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_that_would_start_a_formula_is_written_as_text() {
+        for (raw, cell) in [
+            ("=1+1", "\"'=1+1\""),
+            ("+1", "\"'+1\""),
+            ("-12", "\"'-12\""),
+            ("@SUM(1)", "\"'@SUM(1)\""),
+            ("\t=1", "\"'\t=1\""),
+            ("\r=1", "\"'\r=1\""),
+            ("\u{FF1D}1+1", "\"'\u{FF1D}1+1\""),
+            (
+                "=HYPERLINK(\"http://x\",\"y\")",
+                "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\"",
+            ),
+        ] {
+            assert_eq!(csv(&Text(raw)), cell, "{raw:?}");
+        }
+    }
+
+    #[test]
+    fn plain_text_and_numbers_are_unchanged() {
+        assert_eq!(csv(&Text("sms_income")), "sms_income");
+        assert_eq!(csv(&Text("a, b")), "\"a, b\"");
+        assert_eq!(csv(&Text("say \"hi\"")), "\"say \"\"hi\"\"\"");
+        assert_eq!(csv(&Text("")), "");
+        assert_eq!(csv(&Num(-12)), "-12");
+        assert_eq!(csv(&Num(50_000)), "50000");
+    }
 }

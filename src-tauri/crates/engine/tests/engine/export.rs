@@ -8,7 +8,7 @@ use khata_lending::KeyRing;
 use khata_lending::types as wire;
 use khata_vault::MemoryKeyStore;
 
-use crate::{journey, noop, wait_confirmed};
+use crate::{config, journey, noop, wait_confirmed};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn export_json_round_trips_and_ends_with_the_ledger_head() {
@@ -163,4 +163,109 @@ async fn csv_zip_and_html_exports() {
     assert!(text.ends_with("</html>"));
     assert!(text.contains(&head));
     engine.close().await;
+}
+
+/// A zip's entries, read back by hand from its central directory: name and inflated text.
+fn unzip(bytes: &[u8]) -> Vec<(String, String)> {
+    use std::io::Read;
+    let u16_at = |i: usize| u16::from_le_bytes([bytes[i], bytes[i + 1]]) as usize;
+    let u32_at = |i: usize| u32::from_le_bytes(bytes[i..i + 4].try_into().unwrap()) as usize;
+    let eocd = bytes.len() - 22;
+    assert_eq!(u32_at(eocd), 0x0605_4b50, "end of central directory");
+    let (n, mut at) = (u16_at(eocd + 10), u32_at(eocd + 16));
+    let mut out = vec![];
+    for _ in 0..n {
+        assert_eq!(u32_at(at), 0x0201_4b50, "central directory entry");
+        let (compressed, name_len) = (u32_at(at + 20), u16_at(at + 28));
+        let local = u32_at(at + 42);
+        let name = String::from_utf8(bytes[at + 46..at + 46 + name_len].to_vec()).unwrap();
+        let data = local + 30 + u16_at(local + 26) + u16_at(local + 28);
+        let mut text = String::new();
+        flate2::read::DeflateDecoder::new(&bytes[data..data + compressed])
+            .read_to_string(&mut text)
+            .unwrap();
+        out.push((name, text));
+        at += 46 + name_len + u16_at(at + 30) + u16_at(at + 32);
+    }
+    out
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn csv_cells_from_a_lender_never_run_as_formulas() {
+    const LINK: &str = r#"=HYPERLINK("http://x","y")"#;
+    let dir = tempfile::tempdir().unwrap();
+    let keys = Arc::new(MemoryKeyStore::new());
+    let (engine, _) = journey(dir.path(), &keys).await;
+    let lender = engine.lenders().await.unwrap().remove(0);
+    engine.sync(&lender.id, noop).await.unwrap();
+    engine.close().await;
+
+    // A lender's offer whose id and bin are formulas (stored as received: the CSV export shows
+    // whatever the vault holds, signed or not).
+    {
+        let path = dir.path().join(khata_engine::VAULT_FILE);
+        let mut v = khata_vault::Vault::open(&path, khata_vault::Unlock::Keychain(&*keys)).unwrap();
+        let mut s = v.statements_of_kind("offer", None).unwrap().remove(0);
+        let mut o: serde_json::Value = serde_json::from_slice(&s.json).unwrap();
+        o["offerId"] = LINK.into();
+        let c = &mut o["explanation"]["contributions"][0];
+        c["bin"] = "@SUM(1)".into();
+        c["points"] = (-12).into();
+        s.id = LINK.into();
+        s.json = serde_json::to_vec(&o).unwrap();
+        assert!(v.put_statement(&s).unwrap());
+    }
+
+    let (engine, _) = khata_engine::Engine::open(config(dir.path(), &keys))
+        .await
+        .unwrap();
+    let zip = dir.path().join("export.zip");
+    engine
+        .export(
+            &zip,
+            ExportFormat::Csv,
+            |_| {},
+            Arc::new(AtomicBool::new(false)),
+        )
+        .await
+        .unwrap();
+    engine.close().await;
+    let files = unzip(&std::fs::read(&zip).unwrap());
+    let file = |name: &str| {
+        files
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, t)| t.clone())
+            .unwrap()
+    };
+    // Prefixed with ' and quoted (OWASP); the contribution's negative points stay a number.
+    let neutral = r#""'=HYPERLINK(""http://x"",""y"")""#;
+    let offers = file("offers.csv");
+    assert!(
+        offers
+            .lines()
+            .any(|l| l.starts_with(&format!("{neutral},"))),
+        "{offers}"
+    );
+    let contributions = file("contributions.csv");
+    let hostile = contributions
+        .lines()
+        .find(|l| l.starts_with(neutral))
+        .unwrap_or_else(|| panic!("{contributions}"));
+    let cells: Vec<&str> = hostile[neutral.len() + 1..].split(',').collect();
+    assert_eq!(cells[1], r#""'@SUM(1)""#, "{hostile}");
+    assert_eq!(cells[2], "-12", "{hostile}");
+    // No cell anywhere starts a formula, and honest cells carry no ' prefix.
+    for (name, text) in &files {
+        for line in text.lines() {
+            assert!(
+                !line.starts_with(['=', '+', '-', '@'])
+                    && [",=", ",+", ",@"].iter().all(|f| !line.contains(f)),
+                "{name}: {line}"
+            );
+            if !line.contains("HYPERLINK") {
+                assert!(!line.contains("\"'"), "{name}: {line}");
+            }
+        }
+    }
 }
