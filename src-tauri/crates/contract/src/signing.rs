@@ -18,12 +18,20 @@
 //! The context prefix stops a signature over one protocol's bytes being replayed as another's.
 //! Signatures are checked on the JSON exactly as received, before it is parsed into types, so a
 //! verifier never depends on how this crate's structs re-serialise.
+//!
+//! **Strict verification.** The lender is the party Khata distrusts, so a signature counts only
+//! under Ed25519's strict rules (`verify_strict`): the key and the signature's `R` must not be of
+//! small order, `R` must be canonically encoded and `s` reduced. Under the lax rules a small-order
+//! ("weak") key signs every message at once (`R` = identity, `s` = 0 verifies anything under the
+//! identity key), so a lender could publish such a key and later disown any statement. Weak keys,
+//! and keys with a small-order component, are refused when a ring is built, before anything is
+//! checked against them.
 
 use std::collections::HashMap;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use ed25519_dalek::{Signer as _, SigningKey, Verifier as _, VerifyingKey};
+use ed25519_dalek::{Signer as _, SigningKey, VerifyingKey};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -46,6 +54,10 @@ pub enum SignError {
     UnknownKey(String),
     #[error("signature does not verify")]
     Invalid,
+    /// A published key of small order, or with a small-order component: signatures under it
+    /// prove nothing (see the module docs), so the lender's keys are refused as a whole.
+    #[error("the lender's key {0:?} is weak: a signature under it would prove nothing")]
+    WeakKey(String),
 }
 
 /// Writes `value` in the canonical encoding described in the module docs.
@@ -256,21 +268,42 @@ pub struct Prepared {
 }
 
 impl Prepared {
-    /// The signature check of [`KeyRing::verify_value`].
+    /// The signature check of [`KeyRing::verify_value`]: strict Ed25519 (module docs).
     pub fn verify(&self) -> Result<(), SignError> {
         self.key
-            .verify(&self.msg, &self.sig)
+            .verify_strict(&self.msg, &self.sig)
             .map_err(|_| SignError::Invalid)
+    }
+
+    /// The parts of [`Prepared::verify`]'s strictness that the batch equation does not hold by
+    /// itself: `R` canonically encoded and not of small order. (`s` is checked reduced by the
+    /// batch too, and the key was checked when the ring was built.)
+    fn r_is_strict(&self) -> bool {
+        let r = self.sig.r_bytes();
+        // `R` is a curve point encoded as a public key is; decoding it as one gives the point.
+        VerifyingKey::from_bytes(r)
+            .is_ok_and(|point| !point.is_weak() && point.to_edwards().compress().as_bytes() == r)
     }
 }
 
 /// One Ed25519 batch verification of `items` (deterministic, no RNG): `true` when the batch
-/// holds, about 2.5× faster than checking one by one. On `false`, check each with
-/// [`Prepared::verify`] to learn which failed. A batch holds exactly when every signature
-/// verifies alone, with one exception no one but a key's owner can produce: a signature that
-/// is valid up to a small-order (torsion) component fails alone but may pass the
-/// cofactorless batch equation (with probability 1/8 per such signature).
+/// holds, about 2.5× faster than checking one by one; it is what lets `khata verify` check a
+/// million disclosures in seconds (docs/BENCHMARKS.md). On `false`, check each with
+/// [`Prepared::verify`] to learn which failed.
+///
+/// The batch equation is laxer than [`Prepared::verify`], so what it cannot hold is checked
+/// first: weak keys never reach a [`KeyRing`], and a signature whose `R` is non-canonical or of
+/// small order makes the batch answer `false` (the strict check one by one then names it).
+/// One difference remains, and it cannot forge anything: a genuine signature whose `R` has had a
+/// small-order point added fails alone but may pass the batch (probability 1/8 each). It is
+/// still a signature by the key's owner over the same bytes, only re-encoded; ruling it out would
+/// cost a full scalar multiplication per signature, more than the batch saves. So the batch
+/// serves where "signed by this key" is the question (the offline verifier's fast path), and
+/// statements received from a lender are checked one by one ([`KeyRing::verify_values`]).
 pub fn verify_batch(items: &[Prepared]) -> bool {
+    if !items.iter().all(Prepared::r_is_strict) {
+        return false;
+    }
     let messages: Vec<&[u8]> = items.iter().map(|p| p.msg.as_slice()).collect();
     let signatures: Vec<ed25519_dalek::Signature> = items.iter().map(|p| p.sig).collect();
     let keys: Vec<VerifyingKey> = items.iter().map(|p| p.key).collect();
@@ -302,6 +335,11 @@ impl KeyRing {
                 .map_err(|_| SignError::Malformed("public key is not 32 bytes".into()))?;
             let vk = VerifyingKey::from_bytes(&arr)
                 .map_err(|e| SignError::Malformed(format!("public key: {e}")))?;
+            // An honest key is a multiple of the base point, so it is never weak and has no
+            // small-order component; either one is a key made to sign too much (module docs).
+            if vk.is_weak() || !vk.to_edwards().is_torsion_free() {
+                return Err(SignError::WeakKey(info.key_id.clone()));
+            }
             keys.insert(info.key_id.clone(), vk);
         }
         Ok(Self { keys })
@@ -325,21 +363,23 @@ impl KeyRing {
         Ok(Prepared { key, sig, msg })
     }
 
-    /// Checks many signed objects at once (a page of disclosures): one Ed25519 batch
-    /// verification, about twice as fast as one by one. If the batch fails, each object is
-    /// checked alone so the error names what failed, exactly as [`KeyRing::verify_value`] would.
+    /// Checks many signed objects (a page of disclosures), each exactly as
+    /// [`KeyRing::verify_value`] does; every object is prepared first, so a shape error anywhere
+    /// is reported before any signature is checked.
+    ///
+    /// One by one and strict, not in a batch: what a lender sends is stored and later checked
+    /// strictly by the offline verifier, and the batch's one leniency ([`verify_batch`]) is
+    /// something a lender can aim for (the batch's coefficients follow from the page it sends).
+    /// Accepting such a page would let the lender plant a statement that makes the borrower's
+    /// export fail verification later. Sync is bound by the network and the vault, not by this.
     pub fn verify_values<'a>(
         &self,
         objects: impl IntoIterator<Item = &'a Value>,
     ) -> Result<(), SignError> {
-        let objects: Vec<&Value> = objects.into_iter().collect();
         let prepared = objects
-            .iter()
+            .into_iter()
             .map(|o| self.prepare(o))
             .collect::<Result<Vec<_>, _>>()?;
-        if verify_batch(&prepared) {
-            return Ok(());
-        }
         prepared.iter().try_for_each(Prepared::verify)
     }
 
@@ -403,6 +443,97 @@ mod tests {
             Err(SignError::UnknownKey(_))
         ));
         assert_eq!(ring.verify_values(&[]), Ok(()));
+    }
+
+    /// The published form of a raw 32-byte key.
+    fn info(key_id: &str, bytes: &[u8; 32]) -> PublicKeyInfo {
+        PublicKeyInfo {
+            key_id: key_id.into(),
+            alg: ALG.into(),
+            public_key: URL_SAFE_NO_PAD.encode(bytes),
+        }
+    }
+
+    /// Encodes the identity point.
+    const IDENTITY: [u8; 32] = {
+        let mut b = [0u8; 32];
+        b[0] = 1;
+        b
+    };
+
+    #[test]
+    fn weak_keys_are_refused() {
+        use curve25519_dalek::constants::EIGHT_TORSION;
+        let honest = LenderKey::from_seed(&[5u8; 32]);
+        // The identity, and a point of order 8: small order, each signs too much.
+        for weak in [IDENTITY, EIGHT_TORSION[1].compress().to_bytes()] {
+            assert_eq!(
+                KeyRing::from_public(&[honest.public_info(), info("weak", &weak)]).unwrap_err(),
+                SignError::WeakKey("weak".into())
+            );
+        }
+        // An honest key plus a small-order point: not small order itself, but not honest.
+        let point = VerifyingKey::from(&SigningKey::from_bytes(&[5u8; 32])).to_edwards();
+        let mixed = (point + EIGHT_TORSION[1]).compress().to_bytes();
+        assert_eq!(
+            KeyRing::from_public(&[info("mixed", &mixed)]).unwrap_err(),
+            SignError::WeakKey("mixed".into())
+        );
+        KeyRing::from_public(&[honest.public_info()]).unwrap();
+    }
+
+    #[test]
+    fn weak_key_forgery_does_not_verify() {
+        // Under the identity key, R = identity and s = 0 satisfy the lax equation for every
+        // message: the classic weak-key forgery. The ring refuses the key (above); the check
+        // itself refuses the signature too.
+        let key = VerifyingKey::from_bytes(&IDENTITY).unwrap();
+        let mut raw = [0u8; 64];
+        raw[..32].copy_from_slice(&IDENTITY);
+        let sig = ed25519_dalek::Signature::from_bytes(&raw);
+        let msg = b"khata-lending-v1\n{\"approved\":true}".to_vec();
+        assert!(ed25519_dalek::Verifier::verify(&key, &msg, &sig).is_ok());
+        let forged = Prepared { key, sig, msg };
+        assert_eq!(forged.verify(), Err(SignError::Invalid));
+        assert!(!verify_batch(&[forged]));
+    }
+
+    #[test]
+    fn owner_made_small_order_r_does_not_verify() {
+        use curve25519_dalek::scalar::Scalar;
+        use sha2::Digest as _;
+        // A lender can sign with R = identity (s = H(R‖A‖M)·a): the lax check and the batch
+        // accept it, strict Ed25519 does not, so a lender could disown it later.
+        let lender = LenderKey::from_seed(&[6u8; 32]);
+        let ring = KeyRing::from_public(&[lender.public_info()]).unwrap();
+        let genuine = lender.sign_value(json!({"seq": 1})).unwrap();
+        let mut object = json!({"seq": 1});
+        let msg = signing_message(&object).unwrap();
+        let public = lender.key.verifying_key();
+        let k = Scalar::from_bytes_mod_order_wide(
+            &sha2::Sha512::new()
+                .chain_update(IDENTITY)
+                .chain_update(public.as_bytes())
+                .chain_update(&msg)
+                .finalize()
+                .into(),
+        );
+        let mut raw = [0u8; 64];
+        raw[..32].copy_from_slice(&IDENTITY);
+        raw[32..].copy_from_slice((k * lender.key.to_scalar()).as_bytes());
+        let sig = ed25519_dalek::Signature::from_bytes(&raw);
+        assert!(ed25519_dalek::Verifier::verify(&public, &msg, &sig).is_ok());
+        let mut signature = genuine["signature"].clone();
+        signature["value"] = json!(URL_SAFE_NO_PAD.encode(raw));
+        object["signature"] = signature;
+        assert_eq!(ring.verify_value(&object), Err(SignError::Invalid));
+        assert_eq!(
+            ring.verify_values([&genuine, &object]),
+            Err(SignError::Invalid)
+        );
+        let prepared = [&genuine, &object].map(|o| ring.prepare(o).unwrap());
+        assert!(!verify_batch(&prepared));
+        assert!(verify_batch(&prepared[..1]));
     }
 
     #[test]
