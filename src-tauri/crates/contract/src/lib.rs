@@ -3,6 +3,7 @@
 //! `khata-lending` (which adds the HTTP client, tokio and reqwest) so the offline verifier and
 //! the audit rules can check signatures with no network stack linked.
 
+mod canonical;
 pub mod signing;
 pub mod types;
 

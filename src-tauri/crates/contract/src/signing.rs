@@ -1,4 +1,4 @@
-//! Canonical encoding and Ed25519 signatures of lender statements.
+//! Ed25519 signatures of lender statements.
 //!
 //! **What is signed.** A signed object is a JSON object with a `signature` member
 //! (`{keyId, alg: "Ed25519", value}`). The signed message is
@@ -7,26 +7,29 @@
 //! "khata-lending-v1\n" || canonical(object without its top-level "signature" member)
 //! ```
 //!
-//! **Canonical encoding** (a subset of RFC 8785 JCS that needs no float formatting):
-//! UTF-8 JSON with no insignificant whitespace; object members sorted by the UTF-16 code units
-//! of their names (as JCS; identical to byte order for the ASCII names we use); strings escaped as
-//! JCS does (`\"`, `\\`, `\b \f \n \r \t`, other controls as `\u00xx`, everything else
-//! literal); numbers must be integers (a float anywhere is an error, which is why money is in
-//! whole rupees and APR in basis points); nested `signature` members (e.g. the consent inside
-//! a receipt) are kept and so are covered by the outer signature.
+//! where `canonical` is the encoding described in the `canonical` module. The context prefix stops
+//! a signature over one protocol's bytes being replayed as another's. Signatures are checked on the
+//! JSON exactly as received, before it is parsed into types, so a verifier never depends on how
+//! this crate's structs re-serialise.
 //!
-//! The context prefix stops a signature over one protocol's bytes being replayed as another's.
-//! Signatures are checked on the JSON exactly as received, before it is parsed into types, so a
-//! verifier never depends on how this crate's structs re-serialise.
+//! **Strict verification.** The lender is the party Khata distrusts, so a signature counts only
+//! under Ed25519's strict rules (`verify_strict`): the key and the signature's `R` must not be of
+//! small order, `R` must be canonically encoded and `s` reduced. Under the lax rules a small-order
+//! ("weak") key signs every message at once (`R` = identity, `s` = 0 verifies anything under the
+//! identity key), so a lender could publish such a key and later disown any statement. Weak keys,
+//! and keys with a small-order component, are refused when a ring is built, before anything is
+//! checked against them.
 
 use std::collections::HashMap;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use ed25519_dalek::{Signer as _, SigningKey, Verifier as _, VerifyingKey};
+use ed25519_dalek::{Signer as _, SigningKey, VerifyingKey};
 use serde::Serialize;
 use serde_json::Value;
 
+pub use crate::canonical::canonical_json;
+use crate::canonical::{write_canonical, write_string};
 use crate::types::{PublicKeyInfo, Signature};
 
 /// Domain-separation prefix of every signed message.
@@ -46,92 +49,11 @@ pub enum SignError {
     UnknownKey(String),
     #[error("signature does not verify")]
     Invalid,
+    /// A published key of small order, or with a small-order component: signatures under it
+    /// prove nothing (see the module docs), so the lender's keys are refused as a whole.
+    #[error("the lender's key {0:?} is weak: a signature under it would prove nothing")]
+    WeakKey(String),
 }
-
-/// Writes `value` in the canonical encoding described in the module docs.
-pub fn canonical_json(value: &Value) -> Result<Vec<u8>, SignError> {
-    let mut out = Vec::with_capacity(256);
-    write_canonical(value, &mut out)?;
-    Ok(out)
-}
-
-fn write_canonical(value: &Value, out: &mut Vec<u8>) -> Result<(), SignError> {
-    match value {
-        Value::Null => out.extend_from_slice(b"null"),
-        Value::Bool(b) => out.extend_from_slice(if *b { b"true" } else { b"false" }),
-        Value::Number(n) => {
-            if let Some(i) = n.as_i64() {
-                out.extend_from_slice(i.to_string().as_bytes());
-            } else if let Some(u) = n.as_u64() {
-                out.extend_from_slice(u.to_string().as_bytes());
-            } else {
-                return Err(SignError::NotCanonical(format!("non-integer number {n}")));
-            }
-        }
-        Value::String(s) => write_string(s, out),
-        Value::Array(items) => {
-            out.push(b'[');
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push(b',');
-                }
-                write_canonical(item, out)?;
-            }
-            out.push(b']');
-        }
-        Value::Object(map) => {
-            let mut keys: Vec<&String> = map.keys().collect();
-            keys.sort_by(|a, b| a.encode_utf16().cmp(b.encode_utf16()));
-            out.push(b'{');
-            for (i, k) in keys.iter().enumerate() {
-                if i > 0 {
-                    out.push(b',');
-                }
-                write_string(k, out);
-                out.push(b':');
-                write_canonical(&map[*k], out)?;
-            }
-            out.push(b'}');
-        }
-    }
-    Ok(())
-}
-
-fn write_string(s: &str, out: &mut Vec<u8>) {
-    out.push(b'"');
-    // Runs of bytes written as they are in one copy. Only ASCII is ever escaped, and every
-    // byte of a multi-byte UTF-8 sequence is ≥ 0x80, so scanning bytes finds exactly the
-    // characters to escape.
-    let bytes = s.as_bytes();
-    let mut run = 0;
-    for (i, &b) in bytes.iter().enumerate() {
-        let escaped: &[u8] = match b {
-            b'"' => b"\\\"",
-            b'\\' => b"\\\\",
-            0x08 => b"\\b",
-            0x0c => b"\\f",
-            b'\n' => b"\\n",
-            b'\r' => b"\\r",
-            b'\t' => b"\\t",
-            0x00..=0x1f => &[
-                b'\\',
-                b'u',
-                b'0',
-                b'0',
-                HEX[(b >> 4) as usize],
-                HEX[(b & 15) as usize],
-            ],
-            _ => continue,
-        };
-        out.extend_from_slice(&bytes[run..i]);
-        out.extend_from_slice(escaped);
-        run = i + 1;
-    }
-    out.extend_from_slice(&bytes[run..]);
-    out.push(b'"');
-}
-
-const HEX: &[u8; 16] = b"0123456789abcdef";
 
 /// The exact bytes a signature covers for `object` (its `signature` member is ignored).
 pub fn signing_message(object: &Value) -> Result<Vec<u8>, SignError> {
@@ -256,21 +178,42 @@ pub struct Prepared {
 }
 
 impl Prepared {
-    /// The signature check of [`KeyRing::verify_value`].
+    /// The signature check of [`KeyRing::verify_value`]: strict Ed25519 (module docs).
     pub fn verify(&self) -> Result<(), SignError> {
         self.key
-            .verify(&self.msg, &self.sig)
+            .verify_strict(&self.msg, &self.sig)
             .map_err(|_| SignError::Invalid)
+    }
+
+    /// The parts of [`Prepared::verify`]'s strictness that the batch equation does not hold by
+    /// itself: `R` canonically encoded and not of small order. (`s` is checked reduced by the
+    /// batch too, and the key was checked when the ring was built.)
+    fn r_is_strict(&self) -> bool {
+        let r = self.sig.r_bytes();
+        // `R` is a curve point encoded as a public key is; decoding it as one gives the point.
+        VerifyingKey::from_bytes(r)
+            .is_ok_and(|point| !point.is_weak() && point.to_edwards().compress().as_bytes() == r)
     }
 }
 
 /// One Ed25519 batch verification of `items` (deterministic, no RNG): `true` when the batch
-/// holds, about 2.5× faster than checking one by one. On `false`, check each with
-/// [`Prepared::verify`] to learn which failed. A batch holds exactly when every signature
-/// verifies alone, with one exception no one but a key's owner can produce: a signature that
-/// is valid up to a small-order (torsion) component fails alone but may pass the
-/// cofactorless batch equation (with probability 1/8 per such signature).
+/// holds, about 2.5× faster than checking one by one; it is what lets `khata verify` check a
+/// million disclosures in seconds (docs/BENCHMARKS.md). On `false`, check each with
+/// [`Prepared::verify`] to learn which failed.
+///
+/// The batch equation is laxer than [`Prepared::verify`], so what it cannot hold is checked
+/// first: weak keys never reach a [`KeyRing`], and a signature whose `R` is non-canonical or of
+/// small order makes the batch answer `false` (the strict check one by one then names it).
+/// One difference remains, and it cannot forge anything: a genuine signature whose `R` has had a
+/// small-order point added fails alone but may pass the batch (probability 1/8 each). It is
+/// still a signature by the key's owner over the same bytes, only re-encoded; ruling it out would
+/// cost a full scalar multiplication per signature, more than the batch saves. So the batch
+/// serves where "signed by this key" is the question (the offline verifier's fast path), and
+/// statements received from a lender are checked one by one ([`KeyRing::verify_values`]).
 pub fn verify_batch(items: &[Prepared]) -> bool {
+    if !items.iter().all(Prepared::r_is_strict) {
+        return false;
+    }
     let messages: Vec<&[u8]> = items.iter().map(|p| p.msg.as_slice()).collect();
     let signatures: Vec<ed25519_dalek::Signature> = items.iter().map(|p| p.sig).collect();
     let keys: Vec<VerifyingKey> = items.iter().map(|p| p.key).collect();
@@ -302,6 +245,11 @@ impl KeyRing {
                 .map_err(|_| SignError::Malformed("public key is not 32 bytes".into()))?;
             let vk = VerifyingKey::from_bytes(&arr)
                 .map_err(|e| SignError::Malformed(format!("public key: {e}")))?;
+            // An honest key is a multiple of the base point, so it is never weak and has no
+            // small-order component; either one is a key made to sign too much (module docs).
+            if vk.is_weak() || !vk.to_edwards().is_torsion_free() {
+                return Err(SignError::WeakKey(info.key_id.clone()));
+            }
             keys.insert(info.key_id.clone(), vk);
         }
         Ok(Self { keys })
@@ -325,21 +273,23 @@ impl KeyRing {
         Ok(Prepared { key, sig, msg })
     }
 
-    /// Checks many signed objects at once (a page of disclosures): one Ed25519 batch
-    /// verification, about twice as fast as one by one. If the batch fails, each object is
-    /// checked alone so the error names what failed, exactly as [`KeyRing::verify_value`] would.
+    /// Checks many signed objects (a page of disclosures), each exactly as
+    /// [`KeyRing::verify_value`] does; every object is prepared first, so a shape error anywhere
+    /// is reported before any signature is checked.
+    ///
+    /// One by one and strict, not in a batch: what a lender sends is stored and later checked
+    /// strictly by the offline verifier, and the batch's one leniency ([`verify_batch`]) is
+    /// something a lender can aim for (the batch's coefficients follow from the page it sends).
+    /// Accepting such a page would let the lender plant a statement that makes the borrower's
+    /// export fail verification later. Sync is bound by the network and the vault, not by this.
     pub fn verify_values<'a>(
         &self,
         objects: impl IntoIterator<Item = &'a Value>,
     ) -> Result<(), SignError> {
-        let objects: Vec<&Value> = objects.into_iter().collect();
         let prepared = objects
-            .iter()
+            .into_iter()
             .map(|o| self.prepare(o))
             .collect::<Result<Vec<_>, _>>()?;
-        if verify_batch(&prepared) {
-            return Ok(());
-        }
         prepared.iter().try_for_each(Prepared::verify)
     }
 
@@ -378,13 +328,6 @@ mod tests {
     use serde_json::json;
 
     #[test]
-    fn canonical_sorts_keys_and_escapes() {
-        let v = json!({"b": 1, "a": [true, null, "x\"\n\u{1}é"], "A": -2});
-        let s = String::from_utf8(canonical_json(&v).unwrap()).unwrap();
-        assert_eq!(s, r#"{"A":-2,"a":[true,null,"x\"\n\u0001é"],"b":1}"#);
-    }
-
-    #[test]
     fn batch_verification_agrees_and_names_the_bad_one() {
         let key = LenderKey::from_seed(&[9u8; 32]);
         let ring = KeyRing::from_public(&[key.public_info()]).unwrap();
@@ -405,46 +348,95 @@ mod tests {
         assert_eq!(ring.verify_values(&[]), Ok(()));
     }
 
-    #[test]
-    fn strings_escape_as_jcs() {
-        // The escaping rule of the module docs, one character at a time.
-        fn by_char(s: &str) -> String {
-            let mut out = String::from('"');
-            for c in s.chars() {
-                match c {
-                    '"' => out.push_str("\\\""),
-                    '\\' => out.push_str("\\\\"),
-                    '\u{08}' => out.push_str("\\b"),
-                    '\u{0c}' => out.push_str("\\f"),
-                    '\n' => out.push_str("\\n"),
-                    '\r' => out.push_str("\\r"),
-                    '\t' => out.push_str("\\t"),
-                    c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
-                    c => out.push(c),
-                }
-            }
-            out.push('"');
-            out
-        }
-        let mut samples: Vec<String> = (0u32..0x250)
-            .filter_map(char::from_u32)
-            .map(|c| format!("a{c}b{c}"))
-            .collect();
-        samples
-            .extend(["", "\"\"", "ऋण 💸 \u{7f}\u{1f}\u{2028}", "x\\", "\u{0}"].map(String::from));
-        for s in samples {
-            let mut out = Vec::new();
-            write_string(&s, &mut out);
-            assert_eq!(String::from_utf8(out).unwrap(), by_char(&s), "{s:?}");
+    /// The published form of a raw 32-byte key.
+    fn info(key_id: &str, bytes: &[u8; 32]) -> PublicKeyInfo {
+        PublicKeyInfo {
+            key_id: key_id.into(),
+            alg: ALG.into(),
+            public_key: URL_SAFE_NO_PAD.encode(bytes),
         }
     }
 
+    /// Encodes the identity point.
+    const IDENTITY: [u8; 32] = {
+        let mut b = [0u8; 32];
+        b[0] = 1;
+        b
+    };
+
     #[test]
-    fn floats_are_refused() {
-        assert!(matches!(
-            canonical_json(&json!({"apr": 1.8})),
-            Err(SignError::NotCanonical(_))
-        ));
+    fn weak_keys_are_refused() {
+        use curve25519_dalek::constants::EIGHT_TORSION;
+        let honest = LenderKey::from_seed(&[5u8; 32]);
+        // The identity, and a point of order 8: small order, each signs too much.
+        for weak in [IDENTITY, EIGHT_TORSION[1].compress().to_bytes()] {
+            assert_eq!(
+                KeyRing::from_public(&[honest.public_info(), info("weak", &weak)]).unwrap_err(),
+                SignError::WeakKey("weak".into())
+            );
+        }
+        // An honest key plus a small-order point: not small order itself, but not honest.
+        let point = VerifyingKey::from(&SigningKey::from_bytes(&[5u8; 32])).to_edwards();
+        let mixed = (point + EIGHT_TORSION[1]).compress().to_bytes();
+        assert_eq!(
+            KeyRing::from_public(&[info("mixed", &mixed)]).unwrap_err(),
+            SignError::WeakKey("mixed".into())
+        );
+        KeyRing::from_public(&[honest.public_info()]).unwrap();
+    }
+
+    #[test]
+    fn weak_key_forgery_does_not_verify() {
+        // Under the identity key, R = identity and s = 0 satisfy the lax equation for every
+        // message: the classic weak-key forgery. The ring refuses the key (above); the check
+        // itself refuses the signature too.
+        let key = VerifyingKey::from_bytes(&IDENTITY).unwrap();
+        let mut raw = [0u8; 64];
+        raw[..32].copy_from_slice(&IDENTITY);
+        let sig = ed25519_dalek::Signature::from_bytes(&raw);
+        let msg = b"khata-lending-v1\n{\"approved\":true}".to_vec();
+        assert!(ed25519_dalek::Verifier::verify(&key, &msg, &sig).is_ok());
+        let forged = Prepared { key, sig, msg };
+        assert_eq!(forged.verify(), Err(SignError::Invalid));
+        assert!(!verify_batch(&[forged]));
+    }
+
+    #[test]
+    fn owner_made_small_order_r_does_not_verify() {
+        use curve25519_dalek::scalar::Scalar;
+        use sha2::Digest as _;
+        // A lender can sign with R = identity (s = H(R‖A‖M)·a): the lax check and the batch
+        // accept it, strict Ed25519 does not, so a lender could disown it later.
+        let lender = LenderKey::from_seed(&[6u8; 32]);
+        let ring = KeyRing::from_public(&[lender.public_info()]).unwrap();
+        let genuine = lender.sign_value(json!({"seq": 1})).unwrap();
+        let mut object = json!({"seq": 1});
+        let msg = signing_message(&object).unwrap();
+        let public = lender.key.verifying_key();
+        let k = Scalar::from_bytes_mod_order_wide(
+            &sha2::Sha512::new()
+                .chain_update(IDENTITY)
+                .chain_update(public.as_bytes())
+                .chain_update(&msg)
+                .finalize()
+                .into(),
+        );
+        let mut raw = [0u8; 64];
+        raw[..32].copy_from_slice(&IDENTITY);
+        raw[32..].copy_from_slice((k * lender.key.to_scalar()).as_bytes());
+        let sig = ed25519_dalek::Signature::from_bytes(&raw);
+        assert!(ed25519_dalek::Verifier::verify(&public, &msg, &sig).is_ok());
+        let mut signature = genuine["signature"].clone();
+        signature["value"] = json!(URL_SAFE_NO_PAD.encode(raw));
+        object["signature"] = signature;
+        assert_eq!(ring.verify_value(&object), Err(SignError::Invalid));
+        assert_eq!(
+            ring.verify_values([&genuine, &object]),
+            Err(SignError::Invalid)
+        );
+        let prepared = [&genuine, &object].map(|o| ring.prepare(o).unwrap());
+        assert!(!verify_batch(&prepared));
+        assert!(verify_batch(&prepared[..1]));
     }
 
     #[test]

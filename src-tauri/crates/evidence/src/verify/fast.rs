@@ -17,8 +17,9 @@
 //! nesting limit applies to it as it does in the whole-document parse; and every member of the
 //! document is parsed to a `Value` somewhere, so a number the reference's parser refuses is
 //! refused here too. The one divergence is Ed25519 batch verification's, documented on
-//! [`khata_contract::signing::verify_batch`]: only a key's owner can make a signature that one
-//! accepts and the other does not.
+//! [`khata_contract::signing::verify_batch`]: a genuine signature whose `R` was re-encoded with a
+//! small-order point added may pass here while the reference's strict check refuses it; it is
+//! still the key owner's signature over the same bytes, and sync never stores one.
 
 use std::collections::{HashMap, HashSet};
 
