@@ -126,8 +126,13 @@ fn chrono_like(ms: i64) -> String {
     )
 }
 
+/// HTML-escaped, and without the characters [`safe`] drops but newlines (the signed statements
+/// are shown pretty-printed): a bidi override would make a browser show text reversed too.
 fn html_escape(s: &str) -> String {
-    s.replace('&', "&amp;")
+    s.chars()
+        .filter(|&c| c == '\n' || !super::terminal::is_unsafe(c))
+        .collect::<String>()
+        .replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
         .replace('"', "&quot;")
@@ -434,6 +439,10 @@ mod tests {
             out.contains("Evil[2J[H export honest.json: verified0mcba"),
             "{out}"
         );
+        let page = html(&a);
+        for bad in ['\x1b', '\u{9b}', '\u{202E}', '\r'] {
+            assert!(!page.contains(bad), "{bad:?} in {page:?}");
+        }
     }
 
     #[test]

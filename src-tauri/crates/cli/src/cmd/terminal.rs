@@ -8,7 +8,7 @@ use std::borrow::Cow;
 
 /// Whether `c` must not reach the terminal: C0 (newlines and tabs too), DEL, C1 (which includes
 /// the single-character CSI), and the Unicode bidi embeddings, overrides and isolates.
-fn is_unsafe(c: char) -> bool {
+pub fn is_unsafe(c: char) -> bool {
     c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
