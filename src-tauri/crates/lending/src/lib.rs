@@ -5,6 +5,7 @@
 
 pub mod client;
 pub mod error;
+pub mod lender_text;
 pub mod oauth;
 
 pub use client::{ClientConfig, LendingClient, check_url, full_jitter_backoff};

@@ -132,7 +132,10 @@ impl LoopbackRedirect {
                 );
                 let _ = sock.write_all(resp.as_bytes()).await;
                 if let Some(err) = q.get("error") {
-                    return Err(LendingError::Usage(format!("authorization refused: {err}")));
+                    return Err(LendingError::Usage(format!(
+                        "authorization refused: {}",
+                        crate::lender_text::sanitize(err)
+                    )));
                 }
                 let (Some(code), Some(state)) = (q.get("code"), q.get("state")) else {
                     return Err(LendingError::Malformed {

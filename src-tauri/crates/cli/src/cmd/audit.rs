@@ -20,6 +20,7 @@ use khata_evidence::audit::{self, Finding};
 use khata_evidence::verify::VerifyError;
 
 use super::finding_text as text;
+use super::terminal::safe;
 use serde::Serialize;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -125,8 +126,13 @@ fn chrono_like(ms: i64) -> String {
     )
 }
 
+/// HTML-escaped, and without the characters [`safe`] drops but newlines (the signed statements
+/// are shown pretty-printed): a bidi override would make a browser show text reversed too.
 fn html_escape(s: &str) -> String {
-    s.replace('&', "&amp;")
+    s.chars()
+        .filter(|&c| c == '\n' || !super::terminal::is_unsafe(c))
+        .collect::<String>()
+        .replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
         .replace('"', "&quot;")
@@ -229,20 +235,26 @@ fn text(a: &Aggregate) -> String {
     for e in &a.exports {
         match &e.error {
             None => {
-                let _ = writeln!(s, "export {}: verified", e.file);
+                let _ = writeln!(s, "export {}: verified", safe(&e.file));
             }
             Some(err) => {
-                let _ = writeln!(s, "export {}: NOT VERIFIED ({err}); left out", e.file);
+                let _ = writeln!(
+                    s,
+                    "export {}: NOT VERIFIED ({}); left out",
+                    safe(&e.file),
+                    safe(err)
+                );
             }
         }
     }
     let _ = writeln!(s, "\nWhat was collected");
     for (lender, signals) in &a.collected {
-        let _ = writeln!(s, "  {lender}");
+        let _ = writeln!(s, "  {}", safe(lender));
         for (signal, c) in signals {
             let _ = writeln!(
                 s,
-                "    {signal:<24} {:>7} times  {} … {}",
+                "    {:<24} {:>7} times  {} … {}",
+                safe(signal),
                 c.disclosures,
                 c.first.map(fmt_ms).unwrap_or_default(),
                 c.last.map(fmt_ms).unwrap_or_default()
@@ -268,14 +280,14 @@ fn text(a: &Aggregate) -> String {
             x.rule.id(),
             f.title,
             when(x),
-            f.file,
-            x.lender_id,
-            x.consent_id.as_deref().unwrap_or("none"),
-            x.signal.as_deref().unwrap_or("-"),
+            safe(&f.file),
+            safe(&x.lender_id),
+            safe(x.consent_id.as_deref().unwrap_or("none")),
+            safe(x.signal.as_deref().unwrap_or("-")),
             records(x),
             x.evidence
                 .iter()
-                .map(|e| format!("{} {}", e.kind, e.id))
+                .map(|e| format!("{} {}", safe(&e.kind), safe(&e.id)))
                 .collect::<Vec<_>>()
                 .join(", "),
             f.detail
@@ -373,6 +385,66 @@ fn html(a: &Aggregate) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+    use audit::{FindingFacts, Rule};
+
+    #[test]
+    fn lender_words_cannot_rewrite_the_report() {
+        // A lender id that clears the screen, forges a report line and reverses text.
+        let evil = "Evil\x1b[2J\x1b[H\nexport honest.json: verified\u{9b}0m\u{202E}cba";
+        let mut a = Aggregate::default();
+        a.collected
+            .entry(evil.into())
+            .or_default()
+            .insert(format!("sms\x1b[8m{evil}"), Collected::default());
+        a.exports.push(ExportResult {
+            file: "x.json".into(),
+            verified: false,
+            error: Some(format!("consent {evil}: bad signature")),
+            summary: None,
+        });
+        let finding = Finding {
+            rule: Rule::NoConsent,
+            severity: Rule::NoConsent.severity(),
+            facts: FindingFacts::NoConsent,
+            lender_id: evil.into(),
+            consent_id: Some(evil.into()),
+            signal: Some(evil.into()),
+            at: 0,
+            last_at: 0,
+            count: 1,
+            records: vec![audit::RecordRef {
+                kind: "disclosure".into(),
+                id: evil.into(),
+                local_id: None,
+            }],
+            records_omitted: 0,
+            evidence: vec![],
+        };
+        a.findings.push(SourcedFinding {
+            file: "x.json".into(),
+            title: text::title(finding.rule),
+            detail: text::detail(&finding),
+            finding,
+        });
+        let out = text(&a);
+        for bad in ['\x1b', '\u{9b}', '\u{202E}', '\r'] {
+            assert!(!out.contains(bad), "{bad:?} in {out:?}");
+        }
+        assert!(
+            !out.lines().any(|l| l.starts_with("export honest.json")),
+            "{out}"
+        );
+        assert!(
+            out.contains("Evil[2J[H export honest.json: verified0mcba"),
+            "{out}"
+        );
+        let page = html(&a);
+        for bad in ['\x1b', '\u{9b}', '\u{202E}', '\r'] {
+            assert!(!page.contains(bad), "{bad:?} in {page:?}");
+        }
+    }
+
     #[test]
     fn civil_time() {
         assert_eq!(super::chrono_like(0), "1970-01-01T00:00:00Z");

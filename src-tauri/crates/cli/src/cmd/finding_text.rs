@@ -80,8 +80,14 @@ fn points(v: &[SignalPoints]) -> String {
     format!("[{}]", items.join(", "))
 }
 
-/// What exactly happened, with the numbers: one sentence from the rule and its facts.
+/// What exactly happened, with the numbers: one sentence from the rule and its facts, with
+/// nothing in the lender's words (ids, signals, purposes) that could act on a terminal.
 pub fn detail(f: &Finding) -> String {
+    super::terminal::safe(&sentence(f)).into_owned()
+}
+
+/// The sentence [`detail`] cleans.
+fn sentence(f: &Finding) -> String {
     let s = f.signal.as_deref().unwrap_or("?");
     let cid = f.consent_id.as_deref().unwrap_or("?");
     let l = &f.lender_id;
@@ -244,7 +250,8 @@ pub fn detail(f: &Finding) -> String {
     }
 }
 
-/// The records as one line: `disclosure d-1, …, … 990 more disclosures, consent c-1`.
+/// The records as one line: `disclosure d-1, …, … 990 more disclosures, consent c-1` (the ids
+/// are the lender's, cleaned for the terminal).
 pub fn records(f: &Finding) -> String {
     let last_offending = f.records.iter().rposition(|r| r.kind == "disclosure");
     let more = format!("… {} more disclosures", f.records_omitted);
@@ -258,7 +265,7 @@ pub fn records(f: &Finding) -> String {
     if last_offending.is_none() && f.records_omitted > 0 {
         parts.push(more);
     }
-    parts.join(", ")
+    super::terminal::safe(&parts.join(", ")).into_owned()
 }
 
 #[cfg(test)]

@@ -59,10 +59,14 @@ pub fn run(args: VerifyArgs) -> anyhow::Result<ExitCode> {
         Err(e) => {
             if !args.json {
                 match &e {
-                    VerifyError::Invalid { record, reason } => {
-                        println!("INVALID: first bad record {record}: {reason}")
+                    VerifyError::Invalid { record, reason } => println!(
+                        "INVALID: first bad record {}: {}",
+                        super::terminal::safe(record),
+                        super::terminal::safe(reason)
+                    ),
+                    VerifyError::Unusable { reason } => {
+                        println!("UNUSABLE: {}", super::terminal::safe(reason))
                     }
-                    VerifyError::Unusable { reason } => println!("UNUSABLE: {reason}"),
                 }
             }
             ExitCode::from(e.exit_code() as u8)

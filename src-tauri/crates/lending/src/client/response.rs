@@ -1,6 +1,8 @@
 //! What the client makes of a response once its bytes are read, with no network involved:
 //! status and content type, JSON, signature checks against the pinned keys, the typed parse.
-//! Kept pure so the fuzz targets run exactly this code.
+//! Kept pure so the fuzz targets run exactly this code. Lender text kept in an error (a problem
+//! document's strings, a parse error quoting the body) is cleaned here (`lender_text`), before
+//! anything logs, stores or shows it.
 
 use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
@@ -9,6 +11,7 @@ use url::Url;
 
 use super::transport::check_url;
 use crate::error::{LendingError, Result};
+use crate::lender_text::{sanitize, sanitize_opt};
 use crate::signing::{KeyRing, SignError};
 use crate::types::*;
 
@@ -36,11 +39,11 @@ pub(super) fn decode_body(status: StatusCode, content_type: &str, bytes: &[u8]) 
     }
     if !content_type.starts_with("application/json") {
         return Err(LendingError::Malformed {
-            detail: format!("expected application/json, got {content_type:?}"),
+            detail: sanitize(&format!("expected application/json, got {content_type:?}")),
         });
     }
     serde_json::from_slice(bytes).map_err(|e| LendingError::Malformed {
-        detail: format!("invalid JSON: {e}"),
+        detail: sanitize(&format!("invalid JSON: {e}")),
     })
 }
 
@@ -64,19 +67,27 @@ pub(super) fn parse_token(value: Value) -> Result<TokenResponse> {
     let tok: TokenResponse = parse(value)?;
     if !tok.token_type.eq_ignore_ascii_case("bearer") {
         return Err(LendingError::Malformed {
-            detail: format!("unsupported token_type {}", tok.token_type),
+            detail: sanitize(&format!("unsupported token_type {}", tok.token_type)),
         });
     }
     Ok(tok)
 }
 
-/// The lender's problem document, or a stand-in when it sent none (or an unreadable one).
+/// The lender's problem document with every string cleaned, or a stand-in when it sent none
+/// (or an unreadable one).
 fn problem_from(status: StatusCode, content_type: &str, body: &[u8]) -> Problem {
     if (content_type.starts_with("application/problem+json")
         || content_type.starts_with("application/json"))
         && let Ok(p) = serde_json::from_slice::<Problem>(body)
     {
-        return p;
+        return Problem {
+            type_uri: sanitize(&p.type_uri),
+            title: sanitize(&p.title),
+            status: p.status,
+            detail: sanitize_opt(p.detail),
+            instance: sanitize_opt(p.instance),
+            error: sanitize_opt(p.error),
+        };
     }
     Problem {
         type_uri: "about:blank".into(),
@@ -118,9 +129,39 @@ pub(super) fn page_with_raw(value: Value) -> Result<(DisclosurePage, Vec<Value>)
     Ok((page, raw))
 }
 
-/// The typed parse; JSON that does not fit the wire types is [`LendingError::Malformed`].
+/// The typed parse; JSON that does not fit the wire types is [`LendingError::Malformed`] (serde's
+/// message quotes the offending value, so it is lender text).
 pub(super) fn parse<T: DeserializeOwned>(value: Value) -> Result<T> {
     serde_json::from_value(value).map_err(|e| LendingError::Malformed {
-        detail: e.to_string(),
+        detail: sanitize(&e.to_string()),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lender_text::{MAX_CHARS, is_unsafe};
+
+    #[test]
+    fn parse_errors_quoting_lender_text_are_cleaned() {
+        let quoted = format!("\n\x1b[2J\u{202E}{}", "y".repeat(100_000));
+        let Err(LendingError::Malformed { detail }) = parse::<u16>(Value::String(quoted)) else {
+            panic!("a string is no u16");
+        };
+        // serde quotes the value escaped; what it does not bound is the length.
+        assert!(
+            detail.starts_with(r#"invalid type: string "\n\u{1b}[2J\u{202e}yyy"#),
+            "{detail}"
+        );
+        assert_eq!(detail.chars().count(), MAX_CHARS);
+        assert!(!detail.chars().any(is_unsafe));
+        let Err(LendingError::Http { problem, .. }) = decode_body(
+            StatusCode::BAD_REQUEST,
+            "application/problem+json",
+            br#"{"type":"about:blank","title":"Bad\u001b[31m","status":400}"#,
+        ) else {
+            panic!("400 is an error");
+        };
+        assert_eq!(problem.title, "Bad[31m");
+    }
 }
