@@ -68,7 +68,11 @@ impl EngineError {
 impl From<VaultError> for EngineError {
     fn from(e: VaultError) -> Self {
         match e {
-            VaultError::WrongKey | VaultError::WrongMode { .. } => Self::VaultLocked(e.to_string()),
+            // A key file whose KDF parameters are out of bounds leaves the vault locked: the
+            // unlock screen shows why and keeps the recovery-key route open.
+            VaultError::WrongKey
+            | VaultError::WrongMode { .. }
+            | VaultError::KdfParamsOutOfBounds { .. } => Self::VaultLocked(e.to_string()),
             VaultError::KeyMissing { .. } => Self::KeyMissing,
             VaultError::BadRecoveryKey(_) => Self::InvalidInput(e.to_string()),
             VaultError::KeychainUnavailable { .. } => Self::KeychainUnavailable(e.to_string()),
@@ -118,3 +122,19 @@ impl From<tokio::task::JoinError> for EngineError {
 }
 
 pub type Result<T, E = EngineError> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn out_of_bounds_kdf_parameters_leave_the_vault_locked() {
+        let e = EngineError::from(VaultError::KdfParamsOutOfBounds {
+            m_cost_kib: u32::MAX,
+            t_cost: 3,
+            p_cost: 4,
+        });
+        assert_eq!(e.code(), "vault_locked");
+        assert!(e.to_string().contains("recovery key"), "{e}");
+    }
+}

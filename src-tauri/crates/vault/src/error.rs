@@ -43,6 +43,21 @@ pub enum VaultError {
         requested: &'static str,
     },
 
+    /// The key file asks for Argon2id parameters outside the bounds Khata accepts
+    /// ([`crate::Argon2Params::check`]): far more memory or passes than any honest key file
+    /// (the app would exhaust memory or hang) or fewer than Khata writes (a weakened KDF).
+    /// Refused before anything is allocated; the recovery key still opens the vault.
+    #[error(
+        "the key file asks for Argon2id parameters outside the accepted bounds \
+         (memory {m_cost_kib} KiB, {t_cost} passes, {p_cost} lanes): it may have been tampered with; \
+         the recovery key still opens the vault"
+    )]
+    KdfParamsOutOfBounds {
+        m_cost_kib: u32,
+        t_cost: u32,
+        p_cost: u32,
+    },
+
     /// The ledger's hash chain is broken at `seq` (the first bad entry).
     #[error("the ledger is broken at entry {seq}: {reason}")]
     LedgerBroken { seq: i64, reason: String },

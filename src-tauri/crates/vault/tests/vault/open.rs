@@ -285,3 +285,77 @@ fn passphrase_mode_and_switching_with_the_recovery_key() {
     assert_eq!(v.lenders().unwrap().len(), 2);
     v.check_integrity().unwrap();
 }
+
+/// Rewrites the passphrase wrap's Argon2id parameters in the key file, as anyone who can edit
+/// the sidecar could.
+fn set_kdf_params(db: &Path, m_cost_kib: u32, t_cost: u32, p_cost: u32) {
+    let path = key_file_path(db);
+    let mut kf: serde_json::Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    kf["passphrase"]["params"] =
+        serde_json::json!({"m_cost_kib": m_cost_kib, "t_cost": t_cost, "p_cost": p_cost});
+    std::fs::write(&path, serde_json::to_vec_pretty(&kf).unwrap()).unwrap();
+}
+
+#[test]
+fn key_file_kdf_parameters_out_of_bounds_are_refused_before_deriving() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("vault.db");
+    let (v, _rk) = Vault::create(&db, Unlock::Passphrase("correct horse")).unwrap();
+    v.close().unwrap();
+    let honest = std::fs::read(key_file_path(&db)).unwrap();
+
+    // Terabytes of memory (the app would allocate and die), a trivially cheap KDF, one pass,
+    // and more lanes than any machine the app runs on.
+    for (m, t, p) in [
+        (u32::MAX, 3, 4),
+        (8, 3, 4),
+        (64 * 1024, 1, 4),
+        (64 * 1024, u32::MAX, 4),
+        (64 * 1024, 3, 0),
+        (64 * 1024, 3, u32::MAX),
+    ] {
+        set_kdf_params(&db, m, t, p);
+        let started = std::time::Instant::now();
+        let err = Vault::open(&db, Unlock::Passphrase("correct horse")).unwrap_err();
+        assert!(
+            started.elapsed() < std::time::Duration::from_millis(500),
+            "({m}, {t}, {p}) took {:?}",
+            started.elapsed()
+        );
+        match err {
+            VaultError::KdfParamsOutOfBounds {
+                m_cost_kib,
+                t_cost,
+                p_cost,
+            } => assert_eq!((m_cost_kib, t_cost, p_cost), (m, t, p)),
+            other => panic!("({m}, {t}, {p}): expected KdfParamsOutOfBounds, got {other}"),
+        }
+    }
+
+    // The recovery key does not go through Argon2id, so it still opens the tampered vault and
+    // sets a fresh passphrase wrap with the default parameters.
+    let (rk_dir, rk) = {
+        let d = tempfile::tempdir().unwrap();
+        let db2 = d.path().join("vault.db");
+        let (v, rk) = Vault::create(&db2, Unlock::Passphrase("correct horse")).unwrap();
+        v.close().unwrap();
+        (d, rk)
+    };
+    let db2 = rk_dir.path().join("vault.db");
+    set_kdf_params(&db2, u32::MAX, 3, 4);
+    Vault::restore(&db2, &rk, Unlock::Passphrase("new passphrase"))
+        .unwrap()
+        .close()
+        .unwrap();
+    Vault::open(&db2, Unlock::Passphrase("new passphrase"))
+        .unwrap()
+        .close()
+        .unwrap();
+
+    // The honest key file still opens.
+    std::fs::write(key_file_path(&db), honest).unwrap();
+    Vault::open(&db, Unlock::Passphrase("correct horse"))
+        .unwrap()
+        .close()
+        .unwrap();
+}
