@@ -83,6 +83,47 @@ fn checked_letter(letter: &str) -> Result<&str> {
 
 /// First 8 hex digits of the statement's SHA-256: tells apart two versions of one record
 /// (a consent's artefacts share its id) in file names.
+/// The longest a lender's kind or id may make its part of an evidence file's name.
+const NAME_PART_MAX: usize = 100;
+
+/// The packet's file name for one signed statement. The kind and id are the lender's words, so
+/// they are cut to ASCII letters, digits and `-` (no `/`, `\`, `..` or control characters: a
+/// hostile id cannot climb out of the folder it is unpacked into) and to [`NAME_PART_MAX`]
+/// characters each (an oversized id cannot make an unreadable name); the statement's digest
+/// keeps cut names apart.
+fn evidence_entry_name(kind: &str, id: &str, digest: &str) -> String {
+    let clean = |s: &str| -> String {
+        s.chars()
+            .take(NAME_PART_MAX)
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '-' {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .collect()
+    };
+    format!(
+        "evidence/{}-{}-{}.json",
+        clean(kind),
+        clean(id),
+        clean(digest)
+    )
+}
+
+/// `name`, or `name` numbered (`…-2.json`) when taken: two ids that clean to the same name
+/// (`a/b`, `a_b`) must not share an entry.
+fn unique_name(taken: &mut std::collections::HashSet<String>, name: String) -> String {
+    let mut candidate = name.clone();
+    let mut n = 1;
+    while !taken.insert(candidate.clone()) {
+        n += 1;
+        candidate = format!("{}-{n}.json", name.trim_end_matches(".json"));
+    }
+    candidate
+}
+
 fn short_digest(statement: &serde_json::Value) -> String {
     use sha2::Digest as _;
     let digest = sha2::Sha256::digest(statement.to_string().as_bytes());
@@ -188,24 +229,16 @@ impl Engine {
                 &serde_json::to_vec_pretty(&keys)?,
             )?;
             let mut seen = std::collections::HashSet::new();
+            let mut names = std::collections::HashSet::new();
             for e in findings.iter().flat_map(|f| &f.evidence) {
                 let digest = short_digest(&e.statement);
                 if !seen.insert((e.kind.clone(), e.id.clone(), digest.clone())) {
                     continue;
                 }
-                let safe: String = format!("{}-{}-{digest}", e.kind, e.id)
-                    .chars()
-                    .map(|c| {
-                        if c.is_ascii_alphanumeric() || c == '-' {
-                            c
-                        } else {
-                            '_'
-                        }
-                    })
-                    .collect();
+                let name = unique_name(&mut names, evidence_entry_name(&e.kind, &e.id, &digest));
                 put(
                     &mut zip,
-                    &format!("evidence/{safe}.json"),
+                    &name,
                     &serde_json::to_vec_pretty(e.statement.as_ref())?,
                 )?;
             }
@@ -306,6 +339,56 @@ mod tests {
         let err = checked_letter(&format!("{at_limit}a")).unwrap_err();
         assert_eq!(err.code(), "invalid_input");
         assert!(err.to_string().contains("at most 65536"), "{err}");
+    }
+
+    #[test]
+    fn a_hostile_statement_id_makes_a_safe_bounded_entry_name() {
+        for id in [
+            "../../etc/x",
+            "..\\..\\win\\x",
+            "a\u{0}b\nc\u{1b}[2J\u{202e}d",
+            "/abs",
+        ] {
+            let name = evidence_entry_name("disclosure", id, "0a1b2c3d");
+            let file = name.strip_prefix("evidence/").expect(&name);
+            assert!(!file.contains('/') && !file.contains('\\'), "{name}");
+            assert!(!file.contains(".."), "{name}");
+            assert!(file.chars().all(|c| c.is_ascii_graphic()), "{name}");
+            assert!(file.ends_with("-0a1b2c3d.json"), "{name}");
+        }
+        assert_eq!(
+            evidence_entry_name("disclosure", "../../etc/x", "0a1b2c3d"),
+            "evidence/disclosure-______etc_x-0a1b2c3d.json"
+        );
+        // An honest id keeps its name.
+        assert_eq!(
+            evidence_entry_name("disclosure", "d-9", "0a1b2c3d"),
+            "evidence/disclosure-d-9-0a1b2c3d.json"
+        );
+        // A 70,000-byte id (or kind) is cut, not left to overflow the zip's name field.
+        let long = "x".repeat(70_000);
+        let name = evidence_entry_name(&long, &long, "0a1b2c3d");
+        assert_eq!(
+            name.len(),
+            "evidence/".len() + 2 * NAME_PART_MAX + "--0a1b2c3d.json".len()
+        );
+    }
+
+    #[test]
+    fn ids_that_clean_to_one_name_get_distinct_entries() {
+        let mut taken = std::collections::HashSet::new();
+        let names: Vec<String> = ["a/b", "a_b", "a\\b"]
+            .iter()
+            .map(|id| unique_name(&mut taken, evidence_entry_name("offer", id, "0a1b2c3d")))
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "evidence/offer-a_b-0a1b2c3d.json",
+                "evidence/offer-a_b-0a1b2c3d-2.json",
+                "evidence/offer-a_b-0a1b2c3d-3.json",
+            ]
+        );
     }
 
     #[test]
