@@ -4,7 +4,7 @@
 //! verifier can re-check each Ed25519 signature and the vault ledger's hash chain.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -14,7 +14,7 @@ use serde_json::{Value, json};
 
 use crate::engine::{Engine, lender_names};
 use crate::error::{EngineError, Result};
-use crate::export_other::{Counter, PAGE, Shared, disclosure_pages, with};
+use crate::export_other::{Counter, PAGE, Shared, disclosure_pages, with, write_replacing};
 use crate::views::*;
 
 /// Version of the export document.
@@ -123,52 +123,37 @@ impl Engine {
         cancel: Arc<AtomicBool>,
     ) -> Result<ExportSummary> {
         let path = path.as_ref().to_path_buf();
-        let tmp = {
-            let mut name = path.file_name().unwrap_or_default().to_os_string();
-            name.push(".part");
-            path.with_file_name(name)
-        };
         let vault = self.vault.clone();
-        let (tmp2, path2) = (tmp.clone(), path.clone());
+        let path2 = path.clone();
         let result = tokio::task::spawn_blocking(move || {
-            let written = match format {
-                ExportFormat::Json => export_json(&vault, &tmp2, &progress, &cancel),
-                ExportFormat::Csv => std::fs::File::create(&tmp2)
-                    .map_err(EngineError::from)
-                    .and_then(|f| crate::export_other::export_csv(&vault, f, &progress, &cancel)),
-                ExportFormat::Html => std::fs::File::create(&tmp2)
-                    .map_err(EngineError::from)
-                    .and_then(|f| crate::export_other::export_html(&vault, f, &progress, &cancel)),
-            };
-            written.and_then(|s| {
-                std::fs::rename(&tmp2, &path2)?;
-                Ok(s)
+            write_replacing(&path2, |file| match format {
+                ExportFormat::Json => export_json(&vault, file, &progress, &cancel),
+                ExportFormat::Csv => {
+                    crate::export_other::export_csv(&vault, file, &progress, &cancel)
+                }
+                ExportFormat::Html => {
+                    crate::export_other::export_html(&vault, file, &progress, &cancel)
+                }
             })
         })
         .await?;
-        match result {
-            Ok((bytes, records, head)) => Ok(ExportSummary {
-                path: path.display().to_string(),
-                format,
-                bytes,
-                records,
-                ledger_head: head,
-            }),
-            Err(e) => {
-                let _ = std::fs::remove_file(&tmp);
-                Err(e)
-            }
-        }
+        let (bytes, records, head) = result?;
+        Ok(ExportSummary {
+            path: path.display().to_string(),
+            format,
+            bytes,
+            records,
+            ledger_head: head,
+        })
     }
 }
 
 fn export_json(
     vault: &Shared,
-    tmp: &PathBuf,
+    file: std::fs::File,
     progress: &dyn Fn(Progress),
     cancel: &AtomicBool,
 ) -> Result<(u64, u64, String)> {
-    let file = std::fs::File::create(tmp)?;
     let mut w = Counter::file(file);
     let mut records = 0u64;
     let (total, header) = with(vault, |v| {

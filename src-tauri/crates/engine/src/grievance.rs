@@ -18,7 +18,7 @@ use ts_rs::TS;
 use crate::audit::Finding;
 use crate::engine::{Engine, lender_names};
 use crate::error::{EngineError, Result};
-use crate::export_other::ZipWriter;
+use crate::export_other::{ZipWriter, write_replacing};
 use crate::views::{RightsKindView, RightsRequestView};
 
 /// What the grievance letter to one lender is made of: the UI words it.
@@ -178,8 +178,9 @@ impl Engine {
         })
     }
 
-    /// Writes the grievance packet for one lender to `path` (a zip), atomically: a partial
-    /// file never takes the name. `letter` is the letter as the borrower read it.
+    /// Writes the grievance packet for one lender to `path` (a zip), atomically and readable
+    /// by the borrower only: a partial file never takes the name. `letter` is the letter as the
+    /// borrower read it.
     pub async fn save_grievance_packet(
         &self,
         lender_id: &str,
@@ -203,67 +204,56 @@ impl Engine {
             })
             .await?;
         let path = path.as_ref().to_path_buf();
-        let tmp = {
-            let mut name = path.file_name().unwrap_or_default().to_os_string();
-            name.push(".part");
-            path.with_file_name(name)
-        };
-        let (tmp2, path2) = (tmp.clone(), path.clone());
+        let path2 = path.clone();
         let written = tokio::task::spawn_blocking(move || -> Result<(u64, u64)> {
-            let file = std::fs::File::create(&tmp2)?;
-            let mut zip = ZipWriter::new(std::io::BufWriter::new(file));
-            let mut files = 0u64;
-            let mut put = |zip: &mut ZipWriter<_>, name: &str, bytes: &[u8]| -> Result<()> {
-                files += 1;
-                zip.entry(name, |w| Ok(w.write_all(bytes)?))
-            };
-            put(&mut zip, "grievance-letter.txt", letter.as_bytes())?;
-            put(
-                &mut zip,
-                "findings.json",
-                &serde_json::to_vec_pretty(&findings)?,
-            )?;
-            put(
-                &mut zip,
-                "evidence/lender-keys.json",
-                &serde_json::to_vec_pretty(&keys)?,
-            )?;
-            let mut seen = std::collections::HashSet::new();
-            let mut names = std::collections::HashSet::new();
-            for e in findings.iter().flat_map(|f| &f.evidence) {
-                let digest = short_digest(&e.statement);
-                if !seen.insert((e.kind.clone(), e.id.clone(), digest.clone())) {
-                    continue;
-                }
-                let name = unique_name(&mut names, evidence_entry_name(&e.kind, &e.id, &digest));
+            write_replacing(&path2, |file| {
+                let mut zip = ZipWriter::new(std::io::BufWriter::new(file));
+                let mut files = 0u64;
+                let mut put = |zip: &mut ZipWriter<_>, name: &str, bytes: &[u8]| -> Result<()> {
+                    files += 1;
+                    zip.entry(name, |w| Ok(w.write_all(bytes)?))
+                };
+                put(&mut zip, "grievance-letter.txt", letter.as_bytes())?;
                 put(
                     &mut zip,
-                    &name,
-                    &serde_json::to_vec_pretty(e.statement.as_ref())?,
+                    "findings.json",
+                    &serde_json::to_vec_pretty(&findings)?,
                 )?;
-            }
-            let (mut out, bytes) = zip.finish()?;
-            out.flush()?;
-            out.get_ref().sync_all()?;
-            drop(out);
-            std::fs::rename(&tmp2, &path2)?;
-            Ok((bytes, files))
+                put(
+                    &mut zip,
+                    "evidence/lender-keys.json",
+                    &serde_json::to_vec_pretty(&keys)?,
+                )?;
+                let mut seen = std::collections::HashSet::new();
+                let mut names = std::collections::HashSet::new();
+                for e in findings.iter().flat_map(|f| &f.evidence) {
+                    let digest = short_digest(&e.statement);
+                    if !seen.insert((e.kind.clone(), e.id.clone(), digest.clone())) {
+                        continue;
+                    }
+                    let name =
+                        unique_name(&mut names, evidence_entry_name(&e.kind, &e.id, &digest));
+                    put(
+                        &mut zip,
+                        &name,
+                        &serde_json::to_vec_pretty(e.statement.as_ref())?,
+                    )?;
+                }
+                let (mut out, bytes) = zip.finish()?;
+                out.flush()?;
+                out.get_ref().sync_all()?;
+                drop(out);
+                Ok((bytes, files))
+            })
         })
         .await?;
-        match written {
-            Ok((bytes, files)) => {
-                tracing::info!(bytes, files, "grievance packet written");
-                Ok(GrievancePacketSummary {
-                    path: path.display().to_string(),
-                    bytes,
-                    files,
-                })
-            }
-            Err(e) => {
-                let _ = std::fs::remove_file(&tmp);
-                Err(e)
-            }
-        }
+        let (bytes, files) = written?;
+        tracing::info!(bytes, files, "grievance packet written");
+        Ok(GrievancePacketSummary {
+            path: path.display().to_string(),
+            bytes,
+            files,
+        })
     }
 
     /// Files the grievance with the lender (rights endpoint, kind GRIEVANCE): recorded and

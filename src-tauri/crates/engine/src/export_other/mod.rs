@@ -2,11 +2,12 @@
 //! page like the JSON export; the JSON export stays the one an offline verifier reads.
 //!
 //! One module per format ([`csv`], [`html`]) and the zip container ([`zip`], also used by the
-//! grievance packet); this module holds what they and the JSON export share: reading the vault
+//! grievance packet), and [`replace`], how every export and packet reaches its name; this module holds what they and the JSON export share: reading the vault
 //! a page at a time, timestamps, and counting and syncing the bytes written.
 
 mod csv;
 mod html;
+mod replace;
 mod zip;
 
 use std::fs::File;
@@ -20,6 +21,7 @@ use crate::views::Progress;
 
 pub(crate) use csv::export_csv;
 pub(crate) use html::export_html;
+pub(crate) use replace::write_replacing;
 pub(crate) use zip::ZipWriter;
 
 /// The engine's vault slot, locked a page at a time so the app stays usable during an export.

@@ -206,11 +206,30 @@ async fn over_collector_triggers_every_rule_it_can() {
         draft.lender_name
     );
     let packet = dir.path().join("grievance.zip");
+    // A link planted at the old staging name is not followed; the packet is the borrower's only.
+    #[cfg(unix)]
+    let elsewhere = {
+        let elsewhere = dir.path().join("elsewhere");
+        std::fs::write(&elsewhere, b"not the packet's").unwrap();
+        std::os::unix::fs::symlink(&elsewhere, dir.path().join("grievance.zip.part")).unwrap();
+        elsewhere
+    };
     let saved = engine
         .save_grievance_packet(lender, &letter, &packet)
         .await
         .unwrap();
     assert_eq!(saved.bytes, std::fs::metadata(&packet).unwrap().len());
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert!(
+            std::fs::read(&elsewhere).unwrap() == b"not the packet's",
+            "the planted link was followed"
+        );
+        let meta = std::fs::symlink_metadata(&packet).unwrap();
+        assert!(meta.file_type().is_file());
+        assert_eq!(meta.permissions().mode() & 0o777, 0o600);
+    }
     // Read back with an independent zip reader (Python's zipfile, which checks every CRC).
     let out = std::process::Command::new("python3")
         .args(["-c", "import sys, zipfile; z = zipfile.ZipFile(sys.argv[1]); assert z.testzip() is None; print(chr(10).join(z.namelist())); sys.stdout.flush(); sys.stdout.buffer.write(z.read('grievance-letter.txt'))"])

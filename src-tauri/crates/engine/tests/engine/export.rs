@@ -102,6 +102,56 @@ async fn export_json_round_trips_and_ends_with_the_ledger_head() {
     engine.close().await;
 }
 
+/// A link planted where the export used to stage its bytes (`<name>.part`) is never followed,
+/// and the export, which holds every personal record, is readable by the borrower only.
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn exports_ignore_a_planted_link_and_are_private() {
+    use std::os::unix::fs::PermissionsExt;
+
+    let dir = tempfile::tempdir().unwrap();
+    let keys = Arc::new(MemoryKeyStore::new());
+    let (engine, _) = journey(dir.path(), &keys).await;
+    let elsewhere = dir.path().join("elsewhere");
+    std::fs::write(&elsewhere, b"not the export's").unwrap();
+    for (name, format) in [
+        ("export.json", ExportFormat::Json),
+        ("export.zip", ExportFormat::Csv),
+        ("export.html", ExportFormat::Html),
+    ] {
+        let out = dir.path().join(name);
+        let planted = dir.path().join(format!("{name}.part"));
+        std::os::unix::fs::symlink(&elsewhere, &planted).unwrap();
+        let summary = engine
+            .export(&out, format, |_| {}, Arc::new(AtomicBool::new(false)))
+            .await
+            .unwrap();
+        assert!(
+            std::fs::read(&elsewhere).unwrap() == b"not the export's",
+            "{name}: the planted link was followed"
+        );
+        assert!(planted.symlink_metadata().unwrap().file_type().is_symlink());
+        let meta = std::fs::symlink_metadata(&out).unwrap();
+        assert!(meta.file_type().is_file(), "{name}");
+        assert_eq!(meta.len(), summary.bytes, "{name}");
+        assert_eq!(meta.permissions().mode() & 0o777, 0o600, "{name}");
+    }
+    // A cancelled export leaves no staging file behind.
+    let before = std::fs::read_dir(dir.path()).unwrap().count();
+    let err = engine
+        .export(
+            dir.path().join("cancelled.json"),
+            ExportFormat::Json,
+            |_| {},
+            Arc::new(AtomicBool::new(true)),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), "cancelled");
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), before);
+    engine.close().await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn csv_zip_and_html_exports() {
     let dir = tempfile::tempdir().unwrap();
