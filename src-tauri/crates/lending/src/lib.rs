@@ -5,11 +5,12 @@
 
 pub mod client;
 pub mod error;
-pub mod lender_text;
 pub mod oauth;
 
 pub use client::{ClientConfig, LendingClient, check_url, full_jitter_backoff};
 pub use error::{LendingError, Result};
+/// Lender text made safe to keep (defined in `khata-contract`, shared with the CLI).
+pub use khata_contract::lender_text;
 pub use oauth::{Pkce, s256_challenge};
 // The contract's pure half, re-exported so `khata_lending::types` etc. keep working.
 pub use khata_contract::{KeyRing, LenderKey, SignError, signing, types};

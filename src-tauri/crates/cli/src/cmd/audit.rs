@@ -20,7 +20,7 @@ use khata_evidence::audit::{self, Finding};
 use khata_evidence::verify::VerifyError;
 
 use super::finding_text as text;
-use super::terminal::safe;
+use khata_contract::lender_text::{clean as safe, is_unsafe};
 use serde::Serialize;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -130,7 +130,7 @@ fn chrono_like(ms: i64) -> String {
 /// are shown pretty-printed): a bidi override would make a browser show text reversed too.
 fn html_escape(s: &str) -> String {
     s.chars()
-        .filter(|&c| c == '\n' || !super::terminal::is_unsafe(c))
+        .filter(|&c| c == '\n' || !is_unsafe(c))
         .collect::<String>()
         .replace('&', "&amp;")
         .replace('<', "&lt;")

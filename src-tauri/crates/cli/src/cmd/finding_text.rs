@@ -3,6 +3,7 @@
 //! the reader's language (ui/src/lib/findingText.ts); keep the two saying the same things.
 
 use chrono::{DateTime, SecondsFormat, Utc};
+use khata_contract::lender_text::clean;
 
 use khata_evidence::audit::{Finding, FindingFacts, PeriodUnit, Rule, SignalPoints};
 
@@ -83,7 +84,7 @@ fn points(v: &[SignalPoints]) -> String {
 /// What exactly happened, with the numbers: one sentence from the rule and its facts, with
 /// nothing in the lender's words (ids, signals, purposes) that could act on a terminal.
 pub fn detail(f: &Finding) -> String {
-    super::terminal::safe(&sentence(f)).into_owned()
+    clean(&sentence(f)).into_owned()
 }
 
 /// The sentence [`detail`] cleans.
@@ -265,7 +266,7 @@ pub fn records(f: &Finding) -> String {
     if last_offending.is_none() && f.records_omitted > 0 {
         parts.push(more);
     }
-    super::terminal::safe(&parts.join(", ")).into_owned()
+    clean(&parts.join(", ")).into_owned()
 }
 
 #[cfg(test)]

@@ -4,7 +4,6 @@ pub mod audit;
 pub mod engine;
 pub mod finding_text;
 pub mod sandbox;
-pub mod terminal;
 pub mod verify;
 
 use std::process::ExitCode;

@@ -5,6 +5,7 @@
 //! Exit codes: 0 valid, 1 tampered or invalid (the first bad record is named), 2 unusable
 //! input (unreadable, not JSON, not a Khata export).
 
+use khata_contract::lender_text::clean;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -61,11 +62,11 @@ pub fn run(args: VerifyArgs) -> anyhow::Result<ExitCode> {
                 match &e {
                     VerifyError::Invalid { record, reason } => println!(
                         "INVALID: first bad record {}: {}",
-                        super::terminal::safe(record),
-                        super::terminal::safe(reason)
+                        clean(record),
+                        clean(reason)
                     ),
                     VerifyError::Unusable { reason } => {
-                        println!("UNUSABLE: {}", super::terminal::safe(reason))
+                        println!("UNUSABLE: {}", clean(reason))
                     }
                 }
             }

@@ -1,7 +1,9 @@
 //! Text a lender wrote, made safe to keep: a hostile lender can put megabytes, newlines (forged
 //! log lines), terminal escape sequences or bidi overrides (text that reads other than it is) in
 //! the strings of an error response, which the client logs on every retry, the engine stores and
-//! the UI and the CLI show. Every such string is cleaned here once, when the client receives it.
+//! the UI and the CLI show. The lending client cleans every such string once, when it receives it
+//! ([`sanitize`]); the `khata` CLI cleans what it prints from an export, which anyone can craft
+//! ([`clean`]). One definition of what is unsafe serves both.
 
 /// The most characters of lender text kept (a sentence or two; real problem details are short).
 pub const MAX_CHARS: usize = 500;
@@ -15,6 +17,24 @@ pub fn is_unsafe(c: char) -> bool {
     c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
+/// `c` as kept: whitespace controls become a space (so words stay apart), other unsafe
+/// characters are dropped.
+fn keep(c: char) -> Option<char> {
+    match c {
+        '\t' | '\n' | '\r' => Some(' '),
+        c if is_unsafe(c) => None,
+        c => Some(c),
+    }
+}
+
+/// `s` without unsafe characters, any length; borrowed when there was nothing to remove.
+pub fn clean(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.chars().any(is_unsafe) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    std::borrow::Cow::Owned(s.chars().filter_map(keep).collect())
+}
+
 /// `s` without unsafe characters (whitespace controls become a space, so words stay apart),
 /// cut to [`MAX_CHARS`] characters with an ellipsis.
 pub fn sanitize(s: &str) -> String {
@@ -25,14 +45,7 @@ pub fn sanitize(s: &str) -> String {
 /// into `s` than it keeps, so a huge string costs no more than a short one.
 pub fn sanitize_to(s: &str, max_chars: usize) -> String {
     let max_chars = max_chars.max(1);
-    let mut kept = s
-        .chars()
-        .filter_map(|c| match c {
-            '\t' | '\n' | '\r' => Some(' '),
-            c if is_unsafe(c) => None,
-            c => Some(c),
-        })
-        .take(max_chars + 1);
+    let mut kept = s.chars().filter_map(keep).take(max_chars + 1);
     let mut out = String::new();
     for (i, c) in kept.by_ref().enumerate() {
         if i == max_chars {
@@ -75,6 +88,18 @@ mod tests {
         assert_eq!(
             clean,
             "ok 2026-01-01 INFO forged line [2J]0;title31mgnp.exexend z"
+        );
+    }
+
+    #[test]
+    fn escapes_newlines_and_bidi_overrides_never_reach_the_terminal() {
+        assert!(matches!(
+            clean("lender-1 · सहमति"),
+            std::borrow::Cow::Borrowed(_)
+        ));
+        assert_eq!(
+            clean("Evil\x1b[2J\x1b[H\nexport x: verified\u{9b}0m\u{202E}cba\u{7f}"),
+            "Evil[2J[H export x: verified0mcba"
         );
     }
 
