@@ -155,7 +155,11 @@ impl Session {
             child: command.spawn().expect("start xvfb-run"),
         };
         let mut session_group = Some(group);
-        wait_for_port(port, session_group.as_mut().unwrap(), work_dir.path());
+        // tauri-driver listens before the WebKitWebDriver it spawned does; a session request
+        // in between fails with "tcp connect error" (seen on a loaded CI machine). Wait for both.
+        for listening in [port, native_port] {
+            wait_for_port(listening, session_group.as_mut().unwrap(), work_dir.path());
+        }
 
         let mut capabilities = serde_json::Map::new();
         capabilities.insert(
@@ -344,6 +348,7 @@ fn driver_log(work_dir: &Path) -> String {
     format!("--- tauri-driver log ---\n{text}")
 }
 
+/// Waits until something listens on `port`: tauri-driver, or the WebKitWebDriver behind it.
 fn wait_for_port(port: u16, group: &mut ProcessGroup, work_dir: &Path) {
     let deadline = Instant::now() + DRIVER_START;
     while Instant::now() < deadline {
@@ -359,7 +364,7 @@ fn wait_for_port(port: u16, group: &mut ProcessGroup, work_dir: &Path) {
         std::thread::sleep(Duration::from_millis(100));
     }
     panic!(
-        "tauri-driver did not listen on {port} within {DRIVER_START:?}\n{}",
+        "the WebDriver did not listen on {port} within {DRIVER_START:?}\n{}",
         driver_log(work_dir)
     );
 }
