@@ -9,6 +9,7 @@ use std::time::Duration;
 use khata_engine::{Engine, EngineConfig, OutboxWorker, VaultUnlock, spawn_outbox_worker};
 use khata_sandbox::launcher::Launcher;
 use tokio::sync::OnceCell;
+use zeroize::Zeroizing;
 
 use crate::error::CommandResult;
 use crate::paths::AppPaths;
@@ -20,7 +21,8 @@ pub struct AppState {
     pub paths: AppPaths,
     engine: OnceCell<Arc<Engine>>,
     worker: Mutex<Option<OutboxWorker>>,
-    recovery_key: Mutex<Option<String>>,
+    /// Wiped when taken and dropped, or when the app exits without showing it.
+    recovery_key: Mutex<Option<Zeroizing<String>>>,
     cancels: Mutex<HashMap<String, Arc<AtomicBool>>>,
     /// Files the app was asked to open, waiting for the UI to pick them up.
     opened_files: Mutex<Vec<String>>,
@@ -66,6 +68,11 @@ impl AppState {
                         )
                     })?;
                 }
+                // QA and the E2E tests: the admin token of the built-in sandbox's `/_sandbox/…`
+                // routes (a random one nobody knows otherwise).
+                sandbox.admin_token = std::env::var("KHATA_SANDBOX_ADMIN_TOKEN")
+                    .ok()
+                    .filter(|s| !s.is_empty());
                 config.sandbox = Some(Arc::new(sandbox));
                 let (engine, recovery_key) = Engine::open(config).await?;
                 let engine = Arc::new(engine);
@@ -94,7 +101,7 @@ impl AppState {
     }
 
     /// The recovery key created on first run, handed out once so it is shown once.
-    pub fn take_recovery_key(&self) -> Option<String> {
+    pub fn take_recovery_key(&self) -> Option<Zeroizing<String>> {
         self.recovery_key.lock().expect("lock").take()
     }
 

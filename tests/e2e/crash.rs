@@ -21,14 +21,17 @@ fn sandbox_base_url(profile: &Profile) -> String {
     panic!("no sandbox address in {}", logs.display());
 }
 
-/// `PUT /_sandbox/faults` over plain HTTP on loopback.
+/// The built-in sandbox's admin token, handed to the app in `KHATA_SANDBOX_ADMIN_TOKEN`.
+const ADMIN_TOKEN: &str = "e2e-crash-admin-token";
+
+/// `PUT /_sandbox/faults` over plain HTTP on loopback, with the admin token.
 fn set_faults(base_url: &str, json: &str) {
     let addr = base_url.trim_start_matches("http://").trim_end_matches('/');
     let mut stream = std::net::TcpStream::connect(addr).expect("sandbox reachable");
     write!(
         stream,
-        "PUT /_sandbox/faults HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\n\
-         Content-Length: {}\r\nConnection: close\r\n\r\n{json}",
+        "PUT /_sandbox/faults HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {ADMIN_TOKEN}\r\n\
+         Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{json}",
         json.len()
     )
     .unwrap();
@@ -57,7 +60,11 @@ fn lender_receipts(profile: &Profile, action: &str) -> i64 {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn revocation_lands_once_when_the_app_is_killed_before_the_receipt() {
-    let app = Session::launch().await;
+    let mut profile = Profile::new();
+    profile
+        .env
+        .push(("KHATA_SANDBOX_ADMIN_TOKEN".into(), ADMIN_TOKEN.into()));
+    let app = Session::launch_with(profile).await;
     app.acknowledge_recovery_key().await;
     app.click("connect-lender").await;
     app.click("connect-sandbox").await;

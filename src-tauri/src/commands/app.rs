@@ -60,9 +60,15 @@ pub fn app_info(state: State<'_, AppState>) -> CommandResult<AppInfo> {
 
 /// The recovery key made when the vault was created, returned once (on first run) so the UI
 /// shows it once; `None` afterwards. It is never stored or logged.
+///
+/// Up to here it sits in a buffer wiped on drop; the IPC layer needs a plain `String` to
+/// serialise to the webview, so the buffer itself is handed over (no extra copy) and what
+/// Tauri and the webview make of it is beyond wiping (docs/security-notes/hygiene.md).
 pub async fn recovery_key(state: State<'_, AppState>) -> CommandResult<Option<String>> {
     state.engine().await?;
-    Ok(state.take_recovery_key())
+    Ok(state
+        .take_recovery_key()
+        .map(|mut key| std::mem::take(&mut *key)))
 }
 
 /// The home screen has shown its first data: logs the time since launch (startup regressions

@@ -38,13 +38,19 @@ use khata_sandbox::launcher::Launcher;
 
 type Error = Box<dyn std::error::Error>;
 
+/// The built-in sandbox's admin token here, for its seeding route.
+const ADMIN_TOKEN: &str = "bench-admin-token";
+
 fn noop(_: Progress) {}
 
 /// The app's configuration: OS keychain for the vault key and lender tokens, the built-in
 /// sandbox lender started in this process.
 fn app_config(dir: &std::path::Path, scenario: Scenario) -> EngineConfig {
     let mut cfg = EngineConfig::new(dir);
-    cfg.sandbox = Some(Arc::new(Launcher::new(scenario)));
+    cfg.sandbox = Some(Arc::new(Launcher {
+        admin_token: Some(ADMIN_TOKEN.into()),
+        ..Launcher::new(scenario)
+    }));
     cfg
 }
 
@@ -118,6 +124,7 @@ async fn fill(dir: PathBuf, count: u64, scenario: Scenario) -> Result<(), Error>
     let t = Instant::now();
     let resp = reqwest::Client::new()
         .post(format!("{url}/_sandbox/seed-disclosures?count={count}"))
+        .bearer_auth(ADMIN_TOKEN)
         .timeout(Duration::from_secs(6 * 3600))
         .send()
         .await?;

@@ -113,12 +113,13 @@ fn check_new_passphrase(p: &str) -> Result<()> {
 }
 
 /// Opens the vault at `path` as `unlock` says, creating it on first run. Returns the
-/// recovery key (display form) when a vault was created, to be shown once.
+/// recovery key (display form, in a buffer wiped on drop) when a vault was created, to be
+/// shown once.
 pub(crate) fn open_vault(
     path: &Path,
     unlock: &VaultUnlock,
     key_store: &dyn KeyStore,
-) -> Result<(Vault, Option<String>)> {
+) -> Result<(Vault, Option<Zeroizing<String>>)> {
     let existing = Vault::custody_of(path)?;
     match (unlock, existing) {
         (VaultUnlock::Keychain, Some(Custody::Passphrase)) => Err(EngineError::PassphraseRequired),
@@ -130,12 +131,12 @@ pub(crate) fn open_vault(
         }
         (VaultUnlock::Keychain, None) => {
             let (v, rk) = Vault::create(path, Unlock::Keychain(key_store))?;
-            Ok((v, Some(rk.to_display().to_string())))
+            Ok((v, Some(rk.to_display())))
         }
         (VaultUnlock::Passphrase(p), None) => {
             check_new_passphrase(p)?;
             let (v, rk) = Vault::create(path, Unlock::Passphrase(p))?;
-            Ok((v, Some(rk.to_display().to_string())))
+            Ok((v, Some(rk.to_display())))
         }
         (VaultUnlock::RecoveryKey { .. }, None) => Err(EngineError::NotFound(
             "there is no vault here to restore; the recovery key opens an existing vault".into(),

@@ -1,30 +1,35 @@
-//! Where lender OAuth tokens live: the OS keychain (never the vault file, never logs).
+//! Where lender OAuth tokens live: the OS keychain (never the vault file, never logs). Read
+//! back, a lender's tokens are held in a buffer wiped when it is dropped.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
+
+use zeroize::Zeroizing;
 
 use crate::error::{EngineError, Result};
 
 /// Secret storage for lender tokens, keyed by lender id.
 pub trait TokenStore: Send + Sync {
-    fn get(&self, lender_id: &str) -> Result<Option<String>>;
+    /// The lender's stored secret, in a buffer wiped on drop.
+    fn get(&self, lender_id: &str) -> Result<Option<Zeroizing<String>>>;
     fn set(&self, lender_id: &str, secret: &str) -> Result<()>;
     fn delete(&self, lender_id: &str) -> Result<()>;
 }
 
-/// In-memory tokens, for tests and for sandbox-only sessions.
+/// In-memory tokens, for tests and for sandbox-only sessions; wiped when replaced, deleted or
+/// dropped.
 #[derive(Default)]
-pub struct MemoryTokenStore(Mutex<HashMap<String, String>>);
+pub struct MemoryTokenStore(Mutex<HashMap<String, Zeroizing<String>>>);
 
 impl TokenStore for MemoryTokenStore {
-    fn get(&self, lender_id: &str) -> Result<Option<String>> {
+    fn get(&self, lender_id: &str) -> Result<Option<Zeroizing<String>>> {
         Ok(self.0.lock().expect("tokens").get(lender_id).cloned())
     }
     fn set(&self, lender_id: &str, secret: &str) -> Result<()> {
         self.0
             .lock()
             .expect("tokens")
-            .insert(lender_id.into(), secret.into());
+            .insert(lender_id.into(), Zeroizing::new(secret.into()));
         Ok(())
     }
     fn delete(&self, lender_id: &str) -> Result<()> {
@@ -61,15 +66,22 @@ impl Default for KeyringTokenStore {
 
 #[cfg(any(target_os = "linux", target_os = "macos", target_os = "windows"))]
 fn keychain(e: keyring::Error) -> EngineError {
-    // keyring's messages name the store and the failure, never the secret.
+    // keyring's messages name the store and the failure, never the secret; only a badly
+    // encoded entry carries its bytes, wiped here.
+    if let keyring::Error::BadEncoding(mut bytes) = e {
+        zeroize::Zeroize::zeroize(&mut bytes);
+        return EngineError::KeychainUnavailable(
+            "the keychain entry is not a lender's tokens".into(),
+        );
+    }
     EngineError::KeychainUnavailable(e.to_string())
 }
 
 #[cfg(any(target_os = "linux", target_os = "macos", target_os = "windows"))]
 impl TokenStore for KeyringTokenStore {
-    fn get(&self, lender_id: &str) -> Result<Option<String>> {
+    fn get(&self, lender_id: &str) -> Result<Option<Zeroizing<String>>> {
         match self.entry(lender_id)?.get_password() {
-            Ok(s) => Ok(Some(s)),
+            Ok(s) => Ok(Some(Zeroizing::new(s))),
             Err(keyring::Error::NoEntry) => Ok(None),
             Err(e) => Err(keychain(e)),
         }

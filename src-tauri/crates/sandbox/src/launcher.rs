@@ -9,12 +9,16 @@ use khata_engine::{BoxFuture, LaunchError, SandboxFaults, SandboxLauncher, Sandb
 use crate::{Faults, RunningSandbox, SandboxConfig, Scenario};
 
 /// Starts this lender with a scenario (and faults) chosen by whoever configures the engine.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Launcher {
     /// How the lender behaves on its first start (later starts keep their state).
     pub scenario: Scenario,
     /// Faults injected from the start (tests and demos).
     pub faults: Option<Faults>,
+    /// The admin routes' bearer token (tests and QA that drive `/_sandbox/…` over HTTP); a
+    /// random one, known to no one, when `None`. The engine itself never needs it: it sets
+    /// faults and runs collection rounds in process.
+    pub admin_token: Option<String>,
 }
 
 impl Launcher {
@@ -22,7 +26,19 @@ impl Launcher {
         Self {
             scenario,
             faults: None,
+            admin_token: None,
         }
+    }
+}
+
+impl std::fmt::Debug for Launcher {
+    /// Without the admin token, which is a credential.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Launcher")
+            .field("scenario", &self.scenario)
+            .field("faults", &self.faults)
+            .field("admin_token", &self.admin_token.as_ref().map(|_| "…"))
+            .finish()
     }
 }
 
@@ -41,6 +57,7 @@ impl SandboxLauncher for Launcher {
         let config = SandboxConfig {
             scenario: self.scenario,
             faults: self.faults.clone(),
+            admin_token: self.admin_token.clone(),
             state_dir: Some(state_dir),
             ..SandboxConfig::default()
         };

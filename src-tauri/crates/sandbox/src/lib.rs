@@ -45,6 +45,9 @@ pub struct SandboxConfig {
     /// A pre-registered bearer token (for conformance runs and tests); never use outside a
     /// sandbox.
     pub dev_token: Option<String>,
+    /// The bearer token the admin routes (`/_sandbox/…`) require; a random one when `None`
+    /// ([`RunningSandbox::admin_token`] tells it).
+    pub admin_token: Option<String>,
     /// Run a collection round this often (like a lender's periodic fetch); off when `None`.
     pub collect_every: Option<Duration>,
 }
@@ -58,6 +61,7 @@ impl Default for SandboxConfig {
             faults: None,
             state_dir: None,
             dev_token: None,
+            admin_token: None,
             collect_every: None,
         }
     }
@@ -68,6 +72,7 @@ pub struct RunningSandbox {
     base_url: String,
     addr: SocketAddr,
     state_dir: PathBuf,
+    admin_token: String,
     inner: api::Shared,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
     task: Option<tokio::task::JoinHandle<()>>,
@@ -96,6 +101,12 @@ impl RunningSandbox {
 
     pub fn state_dir(&self) -> &Path {
         &self.state_dir
+    }
+
+    /// The bearer token the admin routes (`/_sandbox/…`) require: the configured one, or the
+    /// random one made at start.
+    pub fn admin_token(&self) -> &str {
+        &self.admin_token
     }
 
     pub fn key_id(&self) -> &str {
@@ -230,12 +241,21 @@ pub async fn start(config: SandboxConfig) -> anyhow::Result<RunningSandbox> {
         }
     }
     faults.validate().map_err(anyhow::Error::msg)?;
+    let admin_token = match &config.admin_token {
+        Some(t) if t.trim().is_empty() || t.trim() != t => {
+            anyhow::bail!("the admin token must not be empty or start or end with spaces")
+        }
+        Some(t) => t.clone(),
+        None => khata_lending::oauth::random_token(32),
+    };
 
     let inner = Arc::new(api::Inner {
         db: Mutex::new(conn),
         lender_id: "khata-sandbox-lender".into(),
         key,
         base_url: base_url.clone(),
+        port: addr.port(),
+        admin_token_digest: api::token_digest(&admin_token),
         scenario: config.scenario,
         seed: config.seed,
         rng: Mutex::new(StdRng::seed_from_u64(config.seed)),
@@ -271,6 +291,7 @@ pub async fn start(config: SandboxConfig) -> anyhow::Result<RunningSandbox> {
         base_url,
         addr,
         state_dir,
+        admin_token,
         inner,
         shutdown: Some(tx),
         task: Some(task),

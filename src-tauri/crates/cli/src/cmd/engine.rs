@@ -266,8 +266,9 @@ pub fn run(opts: EngineOpts, op: Op) -> anyhow::Result<ExitCode> {
         })?;
         if let Some(r) = recovery {
             eprintln!(
-                "A new vault was created in {}. Write down its recovery key, it is shown once:\n  {r}",
-                dir.display()
+                "A new vault was created in {}. Write down its recovery key, it is shown once:\n  {}",
+                dir.display(),
+                r.as_str()
             );
         }
         let out = run_op(&engine, &dir, op).await;

@@ -28,6 +28,10 @@ pub struct SandboxArgs {
     /// Pre-register this bearer token (for conformance runs; sandbox only).
     #[arg(long, env = "KHATA_SANDBOX_DEV_TOKEN", hide_env_values = true)]
     pub dev_token: Option<String>,
+    /// Bearer token the admin routes (/_sandbox/…) require; a random one, printed at start,
+    /// when omitted.
+    #[arg(long, env = "KHATA_SANDBOX_ADMIN_TOKEN", hide_env_values = true)]
+    pub admin_token: Option<String>,
     /// Run a collection round this often, in seconds (like a lender's periodic fetch).
     #[arg(long, value_name = "SECONDS")]
     pub collect_every: Option<u64>,
@@ -51,6 +55,7 @@ impl SandboxArgs {
             faults,
             state_dir: self.state.clone(),
             dev_token: self.dev_token.clone(),
+            admin_token: self.admin_token.clone(),
             collect_every: self.collect_every.map(Duration::from_secs),
         })
     }
@@ -58,6 +63,7 @@ impl SandboxArgs {
 
 pub fn run(args: SandboxArgs) -> anyhow::Result<ExitCode> {
     let config = args.to_config()?;
+    let print_admin_token = config.admin_token.is_none();
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -70,6 +76,13 @@ pub fn run(args: SandboxArgs) -> anyhow::Result<ExitCode> {
             sandbox.base_url()
         );
         println!("state: {}", sandbox.state_dir().display());
+        if print_admin_token {
+            // Made up at start: whoever drives the admin routes needs to be told it.
+            println!(
+                "admin token (Authorization: Bearer, for /_sandbox/…): {}",
+                sandbox.admin_token()
+            );
+        }
         wait_for_signal().await;
         eprintln!("khata sandbox: shutting down");
         sandbox.shutdown().await?;

@@ -1,5 +1,6 @@
-//! `khata sandbox` as a user runs it: starts on a free port, prints its URL, serves discovery,
-//! refuses bad flags with a clear message, and exits cleanly on SIGTERM.
+//! `khata sandbox` as a user runs it: starts on a free port, prints its URL and its admin
+//! token, serves discovery, keeps its admin routes for the token's holder, refuses bad flags
+//! with a clear message, and exits cleanly on SIGTERM.
 
 use std::io::{BufRead as _, BufReader, Read as _, Write as _};
 use std::net::TcpStream;
@@ -48,6 +49,20 @@ fn sandbox_serves_discovery_and_stops_on_sigterm() {
     s.read_to_string(&mut resp).unwrap();
     assert!(resp.starts_with("HTTP/1.1 200"), "{resp}");
     assert!(resp.contains("\"lenderId\""));
+
+    // The admin token was made up at start and printed; the admin routes want it.
+    let token = (0..3)
+        .find_map(|_| {
+            line.clear();
+            out.read_line(&mut line).unwrap();
+            line.strip_prefix("admin token")
+                .map(|l| l.trim().rsplit(' ').next().unwrap().to_owned())
+        })
+        .expect("the admin token is printed");
+    assert!(token.len() >= 32, "{token}");
+    assert_eq!(get_faults(&url, None), 401);
+    assert_eq!(get_faults(&url, Some("not-it")), 401);
+    assert_eq!(get_faults(&url, Some(&token)), 200);
     assert!(state.path().join("sandbox.sqlite3").exists());
     assert!(state.path().join("lender-ed25519.key").exists());
 
@@ -61,6 +76,22 @@ fn sandbox_serves_discovery_and_stops_on_sigterm() {
     );
     let status = child.wait().unwrap();
     assert!(status.success(), "{status:?}");
+}
+
+/// `GET /_sandbox/faults`, with a bearer token or none; the status code.
+fn get_faults(addr: &str, token: Option<&str>) -> u16 {
+    let mut s = TcpStream::connect(addr).unwrap();
+    let auth = token
+        .map(|t| format!("Authorization: Bearer {t}\r\n"))
+        .unwrap_or_default();
+    write!(
+        s,
+        "GET /_sandbox/faults HTTP/1.1\r\nHost: {addr}\r\n{auth}Connection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut resp = String::new();
+    s.read_to_string(&mut resp).unwrap();
+    resp[9..12].parse().unwrap()
 }
 
 #[test]

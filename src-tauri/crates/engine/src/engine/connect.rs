@@ -8,6 +8,7 @@ use khata_lending::types as wire;
 use khata_lending::{KeyRing, LendingClient};
 use khata_vault::{LenderLink, Vault};
 use serde_json::Value;
+use zeroize::Zeroizing;
 
 use super::Engine;
 use crate::convert;
@@ -87,11 +88,13 @@ impl Engine {
             .authorize_loopback(&self.cfg.client_id, open_browser, Duration::from_secs(300))
             .await?;
         let lender_id = client.discovery().lender_id.clone();
-        let secret = serde_json::json!({
-            "accessToken": tok.access_token,
-            "refreshToken": tok.refresh_token,
-        })
-        .to_string();
+        let secret = Zeroizing::new(
+            serde_json::json!({
+                "accessToken": tok.access_token,
+                "refreshToken": tok.refresh_token,
+            })
+            .to_string(),
+        );
         self.tokens.set(&lender_id, &secret)?;
         let client = client.with_access_token(tok.access_token);
         let view = self.record_lender(client.discovery(), false).await?;
@@ -134,20 +137,22 @@ impl Engine {
                 )
             })?;
             let v: Value = serde_json::from_str(&secret)?;
-            let mut tok = v["accessToken"].as_str().unwrap_or_default().to_string();
+            let mut tok = Zeroizing::new(v["accessToken"].as_str().unwrap_or_default().to_string());
             // Start each session with a fresh access token when the lender gave a refresh
             // token (refresh tokens rotate, so the new pair goes back to the keychain).
             if let Some(refresh) = v["refreshToken"].as_str() {
                 let fresh = client.refresh_token(&self.cfg.client_id, refresh).await?;
-                let secret = serde_json::json!({
-                    "accessToken": fresh.access_token,
-                    "refreshToken": fresh.refresh_token.as_deref().unwrap_or(refresh),
-                })
-                .to_string();
+                let secret = Zeroizing::new(
+                    serde_json::json!({
+                        "accessToken": fresh.access_token,
+                        "refreshToken": fresh.refresh_token.as_deref().unwrap_or(refresh),
+                    })
+                    .to_string(),
+                );
                 self.tokens.set(lender_id, &secret)?;
-                tok = fresh.access_token;
+                tok = Zeroizing::new(fresh.access_token);
             }
-            client.with_access_token(tok)
+            client.with_access_token(tok.as_str())
         };
         self.clients
             .lock()

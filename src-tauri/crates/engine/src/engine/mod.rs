@@ -23,6 +23,7 @@ use std::sync::{Arc, Mutex};
 
 use khata_lending::LendingClient;
 use khata_vault::{KeyStore, LenderDisclosure, Vault, now_ms};
+use zeroize::Zeroizing;
 
 use crate::convert::Catalog;
 use crate::custody::{CustodyView, VaultProbe};
@@ -59,8 +60,9 @@ impl std::fmt::Debug for Engine {
 
 impl Engine {
     /// Opens the vault in `config.data_dir`, creating it on first run. On first run the
-    /// recovery key is returned (display form) to be shown once; it is never stored.
-    pub async fn open(mut config: EngineConfig) -> Result<(Engine, Option<String>)> {
+    /// recovery key is returned (display form) to be shown once; it is never stored, and its
+    /// buffer is wiped when the caller drops it.
+    pub async fn open(mut config: EngineConfig) -> Result<(Engine, Option<Zeroizing<String>>)> {
         std::fs::create_dir_all(&config.data_dir)?;
         // The engine keeps no copy of a typed secret once the vault is open.
         let unlock = std::mem::take(&mut config.unlock);

@@ -164,3 +164,37 @@ async fn recovery_key_restores_a_vault_whose_keychain_entry_is_gone() {
         Some(CustodyView::Passphrase)
     );
 }
+
+/// Secrets cross the engine's API in buffers wiped when dropped: the recovery key it hands
+/// out, the passphrase and recovery key it is given, and the lender tokens it reads back. The
+/// bindings are typed, so turning any of them back into a plain `String` stops this test from
+/// compiling; and none of them prints itself in `Debug` output.
+#[tokio::test]
+async fn secrets_cross_the_engine_api_in_buffers_wiped_on_drop() {
+    let dir = tempfile::tempdir().unwrap();
+    let keys = Arc::new(MemoryKeyStore::new());
+    let opened: (Engine, Option<Zeroizing<String>>) =
+        Engine::open(config(dir.path(), &keys, VaultUnlock::Keychain))
+            .await
+            .unwrap();
+    let (engine, recovery) = opened;
+    let recovery = recovery.expect("a new vault's recovery key");
+    assert_eq!(recovery.len(), 9 * 4 + 8);
+    assert!(!format!("{recovery:?}").contains(recovery.as_str()));
+    engine.close().await;
+
+    let given: Secret = secret(PASS);
+    let _: &Zeroizing<String> = &given;
+    assert!(!format!("{:?}", VaultUnlock::Passphrase(given)).contains(PASS));
+
+    let tokens = MemoryTokenStore::default();
+    let store: &dyn TokenStore = &tokens;
+    type Read = Result<Option<Zeroizing<String>>>;
+    let get: fn(&dyn TokenStore, &str) -> Read = |s, id| s.get(id);
+    store.set("lender-a", r#"{"accessToken":"at-1"}"#).unwrap();
+    let read = get(store, "lender-a").unwrap().expect("stored");
+    assert_eq!(read.as_str(), r#"{"accessToken":"at-1"}"#);
+    assert!(!format!("{read:?}").contains("at-1"));
+    store.delete("lender-a").unwrap();
+    assert!(get(store, "lender-a").unwrap().is_none());
+}

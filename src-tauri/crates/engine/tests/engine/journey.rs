@@ -156,6 +156,7 @@ async fn scope_creep_and_rights_requests() {
     let url = engine.sandbox_url().await.unwrap();
     let resp = reqwest::Client::new()
         .post(format!("{url}/_sandbox/consent-requests"))
+        .bearer_auth(crate::SANDBOX_ADMIN_TOKEN)
         .json(&serde_json::json!({}))
         .send()
         .await

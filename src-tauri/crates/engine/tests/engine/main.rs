@@ -12,6 +12,7 @@ mod audit;
 mod custody;
 mod export;
 mod journey;
+mod local_access;
 mod outages;
 mod revocation;
 mod scale;
@@ -43,11 +44,17 @@ fn config(dir: &Path, keys: &Arc<MemoryKeyStore>) -> EngineConfig {
     c.key_store = Some(keys.clone());
     c.token_store = Some(Arc::new(MemoryTokenStore::default()));
     c.client = fast_client();
-    c.sandbox = Some(Arc::new(khata_sandbox::launcher::Launcher::default()));
+    c.sandbox = Some(Arc::new(khata_sandbox::launcher::Launcher {
+        admin_token: Some(SANDBOX_ADMIN_TOKEN.into()),
+        ..Default::default()
+    }));
     c.outbox_backoff_base = Duration::from_millis(5);
     c.outbox_backoff_cap = Duration::from_millis(50);
     c
 }
+
+/// The built-in sandbox's admin token in these tests, for the `/_sandbox/…` routes.
+const SANDBOX_ADMIN_TOKEN: &str = "engine-tests-admin-token";
 
 fn noop(_: Progress) {}
 

@@ -26,6 +26,7 @@ async fn scale() {
     let t = std::time::Instant::now();
     let resp = reqwest::Client::new()
         .post(format!("{url}/_sandbox/seed-disclosures?count={n}"))
+        .bearer_auth(crate::SANDBOX_ADMIN_TOKEN)
         .timeout(Duration::from_secs(3600))
         .send()
         .await

@@ -18,10 +18,12 @@ mod resources;
 mod response;
 mod transport;
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use reqwest::Method;
 use url::Url;
+use zeroize::Zeroizing;
 
 use crate::error::Result;
 use crate::signing::KeyRing;
@@ -57,9 +59,10 @@ impl Default for ClientConfig {
     }
 }
 
-/// The bearer token, kept out of `Debug` output.
+/// The bearer token, kept out of `Debug` output. Clones of the client share one buffer,
+/// wiped when the last of them is dropped.
 #[derive(Clone)]
-struct Secret(String);
+struct Secret(Arc<Zeroizing<String>>);
 
 impl std::fmt::Debug for Secret {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -134,11 +137,46 @@ impl LendingClient {
 
     /// Sets the bearer token for API calls (read from the keychain by the caller).
     pub fn set_access_token(&mut self, token: impl Into<String>) {
-        self.token = Some(Secret(token.into()));
+        self.token = Some(Secret(Arc::new(Zeroizing::new(token.into()))));
     }
 
     pub fn with_access_token(mut self, token: impl Into<String>) -> Self {
         self.set_access_token(token);
         self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The bearer token lives in one buffer wiped on drop, shared by every clone of the client
+    /// (the engine clones one per request), and never shows in `Debug` output.
+    #[test]
+    fn clones_share_one_wiped_token_buffer() {
+        let config = ClientConfig::default();
+        let client = LendingClient {
+            http: build_http(&config).unwrap(),
+            api_base: Url::parse("http://127.0.0.1:9/").unwrap(),
+            discovery: Discovery {
+                lender_id: String::new(),
+                name: String::new(),
+                api_base: String::new(),
+                authorization_endpoint: String::new(),
+                token_endpoint: String::new(),
+                spec_version: String::new(),
+                keys: vec![],
+            },
+            keys: KeyRing::default(),
+            token: None,
+            config,
+        }
+        .with_access_token("at-secret-1");
+        let copy = client.clone();
+        let (a, b) = (client.token.as_ref().unwrap(), copy.token.as_ref().unwrap());
+        let shared: &Arc<Zeroizing<String>> = &a.0;
+        assert!(Arc::ptr_eq(shared, &b.0));
+        assert_eq!(shared.as_str(), "at-secret-1");
+        assert!(!format!("{client:?}").contains("at-secret-1"));
     }
 }

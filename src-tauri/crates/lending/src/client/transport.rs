@@ -138,7 +138,7 @@ impl LendingClient {
                 .request(method.clone(), url.clone())
                 .header(header::ACCEPT, "application/json, application/problem+json");
             if auth && let Some(token) = &self.token {
-                req = req.bearer_auth(&token.0);
+                req = req.bearer_auth(token.0.as_str());
             }
             if let Some(k) = idempotency_key {
                 req = req.header(IDEMPOTENCY_KEY, k);

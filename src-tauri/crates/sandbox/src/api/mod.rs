@@ -1,5 +1,6 @@
 //! The HTTP surface: every operation of openapi.yaml, the OAuth endpoints, the admin routes
-//! (`/_sandbox/…`, not part of the contract) and the fault layer. One module per resource;
+//! (`/_sandbox/…`, not part of the contract, behind the admin token), the fault layer and the
+//! Host allow-list. One module per resource;
 //! this one holds the state they share, the functions every handler uses, and the router.
 
 // Errors here are ready-made problem responses (axum's idiom); boxing them would only add
@@ -15,6 +16,7 @@ mod disclosures;
 mod discovery;
 mod fault_layer;
 mod idempotency;
+mod local_access;
 mod offers;
 mod problem;
 mod request;
@@ -43,6 +45,8 @@ pub use collection::{collect_round, seed_disclosures};
 pub use consent_requests::create_consent_request;
 pub use problem::problem;
 
+pub(crate) use local_access::token_digest;
+
 use problem::internal;
 
 use crate::faults::Faults;
@@ -54,6 +58,10 @@ pub struct Inner {
     pub key: LenderKey,
     pub lender_id: String,
     pub base_url: String,
+    /// The port it listens on: the only one a request's `Host` may name.
+    pub port: u16,
+    /// SHA-256 of the admin token the `/_sandbox/…` routes require.
+    pub admin_token_digest: [u8; 32],
     pub scenario: Scenario,
     pub seed: u64,
     pub rng: Mutex<StdRng>,
@@ -89,7 +97,8 @@ fn to_value<T: Serialize>(v: &T) -> Value {
 }
 
 /// Every route in one place: the contract behind bearer auth, the public discovery, OAuth and
-/// contract documents, and the admin routes; faults and problem documents wrap them all.
+/// contract documents, and the admin routes behind the admin token; faults and problem
+/// documents wrap them all, and outside everything only requests naming this host get in.
 pub fn router(inner: Shared) -> Router {
     let api = Router::new()
         .route("/signals", get(discovery::signals))
@@ -130,7 +139,11 @@ pub fn router(inner: Shared) -> Router {
         .route(
             "/_sandbox/consent-requests",
             post(admin::new_consent_request),
-        );
+        )
+        .route_layer(middleware::from_fn_with_state(
+            inner.clone(),
+            local_access::require_admin,
+        ));
     Router::new()
         .merge(api)
         .merge(public)
@@ -148,6 +161,10 @@ pub fn router(inner: Shared) -> Router {
             fault_layer::fault_layer,
         ))
         .layer(middleware::from_fn(problem::problemize))
+        .layer(middleware::from_fn_with_state(
+            inner.clone(),
+            local_access::require_own_host,
+        ))
         .with_state(inner)
 }
 

@@ -123,6 +123,7 @@ async fn consents_expire_into_a_signed_expired_version() {
     // The lender asks again, for a consent that lives one second (admin route).
     let resp = reqwest::Client::new()
         .post(format!("{}/_sandbox/consent-requests", sb.base_url()))
+        .bearer_auth(sb.admin_token())
         .json(&serde_json::json!({"consentExpirySeconds": 1}))
         .send()
         .await

@@ -9,6 +9,7 @@ mod consents;
 mod disclosures;
 mod errors;
 mod idempotency;
+mod local_access;
 mod rights;
 mod scorecard;
 mod security;

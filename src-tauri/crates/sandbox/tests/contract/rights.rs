@@ -46,6 +46,7 @@ async fn rights_requests_are_tracked_with_ticket_and_due_date() {
     // The lender resolves one (admin route); the new state is signed again.
     let resp = reqwest::Client::new()
         .post(format!("{}/_sandbox/rights-requests/{}", sb.base_url(), r.request_id))
+        .bearer_auth(sb.admin_token())
         .json(&serde_json::json!({"status": "RESOLVED", "resolution": "A credit officer confirmed the decline."}))
         .send()
         .await
