@@ -147,7 +147,7 @@ pub fn run(args: VerifyArgs) -> anyhow::Result<ExitCode> {
                     "valid: {} lender signatures, {} disclosures, ledger of {} entries (head #{} {})",
                     r.signatures_checked, r.disclosures, r.ledger_entries, r.head_seq, r.head_hash
                 );
-                print_basis(r);
+                print_basis(&r);
             }
             ExitCode::SUCCESS
         }

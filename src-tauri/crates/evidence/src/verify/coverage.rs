@@ -215,6 +215,7 @@ pub(crate) fn order(doc: &Value) -> R<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     #[test]
     fn patterns_match_the_part_and_what_is_inside() {
@@ -230,5 +231,72 @@ mod tests {
         assert!(!is_unverified(&p, "/consentRecords/x/events/1"));
         assert!(is_unverified(&p, "/exportedAt"));
         assert!(!is_unverified(&p, "/exportedAtX"));
+    }
+
+    /// The consent record, catalogue and statements of a small export, in canonical order.
+    fn doc() -> Value {
+        json!({
+            "signals": [{"id": "a"}, {"id": "b"}],
+            "consentRecords": [
+                {"record_id": "c2", "consent_start": 20,
+                 "signed_artefacts": [{"version": 1}, {"version": 2}],
+                 "events": [{"event_time": 20, "event_type": "dpv:ConsentGiven"},
+                            {"event_time": 30, "event_type": "dpv:ConsentWithdrawn"}],
+                 "processing": {"privacy_rights": ["dpdp:s11-access", "gdpr:art22-human-review"]}},
+                {"record_id": "c1", "consent_start": 10, "signed_artefacts": [], "events": [],
+                 "processing": {"privacy_rights": []}}
+            ],
+            "offers": [{"offerId": "o1"}, {"offerId": "o2"}],
+            "quotes": [], "receipts": [], "rightsStatements": [],
+        })
+    }
+
+    #[test]
+    fn every_array_is_in_its_canonical_order() {
+        order(&doc()).expect("canonical");
+        for (path, at) in [
+            ("/signals", "/signals/1"),
+            ("/consentRecords", "/consentRecords/1"),
+            (
+                "/consentRecords/0/signed_artefacts",
+                "/consentRecords/0/signed_artefacts/1",
+            ),
+            ("/consentRecords/0/events", "/consentRecords/0/events/1"),
+            (
+                "/consentRecords/0/processing/privacy_rights",
+                "/consentRecords/0/processing/privacy_rights/1",
+            ),
+            ("/offers", "/offers/1"),
+        ] {
+            let mut d = doc();
+            d.pointer_mut(path)
+                .unwrap()
+                .as_array_mut()
+                .unwrap()
+                .swap(0, 1);
+            let err = order(&d).expect_err(path);
+            assert_eq!(
+                err,
+                bad(at, "out of the export's canonical order"),
+                "{path}"
+            );
+        }
+        // Events of the same millisecond have one order too.
+        let mut d = doc();
+        d["consentRecords"][0]["events"][1]["event_time"] = json!(20);
+        let mut events = d["consentRecords"][0]["events"].as_array().unwrap().clone();
+        events.sort_by_cached_key(event_order);
+        d["consentRecords"][0]["events"] = json!(events.clone());
+        order(&d).expect("sorted with event_order");
+        events.swap(0, 1);
+        d["consentRecords"][0]["events"] = json!(events);
+        assert!(order(&d).is_err());
+    }
+
+    #[test]
+    fn a_record_without_artefacts_names_its_dates_unverified() {
+        let u = unverified(&doc());
+        assert!(is_unverified(&u, "/consentRecords/1/consent_start"));
+        assert!(!is_unverified(&u, "/consentRecords/0/consent_start"));
     }
 }

@@ -305,7 +305,7 @@ pub(crate) fn verify(
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::super::{VerifyError, verify_export, verify_export_bytes};
     use crate::ledger::{GENESIS_PREV_HASH, entry_hash};
     use khata_contract::signing::LenderKey;
@@ -313,7 +313,12 @@ mod tests {
 
     /// A small export built by hand with real signatures and a real ledger chain: `n`
     /// disclosures of lender "L", each signed statement carrying `extra` as a member.
-    fn export(n: i64, extra: Value) -> Value {
+    pub(in super::super) fn export(n: i64, extra: Value) -> Value {
+        export_seq(n, extra, |id| id)
+    }
+
+    /// [`export`] with the lender's sequence number of disclosure `id` given by `seq`.
+    pub(in super::super) fn export_seq(n: i64, extra: Value, seq: fn(i64) -> i64) -> Value {
         let key = LenderKey::from_seed(&[3u8; 32]);
         let mut prev = GENESIS_PREV_HASH;
         let mut entries = Vec::new();
@@ -321,7 +326,7 @@ mod tests {
         for id in 1..=n {
             let st = key
                 .sign_value(json!({
-                    "disclosureId": format!("d{id}"), "seq": id, "lenderId": "L",
+                    "disclosureId": format!("d{id}"), "seq": seq(id), "lenderId": "L",
                     "signal": "sms_income", "collectedAt": "2026-01-01T00:00:00Z",
                     "purpose": "103", "consentId": "c1", "valueDigest": "sha256:00",
                     "extra": extra,
@@ -350,7 +355,7 @@ mod tests {
         })
     }
 
-    fn both(
+    pub(in super::super) fn both(
         bytes: &[u8],
     ) -> (
         Option<super::VerifyReport>,

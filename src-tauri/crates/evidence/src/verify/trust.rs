@@ -218,3 +218,165 @@ fn pinned_keys(text: &str, p: &LedgerPin, l: &ListedLender, at: &str) -> R<Vec<P
     }
     Ok(keys)
 }
+
+#[cfg(test)]
+mod tests {
+    use khata_contract::signing::LenderKey;
+    use serde_json::{Value, json};
+
+    use super::super::fast::tests::{export, export_seq};
+    use super::super::{
+        SequenceGap, VerifyError, VerifyReport, verify_export_bytes_with, verify_export_with,
+    };
+    use super::*;
+    use crate::ledger::entry_hash;
+
+    /// The export's lender key, as the hand-made exports sign with it.
+    fn lender_key() -> LenderKey {
+        LenderKey::from_seed(&[3u8; 32])
+    }
+
+    /// Appends a `lender.upsert` entry pinning `key` for "L" and carries the record as the
+    /// exporter does.
+    fn pin(mut doc: Value, key: &LenderKey) -> Value {
+        let raw = URL_SAFE_NO_PAD
+            .decode(key.public_info().public_key)
+            .unwrap();
+        let record = json!({"id": "L", "name": "L", "registration": null, "contact": null,
+            "public_key": hex::encode(raw)})
+        .to_string();
+        let entries = doc["ledger"]["entries"].as_array_mut().unwrap();
+        let seq = entries.len() as i64 + 1;
+        let mut prev = [0u8; 32];
+        if let Some(last) = entries.last() {
+            hex::decode_to_slice(last["hash"].as_str().unwrap(), &mut prev).unwrap();
+        }
+        let digest = payload_digest(record.as_bytes());
+        let hash = entry_hash(seq, 7, PIN_KIND, "L", &digest, &prev);
+        entries.push(
+            json!({"seq": seq, "at": 7, "kind": PIN_KIND, "record_id": "L",
+            "payload_digest": hex::encode(digest), "prev_hash": hex::encode(prev),
+            "hash": hex::encode(hash)}),
+        );
+        doc["ledger"]["head"] = json!({"seq": seq, "hash": hex::encode(hash)});
+        doc["lenders"][0]["pinRecord"] = json!(record);
+        doc
+    }
+
+    /// Both strategies on one export; they must agree.
+    fn check(doc: &Value, supplied: &SuppliedKeys) -> Result<VerifyReport, VerifyError> {
+        let bytes = serde_json::to_vec(doc).unwrap();
+        let reference = verify_export_with(doc, supplied, &mut |_, _| {});
+        assert_eq!(
+            verify_export_bytes_with(&bytes, supplied, &mut |_, _| {}),
+            reference,
+            "the fast path agrees with the reference"
+        );
+        reference
+    }
+
+    fn supplied(key: &LenderKey) -> SuppliedKeys {
+        SuppliedKeys::from_json(&json!({"L": [key.public_info()]})).unwrap()
+    }
+
+    #[test]
+    fn keys_are_self_attested_pinned_or_supplied() {
+        let key = lender_key();
+        let r = check(&export(3, json!(null)), &SuppliedKeys::default()).unwrap();
+        assert_eq!(r.key_trust[0].trust, KeyTrust::SelfAttested);
+        let raw = URL_SAFE_NO_PAD
+            .decode(key.public_info().public_key)
+            .unwrap();
+        assert_eq!(
+            r.key_trust[0].fingerprints[0].fingerprint,
+            fingerprint(&raw)
+        );
+
+        let pinned = pin(export(3, json!(null)), &key);
+        let r = check(&pinned, &SuppliedKeys::default()).unwrap();
+        assert_eq!(r.key_trust[0].trust, KeyTrust::Pinned);
+        assert_eq!(r.key_trust[0].pinned_at_seq, Some(4));
+
+        let r = check(&pinned, &supplied(&key)).unwrap();
+        assert_eq!(r.key_trust[0].trust, KeyTrust::Supplied);
+        // Statements signed by a key other than the supplied one fail.
+        let err = check(&pinned, &supplied(&LenderKey::from_seed(&[4u8; 32]))).unwrap_err();
+        assert_eq!(err.exit_code(), 1, "{err}");
+    }
+
+    #[test]
+    fn a_pin_that_is_missing_altered_or_not_among_the_keys_is_tampering() {
+        let key = lender_key();
+        let pinned = pin(export(2, json!(null)), &key);
+        let none = SuppliedKeys::default();
+
+        let mut d = pinned.clone();
+        d["lenders"][0].as_object_mut().unwrap().remove("pinRecord");
+        let err = check(&d, &none).unwrap_err();
+        assert!(err.to_string().starts_with("/lenders/0:"), "{err}");
+
+        let mut d = pinned.clone();
+        let text = d["lenders"][0]["pinRecord"]
+            .as_str()
+            .unwrap()
+            .replace("\"L\"", "\"M\"");
+        d["lenders"][0]["pinRecord"] = json!(text);
+        let err = check(&d, &none).unwrap_err();
+        assert!(err.to_string().contains("/lenders/0/pinRecord"), "{err}");
+
+        // A key added beside the pinned one signs nothing the verifier accepts.
+        let other = LenderKey::from_seed(&[5u8; 32]);
+        let mut d = pinned.clone();
+        let mut keys = vec![key.public_info(), other.public_info()];
+        keys.sort_by(|a, b| a.key_id.cmp(&b.key_id));
+        d["lenders"][0]["keys"] = json!(keys);
+        assert_eq!(check(&d, &none).unwrap().key_trust[0].fingerprints.len(), 1);
+        let st = d["disclosures"][0]["statement"].clone();
+        let mut st = st.as_object().unwrap().clone();
+        st.remove("signature");
+        d["disclosures"][0]["statement"] = other.sign_value(Value::Object(st)).unwrap();
+        assert!(check(&d, &none).is_err());
+
+        // A pin with no ledger entry behind it.
+        let mut d = export(2, json!(null));
+        d["lenders"][0]["pinRecord"] = pinned["lenders"][0]["pinRecord"].clone();
+        let err = check(&d, &none).unwrap_err();
+        assert!(err.to_string().contains("no lender.upsert"), "{err}");
+    }
+
+    #[test]
+    fn holes_in_the_sequence_agree_on_both_paths() {
+        // Seqs 2, 4, 6, 8: holes 1, 3, 5 and 7.
+        let r = check(
+            &export_seq(4, json!(null), |id| id * 2),
+            &SuppliedKeys::default(),
+        )
+        .unwrap();
+        let gap = |n| SequenceGap {
+            lender_id: "L".into(),
+            from: n,
+            to: n,
+        };
+        assert_eq!(r.sequence_gaps, vec![gap(1), gap(3), gap(5), gap(7)]);
+        let r = check(&export(4, json!(null)), &SuppliedKeys::default()).unwrap();
+        assert!(r.sequence_gaps.is_empty());
+    }
+
+    #[test]
+    fn supplied_keys_come_as_a_discovery_document_or_a_map() {
+        let k = lender_key().public_info();
+        for v in [
+            json!({"lenderId": "L", "name": "x", "keys": [k]}),
+            json!({"L": [k]}),
+            json!({"L": {"keys": [k]}}),
+        ] {
+            let s = SuppliedKeys::from_json(&v).unwrap();
+            assert_eq!(s.0["L"], vec![k.clone()], "{v}");
+        }
+        assert!(SuppliedKeys::from_json(&json!([k])).is_err());
+        assert!(SuppliedKeys::from_json(&json!({"L": [{"keyId": "a"}]})).is_err());
+        let mut weak = k.clone();
+        weak.public_key = URL_SAFE_NO_PAD.encode([0u8; 32]);
+        assert!(SuppliedKeys::from_json(&json!({"L": [weak]})).is_err());
+    }
+}
