@@ -48,7 +48,7 @@ pub struct LenderTrust {
     pub trust: KeyTrust,
     /// [`fingerprint`] of each key statements were checked against, by key id.
     pub fingerprints: Vec<KeyFingerprint>,
-    /// For `pinned`: the ledger entry that recorded the pin.
+    /// The ledger entry that recorded the vault's pin, when there is one.
     pub pinned_at_seq: Option<i64>,
 }
 
