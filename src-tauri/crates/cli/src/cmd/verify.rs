@@ -148,6 +148,19 @@ pub fn run(args: VerifyArgs) -> anyhow::Result<ExitCode> {
                     r.signatures_checked, r.disclosures, r.ledger_entries, r.head_seq, r.head_hash
                 );
                 print_basis(&r);
+                // A misspelt lender id would leave that lender pinned or self-attested.
+                let mut unused: Vec<&String> = supplied
+                    .0
+                    .keys()
+                    .filter(|id| !r.key_trust.iter().any(|t| &t.lender_id == *id))
+                    .collect();
+                unused.sort();
+                for id in unused {
+                    println!(
+                        "note: keys were supplied for lender {}, which this export does not list",
+                        clean(id)
+                    );
+                }
             }
             ExitCode::SUCCESS
         }

@@ -69,6 +69,23 @@ async fn verify_says_whose_keys_it_trusted() {
     );
     running.shutdown().await.unwrap();
 
+    // Keys for a lender the export does not list change nothing, and say so.
+    let stray = dir.path().join("stray.json");
+    std::fs::write(
+        &stray,
+        json!({"another-lender": [LenderKey::from_seed(&[8u8; 32]).public_info()]}).to_string(),
+    )
+    .unwrap();
+    let (code, out, _) = khata(&["verify", file_s, "--lender-keys", stray.to_str().unwrap()]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("keys PINNED"), "{out}");
+    assert!(
+        out.contains(
+            "keys were supplied for lender another-lender, which this export does not list"
+        ),
+        "{out}"
+    );
+
     // Keys that are not the lender's: its statements fail.
     let other = LenderKey::from_seed(&[9u8; 32]);
     let keys = dir.path().join("keys.json");
