@@ -30,6 +30,10 @@ pub fn all() -> Vec<(PathBuf, String)> {
         crate::commands::updates::UpdateSettings,
         crate::commands::updates::UpdateInfo,
         khata_engine::audit::verify::VerifyReport,
+        khata_engine::audit::verify::LenderTrust,
+        khata_engine::audit::verify::KeyTrust,
+        khata_engine::audit::verify::KeyFingerprint,
+        khata_engine::audit::verify::SequenceGap,
     ];
     files.extend(khata_engine::ts_types());
     files

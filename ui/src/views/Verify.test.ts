@@ -18,6 +18,16 @@ const VALID = {
     ledgerEntries: 113,
     headSeq: 113,
     headHash: 'ab12cd34',
+    keyTrust: [
+      {
+        lenderId: 'khata-sandbox-lender',
+        trust: 'pinned',
+        fingerprints: [{ keyId: 'ed25519-0a1b', fingerprint: '9f86 d081 884c 7d65' }],
+        pinnedAtSeq: 4,
+      },
+    ],
+    sequenceGaps: [],
+    unverified: ['/exportedAt', '/signals/*'],
   },
 };
 
@@ -42,6 +52,34 @@ describe('Verify', () => {
     expect(outcome).toHaveTextContent('This export is intact');
     expect(screen.getByTestId('verify-signatures')).toHaveTextContent('83');
     expect(screen.getByTestId('verify-head')).toHaveTextContent('ab12cd34');
+    const lender = screen.getByTestId('verify-trust-lender');
+    expect(lender).toHaveAttribute('data-trust', 'pinned');
+    expect(lender).toHaveTextContent('as its ledger recorded it (entry 4)');
+    expect(screen.getByTestId('verify-fingerprint')).toHaveTextContent('9f86 d081 884c 7d65');
+    expect(screen.queryByTestId('verify-gaps')).not.toBeInTheDocument();
+    expect(screen.getByTestId('verify-unverified')).toHaveTextContent('/signals/*');
+  });
+
+  it('says when the keys are only the file’s own, and names the lender’s missing disclosures, in Hindi too', async () => {
+    const selfAttested = {
+      ...VALID,
+      report: {
+        ...VALID.report,
+        keyTrust: [{ ...VALID.report.keyTrust[0], trust: 'self-attested', pinnedAtSeq: null }],
+        sequenceGaps: [{ lenderId: 'khata-sandbox-lender', from: 3, to: 5 }],
+      },
+    };
+    mockCommands({ choose_and_verify: selfAttested });
+    const user = userEvent.setup();
+    render(Verify, {});
+    await user.click(screen.getByTestId('verify-choose'));
+    const lender = await screen.findByTestId('verify-trust-lender');
+    expect(lender).toHaveAttribute('data-trust', 'self-attested');
+    expect(lender).toHaveTextContent('only the file’s own list of keys');
+    expect(screen.getByTestId('verify-gaps')).toHaveTextContent('numbers 3 to 5 of its disclosure sequence are missing');
+    setLocale('hi');
+    await vi.waitFor(() => expect(screen.getByTestId('verify-trust-lender')).toHaveTextContent('स्व-घोषित'));
+    expect(screen.getByTestId('verify-gaps')).toHaveTextContent('3 से 5 तक गायब हैं');
   });
 
   it('names the first bad record of a tampered export', async () => {

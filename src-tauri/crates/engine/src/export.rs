@@ -8,6 +8,7 @@ use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
+use khata_evidence::verify::coverage::{event_order, statement_id_field, statement_order};
 use khata_lending::types as wire;
 use khata_vault::{ConsentActionKind, LedgerEntry, Vault, now_ms};
 use serde_json::{Value, json};
@@ -59,7 +60,7 @@ fn consent_record(v: &Vault, c: &khata_vault::Consent, lender_name: &str) -> Res
         "entity_id": "pii_principal",
         "validity_duration": c.consent_expiry - c.consent_start,
     })];
-    for a in v.consent_actions(Some(&c.id))?.iter().rev() {
+    for a in v.consent_actions(Some(&c.id))? {
         events.push(json!({
             "event_time": a.revocation.requested_at,
             "event_type": match a.action {
@@ -72,6 +73,8 @@ fn consent_record(v: &Vault, c: &khata_vault::Consent, lender_name: &str) -> Res
             "signals": a.signals,
         }));
     }
+    // The verifier's canonical order (by time), so no two events can be swapped unnoticed.
+    events.sort_by_cached_key(event_order);
     Ok(json!({
         "schema_version": "ISO/IEC TS 27560:2023",
         "record_id": c.id,
@@ -163,15 +166,26 @@ fn export_json(
             .into_iter()
             .map(|l| {
                 let disc: Value = serde_json::from_str(&l.discovery).unwrap_or(Value::Null);
-                json!({
+                // By key id: the verifier's canonical order.
+                let mut keys = disc["keys"].clone();
+                if let Some(k) = keys.as_array_mut() {
+                    k.sort_by(|a, b| a["keyId"].as_str().cmp(&b["keyId"].as_str()));
+                }
+                let mut lender = json!({
                     "id": l.lender_id,
                     "name": names.get(&l.lender_id),
                     "apiBase": l.api_base,
                     "isSandbox": l.is_sandbox,
-                    "keys": disc["keys"],
-                })
+                    "keys": keys,
+                });
+                // The pinned key as the ledger recorded it: `khata verify` reports the lender's
+                // keys as pinned rather than only the file's say-so.
+                if let Some(pin) = v.lender_pin_record(&l.lender_id)? {
+                    lender["pinRecord"] = Value::String(pin);
+                }
+                Ok(lender)
             })
-            .collect();
+            .collect::<Result<_>>()?;
         let consents: Vec<Value> = v
             .all_consents()?
             .iter()
@@ -183,11 +197,16 @@ fn export_json(
                 )
             })
             .collect::<Result<_>>()?;
-        let stmts = |kind: &str| -> Result<Vec<Value>> {
-            Ok(v.statements_of_kind(kind, None)?
+        // In the verifier's canonical order (by id), so none can be swapped unnoticed.
+        let stmts = |kind: &str, key: &str| -> Result<Vec<Value>> {
+            let field = statement_id_field(key).unwrap_or_default();
+            let mut out: Vec<Value> = v
+                .statements_of_kind(kind, None)?
                 .iter()
                 .map(|s| stmt_value(&s.json))
-                .collect())
+                .collect();
+            out.sort_by_cached_key(|st| statement_order(field, st));
+            Ok(out)
         };
         let rights: Vec<Value> = v
             .rights_requests(None)?
@@ -198,11 +217,11 @@ fn export_json(
             "lenders": lenders,
             "signals": v.signals()?,
             "consentRecords": consents,
-            "offers": stmts("offer")?,
-            "quotes": stmts("quote")?,
-            "receipts": stmts("receipt")?,
+            "offers": stmts("offer", "offers")?,
+            "quotes": stmts("quote", "quotes")?,
+            "receipts": stmts("receipt", "receipts")?,
             "rightsRequests": rights,
-            "rightsStatements": stmts("rights")?,
+            "rightsStatements": stmts("rights", "rightsStatements")?,
         });
         Ok((v.event_count()? as u64, header))
     })?;

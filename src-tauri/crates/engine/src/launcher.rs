@@ -55,4 +55,7 @@ pub struct SandboxFaults {
     pub oversize_body: f64,
     /// Drop the next N successful POST responses after commit, then stop (for exact tests).
     pub drop_next: u32,
+    // --- a hostile lender's faults
+    /// Never list a disclosure whose `seq` is a multiple of N (0: list all).
+    pub withhold_disclosures: u64,
 }

@@ -11,6 +11,8 @@
 //! | `malformed-json=0.1`      | that share of successful responses carry truncated JSON            |
 //! | `oversize-body=0.1`       | that share of successful responses carry a 9 MiB JSON body         |
 //! | `drop-next=2`             | the next 2 successful POSTs commit, then drop (deterministic)      |
+//! | `withhold-disclosures=3`  | every 3rd disclosure (by `seq`) is never listed: a lender hiding   |
+//! |                           | collections; `khata verify` names the holes in its sequence        |
 //!
 //! Decisions are drawn from the sandbox's seeded RNG (`--seed`), so a run is reproducible
 //! given the same request sequence.
@@ -27,6 +29,9 @@ pub struct Faults {
     pub oversize_body: f64,
     /// Drop the next N successful POST responses after commit, then stop (for exact tests).
     pub drop_next: u32,
+    // --- a hostile lender's faults
+    /// Never list a disclosure whose `seq` is a multiple of N (0: list all).
+    pub withhold_disclosures: u64,
 }
 
 /// Size of the oversize body: above the client's 8 MiB cap.
@@ -60,9 +65,15 @@ impl Faults {
                     .parse()
                     .map_err(|_| format!("fault drop-next: {value:?} is not a count"))?
             }
+            "withhold-disclosures" => {
+                self.withhold_disclosures = value
+                    .trim()
+                    .parse()
+                    .map_err(|_| format!("fault withhold-disclosures: {value:?} is not a count"))?
+            }
             other => {
                 return Err(format!(
-                    "unknown fault {other:?}; one of latency, error-rate, drop-after-commit, drop-next, malformed-json, oversize-body"
+                    "unknown fault {other:?}; one of latency, error-rate, drop-after-commit, drop-next, malformed-json, oversize-body, withhold-disclosures"
                 ));
             }
         }
@@ -112,5 +123,8 @@ mod tests {
         assert!(f.apply_spec("latency=fast").is_err());
         assert!(f.apply_spec("meteor=1").is_err());
         assert!(f.apply_spec("latency").is_err());
+        f.apply_spec("withhold-disclosures=3").unwrap();
+        assert_eq!(f.withhold_disclosures, 3);
+        assert!(f.apply_spec("withhold-disclosures=some").is_err());
     }
 }

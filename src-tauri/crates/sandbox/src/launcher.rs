@@ -97,6 +97,7 @@ impl From<SandboxFaults> for Faults {
             malformed_json,
             oversize_body,
             drop_next,
+            withhold_disclosures,
         } = f;
         Faults {
             latency_ms,
@@ -105,6 +106,7 @@ impl From<SandboxFaults> for Faults {
             malformed_json,
             oversize_body,
             drop_next,
+            withhold_disclosures,
         }
     }
 }
@@ -149,6 +151,7 @@ mod tests {
                 malformed_json: 0.125,
                 oversize_body: 0.0625,
                 drop_next: 2,
+                withhold_disclosures: 4,
             },
         );
         let mut expected = Faults::default();
@@ -158,6 +161,7 @@ mod tests {
             "drop-after-commit=0.5",
             "malformed-json=0.125",
             "oversize-body=0.0625",
+            "withhold-disclosures=4",
             "drop-next=2",
         ] {
             expected.apply_spec(spec).unwrap();

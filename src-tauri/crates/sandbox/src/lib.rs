@@ -229,6 +229,9 @@ pub async fn start(config: SandboxConfig) -> anyhow::Result<RunningSandbox> {
         if f.drop_next > 0 {
             faults.drop_next = f.drop_next;
         }
+        if f.withhold_disclosures > 0 {
+            faults.withhold_disclosures = f.withhold_disclosures;
+        }
         for (dst, src) in [
             (&mut faults.error_rate, f.error_rate),
             (&mut faults.drop_after_commit, f.drop_after_commit),

@@ -195,6 +195,17 @@ const en = {
   'verify.disclosures': 'Disclosures',
   'verify.ledger': 'Ledger entries',
   'verify.head': 'Ledger head',
+  'verify.trustHeading': 'Whose keys the signatures were checked against',
+  'verify.trust.supplied': 'Supplied: keys given to this check from outside the file.',
+  'verify.trust.pinned':
+    'Pinned: the key the exporting vault pinned when it connected, as its ledger recorded it (entry {seq}). This proves only as much as the ledger does: compare the ledger head with one shared earlier.',
+  'verify.trust.selfAttested':
+    'Self-attested: only the file’s own list of keys. Anyone who re-signs everything gets the same answer; compare the fingerprint with the lender’s published keys.',
+  'verify.fingerprint': 'Key {keyId}',
+  'verify.gapsHeading': 'Disclosures the lender never delivered',
+  'verify.gap':
+    '{lender}: numbers {from} to {to} of its disclosure sequence are missing.',
+  'verify.unverifiedHeading': 'Not covered by any signature or the ledger (shown for reading only)',
   'nav.export': 'Export',
   'common.loading': 'Loading…',
   'common.retry': 'Try again',

@@ -16,7 +16,7 @@ use khata_sandbox::Scenario;
 use khata_sandbox::launcher::Launcher;
 use khata_vault::MemoryKeyStore;
 
-async fn make_export(dir: &Path, scenario: Scenario) -> std::path::PathBuf {
+pub(super) async fn make_export(dir: &Path, scenario: Scenario) -> std::path::PathBuf {
     let keys = Arc::new(MemoryKeyStore::new());
     let mut c = EngineConfig::new(dir);
     c.key_store = Some(keys);
@@ -68,7 +68,7 @@ async fn make_export(dir: &Path, scenario: Scenario) -> std::path::PathBuf {
     out
 }
 
-fn khata(args: &[&str]) -> (i32, String, String) {
+pub(super) fn khata(args: &[&str]) -> (i32, String, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_khata"))
         .args(args)
         .output()

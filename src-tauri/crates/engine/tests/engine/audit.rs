@@ -20,7 +20,7 @@ use khata_sandbox::launcher::Launcher;
 use khata_vault::MemoryKeyStore;
 use serde_json::Value;
 
-fn config(dir: &Path, keys: &Arc<MemoryKeyStore>, scenario: Scenario) -> EngineConfig {
+pub(super) fn config(dir: &Path, keys: &Arc<MemoryKeyStore>, scenario: Scenario) -> EngineConfig {
     let mut c = EngineConfig::new(dir);
     c.key_store = Some(keys.clone());
     c.token_store = Some(Arc::new(MemoryTokenStore::default()));
@@ -53,7 +53,7 @@ async fn confirm(engine: &Engine, id: &str) {
 
 /// Connect, grant with two signals denied, sync, a what-if quote, revoke one signal, then
 /// revoke the rest, letting the lender collect in between; returns the engine and its export.
-async fn scenario_export(dir: &Path, scenario: Scenario) -> (Engine, Value, Vec<u8>) {
+pub(super) async fn scenario_export(dir: &Path, scenario: Scenario) -> (Engine, Value, Vec<u8>) {
     let keys = Arc::new(MemoryKeyStore::new());
     let (engine, _) = Engine::open(config(dir, &keys, scenario)).await.unwrap();
     let lender = engine.connect_sandbox(noop).await.unwrap();
@@ -328,7 +328,7 @@ async fn salaried_good_triggers_none() {
 }
 
 /// xorshift64*: reproducible without a dependency.
-struct Rng(u64);
+pub(super) struct Rng(pub(super) u64);
 impl Rng {
     fn next(&mut self) -> u64 {
         self.0 ^= self.0 >> 12;
@@ -336,7 +336,7 @@ impl Rng {
         self.0 ^= self.0 >> 27;
         self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
     }
-    fn below(&mut self, n: usize) -> usize {
+    pub(super) fn below(&mut self, n: usize) -> usize {
         (self.next() % n.max(1) as u64) as usize
     }
 }

@@ -17,6 +17,7 @@ mod outages;
 mod revocation;
 mod scale;
 mod shell;
+mod trust;
 
 use std::path::Path;
 use std::sync::Arc;

@@ -8,6 +8,7 @@ use khata_contract::signing::{KeyRing, Prepared};
 use khata_contract::types::PublicKeyInfo;
 use serde_json::Value;
 
+use super::trust::ListedLender;
 use super::{FORMAT, SUPPORTED_VERSION, VerifyError};
 
 pub(crate) fn bad(record: impl Into<String>, reason: impl Into<String>) -> VerifyError {
@@ -82,6 +83,10 @@ pub(crate) fn rfc3339_ms(v: &Value) -> Option<i64> {
 pub(crate) struct Rings(HashMap<String, KeyRing>);
 
 impl Rings {
+    pub(crate) fn new(rings: HashMap<String, KeyRing>) -> Self {
+        Self(rings)
+    }
+
     /// Checks one signed statement with the keys of the lender it names.
     pub(crate) fn check(&self, stmt: &Value, at: &str, lender_hint: Option<&str>) -> R<()> {
         self.prepare(stmt, at, lender_hint)?
@@ -117,6 +122,8 @@ pub(crate) enum LedgerRef {
     Event(i64),
     /// `statement.add` of a consent, offer, quote or receipt (`kind/id/version`).
     Statement,
+    /// `lender.upsert`: the key pinned for a lender, by lender id.
+    Pin,
     Other,
 }
 
@@ -137,6 +144,7 @@ pub(crate) fn ledger_ref(kind: &str, record_id: &str, at: &str) -> R<LedgerRef> 
                 LedgerRef::Other
             }
         }
+        super::trust::PIN_KIND => LedgerRef::Pin,
         _ => LedgerRef::Other,
     })
 }
@@ -297,14 +305,15 @@ pub(crate) fn what_it_is(doc: &Value) -> R<u64> {
     Ok(version)
 }
 
-/// After format and version: `exportedAt`, the lenders and their keys, and the display-only
-/// arrays. Returns how many lenders there are and their key rings.
-pub(crate) fn header(doc: &Value) -> R<(usize, Rings)> {
+/// After format and version: `exportedAt`, the lenders (by id, each with its keys, by key id,
+/// and the vault's pin record if any) and the display-only arrays. Returns the lenders; whose
+/// keys to trust is decided once the ledger is read ([`super::trust::resolve`]).
+pub(crate) fn header(doc: &Value) -> R<Vec<ListedLender>> {
     i(doc, "exportedAt", "")?;
 
     // --- lenders and their keys
     let lenders = arr(doc, "lenders")?;
-    let mut rings = HashMap::new();
+    let mut listed: Vec<ListedLender> = Vec::with_capacity(lenders.len());
     for (n, l) in lenders.iter().enumerate() {
         let at = format!("/lenders/{n}");
         let id = s(l, "id", &at)?;
@@ -313,15 +322,40 @@ pub(crate) fn header(doc: &Value) -> R<(usize, Rings)> {
             .cloned()
             .and_then(|k| serde_json::from_value(k).ok())
             .ok_or_else(|| bad(format!("{at}/keys"), "missing or not a list of public keys"))?;
-        let ring =
-            KeyRing::from_public(&keys).map_err(|e| bad(format!("{at}/keys"), e.to_string()))?;
-        if rings.insert(id.to_string(), ring).is_some() {
-            return Err(bad(at, format!("lender {id:?} listed twice")));
+        KeyRing::from_public(&keys).map_err(|e| bad(format!("{at}/keys"), e.to_string()))?;
+        if keys.windows(2).any(|w| w[0].key_id >= w[1].key_id) {
+            return Err(bad(
+                format!("{at}/keys"),
+                "out of the export's canonical order (by key id)",
+            ));
         }
+        if let Some(prev) = listed.last() {
+            if prev.id.as_str() == id {
+                return Err(bad(at, format!("lender {id:?} listed twice")));
+            }
+            if prev.id.as_str() > id {
+                return Err(bad(
+                    at,
+                    "out of the export's canonical order (by lender id)",
+                ));
+            }
+        }
+        let pin_record = match l.get("pinRecord") {
+            None => None,
+            Some(v) => Some(
+                v.as_str()
+                    .ok_or_else(|| bad(format!("{at}/pinRecord"), "not a string"))?
+                    .to_string(),
+            ),
+        };
+        listed.push(ListedLender {
+            id: id.to_string(),
+            keys,
+            pin_record,
+        });
     }
-    let rings = Rings(rings);
     for key in ["signals", "rightsRequests"] {
         arr(doc, key)?;
     }
-    Ok((lenders.len(), rings))
+    Ok(listed)
 }

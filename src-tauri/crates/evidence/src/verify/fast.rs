@@ -29,11 +29,13 @@ use serde::de::{Deserializer, MapAccess};
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
-use super::VerifyReport;
 use super::checks::{
     LEDGER_KEYS, LedgerRef, Rings, disclosure_statement, disclosure_summary, h32, head, header, i,
     ledger_ref, s, statements, what_it_is,
 };
+use super::sequence::Sequences;
+use super::trust::{LedgerPin, SuppliedKeys, resolve};
+use super::{VerifyReport, coverage};
 use crate::ledger::{GENESIS_PREV_HASH, entry_hash};
 use crate::members::{Members, deserialize_members};
 use crate::parallel::on_every_core;
@@ -123,6 +125,7 @@ struct Entry {
 enum Reference {
     Event(i64),
     Statement(String),
+    Pin(String, [u8; 32]),
     Other,
 }
 
@@ -150,6 +153,7 @@ fn check_entry(buf: &mut Vec<u8>, raw: &RawValue) -> Option<Entry> {
     let reference = match ledger_ref(kind, record_id, "").ok()? {
         LedgerRef::Event(id) => Reference::Event(id),
         LedgerRef::Statement => Reference::Statement(record_id.to_string()),
+        LedgerRef::Pin => Reference::Pin(record_id.to_string(), digest),
         LedgerRef::Other => Reference::Other,
     };
     Some(Entry {
@@ -161,10 +165,11 @@ fn check_entry(buf: &mut Vec<u8>, raw: &RawValue) -> Option<Entry> {
 }
 
 /// One core's piece of disclosures: each checked as the reference does, then all signatures
-/// in one batch. Returns their ids in order.
-fn check_disclosures(raws: &[&RawValue], rings: &Rings) -> Option<Vec<i64>> {
+/// in one batch. Returns their ids in order and the lenders' sequence numbers.
+fn check_disclosures(raws: &[&RawValue], rings: &Rings) -> Option<(Vec<i64>, Sequences)> {
     let mut buf = Vec::new();
     let mut ids = Vec::with_capacity(raws.len());
+    let mut sequences = Sequences::default();
     let mut signed: Vec<Prepared> = Vec::with_capacity(raws.len());
     for raw in raws {
         // document → disclosures → disclosure
@@ -172,13 +177,20 @@ fn check_disclosures(raws: &[&RawValue], rings: &Rings) -> Option<Vec<i64>> {
         ids.push(i(&d, "id", "").ok()?);
         let (st, _, prepared) = disclosure_statement(&d, "", rings).ok()?;
         disclosure_summary(&d, st, "").ok()?;
+        if let Some(lender) = d.get("lenderId").and_then(Value::as_str) {
+            sequences.add(lender, st);
+        }
         signed.push(prepared);
     }
-    verify_batch(&signed).then_some(ids)
+    verify_batch(&signed).then_some((ids, sequences))
 }
 
 /// `Some(report)` when the export is valid; `None` when it is not, or may not be.
-pub(crate) fn verify(bytes: &[u8], progress: &mut dyn FnMut(u64, u64)) -> Option<VerifyReport> {
+pub(crate) fn verify(
+    bytes: &[u8],
+    supplied: &SuppliedKeys,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Option<VerifyReport> {
     let top: Top = serde_json::from_slice(bytes).ok()?;
     let disclosures = top.disclosures?;
     let ledger = top.ledger?;
@@ -201,7 +213,7 @@ pub(crate) fn verify(bytes: &[u8], progress: &mut dyn FnMut(u64, u64)) -> Option
     let lite = Value::Object(lite);
 
     let version = what_it_is(&lite).ok()?;
-    let (lenders, rings) = header(&lite).ok()?;
+    let listed = header(&lite).ok()?;
     let total = disclosures.len() as u64 + entries.len() as u64;
     let mut done = 0u64;
 
@@ -210,6 +222,7 @@ pub(crate) fn verify(bytes: &[u8], progress: &mut dyn FnMut(u64, u64)) -> Option
     let mut expected_seq = 1i64;
     let mut ledger_events: HashSet<i64> = HashSet::new();
     let mut ledger_statements: Vec<String> = Vec::new();
+    let mut pins: HashMap<String, LedgerPin> = HashMap::new();
     for round in entries.chunks(ROUND) {
         let pieces = on_every_core(round, cores, |piece| {
             let mut buf = Vec::new();
@@ -228,6 +241,9 @@ pub(crate) fn verify(bytes: &[u8], progress: &mut dyn FnMut(u64, u64)) -> Option
                         ledger_events.insert(id);
                     }
                     Reference::Statement(key) => ledger_statements.push(key),
+                    Reference::Pin(lender, digest) => {
+                        pins.insert(lender, LedgerPin { seq: e.seq, digest });
+                    }
                     Reference::Other => {}
                 }
                 prev = e.hash;
@@ -239,14 +255,20 @@ pub(crate) fn verify(bytes: &[u8], progress: &mut dyn FnMut(u64, u64)) -> Option
     }
     let head_hash = head(&lite["ledger"], expected_seq - 1, &prev).ok()?;
 
-    // --- signed statements other than disclosures: the reference, one at a time
+    // --- whose keys, then signed statements other than disclosures: the reference, one at a
+    // time; then every small array's order
+    let (rings, key_trust) = resolve(&listed, &pins, supplied).ok()?;
     let (mut held, mut signatures) = statements(&lite, &rings).ok()?;
+    coverage::order(&lite).ok()?;
 
     // --- disclosures: in id order, each matching what the lender signed, batch-verified
     let mut last_id = i64::MIN;
+    let mut sequences = Sequences::default();
     for round in disclosures.chunks(ROUND) {
-        for ids in on_every_core(round, cores, |piece| check_disclosures(piece, &rings)) {
-            for id in ids? {
+        for piece in on_every_core(round, cores, |piece| check_disclosures(piece, &rings)) {
+            let (ids, seqs) = piece?;
+            sequences.merge(seqs);
+            for id in ids {
                 if id <= last_id || !ledger_events.remove(&id) {
                     return None;
                 }
@@ -270,17 +292,20 @@ pub(crate) fn verify(bytes: &[u8], progress: &mut dyn FnMut(u64, u64)) -> Option
     progress(total, total);
     Some(VerifyReport {
         version,
-        lenders: lenders as u64,
+        lenders: listed.len() as u64,
         signatures_checked: signatures,
         disclosures: disclosures.len() as u64,
         ledger_entries: entries.len() as u64,
         head_seq: expected_seq - 1,
         head_hash,
+        key_trust,
+        sequence_gaps: sequences.gaps(),
+        unverified: coverage::unverified(&lite),
     })
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::super::{VerifyError, verify_export, verify_export_bytes};
     use crate::ledger::{GENESIS_PREV_HASH, entry_hash};
     use khata_contract::signing::LenderKey;
@@ -288,7 +313,12 @@ mod tests {
 
     /// A small export built by hand with real signatures and a real ledger chain: `n`
     /// disclosures of lender "L", each signed statement carrying `extra` as a member.
-    fn export(n: i64, extra: Value) -> Value {
+    pub(in super::super) fn export(n: i64, extra: Value) -> Value {
+        export_seq(n, extra, |id| id)
+    }
+
+    /// [`export`] with the lender's sequence number of disclosure `id` given by `seq`.
+    pub(in super::super) fn export_seq(n: i64, extra: Value, seq: fn(i64) -> i64) -> Value {
         let key = LenderKey::from_seed(&[3u8; 32]);
         let mut prev = GENESIS_PREV_HASH;
         let mut entries = Vec::new();
@@ -296,7 +326,7 @@ mod tests {
         for id in 1..=n {
             let st = key
                 .sign_value(json!({
-                    "disclosureId": format!("d{id}"), "seq": id, "lenderId": "L",
+                    "disclosureId": format!("d{id}"), "seq": seq(id), "lenderId": "L",
                     "signal": "sms_income", "collectedAt": "2026-01-01T00:00:00Z",
                     "purpose": "103", "consentId": "c1", "valueDigest": "sha256:00",
                     "extra": extra,
@@ -325,7 +355,7 @@ mod tests {
         })
     }
 
-    fn both(
+    pub(in super::super) fn both(
         bytes: &[u8],
     ) -> (
         Option<super::VerifyReport>,
@@ -336,7 +366,10 @@ mod tests {
                 reason: format!("not JSON: {e}"),
             })
             .and_then(|doc| verify_export(&doc, &mut |_, _| {}));
-        (super::verify(bytes, &mut |_, _| {}), reference)
+        (
+            super::verify(bytes, &Default::default(), &mut |_, _| {}),
+            reference,
+        )
     }
 
     #[test]

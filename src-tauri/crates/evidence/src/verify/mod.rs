@@ -4,6 +4,11 @@
 //! that the records the ledger says were stored are all in the export (nothing dropped, nothing
 //! added, disclosures in order). Never panics on any input.
 //!
+//! The report says what the answer rests on: whose keys each lender's statements were checked
+//! against ([`trust`]: supplied from outside, pinned by the exporting vault, or only the file's
+//! own), which of a lender's disclosures never arrived ([`sequence`]), and which parts of the
+//! document nothing covers ([`coverage`]).
+//!
 //! One verifier, two strategies over the same checks ([`checks`]): the [`reference`] holds the
 //! whole document and checks one signature at a time, so the first bad record is named; the
 //! [`fast`] path parses records one by one on every core and batch-verifies signatures, and
@@ -11,16 +16,22 @@
 //! reference, so an invalid export always gets the reference's answer.
 
 mod checks;
+pub mod coverage;
 mod fast;
 mod reference;
+pub mod sequence;
+pub mod trust;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use ts_rs::TS;
 
-pub use reference::verify_export;
+pub use coverage::{UNVERIFIED, is_unverified};
+pub use reference::verify_export_with;
+pub use sequence::SequenceGap;
+pub use trust::{KeyFingerprint, KeyTrust, LenderTrust, SuppliedKeys, fingerprint};
 
-/// What a successful verification saw.
+/// What a successful verification saw, and what it rests on.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct VerifyReport {
@@ -31,6 +42,12 @@ pub struct VerifyReport {
     pub ledger_entries: u64,
     pub head_seq: i64,
     pub head_hash: String,
+    /// Per lender, by id: where the keys its statements were checked against came from.
+    pub key_trust: Vec<LenderTrust>,
+    /// Holes in each lender's disclosure sequence: disclosures it never delivered.
+    pub sequence_gaps: Vec<SequenceGap>,
+    /// JSON pointer patterns of the parts nothing covers ([`coverage::UNVERIFIED`]).
+    pub unverified: Vec<String>,
 }
 
 /// Why an export does not verify.
@@ -71,11 +88,30 @@ pub fn verify_export_bytes(
     bytes: &[u8],
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<VerifyReport, VerifyError> {
-    if let Some(report) = fast::verify(bytes, progress) {
+    verify_export_bytes_with(bytes, &SuppliedKeys::default(), progress)
+}
+
+/// [`verify_export_bytes`] with lender keys from outside the export: a supplied lender's
+/// statements are checked against those keys alone.
+pub fn verify_export_bytes_with(
+    bytes: &[u8],
+    supplied: &SuppliedKeys,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<VerifyReport, VerifyError> {
+    if let Some(report) = fast::verify(bytes, supplied, progress) {
         return Ok(report);
     }
     let doc: Value = serde_json::from_slice(bytes).map_err(|e| VerifyError::Unusable {
         reason: format!("not JSON: {e}"),
     })?;
-    verify_export(&doc, progress)
+    verify_export_with(&doc, supplied, progress)
+}
+
+/// Verifies a parsed export with the keys it carries (and the vault's pins): the reference
+/// strategy. `progress(done, total)` is called as records are checked.
+pub fn verify_export(
+    doc: &Value,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<VerifyReport, VerifyError> {
+    verify_export_with(doc, &SuppliedKeys::default(), progress)
 }

@@ -6,17 +6,24 @@ use std::collections::HashMap;
 
 use serde_json::Value;
 
-use super::VerifyReport;
 use super::checks::{
     LEDGER_KEYS, LedgerRef, R, arr, bad, disclosure_statement, disclosure_summary, h32, head,
     header, i, ledger_ref, s, statements, what_it_is,
 };
+use super::sequence::Sequences;
+use super::trust::{LedgerPin, SuppliedKeys, resolve};
+use super::{VerifyReport, coverage};
 use crate::ledger::{GENESIS_PREV_HASH, entry_hash};
 
-/// Verifies a parsed export. `progress(done, total)` is called as records are checked.
-pub fn verify_export(doc: &Value, progress: &mut dyn FnMut(u64, u64)) -> R<VerifyReport> {
+/// Verifies a parsed export, with lender keys from outside it where `supplied` has them.
+/// `progress(done, total)` is called as records are checked.
+pub fn verify_export_with(
+    doc: &Value,
+    supplied: &SuppliedKeys,
+    progress: &mut dyn FnMut(u64, u64),
+) -> R<VerifyReport> {
     let version = what_it_is(doc)?;
-    let (lenders, rings) = header(doc)?;
+    let listed = header(doc)?;
     let disclosures = arr(doc, "disclosures")?;
 
     let ledger = doc
@@ -36,6 +43,7 @@ pub fn verify_export(doc: &Value, progress: &mut dyn FnMut(u64, u64)) -> R<Verif
     let mut expected_seq = 1i64;
     let mut ledger_events: HashMap<i64, usize> = HashMap::new();
     let mut ledger_statements: Vec<(String, usize)> = Vec::new();
+    let mut pins: HashMap<String, LedgerPin> = HashMap::new();
     for (n, e) in entries.iter().enumerate() {
         let at = format!("/ledger/entries/{n}");
         if let Some(k) = e
@@ -74,6 +82,9 @@ pub fn verify_export(doc: &Value, progress: &mut dyn FnMut(u64, u64)) -> R<Verif
                 ledger_events.insert(id, n);
             }
             LedgerRef::Statement => ledger_statements.push((record_id.to_string(), n)),
+            LedgerRef::Pin => {
+                pins.insert(record_id.to_string(), LedgerPin { seq, digest });
+            }
             LedgerRef::Other => {}
         }
         prev = hash;
@@ -85,12 +96,17 @@ pub fn verify_export(doc: &Value, progress: &mut dyn FnMut(u64, u64)) -> R<Verif
     }
     let want_hash = head(ledger, expected_seq - 1, &prev)?;
 
-    // --- signed statements, and which of them the export holds
+    // --- whose keys: supplied, pinned (checked against the ledger) or the file's own
+    let (rings, key_trust) = resolve(&listed, &pins, supplied)?;
+
+    // --- signed statements, and which of them the export holds; then every array's order
     let (mut held, n) = statements(doc, &rings)?;
     signatures += n;
+    coverage::order(doc)?;
 
     // --- disclosures: in id order, each matching what the lender signed
     let mut last_id = i64::MIN;
+    let mut sequences = Sequences::default();
     for (n, d) in disclosures.iter().enumerate() {
         let at = format!("/disclosures/{n}");
         let id = i(d, "id", &at)?;
@@ -107,6 +123,9 @@ pub fn verify_export(doc: &Value, progress: &mut dyn FnMut(u64, u64)) -> R<Verif
             .map_err(|e| bad(&sat, format!("lender signature: {e}")))?;
         signatures += 1;
         disclosure_summary(d, st, &at)?;
+        if let Some(lender) = d.get("lenderId").and_then(Value::as_str) {
+            sequences.add(lender, st);
+        }
         done += 1;
         if done.is_multiple_of(10_000) {
             progress(done, total);
@@ -144,11 +163,14 @@ pub fn verify_export(doc: &Value, progress: &mut dyn FnMut(u64, u64)) -> R<Verif
     progress(total, total);
     Ok(VerifyReport {
         version,
-        lenders: lenders as u64,
+        lenders: listed.len() as u64,
         signatures_checked: signatures,
         disclosures: disclosures.len() as u64,
         ledger_entries: entries.len() as u64,
         head_seq: expected_seq - 1,
         head_hash: want_hash,
+        key_trust,
+        sequence_gaps: sequences.gaps(),
+        unverified: coverage::unverified(doc),
     })
 }

@@ -60,6 +60,16 @@ pub(super) async fn list(State(inner): State<Shared>, RawQuery(q): RawQuery) -> 
         .map_err(internal)?
         .collect::<Result<_, _>>()
         .map_err(internal)?;
+    // Fault `withhold-disclosures=N`: a lender hiding every Nth collection from the borrower.
+    let withhold = inner
+        .faults
+        .read()
+        .expect("faults lock")
+        .withhold_disclosures as i64;
+    let rows: Vec<(i64, String)> = rows
+        .into_iter()
+        .filter(|(seq, _)| withhold == 0 || seq % withhold != 0)
+        .collect();
     let more = rows.len() > limit as usize;
     let page: Vec<(i64, String)> = rows.into_iter().take(limit as usize).collect();
     let next_cursor = if more {

@@ -81,6 +81,12 @@ impl Vault {
             .optional()?)
     }
 
+    /// The lender record exactly as its last `lender.upsert` ledger entry hashed it (the key
+    /// pinned at connect), so an export can carry it and a verifier can match it to the ledger.
+    pub fn lender_pin_record(&self, id: &str) -> Result<Option<String>> {
+        self.lender(id)?.map(|l| json_str(&l)).transpose()
+    }
+
     /// Every lender, by name.
     pub fn lenders(&self) -> Result<Vec<Lender>> {
         let mut st = self.conn.prepare_cached(
