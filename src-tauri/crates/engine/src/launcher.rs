@@ -55,4 +55,10 @@ pub struct SandboxFaults {
     pub oversize_body: f64,
     /// Drop the next N successful POST responses after commit, then stop (for exact tests).
     pub drop_next: u32,
+    /// 1: the disclosure log never ends (empty pages, fresh cursors); 2: a repeated cursor.
+    pub endless_pages: u8,
+    /// Share of requests answered with a huge problem document full of control characters.
+    pub hostile_problems: f64,
+    /// Another origin the discovery document names for the API base and the token endpoint.
+    pub foreign_origin: Option<String>,
 }

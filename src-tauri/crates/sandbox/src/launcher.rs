@@ -80,6 +80,9 @@ impl From<SandboxFaults> for Faults {
             malformed_json,
             oversize_body,
             drop_next,
+            endless_pages,
+            hostile_problems,
+            foreign_origin,
         } = f;
         Faults {
             latency_ms,
@@ -88,6 +91,9 @@ impl From<SandboxFaults> for Faults {
             malformed_json,
             oversize_body,
             drop_next,
+            endless_pages,
+            hostile_problems,
+            foreign_origin,
         }
     }
 }
@@ -132,6 +138,9 @@ mod tests {
                 malformed_json: 0.125,
                 oversize_body: 0.0625,
                 drop_next: 2,
+                endless_pages: 1,
+                hostile_problems: 0.03125,
+                foreign_origin: Some("http://127.0.0.1:9".into()),
             },
         );
         let mut expected = Faults::default();
@@ -142,6 +151,9 @@ mod tests {
             "malformed-json=0.125",
             "oversize-body=0.0625",
             "drop-next=2",
+            "endless-pages=1",
+            "hostile-problems=0.03125",
+            "foreign-origin=http://127.0.0.1:9",
         ] {
             expected.apply_spec(spec).unwrap();
         }

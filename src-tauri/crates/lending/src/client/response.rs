@@ -48,11 +48,31 @@ pub(super) fn decode_body(status: StatusCode, content_type: &str, bytes: &[u8]) 
 }
 
 /// The checks a discovery document must pass before its keys are pinned: https (or loopback)
-/// URLs, Ed25519 keys that decode, at least one key.
-pub(super) fn check_discovery(discovery: &Discovery) -> Result<(Url, KeyRing)> {
+/// URLs that all share one origin (scheme, host and port) — `fetched_from`'s, the address the
+/// document came from, when known, else the API base's — Ed25519 keys that decode, at least one
+/// key. One origin means the bearer token, the authorization code and the refresh token only
+/// ever go to the server that published the keys, and plain-http loopback endpoints only when
+/// the discovery itself was plain-http loopback.
+pub(super) fn check_discovery(
+    discovery: &Discovery,
+    fetched_from: Option<&Url>,
+) -> Result<(Url, KeyRing)> {
     let api_base = check_url(&discovery.api_base)?;
-    check_url(&discovery.authorization_endpoint)?;
-    check_url(&discovery.token_endpoint)?;
+    let home = fetched_from.unwrap_or(&api_base).origin();
+    for (endpoint, raw) in [
+        ("apiBase", &discovery.api_base),
+        ("authorizationEndpoint", &discovery.authorization_endpoint),
+        ("tokenEndpoint", &discovery.token_endpoint),
+    ] {
+        let url = check_url(raw)?;
+        if url.origin() != home {
+            return Err(LendingError::ForeignOrigin {
+                endpoint,
+                url: sanitize(url.as_str()),
+                origin: sanitize(&home.ascii_serialization()),
+            });
+        }
+    }
     let keys = KeyRing::from_public(&discovery.keys)?;
     if keys.is_empty() {
         return Err(LendingError::Malformed {
