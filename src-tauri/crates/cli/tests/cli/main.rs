@@ -4,3 +4,4 @@
 mod audit;
 mod passphrase;
 mod sandbox;
+mod verify_cap;
