@@ -4,7 +4,7 @@
 
 use std::path::PathBuf;
 
-use khata_engine::audit::verify::{VerifyError, VerifyReport, verify_export_bytes};
+use khata_engine::audit::verify::{VerifyError, VerifyReport, read_export, verify_export_bytes};
 use khata_engine::views::Progress;
 use serde::Serialize;
 use tauri::ipc::Channel;
@@ -48,12 +48,13 @@ pub fn opened_files(state: State<'_, AppState>) -> CommandResult<Vec<String>> {
 
 fn verify_path(path: PathBuf, progress: Channel<Progress>) -> VerifyOutcome {
     let shown = path.display().to_string();
-    let bytes = match std::fs::read(&path) {
+    // Capped: a huge file (say one opened by file association) is refused from its size.
+    let bytes = match read_export(&path) {
         Ok(b) => b,
-        Err(e) => {
+        Err(VerifyError::Unusable { reason } | VerifyError::Invalid { reason, .. }) => {
             return VerifyOutcome::Unusable {
                 path: shown,
-                reason: format!("cannot read the file: {e}"),
+                reason,
             };
         }
     };

@@ -145,7 +145,15 @@ pub fn disclosure_record(d: &wire::Disclosure, raw: &Value) -> Result<LenderDisc
             lender_signature: sig_bytes(&d.signature),
         },
         lender_ref: d.disclosure_id.clone(),
-        lender_seq: d.seq as i64,
+        // The vault keeps i64: a lender's u64 past it is refused, never wrapped negative.
+        lender_seq: i64::try_from(d.seq).map_err(|_| {
+            crate::error::EngineError::LenderRejected(format!(
+                "the lender numbered disclosure {} as {}, beyond the largest sequence number                  Khata keeps ({})",
+                khata_lending::lender_text::sanitize(&d.disclosure_id),
+                d.seq,
+                i64::MAX
+            ))
+        })?,
         statement: bytes,
     })
 }
@@ -594,3 +602,6 @@ pub fn quote_view(q: &wire::Quote, names: &HashMap<String, String>, cat: &Catalo
         signature_verified: true,
     }
 }
+
+#[cfg(test)]
+mod seq_tests;

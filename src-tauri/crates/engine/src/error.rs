@@ -95,9 +95,11 @@ impl From<LendingError> for EngineError {
             }
             LendingError::Http { status: 404, .. } => Self::NotFound(e.to_string()),
             LendingError::BadSignature(_) => Self::SignatureInvalid(e.to_string()),
-            LendingError::InsecureUrl { .. } | LendingError::Usage(_) => {
-                Self::InvalidInput(e.to_string())
-            }
+            // A URL Khata will not talk to: plain http beyond loopback, or an endpoint outside
+            // the origin of the lender's discovery document.
+            LendingError::InsecureUrl { .. }
+            | LendingError::ForeignOrigin { .. }
+            | LendingError::Usage(_) => Self::InvalidInput(e.to_string()),
             _ => Self::LenderRejected(e.to_string()),
         }
     }

@@ -58,4 +58,10 @@ pub struct SandboxFaults {
     // --- a hostile lender's faults
     /// Never list a disclosure whose `seq` is a multiple of N (0: list all).
     pub withhold_disclosures: u64,
+    /// 1: the disclosure log never ends (empty pages, fresh cursors); 2: a repeated cursor.
+    pub endless_pages: u8,
+    /// Share of requests answered with a huge problem document full of control characters.
+    pub hostile_problems: f64,
+    /// Another origin the discovery document names for the API base and the token endpoint.
+    pub foreign_origin: Option<String>,
 }

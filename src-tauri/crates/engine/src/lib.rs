@@ -21,7 +21,9 @@ mod tokens;
 pub mod views;
 
 pub use custody::{CustodyView, MIN_PASSPHRASE_CHARS, Secret, VaultProbe, VaultUnlock};
-pub use engine::{Engine, EngineConfig, SANDBOX_DIR, SANDBOX_LENDER_ID, VAULT_FILE};
+pub use engine::{
+    DEFAULT_SYNC_MAX_PAGES, Engine, EngineConfig, SANDBOX_DIR, SANDBOX_LENDER_ID, VAULT_FILE,
+};
 pub use error::{EngineError, Result};
 pub use export::EXPORT_FORMAT_VERSION;
 pub use launcher::{BoxFuture, LaunchError, SandboxFaults, SandboxLauncher, SandboxLender};

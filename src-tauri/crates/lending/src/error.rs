@@ -26,6 +26,18 @@ pub enum LendingError {
     /// Plain HTTP to a host other than loopback, or an unparsable URL.
     #[error("refusing insecure or invalid URL {url}: {reason}")]
     InsecureUrl { url: String, reason: String },
+    /// The discovery document names an endpoint (`endpoint`: `apiBase`, `authorizationEndpoint`
+    /// or `tokenEndpoint`) outside the origin the document was fetched from. Refused before any
+    /// token or code could be sent there.
+    #[error(
+        "refusing to connect: the lender's discovery document sends its {endpoint} to {url}, \
+         outside its own origin {origin}"
+    )]
+    ForeignOrigin {
+        endpoint: &'static str,
+        url: String,
+        origin: String,
+    },
     /// The caller asked for something the client cannot do (e.g. no token set).
     #[error("{0}")]
     Usage(String),

@@ -13,6 +13,12 @@
 //! | `drop-next=2`             | the next 2 successful POSTs commit, then drop (deterministic)      |
 //! | `withhold-disclosures=3`  | every 3rd disclosure (by `seq`) is never listed: a lender hiding   |
 //! |                           | collections; `khata verify` names the holes in its sequence        |
+//! | `endless-pages=1`         | the disclosure log never ends: past its last record every page is  |
+//! |                           | empty with a fresh `nextCursor`; `=2` names the cursor just asked  |
+//! |                           | for as the next one (a repeated cursor)                            |
+//! | `hostile-problems=0.5`    | that share of requests get a 503 problem whose 7 MiB `detail` is   |
+//! |                           | full of forged log lines, terminal escapes and bidi overrides      |
+//! | `foreign-origin=URL`      | discovery names URL's origin as the API base and token endpoint    |
 //!
 //! Decisions are drawn from the sandbox's seeded RNG (`--seed`), so a run is reproducible
 //! given the same request sequence.
@@ -29,10 +35,22 @@ pub struct Faults {
     pub oversize_body: f64,
     /// Drop the next N successful POST responses after commit, then stop (for exact tests).
     pub drop_next: u32,
-    // --- a hostile lender's faults
+    // The hostile lender: records withheld, endpoints, pages and problems meant to make a
+    // client misbehave.
     /// Never list a disclosure whose `seq` is a multiple of N (0: list all).
     pub withhold_disclosures: u64,
+    /// 1: empty disclosure pages with a fresh `nextCursor` forever; 2: a repeated cursor.
+    pub endless_pages: u8,
+    /// Share of requests answered with a huge, control-laden problem document.
+    pub hostile_problems: f64,
+    /// An origin (`scheme://host:port`) the discovery document names for the API base and the
+    /// token endpoint instead of the sandbox's own.
+    pub foreign_origin: Option<String>,
 }
+
+/// Size of a `hostile-problems` detail: near the client's 8 MiB cap once JSON-escaped, so it
+/// arrives whole rather than as a refused oversize body.
+pub const HOSTILE_DETAIL_BYTES: usize = 7 * 1024 * 1024;
 
 /// Size of the oversize body: above the client's 8 MiB cap.
 pub const OVERSIZE_BYTES: usize = 9 * 1024 * 1024;
@@ -71,9 +89,27 @@ impl Faults {
                     .parse()
                     .map_err(|_| format!("fault withhold-disclosures: {value:?} is not a count"))?
             }
+            "endless-pages" => {
+                self.endless_pages = match value.trim() {
+                    "0" => 0,
+                    "1" => 1,
+                    "2" => 2,
+                    v => {
+                        return Err(format!(
+                            "fault endless-pages: {v:?} is not 0, 1 (empty pages) or 2 (a repeated cursor)"
+                        ));
+                    }
+                }
+            }
+            "hostile-problems" => self.hostile_problems = rate(value.trim())?,
+            "foreign-origin" => {
+                let url = url::Url::parse(value.trim())
+                    .map_err(|e| format!("fault foreign-origin: {value:?} is not a URL: {e}"))?;
+                self.foreign_origin = Some(url.origin().ascii_serialization());
+            }
             other => {
                 return Err(format!(
-                    "unknown fault {other:?}; one of latency, error-rate, drop-after-commit, drop-next, malformed-json, oversize-body, withhold-disclosures"
+                    "unknown fault {other:?}; one of latency, error-rate, drop-after-commit, drop-next, malformed-json, oversize-body, withhold-disclosures, endless-pages, hostile-problems, foreign-origin"
                 ));
             }
         }
@@ -86,6 +122,7 @@ impl Faults {
             ("dropAfterCommit", self.drop_after_commit),
             ("malformedJson", self.malformed_json),
             ("oversizeBody", self.oversize_body),
+            ("hostileProblems", self.hostile_problems),
         ] {
             if !(0.0..=1.0).contains(&r) {
                 return Err(format!("{n} must be between 0 and 1"));
@@ -126,5 +163,19 @@ mod tests {
         f.apply_spec("withhold-disclosures=3").unwrap();
         assert_eq!(f.withhold_disclosures, 3);
         assert!(f.apply_spec("withhold-disclosures=some").is_err());
+    }
+
+    #[test]
+    fn hostile_lender_faults_parse() {
+        let mut f = Faults::default();
+        f.apply_spec("endless-pages=2").unwrap();
+        f.apply_spec("hostile-problems=1").unwrap();
+        f.apply_spec("foreign-origin=http://127.0.0.1:9/elsewhere")
+            .unwrap();
+        assert_eq!(f.endless_pages, 2);
+        assert_eq!(f.hostile_problems, 1.0);
+        assert_eq!(f.foreign_origin.as_deref(), Some("http://127.0.0.1:9"));
+        assert!(f.apply_spec("endless-pages=forever").is_err());
+        assert!(f.apply_spec("foreign-origin=nowhere").is_err());
     }
 }

@@ -98,6 +98,9 @@ impl From<SandboxFaults> for Faults {
             oversize_body,
             drop_next,
             withhold_disclosures,
+            endless_pages,
+            hostile_problems,
+            foreign_origin,
         } = f;
         Faults {
             latency_ms,
@@ -107,6 +110,9 @@ impl From<SandboxFaults> for Faults {
             oversize_body,
             drop_next,
             withhold_disclosures,
+            endless_pages,
+            hostile_problems,
+            foreign_origin,
         }
     }
 }
@@ -152,6 +158,9 @@ mod tests {
                 oversize_body: 0.0625,
                 drop_next: 2,
                 withhold_disclosures: 4,
+                endless_pages: 1,
+                hostile_problems: 0.03125,
+                foreign_origin: Some("http://127.0.0.1:9".into()),
             },
         );
         let mut expected = Faults::default();
@@ -163,6 +172,9 @@ mod tests {
             "oversize-body=0.0625",
             "withhold-disclosures=4",
             "drop-next=2",
+            "endless-pages=1",
+            "hostile-problems=0.03125",
+            "foreign-origin=http://127.0.0.1:9",
         ] {
             expected.apply_spec(spec).unwrap();
         }

@@ -232,11 +232,18 @@ pub async fn start(config: SandboxConfig) -> anyhow::Result<RunningSandbox> {
         if f.withhold_disclosures > 0 {
             faults.withhold_disclosures = f.withhold_disclosures;
         }
+        if f.endless_pages > 0 {
+            faults.endless_pages = f.endless_pages;
+        }
+        if f.foreign_origin.is_some() {
+            faults.foreign_origin = f.foreign_origin.clone();
+        }
         for (dst, src) in [
             (&mut faults.error_rate, f.error_rate),
             (&mut faults.drop_after_commit, f.drop_after_commit),
             (&mut faults.malformed_json, f.malformed_json),
             (&mut faults.oversize_body, f.oversize_body),
+            (&mut faults.hostile_problems, f.hostile_problems),
         ] {
             if src > 0.0 {
                 *dst = src;

@@ -19,7 +19,8 @@ pub struct SandboxArgs {
     #[arg(long, default_value_t = 42)]
     pub seed: u64,
     /// NAME=VALUE, repeatable: latency=200ms, error-rate=0.3, drop-after-commit=0.5,
-    /// malformed-json=0.1, oversize-body=0.1 (rates between 0 and 1), drop-next=N.
+    /// malformed-json=0.1, oversize-body=0.1 (rates between 0 and 1), drop-next=N; a hostile
+    /// lender: endless-pages=1|2, hostile-problems=RATE, foreign-origin=URL.
     #[arg(long = "fault", value_name = "NAME=VALUE")]
     pub faults: Vec<String>,
     /// State directory (SQLite + signing key); a temporary one when omitted.

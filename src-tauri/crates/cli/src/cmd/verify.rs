@@ -7,7 +7,8 @@
 //! lender's disclosure sequence; and the parts of the file nothing covers.
 //!
 //! Exit codes: 0 valid, 1 tampered or invalid (the first bad record is named), 2 unusable
-//! input (unreadable, not JSON, not a Khata export, unusable lender keys).
+//! input (unreadable, above the 2 GiB size cap, not JSON, not a Khata export, unusable lender
+//! keys).
 
 use khata_contract::lender_text::clean;
 use std::path::PathBuf;
@@ -69,9 +70,8 @@ pub fn verify_file_with(
     supplied: &SuppliedKeys,
     show_progress: bool,
 ) -> Result<(verify::VerifyReport, Vec<u8>), VerifyError> {
-    let bytes = std::fs::read(file).map_err(|e| VerifyError::Unusable {
-        reason: format!("cannot read {}: {e}", file.display()),
-    })?;
+    // At most `verify::MAX_EXPORT_BYTES`, refused from the file's size before reading.
+    let bytes = verify::read_export(file)?;
     let bar = super::progress_bar(show_progress && bytes.len() > 4 << 20, "verifying");
     let report = verify::verify_export_bytes_with(&bytes, supplied, &mut |done, total| {
         bar.set_length(total);

@@ -6,3 +6,4 @@ mod audit;
 mod passphrase;
 mod sandbox;
 mod trust;
+mod verify_cap;

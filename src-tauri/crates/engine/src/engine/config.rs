@@ -42,7 +42,15 @@ pub struct EngineConfig {
     /// Full-jitter backoff of outbox retries: `random(0, min(cap, base · 2^attempt))`.
     pub outbox_backoff_base: Duration,
     pub outbox_backoff_cap: Duration,
+    /// Disclosures asked for per page when syncing (the contract allows 1–1000).
+    pub sync_page_limit: u32,
+    /// Pages of disclosures one sync fetches at most; the next sync resumes from the stored
+    /// cursor. With [`DEFAULT_SYNC_MAX_PAGES`] and 1000 a page, ten million disclosures.
+    pub sync_max_pages: u32,
 }
+
+/// The default cap on disclosure pages per sync.
+pub const DEFAULT_SYNC_MAX_PAGES: u32 = 10_000;
 
 impl EngineConfig {
     pub fn new(data_dir: impl Into<PathBuf>) -> Self {
@@ -57,6 +65,8 @@ impl EngineConfig {
             client: ClientConfig::default(),
             outbox_backoff_base: Duration::from_secs(2),
             outbox_backoff_cap: Duration::from_secs(600),
+            sync_page_limit: 1000,
+            sync_max_pages: DEFAULT_SYNC_MAX_PAGES,
         }
     }
 

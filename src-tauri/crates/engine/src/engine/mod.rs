@@ -10,6 +10,7 @@ mod connect;
 mod consents;
 mod decide;
 mod evidence_view;
+mod listing;
 mod offers;
 mod overview;
 mod rights;
@@ -33,7 +34,9 @@ use crate::tokens::TokenStore;
 
 /// The outbox checks the lender's signed receipts with the same helper as sync.
 pub(crate) use crate::signed::signed_bytes;
-pub use config::{EngineConfig, SANDBOX_DIR, SANDBOX_LENDER_ID, VAULT_FILE};
+pub use config::{
+    DEFAULT_SYNC_MAX_PAGES, EngineConfig, SANDBOX_DIR, SANDBOX_LENDER_ID, VAULT_FILE,
+};
 
 /// The engine. `Send + Sync`; share it in an `Arc`.
 pub struct Engine {

@@ -69,8 +69,18 @@ impl Engine {
         self.with_vault(move |v| Ok(v.put_statement(&st)?)).await?;
         let offer_view = convert::offer_view(&offer, &names, &cat, true);
         let quote_view = convert::quote_view(&quote, &names, &cat);
+        // Both scores are the lender's numbers: a difference beyond i64 is an error, not a wrap.
+        let score_change = quote_view
+            .score
+            .checked_sub(offer_view.score)
+            .ok_or_else(|| {
+                EngineError::LenderRejected(format!(
+                    "the lender's scores ({} for the quote, {} for the offer) are too far apart                      to compare",
+                    quote_view.score, offer_view.score
+                ))
+            })?;
         Ok(WhatIfView {
-            score_change: quote_view.score - offer_view.score,
+            score_change,
             amount_change: quote_view.amount_inr as i64 - offer_view.amount_inr as i64,
             offer: offer_view,
             quote: quote_view,

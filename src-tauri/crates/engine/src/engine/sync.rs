@@ -1,5 +1,6 @@
 //! Syncing a lender into the vault: catalog, consent requests, consents, disclosures page by
-//! page, offers and rights-request updates — each signed statement checked before it is kept.
+//! page (as far as [`super::listing`] lets a lender page), offers and rights-request updates —
+//! each signed statement checked before it is kept.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -10,6 +11,7 @@ use khata_lending::types as wire;
 use khata_vault::{Statement, StoredConsentRequest, now_ms};
 
 use super::Engine;
+use super::listing::{Listing, Next, Stop};
 use crate::convert;
 use crate::error::{EngineError, Result};
 use crate::signed::signed_bytes;
@@ -128,29 +130,61 @@ impl Engine {
             self.with_vault(move |v| Ok(v.lender_link(&id)?.and_then(|l| l.sync_cursor)))
                 .await?
         };
+        let mut listing = Listing::new(cursor.as_deref(), self.cfg.sync_max_pages);
         let mut cursor = cursor;
         let mut new = 0u64;
         let mut seen = 0u64;
         loop {
             report("disclosures", seen, None);
-            let (page, raw) = client.disclosures_with_raw(cursor.as_deref(), 1000).await?;
+            let (page, raw) = client
+                .disclosures_with_raw(cursor.as_deref(), self.cfg.sync_page_limit)
+                .await?;
+            let step = listing.after_page(page.items.len(), page.next_cursor.as_deref());
+            if step == Next::Done(Stop::EmptyPage) {
+                // Nothing to keep: no transaction, no ledger entry, no cursor moved.
+                tracing::warn!(
+                    lender = lender_id,
+                    "the lender sent an empty page that claims more follow; listing stopped"
+                );
+                break;
+            }
             seen += page.items.len() as u64;
             let mut batch = Vec::with_capacity(page.items.len());
             for (d, r) in page.items.iter().zip(&raw) {
                 batch.push(convert::disclosure_record(d, r)?);
             }
-            let next = page.next_cursor.clone();
+            // The cursor to keep: the next one, unless the lender sent one already followed
+            // (then the one that fetched this page stays).
+            let keep = match &step {
+                Next::Fetch(c) => Some(c.clone()),
+                Next::Done(Stop::Cap) => page.next_cursor.clone(),
+                Next::Done(_) => None,
+            };
             let id = lid.clone();
-            let next2 = next.clone();
             let n = self
                 .with_vault(move |v| {
-                    Ok(v.ingest_disclosures(&id, &batch, next2.as_deref(), now_ms())?)
+                    Ok(v.ingest_disclosures(&id, &batch, keep.as_deref(), now_ms())?)
                 })
                 .await?;
             new += n as u64;
-            match next {
-                Some(c) => cursor = Some(c),
-                None => break,
+            match step {
+                Next::Fetch(c) => cursor = Some(c),
+                Next::Done(Stop::RepeatedCursor) => {
+                    tracing::warn!(
+                        lender = lender_id,
+                        "the lender repeated a cursor; listing stopped"
+                    );
+                    break;
+                }
+                Next::Done(Stop::Cap) => {
+                    tracing::info!(
+                        lender = lender_id,
+                        pages = self.cfg.sync_max_pages,
+                        "page cap of one sync reached; the next sync resumes"
+                    );
+                    break;
+                }
+                Next::Done(_) => break,
             }
         }
 

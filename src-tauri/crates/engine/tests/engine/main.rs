@@ -11,6 +11,7 @@
 mod audit;
 mod custody;
 mod export;
+mod hostile;
 mod journey;
 mod local_access;
 mod outages;

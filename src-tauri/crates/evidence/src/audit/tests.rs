@@ -603,3 +603,5 @@ fn verify_rejects_garbage_without_panicking() {
         1
     );
 }
+
+mod overflow;

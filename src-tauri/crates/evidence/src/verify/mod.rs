@@ -77,13 +77,59 @@ impl VerifyError {
 pub const FORMAT: &str = "khata-export";
 pub const SUPPORTED_VERSION: u64 = 1;
 
+/// The largest export `khata verify` and the app's Verify screen read: 2 GiB, above the
+/// 1.27 GB export of a million-disclosure vault. A larger file is refused from its size alone,
+/// before any of it is read (see [`read_export`]).
+pub const MAX_EXPORT_BYTES: u64 = 2 << 30;
+
+/// The largest export whose failure the reference verifier explains record by record: it holds
+/// the whole document in memory (about five times the file), so a bigger export that is not
+/// valid is reported invalid as a whole.
+pub const REFERENCE_MAX_BYTES: u64 = 256 << 20;
+
+/// Reads an export file for verification, refusing one above [`MAX_EXPORT_BYTES`] from its
+/// metadata before reading anything, and reading at most one byte past the cap in any case
+/// (a file that grows, or a device that never ends, is cut off there and refused).
+pub fn read_export(path: &std::path::Path) -> Result<Vec<u8>, VerifyError> {
+    use std::io::Read as _;
+    let unreadable = |e: std::io::Error| VerifyError::Unusable {
+        reason: format!("cannot read {}: {e}", path.display()),
+    };
+    let too_big = |len: u64| VerifyError::Unusable {
+        reason: format!(
+            "{} is {len} bytes, above the {} MiB limit for an export to verify",
+            path.display(),
+            MAX_EXPORT_BYTES >> 20
+        ),
+    };
+    let file = std::fs::File::open(path).map_err(unreadable)?;
+    let meta = file.metadata().map_err(unreadable)?;
+    if !meta.is_file() {
+        return Err(VerifyError::Unusable {
+            reason: format!("{} is not a regular file", path.display()),
+        });
+    }
+    if meta.len() > MAX_EXPORT_BYTES {
+        return Err(too_big(meta.len()));
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    file.take(MAX_EXPORT_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(unreadable)?;
+    if bytes.len() as u64 > MAX_EXPORT_BYTES {
+        return Err(too_big(bytes.len() as u64));
+    }
+    Ok(bytes)
+}
+
 /// Parses and verifies an export's bytes.
 ///
 /// Takes the fast path first ([`fast`]: the disclosures and ledger entries are
 /// parsed one record at a time on every core, never as one document, and the signatures are
 /// batch-verified). Whenever the fast path cannot show the export valid, the reference
 /// [`verify_export`] ([`reference`]) runs on the whole document, so an invalid export gets exactly the
-/// reference's answer: the same first bad record, the same reason.
+/// reference's answer: the same first bad record, the same reason — up to
+/// [`REFERENCE_MAX_BYTES`]; a larger invalid export is called invalid as a whole.
 pub fn verify_export_bytes(
     bytes: &[u8],
     progress: &mut dyn FnMut(u64, u64),
@@ -100,6 +146,24 @@ pub fn verify_export_bytes_with(
 ) -> Result<VerifyReport, VerifyError> {
     if let Some(report) = fast::verify(bytes, supplied, progress) {
         return Ok(report);
+    }
+    if bytes.len() as u64 > REFERENCE_MAX_BYTES {
+        // The reference would hold about five times the file in memory: say what can be said
+        // cheaply instead (serde's streaming check for JSON allocates nothing per value).
+        serde_json::from_slice::<serde::de::IgnoredAny>(bytes).map_err(|e| {
+            VerifyError::Unusable {
+                reason: format!("not JSON: {e}"),
+            }
+        })?;
+        return Err(VerifyError::Invalid {
+            record: String::new(),
+            reason: format!(
+                "the export does not verify; at {} bytes it is above the {} MiB up to which \
+                 Khata names the first bad record",
+                bytes.len(),
+                REFERENCE_MAX_BYTES >> 20
+            ),
+        });
     }
     let doc: Value = serde_json::from_slice(bytes).map_err(|e| VerifyError::Unusable {
         reason: format!("not JSON: {e}"),

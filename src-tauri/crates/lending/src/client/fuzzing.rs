@@ -94,7 +94,7 @@ fn signature(endpoint: Endpoint) -> Sig {
 /// can sign anything, so the parse must be safe on any JSON too.
 pub fn parse_as(endpoint: Endpoint, value: Value) -> Result<()> {
     match endpoint {
-        Endpoint::Discovery => check_discovery(&parse::<Discovery>(value)?).map(drop),
+        Endpoint::Discovery => check_discovery(&parse::<Discovery>(value)?, None).map(drop),
         Endpoint::Token => parse_token(value).map(drop),
         Endpoint::Catalog => parse::<SignalCatalog>(value).map(drop),
         Endpoint::ConsentRequests => parse::<ConsentRequestList>(value).map(drop),

@@ -82,7 +82,8 @@ pub struct LendingClient {
 }
 
 impl LendingClient {
-    /// Fetches the lender's discovery document from `lender_url`'s origin and pins its keys.
+    /// Fetches the lender's discovery document from `lender_url`'s origin and pins its keys;
+    /// every endpoint it names must be on that same origin ([`LendingError::ForeignOrigin`]).
     pub async fn connect(lender_url: &str, config: ClientConfig) -> Result<Self> {
         let base = check_url(lender_url)?;
         let http = build_http(&config)?;
@@ -106,16 +107,23 @@ impl LendingClient {
             config,
         };
         let value = probe
-            .execute(Method::GET, disc_url, None, None, Sig::None, false)
+            .execute(Method::GET, disc_url.clone(), None, None, Sig::None, false)
             .await?;
         let discovery: Discovery = parse(value)?;
-        Self::from_discovery(discovery, probe.config)
+        let (api_base, keys) = check_discovery(&discovery, Some(&disc_url))?;
+        Ok(Self {
+            api_base,
+            discovery,
+            keys,
+            ..probe
+        })
     }
 
     /// Builds a client from a discovery document the caller already trusts (e.g. stored in the
-    /// vault at first connect), without a network round trip.
+    /// vault at first connect), without a network round trip. Its endpoints must still share
+    /// one origin.
     pub fn from_discovery(discovery: Discovery, config: ClientConfig) -> Result<Self> {
-        let (api_base, keys) = check_discovery(&discovery)?;
+        let (api_base, keys) = check_discovery(&discovery, None)?;
         Ok(Self {
             http: build_http(&config)?,
             api_base,

@@ -48,11 +48,31 @@ pub(super) fn decode_body(status: StatusCode, content_type: &str, bytes: &[u8]) 
 }
 
 /// The checks a discovery document must pass before its keys are pinned: https (or loopback)
-/// URLs, Ed25519 keys that decode, at least one key.
-pub(super) fn check_discovery(discovery: &Discovery) -> Result<(Url, KeyRing)> {
+/// URLs that all share one origin (scheme, host and port) — `fetched_from`'s, the address the
+/// document came from, when known, else the API base's — Ed25519 keys that decode, at least one
+/// key. One origin means the bearer token, the authorization code and the refresh token only
+/// ever go to the server that published the keys, and plain-http loopback endpoints only when
+/// the discovery itself was plain-http loopback.
+pub(super) fn check_discovery(
+    discovery: &Discovery,
+    fetched_from: Option<&Url>,
+) -> Result<(Url, KeyRing)> {
     let api_base = check_url(&discovery.api_base)?;
-    check_url(&discovery.authorization_endpoint)?;
-    check_url(&discovery.token_endpoint)?;
+    let home = fetched_from.unwrap_or(&api_base).origin();
+    for (endpoint, raw) in [
+        ("apiBase", &discovery.api_base),
+        ("authorizationEndpoint", &discovery.authorization_endpoint),
+        ("tokenEndpoint", &discovery.token_endpoint),
+    ] {
+        let url = check_url(raw)?;
+        if url.origin() != home {
+            return Err(LendingError::ForeignOrigin {
+                endpoint,
+                url: sanitize(url.as_str()),
+                origin: sanitize(&home.ascii_serialization()),
+            });
+        }
+    }
     let keys = KeyRing::from_public(&discovery.keys)?;
     if keys.is_empty() {
         return Err(LendingError::Malformed {
@@ -141,6 +161,80 @@ pub(super) fn parse<T: DeserializeOwned>(value: Value) -> Result<T> {
 mod tests {
     use super::*;
     use crate::lender_text::{MAX_CHARS, is_unsafe};
+    use crate::signing::LenderKey;
+
+    fn discovery(api: &str, authorize: &str, token: &str) -> Discovery {
+        Discovery {
+            lender_id: "L".into(),
+            name: "L".into(),
+            api_base: api.into(),
+            authorization_endpoint: authorize.into(),
+            token_endpoint: token.into(),
+            spec_version: "1.0.0".into(),
+            keys: vec![LenderKey::generate().public_info()],
+        }
+    }
+
+    #[test]
+    fn every_endpoint_shares_the_discovery_origin() {
+        let home = Url::parse("https://lender.example/.well-known/x").unwrap();
+        let ok = discovery(
+            "https://lender.example/api/v1",
+            "https://lender.example:443/oauth/authorize",
+            "https://LENDER.example/oauth/token",
+        );
+        assert!(check_discovery(&ok, Some(&home)).is_ok());
+        for (bad, endpoint) in [
+            (
+                discovery(
+                    "https://api.lender.example",
+                    "https://lender.example/a",
+                    "https://lender.example/t",
+                ),
+                "apiBase",
+            ),
+            (
+                discovery(
+                    "https://lender.example",
+                    "https://lender.example:8443/a",
+                    "https://lender.example/t",
+                ),
+                "authorizationEndpoint",
+            ),
+            // Plain-http loopback only with a plain-http loopback discovery.
+            (
+                discovery(
+                    "https://lender.example",
+                    "https://lender.example/a",
+                    "http://127.0.0.1:8080/t",
+                ),
+                "tokenEndpoint",
+            ),
+        ] {
+            let Err(LendingError::ForeignOrigin {
+                endpoint: got,
+                origin,
+                ..
+            }) = check_discovery(&bad, Some(&home))
+            else {
+                panic!("{endpoint} elsewhere must be refused");
+            };
+            assert_eq!((got, origin.as_str()), (endpoint, "https://lender.example"));
+        }
+        // A stored document (origin unknown): its endpoints must agree among themselves.
+        let local = discovery(
+            "http://127.0.0.1:9/",
+            "http://127.0.0.1:9/a",
+            "http://localhost:9/t",
+        );
+        assert!(matches!(
+            check_discovery(&local, None),
+            Err(LendingError::ForeignOrigin {
+                endpoint: "tokenEndpoint",
+                ..
+            })
+        ));
+    }
 
     #[test]
     fn parse_errors_quoting_lender_text_are_cleaned() {

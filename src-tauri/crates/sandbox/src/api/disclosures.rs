@@ -1,5 +1,6 @@
 //! The disclosure log as the borrower pages through it: cursor pagination over the signed
-//! records, spliced into the page as stored.
+//! records, spliced into the page as stored (under the `endless-pages` fault, a log that never
+//! ends).
 
 use std::collections::HashMap;
 
@@ -76,6 +77,17 @@ pub(super) async fn list(State(inner): State<Shared>, RawQuery(q): RawQuery) -> 
         page.last().map(|(s, _)| s.to_string())
     } else {
         None
+    };
+    let endless = inner.faults.read().expect("faults lock").endless_pages;
+    let next_cursor = match endless {
+        // Past the end the log goes on: empty pages, each with a cursor never seen before.
+        1 => next_cursor.or_else(|| {
+            let last = page.last().map_or(after.saturating_add(1), |(s, _)| *s);
+            Some(last.max(1).to_string())
+        }),
+        // The cursor just asked for comes back as the next one.
+        2 => Some(after.max(1).to_string()),
+        _ => next_cursor,
     };
     // The rows are the signed documents already serialised; splice them into the page as they
     // are instead of parsing and re-serialising each (this is the hot path of a full sync).

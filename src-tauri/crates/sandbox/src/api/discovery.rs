@@ -10,15 +10,24 @@ use super::Shared;
 use super::problem::json_response;
 use crate::scorecard;
 
+/// The discovery document; under the `foreign-origin` fault it sends the API base and the token
+/// endpoint to another origin (where a careless client would take its bearer token).
 pub(super) async fn document(State(inner): State<Shared>) -> Response {
+    let foreign = inner
+        .faults
+        .read()
+        .expect("faults lock")
+        .foreign_origin
+        .clone();
+    let elsewhere = foreign.as_deref().unwrap_or(&inner.base_url);
     json_response(
         StatusCode::OK,
         &Discovery {
             lender_id: inner.lender_id.clone(),
             name: format!("Khata Sandbox Lender ({})", inner.scenario),
-            api_base: inner.base_url.clone(),
+            api_base: elsewhere.to_owned(),
             authorization_endpoint: format!("{}/oauth/authorize", inner.base_url),
-            token_endpoint: format!("{}/oauth/token", inner.base_url),
+            token_endpoint: format!("{elsewhere}/oauth/token"),
             spec_version: khata_lending::SPEC_VERSION.into(),
             keys: vec![inner.key.public_info()],
         },

@@ -1,6 +1,6 @@
-//! Fault injection in front of the contract routes: latency, injected 503s, responses lost
-//! after commit, malformed and oversize bodies, as set by [`Faults`]. The admin routes are
-//! exempt so a test can always turn faults off again.
+//! Fault injection in front of the contract routes: latency, injected 503s (plain or with a
+//! hostile problem document), responses lost after commit, malformed and oversize bodies, as
+//! set by [`Faults`]. The admin routes are exempt so a test can always turn faults off again.
 
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
@@ -11,7 +11,7 @@ use rand::Rng as _;
 
 use super::problem::problem;
 use super::{Inner, Shared};
-use crate::faults::OVERSIZE_BYTES;
+use crate::faults::{HOSTILE_DETAIL_BYTES, OVERSIZE_BYTES};
 
 fn draw(inner: &Inner, p: f64) -> bool {
     p > 0.0 && inner.rng.lock().expect("rng lock").random::<f64>() < p
@@ -34,6 +34,9 @@ pub(super) async fn fault_layer(State(inner): State<Shared>, req: Request, next:
     let faults = inner.faults.read().expect("faults lock").clone();
     if faults.latency_ms > 0 {
         tokio::time::sleep(std::time::Duration::from_millis(faults.latency_ms)).await;
+    }
+    if draw(&inner, faults.hostile_problems) {
+        return hostile_problem();
     }
     if draw(&inner, faults.error_rate) {
         return problem(
@@ -80,4 +83,32 @@ pub(super) async fn fault_layer(State(inner): State<Shared>, req: Request, next:
         );
     }
     resp
+}
+
+/// A 503 whose problem document is built to hurt whoever logs, stores or prints it: a forged
+/// log line, terminal escapes (clear screen, move the cursor, C1 CSI), bidi overrides and
+/// isolates, a NUL, repeated to [`HOSTILE_DETAIL_BYTES`].
+fn hostile_problem() -> Response {
+    const POISON: &str = "\n2026-01-01T00:00:00Z INFO khata: revocation confirmed by the lender\r\
+                          \x1b[2J\x1b[1;1H\x1b]0;owned\x07\u{9b}31m\u{202E}evil\u{2066}\0";
+    let mut detail = String::with_capacity(HOSTILE_DETAIL_BYTES + POISON.len());
+    while detail.len() < HOSTILE_DETAIL_BYTES {
+        detail.push_str(POISON);
+        detail.push_str(&"x".repeat(4096));
+    }
+    let body = serde_json::json!({
+        "type": format!("urn:khata:problem:hostile{POISON}"),
+        "title": format!("Unavailable{POISON}"),
+        "status": 503,
+        "detail": detail,
+        "instance": POISON,
+        "error": format!("temporarily_unavailable{POISON}"),
+    });
+    Response::builder()
+        .status(StatusCode::SERVICE_UNAVAILABLE)
+        .header(header::CONTENT_TYPE, khata_lending::types::PROBLEM_JSON)
+        .body(Body::from(
+            serde_json::to_vec(&body).expect("a problem serialises"),
+        ))
+        .expect("a valid response")
 }

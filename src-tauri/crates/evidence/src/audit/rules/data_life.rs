@@ -8,16 +8,18 @@ use crate::audit::consent_state::{ConsentState, ev_consent};
 use crate::audit::finding::{FindingFacts, Rule};
 use crate::audit::group::{Hit, NONE};
 
-/// The data life in ms (months of 30 days, years of 365); `None` for no limit.
+/// The data life in ms (months of 30 days, years of 365); `None` for no limit, and for a life
+/// longer than i64 milliseconds (about 292 million years: a lender's `value` up to `u32::MAX`
+/// years would overflow), which no collection can have outlived.
 fn data_life_ms(d: &wire::DataLife) -> Option<i64> {
     const DAY: i64 = 86_400_000;
-    let v = i64::from(d.value);
-    match d.unit {
-        wire::DataLifeUnit::Day => Some(v * DAY),
-        wire::DataLifeUnit::Month => Some(v * 30 * DAY),
-        wire::DataLifeUnit::Year => Some(v * 365 * DAY),
-        wire::DataLifeUnit::Inf => None,
-    }
+    let days = match d.unit {
+        wire::DataLifeUnit::Day => 1,
+        wire::DataLifeUnit::Month => 30,
+        wire::DataLifeUnit::Year => 365,
+        wire::DataLifeUnit::Inf => return None,
+    };
+    i64::from(d.value).checked_mul(days)?.checked_mul(DAY)
 }
 
 /// `data-life-exceeded`: collected at least a data life before `now_ms`.
@@ -40,8 +42,8 @@ pub(crate) fn check(h: &mut Hit<'_, '_>, st: &ConsentState, now_ms: i64) {
             Box::new(move |sp| FindingFacts::DataLife {
                 value,
                 unit,
-                ran_out_first: sp.first + life,
-                ran_out_last: sp.last + life,
+                ran_out_first: sp.first.saturating_add(life),
+                ran_out_last: sp.last.saturating_add(life),
             })
         },
     );

@@ -48,16 +48,18 @@ fn check_one(
             }],
         })
     };
+    // Lender numbers: summed exactly in i128 (no overflow for any number of i64 terms a
+    // response can hold), so a sum past i64 can neither wrap into agreement nor panic.
     let sum = x
         .contributions
         .iter()
-        .fold(x.baseline, |a, c| a.saturating_add(c.points));
-    if (sum - x.score).abs() > SCORE_TOLERANCE {
+        .fold(i128::from(x.baseline), |a, c| a + i128::from(c.points));
+    if off_by_more_than_tolerance(sum, x.score) {
         push(
             Rule::ContributionsDoNotAddUp,
             FindingFacts::Sum {
                 baseline: x.baseline,
-                sum,
+                sum: clamp(sum),
                 score: x.score,
                 tolerance: SCORE_TOLERANCE,
             },
@@ -155,19 +157,20 @@ pub fn check_explanations(input: &AuditInput) -> Vec<Finding> {
             continue;
         };
         let ox = &o.value.explanation;
-        let mut expected = ox.score;
+        let mut expected = i128::from(ox.score);
         let mut changes = Vec::new();
         for s in &v.withheld {
             if let Some(c) = ox.contributions.iter().find(|c| &c.signal == s) {
-                let delta = c.missing_points - c.points;
-                expected = expected.saturating_add(delta);
+                let delta = i128::from(c.missing_points) - i128::from(c.points);
+                expected += delta;
                 changes.push(SignalPoints {
                     signal: s.clone(),
-                    points: delta,
+                    points: clamp(delta),
                 });
             }
         }
-        if (v.explanation.score - expected).abs() > SCORE_TOLERANCE {
+        if off_by_more_than_tolerance(expected, v.explanation.score) {
+            let expected = clamp(expected);
             out.push(Finding {
                 rule: Rule::CounterfactualMismatch,
                 severity: Rule::CounterfactualMismatch.severity(),
@@ -214,4 +217,15 @@ pub fn check_explanations(input: &AuditInput) -> Vec<Finding> {
         }
     }
     out
+}
+
+/// Whether a lender's `score` misses the exact `expected` value by more than the tolerance.
+fn off_by_more_than_tolerance(expected: i128, score: i64) -> bool {
+    (expected - i128::from(score)).abs() > i128::from(SCORE_TOLERANCE)
+}
+
+/// An exact value as the i64 a finding's facts carry, pinned to the nearest end of the range
+/// when it lies beyond (the finding itself was decided on the exact value).
+fn clamp(v: i128) -> i64 {
+    i64::try_from(v).unwrap_or(if v < 0 { i64::MIN } else { i64::MAX })
 }

@@ -72,7 +72,7 @@ pub(crate) fn findings(
         let mut lo = 0usize;
         for hi in 0..ts.len() {
             if let Some(w) = window {
-                while ts[hi].0 - ts[lo].0 >= w {
+                while ts[hi].0.saturating_sub(ts[lo].0) >= w {
                     lo += 1;
                 }
             }
