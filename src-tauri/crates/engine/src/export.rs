@@ -201,6 +201,8 @@ fn export_json(
             "offers": stmts("offer")?,
             "quotes": stmts("quote")?,
             "receipts": stmts("receipt")?,
+            // Each exactly as ledgered (`borrower.request`), so a verifier can match it.
+            "borrowerRequests": crate::requests::all_records(v)?,
             "rightsRequests": rights,
             "rightsStatements": stmts("rights")?,
         });

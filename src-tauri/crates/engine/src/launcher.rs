@@ -55,4 +55,12 @@ pub struct SandboxFaults {
     pub oversize_body: f64,
     /// Drop the next N successful POST responses after commit, then stop (for exact tests).
     pub drop_next: u32,
+    /// Consent-action receipts claim an `effectiveAt` years ahead.
+    pub future_receipts: bool,
+    /// A revocation's receipt (and the lender's consent) stay ACTIVE.
+    pub receipt_keeps_active: bool,
+    /// A decision's consent grants every requested signal.
+    pub widen_consent: bool,
+    /// Revocations are answered 503 forever.
+    pub never_acknowledge: bool,
 }

@@ -11,6 +11,10 @@
 //! | `malformed-json=0.1`      | that share of successful responses carry truncated JSON            |
 //! | `oversize-body=0.1`       | that share of successful responses carry a 9 MiB JSON body         |
 //! | `drop-next=2`             | the next 2 successful POSTs commit, then drop (deterministic)      |
+//! | `future-receipts=1`       | consent-action receipts carry an `effectiveAt` 75 years ahead      |
+//! | `receipt-keeps-active=1`  | a revocation's receipt (and the consent) stay `ACTIVE`             |
+//! | `widen-consent=1`         | a decision's consent grants every requested signal, denials ignored|
+//! | `never-acknowledge=1`     | every revocation is answered 503, forever                          |
 //!
 //! Decisions are drawn from the sandbox's seeded RNG (`--seed`), so a run is reproducible
 //! given the same request sequence.
@@ -27,6 +31,15 @@ pub struct Faults {
     pub oversize_body: f64,
     /// Drop the next N successful POST responses after commit, then stop (for exact tests).
     pub drop_next: u32,
+    /// Hostile answers to what the borrower asks (receipts and consents that say otherwise).
+    /// Receipts for revoke, pause and resume claim an `effectiveAt` 75 years ahead.
+    pub future_receipts: bool,
+    /// A revocation is answered with a receipt whose consent (and the lender's own) stays ACTIVE.
+    pub receipt_keeps_active: bool,
+    /// The consent signed for a decision grants every requested signal, denials ignored.
+    pub widen_consent: bool,
+    /// Revocations are answered 503 forever (never acknowledged).
+    pub never_acknowledge: bool,
 }
 
 /// Size of the oversize body: above the client's 8 MiB cap.
@@ -60,9 +73,13 @@ impl Faults {
                     .parse()
                     .map_err(|_| format!("fault drop-next: {value:?} is not a count"))?
             }
+            "future-receipts" => self.future_receipts = flag(name, value)?,
+            "receipt-keeps-active" => self.receipt_keeps_active = flag(name, value)?,
+            "widen-consent" => self.widen_consent = flag(name, value)?,
+            "never-acknowledge" => self.never_acknowledge = flag(name, value)?,
             other => {
                 return Err(format!(
-                    "unknown fault {other:?}; one of latency, error-rate, drop-after-commit, drop-next, malformed-json, oversize-body"
+                    "unknown fault {other:?}; one of latency, error-rate, drop-after-commit, drop-next, malformed-json, oversize-body, future-receipts, receipt-keeps-active, widen-consent, never-acknowledge"
                 ));
             }
         }
@@ -81,6 +98,15 @@ impl Faults {
             }
         }
         Ok(())
+    }
+}
+
+/// An on/off fault: `1`/`true` or `0`/`false`.
+fn flag(name: &str, v: &str) -> Result<bool, String> {
+    match v.trim() {
+        "1" | "true" => Ok(true),
+        "0" | "false" => Ok(false),
+        _ => Err(format!("fault {name}: {v:?} is not 1 or 0")),
     }
 }
 
@@ -112,5 +138,16 @@ mod tests {
         assert!(f.apply_spec("latency=fast").is_err());
         assert!(f.apply_spec("meteor=1").is_err());
         assert!(f.apply_spec("latency").is_err());
+        for spec in [
+            "future-receipts=1",
+            "receipt-keeps-active=1",
+            "widen-consent=true",
+            "never-acknowledge=1",
+        ] {
+            f.apply_spec(spec).unwrap();
+        }
+        assert!(f.future_receipts && f.receipt_keeps_active && f.widen_consent);
+        assert!(f.never_acknowledge);
+        assert!(f.apply_spec("widen-consent=yes").is_err());
     }
 }

@@ -80,6 +80,10 @@ impl From<SandboxFaults> for Faults {
             malformed_json,
             oversize_body,
             drop_next,
+            future_receipts,
+            receipt_keeps_active,
+            widen_consent,
+            never_acknowledge,
         } = f;
         Faults {
             latency_ms,
@@ -88,6 +92,10 @@ impl From<SandboxFaults> for Faults {
             malformed_json,
             oversize_body,
             drop_next,
+            future_receipts,
+            receipt_keeps_active,
+            widen_consent,
+            never_acknowledge,
         }
     }
 }

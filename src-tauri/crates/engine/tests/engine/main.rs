@@ -13,6 +13,7 @@ mod custody;
 mod export;
 mod journey;
 mod outages;
+mod receipts;
 mod revocation;
 mod scale;
 mod shell;

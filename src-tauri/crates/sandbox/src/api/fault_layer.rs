@@ -35,6 +35,17 @@ pub(super) async fn fault_layer(State(inner): State<Shared>, req: Request, next:
     if faults.latency_ms > 0 {
         tokio::time::sleep(std::time::Duration::from_millis(faults.latency_ms)).await;
     }
+    if faults.never_acknowledge
+        && req.method() == Method::POST
+        && req.uri().path().ends_with("/revoke")
+    {
+        return problem(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "injected-fault",
+            "Service unavailable",
+            "injected fault: never-acknowledge",
+        );
+    }
     if draw(&inner, faults.error_rate) {
         return problem(
             StatusCode::SERVICE_UNAVAILABLE,
