@@ -242,7 +242,8 @@ impl Engine {
         let record_id = item.record_id.clone();
         let request = self
             .with_vault(move |v| crate::requests::recorded(v, &record_id))
-            .await?;
+            .await?
+            .or_else(|| crate::requests::from_outbox(item));
         if let Some(req) = request {
             let wrong = check_receipt(&req, &receipt, arrived);
             if let Some(first) = wrong.first() {

@@ -5,7 +5,9 @@
 
 use khata_evidence::audit::BorrowerRequest;
 use khata_lending::types as wire;
-use khata_vault::{BorrowerRequestRow, ConsentAction, ConsentActionKind, Vault};
+use khata_vault::{
+    BorrowerRequestRow, ConsentAction, ConsentActionKind, OutboxItem, OutboxMessage, Vault,
+};
 
 use crate::error::Result;
 
@@ -74,6 +76,29 @@ pub(crate) fn decision_row(
 pub(crate) fn recorded(v: &Vault, id: &str) -> Result<Option<BorrowerRequest>> {
     Ok(v.borrower_request(id)?
         .and_then(|row| serde_json::from_str(&row.record).ok()))
+}
+
+/// The request an outbox message carries, for a consent action queued before requests were
+/// recorded (the message and its key say what was asked; its queueing time is when).
+pub(crate) fn from_outbox(item: &OutboxItem) -> Option<BorrowerRequest> {
+    let (consent_id, action, signals) = match &item.message {
+        OutboxMessage::Revoke {
+            consent_id,
+            signals,
+        } => (consent_id, wire::ConsentAction::Revoke, signals.clone()),
+        OutboxMessage::Pause { consent_id } => (consent_id, wire::ConsentAction::Pause, vec![]),
+        OutboxMessage::Resume { consent_id } => (consent_id, wire::ConsentAction::Resume, vec![]),
+        _ => return None,
+    };
+    Some(BorrowerRequest::ConsentAction {
+        id: item.record_id.clone(),
+        lender_id: item.lender_id.clone(),
+        consent_id: consent_id.clone(),
+        action,
+        signals,
+        requested_at: item.created_at,
+        idempotency_key: item.idempotency_key.clone(),
+    })
 }
 
 /// Every recorded request as JSON, for the audit and the export.

@@ -224,6 +224,26 @@ async fn a_lender_that_never_acknowledges_is_held_to_the_request() {
         .unwrap();
     let bytes = std::fs::read(&out).unwrap();
     audit::verify::verify_export_bytes(&bytes, &mut |_, _| {}).expect("the export verifies");
+    // The requests are covered by the borrower's ledger: edited or dropped, the export fails.
+    let doc: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+    assert!(!doc["borrowerRequests"].as_array().unwrap().is_empty());
+    let k = doc["borrowerRequests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .position(|r| r["type"] == "consentAction")
+        .expect("the revocation is exported");
+    assert_eq!(doc["borrowerRequests"][k]["requestedAt"], r.requested_at);
+    let mut edited = doc.clone();
+    // A day later: the lender's collections in between would no longer count against it.
+    edited["borrowerRequests"][k]["requestedAt"] = (r.requested_at + 86_400_000).into();
+    let mut dropped = doc.clone();
+    dropped["borrowerRequests"] = serde_json::json!([]);
+    for (what, d) in [("edited", edited), ("dropped", dropped)] {
+        let b = serde_json::to_vec(&d).unwrap();
+        let e = audit::verify::verify_export_bytes(&b, &mut |_, _| {}).unwrap_err();
+        assert_eq!(e.exit_code(), 1, "{what}: {e}");
+    }
     let later = r.requested_at + audit::REVOCATION_ACK_DEADLINE_MS + 60_000;
     let offline = audit::load::audit_export_bytes(&bytes, later, |_| {}).unwrap();
     for rule in [

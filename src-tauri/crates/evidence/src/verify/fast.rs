@@ -31,8 +31,8 @@ use serde_json::{Map, Value};
 
 use super::VerifyReport;
 use super::checks::{
-    LEDGER_KEYS, LedgerRef, Rings, disclosure_statement, disclosure_summary, h32, head, header, i,
-    ledger_ref, s, statements, what_it_is,
+    LEDGER_KEYS, LedgerRef, Rings, borrower_requests, disclosure_statement, disclosure_summary,
+    h32, head, header, i, ledger_ref, s, statements, what_it_is,
 };
 use crate::ledger::{GENESIS_PREV_HASH, entry_hash};
 use crate::members::{Members, deserialize_members};
@@ -123,6 +123,7 @@ struct Entry {
 enum Reference {
     Event(i64),
     Statement(String),
+    Request(String, [u8; 32]),
     Other,
 }
 
@@ -150,6 +151,7 @@ fn check_entry(buf: &mut Vec<u8>, raw: &RawValue) -> Option<Entry> {
     let reference = match ledger_ref(kind, record_id, "").ok()? {
         LedgerRef::Event(id) => Reference::Event(id),
         LedgerRef::Statement => Reference::Statement(record_id.to_string()),
+        LedgerRef::Request => Reference::Request(record_id.to_string(), digest),
         LedgerRef::Other => Reference::Other,
     };
     Some(Entry {
@@ -210,6 +212,7 @@ pub(crate) fn verify(bytes: &[u8], progress: &mut dyn FnMut(u64, u64)) -> Option
     let mut expected_seq = 1i64;
     let mut ledger_events: HashSet<i64> = HashSet::new();
     let mut ledger_statements: Vec<String> = Vec::new();
+    let mut ledger_requests: HashMap<String, ([u8; 32], usize)> = HashMap::new();
     for round in entries.chunks(ROUND) {
         let pieces = on_every_core(round, cores, |piece| {
             let mut buf = Vec::new();
@@ -228,6 +231,9 @@ pub(crate) fn verify(bytes: &[u8], progress: &mut dyn FnMut(u64, u64)) -> Option
                         ledger_events.insert(id);
                     }
                     Reference::Statement(key) => ledger_statements.push(key),
+                    Reference::Request(id, digest) => {
+                        ledger_requests.insert(id, (digest, (e.seq - 1) as usize));
+                    }
                     Reference::Other => {}
                 }
                 prev = e.hash;
@@ -241,6 +247,7 @@ pub(crate) fn verify(bytes: &[u8], progress: &mut dyn FnMut(u64, u64)) -> Option
 
     // --- signed statements other than disclosures: the reference, one at a time
     let (mut held, mut signatures) = statements(&lite, &rings).ok()?;
+    borrower_requests(&lite, &mut ledger_requests).ok()?;
 
     // --- disclosures: in id order, each matching what the lender signed, batch-verified
     let mut last_id = i64::MIN;

@@ -8,8 +8,8 @@ use serde_json::Value;
 
 use super::VerifyReport;
 use super::checks::{
-    LEDGER_KEYS, LedgerRef, R, arr, bad, disclosure_statement, disclosure_summary, h32, head,
-    header, i, ledger_ref, s, statements, what_it_is,
+    LEDGER_KEYS, LedgerRef, R, arr, bad, borrower_requests, disclosure_statement,
+    disclosure_summary, h32, head, header, i, ledger_ref, s, statements, what_it_is,
 };
 use crate::ledger::{GENESIS_PREV_HASH, entry_hash};
 
@@ -36,6 +36,7 @@ pub fn verify_export(doc: &Value, progress: &mut dyn FnMut(u64, u64)) -> R<Verif
     let mut expected_seq = 1i64;
     let mut ledger_events: HashMap<i64, usize> = HashMap::new();
     let mut ledger_statements: Vec<(String, usize)> = Vec::new();
+    let mut ledger_requests: HashMap<String, ([u8; 32], usize)> = HashMap::new();
     for (n, e) in entries.iter().enumerate() {
         let at = format!("/ledger/entries/{n}");
         if let Some(k) = e
@@ -74,6 +75,9 @@ pub fn verify_export(doc: &Value, progress: &mut dyn FnMut(u64, u64)) -> R<Verif
                 ledger_events.insert(id, n);
             }
             LedgerRef::Statement => ledger_statements.push((record_id.to_string(), n)),
+            LedgerRef::Request => {
+                ledger_requests.insert(record_id.to_string(), (digest, n));
+            }
             LedgerRef::Other => {}
         }
         prev = hash;
@@ -88,6 +92,9 @@ pub fn verify_export(doc: &Value, progress: &mut dyn FnMut(u64, u64)) -> R<Verif
     // --- signed statements, and which of them the export holds
     let (mut held, n) = statements(doc, &rings)?;
     signatures += n;
+
+    // --- the borrower's own requests, exactly as ledgered
+    borrower_requests(doc, &mut ledger_requests)?;
 
     // --- disclosures: in id order, each matching what the lender signed
     let mut last_id = i64::MIN;

@@ -68,7 +68,12 @@ pub(crate) fn check(h: &mut Hit<'_, '_>, st: &ConsentState) {
         });
     } else if !c.signals_granted.contains(&w.signal) || !granted_by_borrower {
         h.found(Rule::SignalNotGranted, NONE, None, Some(st), cev, || {
-            let granted = c.signals_granted.clone();
+            let granted: Vec<String> = c
+                .signals_granted
+                .iter()
+                .filter(|s| st.granted.is_none_or(|g| g.contains(s)))
+                .cloned()
+                .collect();
             Box::new(move |_| FindingFacts::NotGranted {
                 granted: granted.clone(),
             })
