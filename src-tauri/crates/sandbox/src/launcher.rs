@@ -140,6 +140,10 @@ mod tests {
                 malformed_json: 0.125,
                 oversize_body: 0.0625,
                 drop_next: 2,
+                future_receipts: true,
+                receipt_keeps_active: true,
+                widen_consent: true,
+                never_acknowledge: true,
             },
         );
         let mut expected = Faults::default();
@@ -150,6 +154,10 @@ mod tests {
             "malformed-json=0.125",
             "oversize-body=0.0625",
             "drop-next=2",
+            "future-receipts=1",
+            "receipt-keeps-active=1",
+            "widen-consent=1",
+            "never-acknowledge=1",
         ] {
             expected.apply_spec(spec).unwrap();
         }
