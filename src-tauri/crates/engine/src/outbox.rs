@@ -10,6 +10,7 @@ use std::time::Duration;
 use khata_evidence::audit::check_receipt;
 use khata_lending::LendingClient;
 use khata_lending::full_jitter_backoff;
+use khata_lending::lender_text;
 use khata_lending::types as wire;
 use khata_vault::{
     ConsentActionKind, ConsentStatus, OutboxItem, OutboxMessage, RightsKind, RightsStatus,
@@ -252,8 +253,12 @@ impl Engine {
                     field = first.field,
                     "the lender's receipt contradicts the request; kept as evidence, not as a confirmation"
                 );
-                let (field, asked, answered) =
-                    (first.field, first.asked.clone(), first.answered.clone());
+                // The lender's words, cut and cleaned: this message is logged and shown.
+                let (field, asked, answered) = (
+                    first.field,
+                    lender_text::sanitize(&first.asked),
+                    lender_text::sanitize(&first.answered),
+                );
                 self.with_vault(move |v| Ok(v.put_statement(&st).map(|_| ())?))
                     .await?;
                 return Err(EngineError::LenderRejected(format!(

@@ -78,6 +78,16 @@ pub(crate) fn recorded(v: &Vault, id: &str) -> Result<Option<BorrowerRequest>> {
         .and_then(|row| serde_json::from_str(&row.record).ok()))
 }
 
+/// The borrower's recorded decision on consent request `request_id` of `lender_id`.
+pub(crate) fn decision(
+    v: &Vault,
+    request_id: &str,
+    lender_id: &str,
+) -> Result<Option<BorrowerRequest>> {
+    Ok(recorded(v, request_id)?
+        .filter(|d| matches!(d, BorrowerRequest::Decision { lender_id: l, .. } if l == lender_id)))
+}
+
 /// The request an outbox message carries, for a consent action queued before requests were
 /// recorded (the message and its key say what was asked; its queueing time is when).
 pub(crate) fn from_outbox(item: &OutboxItem) -> Option<BorrowerRequest> {

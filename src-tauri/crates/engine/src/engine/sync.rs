@@ -5,7 +5,6 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use khata_evidence::audit::BorrowerRequest;
 use khata_lending::KeyRing;
 use khata_lending::types as wire;
 use khata_vault::{ConsentStatus, Statement, StoredConsentRequest, now_ms};
@@ -264,9 +263,7 @@ impl Engine {
             if st.version >= newest {
                 // The borrower's own decision bounds what the consent grants locally, and a
                 // consent the borrower revoked never becomes live again on the lender's word.
-                if let Some(d) = crate::requests::recorded(v, &request_id)?
-                    .filter(|d| matches!(d, BorrowerRequest::Decision { lender_id, .. } if *lender_id == rec.lender_id))
-                {
+                if let Some(d) = crate::requests::decision(v, &request_id, &rec.lender_id)? {
                     crate::requests::hold_borrower_choice(&mut rec, &d);
                 }
                 if v.consent(&rec.id)?
