@@ -33,6 +33,13 @@ const CASES: Array<[Finding['rule'], FindingFacts]> = [
     { kind: 'reasonCodes', given: [], expected: [{ signal: 'emi_bounces', points: -40 }] },
   ],
   ['top-adverse-invalid', { kind: 'topAdverse', given: 5, expected: 4, reasonCodes: 6 }],
+  ['receipt-contradicts-request', { kind: 'contradicts', field: 'effectiveAt', asked: '2026-02-10', answered: '2101-01-01' }],
+  ['consent-altered', { kind: 'contradicts', field: 'signalsGranted', asked: 'sms_income', answered: 'sms_income,contacts' }],
+  ['revocation-unacknowledged', { kind: 'unacknowledged', requestedAt: NOW - 4 * DAY, deadlineHours: 72, acknowledgedAt: null }],
+  [
+    'revocation-unacknowledged',
+    { kind: 'unacknowledged', requestedAt: NOW - 4 * DAY, deadlineHours: 72, acknowledgedAt: NOW },
+  ],
   [
     'counterfactual-mismatch',
     {
@@ -68,6 +75,18 @@ describe('findingSentence', () => {
     expect(
       findingSentence(finding({ rule: 'unnamed-recipient', facts: CASES[10][1], count: 1, at: NOW }), 'L'),
     ).toContain('केवल इनके नाम हैं: cibil');
+  });
+
+  it('says which field a lender contradicted, with what was asked and answered', () => {
+    const receipt = finding({ rule: 'receipt-contradicts-request', facts: CASES[18][1], count: 1, at: NOW });
+    const text = findingSentence(receipt, 'QuickRupee');
+    expect(text).toContain('effective time');
+    expect(text).toContain('2101-01-01');
+    expect(text).toContain('not count it as a confirmation');
+    const altered = findingSentence(finding({ rule: 'consent-altered', facts: CASES[19][1], count: 1, at: NOW }), 'L');
+    expect(altered).toContain('Your choice stands');
+    setLocale('hi');
+    expect(findingSentence(receipt, 'QuickRupee')).toContain('लागू होने का समय');
   });
 
   it('lists the records by kind and id, with how many more after the last listed disclosure', () => {

@@ -124,6 +124,28 @@ export function findingSentence(finding: Finding, lender: string): string {
         expected: facts.expected,
         reasonCodes: facts.reasonCodes,
       });
+    case 'contradicts': {
+      const values = {
+        ...base,
+        field: tOr(`audit.field.${facts.field}`, facts.field),
+        asked: facts.asked || '—',
+        answered: facts.answered || '—',
+      };
+      return t(finding.rule === 'consent-altered' ? 'audit.fact.consentAltered' : 'audit.fact.receiptContradicts', values);
+    }
+    case 'unacknowledged':
+      return facts.acknowledgedAt === null
+        ? t('audit.fact.unacknowledged', {
+            ...base,
+            requestedAt: formatDateTime(facts.requestedAt),
+            hours: facts.deadlineHours,
+          })
+        : t('audit.fact.acknowledgedLate', {
+            ...base,
+            requestedAt: formatDateTime(facts.requestedAt),
+            acknowledgedAt: formatDateTime(facts.acknowledgedAt),
+            hours: facts.deadlineHours,
+          });
     case 'counterfactual':
       return t('audit.fact.counterfactual', {
         offer: facts.offerId,

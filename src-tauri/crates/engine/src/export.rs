@@ -220,6 +220,8 @@ fn export_json(
             "offers": stmts("offer", "offers")?,
             "quotes": stmts("quote", "quotes")?,
             "receipts": stmts("receipt", "receipts")?,
+            // Each exactly as ledgered (`borrower.request`), so a verifier can match it.
+            "borrowerRequests": crate::requests::all_records(v)?,
             "rightsRequests": rights,
             "rightsStatements": stmts("rights", "rightsStatements")?,
         });

@@ -64,4 +64,12 @@ pub struct SandboxFaults {
     pub hostile_problems: f64,
     /// Another origin the discovery document names for the API base and the token endpoint.
     pub foreign_origin: Option<String>,
+    /// Consent-action receipts claim an `effectiveAt` years ahead.
+    pub future_receipts: bool,
+    /// A revocation's receipt (and the lender's consent) stay ACTIVE.
+    pub receipt_keeps_active: bool,
+    /// A decision's consent grants every requested signal.
+    pub widen_consent: bool,
+    /// Revocations are answered 503 forever.
+    pub never_acknowledge: bool,
 }

@@ -16,6 +16,7 @@ mod export_other;
 pub mod grievance;
 mod launcher;
 mod outbox;
+mod requests;
 mod signed;
 mod tokens;
 pub mod views;

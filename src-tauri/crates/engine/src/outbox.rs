@@ -7,8 +7,10 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use khata_evidence::audit::check_receipt;
 use khata_lending::LendingClient;
 use khata_lending::full_jitter_backoff;
+use khata_lending::lender_text;
 use khata_lending::types as wire;
 use khata_vault::{
     ConsentActionKind, ConsentStatus, OutboxItem, OutboxMessage, RightsKind, RightsStatus,
@@ -56,7 +58,13 @@ impl Engine {
                 }
                 let whole = sigs.is_empty() || live.iter().all(|s| sigs.contains(s));
                 let status = whole.then_some(ConsentStatus::Revoked);
-                Ok(v.record_consent_action(&cid, ConsentActionKind::Revoke, &sigs, status)?)
+                Ok(v.record_consent_action(
+                    &cid,
+                    ConsentActionKind::Revoke,
+                    &sigs,
+                    status,
+                    crate::requests::action_record,
+                )?)
             })
             .await?;
         self.deliver_now_and_view(&action.revocation.id).await
@@ -104,7 +112,13 @@ impl Engine {
                         action.as_str()
                     )));
                 }
-                Ok(v.record_consent_action(&cid, action, &[], Some(to))?)
+                Ok(v.record_consent_action(
+                    &cid,
+                    action,
+                    &[],
+                    Some(to),
+                    crate::requests::action_record,
+                )?)
             })
             .await?;
         self.deliver_now_and_view(&rec.revocation.id).await
@@ -214,15 +228,45 @@ impl Engine {
             ));
         }
         let (_, bytes) = signed_bytes(client.keys(), &receipt)?;
-        self.store_consent(client.keys(), &receipt.consent).await?;
+        let arrived = now_ms();
         let st = Statement {
             kind: "receipt".into(),
             id: receipt.receipt_id.clone(),
             version: 0,
             lender_id: item.lender_id.clone(),
-            received_at: now_ms(),
+            received_at: arrived,
             json: bytes.clone(),
         };
+        // It must also say what was asked. A receipt that contradicts the request is kept as
+        // evidence (the audit's `receipt-contradicts-request`) but confirms nothing: the
+        // action stays pending and the consent it carries is not stored.
+        let record_id = item.record_id.clone();
+        let request = self
+            .with_vault(move |v| crate::requests::recorded(v, &record_id))
+            .await?
+            .or_else(|| crate::requests::from_outbox(item));
+        if let Some(req) = request {
+            let wrong = check_receipt(&req, &receipt, arrived);
+            if let Some(first) = wrong.first() {
+                tracing::warn!(
+                    outbox = %item.id,
+                    field = first.field,
+                    "the lender's receipt contradicts the request; kept as evidence, not as a confirmation"
+                );
+                // The lender's words, cut and cleaned: this message is logged and shown.
+                let (field, asked, answered) = (
+                    first.field,
+                    lender_text::sanitize(&first.asked),
+                    lender_text::sanitize(&first.answered),
+                );
+                self.with_vault(move |v| Ok(v.put_statement(&st).map(|_| ())?))
+                    .await?;
+                return Err(EngineError::LenderRejected(format!(
+                    "its receipt contradicts the request ({field}: asked {asked}, answered {answered})"
+                )));
+            }
+        }
+        self.store_consent(client.keys(), &receipt.consent).await?;
         let id = item.id.clone();
         self.with_vault(move |v| {
             v.put_statement(&st)?;

@@ -19,6 +19,10 @@
 //! | `hostile-problems=0.5`    | that share of requests get a 503 problem whose 7 MiB `detail` is   |
 //! |                           | full of forged log lines, terminal escapes and bidi overrides      |
 //! | `foreign-origin=URL`      | discovery names URL's origin as the API base and token endpoint    |
+//! | `future-receipts=1`       | consent-action receipts carry an `effectiveAt` 75 years ahead      |
+//! | `receipt-keeps-active=1`  | a revocation's receipt (and the consent) stay `ACTIVE`             |
+//! | `widen-consent=1`         | a decision's consent grants every requested signal, denials ignored|
+//! | `never-acknowledge=1`     | every revocation is answered 503, forever                          |
 //!
 //! Decisions are drawn from the sandbox's seeded RNG (`--seed`), so a run is reproducible
 //! given the same request sequence.
@@ -46,6 +50,15 @@ pub struct Faults {
     /// An origin (`scheme://host:port`) the discovery document names for the API base and the
     /// token endpoint instead of the sandbox's own.
     pub foreign_origin: Option<String>,
+    /// Hostile answers to what the borrower asks (receipts and consents that say otherwise).
+    /// Receipts for revoke, pause and resume claim an `effectiveAt` 75 years ahead.
+    pub future_receipts: bool,
+    /// A revocation is answered with a receipt whose consent (and the lender's own) stays ACTIVE.
+    pub receipt_keeps_active: bool,
+    /// The consent signed for a decision grants every requested signal, denials ignored.
+    pub widen_consent: bool,
+    /// Revocations are answered 503 forever (never acknowledged).
+    pub never_acknowledge: bool,
 }
 
 /// Size of a `hostile-problems` detail: near the client's 8 MiB cap once JSON-escaped, so it
@@ -107,9 +120,13 @@ impl Faults {
                     .map_err(|e| format!("fault foreign-origin: {value:?} is not a URL: {e}"))?;
                 self.foreign_origin = Some(url.origin().ascii_serialization());
             }
+            "future-receipts" => self.future_receipts = flag(name, value)?,
+            "receipt-keeps-active" => self.receipt_keeps_active = flag(name, value)?,
+            "widen-consent" => self.widen_consent = flag(name, value)?,
+            "never-acknowledge" => self.never_acknowledge = flag(name, value)?,
             other => {
                 return Err(format!(
-                    "unknown fault {other:?}; one of latency, error-rate, drop-after-commit, drop-next, malformed-json, oversize-body, withhold-disclosures, endless-pages, hostile-problems, foreign-origin"
+                    "unknown fault {other:?}; one of latency, error-rate, drop-after-commit, drop-next, malformed-json, oversize-body, withhold-disclosures, endless-pages, hostile-problems, foreign-origin, future-receipts, receipt-keeps-active, widen-consent, never-acknowledge"
                 ));
             }
         }
@@ -129,6 +146,15 @@ impl Faults {
             }
         }
         Ok(())
+    }
+}
+
+/// An on/off fault: `1`/`true` or `0`/`false`.
+fn flag(name: &str, v: &str) -> Result<bool, String> {
+    match v.trim() {
+        "1" | "true" => Ok(true),
+        "0" | "false" => Ok(false),
+        _ => Err(format!("fault {name}: {v:?} is not 1 or 0")),
     }
 }
 
@@ -177,5 +203,21 @@ mod tests {
         assert_eq!(f.foreign_origin.as_deref(), Some("http://127.0.0.1:9"));
         assert!(f.apply_spec("endless-pages=forever").is_err());
         assert!(f.apply_spec("foreign-origin=nowhere").is_err());
+    }
+
+    #[test]
+    fn hostile_answer_faults_parse() {
+        let mut f = Faults::default();
+        for spec in [
+            "future-receipts=1",
+            "receipt-keeps-active=1",
+            "widen-consent=true",
+            "never-acknowledge=1",
+        ] {
+            f.apply_spec(spec).unwrap();
+        }
+        assert!(f.future_receipts && f.receipt_keeps_active && f.widen_consent);
+        assert!(f.never_acknowledge);
+        assert!(f.apply_spec("widen-consent=yes").is_err());
     }
 }

@@ -101,6 +101,10 @@ impl From<SandboxFaults> for Faults {
             endless_pages,
             hostile_problems,
             foreign_origin,
+            future_receipts,
+            receipt_keeps_active,
+            widen_consent,
+            never_acknowledge,
         } = f;
         Faults {
             latency_ms,
@@ -113,6 +117,10 @@ impl From<SandboxFaults> for Faults {
             endless_pages,
             hostile_problems,
             foreign_origin,
+            future_receipts,
+            receipt_keeps_active,
+            widen_consent,
+            never_acknowledge,
         }
     }
 }
@@ -161,6 +169,10 @@ mod tests {
                 endless_pages: 1,
                 hostile_problems: 0.03125,
                 foreign_origin: Some("http://127.0.0.1:9".into()),
+                future_receipts: true,
+                receipt_keeps_active: true,
+                widen_consent: true,
+                never_acknowledge: true,
             },
         );
         let mut expected = Faults::default();
@@ -175,6 +187,10 @@ mod tests {
             "endless-pages=1",
             "hostile-problems=0.03125",
             "foreign-origin=http://127.0.0.1:9",
+            "future-receipts=1",
+            "receipt-keeps-active=1",
+            "widen-consent=1",
+            "never-acknowledge=1",
         ] {
             expected.apply_spec(spec).unwrap();
         }

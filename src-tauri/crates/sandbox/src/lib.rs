@@ -238,6 +238,10 @@ pub async fn start(config: SandboxConfig) -> anyhow::Result<RunningSandbox> {
         if f.foreign_origin.is_some() {
             faults.foreign_origin = f.foreign_origin.clone();
         }
+        faults.future_receipts |= f.future_receipts;
+        faults.receipt_keeps_active |= f.receipt_keeps_active;
+        faults.widen_consent |= f.widen_consent;
+        faults.never_acknowledge |= f.never_acknowledge;
         for (dst, src) in [
             (&mut faults.error_rate, f.error_rate),
             (&mut faults.drop_after_commit, f.drop_after_commit),

@@ -223,12 +223,34 @@ END, payload)
 WHERE json_valid(payload) AND json_extract(payload, '$.type') IS NULL;
 "#;
 
+/// Version 6 (additive): what the borrower asked, kept in the borrower's own words at the moment
+/// of asking (a consent decision with the terms its request showed; a revoke, pause or resume
+/// with its idempotency key). `record` is the exact payload of the `borrower.request` ledger
+/// entry written in the same transaction, so an export can carry it and a verifier can match it
+/// to the hash chain. Lenders' answers are judged against these rows.
+const V6: &str = r#"
+CREATE TABLE borrower_requests (
+    id            TEXT PRIMARY KEY,
+    lender_id     TEXT NOT NULL,
+    kind          TEXT NOT NULL,
+    requested_at  INTEGER NOT NULL,
+    record        TEXT NOT NULL
+) STRICT;
+"#;
+
 pub(crate) fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(V1), M::up(V2), M::up(V3), M::up(V4), M::up(V5)])
+    Migrations::new(vec![
+        M::up(V1),
+        M::up(V2),
+        M::up(V3),
+        M::up(V4),
+        M::up(V5),
+        M::up(V6),
+    ])
 }
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: usize = 5;
+pub const SCHEMA_VERSION: usize = 6;
 
 #[cfg(test)]
 mod tests {

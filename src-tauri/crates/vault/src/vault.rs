@@ -20,6 +20,7 @@ mod lenders;
 mod offers;
 mod open;
 mod outbox;
+mod requests;
 mod rights;
 mod statements;
 
@@ -28,6 +29,7 @@ pub use consents::StoredConsentRequest;
 pub use disclosures::{EventStatement, EventWithStatement, LenderDisclosure};
 pub use lenders::LenderLink;
 pub use open::Unlock;
+pub use requests::BorrowerRequestRow;
 pub use statements::Statement;
 
 /// An open vault. One per process is the intended use; the app keeps it behind a mutex.

@@ -29,6 +29,9 @@ pub fn title(rule: Rule) -> &'static str {
         CounterfactualMismatch => "A what-if quote contradicts the explanation",
         ReasonCodesMismatch => "Reason codes do not match the largest adverse factors",
         TopAdverseInvalid => "Principal reasons are not the top four reason codes",
+        ReceiptContradictsRequest => "The lender's receipt says other than you asked",
+        RevocationUnacknowledged => "The lender has not confirmed your revocation in time",
+        ConsentAltered => "The consent the lender signed is not the one you chose",
     }
 }
 
@@ -248,6 +251,35 @@ fn sentence(f: &Finding) -> String {
                 claims.join(", ")
             )
         }
+        FindingFacts::Contradicts {
+            field,
+            asked,
+            answered,
+        } if f.rule == Rule::ConsentAltered => format!(
+            "consent {cid} differs from the borrower's decision in {field}: the borrower chose (or the request showed) {asked:?}, the lender signed {answered:?}; the borrower's choice stands"
+        ),
+        FindingFacts::Contradicts {
+            field,
+            asked,
+            answered,
+        } => format!(
+            "a receipt for consent {cid} contradicts the borrower's request in {field}: asked {asked:?}, answered {answered:?}; it is not counted as a confirmation"
+        ),
+        FindingFacts::Unacknowledged {
+            requested_at,
+            deadline_hours,
+            acknowledged_at,
+        } => match acknowledged_at {
+            Some(t) => format!(
+                "the borrower revoked consent {cid} at {}; the lender's first valid receipt took effect at {}, more than {deadline_hours} hours later",
+                time(*requested_at),
+                time(*t)
+            ),
+            None => format!(
+                "the borrower revoked consent {cid} at {}; no valid receipt has come from the lender within {deadline_hours} hours",
+                time(*requested_at)
+            ),
+        },
     }
 }
 
@@ -347,6 +379,40 @@ mod tests {
         for r in Rule::ALL {
             assert!(!title(r).is_empty());
         }
+        let receipt = finding(
+            Rule::ReceiptContradictsRequest,
+            1,
+            FindingFacts::Contradicts {
+                field: "status".into(),
+                asked: "REVOKED".into(),
+                answered: "ACTIVE".into(),
+            },
+        );
+        assert_eq!(
+            detail(&receipt),
+            "a receipt for consent c1 contradicts the borrower's request in status: asked \"REVOKED\", \
+             answered \"ACTIVE\"; it is not counted as a confirmation"
+        );
+        let mut altered = receipt.clone();
+        altered.rule = Rule::ConsentAltered;
+        assert!(
+            detail(&altered)
+                .starts_with("consent c1 differs from the borrower's decision in status")
+        );
+        let late = finding(
+            Rule::RevocationUnacknowledged,
+            1,
+            FindingFacts::Unacknowledged {
+                requested_at: 1_770_768_060_000,
+                deadline_hours: 72,
+                acknowledged_at: None,
+            },
+        );
+        assert_eq!(
+            detail(&late),
+            "the borrower revoked consent c1 at 2026-02-11T00:01:00.000Z; no valid receipt has come from \
+             the lender within 72 hours"
+        );
     }
 
     #[test]

@@ -53,6 +53,14 @@ fn from_vault_statements(v: &Vault, now_ms: i64) -> khata_vault::Result<AuditInp
             .collect(),
         ..Default::default()
     };
+    for row in v.borrower_requests()? {
+        match serde_json::from_str::<Value>(&row.record) {
+            Ok(json) => input.add_request(&json),
+            Err(e) => input
+                .unreadable
+                .push(format!("borrower request {}: {e}", row.id)),
+        }
+    }
     for kind in ["consent", "receipt", "offer", "quote"] {
         for s in v.statements_of_kind(kind, None)? {
             match serde_json::from_slice::<Value>(&s.json) {

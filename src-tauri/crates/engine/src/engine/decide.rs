@@ -1,9 +1,12 @@
-//! Consent decisions: the borrower's grant or deny per requested signal, sent to the lender and
-//! the signed consent it returns kept.
+//! Consent decisions: the borrower's grant or deny per requested signal, ledgered, sent to the
+//! lender, and the signed consent it returns kept — as evidence, never widening locally what the
+//! borrower chose.
 
 use std::collections::HashSet;
 
+use khata_evidence::audit::{BorrowerRequest, check_consent};
 use khata_lending::types as wire;
+use khata_vault::now_ms;
 
 use super::Engine;
 use crate::error::{EngineError, Result};
@@ -42,12 +45,18 @@ impl Engine {
                 bad.signal
             )));
         }
+        let granted: Vec<String> = req
+            .signals
+            .iter()
+            .filter(|s| choices.iter().any(|c| &c.signal == *s && c.grant))
+            .cloned()
+            .collect();
         let decisions = req
             .signals
             .iter()
             .map(|s| wire::SignalDecision {
                 signal: s.clone(),
-                decision: if choices.iter().any(|c| &c.signal == s && c.grant) {
+                decision: if granted.contains(s) {
                     wire::Decision::Grant
                 } else {
                     wire::Decision::Deny
@@ -55,10 +64,24 @@ impl Engine {
             })
             .collect();
         let client = self.client(&stored.lender_id).await?;
+        // The borrower's choice is ledgered before it is sent: it is the measure of the
+        // consent that comes back, and the truth for `signal-denied` whatever that says.
+        let row = crate::requests::decision_row(&req, &stored.lender_id, granted, now_ms());
+        let decision: BorrowerRequest = serde_json::from_str(&row.record)?;
+        self.with_vault(move |v| Ok(v.record_request(&row)?))
+            .await?;
         let key = uuid::Uuid::new_v4().to_string();
         let consent = client
             .decide(request_id, &wire::ConsentDecisionBody { decisions }, &key)
             .await?;
+        let altered = check_consent(&decision, &consent);
+        if let Some(first) = altered.first() {
+            tracing::warn!(
+                consent = %consent.consent_id,
+                field = first.field,
+                "the consent returned differs from the decision; the decision holds locally"
+            );
+        }
         self.store_consent(client.keys(), &consent).await?;
         let mut decided = req.clone();
         decided.status = wire::ConsentRequestStatus::Decided;

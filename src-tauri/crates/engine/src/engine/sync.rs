@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use khata_lending::KeyRing;
 use khata_lending::types as wire;
-use khata_vault::{Statement, StoredConsentRequest, now_ms};
+use khata_vault::{ConsentStatus, Statement, StoredConsentRequest, now_ms};
 
 use super::Engine;
 use super::listing::{Listing, Next, Stop};
@@ -276,7 +276,7 @@ impl Engine {
 
     pub(crate) async fn store_consent(&self, keys: &KeyRing, c: &wire::Consent) -> Result<()> {
         let (_, bytes) = signed_bytes(keys, c)?;
-        let rec = convert::vault_consent(c, bytes.clone());
+        let mut rec = convert::vault_consent(c, bytes.clone());
         let st = Statement {
             kind: "consent".into(),
             id: c.consent_id.clone(),
@@ -285,6 +285,7 @@ impl Engine {
             received_at: now_ms(),
             json: bytes,
         };
+        let request_id = c.request_id.clone();
         self.with_vault(move |v| {
             // An older version arriving late never overwrites a newer one.
             let newest = v
@@ -294,6 +295,16 @@ impl Engine {
                 .unwrap_or(0);
             v.put_statement(&st)?;
             if st.version >= newest {
+                // The borrower's own decision bounds what the consent grants locally, and a
+                // consent the borrower revoked never becomes live again on the lender's word.
+                if let Some(d) = crate::requests::decision(v, &request_id, &rec.lender_id)? {
+                    crate::requests::hold_borrower_choice(&mut rec, &d);
+                }
+                if v.consent(&rec.id)?
+                    .is_some_and(|local| local.status == ConsentStatus::Revoked)
+                {
+                    rec.status = ConsentStatus::Revoked;
+                }
                 v.upsert_consent(&rec)?;
             }
             Ok(())

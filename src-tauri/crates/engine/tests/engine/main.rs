@@ -15,6 +15,7 @@ mod hostile;
 mod journey;
 mod local_access;
 mod outages;
+mod receipts;
 mod revocation;
 mod scale;
 mod shell;

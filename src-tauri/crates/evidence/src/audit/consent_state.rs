@@ -1,6 +1,8 @@
-//! The state of each consent as its signed versions and the lender's receipts tell it: the
-//! latest artefact, when the whole consent or single signals were revoked, the paused
-//! intervals and every recipient ever named — each with the statement that proves it.
+//! The state of each consent as the borrower's own requests, its signed versions and the
+//! lender's receipts tell it: the latest artefact, the borrower's decision on it, when the whole
+//! consent or single signals were revoked (from the borrower's request, or earlier if the lender
+//! says so), the paused intervals and every recipient ever named — each with the record that
+//! proves it. A receipt that contradicts the request it answers proves nothing here.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -9,10 +11,15 @@ use khata_contract::types as wire;
 
 use super::finding::{Evidence, RecordRef};
 use super::input::{AuditInput, DisclosureIn, Stmt, ms};
+use super::requests::{BorrowerRequest, check_receipt};
 
 /// What is known about one consent across its versions and receipts.
 pub(crate) struct ConsentState<'a> {
     pub(crate) latest: &'a Stmt<wire::Consent>,
+    /// What the borrower granted and denied when deciding the request this consent answers
+    /// (the truth for `signal-denied`, whatever the lender signed), if recorded.
+    pub(crate) granted: Option<&'a [String]>,
+    pub(crate) denied: Option<&'a [String]>,
     /// When the whole consent's revocation took effect, with the proving statement.
     pub(crate) revoked_at: Option<(i64, Evidence)>,
     /// Per-signal revocation times.
@@ -56,8 +63,17 @@ pub(crate) fn consent_states(input: &AuditInput) -> HashMap<&str, ConsentState<'
     for (id, mut versions) in by_id {
         versions.sort_by_key(|c| (c.value.version, ms(&c.value.updated_at)));
         let latest = *versions.last().expect("non-empty group");
+        let (granted, denied) =
+            match input.decision(&latest.value.lender_id, &latest.value.request_id) {
+                Some(BorrowerRequest::Decision {
+                    granted, denied, ..
+                }) => (Some(granted.as_slice()), Some(denied.as_slice())),
+                _ => (None, None),
+            };
         let mut st = ConsentState {
             latest,
+            granted,
+            denied,
             revoked_at: None,
             signal_revoked_at: HashMap::new(),
             paused: Vec::new(),
@@ -79,9 +95,42 @@ pub(crate) fn consent_states(input: &AuditInput) -> HashMap<&str, ConsentState<'
         }
         out.insert(id, st);
     }
-    // Receipts carry the effective time of each action.
+    // A revocation counts from the moment the borrower asked, whatever the lender answers.
+    for r in &input.requests {
+        let BorrowerRequest::ConsentAction {
+            lender_id,
+            consent_id,
+            action: wire::ConsentAction::Revoke,
+            signals,
+            requested_at,
+            ..
+        } = r
+        else {
+            continue;
+        };
+        let Some(st) = out.get_mut(consent_id.as_str()) else {
+            continue;
+        };
+        if st.latest.value.lender_id != *lender_id {
+            continue;
+        }
+        if signals.is_empty() {
+            earlier(&mut st.revoked_at, *requested_at, || r.evidence());
+        }
+        for s in signals {
+            let mut slot = st.signal_revoked_at.remove(s);
+            earlier(&mut slot, *requested_at, || r.evidence());
+            st.signal_revoked_at.insert(s.clone(), slot.expect("set"));
+        }
+    }
+    // Receipts carry the effective time of each action, unless they contradict the request.
     let mut actions: HashMap<&str, Vec<&Stmt<wire::Receipt>>> = HashMap::new();
     for r in &input.receipts {
+        if let Some(req) = input.action_by_key(&r.value.idempotency_key)
+            && !check_receipt(req, &r.value, input.now_ms).is_empty()
+        {
+            continue;
+        }
         actions
             .entry(r.value.consent_id.as_str())
             .or_default()

@@ -64,6 +64,10 @@ pub fn from_export(doc: &Value, now_ms: i64) -> AuditInput {
             input.add_statement(kind, s, None);
         }
     }
+    // The borrower's own requests, as the exporting vault's ledger recorded them.
+    for r in arr("borrowerRequests") {
+        input.add_request(&r);
+    }
     for d in arr("disclosures") {
         let local = d.get("id").and_then(Value::as_i64);
         match d.get("statement") {

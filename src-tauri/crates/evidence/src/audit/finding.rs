@@ -60,10 +60,18 @@ pub enum Rule {
     ReasonCodesMismatch,
     /// More than four principal reasons, or not the first reason codes.
     TopAdverseInvalid,
+    /// A lender's receipt says other than the borrower asked (consent, action, signals, new
+    /// status, or an `effectiveAt` outside the request-to-arrival span): never a confirmation.
+    ReceiptContradictsRequest,
+    /// No valid receipt for a revocation within [`crate::audit::REVOCATION_ACK_DEADLINE_MS`].
+    RevocationUnacknowledged,
+    /// The consent a lender returned for a decision grants or states other than the borrower
+    /// chose and the request showed.
+    ConsentAltered,
 }
 
 impl Rule {
-    pub const ALL: [Rule; 18] = [
+    pub const ALL: [Rule; 21] = [
         Rule::CollectedAfterRevocation,
         Rule::CollectedAfterSignalRevocation,
         Rule::CollectedWhilePaused,
@@ -82,6 +90,9 @@ impl Rule {
         Rule::CounterfactualMismatch,
         Rule::ReasonCodesMismatch,
         Rule::TopAdverseInvalid,
+        Rule::ReceiptContradictsRequest,
+        Rule::RevocationUnacknowledged,
+        Rule::ConsentAltered,
     ];
 
     /// The stable id, e.g. `collected-after-revocation`.
@@ -105,6 +116,9 @@ impl Rule {
             Rule::CounterfactualMismatch => "counterfactual-mismatch",
             Rule::ReasonCodesMismatch => "reason-codes-mismatch",
             Rule::TopAdverseInvalid => "top-adverse-invalid",
+            Rule::ReceiptContradictsRequest => "receipt-contradicts-request",
+            Rule::RevocationUnacknowledged => "revocation-unacknowledged",
+            Rule::ConsentAltered => "consent-altered",
         }
     }
 
@@ -120,14 +134,17 @@ impl Rule {
             | SignalDenied
             | SignalNotGranted
             | UnnamedRecipient
-            | NoConsent => Severity::High,
+            | NoConsent
+            | ReceiptContradictsRequest
+            | ConsentAltered => Severity::High,
             OutsideDataRange
             | AboveFrequency
             | PurposeMismatch
             | ContributionsDoNotAddUp
             | CounterfactualMismatch
             | ReasonCodesMismatch
-            | TopAdverseInvalid => Severity::Medium,
+            | TopAdverseInvalid
+            | RevocationUnacknowledged => Severity::Medium,
             DataLifeExceeded => Severity::Low,
         }
     }
@@ -270,6 +287,21 @@ pub enum FindingFacts {
         changes: Vec<SignalPoints>,
         expected: i64,
         quote_score: i64,
+    },
+    /// `receipt-contradicts-request` and `consent-altered`: the field that differs (`action`,
+    /// `signals`, `status`, `effectiveAt`, `signalsGranted`, `purpose`, …), what the borrower
+    /// asked (or the request showed) and what the lender answered, as display text.
+    Contradicts {
+        field: String,
+        asked: String,
+        answered: String,
+    },
+    /// `revocation-unacknowledged`: when the borrower asked, the deadline in hours, and when a
+    /// valid receipt did come (null: none yet).
+    Unacknowledged {
+        requested_at: i64,
+        deadline_hours: u32,
+        acknowledged_at: Option<i64>,
     },
 }
 

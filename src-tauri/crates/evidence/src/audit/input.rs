@@ -9,6 +9,8 @@ use khata_contract::types as wire;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use super::requests::BorrowerRequest;
+
 /// A statement parsed into its wire type, with the JSON as signed.
 #[derive(Debug, Clone)]
 pub struct Stmt<T> {
@@ -42,6 +44,9 @@ pub struct AuditInput {
     pub disclosures: Vec<DisclosureIn>,
     pub offers: Vec<Stmt<wire::Offer>>,
     pub quotes: Vec<Stmt<wire::Quote>>,
+    /// What the borrower asked (decisions, revocations, pauses, resumes), from the borrower's
+    /// own records: the measure every receipt and returned consent is checked against.
+    pub requests: Vec<BorrowerRequest>,
     /// Statements that did not parse, as "kind id: reason".
     pub unreadable: Vec<String>,
 }
@@ -88,6 +93,36 @@ impl AuditInput {
         if let Err(e) = r {
             self.unreadable.push(format!("{l}: {e}"));
         }
+    }
+}
+
+impl AuditInput {
+    /// Adds one of the borrower's own requests as recorded (see [`BorrowerRequest`]); one
+    /// that does not parse goes to `unreadable`.
+    pub fn add_request(&mut self, json: &Value) {
+        match BorrowerRequest::deserialize(json) {
+            Ok(r) => self.requests.push(r),
+            Err(e) => {
+                let id = json.get("id").and_then(Value::as_str).unwrap_or("?");
+                self.unreadable.push(format!("borrower request {id}: {e}"));
+            }
+        }
+    }
+
+    /// The borrower's decision on consent request `request_id` of `lender_id`, if recorded.
+    pub(crate) fn decision(&self, lender_id: &str, request_id: &str) -> Option<&BorrowerRequest> {
+        self.requests.iter().find(|r| {
+            matches!(r, BorrowerRequest::Decision { id, lender_id: l, .. }
+                if id == request_id && l == lender_id)
+        })
+    }
+
+    /// The consent action whose deliveries carried `key`, if recorded.
+    pub(crate) fn action_by_key(&self, key: &str) -> Option<&BorrowerRequest> {
+        self.requests.iter().find(|r| {
+            matches!(r, BorrowerRequest::ConsentAction { idempotency_key, .. }
+                if idempotency_key == key)
+        })
     }
 }
 

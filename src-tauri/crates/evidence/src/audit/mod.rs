@@ -31,6 +31,7 @@ pub mod export;
 mod finding;
 mod group;
 mod input;
+mod requests;
 mod rules;
 
 use std::collections::HashSet;
@@ -42,6 +43,10 @@ pub use finding::{
 };
 pub use group::DisclosureSource;
 pub use input::{AuditInput, DisclosureIn, SignalMeta, Stmt, parse_disclosure};
+pub use requests::{
+    BorrowerRequest, Contradiction, RECEIPT_CLOCK_SKEW_MS, REVOCATION_ACK_DEADLINE_MS,
+    check_consent, check_receipt,
+};
 pub use rules::explanations::check_explanations;
 
 /// The regulatory flag that bars lenders from collecting a signal at all (RBI 2022).
@@ -81,6 +86,7 @@ pub fn audit(input: &AuditInput) -> AuditReport {
 /// `input`) and the explanation checks of `input`.
 pub fn report(input: &AuditInput, disclosures: u64, mut findings: Vec<Finding>) -> AuditReport {
     findings.extend(check_explanations(input));
+    findings.extend(rules::requests::check(input));
     findings.sort_by_key(|f| (f.severity, f.at, f.rule));
     let mut summary = AuditSummary {
         disclosures,
@@ -109,3 +115,5 @@ pub fn report(input: &AuditInput, disclosures: u64, mut findings: Vec<Finding>) 
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_requests;

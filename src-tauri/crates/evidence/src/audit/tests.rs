@@ -5,11 +5,11 @@ use chrono::{DateTime, Utc};
 use khata_contract::types::*;
 use serde_json::{Value, json};
 
-fn t(s: &str) -> DateTime<Utc> {
+pub(super) fn t(s: &str) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
 }
 
-fn sig() -> Signature {
+pub(super) fn sig() -> Signature {
     Signature {
         key_id: "k".into(),
         alg: "Ed25519".into(),
@@ -17,7 +17,7 @@ fn sig() -> Signature {
     }
 }
 
-fn consent() -> Consent {
+pub(super) fn consent() -> Consent {
     Consent {
         consent_id: "c1".into(),
         request_id: "r1".into(),
@@ -58,7 +58,7 @@ fn consent() -> Consent {
     }
 }
 
-fn disc(n: u64, signal: &str, at: &str) -> Disclosure {
+pub(super) fn disc(n: u64, signal: &str, at: &str) -> Disclosure {
     Disclosure {
         disclosure_id: format!("d{n}"),
         seq: n,
@@ -77,7 +77,7 @@ fn disc(n: u64, signal: &str, at: &str) -> Disclosure {
     }
 }
 
-fn input(ds: Vec<Disclosure>, consents: Vec<Consent>) -> AuditInput {
+pub(super) fn input(ds: Vec<Disclosure>, consents: Vec<Consent>) -> AuditInput {
     let mut i = AuditInput {
         now_ms: t("2026-03-01T00:00:00Z").timestamp_millis(),
         signals: vec![SignalMeta {
@@ -100,7 +100,7 @@ fn input(ds: Vec<Disclosure>, consents: Vec<Consent>) -> AuditInput {
     i
 }
 
-fn rules(f: &[Finding]) -> Vec<&'static str> {
+pub(super) fn rules(f: &[Finding]) -> Vec<&'static str> {
     let mut v: Vec<_> = f.iter().map(|f| f.rule.id()).collect();
     v.sort();
     v.dedup();

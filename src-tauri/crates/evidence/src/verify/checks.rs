@@ -124,6 +124,8 @@ pub(crate) enum LedgerRef {
     Statement,
     /// `lender.upsert`: the key pinned for a lender, by lender id.
     Pin,
+    /// `borrower.request`: one of the borrower's own requests (`borrowerRequests`), by id.
+    Request,
     Other,
 }
 
@@ -145,8 +147,48 @@ pub(crate) fn ledger_ref(kind: &str, record_id: &str, at: &str) -> R<LedgerRef> 
             }
         }
         super::trust::PIN_KIND => LedgerRef::Pin,
+        "borrower.request" => LedgerRef::Request,
         _ => LedgerRef::Other,
     })
+}
+
+/// The borrower's own requests (`borrowerRequests`) against the ledger's `borrower.request`
+/// entries (`ledger`: the last entry's payload digest and index per record id): each request
+/// must be exactly, byte for byte in its canonical JSON, what its last entry recorded, and every
+/// ledgered request must be in the export — so no request can be edited, added or dropped (a
+/// dropped revocation would silence the audit). Older exports have neither.
+pub(crate) fn borrower_requests(
+    doc: &Value,
+    ledger: &mut std::collections::HashMap<String, ([u8; 32], usize)>,
+) -> R<()> {
+    let empty = Vec::new();
+    let list = match doc.get("borrowerRequests") {
+        None => &empty,
+        Some(v) => v
+            .as_array()
+            .ok_or_else(|| bad("/borrowerRequests", "not an array"))?,
+    };
+    for (n, r) in list.iter().enumerate() {
+        let at = format!("/borrowerRequests/{n}");
+        let id = s(r, "id", &at)?;
+        let Some((digest, _)) = ledger.remove(id) else {
+            return Err(bad(&at, format!("request {id} has no ledger entry")));
+        };
+        let bytes = serde_json::to_vec(r).map_err(|e| bad(&at, e.to_string()))?;
+        if crate::ledger::payload_digest(&bytes) != digest {
+            return Err(bad(
+                &at,
+                format!("request {id} is not what the ledger recorded"),
+            ));
+        }
+    }
+    if let Some((id, (_, n))) = ledger.iter().min_by_key(|(_, (_, n))| *n) {
+        return Err(bad(
+            format!("/ledger/entries/{n}"),
+            format!("request {id} is in the ledger but missing from the export"),
+        ));
+    }
+    Ok(())
 }
 
 /// `ledger.head` names the last entry (`seq` 0 and an empty hash for an empty ledger).

@@ -209,6 +209,12 @@ pub(crate) fn order(doc: &Value) -> R<()> {
             Ok(statement_order(field, st))
         })?;
     }
+    // The borrower's requests by their id (the section is absent from older exports).
+    if let Some(requests) = doc.get("borrowerRequests").and_then(Value::as_array) {
+        in_order(requests, "/borrowerRequests", true, |r| {
+            Ok(s(r, "id", "/borrowerRequests")?.to_string())
+        })?;
+    }
     Ok(())
 }
 

@@ -30,8 +30,8 @@ use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
 use super::checks::{
-    LEDGER_KEYS, LedgerRef, Rings, disclosure_statement, disclosure_summary, h32, head, header, i,
-    ledger_ref, s, statements, what_it_is,
+    LEDGER_KEYS, LedgerRef, Rings, borrower_requests, disclosure_statement, disclosure_summary,
+    h32, head, header, i, ledger_ref, s, statements, what_it_is,
 };
 use super::sequence::Sequences;
 use super::trust::{LedgerPin, SuppliedKeys, resolve};
@@ -126,6 +126,7 @@ enum Reference {
     Event(i64),
     Statement(String),
     Pin(String, [u8; 32]),
+    Request(String, [u8; 32]),
     Other,
 }
 
@@ -154,6 +155,7 @@ fn check_entry(buf: &mut Vec<u8>, raw: &RawValue) -> Option<Entry> {
         LedgerRef::Event(id) => Reference::Event(id),
         LedgerRef::Statement => Reference::Statement(record_id.to_string()),
         LedgerRef::Pin => Reference::Pin(record_id.to_string(), digest),
+        LedgerRef::Request => Reference::Request(record_id.to_string(), digest),
         LedgerRef::Other => Reference::Other,
     };
     Some(Entry {
@@ -223,6 +225,7 @@ pub(crate) fn verify(
     let mut ledger_events: HashSet<i64> = HashSet::new();
     let mut ledger_statements: Vec<String> = Vec::new();
     let mut pins: HashMap<String, LedgerPin> = HashMap::new();
+    let mut ledger_requests: HashMap<String, ([u8; 32], usize)> = HashMap::new();
     for round in entries.chunks(ROUND) {
         let pieces = on_every_core(round, cores, |piece| {
             let mut buf = Vec::new();
@@ -244,6 +247,9 @@ pub(crate) fn verify(
                     Reference::Pin(lender, digest) => {
                         pins.insert(lender, LedgerPin { seq: e.seq, digest });
                     }
+                    Reference::Request(id, digest) => {
+                        ledger_requests.insert(id, (digest, (e.seq - 1) as usize));
+                    }
                     Reference::Other => {}
                 }
                 prev = e.hash;
@@ -260,6 +266,7 @@ pub(crate) fn verify(
     let (rings, key_trust) = resolve(&listed, &pins, supplied).ok()?;
     let (mut held, mut signatures) = statements(&lite, &rings).ok()?;
     coverage::order(&lite).ok()?;
+    borrower_requests(&lite, &mut ledger_requests).ok()?;
 
     // --- disclosures: in id order, each matching what the lender signed, batch-verified
     let mut last_id = i64::MIN;

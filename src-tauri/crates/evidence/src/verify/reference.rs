@@ -7,8 +7,8 @@ use std::collections::HashMap;
 use serde_json::Value;
 
 use super::checks::{
-    LEDGER_KEYS, LedgerRef, R, arr, bad, disclosure_statement, disclosure_summary, h32, head,
-    header, i, ledger_ref, s, statements, what_it_is,
+    LEDGER_KEYS, LedgerRef, R, arr, bad, borrower_requests, disclosure_statement,
+    disclosure_summary, h32, head, header, i, ledger_ref, s, statements, what_it_is,
 };
 use super::sequence::Sequences;
 use super::trust::{LedgerPin, SuppliedKeys, resolve};
@@ -44,6 +44,7 @@ pub fn verify_export_with(
     let mut ledger_events: HashMap<i64, usize> = HashMap::new();
     let mut ledger_statements: Vec<(String, usize)> = Vec::new();
     let mut pins: HashMap<String, LedgerPin> = HashMap::new();
+    let mut ledger_requests: HashMap<String, ([u8; 32], usize)> = HashMap::new();
     for (n, e) in entries.iter().enumerate() {
         let at = format!("/ledger/entries/{n}");
         if let Some(k) = e
@@ -85,6 +86,9 @@ pub fn verify_export_with(
             LedgerRef::Pin => {
                 pins.insert(record_id.to_string(), LedgerPin { seq, digest });
             }
+            LedgerRef::Request => {
+                ledger_requests.insert(record_id.to_string(), (digest, n));
+            }
             LedgerRef::Other => {}
         }
         prev = hash;
@@ -103,6 +107,9 @@ pub fn verify_export_with(
     let (mut held, n) = statements(doc, &rings)?;
     signatures += n;
     coverage::order(doc)?;
+
+    // --- the borrower's own requests, exactly as ledgered
+    borrower_requests(doc, &mut ledger_requests)?;
 
     // --- disclosures: in id order, each matching what the lender signed
     let mut last_id = i64::MIN;

@@ -158,6 +158,12 @@ pub(super) async fn decide(
             onward_recipients: req.onward_recipients.clone(),
             signature: unsigned(),
         };
+        let mut consent = consent;
+        if inner.faults.read().expect("faults lock").widen_consent {
+            // It signs a consent granting everything it asked for, whatever was chosen.
+            consent.signals_granted = req.signals.clone();
+            consent.signals_denied.clear();
+        }
         let consent = sign(&inner, &consent)?;
         save_consent(tx, &consent, true)?;
         req.status = ConsentRequestStatus::Decided;

@@ -219,6 +219,10 @@ fn consent_action(
             .map_err(internal)?
             .ok_or_else(|| not_found("consent", id))?;
         let signals = change(&mut c)?;
+        let hostile = inner.faults.read().expect("faults lock").clone();
+        if hostile.receipt_keeps_active && action == ConsentAction::Revoke {
+            c.status = ConsentStatus::Active;
+        }
         let t = now();
         c.version += 1;
         c.updated_at = t;
@@ -229,7 +233,11 @@ fn consent_action(
             consent_id: c.consent_id.clone(),
             action,
             signals,
-            effective_at: t,
+            effective_at: if hostile.future_receipts {
+                t + chrono::Duration::days(75 * 365)
+            } else {
+                t
+            },
             idempotency_key: idem,
             consent: c,
             signature: unsigned(),

@@ -38,6 +38,17 @@ pub(super) async fn fault_layer(State(inner): State<Shared>, req: Request, next:
     if draw(&inner, faults.hostile_problems) {
         return hostile_problem();
     }
+    if faults.never_acknowledge
+        && req.method() == Method::POST
+        && req.uri().path().ends_with("/revoke")
+    {
+        return problem(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "injected-fault",
+            "Service unavailable",
+            "injected fault: never-acknowledge",
+        );
+    }
     if draw(&inner, faults.error_rate) {
         return problem(
             StatusCode::SERVICE_UNAVAILABLE,

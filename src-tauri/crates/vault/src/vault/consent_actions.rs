@@ -6,6 +6,7 @@ use rusqlite::{OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 
 use super::outbox::{OUTBOX_COLS, enqueue, outbox_from_row};
+use super::requests::{BorrowerRequestRow, put_request};
 use super::{Vault, from_json, json, now_ms};
 use crate::error::{Result, VaultError};
 use crate::model::*;
@@ -41,14 +42,16 @@ fn action_from_row(r: &Row<'_>) -> rusqlite::Result<ConsentAction> {
 impl Vault {
     /// Records a consent action and queues it for the lender in one transaction: a
     /// revocation record (with `action` and `signals`), the local status change when
-    /// `new_status` is given, and the outbox message for `action` with a fresh idempotency
-    /// key.
+    /// `new_status` is given, the outbox message for `action` with a fresh idempotency key,
+    /// and the borrower's request as `describe` words it from the action (the record of what
+    /// was asked, ledgered as `borrower.request` before anything is sent).
     pub fn record_consent_action(
         &mut self,
         consent_id: &str,
         action: ConsentActionKind,
         signals: &[String],
         new_status: Option<ConsentStatus>,
+        describe: impl FnOnce(&ConsentAction) -> String,
     ) -> Result<ConsentAction> {
         let signals_json = serde_json::to_string(signals)?;
         self.write(|tx, led| {
@@ -95,12 +98,24 @@ impl Vault {
             led.append(tx, "revocation.add", &rev.id, &json(&rec)?)?;
             let message = OutboxMessage::consent_action(action, consent_id, signals);
             let item = enqueue(tx, led, &rev.id, &lender_id, message, now)?;
-            Ok(ConsentAction {
+            let done = ConsentAction {
                 revocation: rev,
                 action,
                 signals: signals.to_vec(),
                 outbox: Some(item),
-            })
+            };
+            put_request(
+                tx,
+                led,
+                &BorrowerRequestRow {
+                    id: done.revocation.id.clone(),
+                    lender_id,
+                    kind: "consentAction".into(),
+                    requested_at: now,
+                    record: describe(&done),
+                },
+            )?;
+            Ok(done)
         })
     }
 

@@ -152,6 +152,7 @@ fn no_canary_reaches_the_disk_in_the_clear() {
                         ConsentActionKind::Revoke,
                         &signals,
                         Some(ConsentStatus::Revoked),
+                        |a| format!("{{\"id\":\"{}\"}}", a.revocation.id),
                     )
                     .unwrap();
                 }

@@ -172,6 +172,7 @@ fn revocation_outbox_and_rights_flow() {
             ConsentActionKind::Revoke,
             &[],
             Some(ConsentStatus::Revoked),
+            |a| format!("{{\"id\":\"{}\"}}", a.revocation.id),
         )
     };
     let action = revoke(&mut v).unwrap();
@@ -187,6 +188,7 @@ fn revocation_outbox_and_rights_flow() {
         ConsentActionKind::Resume,
         &[],
         Some(ConsentStatus::Active),
+        |a| format!("{{\"id\":\"{}\"}}", a.revocation.id),
     );
     assert!(resume.is_err());
     assert_eq!(item.record_id, rev.id);

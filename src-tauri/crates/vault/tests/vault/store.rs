@@ -87,6 +87,7 @@ fn v2_records_are_idempotent_and_ledgered() {
             ConsentActionKind::Pause,
             &[],
             Some(ConsentStatus::Paused),
+            |a| format!("{{\"id\":\"{}\"}}", a.revocation.id),
         )
         .unwrap();
     assert_eq!(
@@ -103,6 +104,24 @@ fn v2_records_are_idempotent_and_ledgered() {
         }
     );
     assert_eq!(acts[0].outbox.as_ref().unwrap().id, act.outbox.unwrap().id);
+    // The borrower's request is kept, in its own words, with a ledger entry of those bytes.
+    let reqs = v.borrower_requests().unwrap();
+    assert_eq!(reqs.len(), 1);
+    assert_eq!(reqs[0].id, act.revocation.id);
+    assert_eq!(reqs[0].kind, "consentAction");
+    assert_eq!(
+        reqs[0].record,
+        format!("{{\"id\":\"{}\"}}", act.revocation.id)
+    );
+    let entries = v.ledger_entries(0, 10_000).unwrap();
+    let e = entries
+        .iter()
+        .find(|e| e.kind == "borrower.request" && e.record_id == act.revocation.id)
+        .expect("ledgered");
+    assert_eq!(
+        e.payload_digest,
+        khata_evidence::ledger::payload_digest(reqs[0].record.as_bytes())
+    );
     v.verify().unwrap();
 }
 

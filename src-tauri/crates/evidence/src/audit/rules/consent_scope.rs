@@ -58,13 +58,22 @@ pub(crate) fn check(h: &mut Hit<'_, '_>, st: &ConsentState) {
             || Box::new(move |_| FindingFacts::NotStarted { starts_at }),
         );
     }
-    if c.signals_denied.contains(&w.signal) {
+    // The borrower's own decision is the truth: a lender that signs a wider grant than the
+    // borrower gave does not make a denied signal allowed.
+    let denied_by_borrower = st.denied.is_some_and(|d| d.contains(&w.signal));
+    let granted_by_borrower = st.granted.is_none_or(|g| g.contains(&w.signal));
+    if c.signals_denied.contains(&w.signal) || denied_by_borrower {
         h.found(Rule::SignalDenied, NONE, None, Some(st), cev, || {
             Box::new(|_| FindingFacts::Denied)
         });
-    } else if !c.signals_granted.contains(&w.signal) {
+    } else if !c.signals_granted.contains(&w.signal) || !granted_by_borrower {
         h.found(Rule::SignalNotGranted, NONE, None, Some(st), cev, || {
-            let granted = c.signals_granted.clone();
+            let granted: Vec<String> = c
+                .signals_granted
+                .iter()
+                .filter(|s| st.granted.is_none_or(|g| g.contains(s)))
+                .cloned()
+                .collect();
             Box::new(move |_| FindingFacts::NotGranted {
                 granted: granted.clone(),
             })

@@ -8,4 +8,5 @@ pub(crate) mod data_life;
 pub(crate) mod explanations;
 pub(crate) mod frequency;
 pub(crate) mod prohibited;
+pub(crate) mod requests;
 pub(crate) mod revocation;
