@@ -162,16 +162,18 @@ fn export_json(
             .lender_links()?
             .into_iter()
             .map(|l| {
-                let disc: Value = serde_json::from_str(&l.discovery).unwrap_or(Value::Null);
-                json!({
+                // Every key the lender has had, retired ones too: statements signed before a
+                // rotation must still verify from the export alone.
+                let keys = Engine::key_history_of(v, &l.lender_id)?;
+                Ok(json!({
                     "id": l.lender_id,
                     "name": names.get(&l.lender_id),
                     "apiBase": l.api_base,
                     "isSandbox": l.is_sandbox,
-                    "keys": disc["keys"],
-                })
+                    "keys": keys,
+                }))
             })
-            .collect();
+            .collect::<Result<_>>()?;
         let consents: Vec<Value> = v
             .all_consents()?
             .iter()

@@ -24,7 +24,9 @@ pub use custody::{CustodyView, MIN_PASSPHRASE_CHARS, Secret, VaultProbe, VaultUn
 pub use engine::{Engine, EngineConfig, SANDBOX_DIR, SANDBOX_LENDER_ID, VAULT_FILE};
 pub use error::{EngineError, Result};
 pub use export::EXPORT_FORMAT_VERSION;
-pub use launcher::{BoxFuture, LaunchError, SandboxFaults, SandboxLauncher, SandboxLender};
+pub use launcher::{
+    BoxFuture, LaunchError, SandboxFaults, SandboxKeyRotation, SandboxLauncher, SandboxLender,
+};
 pub use outbox::{OutboxWorker, spawn_outbox_worker};
 #[cfg(any(target_os = "linux", target_os = "macos", target_os = "windows"))]
 pub use tokens::KeyringTokenStore;
@@ -48,6 +50,7 @@ pub fn ts_types() -> Vec<(std::path::PathBuf, String)> {
         SensitivityView,
         SignalInfo,
         LenderView,
+        IdentityConflictView,
         PeriodView,
         ConsentStatusView,
         DeliveryState,

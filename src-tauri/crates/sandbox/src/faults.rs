@@ -11,6 +11,10 @@
 //! | `malformed-json=0.1`      | that share of successful responses carry truncated JSON            |
 //! | `oversize-body=0.1`       | that share of successful responses carry a 9 MiB JSON body         |
 //! | `drop-next=2`             | the next 2 successful POSTs commit, then drop (deterministic)      |
+//! | `claim-lender-id=ID`      | an impostor: discovery and every record claim lender id `ID`       |
+//! | `rotate-key=1`            | a key rotation: a new signing key, published with an endorsement  |
+//! |                           | signed by the old key (`rotate-key=unsigned`: without one)         |
+//! | `reuse-consent-id=ID`     | consents it grants take id `ID` (one held by another lender)       |
 //!
 //! Decisions are drawn from the sandbox's seeded RNG (`--seed`), so a run is reproducible
 //! given the same request sequence.
@@ -27,6 +31,25 @@ pub struct Faults {
     pub oversize_body: f64,
     /// Drop the next N successful POST responses after commit, then stop (for exact tests).
     pub drop_next: u32,
+    /// Claim this lender id instead of the sandbox's own (an impostor lender).
+    pub claim_lender_id: Option<String>,
+    /// Sign with a second key, derived from the first, and publish it (a key rotation).
+    pub rotate_key: KeyRotation,
+    /// Give the consents it grants this id (one another lender already uses).
+    pub reuse_consent_id: Option<String>,
+}
+
+/// How the sandbox rotates its signing key (`rotate-key=…`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum KeyRotation {
+    /// The original key, as always.
+    #[default]
+    None,
+    /// The new key, endorsed in the discovery document by a statement signed with the old one.
+    Endorsed,
+    /// The new key with no endorsement: to a client it looks like any other key.
+    Unendorsed,
 }
 
 /// Size of the oversize body: above the client's 8 MiB cap.
@@ -60,9 +83,35 @@ impl Faults {
                     .parse()
                     .map_err(|_| format!("fault drop-next: {value:?} is not a count"))?
             }
+            "claim-lender-id" => {
+                let id = value.trim();
+                if id.is_empty() {
+                    return Err("fault claim-lender-id: give the lender id to claim".into());
+                }
+                self.claim_lender_id = Some(id.to_string());
+            }
+            "rotate-key" => {
+                self.rotate_key = match value.trim() {
+                    "0" => KeyRotation::None,
+                    "1" | "endorsed" => KeyRotation::Endorsed,
+                    "unsigned" | "unendorsed" => KeyRotation::Unendorsed,
+                    v => {
+                        return Err(format!(
+                            "fault rotate-key: {v:?} is not 0, 1 (endorsed) or unsigned"
+                        ));
+                    }
+                }
+            }
+            "reuse-consent-id" => {
+                let id = value.trim();
+                if id.is_empty() {
+                    return Err("fault reuse-consent-id: give the consent id to reuse".into());
+                }
+                self.reuse_consent_id = Some(id.to_string());
+            }
             other => {
                 return Err(format!(
-                    "unknown fault {other:?}; one of latency, error-rate, drop-after-commit, drop-next, malformed-json, oversize-body"
+                    "unknown fault {other:?}; one of latency, error-rate, drop-after-commit, drop-next, malformed-json, oversize-body, claim-lender-id, rotate-key, reuse-consent-id"
                 ));
             }
         }
@@ -112,5 +161,15 @@ mod tests {
         assert!(f.apply_spec("latency=fast").is_err());
         assert!(f.apply_spec("meteor=1").is_err());
         assert!(f.apply_spec("latency").is_err());
+        f.apply_spec("claim-lender-id=other-lender").unwrap();
+        f.apply_spec("rotate-key=1").unwrap();
+        assert_eq!(f.claim_lender_id.as_deref(), Some("other-lender"));
+        assert_eq!(f.rotate_key, KeyRotation::Endorsed);
+        f.apply_spec("rotate-key=unsigned").unwrap();
+        assert_eq!(f.rotate_key, KeyRotation::Unendorsed);
+        assert!(f.apply_spec("rotate-key=2").is_err());
+        assert!(f.apply_spec("claim-lender-id=").is_err());
+        f.apply_spec("reuse-consent-id=cons-1").unwrap();
+        assert_eq!(f.reuse_consent_id.as_deref(), Some("cons-1"));
     }
 }

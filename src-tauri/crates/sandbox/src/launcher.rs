@@ -4,8 +4,11 @@
 
 use std::path::PathBuf;
 
-use khata_engine::{BoxFuture, LaunchError, SandboxFaults, SandboxLauncher, SandboxLender};
+use khata_engine::{
+    BoxFuture, LaunchError, SandboxFaults, SandboxKeyRotation, SandboxLauncher, SandboxLender,
+};
 
+use crate::faults::KeyRotation;
 use crate::{Faults, RunningSandbox, SandboxConfig, Scenario};
 
 /// Starts this lender with a scenario (and faults) chosen by whoever configures the engine.
@@ -80,6 +83,9 @@ impl From<SandboxFaults> for Faults {
             malformed_json,
             oversize_body,
             drop_next,
+            claim_lender_id,
+            rotate_key,
+            reuse_consent_id,
         } = f;
         Faults {
             latency_ms,
@@ -88,6 +94,13 @@ impl From<SandboxFaults> for Faults {
             malformed_json,
             oversize_body,
             drop_next,
+            claim_lender_id,
+            reuse_consent_id,
+            rotate_key: match rotate_key {
+                SandboxKeyRotation::None => KeyRotation::None,
+                SandboxKeyRotation::Endorsed => KeyRotation::Endorsed,
+                SandboxKeyRotation::Unendorsed => KeyRotation::Unendorsed,
+            },
         }
     }
 }
@@ -132,6 +145,9 @@ mod tests {
                 malformed_json: 0.125,
                 oversize_body: 0.0625,
                 drop_next: 2,
+                claim_lender_id: Some("someone-else".into()),
+                rotate_key: SandboxKeyRotation::Unendorsed,
+                reuse_consent_id: Some("cons-1".into()),
             },
         );
         let mut expected = Faults::default();
@@ -142,6 +158,9 @@ mod tests {
             "malformed-json=0.125",
             "oversize-body=0.0625",
             "drop-next=2",
+            "claim-lender-id=someone-else",
+            "rotate-key=unsigned",
+            "reuse-consent-id=cons-1",
         ] {
             expected.apply_spec(spec).unwrap();
         }

@@ -99,7 +99,7 @@ impl RunningSandbox {
     }
 
     pub fn key_id(&self) -> &str {
-        &self.inner.key.key_id
+        &self.inner.signing_key().key_id
     }
 
     /// Changes faults at run time (same as `PUT /_sandbox/faults`).
@@ -218,6 +218,15 @@ pub async fn start(config: SandboxConfig) -> anyhow::Result<RunningSandbox> {
         if f.drop_next > 0 {
             faults.drop_next = f.drop_next;
         }
+        if f.claim_lender_id.is_some() {
+            faults.claim_lender_id = f.claim_lender_id.clone();
+        }
+        if f.reuse_consent_id.is_some() {
+            faults.reuse_consent_id = f.reuse_consent_id.clone();
+        }
+        if f.rotate_key != faults::KeyRotation::None {
+            faults.rotate_key = f.rotate_key;
+        }
         for (dst, src) in [
             (&mut faults.error_rate, f.error_rate),
             (&mut faults.drop_after_commit, f.drop_after_commit),
@@ -231,8 +240,18 @@ pub async fn start(config: SandboxConfig) -> anyhow::Result<RunningSandbox> {
     }
     faults.validate().map_err(anyhow::Error::msg)?;
 
+    let rotated_key = {
+        use sha2::Digest as _;
+        let seed: [u8; 32] = sha2::Sha256::new()
+            .chain_update(b"khata-sandbox rotated key v1\0")
+            .chain_update(key.seed())
+            .finalize()
+            .into();
+        LenderKey::from_seed(&seed)
+    };
     let inner = Arc::new(api::Inner {
         db: Mutex::new(conn),
+        rotated_key,
         lender_id: "khata-sandbox-lender".into(),
         key,
         base_url: base_url.clone(),

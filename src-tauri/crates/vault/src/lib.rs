@@ -31,6 +31,6 @@ pub use ledger::{ChainReport, LedgerEntry, entry_hash};
 pub use model::*;
 pub use schema::SCHEMA_VERSION;
 pub use vault::{
-    ConsentAction, EventStatement, EventWithStatement, LenderDisclosure, LenderLink, Statement,
-    StoredConsentRequest, Unlock, Vault, digest_value, now_ms,
+    ConsentAction, EventStatement, EventWithStatement, LenderDisclosure, LenderIdentity,
+    LenderLink, PinnedKey, Statement, StoredConsentRequest, Unlock, Vault, digest_value, now_ms,
 };

@@ -223,12 +223,48 @@ END, payload)
 WHERE json_valid(payload) AND json_extract(payload, '$.type') IS NULL;
 "#;
 
+/// Version 6 (additive): each lender's pinned identity (the origin its discovery document came
+/// from and the fingerprint of its key set) and every key it has ever had, current or retired,
+/// so statements signed before a rotation or a re-pin still verify. Keys pinned before this
+/// version are carried over from the stored discovery documents.
+const V6: &str = r#"
+CREATE TABLE lender_identity (
+    lender_id    TEXT PRIMARY KEY REFERENCES lenders(id),
+    origin       TEXT NOT NULL,                -- scheme://host:port of the discovery document
+    fingerprint  TEXT NOT NULL,                -- SHA-256 of the current key set, grouped hex
+    pinned_at    INTEGER NOT NULL
+) STRICT;
+
+CREATE TABLE lender_keys (
+    lender_id    TEXT NOT NULL REFERENCES lenders(id),
+    public_key   TEXT NOT NULL,                -- base64url, as published
+    key_id       TEXT NOT NULL,
+    alg          TEXT NOT NULL,
+    first_seen   INTEGER NOT NULL,
+    retired_at   INTEGER,                      -- NULL while the lender publishes it
+    PRIMARY KEY (lender_id, public_key)
+) STRICT;
+
+INSERT OR IGNORE INTO lender_keys (lender_id, public_key, key_id, alg, first_seen)
+    SELECT l.lender_id, json_extract(k.value, '$.publicKey'), json_extract(k.value, '$.keyId'),
+           json_extract(k.value, '$.alg'), coalesce(l.last_sync_at, 0)
+    FROM lender_links l, json_each(l.discovery, '$.keys') k
+    WHERE json_valid(l.discovery) AND json_extract(k.value, '$.publicKey') IS NOT NULL;
+"#;
+
 pub(crate) fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(V1), M::up(V2), M::up(V3), M::up(V4), M::up(V5)])
+    Migrations::new(vec![
+        M::up(V1),
+        M::up(V2),
+        M::up(V3),
+        M::up(V4),
+        M::up(V5),
+        M::up(V6),
+    ])
 }
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: usize = 5;
+pub const SCHEMA_VERSION: usize = 6;
 
 #[cfg(test)]
 mod tests {

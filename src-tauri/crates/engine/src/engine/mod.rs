@@ -10,6 +10,7 @@ mod connect;
 mod consents;
 mod decide;
 mod evidence_view;
+mod identity;
 mod offers;
 mod overview;
 mod rights;

@@ -11,6 +11,7 @@
 mod audit;
 mod custody;
 mod export;
+mod identity;
 mod journey;
 mod outages;
 mod revocation;

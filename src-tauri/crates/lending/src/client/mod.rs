@@ -97,6 +97,7 @@ impl LendingClient {
                 token_endpoint: String::new(),
                 spec_version: String::new(),
                 keys: vec![],
+                key_endorsement: None,
             },
             keys: KeyRing::default(),
             token: None,
@@ -130,6 +131,16 @@ impl LendingClient {
     /// The pinned keys, for verifying stored statements offline.
     pub fn keys(&self) -> &KeyRing {
         &self.keys
+    }
+
+    /// Also trusts `retired`, keys the lender published before (pinned by the caller): a
+    /// statement it signed then, and still serves, verifies. The discovery document's own keys
+    /// win where a key id is reused.
+    pub fn with_retired_keys(mut self, retired: &[PublicKeyInfo]) -> Result<Self> {
+        let mut all = retired.to_vec();
+        all.extend(self.discovery.keys.iter().cloned());
+        self.keys = KeyRing::from_public(&all)?;
+        Ok(self)
     }
 
     /// Sets the bearer token for API calls (read from the keychain by the caller).
