@@ -44,7 +44,8 @@ impl Engine {
                 public_key,
             })?;
             if pinning != Pinning::Same || v.lender_identity(&disc.lender_id)?.is_none() {
-                tracing::info!(lender = %disc.lender_id, ?pinning, "lender identity pinned");
+                let lender = khata_lending::lender_text::sanitize(&disc.lender_id);
+                tracing::info!(%lender, ?pinning, "lender identity pinned");
                 identity::pin(v, &disc, &origin)?;
             }
             let prev = v.lender_link(&disc.lender_id)?;

@@ -7,6 +7,7 @@
 
 use khata_lending::KeyRing;
 use khata_lending::identity::{check_endorsement, key_fingerprint, same_fingerprint};
+use khata_lending::lender_text::sanitize;
 use khata_lending::types::{self as wire, PublicKeyInfo};
 use khata_vault::{LenderIdentity, PinnedKey, Vault, now_ms};
 
@@ -113,21 +114,23 @@ pub(crate) fn check(
         match check_endorsement(&current, &disc.lender_id, &disc.keys, endorsement) {
             Ok(()) => return Ok(Pinning::Rotated),
             Err(e) => tracing::warn!(
-                lender = %disc.lender_id,
+                lender = %sanitize(&disc.lender_id),
                 error = %e,
                 "key endorsement refused"
             ),
         }
     }
+    // The id is the lender's own text: cleaned before it is logged, shown or printed.
+    let lender_id = sanitize(&disc.lender_id);
     tracing::warn!(
-        lender = %disc.lender_id,
+        lender = %lender_id,
         pinned_origin = %pinned.origin,
         offered_origin = %origin,
         "discovery document claims a pinned lender id with another origin or other keys"
     );
     Err(EngineError::LenderIdentityConflict(Box::new(
         IdentityConflictView {
-            lender_id: disc.lender_id.clone(),
+            lender_id,
             pinned_origin: pinned.origin,
             pinned_fingerprint: pinned.fingerprint,
             offered_origin: origin.to_string(),
