@@ -392,6 +392,51 @@ mod tests {
         );
     }
 
+    /// Keys pinned before version 6 (in the stored discovery documents) become the lenders'
+    /// current keys in the key history, so nothing signed before the upgrade stops verifying.
+    #[test]
+    fn keys_pinned_before_the_key_history_are_carried_over() {
+        let mut c = Connection::open_in_memory().unwrap();
+        super::migrations().to_version(&mut c, 5).unwrap();
+        c.execute_batch(
+            r#"INSERT INTO lenders (id, name) VALUES ('l-1', 'Lender'), ('l-2', 'Other');
+            INSERT INTO lender_links (lender_id, api_base, discovery, last_sync_at) VALUES
+                ('l-1', 'https://l1.example',
+                 '{"lenderId":"l-1","keys":[{"keyId":"k-a","alg":"Ed25519","publicKey":"AAAA"},
+                                             {"keyId":"k-b","alg":"Ed25519","publicKey":"BBBB"}]}',
+                 42),
+                ('l-2', 'https://l2.example', 'not json', NULL);"#,
+        )
+        .unwrap();
+        super::migrations().to_latest(&mut c).unwrap();
+        let keys: Vec<(String, String, String, i64, Option<i64>)> = c
+            .prepare(
+                "SELECT lender_id, key_id, public_key, first_seen, retired_at FROM lender_keys \
+                 ORDER BY lender_id, key_id",
+            )
+            .unwrap()
+            .query_map([], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            })
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(
+            keys,
+            [
+                ("l-1".into(), "k-a".into(), "AAAA".into(), 42, None),
+                ("l-1".into(), "k-b".into(), "BBBB".into(), 42, None),
+            ]
+        );
+        let identities: i64 = c
+            .query_row("SELECT count(*) FROM lender_identity", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(
+            identities, 0,
+            "pinned at the next connect, from the link until then"
+        );
+    }
+
     fn add_event(c: &Connection, at: i64) {
         c.execute(
             "INSERT INTO share_events (signal_id, lender_id, collected_at, purpose, value_digest) \
