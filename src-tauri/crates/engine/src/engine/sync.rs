@@ -292,7 +292,7 @@ impl Engine {
                 && held.lender_id != rec.lender_id
             {
                 tracing::warn!(
-                    lender = %rec.lender_id,
+                    lender = %khata_lending::lender_text::sanitize(&rec.lender_id),
                     held_by = %held.lender_id,
                     "consent id already held by another lender; not stored"
                 );
@@ -331,7 +331,7 @@ impl Engine {
                 && held.lender_id != rec.lender_id
             {
                 tracing::warn!(
-                    lender = %rec.lender_id,
+                    lender = %khata_lending::lender_text::sanitize(&rec.lender_id),
                     held_by = %held.lender_id,
                     "offer id already held by another lender; not stored"
                 );
