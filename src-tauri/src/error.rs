@@ -34,6 +34,9 @@ pub enum ErrorCode {
     SignatureInvalid,
     /// The user cancelled long-running work.
     Cancelled,
+    /// A lender claimed the id of one already connected, from another origin or with other
+    /// keys; `conflict` carries both origins and fingerprints, and nothing was changed.
+    LenderIdentityConflict,
 }
 
 /// What a command returns on failure, serialised as `{ "code": …, "message": … }`.
@@ -42,6 +45,10 @@ pub enum ErrorCode {
 pub struct AppError {
     pub code: ErrorCode,
     pub message: String,
+    /// With `lender_identity_conflict`: what the UI shows the borrower before a re-pin.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub conflict: Option<khata_engine::views::IdentityConflictView>,
 }
 
 impl AppError {
@@ -49,6 +56,7 @@ impl AppError {
         Self {
             code,
             message: message.into(),
+            conflict: None,
         }
     }
 }
@@ -69,10 +77,18 @@ impl From<khata_engine::EngineError> for AppError {
             E::Io(_) => ErrorCode::Io,
             E::Cancelled => ErrorCode::Cancelled,
             E::Internal(_) => ErrorCode::Internal,
+            E::LenderIdentityConflict(_) => ErrorCode::LenderIdentityConflict,
+        };
+        let conflict = match &error {
+            E::LenderIdentityConflict(c) => Some((**c).clone()),
+            _ => None,
         };
         // Engine messages are written for borrowers and never carry secrets.
         tracing::warn!(code = error.code(), "command failed");
-        Self::new(code, error.to_string())
+        Self {
+            conflict,
+            ..Self::new(code, error.to_string())
+        }
     }
 }
 
@@ -94,6 +110,25 @@ mod tests {
         assert_eq!(serde_json::to_value(&error).unwrap()["code"], "internal");
         let error = AppError::new(ErrorCode::Io, "x");
         assert_eq!(serde_json::to_value(&error).unwrap()["code"], "io");
+    }
+
+    /// A refused connect carries both identities for the UI to show.
+    #[test]
+    fn an_identity_conflict_carries_both_fingerprints() {
+        let conflict = khata_engine::views::IdentityConflictView {
+            lender_id: "l-1".into(),
+            pinned_origin: "https://lender.example".into(),
+            pinned_fingerprint: "AAAA".into(),
+            offered_origin: "http://127.0.0.1:9".into(),
+            offered_fingerprint: "BBBB".into(),
+        };
+        let error = AppError::from(khata_engine::EngineError::LenderIdentityConflict(Box::new(
+            conflict,
+        )));
+        let json = serde_json::to_value(&error).unwrap();
+        assert_eq!(json["code"], "lender_identity_conflict");
+        assert_eq!(json["conflict"]["pinnedFingerprint"], "AAAA");
+        assert_eq!(json["conflict"]["offeredOrigin"], "http://127.0.0.1:9");
     }
 
     #[test]

@@ -60,7 +60,14 @@ const handlers: Record<string, Handler | object | null> = {
     report(args, { task: 'sync', phase: 'consents', done: 1, total: null });
     return forever();
   },
-  sync_lender: (): SyncSummary => ({ lenderId: 'sandbox', newDisclosures: 12, consents: 1, offers: 0, reachable: true }),
+  sync_lender: (): SyncSummary => ({
+    lenderId: 'sandbox',
+    newDisclosures: 12,
+    consents: 1,
+    offers: 0,
+    reachable: true,
+    anomalies: 0,
+  }),
   decide_consent: f.consent(),
   revoke_consent: f.revocation(),
   pause_consent: f.revocation({ id: 'rev-pause', signals: [] }),

@@ -24,14 +24,17 @@ pub async fn connect_sandbox(
 }
 
 /// Connects to a lender by URL: discovery, then OAuth in the system browser (RFC 8252).
+/// `repin` is the offered fingerprint of a refused connect (`lender_identity_conflict`), passed
+/// once the borrower has compared both fingerprints.
 pub async fn connect_lender(
     state: State<'_, AppState>,
     url: String,
+    repin: Option<String>,
     on_progress: Channel<Progress>,
 ) -> CommandResult<LenderView> {
     let engine = state.engine().await?;
     let lender = engine
-        .connect(&url, |authorize_url| async move {
+        .connect_repinning(&url, repin, |authorize_url| async move {
             tauri_plugin_opener::open_url(authorize_url.as_str(), None::<&str>).map_err(|e| {
                 khata_lending::LendingError::Usage(format!("could not open the browser: {e}"))
             })

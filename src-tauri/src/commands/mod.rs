@@ -53,7 +53,7 @@ registry::commands! {
     /// Starts the built-in sandbox lender on this machine, connects to it and syncs.
     async lenders::connect_sandbox[state](; on_progress) -> LenderView;
     /// Connects to a lender by URL (OAuth in the system browser), then syncs.
-    async lenders::connect_lender[state](url: String; on_progress) -> LenderView;
+    async lenders::connect_lender[state](url: String, repin: Option<String>; on_progress) -> LenderView;
     /// Syncs one lender; `cancelTask('sync')` stops it (what was stored stays).
     async lenders::sync_lender[state](lender_id: String; on_progress) -> SyncSummary;
 

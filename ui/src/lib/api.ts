@@ -53,8 +53,8 @@ export const api = {
   connectSandbox: (onProgress?: OnProgress) =>
     call<LenderView>('connect_sandbox', { onProgress: progressChannel(onProgress) }),
   /** Connects to a lender by URL (OAuth in the system browser), then syncs. */
-  connectLender: (url: string, onProgress?: OnProgress) =>
-    call<LenderView>('connect_lender', { url, onProgress: progressChannel(onProgress) }),
+  connectLender: (url: string, repin: string | null, onProgress?: OnProgress) =>
+    call<LenderView>('connect_lender', { url, repin, onProgress: progressChannel(onProgress) }),
   /** Syncs one lender; `cancelTask('sync')` stops it (what was stored stays). */
   syncLender: (lenderId: string, onProgress?: OnProgress) =>
     call<SyncSummary>('sync_lender', { lenderId, onProgress: progressChannel(onProgress) }),

@@ -7,14 +7,18 @@
 import { Channel, invoke } from '@tauri-apps/api/core';
 import type { AppError } from './bindings/AppError';
 import type { ErrorCode } from './bindings/ErrorCode';
+import type { IdentityConflictView } from './bindings/IdentityConflictView';
 import type { Progress } from './bindings/Progress';
 
 export class CommandError extends Error {
   readonly code: ErrorCode;
+  /** With `lender_identity_conflict`: both origins and fingerprints, for the borrower to compare. */
+  readonly conflict?: IdentityConflictView;
   constructor(error: AppError) {
     super(error.message);
     this.name = 'CommandError';
     this.code = error.code;
+    this.conflict = error.conflict;
   }
 }
 

@@ -55,6 +55,39 @@ describe('Connect', () => {
     expect(calls[0].args.url).toBe('https://lender.example');
   });
 
+  it('shows an identity conflict with both fingerprints and re-pins only on request', async () => {
+    const conflict = {
+      lenderId: 'l1',
+      pinnedOrigin: 'https://lender.example',
+      pinnedFingerprint: 'AAAA 1111',
+      offeredOrigin: 'https://impostor.example',
+      offeredFingerprint: 'BBBB 2222',
+    };
+    let attempts = 0;
+    const calls = mockCommands({
+      connect_lender: () => {
+        attempts += 1;
+        if (attempts === 1) throw { code: 'lender_identity_conflict', message: 'refused', conflict };
+        return lender({ id: 'l1', isSandbox: false });
+      },
+    });
+    const onConnected = vi.fn();
+    const user = userEvent.setup();
+    render(Connect, { onConnected, onBack: vi.fn() });
+    await user.type(screen.getByTestId('connect-url'), 'https://impostor.example');
+    await user.click(screen.getByTestId('connect-submit'));
+    const shown = await screen.findByTestId('connect-conflict');
+    expect(shown).toHaveTextContent('The lender at https://impostor.example says it is l1');
+    expect(screen.getByTestId('conflict-pinned')).toHaveTextContent('AAAA 1111');
+    expect(screen.getByTestId('conflict-offered')).toHaveTextContent('BBBB 2222');
+    expect(onConnected).not.toHaveBeenCalled();
+    expect(calls[0].args.repin).toBeNull();
+
+    await user.click(screen.getByTestId('connect-repin'));
+    await vi.waitFor(() => expect(onConnected).toHaveBeenCalledOnce());
+    expect(calls[1].args.repin).toBe('BBBB 2222');
+  });
+
   it('shows a failure as a sentence and stays on the page', async () => {
     mockCommands({
       connect_sandbox: () => {

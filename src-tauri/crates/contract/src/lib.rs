@@ -1,10 +1,12 @@
 //! The lending contract without its transport: the wire types of the lending API and the
 //! canonical Ed25519 signing that makes lender statements checkable. It lives apart from
 //! `khata-lending` (which adds the HTTP client, tokio and reqwest) so the offline verifier and
-//! the audit rules can check signatures with no network stack linked. `lender_text` says which
+//! the audit rules can check signatures with no network stack linked. `identity` says when two
+//! discovery documents name the same lender (origin and key fingerprint). `lender_text` says which
 //! characters of a lender's words are never kept or printed.
 
 mod canonical;
+pub mod identity;
 pub mod lender_text;
 pub mod signing;
 pub mod types;

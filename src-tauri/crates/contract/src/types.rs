@@ -33,6 +33,9 @@ pub struct Discovery {
     pub token_endpoint: String,
     pub spec_version: String,
     pub keys: Vec<PublicKeyInfo>,
+    /// During a key rotation: the new `keys`, endorsed by a key the client pinned before.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key_endorsement: Option<crate::identity::KeyEndorsement>,
 }
 
 /// One of the lender's Ed25519 verification keys.

@@ -36,6 +36,16 @@ pub enum EngineError {
     Io(String),
     #[error("Cancelled.")]
     Cancelled,
+    /// A discovery document claims the id of a lender already connected, from another origin
+    /// or with other keys; nothing stored changed. The borrower may re-pin after comparing
+    /// both fingerprints.
+    #[error(
+        "A lender at {} claims to be {}, which you connected at {} (keys {}); it offers keys {}. \
+         Nothing was changed. Re-pin only if you trust the new keys.",
+        .0.offered_origin, .0.lender_id, .0.pinned_origin, .0.pinned_fingerprint,
+        .0.offered_fingerprint
+    )]
+    LenderIdentityConflict(Box<crate::views::IdentityConflictView>),
     #[error("Something went wrong inside Khata: {0}")]
     Internal(String),
 }
@@ -55,6 +65,7 @@ impl EngineError {
             Self::SignatureInvalid(_) => "signature_invalid",
             Self::Io(_) => "io",
             Self::Cancelled => "cancelled",
+            Self::LenderIdentityConflict(_) => "lender_identity_conflict",
             Self::Internal(_) => "internal",
         }
     }

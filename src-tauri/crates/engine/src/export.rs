@@ -165,12 +165,11 @@ fn export_json(
             .lender_links()?
             .into_iter()
             .map(|l| {
-                let disc: Value = serde_json::from_str(&l.discovery).unwrap_or(Value::Null);
-                // By key id: the verifier's canonical order.
-                let mut keys = disc["keys"].clone();
-                if let Some(k) = keys.as_array_mut() {
-                    k.sort_by(|a, b| a["keyId"].as_str().cmp(&b["keyId"].as_str()));
-                }
+                // Every key the lender has had, retired ones too: statements signed before a
+                // rotation must still verify from the export alone. By key id: the verifier's
+                // canonical order.
+                let mut keys = Engine::key_history_of(v, &l.lender_id)?;
+                keys.sort_by(|a, b| a.key_id.cmp(&b.key_id));
                 let mut lender = json!({
                     "id": l.lender_id,
                     "name": names.get(&l.lender_id),

@@ -72,4 +72,21 @@ pub struct SandboxFaults {
     pub widen_consent: bool,
     /// Revocations are answered 503 forever.
     pub never_acknowledge: bool,
+    /// Claim this lender id instead of its own (an impostor).
+    pub claim_lender_id: Option<String>,
+    /// Switch to a new signing key, with or without an endorsement by the old one.
+    pub rotate_key: SandboxKeyRotation,
+    /// Give the consents it grants this id (one another lender already uses).
+    pub reuse_consent_id: Option<String>,
+}
+
+/// A sandbox lender's key rotation (see [`SandboxFaults::rotate_key`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum SandboxKeyRotation {
+    #[default]
+    None,
+    /// A new key, endorsed by a statement signed with the old key.
+    Endorsed,
+    /// A new key with no endorsement.
+    Unendorsed,
 }

@@ -27,7 +27,9 @@ pub use engine::{
 };
 pub use error::{EngineError, Result};
 pub use export::EXPORT_FORMAT_VERSION;
-pub use launcher::{BoxFuture, LaunchError, SandboxFaults, SandboxLauncher, SandboxLender};
+pub use launcher::{
+    BoxFuture, LaunchError, SandboxFaults, SandboxKeyRotation, SandboxLauncher, SandboxLender,
+};
 pub use outbox::{OutboxWorker, spawn_outbox_worker};
 #[cfg(any(target_os = "linux", target_os = "macos", target_os = "windows"))]
 pub use tokens::KeyringTokenStore;
@@ -51,6 +53,7 @@ pub fn ts_types() -> Vec<(std::path::PathBuf, String)> {
         SensitivityView,
         SignalInfo,
         LenderView,
+        IdentityConflictView,
         PeriodView,
         ConsentStatusView,
         DeliveryState,

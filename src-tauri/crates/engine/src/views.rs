@@ -15,6 +15,20 @@ pub enum SensitivityView {
     Special,
 }
 
+/// A refused connect: a discovery document claimed the id of a lender already connected, from
+/// another origin or with other keys. Both fingerprints are shown so the borrower can compare
+/// them (e.g. with the lender's published fingerprint) before re-pinning.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct IdentityConflictView {
+    pub lender_id: String,
+    pub pinned_origin: String,
+    pub pinned_fingerprint: String,
+    pub offered_origin: String,
+    /// What to pass as `repin` to accept the new lender.
+    pub offered_fingerprint: String,
+}
+
 /// A kind of phone data, in plain language.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -379,4 +393,7 @@ pub struct SyncSummary {
     pub offers: u32,
     /// False when the lender could not be reached; nothing was lost, the vault is as before.
     pub reachable: bool,
+    /// Records the lender sent that were refused (they named another lender, or claimed an id
+    /// another lender holds); each is logged, none is stored.
+    pub anomalies: u32,
 }

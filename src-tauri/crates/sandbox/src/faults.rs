@@ -23,6 +23,10 @@
 //! | `receipt-keeps-active=1`  | a revocation's receipt (and the consent) stay `ACTIVE`             |
 //! | `widen-consent=1`         | a decision's consent grants every requested signal, denials ignored|
 //! | `never-acknowledge=1`     | every revocation is answered 503, forever                          |
+//! | `claim-lender-id=ID`      | an impostor: discovery and every record claim lender id `ID`       |
+//! | `rotate-key=1`            | a key rotation: a new signing key, published with an endorsement  |
+//! |                           | signed by the old key (`rotate-key=unsigned`: without one)         |
+//! | `reuse-consent-id=ID`     | consents it grants take id `ID` (one held by another lender)       |
 //!
 //! Decisions are drawn from the sandbox's seeded RNG (`--seed`), so a run is reproducible
 //! given the same request sequence.
@@ -59,6 +63,25 @@ pub struct Faults {
     pub widen_consent: bool,
     /// Revocations are answered 503 forever (never acknowledged).
     pub never_acknowledge: bool,
+    /// Claim this lender id instead of the sandbox's own (an impostor lender).
+    pub claim_lender_id: Option<String>,
+    /// Sign with a second key, derived from the first, and publish it (a key rotation).
+    pub rotate_key: KeyRotation,
+    /// Give the consents it grants this id (one another lender already uses).
+    pub reuse_consent_id: Option<String>,
+}
+
+/// How the sandbox rotates its signing key (`rotate-key=…`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum KeyRotation {
+    /// The original key, as always.
+    #[default]
+    None,
+    /// The new key, endorsed in the discovery document by a statement signed with the old one.
+    Endorsed,
+    /// The new key with no endorsement: to a client it looks like any other key.
+    Unendorsed,
 }
 
 /// Size of a `hostile-problems` detail: near the client's 8 MiB cap once JSON-escaped, so it
@@ -124,9 +147,35 @@ impl Faults {
             "receipt-keeps-active" => self.receipt_keeps_active = flag(name, value)?,
             "widen-consent" => self.widen_consent = flag(name, value)?,
             "never-acknowledge" => self.never_acknowledge = flag(name, value)?,
+            "claim-lender-id" => {
+                let id = value.trim();
+                if id.is_empty() {
+                    return Err("fault claim-lender-id: give the lender id to claim".into());
+                }
+                self.claim_lender_id = Some(id.to_string());
+            }
+            "rotate-key" => {
+                self.rotate_key = match value.trim() {
+                    "0" => KeyRotation::None,
+                    "1" | "endorsed" => KeyRotation::Endorsed,
+                    "unsigned" | "unendorsed" => KeyRotation::Unendorsed,
+                    v => {
+                        return Err(format!(
+                            "fault rotate-key: {v:?} is not 0, 1 (endorsed) or unsigned"
+                        ));
+                    }
+                }
+            }
+            "reuse-consent-id" => {
+                let id = value.trim();
+                if id.is_empty() {
+                    return Err("fault reuse-consent-id: give the consent id to reuse".into());
+                }
+                self.reuse_consent_id = Some(id.to_string());
+            }
             other => {
                 return Err(format!(
-                    "unknown fault {other:?}; one of latency, error-rate, drop-after-commit, drop-next, malformed-json, oversize-body, withhold-disclosures, endless-pages, hostile-problems, foreign-origin, future-receipts, receipt-keeps-active, widen-consent, never-acknowledge"
+                    "unknown fault {other:?}; one of latency, error-rate, drop-after-commit, drop-next, malformed-json, oversize-body, withhold-disclosures, endless-pages, hostile-problems, foreign-origin, future-receipts, receipt-keeps-active, widen-consent, never-acknowledge, claim-lender-id, rotate-key, reuse-consent-id"
                 ));
             }
         }
@@ -219,5 +268,20 @@ mod tests {
         assert!(f.future_receipts && f.receipt_keeps_active && f.widen_consent);
         assert!(f.never_acknowledge);
         assert!(f.apply_spec("widen-consent=yes").is_err());
+    }
+
+    #[test]
+    fn identity_faults_parse() {
+        let mut f = Faults::default();
+        f.apply_spec("claim-lender-id=other-lender").unwrap();
+        f.apply_spec("rotate-key=1").unwrap();
+        assert_eq!(f.claim_lender_id.as_deref(), Some("other-lender"));
+        assert_eq!(f.rotate_key, KeyRotation::Endorsed);
+        f.apply_spec("rotate-key=unsigned").unwrap();
+        assert_eq!(f.rotate_key, KeyRotation::Unendorsed);
+        assert!(f.apply_spec("rotate-key=2").is_err());
+        assert!(f.apply_spec("claim-lender-id=").is_err());
+        f.apply_spec("reuse-consent-id=cons-1").unwrap();
+        assert_eq!(f.reuse_consent_id.as_deref(), Some("cons-1"));
     }
 }

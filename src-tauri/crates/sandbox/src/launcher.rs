@@ -4,8 +4,11 @@
 
 use std::path::PathBuf;
 
-use khata_engine::{BoxFuture, LaunchError, SandboxFaults, SandboxLauncher, SandboxLender};
+use khata_engine::{
+    BoxFuture, LaunchError, SandboxFaults, SandboxKeyRotation, SandboxLauncher, SandboxLender,
+};
 
+use crate::faults::KeyRotation;
 use crate::{Faults, RunningSandbox, SandboxConfig, Scenario};
 
 /// Starts this lender with a scenario (and faults) chosen by whoever configures the engine.
@@ -105,6 +108,9 @@ impl From<SandboxFaults> for Faults {
             receipt_keeps_active,
             widen_consent,
             never_acknowledge,
+            claim_lender_id,
+            rotate_key,
+            reuse_consent_id,
         } = f;
         Faults {
             latency_ms,
@@ -121,6 +127,13 @@ impl From<SandboxFaults> for Faults {
             receipt_keeps_active,
             widen_consent,
             never_acknowledge,
+            claim_lender_id,
+            reuse_consent_id,
+            rotate_key: match rotate_key {
+                SandboxKeyRotation::None => KeyRotation::None,
+                SandboxKeyRotation::Endorsed => KeyRotation::Endorsed,
+                SandboxKeyRotation::Unendorsed => KeyRotation::Unendorsed,
+            },
         }
     }
 }
@@ -173,6 +186,9 @@ mod tests {
                 receipt_keeps_active: true,
                 widen_consent: true,
                 never_acknowledge: true,
+                claim_lender_id: Some("someone-else".into()),
+                rotate_key: SandboxKeyRotation::Unendorsed,
+                reuse_consent_id: Some("cons-1".into()),
             },
         );
         let mut expected = Faults::default();
@@ -191,6 +207,9 @@ mod tests {
             "receipt-keeps-active=1",
             "widen-consent=1",
             "never-acknowledge=1",
+            "claim-lender-id=someone-else",
+            "rotate-key=unsigned",
+            "reuse-consent-id=cons-1",
         ] {
             expected.apply_spec(spec).unwrap();
         }

@@ -110,7 +110,7 @@ impl RunningSandbox {
     }
 
     pub fn key_id(&self) -> &str {
-        &self.inner.key.key_id
+        &self.inner.signing_key().key_id
     }
 
     /// Changes faults at run time (same as `PUT /_sandbox/faults`).
@@ -242,6 +242,15 @@ pub async fn start(config: SandboxConfig) -> anyhow::Result<RunningSandbox> {
         faults.receipt_keeps_active |= f.receipt_keeps_active;
         faults.widen_consent |= f.widen_consent;
         faults.never_acknowledge |= f.never_acknowledge;
+        if f.claim_lender_id.is_some() {
+            faults.claim_lender_id = f.claim_lender_id.clone();
+        }
+        if f.reuse_consent_id.is_some() {
+            faults.reuse_consent_id = f.reuse_consent_id.clone();
+        }
+        if f.rotate_key != faults::KeyRotation::None {
+            faults.rotate_key = f.rotate_key;
+        }
         for (dst, src) in [
             (&mut faults.error_rate, f.error_rate),
             (&mut faults.drop_after_commit, f.drop_after_commit),
@@ -263,8 +272,18 @@ pub async fn start(config: SandboxConfig) -> anyhow::Result<RunningSandbox> {
         None => khata_lending::oauth::random_token(32),
     };
 
+    let rotated_key = {
+        use sha2::Digest as _;
+        let seed: [u8; 32] = sha2::Sha256::new()
+            .chain_update(b"khata-sandbox rotated key v1\0")
+            .chain_update(key.seed())
+            .finalize()
+            .into();
+        LenderKey::from_seed(&seed)
+    };
     let inner = Arc::new(api::Inner {
         db: Mutex::new(conn),
+        rotated_key,
         lender_id: "khata-sandbox-lender".into(),
         key,
         base_url: base_url.clone(),

@@ -32,5 +32,6 @@ pub use model::*;
 pub use schema::SCHEMA_VERSION;
 pub use vault::{
     BorrowerRequestRow, ConsentAction, EventStatement, EventWithStatement, LenderDisclosure,
-    LenderLink, Statement, StoredConsentRequest, Unlock, Vault, digest_value, now_ms,
+    LenderIdentity, LenderLink, PinnedKey, Statement, StoredConsentRequest, Unlock, Vault,
+    digest_value, now_ms,
 };

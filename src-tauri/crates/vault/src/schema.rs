@@ -238,6 +238,35 @@ CREATE TABLE borrower_requests (
 ) STRICT;
 "#;
 
+/// Version 7 (additive): each lender's pinned identity (the origin its discovery document came
+/// from and the fingerprint of its key set) and every key it has ever had, current or retired,
+/// so statements signed before a rotation or a re-pin still verify. Keys pinned before this
+/// version are carried over from the stored discovery documents.
+const V7: &str = r#"
+CREATE TABLE lender_identity (
+    lender_id    TEXT PRIMARY KEY REFERENCES lenders(id),
+    origin       TEXT NOT NULL,                -- scheme://host:port of the discovery document
+    fingerprint  TEXT NOT NULL,                -- SHA-256 of the current key set, grouped hex
+    pinned_at    INTEGER NOT NULL
+) STRICT;
+
+CREATE TABLE lender_keys (
+    lender_id    TEXT NOT NULL REFERENCES lenders(id),
+    public_key   TEXT NOT NULL,                -- base64url, as published
+    key_id       TEXT NOT NULL,
+    alg          TEXT NOT NULL,
+    first_seen   INTEGER NOT NULL,
+    retired_at   INTEGER,                      -- NULL while the lender publishes it
+    PRIMARY KEY (lender_id, public_key)
+) STRICT;
+
+INSERT OR IGNORE INTO lender_keys (lender_id, public_key, key_id, alg, first_seen)
+    SELECT l.lender_id, json_extract(k.value, '$.publicKey'), json_extract(k.value, '$.keyId'),
+           json_extract(k.value, '$.alg'), coalesce(l.last_sync_at, 0)
+    FROM lender_links l, json_each(l.discovery, '$.keys') k
+    WHERE json_valid(l.discovery) AND json_extract(k.value, '$.publicKey') IS NOT NULL;
+"#;
+
 pub(crate) fn migrations() -> Migrations<'static> {
     Migrations::new(vec![
         M::up(V1),
@@ -246,11 +275,12 @@ pub(crate) fn migrations() -> Migrations<'static> {
         M::up(V4),
         M::up(V5),
         M::up(V6),
+        M::up(V7),
     ])
 }
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: usize = 6;
+pub const SCHEMA_VERSION: usize = 7;
 
 #[cfg(test)]
 mod tests {
@@ -375,6 +405,51 @@ mod tests {
                 ("o-whole", "revocation", "sent"),
             ]
             .map(|(a, b, c)| (a.to_string(), b.to_string(), c.to_string()))
+        );
+    }
+
+    /// Keys pinned before version 6 (in the stored discovery documents) become the lenders'
+    /// current keys in the key history, so nothing signed before the upgrade stops verifying.
+    #[test]
+    fn keys_pinned_before_the_key_history_are_carried_over() {
+        let mut c = Connection::open_in_memory().unwrap();
+        super::migrations().to_version(&mut c, 5).unwrap();
+        c.execute_batch(
+            r#"INSERT INTO lenders (id, name) VALUES ('l-1', 'Lender'), ('l-2', 'Other');
+            INSERT INTO lender_links (lender_id, api_base, discovery, last_sync_at) VALUES
+                ('l-1', 'https://l1.example',
+                 '{"lenderId":"l-1","keys":[{"keyId":"k-a","alg":"Ed25519","publicKey":"AAAA"},
+                                             {"keyId":"k-b","alg":"Ed25519","publicKey":"BBBB"}]}',
+                 42),
+                ('l-2', 'https://l2.example', 'not json', NULL);"#,
+        )
+        .unwrap();
+        super::migrations().to_latest(&mut c).unwrap();
+        let keys: Vec<(String, String, String, i64, Option<i64>)> = c
+            .prepare(
+                "SELECT lender_id, key_id, public_key, first_seen, retired_at FROM lender_keys \
+                 ORDER BY lender_id, key_id",
+            )
+            .unwrap()
+            .query_map([], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            })
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(
+            keys,
+            [
+                ("l-1".into(), "k-a".into(), "AAAA".into(), 42, None),
+                ("l-1".into(), "k-b".into(), "BBBB".into(), 42, None),
+            ]
+        );
+        let identities: i64 = c
+            .query_row("SELECT count(*) FROM lender_identity", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(
+            identities, 0,
+            "pinned at the next connect, from the link until then"
         );
     }
 

@@ -1,5 +1,5 @@
 //! The vault handle, split per aggregate: each child module is one `impl Vault` block for one
-//! kind of record (lenders, consents, consent actions, disclosures, statements, offers, rights,
+//! kind of record (lenders, lender identities and keys, consents, consent actions, disclosures, statements, offers, rights,
 //! the outbox) plus opening and integrity. Every write goes through [`Vault::write`], so a
 //! record and its ledger entry commit together.
 
@@ -15,6 +15,7 @@ use crate::ledger::Appender;
 mod consent_actions;
 mod consents;
 mod disclosures;
+mod identity;
 mod integrity;
 mod lenders;
 mod offers;
@@ -27,6 +28,7 @@ mod statements;
 pub use consent_actions::ConsentAction;
 pub use consents::StoredConsentRequest;
 pub use disclosures::{EventStatement, EventWithStatement, LenderDisclosure};
+pub use identity::{LenderIdentity, PinnedKey};
 pub use lenders::LenderLink;
 pub use open::Unlock;
 pub use requests::BorrowerRequestRow;

@@ -4,4 +4,9 @@ export type SyncSummary = { lenderId: string, newDisclosures: number, consents: 
 /**
  * False when the lender could not be reached; nothing was lost, the vault is as before.
  */
-reachable: boolean, };
+reachable: boolean, 
+/**
+ * Records the lender sent that were refused (they named another lender, or claimed an id
+ * another lender holds); each is logged, none is stored.
+ */
+anomalies: number, };

@@ -295,6 +295,14 @@ const en = {
   'connect.busy.sandbox': 'Starting the sandbox lender and fetching your records…',
   'connect.busy.url': 'Connecting and fetching your records…',
   'connect.progress': 'Connection progress',
+  'connect.conflict.title': 'This is not the lender you connected before',
+  'connect.conflict.body':
+    'The lender at {offeredOrigin} says it is {lenderId}, which you connected at {pinnedOrigin} with other keys. Nothing was changed.',
+  'connect.conflict.pinned': 'Keys you trusted before',
+  'connect.conflict.offered': 'Keys offered now',
+  'connect.conflict.advice':
+    'Trust the new keys only if the lender told you, in a way you trust, that its address or keys changed, and the fingerprint it gave you matches the one offered now.',
+  'connect.conflict.repin': 'Trust the new keys',
   'consents.title': 'Consents',
   'consents.lead': 'What each lender may collect from your phone, for how long, and how often. Withdraw it as easily as you gave it.',
   'consents.empty': 'You have no consents yet. When a lender asks, you will find the request under Consent requests.',

@@ -49,6 +49,10 @@ pub struct RestoreArgs {
 pub struct ConnectArgs {
     /// Lender URL, or `sandbox` for the built-in sandbox lender (no browser needed).
     pub url: String,
+    /// Re-pin a lender whose identity changed: the offered fingerprint from the refusal, given
+    /// after comparing it with the one the lender publishes.
+    #[arg(long, value_name = "FINGERPRINT")]
+    pub repin: Option<String>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -285,7 +289,7 @@ async fn run_op(engine: &Engine, dir: &std::path::Path, op: Op) -> anyhow::Resul
                 engine.connect_sandbox(p).await?
             } else {
                 engine
-                    .connect(&a.url, |url| async move {
+                    .connect_repinning(&a.url, a.repin, |url| async move {
                         eprintln!("Open this address in a browser to authorise Khata:\n  {url}");
                         let _ = std::process::Command::new("xdg-open")
                             .arg(url.as_str())

@@ -1,25 +1,36 @@
 //! Connecting lenders and keeping an authorised client for each: discovery with pinned keys,
-//! OAuth (headless for the sandbox, PKCE through the browser for a real lender), tokens in the
-//! keychain, and the cache of clients the other use cases borrow.
+//! the lender's identity checked against what is pinned (`identity`), OAuth (headless for the
+//! sandbox, PKCE through the browser for a real lender), tokens in the keychain, and the cache
+//! of clients the other use cases borrow.
 
 use std::time::Duration;
 
-use khata_lending::types as wire;
-use khata_lending::{KeyRing, LendingClient};
-use khata_vault::{LenderLink, Vault};
+use khata_lending::LendingClient;
+use khata_lending::types::{self as wire, PublicKeyInfo};
+use khata_vault::LenderLink;
 use serde_json::Value;
 use zeroize::Zeroizing;
 
 use super::Engine;
+use super::identity::{self, Pinning, SANDBOX_ORIGIN};
 use crate::convert;
 use crate::error::{EngineError, Result};
 use crate::views::*;
 
 impl Engine {
-    /// Records a lender and how to reach it (keeping an existing sync cursor).
-    async fn record_lender(&self, disc: &wire::Discovery, is_sandbox: bool) -> Result<LenderView> {
+    /// Records a lender and how to reach it (keeping an existing sync cursor), once its
+    /// identity is checked against what is pinned ([`identity::check`]): a refused identity
+    /// leaves everything stored as it was.
+    async fn record_lender(
+        &self,
+        disc: &wire::Discovery,
+        is_sandbox: bool,
+        origin: String,
+        repin: Option<String>,
+    ) -> Result<(LenderView, Vec<PublicKeyInfo>)> {
         let disc = disc.clone();
         self.with_vault(move |v| {
+            let pinning = identity::check(v, &disc, &origin, repin.as_deref())?;
             let public_key = disc.keys.first().and_then(|k| {
                 use base64::Engine as _;
                 base64::engine::general_purpose::URL_SAFE_NO_PAD
@@ -33,6 +44,11 @@ impl Engine {
                 contact: None,
                 public_key,
             })?;
+            if pinning != Pinning::Same || v.lender_identity(&disc.lender_id)?.is_none() {
+                let lender = khata_lending::lender_text::sanitize(&disc.lender_id);
+                tracing::info!(%lender, ?pinning, "lender identity pinned");
+                identity::pin(v, &disc, &origin)?;
+            }
             let prev = v.lender_link(&disc.lender_id)?;
             let link = LenderLink {
                 lender_id: disc.lender_id.clone(),
@@ -44,9 +60,22 @@ impl Engine {
                 reachable: true,
             };
             v.upsert_lender_link(&link)?;
-            Ok(convert::lender_view(&disc.name, &link))
+            let history = Engine::key_history_of(v, &disc.lender_id)?;
+            Ok((convert::lender_view(&disc.name, &link), history))
         })
         .await
+    }
+
+    /// [`identity::check`] before anything is asked of the borrower or stored.
+    async fn check_identity(
+        &self,
+        disc: &wire::Discovery,
+        origin: &str,
+        repin: Option<&str>,
+    ) -> Result<Pinning> {
+        let (disc, origin, repin) = (disc.clone(), origin.to_string(), repin.map(str::to_string));
+        self.with_vault(move |v| identity::check(v, &disc, &origin, repin.as_deref()))
+            .await
     }
 
     /// Starts the built-in sandbox lender in-process on 127.0.0.1 (state kept in the data
@@ -67,10 +96,15 @@ impl Engine {
         let url = self.ensure_sandbox().await?;
         step("discovery", 1);
         let client = LendingClient::connect(&url, self.cfg.client.clone()).await?;
+        self.check_identity(client.discovery(), SANDBOX_ORIGIN, None)
+            .await?;
         step("authorising", 2);
         let tok = client.authorize_headless(&self.cfg.client_id).await?;
         let client = client.with_access_token(tok.access_token);
-        let view = self.record_lender(client.discovery(), true).await?;
+        let (view, history) = self
+            .record_lender(client.discovery(), true, SANDBOX_ORIGIN.into(), None)
+            .await?;
+        let client = client.with_retired_keys(&history)?;
         self.clients.lock().await.insert(view.id.clone(), client);
         step("connected", 3);
         Ok(view)
@@ -78,12 +112,35 @@ impl Engine {
 
     /// Connects a real lender: discovery (keys pinned), OAuth with PKCE through the system
     /// browser (`open_browser` is handed the authorize URL), tokens into the OS keychain.
+    /// A lender claiming the id of one already connected, from another origin or with other
+    /// keys, is refused ([`EngineError::LenderIdentityConflict`]); see [`Engine::connect_repinning`].
     pub async fn connect<F, Fut>(&self, lender_url: &str, open_browser: F) -> Result<LenderView>
     where
         F: FnOnce(url::Url) -> Fut,
         Fut: std::future::Future<Output = khata_lending::Result<()>>,
     {
+        self.connect_repinning(lender_url, None, open_browser).await
+    }
+
+    /// [`Engine::connect`], re-pinning the lender when `repin` is the fingerprint of the keys
+    /// it now offers: what the borrower passes after comparing the two fingerprints of a
+    /// refused connect. The keys pinned before are kept (retired), so statements signed with
+    /// them still verify. The identity is checked before the browser opens: a refused connect
+    /// changes no token, link or key.
+    pub async fn connect_repinning<F, Fut>(
+        &self,
+        lender_url: &str,
+        repin: Option<String>,
+        open_browser: F,
+    ) -> Result<LenderView>
+    where
+        F: FnOnce(url::Url) -> Fut,
+        Fut: std::future::Future<Output = khata_lending::Result<()>>,
+    {
         let client = LendingClient::connect(lender_url, self.cfg.client.clone()).await?;
+        let origin = identity::origin_of(lender_url)?;
+        self.check_identity(client.discovery(), &origin, repin.as_deref())
+            .await?;
         let tok = client
             .authorize_loopback(&self.cfg.client_id, open_browser, Duration::from_secs(300))
             .await?;
@@ -95,9 +152,14 @@ impl Engine {
             })
             .to_string(),
         );
+        // After the identity check above, before anything is recorded: a lender whose token
+        // cannot be kept is not connected.
         self.tokens.set(&lender_id, &secret)?;
         let client = client.with_access_token(tok.access_token);
-        let view = self.record_lender(client.discovery(), false).await?;
+        let (view, history) = self
+            .record_lender(client.discovery(), false, origin, repin)
+            .await?;
+        let client = client.with_retired_keys(&history)?;
         self.clients.lock().await.insert(view.id.clone(), client);
         Ok(view)
     }
@@ -108,10 +170,12 @@ impl Engine {
             return Ok(c.clone());
         }
         let id = lender_id.to_string();
-        let link = self
+        let (link, history) = self
             .with_vault(move |v| {
-                v.lender_link(&id)?
-                    .ok_or_else(|| EngineError::NotFound(format!("no connected lender {id}")))
+                let link = v
+                    .lender_link(&id)?
+                    .ok_or_else(|| EngineError::NotFound(format!("no connected lender {id}")))?;
+                Ok((link, Engine::key_history_of(v, &id)?))
             })
             .await?;
         let mut link = link;
@@ -126,7 +190,8 @@ impl Engine {
                 .await?;
         }
         let disc: wire::Discovery = serde_json::from_str(&link.discovery)?;
-        let client = LendingClient::from_discovery(disc, self.cfg.client.clone())?;
+        let client = LendingClient::from_discovery(disc, self.cfg.client.clone())?
+            .with_retired_keys(&history)?;
         let client = if link.is_sandbox {
             let tok = client.authorize_headless(&self.cfg.client_id).await?;
             client.with_access_token(tok.access_token)
@@ -164,15 +229,6 @@ impl Engine {
     /// Drops a cached client (stale token, lender restarted): the next call builds it afresh.
     pub(crate) async fn forget_client(&self, lender_id: &str) {
         self.clients.lock().await.remove(lender_id);
-    }
-
-    /// Pinned keys of a stored lender (for offline verification).
-    pub(crate) fn keys_of(v: &Vault, lender_id: &str) -> Result<Option<KeyRing>> {
-        let Some(link) = v.lender_link(lender_id)? else {
-            return Ok(None);
-        };
-        let disc: wire::Discovery = serde_json::from_str(&link.discovery)?;
-        Ok(KeyRing::from_public(&disc.keys).ok())
     }
 
     pub(super) async fn set_reachable(&self, lender_id: &str, reachable: bool) {

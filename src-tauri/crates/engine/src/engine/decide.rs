@@ -82,7 +82,16 @@ impl Engine {
                 "the consent returned differs from the decision; the decision holds locally"
             );
         }
-        self.store_consent(client.keys(), &consent).await?;
+        // The consent must be this lender's, under an id no other lender holds.
+        if consent.lender_id != stored.lender_id
+            || !self.store_consent(client.keys(), &consent).await?
+        {
+            return Err(EngineError::LenderRejected(
+                "the lender answered with a consent that names another lender or reuses \
+                 another lender's consent id; it was not stored"
+                    .into(),
+            ));
+        }
         let mut decided = req.clone();
         decided.status = wire::ConsentRequestStatus::Decided;
         self.store_requests(&stored.lender_id, &[decided]).await?;

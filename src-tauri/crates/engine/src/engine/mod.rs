@@ -11,6 +11,7 @@ mod consents;
 mod decide;
 mod evidence_view;
 mod listing;
+mod identity;
 mod offers;
 mod overview;
 mod rights;

@@ -38,6 +38,7 @@ impl Engine {
                     consents: 0,
                     offers: 0,
                     reachable: false,
+                    anomalies: 0,
                 })
             }
             Err(e) => {
@@ -110,19 +111,43 @@ impl Engine {
             })
         };
 
+        // Records naming another lender than the one being synced are refused one by one.
+        let mut anomalies = 0u32;
+        let mut foreign = |kind: &str, id: &str, claimed: &str| -> bool {
+            if claimed == lid {
+                return false;
+            }
+            anomalies += 1;
+            tracing::warn!(
+                lender = %lid,
+                kind,
+                record = %khata_lending::lender_text::sanitize(id),
+                claimed = %khata_lending::lender_text::sanitize(claimed),
+                "record names another lender; not stored"
+            );
+            true
+        };
+
         report("catalog", 0, None);
         let catalog = client.catalog().await?;
         self.store_catalog(&lid, &catalog).await?;
 
         report("consent_requests", 0, None);
-        let reqs = client.consent_requests().await?;
+        let mut reqs = client.consent_requests().await?;
+        reqs.items
+            .retain(|r| !foreign("consent_request", &r.request_id, &r.lender_id));
         self.store_requests(&lid, &reqs.items).await?;
 
         report("consents", 0, None);
         let consents = client.consents().await?;
         let n_consents = consents.items.len() as u32;
+        let mut held_elsewhere = 0u32;
         for c in consents.items {
-            self.store_consent(&keys, &c).await?;
+            if !foreign("consent", &c.consent_id, &c.lender_id)
+                && !self.store_consent(&keys, &c).await?
+            {
+                held_elsewhere += 1;
+            }
         }
 
         let cursor = {
@@ -151,7 +176,9 @@ impl Engine {
             seen += page.items.len() as u64;
             let mut batch = Vec::with_capacity(page.items.len());
             for (d, r) in page.items.iter().zip(&raw) {
-                batch.push(convert::disclosure_record(d, r)?);
+                if !foreign("disclosure", &d.disclosure_id, &d.lender_id) {
+                    batch.push(convert::disclosure_record(d, r)?);
+                }
             }
             // The cursor to keep: the next one, unless the lender sent one already followed
             // (then the one that fetched this page stays).
@@ -192,13 +219,18 @@ impl Engine {
         let offers = client.offers().await?;
         let n_offers = offers.items.len() as u32;
         for o in &offers.items {
-            self.store_offer(&keys, o).await?;
+            if !foreign("offer", &o.offer_id, &o.lender_id) && !self.store_offer(&keys, o).await? {
+                held_elsewhere += 1;
+            }
         }
 
         report("rights", seen, Some(seen));
-        if let Ok(list) = client.rights_requests().await {
-            self.store_rights_updates(&keys, &list.items).await?;
+        if let Ok(mut list) = client.rights_requests().await {
+            list.items
+                .retain(|r| !foreign("rights_request", &r.request_id, &r.lender_id));
+            self.store_rights_updates(&lid, &keys, &list.items).await?;
         }
+        let anomalies = anomalies + held_elsewhere;
         self.set_reachable(lender_id, true).await;
         report("done", seen, Some(seen));
         Ok(SyncSummary {
@@ -207,6 +239,7 @@ impl Engine {
             consents: n_consents,
             offers: n_offers,
             reachable: true,
+            anomalies,
         })
     }
 
@@ -274,7 +307,10 @@ impl Engine {
         .await
     }
 
-    pub(crate) async fn store_consent(&self, keys: &KeyRing, c: &wire::Consent) -> Result<()> {
+    /// Stores a signed consent version. `false` (nothing stored, logged) when its id is held
+    /// by a consent of another lender: ids are the lender's own, so another lender's cannot
+    /// take over a consent already in the vault.
+    pub(crate) async fn store_consent(&self, keys: &KeyRing, c: &wire::Consent) -> Result<bool> {
         let (_, bytes) = signed_bytes(keys, c)?;
         let mut rec = convert::vault_consent(c, bytes.clone());
         let st = Statement {
@@ -287,6 +323,16 @@ impl Engine {
         };
         let request_id = c.request_id.clone();
         self.with_vault(move |v| {
+            if let Some(held) = v.consent(&rec.id)?
+                && held.lender_id != rec.lender_id
+            {
+                tracing::warn!(
+                    lender = %khata_lending::lender_text::sanitize(&rec.lender_id),
+                    held_by = %held.lender_id,
+                    "consent id already held by another lender; not stored"
+                );
+                return Ok(false);
+            }
             // An older version arriving late never overwrites a newer one.
             let newest = v
                 .statements("consent", &st.id)?
@@ -307,12 +353,14 @@ impl Engine {
                 }
                 v.upsert_consent(&rec)?;
             }
-            Ok(())
+            Ok(true)
         })
         .await
     }
 
-    pub(super) async fn store_offer(&self, keys: &KeyRing, o: &wire::Offer) -> Result<()> {
+    /// Stores a signed offer; `false` (nothing stored, logged) when its id is held by an offer
+    /// of another lender.
+    pub(super) async fn store_offer(&self, keys: &KeyRing, o: &wire::Offer) -> Result<bool> {
         let (_, bytes) = signed_bytes(keys, o)?;
         let rec = convert::vault_offer(o);
         let st = Statement {
@@ -324,18 +372,29 @@ impl Engine {
             json: bytes,
         };
         self.with_vault(move |v| {
+            if let Some(held) = v.offer(&rec.id)?
+                && held.lender_id != rec.lender_id
+            {
+                tracing::warn!(
+                    lender = %khata_lending::lender_text::sanitize(&rec.lender_id),
+                    held_by = %held.lender_id,
+                    "offer id already held by another lender; not stored"
+                );
+                return Ok(false);
+            }
             if v.put_statement(&st)? && v.offer(&rec.id)?.is_none() {
                 v.add_offer(&rec)?;
             }
-            Ok(())
+            Ok(true)
         })
         .await
     }
 
-    /// Matches the lender's rights requests to ours (by the lender's id kept in the statement)
-    /// and records status changes.
+    /// Matches the lender's rights requests to ours sent to that lender (by the lender's id
+    /// kept in the statement) and records status changes.
     async fn store_rights_updates(
         &self,
+        lender_id: &str,
         keys: &KeyRing,
         items: &[wire::RightsRequest],
     ) -> Result<()> {
@@ -345,8 +404,9 @@ impl Engine {
                 signed.push((r.clone(), bytes));
             }
         }
+        let lid = lender_id.to_string();
         self.with_vault(move |v| {
-            let ours = v.statements_of_kind("rights", None)?;
+            let ours = v.statements_of_kind("rights", Some(&lid))?;
             for (r, bytes) in signed {
                 let Some(local) = ours.iter().find(|s| {
                     serde_json::from_slice::<wire::RightsRequest>(&s.json)

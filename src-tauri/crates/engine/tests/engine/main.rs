@@ -12,6 +12,7 @@ mod audit;
 mod custody;
 mod export;
 mod hostile;
+mod identity;
 mod journey;
 mod local_access;
 mod outages;

@@ -101,6 +101,7 @@ impl LendingClient {
                 token_endpoint: String::new(),
                 spec_version: String::new(),
                 keys: vec![],
+                key_endorsement: None,
             },
             keys: KeyRing::default(),
             token: None,
@@ -143,6 +144,16 @@ impl LendingClient {
         &self.keys
     }
 
+    /// Also trusts `retired`, keys the lender published before (pinned by the caller): a
+    /// statement it signed then, and still serves, verifies. The discovery document's own keys
+    /// win where a key id is reused.
+    pub fn with_retired_keys(mut self, retired: &[PublicKeyInfo]) -> Result<Self> {
+        let mut all = retired.to_vec();
+        all.extend(self.discovery.keys.iter().cloned());
+        self.keys = KeyRing::from_public(&all)?;
+        Ok(self)
+    }
+
     /// Sets the bearer token for API calls (read from the keychain by the caller).
     pub fn set_access_token(&mut self, token: impl Into<String>) {
         self.token = Some(Secret(Arc::new(Zeroizing::new(token.into()))));
@@ -174,6 +185,7 @@ mod tests {
                 token_endpoint: String::new(),
                 spec_version: String::new(),
                 keys: vec![],
+                key_endorsement: None,
             },
             keys: KeyRing::default(),
             token: None,

@@ -172,6 +172,7 @@ mod tests {
             token_endpoint: token.into(),
             spec_version: "1.0.0".into(),
             keys: vec![LenderKey::generate().public_info()],
+            key_endorsement: None,
         }
     }
 

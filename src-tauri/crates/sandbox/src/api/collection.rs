@@ -43,14 +43,18 @@ fn append_disclosure(inner: &Inner, tx: &Connection, d: NewDisclosure<'_>) -> Re
     let digest = sha256_hex(
         format!(
             "{}|{}|{}|{:?}|{}",
-            inner.seed, inner.lender_id, d.signal, value, seq
+            inner.seed,
+            inner.lender_id(),
+            d.signal,
+            value,
+            seq
         )
         .as_bytes(),
     );
     let disclosure = Disclosure {
         disclosure_id: format!("disc-{}", uuid::Uuid::new_v4()),
         seq: seq as u64,
-        lender_id: inner.lender_id.clone(),
+        lender_id: inner.lender_id(),
         signal: d.signal.into(),
         collected_at: d.at,
         purpose: d.purpose.into(),

@@ -50,7 +50,7 @@ pub fn create_consent_request(
     let t = now();
     let req = ConsentRequest {
         request_id: format!("creq-{}", uuid::Uuid::new_v4()),
-        lender_id: inner.lender_id.clone(),
+        lender_id: inner.lender_id(),
         status: ConsentRequestStatus::Pending,
         created_at: t,
         purpose: Purpose {
@@ -137,9 +137,15 @@ pub(super) async fn decide(
         };
         let t = now();
         let consent = Consent {
-            consent_id: format!("cons-{}", uuid::Uuid::new_v4()),
+            consent_id: inner
+                .faults
+                .read()
+                .expect("faults lock")
+                .reuse_consent_id
+                .clone()
+                .unwrap_or_else(|| format!("cons-{}", uuid::Uuid::new_v4())),
             request_id: req.request_id.clone(),
-            lender_id: inner.lender_id.clone(),
+            lender_id: inner.lender_id(),
             customer_id: customer_id(tx)?,
             version: 1,
             status: ConsentStatus::Active,

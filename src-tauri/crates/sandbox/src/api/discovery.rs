@@ -6,8 +6,11 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use khata_lending::types::*;
 
+use khata_lending::identity::KeyEndorsement;
+
 use super::Shared;
 use super::problem::json_response;
+use crate::faults::KeyRotation;
 use crate::scorecard;
 
 /// The discovery document; under the `foreign-origin` fault it sends the API base and the token
@@ -20,16 +23,35 @@ pub(super) async fn document(State(inner): State<Shared>) -> Response {
         .foreign_origin
         .clone();
     let elsewhere = foreign.as_deref().unwrap_or(&inner.base_url);
+    let lender_id = inner.lender_id();
+    let keys = vec![inner.signing_key().public_info()];
+    // Under `rotate-key=1` the new key comes with a statement signed by the old one.
+    let endorsed = inner.faults.read().expect("faults lock").rotate_key == KeyRotation::Endorsed;
+    let key_endorsement = if endorsed {
+        let draft = KeyEndorsement {
+            lender_id: lender_id.clone(),
+            keys: keys.clone(),
+            issued_at: super::now(),
+            signature: khata_lending::signing::unsigned(),
+        };
+        match inner.key.sign(&draft) {
+            Ok(signed) => Some(signed),
+            Err(e) => return super::problem::internal(e),
+        }
+    } else {
+        None
+    };
     json_response(
         StatusCode::OK,
         &Discovery {
-            lender_id: inner.lender_id.clone(),
+            lender_id,
             name: format!("Khata Sandbox Lender ({})", inner.scenario),
             api_base: elsewhere.to_owned(),
             authorization_endpoint: format!("{}/oauth/authorize", inner.base_url),
             token_endpoint: format!("{elsewhere}/oauth/token"),
             spec_version: khata_lending::SPEC_VERSION.into(),
-            keys: vec![inner.key.public_info()],
+            keys,
+            key_endorsement,
         },
     )
 }

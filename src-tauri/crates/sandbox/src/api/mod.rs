@@ -49,13 +49,15 @@ pub(crate) use local_access::token_digest;
 
 use problem::internal;
 
-use crate::faults::Faults;
+use crate::faults::{Faults, KeyRotation};
 use crate::scenario::Scenario;
 
 /// Everything the handlers share.
 pub struct Inner {
     pub db: Mutex<Connection>,
     pub key: LenderKey,
+    /// The key `rotate-key` switches to, derived from `key` so a restart keeps it.
+    pub rotated_key: LenderKey,
     pub lender_id: String,
     pub base_url: String,
     /// The port it listens on: the only one a request's `Host` may name.
@@ -66,6 +68,25 @@ pub struct Inner {
     pub seed: u64,
     pub rng: Mutex<StdRng>,
     pub faults: RwLock<Faults>,
+}
+
+impl Inner {
+    /// The lender id this sandbox claims: its own, or another under `claim-lender-id`.
+    pub fn lender_id(&self) -> String {
+        let faults = self.faults.read().expect("faults lock");
+        faults
+            .claim_lender_id
+            .clone()
+            .unwrap_or_else(|| self.lender_id.clone())
+    }
+
+    /// The key statements are signed with: the rotated one under `rotate-key`.
+    pub fn signing_key(&self) -> &LenderKey {
+        match self.faults.read().expect("faults lock").rotate_key {
+            KeyRotation::None => &self.key,
+            KeyRotation::Endorsed | KeyRotation::Unendorsed => &self.rotated_key,
+        }
+    }
 }
 
 /// The state as axum hands it to every handler.
@@ -88,7 +109,7 @@ fn sha256_hex(bytes: &[u8]) -> String {
 
 /// Signs a statement with the lender's key; failing to is the sandbox's own error (500).
 fn sign<T: Serialize + DeserializeOwned>(inner: &Inner, v: &T) -> Result<T, Response> {
-    inner.key.sign(v).map_err(internal)
+    inner.signing_key().sign(v).map_err(internal)
 }
 
 /// A wire type as JSON, the form in which idempotent responses are stored and replayed.

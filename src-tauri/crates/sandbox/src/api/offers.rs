@@ -29,7 +29,7 @@ pub(super) fn make_offer(
     let offer = Offer {
         offer_id: format!("offer-{}", uuid::Uuid::new_v4()),
         consent_id: consent.consent_id.clone(),
-        lender_id: inner.lender_id.clone(),
+        lender_id: inner.lender_id(),
         created_at: now(),
         decision: scored.decision,
         amount_inr: scored.amount_inr,
@@ -104,7 +104,7 @@ pub(super) async fn quote(
         let q = Quote {
             quote_id: format!("quote-{}", uuid::Uuid::new_v4()),
             offer_id: offer.offer_id.clone(),
-            lender_id: inner.lender_id.clone(),
+            lender_id: inner.lender_id(),
             created_at: now(),
             withheld: w,
             soft: true,

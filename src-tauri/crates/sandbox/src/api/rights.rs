@@ -56,7 +56,7 @@ pub(super) async fn create(
             let r = RightsRequest {
                 request_id: format!("rr-{}", uuid::Uuid::new_v4()),
                 ticket: format!("KSL-{}-{n:05}", t.format("%Y%m%d")),
-                lender_id: inner.lender_id.clone(),
+                lender_id: inner.lender_id(),
                 kind: rb.kind,
                 status: RightsStatus::Received,
                 detail: rb.detail,

@@ -160,7 +160,8 @@ impl Vault {
                     "INSERT INTO consent_requests (id, lender_id, status, created_at, json) \
                      VALUES (?1,?2,?3,?4,?5) ON CONFLICT(id) DO UPDATE SET \
                      status = excluded.status, json = excluded.json \
-                     WHERE status IS NOT excluded.status OR json IS NOT excluded.json",
+                     WHERE consent_requests.lender_id = excluded.lender_id \
+                     AND (status IS NOT excluded.status OR json IS NOT excluded.json)",
                 )?
                 .execute(rusqlite::params![
                     r.id,

@@ -360,3 +360,43 @@ fn failed_write_leaves_no_ledger_entry() {
     assert_eq!(v.event_count().unwrap(), 0);
     assert_eq!(v.verify().unwrap(), before);
 }
+
+/// Re-pinning keeps every key: those no longer published are retired (not deleted), one
+/// published again is current again, and each pin is in the ledger.
+#[test]
+fn pinned_keys_are_retired_never_forgotten() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = MemoryKeyStore::new();
+    let (mut v, _) = new_vault(dir.path(), &store);
+    seed(&mut v);
+    let key = |id: &str| (id.to_string(), "Ed25519".to_string(), format!("pk-{id}"));
+    let pin = |v: &mut Vault, at: i64, fingerprint: &str, keys: &[(String, String, String)]| {
+        let identity = LenderIdentity {
+            lender_id: "l-1".into(),
+            origin: "https://l1.example".into(),
+            fingerprint: fingerprint.into(),
+            pinned_at: at,
+        };
+        v.pin_lender_identity(&identity, keys).unwrap();
+    };
+    let entries = v.verify().unwrap().entries;
+    pin(&mut v, 10, "F1", &[key("a")]);
+    pin(&mut v, 20, "F2", &[key("b")]);
+    assert_eq!(v.lender_identity("l-1").unwrap().unwrap().fingerprint, "F2");
+    let history = v.lender_key_history("l-1").unwrap();
+    let state: Vec<(&str, i64, Option<i64>)> = history
+        .iter()
+        .map(|k| (k.key_id.as_str(), k.first_seen, k.retired_at))
+        .collect();
+    assert_eq!(state, [("a", 10, Some(20)), ("b", 20, None)]);
+    // The old key comes back (a rollback): current again, first seen unchanged.
+    pin(&mut v, 30, "F1", &[key("a")]);
+    let history = v.lender_key_history("l-1").unwrap();
+    let state: Vec<(&str, i64, Option<i64>)> = history
+        .iter()
+        .map(|k| (k.key_id.as_str(), k.first_seen, k.retired_at))
+        .collect();
+    assert_eq!(state, [("a", 10, None), ("b", 20, Some(30))]);
+    assert_eq!(v.verify().unwrap().entries, entries + 3);
+    assert!(v.lender_identity("l-2").unwrap().is_none());
+}
