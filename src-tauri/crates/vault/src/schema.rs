@@ -223,12 +223,33 @@ END, payload)
 WHERE json_valid(payload) AND json_extract(payload, '$.type') IS NULL;
 "#;
 
+/// Version 6 (additive): lender OAuth tokens for vaults whose key is kept under a passphrase.
+/// With no keychain to hold them, the tokens live here, encrypted with the same key as
+/// everything else; a keychain vault never writes this table. Not ledgered: the ledger is
+/// exported and hash-chained, and a secret must never enter it (refresh tokens also rotate
+/// at every session). No foreign key: the token is stored before the lender is recorded, so a
+/// connect whose token cannot be kept records nothing.
+const V6: &str = r#"
+CREATE TABLE lender_tokens (
+    lender_id   TEXT PRIMARY KEY,
+    secret      TEXT NOT NULL,
+    updated_at  INTEGER NOT NULL
+) STRICT;
+"#;
+
 pub(crate) fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(V1), M::up(V2), M::up(V3), M::up(V4), M::up(V5)])
+    Migrations::new(vec![
+        M::up(V1),
+        M::up(V2),
+        M::up(V3),
+        M::up(V4),
+        M::up(V5),
+        M::up(V6),
+    ])
 }
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: usize = 5;
+pub const SCHEMA_VERSION: usize = 6;
 
 #[cfg(test)]
 mod tests {

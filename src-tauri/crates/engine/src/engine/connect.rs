@@ -1,6 +1,7 @@
 //! Connecting lenders and keeping an authorised client for each: discovery with pinned keys,
-//! OAuth (headless for the sandbox, PKCE through the browser for a real lender), tokens in the
-//! keychain, and the cache of clients the other use cases borrow.
+//! OAuth (headless for the sandbox, PKCE through the browser for a real lender), tokens where
+//! the vault key is kept (keychain or vault), and the cache of clients the other use cases
+//! borrow.
 
 use std::time::Duration;
 
@@ -76,7 +77,10 @@ impl Engine {
     }
 
     /// Connects a real lender: discovery (keys pinned), OAuth with PKCE through the system
-    /// browser (`open_browser` is handed the authorize URL), tokens into the OS keychain.
+    /// browser (`open_browser` is handed the authorize URL), tokens kept where the vault key
+    /// is (the OS keychain, or the vault under a passphrase). A token that cannot be kept
+    /// fails the connect before the lender is recorded: a lender that cannot be synced later
+    /// is never shown as connected.
     pub async fn connect<F, Fut>(&self, lender_url: &str, open_browser: F) -> Result<LenderView>
     where
         F: FnOnce(url::Url) -> Fut,
@@ -92,7 +96,7 @@ impl Engine {
             "refreshToken": tok.refresh_token,
         })
         .to_string();
-        self.tokens.set(&lender_id, &secret)?;
+        self.keep_token(&lender_id, secret).await?;
         let client = client.with_access_token(tok.access_token);
         let view = self.record_lender(client.discovery(), false).await?;
         self.clients.lock().await.insert(view.id.clone(), client);
@@ -128,15 +132,15 @@ impl Engine {
             let tok = client.authorize_headless(&self.cfg.client_id).await?;
             client.with_access_token(tok.access_token)
         } else {
-            let secret = self.tokens.get(lender_id)?.ok_or_else(|| {
+            let secret = self.token(lender_id).await?.ok_or_else(|| {
                 EngineError::InvalidInput(
-                    "this lender needs to be connected again (no token in the keychain)".into(),
+                    "this lender needs to be connected again (no token kept for it)".into(),
                 )
             })?;
             let v: Value = serde_json::from_str(&secret)?;
             let mut tok = v["accessToken"].as_str().unwrap_or_default().to_string();
             // Start each session with a fresh access token when the lender gave a refresh
-            // token (refresh tokens rotate, so the new pair goes back to the keychain).
+            // token (refresh tokens rotate, so the new pair goes back where it was kept).
             if let Some(refresh) = v["refreshToken"].as_str() {
                 let fresh = client.refresh_token(&self.cfg.client_id, refresh).await?;
                 let secret = serde_json::json!({
@@ -144,7 +148,7 @@ impl Engine {
                     "refreshToken": fresh.refresh_token.as_deref().unwrap_or(refresh),
                 })
                 .to_string();
-                self.tokens.set(lender_id, &secret)?;
+                self.keep_token(lender_id, secret).await?;
                 tok = fresh.access_token;
             }
             client.with_access_token(tok)
@@ -154,6 +158,21 @@ impl Engine {
             .await
             .insert(lender_id.to_string(), client.clone());
         Ok(client)
+    }
+
+    /// The token pair kept for a lender, read on the blocking pool (a keychain call may take
+    /// up to its deadline; a vault read waits for the vault's lock).
+    async fn token(&self, lender_id: &str) -> Result<Option<String>> {
+        let (tokens, id) = (self.tokens.clone(), lender_id.to_owned());
+        tokio::task::spawn_blocking(move || tokens.get(&id)).await?
+    }
+
+    /// Keeps a lender's token pair, on the blocking pool like [`Self::token`].
+    async fn keep_token(&self, lender_id: &str, secret: String) -> Result<()> {
+        let (tokens, id) = (self.tokens.clone(), lender_id.to_owned());
+        tokio::task::spawn_blocking(move || tokens.set(&id, &secret))
+            .await?
+            .inspect_err(|e| tracing::warn!(code = e.code(), "could not keep a lender's token"))
     }
 
     /// Drops a cached client (stale token, lender restarted): the next call builds it afresh.

@@ -12,6 +12,7 @@ mod audit;
 mod custody;
 mod export;
 mod journey;
+mod keychain;
 mod outages;
 mod revocation;
 mod scale;
