@@ -17,6 +17,8 @@ mod outages;
 mod revocation;
 mod scale;
 mod shell;
+#[cfg(target_os = "linux")]
+mod silent_keychain;
 
 use std::path::Path;
 use std::sync::Arc;
