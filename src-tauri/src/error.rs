@@ -24,6 +24,9 @@ pub enum ErrorCode {
     VaultLocked,
     /// No OS keychain could be reached to hold the vault key.
     KeychainUnavailable,
+    /// The OS keychain did not answer in time (a prompt that cannot appear); the unlock
+    /// screen offers to try again or to use a passphrase.
+    KeychainTimeout,
     /// The vault is protected by a passphrase; the unlock screen asks for it.
     PassphraseRequired,
     /// The keychain has no key for this vault; the recovery key opens it.
@@ -69,6 +72,7 @@ impl From<khata_engine::EngineError> for AppError {
             E::LenderRejected(_) => ErrorCode::LenderRejected,
             E::VaultLocked(_) => ErrorCode::VaultLocked,
             E::KeychainUnavailable(_) => ErrorCode::KeychainUnavailable,
+            E::KeychainTimeout { .. } => ErrorCode::KeychainTimeout,
             E::PassphraseRequired => ErrorCode::PassphraseRequired,
             E::KeyMissing => ErrorCode::KeyMissing,
             E::NotFound(_) => ErrorCode::NotFound,
@@ -147,6 +151,17 @@ mod tests {
                 .as_str()
                 .unwrap()
                 .contains("keeps working from your vault")
+        );
+    }
+
+    #[test]
+    fn a_keychain_that_did_not_answer_keeps_its_code() {
+        let engine = khata_engine::EngineError::KeychainTimeout { seconds: 10 };
+        let json = serde_json::to_value(AppError::from(engine)).unwrap();
+        assert_eq!(json["code"], "keychain_timeout");
+        assert_eq!(
+            json["code"],
+            khata_engine::EngineError::KeychainTimeout { seconds: 0 }.code()
         );
     }
 }

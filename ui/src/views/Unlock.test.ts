@@ -133,6 +133,92 @@ describe('Unlock', () => {
     );
   });
 
+  const KEYCHAIN_SILENT = access({
+    open: false,
+    custody: null,
+    probe: { exists: false, custody: null },
+    problem: {
+      code: 'keychain_timeout',
+      message: 'The system keychain did not answer within 10 seconds.',
+    },
+  });
+
+  it('says the keychain did not answer and offers to retry, without asking for a passphrase yet', async () => {
+    let tries = 0;
+    const calls = mockCommands({
+      unlock_vault: () => {
+        tries += 1;
+        return tries === 1 ? KEYCHAIN_SILENT : access();
+      },
+    });
+    const onOpened = vi.fn();
+    const user = userEvent.setup();
+    render(Unlock, { access: KEYCHAIN_SILENT, onOpened });
+
+    const card = screen.getByTestId('unlock-keychain-timeout');
+    expect(card).toHaveTextContent('The system keychain did not answer');
+    expect(card).toHaveTextContent('within 10 seconds');
+    expect(screen.queryByTestId('unlock-keychain')).not.toBeInTheDocument();
+    expect(screen.queryByTestId('unlock-passphrase-form')).not.toBeInTheDocument();
+    expect(screen.queryByTestId('unlock-recovery-form')).not.toBeInTheDocument();
+
+    // Still silent: the answer is shown and the choice stays.
+    await user.click(screen.getByTestId('unlock-retry'));
+    expect(await screen.findByTestId('unlock-error')).toHaveTextContent('within 10 seconds');
+    expect(screen.getByTestId('unlock-use-passphrase')).toBeInTheDocument();
+    // It answers now.
+    await user.click(screen.getByTestId('unlock-retry'));
+    await vi.waitFor(() => expect(onOpened).toHaveBeenCalledOnce());
+    expect(calls.map((c) => c.args)).toEqual([
+      { request: { method: 'keychain' } },
+      { request: { method: 'keychain' } },
+    ]);
+  });
+
+  it('after a keychain timeout on a first run, "Use a passphrase" creates the vault under one', async () => {
+    const calls = mockCommands({ unlock_vault: access({ custody: 'passphrase' }) });
+    const onOpened = vi.fn();
+    const user = userEvent.setup();
+    render(Unlock, { access: KEYCHAIN_SILENT, onOpened });
+    await user.click(screen.getByTestId('unlock-use-passphrase'));
+    expect(screen.queryByTestId('unlock-use-passphrase')).not.toBeInTheDocument();
+    expect(screen.getByTestId('unlock-retry')).toBeInTheDocument();
+    await user.type(screen.getByTestId('unlock-passphrase'), 'correct horse battery');
+    await user.type(screen.getByTestId('unlock-confirm'), 'correct horse battery');
+    await user.click(screen.getByTestId('unlock-passphrase-submit'));
+    await vi.waitFor(() => expect(onOpened).toHaveBeenCalledOnce());
+    expect(calls[0].args).toEqual({ request: { method: 'passphrase', passphrase: 'correct horse battery' } });
+  });
+
+  it('after a keychain timeout on an existing vault, "Use a passphrase" moves it under one with the recovery key', async () => {
+    const calls = mockCommands({ unlock_vault: access({ custody: 'passphrase' }) });
+    const user = userEvent.setup();
+    render(Unlock, {
+      access: { ...KEYCHAIN_SILENT, probe: { exists: true, custody: 'keychain' } },
+      onOpened: vi.fn(),
+    });
+    expect(screen.queryByTestId('unlock-recovery-form')).not.toBeInTheDocument();
+    await user.click(screen.getByTestId('unlock-use-passphrase'));
+    expect(screen.queryByTestId('unlock-passphrase-form')).not.toBeInTheDocument();
+    await user.type(screen.getByTestId('unlock-recovery'), 'ABCD-EFGH');
+    await user.type(screen.getByTestId('unlock-new-passphrase'), 'a long new passphrase');
+    await user.type(screen.getByTestId('unlock-new-confirm'), 'a long new passphrase');
+    await user.click(screen.getByTestId('unlock-recovery-submit'));
+    await vi.waitFor(() =>
+      expect(calls[0]?.args).toEqual({
+        request: { method: 'recovery_key', recoveryKey: 'ABCD-EFGH', newPassphrase: 'a long new passphrase' },
+      }),
+    );
+  });
+
+  it('words a keychain timeout in Hindi', () => {
+    mockCommands({});
+    setLocale('hi');
+    render(Unlock, { access: KEYCHAIN_SILENT, onOpened: vi.fn() });
+    expect(screen.getByTestId('unlock-keychain-timeout')).toHaveTextContent('सिस्टम कीचेन ने जवाब नहीं दिया');
+    expect(screen.getByTestId('unlock-use-passphrase')).toHaveTextContent('पासफ़्रेज़ इस्तेमाल करें');
+  });
+
   it('is in Hindi when Hindi is chosen', () => {
     mockCommands({});
     setLocale('hi');

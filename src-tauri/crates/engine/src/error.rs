@@ -16,6 +16,13 @@ pub enum EngineError {
     VaultLocked(String),
     #[error("The system keychain is unavailable: {0}")]
     KeychainUnavailable(String),
+    /// The keychain did not answer within the deadline (`khata_vault::KEYCHAIN_DEADLINE`),
+    /// e.g. waiting for a password prompt that cannot appear. Nothing was changed meanwhile.
+    #[error(
+        "The system keychain did not answer within {seconds} seconds; it may be waiting for a \
+         password prompt that cannot appear. Try again, or use a passphrase instead."
+    )]
+    KeychainTimeout { seconds: u64 },
     /// The vault is protected by a passphrase and none was given.
     #[error("This vault is protected by a passphrase. Enter it to open the vault.")]
     PassphraseRequired,
@@ -58,6 +65,7 @@ impl EngineError {
             Self::LenderRejected(_) => "lender_rejected",
             Self::VaultLocked(_) => "vault_locked",
             Self::KeychainUnavailable(_) => "keychain_unavailable",
+            Self::KeychainTimeout { .. } => "keychain_timeout",
             Self::PassphraseRequired => "passphrase_required",
             Self::KeyMissing => "key_missing",
             Self::NotFound(_) => "not_found",
@@ -87,6 +95,7 @@ impl From<VaultError> for EngineError {
             VaultError::KeyMissing { .. } => Self::KeyMissing,
             VaultError::BadRecoveryKey(_) => Self::InvalidInput(e.to_string()),
             VaultError::KeychainUnavailable { .. } => Self::KeychainUnavailable(e.to_string()),
+            VaultError::KeychainTimeout { seconds } => Self::KeychainTimeout { seconds },
             VaultError::NotFound { .. } => Self::NotFound(e.to_string()),
             VaultError::Invalid(m) => Self::InvalidInput(m),
             VaultError::Io { .. } => Self::Io(e.to_string()),
@@ -113,6 +122,12 @@ impl From<LendingError> for EngineError {
             | LendingError::Usage(_) => Self::InvalidInput(e.to_string()),
             _ => Self::LenderRejected(e.to_string()),
         }
+    }
+}
+
+impl From<khata_vault::KeychainElapsed> for EngineError {
+    fn from(e: khata_vault::KeychainElapsed) -> Self {
+        VaultError::from(e).into()
     }
 }
 
@@ -149,5 +164,13 @@ mod tests {
         });
         assert_eq!(e.code(), "vault_locked");
         assert!(e.to_string().contains("recovery key"), "{e}");
+    }
+
+    #[test]
+    fn a_keychain_that_did_not_answer_is_its_own_code() {
+        let e = EngineError::from(VaultError::KeychainTimeout { seconds: 10 });
+        assert_eq!(e.code(), "keychain_timeout");
+        assert!(e.to_string().contains("10 seconds"), "{e}");
+        assert!(e.to_string().contains("passphrase"), "{e}");
     }
 }

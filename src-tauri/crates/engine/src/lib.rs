@@ -33,7 +33,7 @@ pub use launcher::{
 pub use outbox::{OutboxWorker, spawn_outbox_worker};
 #[cfg(any(target_os = "linux", target_os = "macos", target_os = "windows"))]
 pub use tokens::KeyringTokenStore;
-pub use tokens::{MemoryTokenStore, TokenStore};
+pub use tokens::{DeadlineTokenStore, MemoryTokenStore, TokenStore, VaultTokenStore};
 
 /// Every view type rendered by ts-rs: `(output path, TypeScript)`, for the shell's bindings
 /// test and `make bindings`.

@@ -24,6 +24,14 @@ pub enum VaultError {
     #[error("the OS keychain is unavailable: {hint}")]
     KeychainUnavailable { hint: String },
 
+    /// The OS keychain did not answer within [`crate::KEYCHAIN_DEADLINE`] (a prompt that
+    /// cannot appear, a hung Secret Service). Nothing was read or written by Khata meanwhile.
+    #[error(
+        "the OS keychain did not answer within {seconds} s (it may be waiting for a password \
+         prompt that cannot appear); retry, or use passphrase mode instead of the keychain"
+    )]
+    KeychainTimeout { seconds: u64 },
+
     /// The keychain works but holds no key for this vault (new OS install, moved vault).
     #[error("the keychain holds no key for vault {vault_id}: restore it with its recovery key")]
     KeyMissing { vault_id: String },

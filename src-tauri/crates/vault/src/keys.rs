@@ -5,7 +5,7 @@
 //! clear. The sidecar (`<name>.keys.json` next to the database) holds only *wrapped* copies
 //! (XChaCha20-Poly1305), the salts and KDF parameters needed to unwrap them, and a one-way
 //! check value, so it is safe to copy along with the database. One module per custody piece:
-//! `store` (keychain and in-memory stores), `recovery` (the recovery key), `passphrase`
+//! `store` (keychain and in-memory stores), `deadline` (no keychain call waits for ever), `recovery` (the recovery key), `passphrase`
 //! (Argon2id) and `keyfile` (the sidecar and its wrapping).
 
 use std::fmt;
@@ -16,11 +16,13 @@ use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
 use crate::error::{Result, VaultError};
 
+mod deadline;
 mod keyfile;
 mod passphrase;
 mod recovery;
 mod store;
 
+pub use deadline::{DeadlineKeyStore, KEYCHAIN_DEADLINE, KeychainElapsed, within_deadline};
 pub(crate) use keyfile::KeyFile;
 pub use keyfile::{Custody, key_file_path};
 pub use passphrase::Argon2Params;

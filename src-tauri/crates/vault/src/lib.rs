@@ -25,7 +25,8 @@ pub use error::{Result, VaultError};
 #[cfg(any(target_os = "linux", target_os = "macos", target_os = "windows"))]
 pub use keys::KeyringStore;
 pub use keys::{
-    Argon2Params, Custody, DataKey, KEY_LEN, KeyStore, MemoryKeyStore, RecoveryKey, key_file_path,
+    Argon2Params, Custody, DataKey, DeadlineKeyStore, KEY_LEN, KEYCHAIN_DEADLINE, KeyStore,
+    KeychainElapsed, MemoryKeyStore, RecoveryKey, key_file_path, within_deadline,
 };
 pub use ledger::{ChainReport, LedgerEntry, entry_hash};
 pub use model::*;

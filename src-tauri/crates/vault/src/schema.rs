@@ -267,6 +267,20 @@ INSERT OR IGNORE INTO lender_keys (lender_id, public_key, key_id, alg, first_see
     WHERE json_valid(l.discovery) AND json_extract(k.value, '$.publicKey') IS NOT NULL;
 "#;
 
+/// Version 8 (additive): lender OAuth tokens for vaults whose key is kept under a passphrase.
+/// With no keychain to hold them, the tokens live here, encrypted with the same key as
+/// everything else; a keychain vault never writes this table. Not ledgered: the ledger is
+/// exported and hash-chained, and a secret must never enter it (refresh tokens also rotate
+/// at every session). No foreign key: the token is stored before the lender is recorded, so a
+/// connect whose token cannot be kept records nothing.
+const V8: &str = r#"
+CREATE TABLE lender_tokens (
+    lender_id   TEXT PRIMARY KEY,
+    secret      TEXT NOT NULL,
+    updated_at  INTEGER NOT NULL
+) STRICT;
+"#;
+
 pub(crate) fn migrations() -> Migrations<'static> {
     Migrations::new(vec![
         M::up(V1),
@@ -276,11 +290,12 @@ pub(crate) fn migrations() -> Migrations<'static> {
         M::up(V5),
         M::up(V6),
         M::up(V7),
+        M::up(V8),
     ])
 }
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: usize = 7;
+pub const SCHEMA_VERSION: usize = 8;
 
 #[cfg(test)]
 mod tests {

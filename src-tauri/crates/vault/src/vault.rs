@@ -1,7 +1,8 @@
 //! The vault handle, split per aggregate: each child module is one `impl Vault` block for one
-//! kind of record (lenders, lender identities and keys, consents, consent actions, disclosures, statements, offers, rights,
-//! the outbox) plus opening and integrity. Every write goes through [`Vault::write`], so a
-//! record and its ledger entry commit together.
+//! kind of record (lenders, lender identities and keys, consents, consent actions, disclosures,
+//! statements, offers, rights, the outbox, lender tokens of passphrase vaults) plus opening and
+//! integrity. Every record write goes through [`Vault::write`], so a record and its ledger entry
+//! commit together; the tokens are secrets and stay out of the ledger.
 
 use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -24,6 +25,7 @@ mod outbox;
 mod requests;
 mod rights;
 mod statements;
+mod tokens;
 
 pub use consent_actions::ConsentAction;
 pub use consents::StoredConsentRequest;

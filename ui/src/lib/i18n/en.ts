@@ -40,6 +40,10 @@ const en = {
   'unlock.keychain.body':
     'Khata keeps the key to your vault in your system keychain, and it could not be reached. Unlock your keychain (or start it) and try again.',
   'unlock.keychain.retry': 'Try the keychain again',
+  'unlock.timeout.title': 'The system keychain did not answer',
+  'unlock.timeout.body':
+    'Khata asked your system keychain for the key to your vault and waited, but no answer came. It may be waiting for a password window that cannot appear. Try again (unlock your keychain first if you can), or use a passphrase instead.',
+  'unlock.timeout.usePassphrase': 'Use a passphrase',
   'unlock.create.title': 'Or protect your vault with a passphrase',
   'unlock.create.body':
     'Without a keychain, Khata can lock your vault with a passphrase instead. You will type it each time Khata starts. It is never stored.',

@@ -260,7 +260,7 @@ pub fn run(opts: EngineOpts, op: Op) -> anyhow::Result<ExitCode> {
         cfg.start_sandbox_on_open = true;
         let (engine, recovery) = Engine::open(cfg).await.map_err(|e| {
             let hint = match e.code() {
-                "keychain_unavailable" => {
+                "keychain_unavailable" | "keychain_timeout" => {
                     "\nTo use passphrase mode instead, set $KHATA_PASSPHRASE or pass --passphrase-file."
                 }
                 "key_missing" => "\nRun `khata vault restore` with the vault's recovery key.",

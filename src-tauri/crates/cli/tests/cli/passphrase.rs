@@ -195,3 +195,91 @@ fn export_writes_json_csv_and_html() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// Sends `GET url` over plain HTTP (loopback only) and returns the response head and body.
+fn http_get(url: &str) -> String {
+    use std::io::{Read as _, Write as _};
+    let rest = url.strip_prefix("http://").expect("a loopback http URL");
+    let (host, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+    let mut s = std::net::TcpStream::connect(host).unwrap();
+    write!(
+        s,
+        "GET {} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n",
+        if path.is_empty() { "/" } else { path }
+    )
+    .unwrap();
+    let mut resp = String::new();
+    s.read_to_string(&mut resp).unwrap();
+    resp
+}
+
+/// The reproduction, as a borrower without a keychain runs it: `khata connect URL`
+/// against a real lender (a `khata sandbox` on loopback, which checks tokens), authorised in
+/// a "browser" that follows the lender's redirect to the CLI's listener; then `khata sync` in
+/// a new process. Before tokens were kept in the vault, the connect said it succeeded and the
+/// sync failed: "this lender needs to be connected again (no token in the keychain)".
+#[cfg(unix)]
+#[test]
+fn a_lender_connected_in_passphrase_mode_syncs_from_the_next_process() {
+    use std::io::BufRead as _;
+    let dir = tempfile::tempdir().unwrap();
+    let state = tempfile::tempdir().unwrap();
+    let mut lender = Command::new(env!("CARGO_BIN_EXE_khata"))
+        .args(["sandbox", "--port", "0", "--state"])
+        .arg(state.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    let mut lender_out = std::io::BufReader::new(lender.stdout.take().unwrap());
+    lender_out.read_line(&mut line).unwrap();
+    // Keep reading what the lender prints, so it never writes into a closed pipe.
+    std::thread::spawn(move || std::io::copy(&mut lender_out, &mut std::io::sink()));
+    let url = line.trim().rsplit(' ').next().unwrap().to_owned();
+    assert!(url.starts_with("http://127.0.0.1:"), "{line}");
+
+    let pass = "a passphrase of some length";
+    // No keychain and no real browser: an empty PATH keeps `xdg-open` from starting one.
+    let no_path = tempfile::tempdir().unwrap();
+    let mut connect = khata(dir.path())
+        .args(["connect", &url])
+        .env("KHATA_PASSPHRASE", pass)
+        .env("PATH", no_path.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = std::io::BufReader::new(connect.stderr.take().unwrap()).lines();
+    let authorize = stderr
+        .by_ref()
+        .map(|l| l.unwrap())
+        .find_map(|l| l.trim().starts_with("http://").then(|| l.trim().to_owned()))
+        .expect("the CLI prints the authorize URL");
+    std::thread::spawn(move || stderr.for_each(drop));
+    // The lender approves and redirects to the CLI's loopback listener; follow it.
+    let answer = http_get(&authorize);
+    let location = answer
+        .lines()
+        .find_map(|l| {
+            l.to_ascii_lowercase()
+                .starts_with("location:")
+                .then(|| l[9..].trim().to_owned())
+        })
+        .unwrap_or_else(|| panic!("no redirect: {answer}"));
+    http_get(&location);
+    let connected = json(&connect.wait_with_output().unwrap());
+    assert_eq!(connected["isSandbox"], false, "{connected}");
+
+    for _ in 0..2 {
+        let out = khata(dir.path())
+            .arg("sync")
+            .env("KHATA_PASSPHRASE", pass)
+            .output()
+            .unwrap();
+        let synced = json(&out);
+        assert_eq!(synced[0]["reachable"], true, "{synced}");
+    }
+    let _ = lender.kill();
+    let _ = lender.wait();
+}

@@ -29,8 +29,13 @@ pub struct EngineConfig {
     pub key_store: Option<Arc<dyn KeyStore>>,
     /// How the vault key is unlocked: keychain (default), passphrase or recovery key.
     pub unlock: VaultUnlock,
-    /// Lender tokens; `None` uses the OS keychain ([`crate::KeyringTokenStore`]).
+    /// Lender tokens; `None` keeps them where the vault key is kept: the OS keychain
+    /// ([`crate::KeyringTokenStore`]) for a keychain vault, the vault itself for a passphrase
+    /// vault ([`crate::VaultTokenStore`]).
     pub token_store: Option<Arc<dyn TokenStore>>,
+    /// How long any keychain call (vault key or lender token) may take before the engine
+    /// stops waiting with `keychain_timeout` ([`khata_vault::KEYCHAIN_DEADLINE`] by default).
+    pub keychain_deadline: Duration,
     /// Starts the built-in sandbox lender (its scenario and faults are the launcher's); `None`
     /// leaves the app without one, and connecting it fails.
     pub sandbox: Option<Arc<dyn SandboxLauncher>>,
@@ -59,6 +64,7 @@ impl EngineConfig {
             key_store: None,
             unlock: VaultUnlock::Keychain,
             token_store: None,
+            keychain_deadline: khata_vault::KEYCHAIN_DEADLINE,
             sandbox: None,
             start_sandbox_on_open: true,
             client_id: "khata-desktop".into(),

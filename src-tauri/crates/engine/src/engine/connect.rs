@@ -1,7 +1,7 @@
 //! Connecting lenders and keeping an authorised client for each: discovery with pinned keys,
 //! the lender's identity checked against what is pinned (`identity`), OAuth (headless for the
-//! sandbox, PKCE through the browser for a real lender), tokens in the keychain, and the cache
-//! of clients the other use cases borrow.
+//! sandbox, PKCE through the browser for a real lender), tokens where the vault key is kept
+//! (keychain or vault), and the cache of clients the other use cases borrow.
 
 use std::time::Duration;
 
@@ -111,9 +111,12 @@ impl Engine {
     }
 
     /// Connects a real lender: discovery (keys pinned), OAuth with PKCE through the system
-    /// browser (`open_browser` is handed the authorize URL), tokens into the OS keychain.
-    /// A lender claiming the id of one already connected, from another origin or with other
-    /// keys, is refused ([`EngineError::LenderIdentityConflict`]); see [`Engine::connect_repinning`].
+    /// browser (`open_browser` is handed the authorize URL), tokens kept where the vault key
+    /// is (the OS keychain, or the vault under a passphrase). A token that cannot be kept
+    /// fails the connect before the lender is recorded: a lender that cannot be synced later
+    /// is never shown as connected. A lender claiming the id of one already connected, from
+    /// another origin or with other keys, is refused ([`EngineError::LenderIdentityConflict`]);
+    /// see [`Engine::connect_repinning`].
     pub async fn connect<F, Fut>(&self, lender_url: &str, open_browser: F) -> Result<LenderView>
     where
         F: FnOnce(url::Url) -> Fut,
@@ -154,7 +157,7 @@ impl Engine {
         );
         // After the identity check above, before anything is recorded: a lender whose token
         // cannot be kept is not connected.
-        self.tokens.set(&lender_id, &secret)?;
+        self.keep_token(&lender_id, secret).await?;
         let client = client.with_access_token(tok.access_token);
         let (view, history) = self
             .record_lender(client.discovery(), false, origin, repin)
@@ -196,15 +199,15 @@ impl Engine {
             let tok = client.authorize_headless(&self.cfg.client_id).await?;
             client.with_access_token(tok.access_token)
         } else {
-            let secret = self.tokens.get(lender_id)?.ok_or_else(|| {
+            let secret = self.token(lender_id).await?.ok_or_else(|| {
                 EngineError::InvalidInput(
-                    "this lender needs to be connected again (no token in the keychain)".into(),
+                    "this lender needs to be connected again (no token kept for it)".into(),
                 )
             })?;
             let v: Value = serde_json::from_str(&secret)?;
             let mut tok = Zeroizing::new(v["accessToken"].as_str().unwrap_or_default().to_string());
             // Start each session with a fresh access token when the lender gave a refresh
-            // token (refresh tokens rotate, so the new pair goes back to the keychain).
+            // token (refresh tokens rotate, so the new pair goes back where it was kept).
             if let Some(refresh) = v["refreshToken"].as_str() {
                 let fresh = client.refresh_token(&self.cfg.client_id, refresh).await?;
                 let secret = Zeroizing::new(
@@ -214,7 +217,7 @@ impl Engine {
                     })
                     .to_string(),
                 );
-                self.tokens.set(lender_id, &secret)?;
+                self.keep_token(lender_id, secret).await?;
                 tok = Zeroizing::new(fresh.access_token);
             }
             client.with_access_token(tok.as_str())
@@ -224,6 +227,21 @@ impl Engine {
             .await
             .insert(lender_id.to_string(), client.clone());
         Ok(client)
+    }
+
+    /// The token pair kept for a lender, read on the blocking pool (a keychain call may take
+    /// up to its deadline; a vault read waits for the vault's lock).
+    async fn token(&self, lender_id: &str) -> Result<Option<Zeroizing<String>>> {
+        let (tokens, id) = (self.tokens.clone(), lender_id.to_owned());
+        tokio::task::spawn_blocking(move || tokens.get(&id)).await?
+    }
+
+    /// Keeps a lender's token pair, on the blocking pool like [`Self::token`].
+    async fn keep_token(&self, lender_id: &str, secret: Zeroizing<String>) -> Result<()> {
+        let (tokens, id) = (self.tokens.clone(), lender_id.to_owned());
+        tokio::task::spawn_blocking(move || tokens.set(&id, &secret))
+            .await?
+            .inspect_err(|e| tracing::warn!(code = e.code(), "could not keep a lender's token"))
     }
 
     /// Drops a cached client (stale token, lender restarted): the next call builds it afresh.

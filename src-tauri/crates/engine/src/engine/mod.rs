@@ -24,14 +24,14 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 use khata_lending::LendingClient;
-use khata_vault::{KeyStore, LenderDisclosure, Vault, now_ms};
+use khata_vault::{DeadlineKeyStore, KeyStore, LenderDisclosure, Vault, now_ms};
 use zeroize::Zeroizing;
 
 use crate::convert::Catalog;
 use crate::custody::{CustodyView, VaultProbe};
 use crate::error::{EngineError, Result};
 use crate::launcher::SandboxLender;
-use crate::tokens::TokenStore;
+use crate::tokens::{DeadlineTokenStore, TokenStore, VaultTokenStore};
 
 /// The outbox checks the lender's signed receipts with the same helper as sync.
 pub(crate) use crate::signed::signed_bytes;
@@ -70,25 +70,34 @@ impl Engine {
         std::fs::create_dir_all(&config.data_dir)?;
         // The engine keeps no copy of a typed secret once the vault is open.
         let unlock = std::mem::take(&mut config.unlock);
-        let key_store: Arc<dyn KeyStore> = match &config.key_store {
-            Some(k) => k.clone(),
-            None => default_key_store()?,
-        };
+        // Every keychain call has a deadline: a keychain that must prompt and cannot never
+        // answers, and the app would sit on "opening" for good.
+        let deadline = config.keychain_deadline;
+        let key_store: Arc<dyn KeyStore> = Arc::new(DeadlineKeyStore::new(
+            match &config.key_store {
+                Some(k) => k.clone(),
+                None => default_key_store()?,
+            },
+            deadline,
+        ));
         let custody = unlock.resulting_custody();
-        let tokens: Arc<dyn TokenStore> = match (&config.token_store, custody) {
-            (Some(t), _) => t.clone(),
-            (None, CustodyView::Keychain) => default_token_store()?,
-            // No keychain to hold lender tokens: keep them for this session only (a real
-            // lender asks to be connected again after a restart) rather than in a file.
-            (None, CustodyView::Passphrase) => Arc::new(crate::tokens::MemoryTokenStore::default()),
-        };
         let path = config.vault_path();
         let (vault, recovery) = tokio::task::spawn_blocking(move || {
             crate::custody::open_vault(&path, &unlock, key_store.as_ref())
         })
         .await??;
+        let vault = Arc::new(Mutex::new(Some(vault)));
+        // Lender tokens go where the vault key went: a keychain vault's to the keychain, a
+        // passphrase vault's (no keychain) into the vault, under the same key.
+        let tokens: Arc<dyn TokenStore> = match (&config.token_store, custody) {
+            (Some(t), _) => Arc::new(DeadlineTokenStore::new(t.clone(), deadline)),
+            (None, CustodyView::Keychain) => {
+                Arc::new(DeadlineTokenStore::new(default_token_store()?, deadline))
+            }
+            (None, CustodyView::Passphrase) => Arc::new(VaultTokenStore::new(vault.clone())),
+        };
         let engine = Engine {
-            vault: Arc::new(Mutex::new(Some(vault))),
+            vault,
             custody,
             cfg: config,
             tokens,

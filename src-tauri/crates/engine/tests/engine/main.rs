@@ -15,12 +15,15 @@ mod hostile;
 mod identity;
 mod journey;
 mod local_access;
+mod keychain;
 mod outages;
 mod receipts;
 mod revocation;
 mod scale;
 mod shell;
 mod trust;
+#[cfg(target_os = "linux")]
+mod silent_keychain;
 
 use std::path::Path;
 use std::sync::Arc;

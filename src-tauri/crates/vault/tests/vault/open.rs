@@ -359,3 +359,45 @@ fn key_file_kdf_parameters_out_of_bounds_are_refused_before_deriving() {
         .close()
         .unwrap();
 }
+
+#[test]
+fn lender_tokens_of_a_passphrase_vault_are_kept_encrypted_and_outside_the_ledger() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("vault.db");
+    let pass = "correct horse battery staple";
+    let secret = r#"{"accessToken":"KTOKEN-canary-7f3a","refreshToken":"KREFRESH-canary-19bc"}"#;
+    let (mut v, _rk) = Vault::create(&db, Unlock::Passphrase(pass)).unwrap();
+    assert!(v.lender_token("l-1").unwrap().is_none());
+    let entries_before = v.check_integrity().unwrap().entries;
+    v.set_lender_token("l-1", "first").unwrap();
+    v.set_lender_token("l-1", secret).unwrap();
+    assert_eq!(
+        v.check_integrity().unwrap().entries,
+        entries_before,
+        "a token never enters the ledger"
+    );
+    v.close().unwrap();
+
+    for file in std::fs::read_dir(dir.path()).unwrap() {
+        let bytes = std::fs::read(file.unwrap().path()).unwrap();
+        for canary in [&b"KTOKEN-canary"[..], b"KREFRESH-canary"] {
+            assert!(
+                !bytes.windows(canary.len()).any(|w| w == canary),
+                "a token is on disk in the clear"
+            );
+        }
+    }
+
+    let mut v = Vault::open(&db, Unlock::Passphrase(pass)).unwrap();
+    assert_eq!(
+        v.lender_token("l-1")
+            .unwrap()
+            .as_deref()
+            .map(|s| s.as_str()),
+        Some(secret)
+    );
+    v.delete_lender_token("l-1").unwrap();
+    v.delete_lender_token("l-1").unwrap();
+    assert!(v.lender_token("l-1").unwrap().is_none());
+    v.close().unwrap();
+}
