@@ -10,36 +10,51 @@ use khata_vault::{
 };
 use serde_json::Value;
 
+use crate::audit::{PROHIBITED_FLAG, regulatory};
 use crate::error::Result;
 use crate::signed::sig_bytes;
 use crate::views::*;
 
-/// The signal catalogue as the UI shows it (vault signals plus the lenders' descriptions).
+/// The lenders' signal catalogues as the UI shows them: each lender's own signals (vault
+/// rows plus the descriptions from its catalogue statements), keyed (lender, signal id), so one
+/// lender's catalogue never describes another's signals. Whether a signal is prohibited is the
+/// built-in regulatory table's call (`khata_evidence::audit::regulatory`), whatever its flags.
 #[derive(Debug, Clone, Default)]
 pub struct Catalog {
-    signals: HashMap<String, SignalInfo>,
+    signals: HashMap<(String, String), SignalInfo>,
+}
+
+/// Prohibited by the RBI's rules as Khata's own table reads them, or by the lender's own flag.
+fn prohibited(category: &str, id: &str, name: &str, flags: &[String]) -> bool {
+    let category = Some(category).filter(|c| !c.is_empty() && *c != "unknown");
+    regulatory::classify(category, id, Some(name))
+        .is_some_and(|c| c.restriction() == regulatory::Restriction::Prohibited)
+        || flags.iter().any(|f| f == PROHIBITED_FLAG)
 }
 
 impl Catalog {
     pub fn load(v: &Vault) -> Result<Catalog> {
-        let mut descriptions: HashMap<String, String> = HashMap::new();
+        let mut descriptions: HashMap<(String, String), String> = HashMap::new();
         // Newest catalogue statements first; the first description seen wins.
         for st in v.statements_of_kind("catalog", None)? {
             if let Ok(c) = serde_json::from_slice::<wire::SignalCatalog>(&st.json) {
                 for s in c.signals {
-                    descriptions.entry(s.id).or_insert(s.description);
+                    descriptions
+                        .entry((st.lender_id.clone(), s.id))
+                        .or_insert(s.description);
                 }
             }
         }
         let signals = v
-            .signals()?
+            .lender_signals(None)?
             .into_iter()
-            .map(|s| {
-                let prohibited = s.regulatory_flags.iter().any(|f| f.contains("prohibited"));
+            .map(|ls| {
+                let (lender, s) = (ls.lender_id, ls.signal);
+                let key = (lender, s.id.clone());
                 let info = SignalInfo {
                     id: s.id.clone(),
                     name: s.name.clone(),
-                    description: descriptions.get(&s.id).cloned().unwrap_or_default(),
+                    description: descriptions.get(&key).cloned().unwrap_or_default(),
                     dpv_category: s.category.clone(),
                     sensitivity: match s.sensitivity {
                         vault::Sensitivity::Low => SensitivityView::Low,
@@ -47,34 +62,40 @@ impl Catalog {
                         vault::Sensitivity::High => SensitivityView::High,
                         vault::Sensitivity::Special => SensitivityView::Special,
                     },
-                    regulatory_flags: s.regulatory_flags.clone(),
-                    prohibited,
+                    prohibited: prohibited(&s.category, &s.id, &s.name, &s.regulatory_flags),
+                    regulatory_flags: s.regulatory_flags,
                 };
-                (s.id, info)
+                (key, info)
             })
             .collect();
         Ok(Catalog { signals })
     }
 
-    pub fn info(&self, id: &str) -> SignalInfo {
-        self.signals.get(id).cloned().unwrap_or_else(|| SignalInfo {
-            id: id.into(),
-            name: id.into(),
-            description: String::new(),
-            dpv_category: "unknown".into(),
-            sensitivity: SensitivityView::High,
-            regulatory_flags: vec![],
-            prohibited: false,
-        })
+    /// `id` as `lender_id`'s catalogue describes it; a bare entry when it does not.
+    pub fn info(&self, lender_id: &str, id: &str) -> SignalInfo {
+        self.signals
+            .get(&(lender_id.to_owned(), id.to_owned()))
+            .cloned()
+            .unwrap_or_else(|| SignalInfo {
+                id: id.into(),
+                name: id.into(),
+                description: String::new(),
+                dpv_category: "unknown".into(),
+                sensitivity: SensitivityView::High,
+                regulatory_flags: vec![],
+                prohibited: prohibited("", id, id, &[]),
+            })
     }
 
-    pub fn name(&self, id: &str) -> String {
+    /// The signal's name in `lender_id`'s catalogue, or its id.
+    pub fn name(&self, lender_id: &str, id: &str) -> String {
         self.signals
-            .get(id)
+            .get(&(lender_id.to_owned(), id.to_owned()))
             .map(|s| s.name.clone())
             .unwrap_or_else(|| id.to_string())
     }
 
+    /// The ids any lender files under `category`.
     pub fn signals_in(&self, category: &str) -> Vec<String> {
         let mut v: Vec<String> = self
             .signals
@@ -83,6 +104,7 @@ impl Catalog {
             .map(|s| s.id.clone())
             .collect();
         v.sort();
+        v.dedup();
         v
     }
 }
@@ -402,9 +424,13 @@ pub fn consent_view(
             .signals_granted
             .iter()
             .filter(|s| !revoked.contains(s.as_str()))
-            .map(|s| cat.info(s))
+            .map(|s| cat.info(&c.lender_id, s))
             .collect(),
-        denied: c.signals_denied.iter().map(|s| cat.info(s)).collect(),
+        denied: c
+            .signals_denied
+            .iter()
+            .map(|s| cat.info(&c.lender_id, s))
+            .collect(),
         consent_start: c.consent_start,
         consent_expiry: c.consent_expiry,
         fetch_type: c.fetch_type.as_str().into(),
@@ -437,7 +463,7 @@ pub fn request_view(
             p.signals_granted
                 .iter()
                 .filter(|s| !asked.contains(s.as_str()))
-                .map(|s| cat.info(s))
+                .map(|s| cat.info(lender_id, s))
                 .collect()
         })
         .unwrap_or_default();
@@ -451,7 +477,7 @@ pub fn request_view(
             .signals
             .iter()
             .map(|s| RequestedSignal {
-                signal: cat.info(s),
+                signal: cat.info(lender_id, s),
                 new_since_last: prev_all.as_ref().is_some_and(|p| !p.contains(s.as_str())),
             })
             .collect(),
@@ -476,7 +502,7 @@ pub fn request_view(
 }
 
 pub fn disclosure_view(e: &vault::ShareEvent, cat: &Catalog) -> DisclosureView {
-    let info = cat.info(&e.event.signal_id);
+    let info = cat.info(&e.event.lender_id, &e.event.signal_id);
     DisclosureView {
         id: e.id,
         lender_id: e.event.lender_id.clone(),
@@ -493,6 +519,7 @@ pub fn disclosure_view(e: &vault::ShareEvent, cat: &Catalog) -> DisclosureView {
 
 fn explanation_parts(
     x: &wire::Explanation,
+    lender_id: &str,
     cat: &Catalog,
 ) -> (Vec<ContributionView>, Vec<AdverseFactor>) {
     let contributions = x
@@ -500,7 +527,7 @@ fn explanation_parts(
         .iter()
         .map(|c| ContributionView {
             signal: c.signal.clone(),
-            signal_name: cat.name(&c.signal),
+            signal_name: cat.name(lender_id, &c.signal),
             bin: c.bin.clone(),
             points: c.points,
             missing_points: c.missing_points,
@@ -521,7 +548,7 @@ fn explanation_parts(
                 rank: r.rank,
                 code: r.code.clone(),
                 signal: r.signal.clone(),
-                signal_name: cat.name(&r.signal),
+                signal_name: cat.name(lender_id, &r.signal),
                 points: r.points,
                 text: r.text.clone(),
                 impact: if share >= 0.4 {
@@ -551,7 +578,7 @@ pub fn offer_view(
     cat: &Catalog,
     verified: bool,
 ) -> OfferView {
-    let (contributions, top_adverse) = explanation_parts(&o.explanation, cat);
+    let (contributions, top_adverse) = explanation_parts(&o.explanation, &o.lender_id, cat);
     OfferView {
         id: o.offer_id.clone(),
         lender_id: o.lender_id.clone(),
@@ -573,7 +600,7 @@ pub fn offer_view(
 }
 
 pub fn quote_view(q: &wire::Quote, names: &HashMap<String, String>, cat: &Catalog) -> OfferView {
-    let (contributions, top_adverse) = explanation_parts(&q.explanation, cat);
+    let (contributions, top_adverse) = explanation_parts(&q.explanation, &q.lender_id, cat);
     OfferView {
         id: q.quote_id.clone(),
         lender_id: q.lender_id.clone(),

@@ -40,8 +40,8 @@ fn consent_record(v: &Vault, c: &khata_vault::Consent, lender_name: &str) -> Res
     let latest: Option<wire::Consent> = versions
         .last()
         .and_then(|s| serde_json::from_slice(&s.json).ok());
-    let signals = v.signals()?;
-    let info = |id: &str| signals.iter().find(|s| s.id == id);
+    let signals = v.lender_signals(Some(&c.lender_id))?;
+    let info = |id: &str| signals.iter().map(|s| &s.signal).find(|s| s.id == id);
     let pii = |id: &String, granted: bool| {
         let s = info(id);
         json!({
@@ -196,7 +196,7 @@ fn export_json(
             .collect();
         let header = json!({
             "lenders": lenders,
-            "signals": v.signals()?,
+            "signals": v.lender_signals(None)?,
             "consentRecords": consents,
             "offers": stmts("offer")?,
             "quotes": stmts("quote")?,

@@ -55,4 +55,6 @@ pub struct SandboxFaults {
     pub oversize_body: f64,
     /// Drop the next N successful POST responses after commit, then stop (for exact tests).
     pub drop_next: u32,
+    /// Publish the signal catalogue without regulatory flags (`hide-rbi-flags`).
+    pub hide_rbi_flags: bool,
 }

@@ -11,6 +11,9 @@
 //! | `malformed-json=0.1`      | that share of successful responses carry truncated JSON            |
 //! | `oversize-body=0.1`       | that share of successful responses carry a 9 MiB JSON body         |
 //! | `drop-next=2`             | the next 2 successful POSTs commit, then drop (deterministic)      |
+//! | `hide-rbi-flags=1`        | the signal catalogue carries no regulatory flags, and signals whose |
+//! |                           | category can plausibly be blurred get neutral ones (call logs as   |
+//! |                           | `pd:Behavioral`); contacts keep `pd:Contact` and their name        |
 //!
 //! Decisions are drawn from the sandbox's seeded RNG (`--seed`), so a run is reproducible
 //! given the same request sequence.
@@ -27,6 +30,9 @@ pub struct Faults {
     pub oversize_body: f64,
     /// Drop the next N successful POST responses after commit, then stop (for exact tests).
     pub drop_next: u32,
+    /// Publish the catalogue without regulatory flags, with neutral-sounding categories where
+    /// plausible (a lender hiding what RBI bars it from reading).
+    pub hide_rbi_flags: bool,
 }
 
 /// Size of the oversize body: above the client's 8 MiB cap.
@@ -60,9 +66,16 @@ impl Faults {
                     .parse()
                     .map_err(|_| format!("fault drop-next: {value:?} is not a count"))?
             }
+            "hide-rbi-flags" => {
+                self.hide_rbi_flags = match value.trim() {
+                    "1" | "true" => true,
+                    "0" | "false" => false,
+                    v => return Err(format!("fault hide-rbi-flags: {v:?} is not 0 or 1")),
+                }
+            }
             other => {
                 return Err(format!(
-                    "unknown fault {other:?}; one of latency, error-rate, drop-after-commit, drop-next, malformed-json, oversize-body"
+                    "unknown fault {other:?}; one of latency, error-rate, drop-after-commit, drop-next, malformed-json, oversize-body, hide-rbi-flags"
                 ));
             }
         }
@@ -112,5 +125,8 @@ mod tests {
         assert!(f.apply_spec("latency=fast").is_err());
         assert!(f.apply_spec("meteor=1").is_err());
         assert!(f.apply_spec("latency").is_err());
+        f.apply_spec("hide-rbi-flags=1").unwrap();
+        assert!(f.hide_rbi_flags);
+        assert!(f.apply_spec("hide-rbi-flags=maybe").is_err());
     }
 }

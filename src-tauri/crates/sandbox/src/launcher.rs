@@ -80,6 +80,7 @@ impl From<SandboxFaults> for Faults {
             malformed_json,
             oversize_body,
             drop_next,
+            hide_rbi_flags,
         } = f;
         Faults {
             latency_ms,
@@ -88,6 +89,7 @@ impl From<SandboxFaults> for Faults {
             malformed_json,
             oversize_body,
             drop_next,
+            hide_rbi_flags,
         }
     }
 }
@@ -132,6 +134,7 @@ mod tests {
                 malformed_json: 0.125,
                 oversize_body: 0.0625,
                 drop_next: 2,
+                hide_rbi_flags: true,
             },
         );
         let mut expected = Faults::default();
@@ -142,6 +145,7 @@ mod tests {
             "malformed-json=0.125",
             "oversize-body=0.0625",
             "drop-next=2",
+            "hide-rbi-flags=1",
         ] {
             expected.apply_spec(spec).unwrap();
         }

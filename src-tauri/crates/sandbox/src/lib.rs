@@ -47,7 +47,13 @@ pub struct SandboxConfig {
     pub dev_token: Option<String>,
     /// Run a collection round this often (like a lender's periodic fetch); off when `None`.
     pub collect_every: Option<Duration>,
+    /// The lender id its discovery document claims; [`DEFAULT_LENDER_ID`] when `None` (tests
+    /// that need two distinct lenders at once give the second another).
+    pub lender_id: Option<String>,
 }
+
+/// The sandbox lender's id unless [`SandboxConfig::lender_id`] says otherwise.
+pub const DEFAULT_LENDER_ID: &str = "khata-sandbox-lender";
 
 impl Default for SandboxConfig {
     fn default() -> Self {
@@ -59,6 +65,7 @@ impl Default for SandboxConfig {
             state_dir: None,
             dev_token: None,
             collect_every: None,
+            lender_id: None,
         }
     }
 }
@@ -218,6 +225,7 @@ pub async fn start(config: SandboxConfig) -> anyhow::Result<RunningSandbox> {
         if f.drop_next > 0 {
             faults.drop_next = f.drop_next;
         }
+        faults.hide_rbi_flags |= f.hide_rbi_flags;
         for (dst, src) in [
             (&mut faults.error_rate, f.error_rate),
             (&mut faults.drop_after_commit, f.drop_after_commit),
@@ -233,7 +241,10 @@ pub async fn start(config: SandboxConfig) -> anyhow::Result<RunningSandbox> {
 
     let inner = Arc::new(api::Inner {
         db: Mutex::new(conn),
-        lender_id: "khata-sandbox-lender".into(),
+        lender_id: config
+            .lender_id
+            .clone()
+            .unwrap_or_else(|| DEFAULT_LENDER_ID.into()),
         key,
         base_url: base_url.clone(),
         scenario: config.scenario,

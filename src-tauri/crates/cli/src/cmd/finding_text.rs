@@ -5,6 +5,7 @@
 use chrono::{DateTime, SecondsFormat, Utc};
 use khata_contract::lender_text::clean;
 
+use khata_evidence::audit::regulatory::{MatchedBy, RegulatedData, RuleSource};
 use khata_evidence::audit::{Finding, FindingFacts, PeriodUnit, Rule, SignalPoints};
 
 /// One line, plain language.
@@ -20,7 +21,9 @@ pub fn title(rule: Rule) -> &'static str {
         SignalNotGranted => "Collected a signal the consent does not cover",
         OutsideDataRange => "Collected data from outside the consented period",
         AboveFrequency => "Collected more often than consented",
-        ProhibitedSignal => "Collected data regulators prohibit (contacts, call logs)",
+        ProhibitedSignal => {
+            "Collected data the RBI prohibits (contacts, call logs, files, telephony)"
+        }
         UnnamedRecipient => "Passed data to a recipient the consent does not name",
         NoConsent => "Collected without any consent",
         PurposeMismatch => "Used data for another purpose than consented",
@@ -48,6 +51,31 @@ fn unit(u: PeriodUnit) -> &'static str {
         PeriodUnit::Year => "Year",
         PeriodUnit::Inf => "Inf",
     }
+}
+
+/// The kind of data the RBI's rules name, in English.
+fn regulated(d: RegulatedData) -> &'static str {
+    match d {
+        RegulatedData::ContactList => "the contact list",
+        RegulatedData::CallLogs => "call logs",
+        RegulatedData::FilesAndMedia => "files and media",
+        RegulatedData::Telephony => "telephony functions",
+        RegulatedData::Camera => "the camera",
+        RegulatedData::Microphone => "the microphone",
+        RegulatedData::Location => "location",
+    }
+}
+
+/// The rules' source, as shown beside a regulatory finding.
+pub fn source(s: &RuleSource) -> String {
+    let name = match s.id.as_str() {
+        "rbi-digital-lending" => "RBI Guidelines on Digital Lending",
+        other => other,
+    };
+    format!(
+        "{name} ({}; Digital Lending Directions {}), Khata rules table v{}",
+        s.issued, s.consolidated, s.table_version
+    )
 }
 
 /// "at T", or "N times between FIRST and LAST".
@@ -93,8 +121,24 @@ fn sentence(f: &Finding) -> String {
     let cid = f.consent_id.as_deref().unwrap_or("?");
     let l = &f.lender_id;
     match &f.facts {
-        FindingFacts::Prohibited { flag } => {
-            format!("{l} collected {s} {}; it is flagged {flag}", when(f))
+        FindingFacts::Prohibited {
+            flag,
+            data,
+            matched_by,
+            source: src,
+        } => {
+            let what = match (data, matched_by) {
+                (Some(d), MatchedBy::Category) => {
+                    format!("{} (by its data category)", regulated(*d))
+                }
+                (Some(d), _) => format!("{} (by its name)", regulated(*d)),
+                (None, _) => format!("flagged {flag} by the lender itself"),
+            };
+            format!(
+                "{l} collected {s} {}; it is {what}, which lending apps may not access. Source: {}",
+                when(f),
+                source(src)
+            )
         }
         FindingFacts::NoConsent => match &f.consent_id {
             None => format!("{l} collected {s} {} citing no consent", when(f)),

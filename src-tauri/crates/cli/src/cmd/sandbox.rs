@@ -52,6 +52,7 @@ impl SandboxArgs {
             state_dir: self.state.clone(),
             dev_token: self.dev_token.clone(),
             collect_every: self.collect_every.map(Duration::from_secs),
+            lender_id: None,
         })
     }
 }

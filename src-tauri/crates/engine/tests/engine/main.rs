@@ -9,10 +9,12 @@
 //! share the set-up functions below.
 
 mod audit;
+mod catalogues;
 mod custody;
 mod export;
 mod journey;
 mod outages;
+mod regulatory;
 mod revocation;
 mod scale;
 mod shell;

@@ -10,6 +10,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use ts_rs::TS;
 
+use super::regulatory::{MatchedBy, RegulatedData, RuleSource};
+
 /// How serious a finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
@@ -42,7 +44,8 @@ pub enum Rule {
     OutsideDataRange,
     /// Collected more often than the consent's Frequency (or twice under ONETIME).
     AboveFrequency,
-    /// Collected a signal regulators prohibit (`rbi-2022-prohibited`: contacts, call logs).
+    /// Collected a signal the RBI's digital lending rules prohibit (contact list, call logs,
+    /// files and media, telephony functions), by Khata's built-in table.
     ProhibitedSignal,
     /// Passed data to a recipient the consent does not name.
     UnnamedRecipient,
@@ -186,8 +189,15 @@ pub struct SignalPoints {
     rename_all_fields = "camelCase"
 )]
 pub enum FindingFacts {
-    /// `prohibited-signal`: the regulatory flag the signal carries.
-    Prohibited { flag: String },
+    /// `prohibited-signal`: the regulatory flag it amounts to, the kind of data the built-in
+    /// table recognised (absent when only the lender's own flag said so), how, and the rules'
+    /// source and table version, shown beside the finding.
+    Prohibited {
+        flag: String,
+        data: Option<RegulatedData>,
+        matched_by: MatchedBy,
+        source: RuleSource,
+    },
     /// `no-consent`: no consent cited (`finding.consentId` is null), or one the borrower never
     /// gave this lender.
     NoConsent,
