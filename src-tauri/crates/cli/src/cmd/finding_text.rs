@@ -24,6 +24,7 @@ pub fn title(rule: Rule) -> &'static str {
         ProhibitedSignal => {
             "Collected data the RBI prohibits (contacts, call logs, files, telephony)"
         }
+        KycOnlySignalReused => "Collected camera, microphone or location data more than once",
         UnnamedRecipient => "Passed data to a recipient the consent does not name",
         NoConsent => "Collected without any consent",
         PurposeMismatch => "Used data for another purpose than consented",
@@ -140,6 +141,18 @@ fn sentence(f: &Finding) -> String {
                 source(src)
             )
         }
+        FindingFacts::KycOnly {
+            data,
+            total,
+            source: src,
+        } => format!(
+            "{l} collected {s} ({}) {total} times; the rules allow it once, for KYC, so {} \
+             {} after the first. Source: {}",
+            regulated(*data),
+            f.count,
+            if f.count == 1 { "once" } else { "times" },
+            source(src)
+        ),
         FindingFacts::NoConsent => match &f.consent_id {
             None => format!("{l} collected {s} {} citing no consent", when(f)),
             Some(c) => format!(

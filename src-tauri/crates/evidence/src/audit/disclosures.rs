@@ -10,9 +10,10 @@ use super::consent_state::{ConsentState, consent_states};
 use super::finding::Finding;
 use super::group::{DisclosureSource, Groups, Hit, NONE, Names, Statements};
 use super::input::{AuditInput, SignalMeta, ms};
-use super::regulatory::classify;
+use super::regulatory::{Restriction, classify};
+use super::rules::kyc_only::Collections;
 use super::rules::prohibited::Verdict;
-use super::rules::{consent_scope, data_life, frequency, prohibited, revocation};
+use super::rules::{consent_scope, data_life, frequency, kyc_only, prohibited, revocation};
 
 /// The disclosure rules, fed one disclosure at a time (an export's million disclosures need
 /// not be held at once), each identified by an index into a [`DisclosureSource`].
@@ -31,6 +32,8 @@ pub struct DisclosureRules<'a> {
     groups: Groups,
     /// Collection times per (consent, signal), for the frequency rule.
     times: HashMap<(u32, u32), Vec<(i64, usize)>>,
+    /// Collection times per (lender, signal) of once-only (KYC) data.
+    once_only: HashMap<(u32, u32), Collections>,
 }
 
 impl<'a> DisclosureRules<'a> {
@@ -47,6 +50,7 @@ impl<'a> DisclosureRules<'a> {
             names: Names::default(),
             groups: Groups::default(),
             times: HashMap::new(),
+            once_only: HashMap::new(),
         }
     }
 
@@ -71,6 +75,19 @@ impl<'a> DisclosureRules<'a> {
             .entry((lender, signal))
             .or_insert_with(|| verdict(&self.catalogue, &w.lender_id, &w.signal));
         prohibited::check(&mut h, verdict);
+        if let Some(c) = verdict
+            .class
+            .filter(|c| c.restriction() == Restriction::KycOnly)
+        {
+            self.once_only
+                .entry((lender, signal))
+                .or_insert_with(|| Collections {
+                    data: c.data,
+                    times: Vec::new(),
+                })
+                .times
+                .push((t, i));
+        }
         let Some(st) = consent_scope::consent_of(&mut h, &self.states) else {
             return;
         };
@@ -98,6 +115,7 @@ impl<'a> DisclosureRules<'a> {
             &self.states,
             &mut src,
         ));
+        out.extend(kyc_only::findings(self.once_only, &self.names, &mut src));
         out
     }
 }

@@ -47,6 +47,9 @@ pub enum Rule {
     /// Collected a signal the RBI's digital lending rules prohibit (contact list, call logs,
     /// files and media, telephony functions), by Khata's built-in table.
     ProhibitedSignal,
+    /// Collected camera, microphone or location data more than once (the RBI allows them
+    /// once, for KYC), by Khata's built-in table.
+    KycOnlySignalReused,
     /// Passed data to a recipient the consent does not name.
     UnnamedRecipient,
     /// Collected with no consent, or under a consent id the borrower never gave.
@@ -66,7 +69,7 @@ pub enum Rule {
 }
 
 impl Rule {
-    pub const ALL: [Rule; 18] = [
+    pub const ALL: [Rule; 19] = [
         Rule::CollectedAfterRevocation,
         Rule::CollectedAfterSignalRevocation,
         Rule::CollectedWhilePaused,
@@ -77,6 +80,7 @@ impl Rule {
         Rule::OutsideDataRange,
         Rule::AboveFrequency,
         Rule::ProhibitedSignal,
+        Rule::KycOnlySignalReused,
         Rule::UnnamedRecipient,
         Rule::NoConsent,
         Rule::PurposeMismatch,
@@ -100,6 +104,7 @@ impl Rule {
             Rule::OutsideDataRange => "outside-data-range",
             Rule::AboveFrequency => "above-frequency",
             Rule::ProhibitedSignal => "prohibited-signal",
+            Rule::KycOnlySignalReused => "kyc-only-signal-reused",
             Rule::UnnamedRecipient => "unnamed-recipient",
             Rule::NoConsent => "no-consent",
             Rule::PurposeMismatch => "purpose-mismatch",
@@ -122,6 +127,7 @@ impl Rule {
             | CollectedBeforeConsentStart
             | SignalDenied
             | SignalNotGranted
+            | KycOnlySignalReused
             | UnnamedRecipient
             | NoConsent => Severity::High,
             OutsideDataRange
@@ -196,6 +202,13 @@ pub enum FindingFacts {
         flag: String,
         data: Option<RegulatedData>,
         matched_by: MatchedBy,
+        source: RuleSource,
+    },
+    /// `kyc-only-signal-reused`: the once-only kind of data, how many collections in all
+    /// (`count` of them came after the first), and the rules' source.
+    KycOnly {
+        data: RegulatedData,
+        total: u64,
         source: RuleSource,
     },
     /// `no-consent`: no consent cited (`finding.consentId` is null), or one the borrower never

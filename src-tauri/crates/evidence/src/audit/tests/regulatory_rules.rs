@@ -129,3 +129,67 @@ fn a_lenders_own_prohibition_flag_is_believed() {
         "{got:?}"
     );
 }
+
+#[test]
+fn location_collected_again_is_kyc_only_signal_reused() {
+    // Once is what the rules allow; the second and third collections, under another consent
+    // or none, are the finding, whatever the catalogue calls the signal.
+    let none = Disclosure {
+        consent_id: None,
+        ..disc(3, "location_stability", "2026-02-03T00:00:00Z")
+    };
+    let mut i = input(
+        vec![
+            disc(1, "location_stability", "2026-02-01T00:00:00Z"),
+            disc(2, "location_stability", "2026-02-02T00:00:00Z"),
+            none,
+            disc(4, "sms_income", "2026-02-01T00:00:00Z"),
+            disc(5, "sms_income", "2026-02-02T00:00:00Z"),
+        ],
+        vec![consent()],
+    );
+    i.signals = vec![meta(
+        Some("L"),
+        "location_stability",
+        "pd:Behavioral",
+        "Stability",
+        &[],
+    )];
+    let f: Vec<Finding> = audit(&i)
+        .findings
+        .into_iter()
+        .filter(|f| f.rule == Rule::KycOnlySignalReused)
+        .collect();
+    assert_eq!(f.len(), 1, "{f:?}");
+    let f = &f[0];
+    assert_eq!(f.severity, Severity::High);
+    assert_eq!(
+        (f.signal.as_deref(), f.consent_id.as_deref()),
+        (Some("location_stability"), None)
+    );
+    assert_eq!(f.count, 2);
+    assert_eq!(f.at, t("2026-02-02T00:00:00Z").timestamp_millis());
+    assert_eq!(
+        f.facts,
+        FindingFacts::KycOnly {
+            data: regulatory::RegulatedData::Location,
+            total: 3,
+            source: regulatory::RuleSource::rbi(),
+        }
+    );
+    // The first collection is shown beside the repeats.
+    let shown: Vec<&str> = f.evidence.iter().map(|e| e.id.as_str()).collect();
+    assert_eq!(shown, ["d2", "d1", "d3"]);
+
+    // Collected once: nothing to report.
+    let once = input(
+        vec![disc(1, "location_stability", "2026-02-01T00:00:00Z")],
+        vec![consent()],
+    );
+    assert!(
+        audit(&once)
+            .findings
+            .iter()
+            .all(|f| f.rule != Rule::KycOnlySignalReused)
+    );
+}
