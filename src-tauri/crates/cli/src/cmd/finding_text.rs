@@ -146,11 +146,15 @@ fn sentence(f: &Finding) -> String {
             total,
             source: src,
         } => format!(
-            "{l} collected {s} ({}) {total} times; the rules allow it once, for KYC, so {} \
-             {} after the first. Source: {}",
+            "{l} collected {s} ({}) {total} times; the rules allow it once, for KYC: {} after \
+             the first, {}. Source: {}",
             regulated(*data),
-            f.count,
-            if f.count == 1 { "once" } else { "times" },
+            if f.count == 1 {
+                "1 collection".to_string()
+            } else {
+                format!("{} collections", f.count)
+            },
+            range(f, f.at, f.last_at),
             source(src)
         ),
         FindingFacts::NoConsent => match &f.consent_id {
@@ -404,6 +408,46 @@ mod tests {
         for r in Rule::ALL {
             assert!(!title(r).is_empty());
         }
+    }
+
+    #[test]
+    fn regulatory_findings_name_the_data_and_the_rules_source() {
+        let mut p = finding(
+            Rule::ProhibitedSignal,
+            1,
+            FindingFacts::Prohibited {
+                flag: "rbi-2022-prohibited".into(),
+                data: Some(RegulatedData::CallLogs),
+                matched_by: MatchedBy::Meaning,
+                source: RuleSource::rbi(),
+            },
+        );
+        p.signal = Some("call_log_pattern".into());
+        assert_eq!(
+            detail(&p),
+            "L collected call_log_pattern at 2026-02-11T00:01:00.000Z; it is call logs (by its \
+             name), which lending apps may not access. Source: RBI Guidelines on Digital \
+             Lending (2022-09-02; Digital Lending Directions 2025-05-08), Khata rules table v1"
+        );
+        let mut k = finding(
+            Rule::KycOnlySignalReused,
+            2,
+            FindingFacts::KycOnly {
+                data: RegulatedData::Location,
+                total: 3,
+                source: RuleSource::rbi(),
+            },
+        );
+        k.signal = Some("location_stability".into());
+        assert!(
+            detail(&k).starts_with(
+                "L collected location_stability (location) 3 times; the rules allow it once, \
+                 for KYC: 2 collections after the first, between 2026-02-11T00:01:00.000Z and \
+                 2026-02-11T00:02:00.000Z. Source: RBI Guidelines"
+            ),
+            "{}",
+            detail(&k)
+        );
     }
 
     #[test]
