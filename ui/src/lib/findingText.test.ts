@@ -1,15 +1,20 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { DAY, NOW, finding } from '../test/fixtures';
+import { DAY, NOW, PROHIBITED_FACTS, RBI_SOURCE, finding } from '../test/fixtures';
 import type { Finding } from './bindings/Finding';
 import type { FindingFacts } from './bindings/FindingFacts';
-import { findingRecords, findingSentence } from './findingText';
+import { findingRecords, findingSentence, findingSource } from './findingText';
 import { setLocale } from './i18n/i18n.svelte';
 
 afterEach(() => setLocale('en'));
 
 /** One finding per kind of facts, each under a rule that reports it. */
 const CASES: Array<[Finding['rule'], FindingFacts]> = [
-  ['prohibited-signal', { kind: 'prohibited', flag: 'rbi-2022-prohibited' }],
+  ['prohibited-signal', PROHIBITED_FACTS],
+  [
+    'prohibited-signal',
+    { kind: 'prohibited', flag: 'rbi-2022-prohibited', data: null, matchedBy: 'lenderFlag', source: RBI_SOURCE },
+  ],
+  ['kyc-only-signal-reused', { kind: 'kycOnly', data: 'location', total: 4, source: RBI_SOURCE }],
   ['no-consent', { kind: 'noConsent' }],
   ['collected-after-revocation', { kind: 'revoked', revokedAt: NOW - 2 * DAY }],
   ['collected-after-signal-revocation', { kind: 'revoked', revokedAt: NOW - 2 * DAY }],
@@ -67,13 +72,13 @@ describe('findingSentence', () => {
   }
 
   it('keeps the numbers of the facts in the sentence', () => {
-    const [, facts] = CASES[15];
+    const [, facts] = CASES[17];
     expect(findingSentence(finding({ rule: 'contributions-do-not-add-up', facts }), 'L')).toBe(
       'The explanation does not add up: the base of 600 points plus the factors make 640, but the score is 700.',
     );
     setLocale('hi');
     expect(
-      findingSentence(finding({ rule: 'unnamed-recipient', facts: CASES[10][1], count: 1, at: NOW }), 'L'),
+      findingSentence(finding({ rule: 'unnamed-recipient', facts: CASES[12][1], count: 1, at: NOW }), 'L'),
     ).toContain('केवल इनके नाम हैं: cibil');
   });
 
@@ -87,6 +92,24 @@ describe('findingSentence', () => {
     expect(altered).toContain('Your choice stands');
     setLocale('hi');
     expect(findingSentence(receipt, 'QuickRupee')).toContain('लागू होने का समय');
+  });
+
+  it('names the data the RBI rules bar, and shows their source beside the finding', () => {
+    const prohibited = finding({ rule: 'prohibited-signal', facts: PROHIBITED_FACTS, signal: 'call_log_pattern' });
+    expect(findingSentence(prohibited, 'L')).toContain('It is your call logs, which lending apps may not access');
+    expect(findingSource(prohibited)).toMatch(
+      /^RBI Guidelines on Digital Lending \(.*2022.*\), consolidated in the RBI Digital Lending Directions \(.*2025.*\); Khata rules table version 1$/,
+    );
+    const reused = finding({
+      rule: 'kyc-only-signal-reused',
+      facts: { kind: 'kycOnly', data: 'location', total: 3, source: RBI_SOURCE },
+      count: 2,
+    });
+    expect(findingSentence(reused, 'L')).toContain('(your location) 3 times');
+    expect(findingSource(finding())).toBeNull();
+    setLocale('hi');
+    expect(findingSentence(prohibited, 'L')).toContain('आपके कॉल लॉग');
+    expect(findingSource(reused)).toContain('डिजिटल ऋण पर भारतीय रिज़र्व बैंक के दिशानिर्देश');
   });
 
   it('lists the records by kind and id, with how many more after the last listed disclosure', () => {

@@ -5,8 +5,9 @@
  */
 import type { Finding } from './bindings/Finding';
 import type { PeriodUnit } from './bindings/PeriodUnit';
+import type { RuleSource } from './bindings/RuleSource';
 import type { SignalPoints } from './bindings/SignalPoints';
-import { formatDateTime, formatNumber, formatPoints } from './format';
+import { formatDate, formatDateTime, formatNumber, formatPoints } from './format';
 import { t, tOr } from './i18n/i18n.svelte';
 
 type Values = Record<string, string | number>;
@@ -34,6 +35,27 @@ function points(list: SignalPoints[]): string {
   return list.length === 0 ? '—' : list.map((p) => `${p.signal} (${formatPoints(p.points)})`).join(', ');
 }
 
+/** An ISO date (`2022-09-02`) in the reader's format; anything else as sent. */
+function isoDate(date: string): string {
+  const ms = Date.parse(`${date}T00:00:00Z`);
+  return Number.isNaN(ms) ? date : formatDate(ms);
+}
+
+/** Where a regulatory rule comes from (the regulation, its dates, the built-in table's version). */
+function sourceText(source: RuleSource): string {
+  const name = tOr(`audit.source.${source.id}`, source.id, {
+    issued: isoDate(source.issued),
+    consolidated: isoDate(source.consolidated),
+  });
+  return t('audit.source.rule', { source: name, version: source.tableVersion });
+}
+
+/** The rule's source for a regulatory finding, shown beside it; `null` for the others. */
+export function findingSource(finding: Finding): string | null {
+  const facts = finding.facts;
+  return facts.kind === 'prohibited' || facts.kind === 'kycOnly' ? sourceText(facts.source) : null;
+}
+
 /** What exactly happened, with the numbers, as one or two sentences. */
 export function findingSentence(finding: Finding, lender: string): string {
   const base: Values = {
@@ -45,7 +67,18 @@ export function findingSentence(finding: Finding, lender: string): string {
   const facts = finding.facts;
   switch (facts.kind) {
     case 'prohibited':
-      return t('audit.fact.prohibited', { ...base, flag: tOr(`signal.flag.${facts.flag}`, facts.flag) });
+      return facts.data === null
+        ? t('audit.fact.prohibitedByLender', { ...base, flag: tOr(`signal.flag.${facts.flag}`, facts.flag) })
+        : t('audit.fact.prohibited', { ...base, data: t(`audit.data.${facts.data}`) });
+    case 'kycOnly':
+      return t('audit.fact.kycOnly', {
+        ...base,
+        data: t(`audit.data.${facts.data}`),
+        total: formatNumber(facts.total),
+        count: finding.count,
+        n: formatNumber(finding.count),
+        range: range(finding.count, finding.at, finding.lastAt),
+      });
     case 'noConsent':
       return finding.consentId === null ? t('audit.fact.noConsent', base) : t('audit.fact.unknownConsent', base);
     case 'revoked':

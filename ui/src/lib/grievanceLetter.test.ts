@@ -1,17 +1,17 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Finding } from './bindings/Finding';
-import { findingSentence } from './findingText';
+import { findingSentence, findingSource } from './findingText';
 import { formatDateTime } from './format';
 import { grievanceLetter } from './grievanceLetter';
 import { setLocale, t, type Locale } from './i18n/i18n.svelte';
-import { finding, grievanceDraft, DAY, NOW } from '../test/fixtures';
+import { finding, grievanceDraft, DAY, NOW, PROHIBITED_FACTS } from '../test/fixtures';
 
 afterEach(() => setLocale('en'));
 
 /** Findings of several kinds: one each way a sentence, a count or the records can read. */
 const FINDINGS: Finding[] = [
   finding(),
-  finding({ rule: 'prohibited-signal', facts: { kind: 'prohibited', flag: 'rbi-2022-prohibited' }, signal: 'call_logs' }),
+  finding({ rule: 'prohibited-signal', facts: PROHIBITED_FACTS, signal: 'call_logs' }),
   finding({
     rule: 'unnamed-recipient',
     severity: 'high',
@@ -56,6 +56,12 @@ function leaves(value: unknown): Array<string | number> {
   return [];
 }
 
+/** A finding's sentence as the letter cites it: with the rules' source beside regulatory ones. */
+function sentenceWithSource(f: Finding): string {
+  const source = findingSource(f);
+  return `${findingSentence(f, 'Sandbox Lender')}${source ? ` — ${source}` : ''}`;
+}
+
 describe('grievanceLetter', () => {
   it('cites every finding in English: its severity, rule, sentence, time and records', () => {
     const letter = letterIn('en');
@@ -66,10 +72,11 @@ describe('grievanceLetter', () => {
     expect(letter).toContain('show 7 problems (3 Critical, 2 High, 2 Medium):');
     FINDINGS.forEach((f, i) => {
       expect(letter).toContain(`${i + 1}. [${t(`audit.severity.${f.severity}`)}] ${t(`audit.rule.${f.rule}`)}\n`);
-      expect(letter).toContain(`   ${findingSentence(f, 'Sandbox Lender')}\n`);
+      expect(letter).toContain(`   ${sentenceWithSource(f)}\n`);
       expect(letter).toContain(`Rule: ${f.rule}.`);
     });
     expect(letter).toContain(`1. [Critical] Collected after you revoked the consent\n`);
+    expect(letter).toContain('which lending apps may not access at all. — RBI Guidelines on Digital Lending (');
     expect(letter).toContain(`When: ${formatDateTime(NOW - DAY)}. Rule: collected-after-revocation. Records: disclosure d-9.`);
     expect(letter).toContain(
       `When: 10,00,000 times, ${formatDateTime(NOW - 2 * DAY)} to ${formatDateTime(NOW - DAY)}. Rule: above-frequency. ` +
@@ -90,7 +97,7 @@ describe('grievanceLetter', () => {
     expect(letter).toContain('7 समस्याएँ दिखती हैं (3 गंभीर, 2 उच्च, 2 मध्यम):');
     FINDINGS.forEach((f, i) => {
       expect(letter).toContain(`${i + 1}. [${t(`audit.severity.${f.severity}`)}] ${t(`audit.rule.${f.rule}`)}\n`);
-      expect(letter).toContain(`   ${findingSentence(f, 'Sandbox Lender')}\n`);
+      expect(letter).toContain(`   ${sentenceWithSource(f)}\n`);
       expect(letter).toContain(`नियम: ${f.rule}।`);
     });
     expect(letter).toContain('रिकॉर्ड: खुलासा d-1, खुलासा d-1000000, … और 9,99,998 अन्य, सहमति c-1।');

@@ -8,7 +8,7 @@
  */
 import type { GrievanceDraft } from './bindings/GrievanceDraft';
 import type { Severity } from './bindings/Severity';
-import { findingRecords, findingSentence } from './findingText';
+import { findingRecords, findingSentence, findingSource } from './findingText';
 import { formatDateTime, formatNumber } from './format';
 import { t } from './i18n/i18n.svelte';
 
@@ -47,7 +47,7 @@ export function grievanceLetter(draft: GrievanceDraft): string {
       index: i + 1,
       severity: t(`audit.severity.${finding.severity}`),
       title: t(`audit.rule.${finding.rule}`),
-      sentence: findingSentence(finding, lender),
+      sentence: [findingSentence(finding, lender), findingSource(finding)].filter(Boolean).join(' — '),
       when: t('grievance.letter.when', {
         count: finding.count,
         n: formatNumber(finding.count),

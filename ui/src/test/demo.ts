@@ -12,7 +12,7 @@ export function demoHandlers(): Record<string, Handler | object | null> {
     update_settings: { checkAutomatically: false },
     audit_report: f.auditReport([
       f.finding(),
-      f.finding({ rule: 'prohibited-signal', facts: { kind: 'prohibited', flag: 'rbi-2022-prohibited' }, signal: 'call_logs' }),
+      f.finding({ rule: 'prohibited-signal', facts: f.PROHIBITED_FACTS, signal: 'call_logs' }),
       f.finding({
         rule: 'above-frequency',
         severity: 'medium',

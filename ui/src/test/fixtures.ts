@@ -1,6 +1,7 @@
 /** Sample view data shaped like the engine's (`src-tauri/crates/engine/src/views.rs`). */
 import type { AuditReport } from '../lib/bindings/AuditReport';
 import type { Finding } from '../lib/bindings/Finding';
+import type { FindingFacts } from '../lib/bindings/FindingFacts';
 import type { GrievanceDraft } from '../lib/bindings/GrievanceDraft';
 import type { VaultAccess } from '../lib/bindings/VaultAccess';
 import type { ConsentRequestView } from '../lib/bindings/ConsentRequestView';
@@ -220,6 +221,23 @@ export function access(overrides: Partial<VaultAccess> = {}): VaultAccess {
 }
 
 /** A finding as the engine's audit returns it. */
+/** The RBI's rules as the built-in table (version 1) cites them. */
+export const RBI_SOURCE = {
+  id: 'rbi-digital-lending',
+  issued: '2022-09-02',
+  consolidated: '2025-05-08',
+  tableVersion: 1,
+};
+
+/** `prohibited-signal` facts: call logs, recognised by their category. */
+export const PROHIBITED_FACTS: FindingFacts = {
+  kind: 'prohibited',
+  flag: 'rbi-2022-prohibited',
+  data: 'callLogs',
+  matchedBy: 'category',
+  source: RBI_SOURCE,
+};
+
 export function finding(overrides: Partial<Finding> = {}): Finding {
   return {
     rule: 'collected-after-revocation',

@@ -3,7 +3,7 @@ import userEvent from '@testing-library/user-event';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { formatDateTime, formatNumber } from '../lib/format';
 import { setLocale } from '../lib/i18n/i18n.svelte';
-import { auditReport, finding, grievanceDraft, overview, rightsRequest, DAY, NOW } from '../test/fixtures';
+import { auditReport, finding, grievanceDraft, overview, rightsRequest, DAY, NOW, PROHIBITED_FACTS } from '../test/fixtures';
 import { failure, mockCommands } from '../test/ipc';
 import Audit from './Audit.svelte';
 
@@ -11,7 +11,7 @@ beforeEach(() => setLocale('en'));
 
 const FINDINGS = [
   finding(),
-  finding({ rule: 'prohibited-signal', facts: { kind: 'prohibited', flag: 'rbi-2022-prohibited' }, signal: 'call_logs' }),
+  finding({ rule: 'prohibited-signal', facts: PROHIBITED_FACTS, signal: 'call_logs' }),
   finding({
     rule: 'above-frequency',
     severity: 'medium',

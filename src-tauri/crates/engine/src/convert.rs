@@ -5,87 +5,13 @@ use std::collections::{HashMap, HashSet};
 use khata_lending::KeyRing;
 use khata_lending::types as wire;
 use khata_vault as vault;
-use khata_vault::{
-    ConsentAction, ConsentActionKind, LenderDisclosure, LenderLink, OutboxState, Vault,
-};
+use khata_vault::{ConsentAction, ConsentActionKind, LenderDisclosure, LenderLink, OutboxState};
 use serde_json::Value;
 
+pub use crate::catalog::Catalog;
 use crate::error::Result;
 use crate::signed::sig_bytes;
 use crate::views::*;
-
-/// The signal catalogue as the UI shows it (vault signals plus the lenders' descriptions).
-#[derive(Debug, Clone, Default)]
-pub struct Catalog {
-    signals: HashMap<String, SignalInfo>,
-}
-
-impl Catalog {
-    pub fn load(v: &Vault) -> Result<Catalog> {
-        let mut descriptions: HashMap<String, String> = HashMap::new();
-        // Newest catalogue statements first; the first description seen wins.
-        for st in v.statements_of_kind("catalog", None)? {
-            if let Ok(c) = serde_json::from_slice::<wire::SignalCatalog>(&st.json) {
-                for s in c.signals {
-                    descriptions.entry(s.id).or_insert(s.description);
-                }
-            }
-        }
-        let signals = v
-            .signals()?
-            .into_iter()
-            .map(|s| {
-                let prohibited = s.regulatory_flags.iter().any(|f| f.contains("prohibited"));
-                let info = SignalInfo {
-                    id: s.id.clone(),
-                    name: s.name.clone(),
-                    description: descriptions.get(&s.id).cloned().unwrap_or_default(),
-                    dpv_category: s.category.clone(),
-                    sensitivity: match s.sensitivity {
-                        vault::Sensitivity::Low => SensitivityView::Low,
-                        vault::Sensitivity::Medium => SensitivityView::Medium,
-                        vault::Sensitivity::High => SensitivityView::High,
-                        vault::Sensitivity::Special => SensitivityView::Special,
-                    },
-                    regulatory_flags: s.regulatory_flags.clone(),
-                    prohibited,
-                };
-                (s.id, info)
-            })
-            .collect();
-        Ok(Catalog { signals })
-    }
-
-    pub fn info(&self, id: &str) -> SignalInfo {
-        self.signals.get(id).cloned().unwrap_or_else(|| SignalInfo {
-            id: id.into(),
-            name: id.into(),
-            description: String::new(),
-            dpv_category: "unknown".into(),
-            sensitivity: SensitivityView::High,
-            regulatory_flags: vec![],
-            prohibited: false,
-        })
-    }
-
-    pub fn name(&self, id: &str) -> String {
-        self.signals
-            .get(id)
-            .map(|s| s.name.clone())
-            .unwrap_or_else(|| id.to_string())
-    }
-
-    pub fn signals_in(&self, category: &str) -> Vec<String> {
-        let mut v: Vec<String> = self
-            .signals
-            .values()
-            .filter(|s| s.dpv_category == category)
-            .map(|s| s.id.clone())
-            .collect();
-        v.sort();
-        v
-    }
-}
 
 pub fn lender_view(name: &str, l: &LenderLink) -> LenderView {
     LenderView {
@@ -410,9 +336,13 @@ pub fn consent_view(
             .signals_granted
             .iter()
             .filter(|s| !revoked.contains(s.as_str()))
-            .map(|s| cat.info(s))
+            .map(|s| cat.info(&c.lender_id, s))
             .collect(),
-        denied: c.signals_denied.iter().map(|s| cat.info(s)).collect(),
+        denied: c
+            .signals_denied
+            .iter()
+            .map(|s| cat.info(&c.lender_id, s))
+            .collect(),
         consent_start: c.consent_start,
         consent_expiry: c.consent_expiry,
         fetch_type: c.fetch_type.as_str().into(),
@@ -445,7 +375,7 @@ pub fn request_view(
             p.signals_granted
                 .iter()
                 .filter(|s| !asked.contains(s.as_str()))
-                .map(|s| cat.info(s))
+                .map(|s| cat.info(lender_id, s))
                 .collect()
         })
         .unwrap_or_default();
@@ -459,7 +389,7 @@ pub fn request_view(
             .signals
             .iter()
             .map(|s| RequestedSignal {
-                signal: cat.info(s),
+                signal: cat.info(lender_id, s),
                 new_since_last: prev_all.as_ref().is_some_and(|p| !p.contains(s.as_str())),
             })
             .collect(),
@@ -484,7 +414,7 @@ pub fn request_view(
 }
 
 pub fn disclosure_view(e: &vault::ShareEvent, cat: &Catalog) -> DisclosureView {
-    let info = cat.info(&e.event.signal_id);
+    let info = cat.info(&e.event.lender_id, &e.event.signal_id);
     DisclosureView {
         id: e.id,
         lender_id: e.event.lender_id.clone(),
@@ -501,6 +431,7 @@ pub fn disclosure_view(e: &vault::ShareEvent, cat: &Catalog) -> DisclosureView {
 
 fn explanation_parts(
     x: &wire::Explanation,
+    lender_id: &str,
     cat: &Catalog,
 ) -> (Vec<ContributionView>, Vec<AdverseFactor>) {
     let contributions = x
@@ -508,7 +439,7 @@ fn explanation_parts(
         .iter()
         .map(|c| ContributionView {
             signal: c.signal.clone(),
-            signal_name: cat.name(&c.signal),
+            signal_name: cat.name(lender_id, &c.signal),
             bin: c.bin.clone(),
             points: c.points,
             missing_points: c.missing_points,
@@ -529,7 +460,7 @@ fn explanation_parts(
                 rank: r.rank,
                 code: r.code.clone(),
                 signal: r.signal.clone(),
-                signal_name: cat.name(&r.signal),
+                signal_name: cat.name(lender_id, &r.signal),
                 points: r.points,
                 text: r.text.clone(),
                 impact: if share >= 0.4 {
@@ -559,7 +490,7 @@ pub fn offer_view(
     cat: &Catalog,
     verified: bool,
 ) -> OfferView {
-    let (contributions, top_adverse) = explanation_parts(&o.explanation, cat);
+    let (contributions, top_adverse) = explanation_parts(&o.explanation, &o.lender_id, cat);
     OfferView {
         id: o.offer_id.clone(),
         lender_id: o.lender_id.clone(),
@@ -581,7 +512,7 @@ pub fn offer_view(
 }
 
 pub fn quote_view(q: &wire::Quote, names: &HashMap<String, String>, cat: &Catalog) -> OfferView {
-    let (contributions, top_adverse) = explanation_parts(&q.explanation, cat);
+    let (contributions, top_adverse) = explanation_parts(&q.explanation, &q.lender_id, cat);
     OfferView {
         id: q.quote_id.clone(),
         lender_id: q.lender_id.clone(),

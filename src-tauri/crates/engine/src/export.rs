@@ -41,8 +41,8 @@ fn consent_record(v: &Vault, c: &khata_vault::Consent, lender_name: &str) -> Res
     let latest: Option<wire::Consent> = versions
         .last()
         .and_then(|s| serde_json::from_slice(&s.json).ok());
-    let signals = v.signals()?;
-    let info = |id: &str| signals.iter().find(|s| s.id == id);
+    let signals = v.lender_signals(Some(&c.lender_id))?;
+    let info = |id: &str| signals.iter().map(|s| &s.signal).find(|s| s.id == id);
     let pii = |id: &String, granted: bool| {
         let s = info(id);
         json!({
@@ -214,7 +214,7 @@ fn export_json(
             .collect();
         let header = json!({
             "lenders": lenders,
-            "signals": v.signals()?,
+            "signals": v.lender_signals(None)?,
             "consentRecords": consents,
             "offers": stmts("offer", "offers")?,
             "quotes": stmts("quote", "quotes")?,

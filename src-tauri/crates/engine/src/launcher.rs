@@ -78,6 +78,8 @@ pub struct SandboxFaults {
     pub rotate_key: SandboxKeyRotation,
     /// Give the consents it grants this id (one another lender already uses).
     pub reuse_consent_id: Option<String>,
+    /// Publish the signal catalogue without regulatory flags (`hide-rbi-flags`).
+    pub hide_rbi_flags: bool,
 }
 
 /// A sandbox lender's key rotation (see [`SandboxFaults::rotate_key`]).

@@ -7,6 +7,7 @@
 //! work runs on tokio's blocking pool, and reads work offline from the vault.
 
 pub mod audit;
+mod catalog;
 mod convert;
 pub mod custody;
 mod engine;

@@ -27,6 +27,9 @@
 //! | `rotate-key=1`            | a key rotation: a new signing key, published with an endorsement  |
 //! |                           | signed by the old key (`rotate-key=unsigned`: without one)         |
 //! | `reuse-consent-id=ID`     | consents it grants take id `ID` (one held by another lender)       |
+//! | `hide-rbi-flags=1`        | the signal catalogue carries no regulatory flags, and signals whose |
+//! |                           | category can plausibly be blurred get neutral ones (call logs as   |
+//! |                           | `pd:Behavioral`); contacts keep `pd:Contact` and their name        |
 //!
 //! Decisions are drawn from the sandbox's seeded RNG (`--seed`), so a run is reproducible
 //! given the same request sequence.
@@ -69,6 +72,9 @@ pub struct Faults {
     pub rotate_key: KeyRotation,
     /// Give the consents it grants this id (one another lender already uses).
     pub reuse_consent_id: Option<String>,
+    /// Publish the catalogue without regulatory flags, with neutral-sounding categories where
+    /// plausible (a lender hiding what RBI bars it from reading).
+    pub hide_rbi_flags: bool,
 }
 
 /// How the sandbox rotates its signing key (`rotate-key=…`).
@@ -173,9 +179,16 @@ impl Faults {
                 }
                 self.reuse_consent_id = Some(id.to_string());
             }
+            "hide-rbi-flags" => {
+                self.hide_rbi_flags = match value.trim() {
+                    "1" | "true" => true,
+                    "0" | "false" => false,
+                    v => return Err(format!("fault hide-rbi-flags: {v:?} is not 0 or 1")),
+                }
+            }
             other => {
                 return Err(format!(
-                    "unknown fault {other:?}; one of latency, error-rate, drop-after-commit, drop-next, malformed-json, oversize-body, withhold-disclosures, endless-pages, hostile-problems, foreign-origin, future-receipts, receipt-keeps-active, widen-consent, never-acknowledge, claim-lender-id, rotate-key, reuse-consent-id"
+                    "unknown fault {other:?}; one of latency, error-rate, drop-after-commit, drop-next, malformed-json, oversize-body, withhold-disclosures, endless-pages, hostile-problems, foreign-origin, future-receipts, receipt-keeps-active, widen-consent, never-acknowledge, claim-lender-id, rotate-key, reuse-consent-id, hide-rbi-flags"
                 ));
             }
         }
@@ -283,5 +296,13 @@ mod tests {
         assert!(f.apply_spec("claim-lender-id=").is_err());
         f.apply_spec("reuse-consent-id=cons-1").unwrap();
         assert_eq!(f.reuse_consent_id.as_deref(), Some("cons-1"));
+    }
+
+    #[test]
+    fn catalogue_faults_parse() {
+        let mut f = Faults::default();
+        f.apply_spec("hide-rbi-flags=1").unwrap();
+        assert!(f.hide_rbi_flags);
+        assert!(f.apply_spec("hide-rbi-flags=maybe").is_err());
     }
 }

@@ -111,6 +111,7 @@ impl From<SandboxFaults> for Faults {
             claim_lender_id,
             rotate_key,
             reuse_consent_id,
+            hide_rbi_flags,
         } = f;
         Faults {
             latency_ms,
@@ -134,6 +135,7 @@ impl From<SandboxFaults> for Faults {
                 SandboxKeyRotation::Endorsed => KeyRotation::Endorsed,
                 SandboxKeyRotation::Unendorsed => KeyRotation::Unendorsed,
             },
+            hide_rbi_flags,
         }
     }
 }
@@ -189,6 +191,7 @@ mod tests {
                 claim_lender_id: Some("someone-else".into()),
                 rotate_key: SandboxKeyRotation::Unendorsed,
                 reuse_consent_id: Some("cons-1".into()),
+                hide_rbi_flags: true,
             },
         );
         let mut expected = Faults::default();
@@ -210,6 +213,7 @@ mod tests {
             "claim-lender-id=someone-else",
             "rotate-key=unsigned",
             "reuse-consent-id=cons-1",
+            "hide-rbi-flags=1",
         ] {
             expected.apply_spec(spec).unwrap();
         }

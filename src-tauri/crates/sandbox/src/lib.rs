@@ -50,7 +50,13 @@ pub struct SandboxConfig {
     pub admin_token: Option<String>,
     /// Run a collection round this often (like a lender's periodic fetch); off when `None`.
     pub collect_every: Option<Duration>,
+    /// The lender id its discovery document claims; [`DEFAULT_LENDER_ID`] when `None` (tests
+    /// that need two distinct lenders at once give the second another).
+    pub lender_id: Option<String>,
 }
+
+/// The sandbox lender's id unless [`SandboxConfig::lender_id`] says otherwise.
+pub const DEFAULT_LENDER_ID: &str = "khata-sandbox-lender";
 
 impl Default for SandboxConfig {
     fn default() -> Self {
@@ -63,6 +69,7 @@ impl Default for SandboxConfig {
             dev_token: None,
             admin_token: None,
             collect_every: None,
+            lender_id: None,
         }
     }
 }
@@ -251,6 +258,7 @@ pub async fn start(config: SandboxConfig) -> anyhow::Result<RunningSandbox> {
         if f.rotate_key != faults::KeyRotation::None {
             faults.rotate_key = f.rotate_key;
         }
+        faults.hide_rbi_flags |= f.hide_rbi_flags;
         for (dst, src) in [
             (&mut faults.error_rate, f.error_rate),
             (&mut faults.drop_after_commit, f.drop_after_commit),
@@ -284,7 +292,10 @@ pub async fn start(config: SandboxConfig) -> anyhow::Result<RunningSandbox> {
     let inner = Arc::new(api::Inner {
         db: Mutex::new(conn),
         rotated_key,
-        lender_id: "khata-sandbox-lender".into(),
+        lender_id: config
+            .lender_id
+            .clone()
+            .unwrap_or_else(|| DEFAULT_LENDER_ID.into()),
         key,
         base_url: base_url.clone(),
         port: addr.port(),

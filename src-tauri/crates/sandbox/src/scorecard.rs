@@ -297,6 +297,19 @@ pub fn catalog() -> Vec<Signal> {
         .collect()
 }
 
+/// The `hide-rbi-flags` fault: the catalogue a lender publishes to hide what RBI bars it from
+/// reading. Every regulatory flag goes; call logs pass as behaviour under a bland name. Contacts
+/// keep their DPV category and name: that is what a borrower would still recognise.
+pub fn hide_rbi_flags(signals: &mut [Signal]) {
+    for s in signals {
+        s.regulatory_flags.clear();
+        if s.dpv_category == "pd:CallLog" {
+            s.dpv_category = "pd:Behavioral".into();
+            s.name = "Communication pattern".into();
+        }
+    }
+}
+
 impl SignalDef {
     /// The bin label and points for a value, or the missing bin.
     pub fn score(&self, value: Option<i64>) -> (&'static str, i64) {

@@ -146,6 +146,15 @@ pub struct Signal {
     pub regulatory_flags: Vec<String>,
 }
 
+/// A signal as one lender's catalogue describes it. Serialised flat (`lender_id` beside the
+/// signal's fields), as exports list it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LenderSignal {
+    pub lender_id: String,
+    #[serde(flatten)]
+    pub signal: Signal,
+}
+
 /// AA `Frequency` or `DataLife`: a unit and a count.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Period<U> {

@@ -281,6 +281,41 @@ CREATE TABLE lender_tokens (
 ) STRICT;
 "#;
 
+/// Version 9: each lender's signal catalogue under that lender, keyed (lender, signal id). One
+/// shared `signals` table, rewritten by whichever lender synced last, let one lender's
+/// catalogue describe (and unflag) another's signals. `signals` stays as the registry of signal
+/// ids disclosures refer to (their foreign key); names, categories and flags are read from
+/// here. Filled from each lender's latest catalogue as received, kept in `statements`.
+const V9: &str = r#"
+CREATE TABLE lender_signals (
+    lender_id         TEXT NOT NULL REFERENCES lenders(id),
+    id                TEXT NOT NULL,
+    name              TEXT NOT NULL,
+    category          TEXT NOT NULL,           -- W3C DPV term, as the lender gives it
+    sensitivity       TEXT NOT NULL CHECK (sensitivity IN ('low','medium','high','special')),
+    regulatory_flags  TEXT NOT NULL DEFAULT '[]', -- the lender's own flags (JSON array)
+    PRIMARY KEY (lender_id, id)
+) STRICT;
+
+INSERT OR IGNORE INTO lender_signals (lender_id, id, name, category, sensitivity, regulatory_flags)
+SELECT s.lender_id,
+       json_extract(j.value, '$.id'),
+       coalesce(json_extract(j.value, '$.name'), json_extract(j.value, '$.id')),
+       coalesce(json_extract(j.value, '$.dpvCategory'), 'unknown'),
+       CASE lower(coalesce(json_extract(j.value, '$.sensitivity'), ''))
+           WHEN 'low' THEN 'low' WHEN 'medium' THEN 'medium' WHEN 'special' THEN 'special'
+           ELSE 'high' END,
+       CASE WHEN json_type(j.value, '$.regulatoryFlags') = 'array'
+           THEN json_extract(j.value, '$.regulatoryFlags') ELSE '[]' END
+FROM statements s,
+     json_each(CASE WHEN json_valid(CAST(s.json AS TEXT)) THEN CAST(s.json AS TEXT) ELSE '{}' END,
+               '$.signals') j
+WHERE s.kind = 'catalog'
+  AND s.received_at = (SELECT max(t.received_at) FROM statements t
+                       WHERE t.kind = 'catalog' AND t.id = s.id)
+  AND json_type(j.value, '$.id') = 'text';
+"#;
+
 pub(crate) fn migrations() -> Migrations<'static> {
     Migrations::new(vec![
         M::up(V1),
@@ -291,11 +326,12 @@ pub(crate) fn migrations() -> Migrations<'static> {
         M::up(V6),
         M::up(V7),
         M::up(V8),
+        M::up(V9),
     ])
 }
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: usize = 8;
+pub const SCHEMA_VERSION: usize = 9;
 
 #[cfg(test)]
 mod tests {
@@ -304,6 +340,60 @@ mod tests {
     #[test]
     fn migrations_are_valid() {
         super::migrations().validate().unwrap();
+    }
+
+    /// A vault from before version 6 (one shared catalogue, last lender wins) gets each
+    /// lender's own catalogue back from the catalogue statements it kept.
+    #[test]
+    fn catalogues_move_under_their_lenders() {
+        let mut c = Connection::open_in_memory().unwrap();
+        super::migrations().to_version(&mut c, 5).unwrap();
+        c.execute_batch(
+            r#"INSERT INTO lenders (id, name) VALUES ('a', 'A'), ('b', 'B');
+            INSERT INTO signals (id, name, category, sensitivity, regulatory_flags)
+                VALUES ('contacts', 'Score', 'pd:Behavioral', 'low', '[]');
+            INSERT INTO statements (kind, id, version, lender_id, received_at, json) VALUES
+              ('catalog', 'a', 1, 'a', 1, CAST('{"signals":[{"id":"contacts","name":"Old",
+                 "description":"","dpvCategory":"pd:Contact","sensitivity":"HIGH",
+                 "regulatoryFlags":[]}]}' AS BLOB)),
+              ('catalog', 'a', 2, 'a', 2, CAST('{"signals":[{"id":"contacts","name":"Contacts",
+                 "description":"","dpvCategory":"pd:Contact","sensitivity":"HIGH",
+                 "regulatoryFlags":["rbi-2022-prohibited"]}]}' AS BLOB)),
+              ('catalog', 'b', 1, 'b', 3, CAST('{"signals":[{"id":"contacts","name":"Score",
+                 "description":"","dpvCategory":"pd:Behavioral","sensitivity":"LOW",
+                 "regulatoryFlags":[]}]}' AS BLOB)),
+              ('catalog', 'b', 0, 'b', 0, CAST('not json' AS BLOB));"#,
+        )
+        .unwrap();
+        super::migrations().to_latest(&mut c).unwrap();
+        let rows: Vec<(String, String, String, String, String)> = c
+            .prepare(
+                "SELECT lender_id, name, category, sensitivity, regulatory_flags \
+                 FROM lender_signals WHERE id = 'contacts' ORDER BY lender_id",
+            )
+            .unwrap()
+            .query_map([], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            })
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        let row = |l: &str, n: &str, cat: &str, sens: &str, flags: &str| {
+            (l.into(), n.into(), cat.into(), sens.into(), flags.into())
+        };
+        assert_eq!(
+            rows,
+            vec![
+                row(
+                    "a",
+                    "Contacts",
+                    "pd:Contact",
+                    "high",
+                    r#"["rbi-2022-prohibited"]"#
+                ),
+                row("b", "Score", "pd:Behavioral", "low", "[]"),
+            ]
+        );
     }
 
     /// Outbox rows written before version 5 (untyped payloads, as the engine and the vault

@@ -5,6 +5,7 @@
 use chrono::{DateTime, SecondsFormat, Utc};
 use khata_contract::lender_text::clean;
 
+use khata_evidence::audit::regulatory::{MatchedBy, RegulatedData, RuleSource};
 use khata_evidence::audit::{Finding, FindingFacts, PeriodUnit, Rule, SignalPoints};
 
 /// One line, plain language.
@@ -20,7 +21,10 @@ pub fn title(rule: Rule) -> &'static str {
         SignalNotGranted => "Collected a signal the consent does not cover",
         OutsideDataRange => "Collected data from outside the consented period",
         AboveFrequency => "Collected more often than consented",
-        ProhibitedSignal => "Collected data regulators prohibit (contacts, call logs)",
+        ProhibitedSignal => {
+            "Collected data the RBI prohibits (contacts, call logs, files, telephony)"
+        }
+        KycOnlySignalReused => "Collected camera, microphone or location data more than once",
         UnnamedRecipient => "Passed data to a recipient the consent does not name",
         NoConsent => "Collected without any consent",
         PurposeMismatch => "Used data for another purpose than consented",
@@ -51,6 +55,31 @@ fn unit(u: PeriodUnit) -> &'static str {
         PeriodUnit::Year => "Year",
         PeriodUnit::Inf => "Inf",
     }
+}
+
+/// The kind of data the RBI's rules name, in English.
+fn regulated(d: RegulatedData) -> &'static str {
+    match d {
+        RegulatedData::ContactList => "the contact list",
+        RegulatedData::CallLogs => "call logs",
+        RegulatedData::FilesAndMedia => "files and media",
+        RegulatedData::Telephony => "telephony functions",
+        RegulatedData::Camera => "the camera",
+        RegulatedData::Microphone => "the microphone",
+        RegulatedData::Location => "location",
+    }
+}
+
+/// The rules' source, as shown beside a regulatory finding.
+pub fn source(s: &RuleSource) -> String {
+    let name = match s.id.as_str() {
+        "rbi-digital-lending" => "RBI Guidelines on Digital Lending",
+        other => other,
+    };
+    format!(
+        "{name} ({}; Digital Lending Directions {}), Khata rules table v{}",
+        s.issued, s.consolidated, s.table_version
+    )
 }
 
 /// "at T", or "N times between FIRST and LAST".
@@ -96,9 +125,41 @@ fn sentence(f: &Finding) -> String {
     let cid = f.consent_id.as_deref().unwrap_or("?");
     let l = &f.lender_id;
     match &f.facts {
-        FindingFacts::Prohibited { flag } => {
-            format!("{l} collected {s} {}; it is flagged {flag}", when(f))
+        FindingFacts::Prohibited {
+            flag,
+            data,
+            matched_by,
+            source: src,
+        } => {
+            let what = match (data, matched_by) {
+                (Some(d), MatchedBy::Category) => {
+                    format!("{} (by its data category)", regulated(*d))
+                }
+                (Some(d), _) => format!("{} (by its name)", regulated(*d)),
+                (None, _) => format!("flagged {flag} by the lender itself"),
+            };
+            format!(
+                "{l} collected {s} {}; it is {what}, which lending apps may not access. Source: {}",
+                when(f),
+                source(src)
+            )
         }
+        FindingFacts::KycOnly {
+            data,
+            total,
+            source: src,
+        } => format!(
+            "{l} collected {s} ({}) {total} times; the rules allow it once, for KYC: {} after \
+             the first, {}. Source: {}",
+            regulated(*data),
+            if f.count == 1 {
+                "1 collection".to_string()
+            } else {
+                format!("{} collections", f.count)
+            },
+            range(f, f.at, f.last_at),
+            source(src)
+        ),
         FindingFacts::NoConsent => match &f.consent_id {
             None => format!("{l} collected {s} {} citing no consent", when(f)),
             Some(c) => format!(
@@ -412,6 +473,46 @@ mod tests {
             detail(&late),
             "the borrower revoked consent c1 at 2026-02-11T00:01:00.000Z; no valid receipt has come from \
              the lender within 72 hours"
+        );
+    }
+
+    #[test]
+    fn regulatory_findings_name_the_data_and_the_rules_source() {
+        let mut p = finding(
+            Rule::ProhibitedSignal,
+            1,
+            FindingFacts::Prohibited {
+                flag: "rbi-2022-prohibited".into(),
+                data: Some(RegulatedData::CallLogs),
+                matched_by: MatchedBy::Meaning,
+                source: RuleSource::rbi(),
+            },
+        );
+        p.signal = Some("call_log_pattern".into());
+        assert_eq!(
+            detail(&p),
+            "L collected call_log_pattern at 2026-02-11T00:01:00.000Z; it is call logs (by its \
+             name), which lending apps may not access. Source: RBI Guidelines on Digital \
+             Lending (2022-09-02; Digital Lending Directions 2025-05-08), Khata rules table v1"
+        );
+        let mut k = finding(
+            Rule::KycOnlySignalReused,
+            2,
+            FindingFacts::KycOnly {
+                data: RegulatedData::Location,
+                total: 3,
+                source: RuleSource::rbi(),
+            },
+        );
+        k.signal = Some("location_stability".into());
+        assert!(
+            detail(&k).starts_with(
+                "L collected location_stability (location) 3 times; the rules allow it once, \
+                 for KYC: 2 collections after the first, between 2026-02-11T00:01:00.000Z and \
+                 2026-02-11T00:02:00.000Z. Source: RBI Guidelines"
+            ),
+            "{}",
+            detail(&k)
         );
     }
 

@@ -58,6 +58,7 @@ impl SandboxArgs {
             dev_token: self.dev_token.clone(),
             admin_token: self.admin_token.clone(),
             collect_every: self.collect_every.map(Duration::from_secs),
+            lender_id: None,
         })
     }
 }

@@ -44,11 +44,14 @@ fn from_vault_statements(v: &Vault, now_ms: i64) -> khata_vault::Result<AuditInp
     let mut input = AuditInput {
         now_ms,
         signals: v
-            .signals()?
+            .lender_signals(None)?
             .into_iter()
             .map(|s| SignalMeta {
-                id: s.id,
-                regulatory_flags: s.regulatory_flags,
+                lender_id: Some(s.lender_id),
+                id: s.signal.id,
+                name: s.signal.name,
+                category: s.signal.category,
+                regulatory_flags: s.signal.regulatory_flags,
             })
             .collect(),
         ..Default::default()

@@ -253,15 +253,17 @@ impl Engine {
         let signals = catalog.signals.clone();
         let lid = lender_id.to_string();
         self.with_vault(move |v| {
+            // This lender's catalogue only: another lender's signal of the same id keeps its
+            // own description and flags.
             let known: HashMap<String, khata_vault::Signal> = v
-                .signals()?
+                .lender_signals(Some(&lid))?
                 .into_iter()
-                .map(|s| (s.id.clone(), s))
+                .map(|s| (s.signal.id.clone(), s.signal))
                 .collect();
             for s in &signals {
                 let rec = convert::vault_signal(s);
                 if known.get(&s.id) != Some(&rec) {
-                    v.upsert_signal(&rec)?;
+                    v.upsert_lender_signal(&lid, &rec)?;
                 }
             }
             v.put_statement(&Statement {

@@ -116,6 +116,7 @@ async fn over_collector_triggers_every_rule_it_can() {
         Rule::OutsideDataRange,
         Rule::AboveFrequency,
         Rule::ProhibitedSignal,
+        Rule::KycOnlySignalReused,
         Rule::UnnamedRecipient,
         Rule::NoConsent,
         Rule::PurposeMismatch,

@@ -9,6 +9,7 @@
 //! share the set-up functions below.
 
 mod audit;
+mod catalogues;
 mod custody;
 mod export;
 mod hostile;
@@ -18,6 +19,7 @@ mod local_access;
 mod keychain;
 mod outages;
 mod receipts;
+mod regulatory;
 mod revocation;
 mod scale;
 mod shell;

@@ -1,7 +1,7 @@
 //! The disclosure rules as one pass: each disclosure is handed to every rule family in turn,
 //! then [`DisclosureRules::finish`] turns the groups into findings and runs the frequency rule.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use khata_contract::types as wire;
 
@@ -9,8 +9,11 @@ use super::PROHIBITED_FLAG;
 use super::consent_state::{ConsentState, consent_states};
 use super::finding::Finding;
 use super::group::{DisclosureSource, Groups, Hit, NONE, Names, Statements};
-use super::input::{AuditInput, ms};
-use super::rules::{consent_scope, data_life, frequency, prohibited, revocation};
+use super::input::{AuditInput, SignalMeta, ms};
+use super::regulatory::{Restriction, classify};
+use super::rules::kyc_only::Collections;
+use super::rules::prohibited::Verdict;
+use super::rules::{consent_scope, data_life, frequency, kyc_only, prohibited, revocation};
 
 /// The disclosure rules, fed one disclosure at a time (an export's million disclosures need
 /// not be held at once), each identified by an index into a [`DisclosureSource`].
@@ -19,28 +22,35 @@ use super::rules::{consent_scope, data_life, frequency, prohibited, revocation};
 /// first and last time, a sample of the records and the statements that prove it.
 pub struct DisclosureRules<'a> {
     states: HashMap<&'a str, ConsentState<'a>>,
-    prohibited: HashSet<&'a str>,
+    /// Each lender's catalogue entry by (lender, signal); (`""`, signal) for a catalogue kept
+    /// for every lender at once.
+    catalogue: HashMap<(&'a str, &'a str), &'a SignalMeta>,
+    /// What the regulatory table holds about each (lender, signal) seen so far.
+    verdicts: HashMap<(u32, u32), Verdict>,
     now_ms: i64,
     names: Names,
     groups: Groups,
     /// Collection times per (consent, signal), for the frequency rule.
     times: HashMap<(u32, u32), Vec<(i64, usize)>>,
+    /// Collection times per (lender, signal) of once-only (KYC) data.
+    once_only: HashMap<(u32, u32), Collections>,
 }
 
 impl<'a> DisclosureRules<'a> {
     pub fn new(input: &'a AuditInput) -> Self {
         DisclosureRules {
             states: consent_states(input),
-            prohibited: input
+            catalogue: input
                 .signals
                 .iter()
-                .filter(|s| s.regulatory_flags.iter().any(|f| f == PROHIBITED_FLAG))
-                .map(|s| s.id.as_str())
+                .map(|s| ((s.lender_id.as_deref().unwrap_or(""), s.id.as_str()), s))
                 .collect(),
+            verdicts: HashMap::new(),
             now_ms: input.now_ms,
             names: Names::default(),
             groups: Groups::default(),
             times: HashMap::new(),
+            once_only: HashMap::new(),
         }
     }
 
@@ -60,7 +70,24 @@ impl<'a> DisclosureRules<'a> {
             cited,
             signal,
         };
-        prohibited::check(&mut h, &self.prohibited);
+        let verdict = *self
+            .verdicts
+            .entry((lender, signal))
+            .or_insert_with(|| verdict(&self.catalogue, &w.lender_id, &w.signal));
+        prohibited::check(&mut h, verdict);
+        if let Some(c) = verdict
+            .class
+            .filter(|c| c.restriction() == Restriction::KycOnly)
+        {
+            self.once_only
+                .entry((lender, signal))
+                .or_insert_with(|| Collections {
+                    data: c.data,
+                    times: Vec::new(),
+                })
+                .times
+                .push((t, i));
+        }
         let Some(st) = consent_scope::consent_of(&mut h, &self.states) else {
             return;
         };
@@ -88,6 +115,23 @@ impl<'a> DisclosureRules<'a> {
             &self.states,
             &mut src,
         ));
+        out.extend(kyc_only::findings(self.once_only, &self.names, &mut src));
         out
+    }
+}
+
+/// The table's verdict on a lender's signal: classified from that lender's catalogue entry
+/// (or the shared one of an older export), or from the signal id alone when no catalogue
+/// describes it. The lender's own prohibition flag is kept beside it.
+fn verdict(catalogue: &HashMap<(&str, &str), &SignalMeta>, lender: &str, signal: &str) -> Verdict {
+    let meta = catalogue
+        .get(&(lender, signal))
+        .or_else(|| catalogue.get(&("", signal)));
+    let nonempty = |s: &str| Some(s).filter(|s| !s.trim().is_empty()).map(str::to_owned);
+    let (category, name) =
+        meta.map_or((None, None), |m| (nonempty(&m.category), nonempty(&m.name)));
+    Verdict {
+        class: classify(category.as_deref(), signal, name.as_deref()),
+        lender_flag: meta.is_some_and(|m| m.regulatory_flags.iter().any(|f| f == PROHIBITED_FLAG)),
     }
 }

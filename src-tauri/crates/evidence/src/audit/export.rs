@@ -29,6 +29,11 @@ pub fn from_export(doc: &Value, now_ms: i64) -> AuditInput {
     };
     for s in arr("signals") {
         if let Some(id) = s.get("id").and_then(Value::as_str) {
+            let text = |keys: &[&str]| {
+                keys.iter()
+                    .find_map(|k| s.get(*k).and_then(Value::as_str))
+                    .map(str::to_string)
+            };
             let flags = s
                 .get("regulatory_flags")
                 .or_else(|| s.get("regulatoryFlags"))
@@ -40,7 +45,10 @@ pub fn from_export(doc: &Value, now_ms: i64) -> AuditInput {
                 })
                 .unwrap_or_default();
             input.signals.push(SignalMeta {
+                lender_id: text(&["lender_id", "lenderId"]),
                 id: id.into(),
+                name: text(&["name"]).unwrap_or_default(),
+                category: text(&["category", "dpvCategory"]).unwrap_or_default(),
                 regulatory_flags: flags,
             });
         }

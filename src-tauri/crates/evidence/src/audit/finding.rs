@@ -10,6 +10,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use ts_rs::TS;
 
+use super::regulatory::{MatchedBy, RegulatedData, RuleSource};
+
 /// How serious a finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
@@ -42,8 +44,12 @@ pub enum Rule {
     OutsideDataRange,
     /// Collected more often than the consent's Frequency (or twice under ONETIME).
     AboveFrequency,
-    /// Collected a signal regulators prohibit (`rbi-2022-prohibited`: contacts, call logs).
+    /// Collected a signal the RBI's digital lending rules prohibit (contact list, call logs,
+    /// files and media, telephony functions), by Khata's built-in table.
     ProhibitedSignal,
+    /// Collected camera, microphone or location data more than once (the RBI allows them
+    /// once, for KYC), by Khata's built-in table.
+    KycOnlySignalReused,
     /// Passed data to a recipient the consent does not name.
     UnnamedRecipient,
     /// Collected with no consent, or under a consent id the borrower never gave.
@@ -71,7 +77,7 @@ pub enum Rule {
 }
 
 impl Rule {
-    pub const ALL: [Rule; 21] = [
+    pub const ALL: [Rule; 22] = [
         Rule::CollectedAfterRevocation,
         Rule::CollectedAfterSignalRevocation,
         Rule::CollectedWhilePaused,
@@ -82,6 +88,7 @@ impl Rule {
         Rule::OutsideDataRange,
         Rule::AboveFrequency,
         Rule::ProhibitedSignal,
+        Rule::KycOnlySignalReused,
         Rule::UnnamedRecipient,
         Rule::NoConsent,
         Rule::PurposeMismatch,
@@ -108,6 +115,7 @@ impl Rule {
             Rule::OutsideDataRange => "outside-data-range",
             Rule::AboveFrequency => "above-frequency",
             Rule::ProhibitedSignal => "prohibited-signal",
+            Rule::KycOnlySignalReused => "kyc-only-signal-reused",
             Rule::UnnamedRecipient => "unnamed-recipient",
             Rule::NoConsent => "no-consent",
             Rule::PurposeMismatch => "purpose-mismatch",
@@ -133,6 +141,7 @@ impl Rule {
             | CollectedBeforeConsentStart
             | SignalDenied
             | SignalNotGranted
+            | KycOnlySignalReused
             | UnnamedRecipient
             | NoConsent
             | ReceiptContradictsRequest
@@ -203,8 +212,22 @@ pub struct SignalPoints {
     rename_all_fields = "camelCase"
 )]
 pub enum FindingFacts {
-    /// `prohibited-signal`: the regulatory flag the signal carries.
-    Prohibited { flag: String },
+    /// `prohibited-signal`: the regulatory flag it amounts to, the kind of data the built-in
+    /// table recognised (absent when only the lender's own flag said so), how, and the rules'
+    /// source and table version, shown beside the finding.
+    Prohibited {
+        flag: String,
+        data: Option<RegulatedData>,
+        matched_by: MatchedBy,
+        source: RuleSource,
+    },
+    /// `kyc-only-signal-reused`: the once-only kind of data, how many collections in all
+    /// (`count` of them came after the first), and the rules' source.
+    KycOnly {
+        data: RegulatedData,
+        total: u64,
+        source: RuleSource,
+    },
     /// `no-consent`: no consent cited (`finding.consentId` is null), or one the borrower never
     /// gave this lender.
     NoConsent,

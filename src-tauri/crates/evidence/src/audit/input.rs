@@ -25,10 +25,21 @@ pub struct DisclosureIn {
     pub stmt: Stmt<wire::Disclosure>,
 }
 
-/// A signal in the catalogue: only its regulatory flags matter to the rules.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// A signal in a lender's catalogue. The rules classify it with their own table
+/// ([`super::regulatory`]) from its category and meaning; its regulatory flags are the lender's
+/// word and only ever add to what the table finds.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SignalMeta {
+    /// The lender whose catalogue it is; `None` for a catalogue kept for every lender at once
+    /// (exports made before catalogues were kept per lender).
+    #[serde(default)]
+    pub lender_id: Option<String>,
     pub id: String,
+    #[serde(default)]
+    pub name: String,
+    /// W3C DPV personal-data category, e.g. `pd:Contact`; empty when unknown.
+    #[serde(default)]
+    pub category: String,
     pub regulatory_flags: Vec<String>,
 }
 
@@ -37,6 +48,7 @@ pub struct SignalMeta {
 pub struct AuditInput {
     /// "Now" for data-life checks (Unix ms).
     pub now_ms: i64,
+    /// The lenders' signal catalogues (see [`SignalMeta`]).
     pub signals: Vec<SignalMeta>,
     /// Every version of every consent artefact seen.
     pub consents: Vec<Stmt<wire::Consent>>,

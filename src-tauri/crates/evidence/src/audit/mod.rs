@@ -32,6 +32,7 @@ mod finding;
 mod group;
 mod input;
 mod requests;
+pub mod regulatory;
 mod rules;
 
 use std::collections::HashSet;
@@ -49,7 +50,9 @@ pub use requests::{
 };
 pub use rules::explanations::check_explanations;
 
-/// The regulatory flag that bars lenders from collecting a signal at all (RBI 2022).
+/// The regulatory flag that bars lenders from collecting a signal at all (RBI 2022), as the
+/// contract spells it. Lenders set it in their catalogues; the rules do not depend on it (see
+/// [`regulatory`]), and `prohibited-signal` facts carry it as the flag the built-in table means.
 pub const PROHIBITED_FLAG: &str = "rbi-2022-prohibited";
 /// Tolerance, in score points, for "contributions add up to the score" and for counterfactual
 /// quotes. Scorecard points are integers, so the check is exact.

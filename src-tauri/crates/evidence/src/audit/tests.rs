@@ -83,6 +83,7 @@ pub(super) fn input(ds: Vec<Disclosure>, consents: Vec<Consent>) -> AuditInput {
         signals: vec![SignalMeta {
             id: "contacts_network".into(),
             regulatory_flags: vec![PROHIBITED_FLAG.into()],
+            ..Default::default()
         }],
         ..Default::default()
     };
@@ -197,7 +198,10 @@ fn each_rule_fires_with_evidence() {
     assert_eq!(
         *facts(Rule::ProhibitedSignal),
         FindingFacts::Prohibited {
-            flag: PROHIBITED_FLAG.into()
+            flag: PROHIBITED_FLAG.into(),
+            data: Some(regulatory::RegulatedData::ContactList),
+            matched_by: regulatory::MatchedBy::Meaning,
+            source: regulatory::RuleSource::rbi(),
         }
     );
     assert_eq!(*facts(Rule::NoConsent), FindingFacts::NoConsent);
@@ -558,7 +562,9 @@ fn findings_serialise_with_stable_ids() {
     let prohibited = &v["findings"][0]["facts"];
     assert_eq!(
         *prohibited,
-        json!({"kind": "prohibited", "flag": PROHIBITED_FLAG})
+        json!({"kind": "prohibited", "flag": PROHIBITED_FLAG, "data": "contactList",
+               "matchedBy": "meaning", "source": {"id": "rbi-digital-lending",
+               "issued": "2022-09-02", "consolidated": "2025-05-08", "tableVersion": 1}})
     );
     assert_eq!(
         serde_json::to_value(FindingFacts::Frequency {
@@ -605,3 +611,4 @@ fn verify_rejects_garbage_without_panicking() {
 }
 
 mod overflow;
+mod regulatory_rules;

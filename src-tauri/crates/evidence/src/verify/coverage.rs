@@ -152,8 +152,9 @@ pub(crate) fn order(doc: &Value) -> R<()> {
         if !v.is_object() {
             return Err(bad(at, "a signal is not an object"));
         }
+        // Each lender's catalogue under that lender (`lender_id`, as the vault writes it).
         let lender = v
-            .get("lenderId")
+            .get("lender_id")
             .and_then(Value::as_str)
             .unwrap_or_default();
         Ok((lender.to_string(), s(v, "id", at)?.to_string()))

@@ -66,11 +66,10 @@ pub(super) async fn openapi() -> Response {
 
 // ---------- signals & consent requests ----------
 
-pub(super) async fn signals() -> Response {
-    json_response(
-        StatusCode::OK,
-        &SignalCatalog {
-            signals: scorecard::catalog(),
-        },
-    )
+pub(super) async fn signals(State(inner): State<Shared>) -> Response {
+    let mut signals = scorecard::catalog();
+    if inner.faults.read().expect("faults lock").hide_rbi_flags {
+        scorecard::hide_rbi_flags(&mut signals);
+    }
+    json_response(StatusCode::OK, &SignalCatalog { signals })
 }

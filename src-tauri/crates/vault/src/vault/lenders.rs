@@ -96,7 +96,74 @@ impl Vault {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    /// Inserts or replaces a signal in the catalog.
+    /// Inserts or replaces a signal in `lender_id`'s catalogue (and registers its id, which
+    /// disclosures refer to). Another lender's signal of the same id is left as it is.
+    pub fn upsert_lender_signal(&mut self, lender_id: &str, s: &Signal) -> Result<()> {
+        let flags = json_str(&s.regulatory_flags)?;
+        let entry = LenderSignal {
+            lender_id: lender_id.to_owned(),
+            signal: s.clone(),
+        };
+        self.write(|tx, led| {
+            tx.prepare_cached(
+                "INSERT INTO signals (id, name, category, sensitivity, regulatory_flags) \
+                 VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT(id) DO NOTHING",
+            )?
+            .execute(rusqlite::params![
+                s.id,
+                s.name,
+                s.category,
+                s.sensitivity,
+                flags
+            ])?;
+            tx.prepare_cached(
+                "INSERT INTO lender_signals (lender_id, id, name, category, sensitivity, \
+                 regulatory_flags) VALUES (?1, ?2, ?3, ?4, ?5, ?6) \
+                 ON CONFLICT(lender_id, id) DO UPDATE SET name = excluded.name, \
+                 category = excluded.category, sensitivity = excluded.sensitivity, \
+                 regulatory_flags = excluded.regulatory_flags",
+            )?
+            .execute(rusqlite::params![
+                lender_id,
+                s.id,
+                s.name,
+                s.category,
+                s.sensitivity,
+                flags
+            ])?;
+            led.append(
+                tx,
+                "signal.upsert",
+                &format!("{lender_id}/{}", s.id),
+                &json(&entry)?,
+            )?;
+            Ok(())
+        })
+    }
+
+    /// The lenders' catalogues, by lender then signal id; one lender's only when given.
+    pub fn lender_signals(&self, lender_id: Option<&str>) -> Result<Vec<LenderSignal>> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT lender_id, id, name, category, sensitivity, regulatory_flags \
+             FROM lender_signals WHERE ?1 IS NULL OR lender_id = ?1 ORDER BY lender_id, id",
+        )?;
+        let rows = st.query_map([lender_id], |r| {
+            Ok(LenderSignal {
+                lender_id: r.get(0)?,
+                signal: Signal {
+                    id: r.get(1)?,
+                    name: r.get(2)?,
+                    category: r.get(3)?,
+                    sensitivity: r.get(4)?,
+                    regulatory_flags: from_json(&r.get::<_, String>(5)?, 5)?,
+                },
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Inserts or replaces a signal in the registry of signal ids. Descriptions are each
+    /// lender's own: see [`Vault::upsert_lender_signal`].
     pub fn upsert_signal(&mut self, s: &Signal) -> Result<()> {
         let flags = json_str(&s.regulatory_flags)?;
         self.write(|tx, led| {
@@ -118,7 +185,8 @@ impl Vault {
         })
     }
 
-    /// The signal catalogue, by id.
+    /// The registry of signal ids, by id, with the description first stored for each (before
+    /// version 6, the last lender's). Views read [`Vault::lender_signals`].
     pub fn signals(&self) -> Result<Vec<Signal>> {
         let mut st = self.conn.prepare_cached(
             "SELECT id, name, category, sensitivity, regulatory_flags FROM signals ORDER BY id",

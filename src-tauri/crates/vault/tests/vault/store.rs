@@ -143,3 +143,29 @@ fn unfiltered_timeline_is_served_from_an_index() {
     assert!(plan.contains("share_events_by_time"), "{plan}");
     assert!(!plan.contains("TEMP B-TREE"), "{plan}");
 }
+
+/// Two lenders describing the same signal id each keep their own entry; the shared registry
+/// holds the id once, and the ledger records each lender's entry.
+#[test]
+fn each_lender_keeps_its_own_catalogue() {
+    let (_dir, mut v) = open();
+    v.upsert_lender(&lender("a")).unwrap();
+    v.upsert_lender(&lender("b")).unwrap();
+    let mut flagged = signal("contacts", "pd:Contact");
+    flagged.regulatory_flags = vec!["rbi-2022-prohibited".into()];
+    let mut bland = signal("contacts", "pd:Behavioral");
+    bland.regulatory_flags = vec![];
+    v.upsert_lender_signal("a", &flagged).unwrap();
+    v.upsert_lender_signal("b", &bland).unwrap();
+    let a = v.lender_signals(Some("a")).unwrap();
+    let b = v.lender_signals(Some("b")).unwrap();
+    assert_eq!((a.len(), b.len()), (1, 1));
+    assert_eq!(a[0].signal, flagged);
+    assert_eq!(b[0].signal, bland);
+    assert_eq!(v.lender_signals(None).unwrap().len(), 2);
+    assert_eq!(v.signals().unwrap().len(), 1, "one id in the registry");
+    // Flat in JSON, as exports list it.
+    let json = serde_json::to_value(&a[0]).unwrap();
+    assert_eq!(json["lender_id"], "a");
+    assert_eq!(json["category"], "pd:Contact");
+}

@@ -7,6 +7,7 @@ pub(crate) mod consent_scope;
 pub(crate) mod data_life;
 pub(crate) mod explanations;
 pub(crate) mod frequency;
+pub(crate) mod kyc_only;
 pub(crate) mod prohibited;
 pub(crate) mod requests;
 pub(crate) mod revocation;
