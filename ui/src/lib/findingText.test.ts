@@ -59,6 +59,9 @@ const CASES: Array<[Finding['rule'], FindingFacts]> = [
   ],
 ];
 
+/** The sample facts of a rule, by its id (not by position: the list grows). */
+const factsOf = (rule: Finding['rule']): FindingFacts => CASES.find(([r]) => r === rule)![1];
+
 describe('findingSentence', () => {
   for (const locale of ['en', 'hi'] as const) {
     it(`words every kind of finding in ${locale}`, () => {
@@ -72,23 +75,23 @@ describe('findingSentence', () => {
   }
 
   it('keeps the numbers of the facts in the sentence', () => {
-    const [, facts] = CASES[17];
+    const facts = factsOf('contributions-do-not-add-up');
     expect(findingSentence(finding({ rule: 'contributions-do-not-add-up', facts }), 'L')).toBe(
       'The explanation does not add up: the base of 600 points plus the factors make 640, but the score is 700.',
     );
     setLocale('hi');
     expect(
-      findingSentence(finding({ rule: 'unnamed-recipient', facts: CASES[12][1], count: 1, at: NOW }), 'L'),
+      findingSentence(finding({ rule: 'unnamed-recipient', facts: factsOf('unnamed-recipient'), count: 1, at: NOW }), 'L'),
     ).toContain('केवल इनके नाम हैं: cibil');
   });
 
   it('says which field a lender contradicted, with what was asked and answered', () => {
-    const receipt = finding({ rule: 'receipt-contradicts-request', facts: CASES[18][1], count: 1, at: NOW });
+    const receipt = finding({ rule: 'receipt-contradicts-request', facts: factsOf('receipt-contradicts-request'), count: 1, at: NOW });
     const text = findingSentence(receipt, 'QuickRupee');
     expect(text).toContain('effective time');
     expect(text).toContain('2101-01-01');
     expect(text).toContain('not count it as a confirmation');
-    const altered = findingSentence(finding({ rule: 'consent-altered', facts: CASES[19][1], count: 1, at: NOW }), 'L');
+    const altered = findingSentence(finding({ rule: 'consent-altered', facts: factsOf('consent-altered'), count: 1, at: NOW }), 'L');
     expect(altered).toContain('Your choice stands');
     setLocale('hi');
     expect(findingSentence(receipt, 'QuickRupee')).toContain('लागू होने का समय');

@@ -3,4 +3,4 @@
 /**
  * A rule; its serialised name is the stable id.
  */
-export type Rule = "collected-after-revocation" | "collected-after-signal-revocation" | "collected-while-paused" | "collected-after-expiry" | "collected-before-consent-start" | "signal-denied" | "signal-not-granted" | "outside-data-range" | "above-frequency" | "prohibited-signal" | "kyc-only-signal-reused" | "unnamed-recipient" | "no-consent" | "purpose-mismatch" | "data-life-exceeded" | "contributions-do-not-add-up" | "counterfactual-mismatch" | "reason-codes-mismatch" | "top-adverse-invalid";
+export type Rule = "collected-after-revocation" | "collected-after-signal-revocation" | "collected-while-paused" | "collected-after-expiry" | "collected-before-consent-start" | "signal-denied" | "signal-not-granted" | "outside-data-range" | "above-frequency" | "prohibited-signal" | "kyc-only-signal-reused" | "unnamed-recipient" | "no-consent" | "purpose-mismatch" | "data-life-exceeded" | "contributions-do-not-add-up" | "counterfactual-mismatch" | "reason-codes-mismatch" | "top-adverse-invalid" | "receipt-contradicts-request" | "revocation-unacknowledged" | "consent-altered";
