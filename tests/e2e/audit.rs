@@ -62,6 +62,24 @@ async fn audit_finds_over_collection_and_files_a_grievance() {
     let detail = first.text().await.expect("finding text");
     app.snap("audit").await;
     assert!(detail.contains("\"signature\""), "{detail}");
+    // The over-collector's contacts and call logs are judged by the RBI rules built into Khata,
+    // and the finding names that source (whatever the lender's catalogue says).
+    let mut sources = Vec::new();
+    for source in app.all_with_prefix("finding-source-").await {
+        sources.push(
+            source
+                .prop("textContent")
+                .await
+                .expect("source text")
+                .unwrap_or_default(),
+        );
+    }
+    assert!(
+        sources
+            .iter()
+            .any(|s| s.contains("RBI Guidelines on Digital Lending")),
+        "{sources:?}"
+    );
 
     app.click(&format!("grievance-read-{lender}")).await;
     let letter = app.text("grievance-letter-text").await;

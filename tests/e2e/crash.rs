@@ -9,7 +9,7 @@ use std::time::Duration;
 use crate::harness::{Profile, Session};
 
 /// The built-in sandbox's address, from the app's log ("sandbox lender listening base_url=…").
-fn sandbox_base_url(profile: &Profile) -> String {
+pub(crate) fn sandbox_base_url(profile: &Profile) -> String {
     let logs = profile.data_dir.path().join("logs");
     for entry in std::fs::read_dir(&logs).expect("log folder").flatten() {
         let text = std::fs::read_to_string(entry.path()).unwrap_or_default();
@@ -22,10 +22,10 @@ fn sandbox_base_url(profile: &Profile) -> String {
 }
 
 /// The built-in sandbox's admin token, handed to the app in `KHATA_SANDBOX_ADMIN_TOKEN`.
-const ADMIN_TOKEN: &str = "e2e-crash-admin-token";
+pub(crate) const ADMIN_TOKEN: &str = "e2e-crash-admin-token";
 
 /// `PUT /_sandbox/faults` over plain HTTP on loopback, with the admin token.
-fn set_faults(base_url: &str, json: &str) {
+pub(crate) fn set_faults(base_url: &str, json: &str) {
     let addr = base_url.trim_start_matches("http://").trim_end_matches('/');
     let mut stream = std::net::TcpStream::connect(addr).expect("sandbox reachable");
     write!(
@@ -115,7 +115,7 @@ async fn revocation_lands_once_when_the_app_is_killed_before_the_receipt() {
 }
 
 /// The action name and count of the newest receipt kind the lender issued, if any.
-fn lender_receipts_any(profile: &Profile) -> (String, i64) {
+pub(crate) fn lender_receipts_any(profile: &Profile) -> (String, i64) {
     let db = profile
         .data_dir
         .path()

@@ -169,6 +169,25 @@ async fn borrower_journey_survives_a_restart() {
         report.head_hash,
         "the app's verifier agrees with the engine's"
     );
+    // It says whose keys it trusted: the sandbox lender's, pinned by this vault at connect,
+    // with the fingerprint the engine's verifier computed.
+    let trusted = app.wait_css("[data-testid=verify-trust-lender]").await;
+    assert_eq!(
+        trusted.attr("data-trust").await.expect("trust").as_deref(),
+        Some("pinned"),
+        "{}",
+        trusted.text().await.unwrap_or_default()
+    );
+    let lender_trust = report
+        .key_trust
+        .iter()
+        .find(|t| t.lender_id == khata_engine::SANDBOX_LENDER_ID)
+        .unwrap_or_else(|| panic!("the report names the lender's keys: {:?}", report.key_trust));
+    assert_eq!(
+        app.text("verify-fingerprint").await.trim(),
+        lender_trust.fingerprints[0].fingerprint,
+        "the fingerprint shown is the verified one"
+    );
     app.snap("verify").await;
     app.click("nav-home").await;
     app.find(&lender).await;

@@ -4,6 +4,7 @@
 mod audit;
 mod crash;
 mod harness;
+mod hostile;
 mod journey;
 mod unlock;
 

@@ -15,17 +15,17 @@ mod export;
 mod hostile;
 mod identity;
 mod journey;
-mod local_access;
 mod keychain;
+mod local_access;
 mod outages;
 mod receipts;
 mod regulatory;
 mod revocation;
 mod scale;
 mod shell;
-mod trust;
 #[cfg(target_os = "linux")]
 mod silent_keychain;
+mod trust;
 
 use std::path::Path;
 use std::sync::Arc;

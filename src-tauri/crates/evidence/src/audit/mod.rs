@@ -31,8 +31,8 @@ pub mod export;
 mod finding;
 mod group;
 mod input;
-mod requests;
 pub mod regulatory;
+mod requests;
 mod rules;
 
 use std::collections::HashSet;

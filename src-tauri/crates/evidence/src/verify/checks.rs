@@ -289,6 +289,14 @@ pub(crate) fn disclosure_statement<'a>(
     {
         return Err(bad(at, format!("unexpected member {k:?}")));
     }
+    // Every member is written, `null` included: one deleted is an edit, even where its value
+    // was `null`, so the export has exactly one form.
+    if let Some(k) = d
+        .as_object()
+        .and_then(|o| DISCLOSURE_KEYS.iter().find(|k| !o.contains_key(**k)))
+    {
+        return Err(bad(at, format!("missing member {k:?}")));
+    }
     let st = d
         .get("statement")
         .filter(|v| !v.is_null())
