@@ -48,10 +48,11 @@ pub enum ErrorCode {
 pub struct AppError {
     pub code: ErrorCode,
     pub message: String,
-    /// With `lender_identity_conflict`: what the UI shows the borrower before a re-pin.
+    /// With `lender_identity_conflict`: what the UI shows the borrower before a re-pin (boxed:
+    /// every command's error stays small).
     #[serde(skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
-    pub conflict: Option<khata_engine::views::IdentityConflictView>,
+    pub conflict: Option<Box<khata_engine::views::IdentityConflictView>>,
 }
 
 impl AppError {
@@ -84,7 +85,7 @@ impl From<khata_engine::EngineError> for AppError {
             E::LenderIdentityConflict(_) => ErrorCode::LenderIdentityConflict,
         };
         let conflict = match &error {
-            E::LenderIdentityConflict(c) => Some((**c).clone()),
+            E::LenderIdentityConflict(c) => Some(c.clone()),
             _ => None,
         };
         // Engine messages are written for borrowers and never carry secrets.

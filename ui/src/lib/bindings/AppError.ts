@@ -7,6 +7,7 @@ import type { IdentityConflictView } from "./IdentityConflictView";
  */
 export type AppError = { code: ErrorCode, message: string, 
 /**
- * With `lender_identity_conflict`: what the UI shows the borrower before a re-pin.
+ * With `lender_identity_conflict`: what the UI shows the borrower before a re-pin (boxed:
+ * every command's error stays small).
  */
 conflict?: IdentityConflictView, };
