@@ -40,6 +40,25 @@ pub(crate) fn set_faults(base_url: &str, json: &str) {
     assert!(answer.starts_with("HTTP/1.1 2"), "{answer}");
 }
 
+/// A new app whose built-in sandbox takes `ADMIN_TOKEN` on its admin routes, connected to
+/// that sandbox, with its consent request granted as offered.
+pub(crate) async fn consented_with_admin_token() -> Session {
+    let mut profile = Profile::new();
+    profile
+        .env
+        .push(("KHATA_SANDBOX_ADMIN_TOKEN".into(), ADMIN_TOKEN.into()));
+    let app = Session::launch_with(profile).await;
+    app.acknowledge_recovery_key().await;
+    app.click("connect-lender").await;
+    app.click("connect-sandbox").await;
+    app.find(&format!("home-lender-{}", khata_engine::SANDBOX_LENDER_ID))
+        .await;
+    app.click("nav-requests").await;
+    app.click("request-submit").await;
+    app.find("request-decided").await;
+    app
+}
+
 /// Revocation receipts the lender issued for consent actions of `action` kind.
 fn lender_receipts(profile: &Profile, action: &str) -> i64 {
     let db = profile
@@ -60,19 +79,7 @@ fn lender_receipts(profile: &Profile, action: &str) -> i64 {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn revocation_lands_once_when_the_app_is_killed_before_the_receipt() {
-    let mut profile = Profile::new();
-    profile
-        .env
-        .push(("KHATA_SANDBOX_ADMIN_TOKEN".into(), ADMIN_TOKEN.into()));
-    let app = Session::launch_with(profile).await;
-    app.acknowledge_recovery_key().await;
-    app.click("connect-lender").await;
-    app.click("connect-sandbox").await;
-    app.find(&format!("home-lender-{}", khata_engine::SANDBOX_LENDER_ID))
-        .await;
-    app.click("nav-requests").await;
-    app.click("request-submit").await;
-    app.find("request-decided").await;
+    let app = consented_with_admin_token().await;
 
     // From now on the lender commits every POST and then drops the connection.
     set_faults(

@@ -249,6 +249,23 @@ impl Session {
         }
     }
 
+    /// On the unlock screen's new-vault form: protects the vault with `passphrase` (typed
+    /// twice) and acknowledges the recovery key it shows.
+    pub async fn create_passphrase_vault(&self, passphrase: &str) {
+        self.find("unlock-passphrase")
+            .await
+            .send_keys(passphrase)
+            .await
+            .unwrap();
+        self.find("unlock-confirm")
+            .await
+            .send_keys(passphrase)
+            .await
+            .unwrap();
+        self.click("unlock-passphrase-submit").await;
+        self.acknowledge_recovery_key().await;
+    }
+
     /// On a new vault the app shows its recovery key once: checks it is a grouped key and
     /// closes the dialog the way a borrower would.
     pub async fn acknowledge_recovery_key(&self) -> String {

@@ -4,24 +4,11 @@
 
 use std::time::Duration;
 
-use crate::crash::{ADMIN_TOKEN, lender_receipts_any, sandbox_base_url, set_faults};
-use crate::harness::{Profile, Session};
+use crate::crash::{consented_with_admin_token, lender_receipts_any, sandbox_base_url, set_faults};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_receipt_that_contradicts_the_request_is_never_a_confirmation() {
-    let mut profile = Profile::new();
-    profile
-        .env
-        .push(("KHATA_SANDBOX_ADMIN_TOKEN".into(), ADMIN_TOKEN.into()));
-    let app = Session::launch_with(profile).await;
-    app.acknowledge_recovery_key().await;
-    app.click("connect-lender").await;
-    app.click("connect-sandbox").await;
-    app.find(&format!("home-lender-{}", khata_engine::SANDBOX_LENDER_ID))
-        .await;
-    app.click("nav-requests").await;
-    app.click("request-submit").await;
-    app.find("request-decided").await;
+    let app = consented_with_admin_token().await;
 
     set_faults(
         &sandbox_base_url(&app.profile),

@@ -6,6 +6,8 @@ mod crash;
 mod harness;
 mod hostile;
 mod journey;
+#[cfg(target_os = "linux")]
+mod keychain_timeout;
 mod unlock;
 
 use harness::Session;

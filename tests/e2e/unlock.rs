@@ -21,18 +21,7 @@ async fn without_a_keychain_the_vault_uses_a_passphrase() {
     let vault = app.profile.data_dir.path().join(khata_engine::VAULT_FILE);
     assert!(!vault.exists(), "nothing written before the borrower chose");
 
-    app.find("unlock-passphrase")
-        .await
-        .send_keys(PASSPHRASE)
-        .await
-        .unwrap();
-    app.find("unlock-confirm")
-        .await
-        .send_keys(PASSPHRASE)
-        .await
-        .unwrap();
-    app.click("unlock-passphrase-submit").await;
-    app.acknowledge_recovery_key().await;
+    app.create_passphrase_vault(PASSPHRASE).await;
     assert_eq!(app.text("home-heading").await, "Your data, your credit");
     assert!(vault.exists());
     let profile = app.close().await;

@@ -11,7 +11,7 @@ use khata_engine::*;
 use khata_vault::MemoryKeyStore;
 use serde_json::Value;
 
-use crate::{config, noop};
+use crate::{config, connect_through_browser, noop};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_lenders_keep_their_own_catalogues() {
@@ -34,15 +34,7 @@ async fn two_lenders_keep_their_own_catalogues() {
         })
         .await
         .unwrap();
-    let http = reqwest::Client::new();
-    let flagged = engine
-        .connect(other.base_url(), |url| async move {
-            http.get(url.as_str())
-                .send()
-                .await
-                .map(|_| ())
-                .map_err(|e| khata_lending::LendingError::Network(e.to_string()))
-        })
+    let flagged = connect_through_browser(&engine, other.base_url(), None)
         .await
         .unwrap();
     assert_ne!(hiding.id, flagged.id);

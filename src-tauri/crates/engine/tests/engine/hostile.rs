@@ -12,7 +12,7 @@ use khata_lending::lender_text::{MAX_CHARS, is_unsafe};
 use khata_vault::MemoryKeyStore;
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 
-use crate::{config, journey, noop};
+use crate::{config, connect_through_browser, journey, noop};
 
 /// Long enough for any honest sync here; an endless listing never finishes in it.
 const SYNC_DEADLINE: Duration = Duration::from_secs(30);
@@ -190,16 +190,7 @@ async fn a_discovery_naming_another_origin_is_refused_before_any_secret_leaves()
     let mut cfg = config(dir.path(), &keys);
     cfg.token_store = Some(tokens.clone());
     let (engine, _) = Engine::open(cfg).await.unwrap();
-    let http = reqwest::Client::new();
-    let err = engine
-        .connect(sb.base_url(), |url| async move {
-            // The "browser" approves at once and follows the redirect to Khata's listener.
-            http.get(url.as_str())
-                .send()
-                .await
-                .map(|_| ())
-                .map_err(|e| khata_lending::LendingError::Network(e.to_string()))
-        })
+    let err = connect_through_browser(&engine, sb.base_url(), None)
         .await
         .unwrap_err();
     assert_eq!(err.code(), "invalid_input", "{err}");
@@ -214,15 +205,7 @@ async fn a_discovery_naming_another_origin_is_refused_before_any_secret_leaves()
 
     // The same lender, honest again, connects as before.
     sb.set_faults(khata_sandbox::Faults::default());
-    let http = reqwest::Client::new();
-    let lender = engine
-        .connect(sb.base_url(), |url| async move {
-            http.get(url.as_str())
-                .send()
-                .await
-                .map(|_| ())
-                .map_err(|e| khata_lending::LendingError::Network(e.to_string()))
-        })
+    let lender = connect_through_browser(&engine, sb.base_url(), None)
         .await
         .unwrap();
     assert!(engine.sync(&lender.id, noop).await.unwrap().reachable);

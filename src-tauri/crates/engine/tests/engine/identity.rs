@@ -13,7 +13,7 @@ use khata_sandbox::faults::KeyRotation;
 use khata_sandbox::{Faults, RunningSandbox, SandboxConfig};
 use khata_vault::MemoryKeyStore;
 
-use crate::{config, fast_client, noop};
+use crate::{config, connect_through_browser, fast_client, noop};
 
 /// A lender on its own loopback port (not the built-in sandbox), with `faults` from the start.
 async fn lender(faults: &[&str]) -> RunningSandbox {
@@ -31,16 +31,7 @@ async fn lender(faults: &[&str]) -> RunningSandbox {
 
 /// Connects a lender by URL (the "browser" follows the authorize redirect).
 async fn connect(engine: &Engine, url: &str, repin: Option<String>) -> Result<LenderView> {
-    let http = reqwest::Client::new();
-    engine
-        .connect_repinning(url, repin, |u| async move {
-            http.get(u.as_str())
-                .send()
-                .await
-                .map(|_| ())
-                .map_err(|e| khata_lending::LendingError::Network(e.to_string()))
-        })
-        .await
+    connect_through_browser(engine, url, repin).await
 }
 
 /// Syncs `lender_id` and grants its pending request in full; returns the consent.

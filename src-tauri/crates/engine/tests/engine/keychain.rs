@@ -13,27 +13,12 @@ use khata_engine::*;
 use khata_vault::{DataKey, KeyStore, MemoryKeyStore};
 use zeroize::Zeroizing;
 
-use crate::{config, noop};
+use crate::{config, connect_through_browser, noop};
 
 const PASS: &str = "correct horse battery staple";
 
 fn passphrase() -> Secret {
     Arc::new(Zeroizing::new(PASS.to_owned()))
-}
-
-/// Connects `engine` to the lender at `url` as the app does: the authorize URL is opened in
-/// a "browser" that follows the lender's redirect back to the engine's loopback listener.
-async fn connect_through_browser(engine: &Engine, url: &str) -> Result<views::LenderView> {
-    let http = reqwest::Client::new();
-    engine
-        .connect(url, |authorize| async move {
-            http.get(authorize.as_str())
-                .send()
-                .await
-                .map(|_| ())
-                .map_err(|e| khata_lending::LendingError::Network(e.to_string()))
-        })
-        .await
 }
 
 /// A passphrase vault left to choose its own token store (no keychain, no in-memory one).
@@ -58,7 +43,7 @@ async fn a_passphrase_vault_keeps_a_real_lenders_tokens_across_restarts() {
         .unwrap();
     assert!(recovery.is_some());
     assert_eq!(engine.custody(), CustodyView::Passphrase);
-    let lender = connect_through_browser(&engine, sb.base_url())
+    let lender = connect_through_browser(&engine, sb.base_url(), None)
         .await
         .unwrap();
     assert!(!lender.is_sandbox);
@@ -184,7 +169,7 @@ async fn a_token_keychain_that_never_answers_fails_the_connect_in_time() {
     c.token_store = Some(Arc::new(NeverAnswers));
     c.keychain_deadline = DEADLINE;
     let (engine, _) = Engine::open(c).await.unwrap();
-    let err = tokio::time::timeout(HANG, connect_through_browser(&engine, sb.base_url()))
+    let err = tokio::time::timeout(HANG, connect_through_browser(&engine, sb.base_url(), None))
         .await
         .expect("connect waited for the keychain")
         .unwrap_err();
@@ -207,7 +192,7 @@ async fn a_token_that_cannot_be_kept_fails_the_connect_loudly() {
     let mut c = config(dir.path(), &keys);
     c.token_store = Some(Arc::new(Refuses));
     let (engine, _) = Engine::open(c).await.unwrap();
-    let err = connect_through_browser(&engine, sb.base_url())
+    let err = connect_through_browser(&engine, sb.base_url(), None)
         .await
         .unwrap_err();
     assert_eq!(err.code(), "keychain_unavailable", "{err}");

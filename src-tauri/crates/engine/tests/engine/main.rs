@@ -67,6 +67,26 @@ const SANDBOX_ADMIN_TOKEN: &str = "engine-tests-admin-token";
 
 fn noop(_: Progress) {}
 
+/// Connects the lender at `url` through its real OAuth flow, as the app does: the authorize URL
+/// opens in a "browser" that approves at once and follows the redirect to Khata's loopback
+/// listener. `repin` is the fingerprint the borrower accepted, if any.
+async fn connect_through_browser(
+    engine: &Engine,
+    url: &str,
+    repin: Option<String>,
+) -> khata_engine::Result<LenderView> {
+    let http = reqwest::Client::new();
+    engine
+        .connect_repinning(url, repin, |authorize| async move {
+            http.get(authorize.as_str())
+                .send()
+                .await
+                .map(|_| ())
+                .map_err(|e| khata_lending::LendingError::Network(e.to_string()))
+        })
+        .await
+}
+
 const DENY: [&str; 2] = ["location_stability", "life_events"];
 
 /// Opens an engine, connects the sandbox, syncs and grants its request with two signals denied.

@@ -9,7 +9,7 @@ use khata_engine::views::*;
 use khata_engine::*;
 use khata_vault::MemoryKeyStore;
 
-use crate::{config, journey, noop, wait_confirmed};
+use crate::{config, connect_through_browser, journey, noop, wait_confirmed};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn lender_down_reads_still_work_and_sync_reports_unreachable() {
@@ -78,15 +78,7 @@ async fn real_lender_connect_and_outage() {
         c
     };
     let (engine, _) = Engine::open(cfg()).await.unwrap();
-    let http = reqwest::Client::new();
-    let lender = engine
-        .connect(sb.base_url(), |url| async move {
-            http.get(url.as_str())
-                .send()
-                .await
-                .map(|_| ())
-                .map_err(|e| khata_lending::LendingError::Network(e.to_string()))
-        })
+    let lender = connect_through_browser(&engine, sb.base_url(), None)
         .await
         .unwrap();
     assert!(!lender.is_sandbox);

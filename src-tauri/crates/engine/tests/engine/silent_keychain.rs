@@ -10,61 +10,14 @@ use std::process::Command;
 use std::sync::{Arc, mpsc};
 use std::time::{Duration, Instant};
 
-use dbus::Path as ObjectPath;
-use dbus::arg::Variant;
 use dbus::blocking::Connection;
-use dbus::channel::{MatchingReceiver, Sender};
-use dbus::message::MatchRule;
 use khata_engine::*;
 use khata_vault::{KeyStore, KeyringStore, MemoryKeyStore};
 
+#[path = "../../../../../tests/support/silent_secret_service.rs"]
+mod silent_secret_service;
+
 const CHILD_ENV: &str = "KHATA_SILENT_KEYCHAIN_DIR";
-
-fn object(path: &'static str) -> ObjectPath<'static> {
-    ObjectPath::new(path).expect("a valid object path")
-}
-
-/// Owns `org.freedesktop.secrets` on the session bus and answers just enough of the Secret
-/// Service API to reach a prompt: a session opens, every search finds one locked item, its
-/// unlock needs a prompt, and the prompt never completes. Runs until the process exits.
-fn serve_silent_secret_service(ready: mpsc::Sender<()>) {
-    let conn = Connection::new_session().expect("the private session bus");
-    conn.request_name("org.freedesktop.secrets", false, true, true)
-        .expect("own the Secret Service name");
-    conn.start_receive(
-        MatchRule::new_method_call(),
-        Box::new(|msg, conn| {
-            let member = msg.member().map(|m| m.to_string()).unwrap_or_default();
-            let reply = match member.as_str() {
-                // Any public key will do: no secret is ever sent.
-                "OpenSession" => Some(msg.method_return().append2(
-                    Variant(vec![2u8; 128]),
-                    object("/org/freedesktop/secrets/session/s1"),
-                )),
-                "SearchItems" => Some(msg.method_return().append2(
-                    Vec::<ObjectPath>::new(),
-                    vec![object("/org/freedesktop/secrets/collection/login/1")],
-                )),
-                "Unlock" => Some(msg.method_return().append2(
-                    Vec::<ObjectPath>::new(),
-                    object("/org/freedesktop/secrets/prompt/u1"),
-                )),
-                // Accepted, and its `Completed` signal never comes.
-                "Prompt" => Some(msg.method_return()),
-                _ => None,
-            };
-            if let Some(reply) = reply {
-                let _ = conn.send(reply);
-            }
-            true
-        }),
-    );
-    ready.send(()).expect("the test waits for the service");
-    loop {
-        conn.process(Duration::from_secs(1))
-            .expect("the bus stays up");
-    }
-}
 
 fn config(dir: &Path) -> EngineConfig {
     let mut c = EngineConfig::new(dir);
@@ -81,7 +34,12 @@ async fn silent_secret_service_child() {
     };
     let dir = Path::new(&dir);
     let (ready, up) = mpsc::channel();
-    std::thread::spawn(move || serve_silent_secret_service(ready));
+    std::thread::spawn(move || {
+        silent_secret_service::serve(
+            Connection::new_session().expect("the private session bus"),
+            ready,
+        )
+    });
     up.recv_timeout(Duration::from_secs(10))
         .expect("the fake Secret Service started");
 
