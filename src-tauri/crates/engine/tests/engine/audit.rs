@@ -8,7 +8,6 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 use std::sync::Arc;
-use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
 use khata_engine::audit::{self, Rule, verify};
@@ -19,6 +18,8 @@ use khata_sandbox::Scenario;
 use khata_sandbox::launcher::Launcher;
 use khata_vault::MemoryKeyStore;
 use serde_json::Value;
+
+use crate::{decide_first_request, export_json};
 
 pub(super) fn config(dir: &Path, keys: &Arc<MemoryKeyStore>, scenario: Scenario) -> EngineConfig {
     let mut c = EngineConfig::new(dir);
@@ -57,17 +58,10 @@ pub(super) async fn scenario_export(dir: &Path, scenario: Scenario) -> (Engine, 
     let keys = Arc::new(MemoryKeyStore::new());
     let (engine, _) = Engine::open(config(dir, &keys, scenario)).await.unwrap();
     let lender = engine.connect_sandbox(noop).await.unwrap();
-    engine.sync(&lender.id, noop).await.unwrap();
-    let req = engine.consent_requests().await.unwrap().remove(0);
-    let choices = req
-        .signals
-        .iter()
-        .map(|s| SignalChoice {
-            signal: s.signal.id.clone(),
-            grant: !["location_stability", "life_events"].contains(&s.signal.id.as_str()),
-        })
-        .collect();
-    let consent = engine.decide(&req.id, choices).await.unwrap();
+    let consent = decide_first_request(&engine, &lender.id, |signal| {
+        !["location_stability", "life_events"].contains(&signal)
+    })
+    .await;
     engine.sync(&lender.id, noop).await.unwrap();
     engine.what_if(vec!["sms_income".into()]).await.unwrap();
     let r = engine
@@ -82,16 +76,7 @@ pub(super) async fn scenario_export(dir: &Path, scenario: Scenario) -> (Engine, 
     engine.sandbox_collect().await.unwrap();
     engine.sync(&lender.id, noop).await.unwrap();
     let out = dir.join("export.json");
-    engine
-        .export(
-            &out,
-            ExportFormat::Json,
-            |_| {},
-            Arc::new(AtomicBool::new(false)),
-        )
-        .await
-        .unwrap();
-    let bytes = std::fs::read(&out).unwrap();
+    let bytes = export_json(&engine, &out).await;
     let doc = serde_json::from_slice(&bytes).unwrap();
     (engine, doc, bytes)
 }

@@ -4,14 +4,12 @@
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
-use std::sync::atomic::AtomicBool;
 
-use khata_engine::views::*;
 use khata_engine::*;
 use khata_vault::MemoryKeyStore;
 use serde_json::Value;
 
-use crate::{config, connect_through_browser, noop};
+use crate::{config, connect_through_browser, export_json, noop};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_lenders_keep_their_own_catalogues() {
@@ -61,16 +59,7 @@ async fn two_lenders_keep_their_own_catalogues() {
 
     // The export lists each lender's catalogue under that lender.
     let out = dir.path().join("export.json");
-    engine
-        .export(
-            &out,
-            ExportFormat::Json,
-            |_| {},
-            Arc::new(AtomicBool::new(false)),
-        )
-        .await
-        .unwrap();
-    let doc: Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+    let doc: Value = serde_json::from_slice(&export_json(&engine, &out).await).unwrap();
     let listed: BTreeSet<(String, String)> = doc["signals"]
         .as_array()
         .unwrap()

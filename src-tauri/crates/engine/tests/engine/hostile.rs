@@ -12,7 +12,7 @@ use khata_lending::lender_text::{MAX_CHARS, is_unsafe};
 use khata_vault::MemoryKeyStore;
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 
-use crate::{config, connect_through_browser, journey, noop};
+use crate::{config, connect_through_browser, decide_first_request, journey, noop};
 
 /// Long enough for any honest sync here; an endless listing never finishes in it.
 const SYNC_DEADLINE: Duration = Duration::from_secs(30);
@@ -44,17 +44,7 @@ async fn over_collector(
     )));
     let (engine, _) = Engine::open(cfg).await.unwrap();
     let lender = engine.connect_sandbox(noop).await.unwrap();
-    engine.sync(&lender.id, noop).await.unwrap();
-    let req = engine.consent_requests().await.unwrap().remove(0);
-    let choices = req
-        .signals
-        .iter()
-        .map(|s| SignalChoice {
-            signal: s.signal.id.clone(),
-            grant: true,
-        })
-        .collect();
-    engine.decide(&req.id, choices).await.unwrap();
+    decide_first_request(&engine, &lender.id, |_| true).await;
     for _ in 0..1000 {
         if engine.sync(&lender.id, noop).await.unwrap().new_disclosures == 0 {
             return engine;

@@ -67,6 +67,40 @@ const SANDBOX_ADMIN_TOKEN: &str = "engine-tests-admin-token";
 
 fn noop(_: Progress) {}
 
+/// Syncs `lender_id`, then decides its first consent request: each signal granted where
+/// `grant` says so. Returns the consent the lender answered with.
+async fn decide_first_request(
+    engine: &Engine,
+    lender_id: &str,
+    grant: impl Fn(&str) -> bool,
+) -> ConsentView {
+    engine.sync(lender_id, noop).await.unwrap();
+    let req = engine.consent_requests().await.unwrap().remove(0);
+    let choices = req
+        .signals
+        .iter()
+        .map(|s| SignalChoice {
+            signal: s.signal.id.clone(),
+            grant: grant(&s.signal.id),
+        })
+        .collect();
+    engine.decide(&req.id, choices).await.unwrap()
+}
+
+/// Exports the vault as JSON to `out` and reads the file back.
+async fn export_json(engine: &Engine, out: &Path) -> Vec<u8> {
+    engine
+        .export(
+            out,
+            ExportFormat::Json,
+            |_| {},
+            Arc::new(std::sync::atomic::AtomicBool::new(false)),
+        )
+        .await
+        .unwrap();
+    std::fs::read(out).unwrap()
+}
+
 /// Connects the lender at `url` through its real OAuth flow, as the app does: the authorize URL
 /// opens in a "browser" that approves at once and follows the redirect to Khata's loopback
 /// listener. `repin` is the fingerprint the borrower accepted, if any.

@@ -4,7 +4,6 @@
 //! never acknowledges a revocation is still held to it from the moment the borrower asked.
 
 use std::sync::Arc;
-use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
 use khata_engine::audit::{self, AuditReport, FindingFacts, Rule};
@@ -14,7 +13,7 @@ use khata_sandbox::Scenario;
 use khata_sandbox::launcher::Launcher;
 use khata_vault::MemoryKeyStore;
 
-use crate::{DENY, config, journey, noop};
+use crate::{DENY, config, decide_first_request, export_json, journey, noop};
 
 /// A few delivery passes (each failure waits out a short backoff).
 async fn try_delivering(engine: &Engine) {
@@ -107,17 +106,7 @@ async fn a_consent_wider_than_the_decision_is_altered_and_denials_hold() {
         })
         .await
         .unwrap();
-    engine.sync(&lender.id, noop).await.unwrap();
-    let req = engine.consent_requests().await.unwrap().remove(0);
-    let choices = req
-        .signals
-        .iter()
-        .map(|s| SignalChoice {
-            signal: s.signal.id.clone(),
-            grant: !DENY.contains(&s.signal.id.as_str()),
-        })
-        .collect();
-    let consent = engine.decide(&req.id, choices).await.unwrap();
+    let consent = decide_first_request(&engine, &lender.id, |signal| !DENY.contains(&signal)).await;
     // Locally, the borrower's choice holds, whatever the lender signed (also after a sync).
     engine.sync(&lender.id, noop).await.unwrap();
     let local = local_consent(&engine, &consent.id).await;
@@ -165,17 +154,7 @@ async fn a_lender_that_never_acknowledges_is_held_to_the_request() {
     cfg.sandbox = Some(Arc::new(Launcher::new(Scenario::OverCollector)));
     let (engine, _) = Engine::open(cfg).await.unwrap();
     let lender = engine.connect_sandbox(noop).await.unwrap();
-    engine.sync(&lender.id, noop).await.unwrap();
-    let req = engine.consent_requests().await.unwrap().remove(0);
-    let choices = req
-        .signals
-        .iter()
-        .map(|s| SignalChoice {
-            signal: s.signal.id.clone(),
-            grant: true,
-        })
-        .collect();
-    let consent = engine.decide(&req.id, choices).await.unwrap();
+    let consent = decide_first_request(&engine, &lender.id, |_| true).await;
     engine
         .set_sandbox_faults(SandboxFaults {
             never_acknowledge: true,
@@ -213,16 +192,7 @@ async fn a_lender_that_never_acknowledges_is_held_to_the_request() {
     );
     // The export carries the request: `khata audit FILE` three days on finds both.
     let out = dir.path().join("export.json");
-    engine
-        .export(
-            &out,
-            ExportFormat::Json,
-            |_| {},
-            Arc::new(AtomicBool::new(false)),
-        )
-        .await
-        .unwrap();
-    let bytes = std::fs::read(&out).unwrap();
+    let bytes = export_json(&engine, &out).await;
     audit::verify::verify_export_bytes(&bytes, &mut |_, _| {}).expect("the export verifies");
     // The requests are covered by the borrower's ledger: edited or dropped, the export fails.
     let doc: serde_json::Value = serde_json::from_slice(&bytes).unwrap();

@@ -5,7 +5,6 @@
 //! own.
 
 use std::sync::Arc;
-use std::sync::atomic::AtomicBool;
 
 use khata_engine::audit::regulatory::{RegulatedData, RuleSource};
 use khata_engine::audit::{self, FindingFacts, Rule};
@@ -16,7 +15,7 @@ use khata_sandbox::launcher::Launcher;
 use khata_vault::MemoryKeyStore;
 use serde_json::Value;
 
-use crate::{config, noop};
+use crate::{config, export_json, noop};
 
 fn hiding() -> SandboxFaults {
     SandboxFaults {
@@ -97,16 +96,7 @@ async fn hidden_rbi_flags_do_not_silence_prohibited_signal() {
 
     // The export, as `khata audit FILE` reads it.
     let out = dir.path().join("export.json");
-    engine
-        .export(
-            &out,
-            ExportFormat::Json,
-            |_| {},
-            Arc::new(AtomicBool::new(false)),
-        )
-        .await
-        .unwrap();
-    let bytes = std::fs::read(&out).unwrap();
+    let bytes = export_json(&engine, &out).await;
     let now = khata_vault::now_ms();
     let from_file = audit::load::audit_export_bytes(&bytes, now, |_| {}).unwrap();
     assert_eq!(prohibited(&from_file), want);

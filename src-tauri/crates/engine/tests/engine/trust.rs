@@ -5,7 +5,6 @@
 //! covered.
 
 use std::sync::Arc;
-use std::sync::atomic::AtomicBool;
 
 use khata_engine::audit::verify::{
     self, KeyTrust, SequenceGap, SuppliedKeys, fingerprint, is_unverified, verify_export_with,
@@ -17,6 +16,8 @@ use khata_sandbox::Scenario;
 use khata_vault::MemoryKeyStore;
 use serde_json::{Value, json};
 use sha2::Digest;
+
+use crate::{decide_first_request, export_json};
 
 use super::audit::{Rng, config, scenario_export};
 
@@ -184,30 +185,11 @@ async fn holes_in_a_lenders_disclosure_sequence_are_named() {
         })
         .await
         .unwrap();
-    engine.sync(&lender.id, noop).await.unwrap();
-    let req = engine.consent_requests().await.unwrap().remove(0);
-    let choices = req
-        .signals
-        .iter()
-        .map(|s| SignalChoice {
-            signal: s.signal.id.clone(),
-            grant: true,
-        })
-        .collect();
-    engine.decide(&req.id, choices).await.unwrap();
+    decide_first_request(&engine, &lender.id, |_| true).await;
     engine.sandbox_collect().await.unwrap();
     engine.sync(&lender.id, noop).await.unwrap();
     let out = dir.path().join("export.json");
-    engine
-        .export(
-            &out,
-            ExportFormat::Json,
-            |_| {},
-            Arc::new(AtomicBool::new(false)),
-        )
-        .await
-        .unwrap();
-    let bytes = std::fs::read(&out).unwrap();
+    let bytes = export_json(&engine, &out).await;
     let r = verify::verify_export_bytes(&bytes, &mut |_, _| {}).expect("intact export");
     let doc: Value = serde_json::from_slice(&bytes).unwrap();
     let last = doc["disclosures"]
