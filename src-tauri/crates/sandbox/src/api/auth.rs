@@ -11,13 +11,9 @@ use rusqlite::{Connection, OptionalExtension as _, params};
 use super::problem::problem;
 use super::{Shared, sha256_hex};
 
-pub(super) async fn require_auth(
-    State(inner): State<Shared>,
-    req: Request,
-    next: Next,
-) -> Response {
-    let token = req
-        .headers()
+/// The bearer token a request presents (`Authorization: Bearer …`), if any.
+pub(super) fn bearer_token(req: &Request) -> Option<&str> {
+    req.headers()
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| {
@@ -25,7 +21,15 @@ pub(super) async fn require_auth(
                 .or_else(|| v.strip_prefix("bearer "))
         })
         .map(str::trim)
-        .filter(|t| !t.is_empty());
+        .filter(|t| !t.is_empty())
+}
+
+pub(super) async fn require_auth(
+    State(inner): State<Shared>,
+    req: Request,
+    next: Next,
+) -> Response {
+    let token = bearer_token(&req);
     let ok = match token {
         None => false,
         Some(t) => {

@@ -86,16 +86,7 @@ pub(super) async fn require_admin(
     req: Request,
     next: Next,
 ) -> Response {
-    let presented = req
-        .headers()
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| {
-            v.strip_prefix("Bearer ")
-                .or_else(|| v.strip_prefix("bearer "))
-        })
-        .map(str::trim)
-        .filter(|t| !t.is_empty());
+    let presented = super::auth::bearer_token(&req);
     if presented.is_some_and(|t| constant_time_eq(&token_digest(t), &inner.admin_token_digest)) {
         return next.run(req).await;
     }
