@@ -32,7 +32,7 @@ pub struct PinnedKey {
 }
 
 impl Vault {
-    /// The identity pinned for a lender, if one was (vaults from before version 6 have none
+    /// The identity pinned for a lender, if one was (vaults from before schema version 7 have none
     /// until the lender is next connected).
     pub fn lender_identity(&self, lender_id: &str) -> Result<Option<LenderIdentity>> {
         Ok(self

@@ -150,13 +150,7 @@ impl Vault {
         let rows = st.query_map([lender_id], |r| {
             Ok(LenderSignal {
                 lender_id: r.get(0)?,
-                signal: Signal {
-                    id: r.get(1)?,
-                    name: r.get(2)?,
-                    category: r.get(3)?,
-                    sensitivity: r.get(4)?,
-                    regulatory_flags: from_json(&r.get::<_, String>(5)?, 5)?,
-                },
+                signal: signal_at(r, 1)?,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -186,20 +180,12 @@ impl Vault {
     }
 
     /// The registry of signal ids, by id, with the description first stored for each (before
-    /// version 6, the last lender's). Views read [`Vault::lender_signals`].
+    /// schema version 9, the last lender's). Views read [`Vault::lender_signals`].
     pub fn signals(&self) -> Result<Vec<Signal>> {
         let mut st = self.conn.prepare_cached(
             "SELECT id, name, category, sensitivity, regulatory_flags FROM signals ORDER BY id",
         )?;
-        let rows = st.query_map([], |r| {
-            Ok(Signal {
-                id: r.get(0)?,
-                name: r.get(1)?,
-                category: r.get(2)?,
-                sensitivity: r.get(3)?,
-                regulatory_flags: from_json(&r.get::<_, String>(4)?, 4)?,
-            })
-        })?;
+        let rows = st.query_map([], |r| signal_at(r, 0))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
@@ -255,4 +241,15 @@ impl Vault {
             .execute(rusqlite::params![lender_id, reachable as i64])?;
         Ok(())
     }
+}
+
+/// A signal's five columns (id, name, category, sensitivity, regulatory flags) from `at` on.
+fn signal_at(r: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<Signal> {
+    Ok(Signal {
+        id: r.get(at)?,
+        name: r.get(at + 1)?,
+        category: r.get(at + 2)?,
+        sensitivity: r.get(at + 3)?,
+        regulatory_flags: from_json(&r.get::<_, String>(at + 4)?, at + 4)?,
+    })
 }

@@ -1,6 +1,6 @@
 //! Lender OAuth tokens kept in the vault, for vaults whose key is under a passphrase: there is
 //! no keychain to hold them, and the vault is encrypted with the same key the borrower types.
-//! Written outside the ledger (see schema version 6), never exported.
+//! Written outside the ledger (see schema version 8), never exported.
 
 use rusqlite::OptionalExtension;
 use zeroize::Zeroizing;
