@@ -13,7 +13,9 @@ use khata_sandbox::faults::KeyRotation;
 use khata_sandbox::{Faults, RunningSandbox, SandboxConfig};
 use khata_vault::MemoryKeyStore;
 
-use crate::{config, connect_through_browser, fast_client, noop};
+use crate::{
+    config, connect_through_browser, decide_first_request, fast_client, noop, wait_confirmed,
+};
 
 /// A lender on its own loopback port (not the built-in sandbox), with `faults` from the start.
 async fn lender(faults: &[&str]) -> RunningSandbox {
@@ -36,23 +38,16 @@ async fn connect(engine: &Engine, url: &str, repin: Option<String>) -> Result<Le
 
 /// Syncs `lender_id` and grants its pending request in full; returns the consent.
 async fn grant(engine: &Engine, lender_id: &str) -> ConsentView {
-    engine.sync(lender_id, noop).await.unwrap();
-    let req = engine
-        .consent_requests()
+    decide_first_request(engine, lender_id, |_| true).await
+}
+
+/// Revokes the consent's first granted signal and waits for the lender's verified receipt.
+async fn revoke_first_granted(engine: &Engine, given: &ConsentView) {
+    let r = engine
+        .revoke(&given.id, vec![given.granted[0].id.clone()])
         .await
-        .unwrap()
-        .into_iter()
-        .find(|r| r.lender_id == lender_id)
-        .expect("a pending request");
-    let choices = req
-        .signals
-        .iter()
-        .map(|s| SignalChoice {
-            signal: s.signal.id.clone(),
-            grant: true,
-        })
-        .collect();
-    engine.decide(&req.id, choices).await.unwrap()
+        .unwrap();
+    wait_confirmed(engine, &r.id).await;
 }
 
 /// The lender's own view of a consent.
@@ -75,18 +70,6 @@ async fn consent(engine: &Engine, id: &str) -> ConsentView {
         .into_iter()
         .find(|c| c.id == id)
         .expect("consent in the vault")
-}
-
-async fn wait_confirmed(engine: &Engine, revocation_id: &str) -> RevocationView {
-    for _ in 0..200 {
-        let r = engine.revocation(revocation_id).await.unwrap();
-        if r.state == DeliveryState::Confirmed {
-            return r;
-        }
-        let _ = engine.deliver_outbox().await;
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-    }
-    panic!("revocation {revocation_id} never confirmed");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -122,11 +105,7 @@ async fn an_impostor_claiming_a_connected_lenders_id_is_refused_and_changes_noth
     assert_eq!(engine.lenders().await.unwrap(), lenders_before);
 
     // The first lender's revocations still go to it, and its statements still verify.
-    let r = engine
-        .revoke(&given.id, vec![given.granted[0].id.clone()])
-        .await
-        .unwrap();
-    wait_confirmed(&engine, &r.id).await;
+    revoke_first_granted(&engine, &given).await;
     let at_first = consent_at(&first, &given.id).await;
     assert_eq!(at_first.signals_revoked, vec![given.granted[0].id.clone()]);
     assert!(consent(&engine, &given.id).await.signature_verified);
@@ -199,11 +178,7 @@ async fn a_key_rotation_counts_only_when_the_old_key_endorses_it() {
     // Statements signed by the new key are accepted, the old key's still verify.
     let s = engine.sync(&a.id, noop).await.unwrap();
     assert!(s.reachable);
-    let r = engine
-        .revoke(&given.id, vec![given.granted[0].id.clone()])
-        .await
-        .unwrap();
-    wait_confirmed(&engine, &r.id).await;
+    revoke_first_granted(&engine, &given).await;
     assert!(consent(&engine, &given.id).await.signature_verified);
     engine.close().await;
 }

@@ -67,15 +67,21 @@ const SANDBOX_ADMIN_TOKEN: &str = "engine-tests-admin-token";
 
 fn noop(_: Progress) {}
 
-/// Syncs `lender_id`, then decides its first consent request: each signal granted where
-/// `grant` says so. Returns the consent the lender answered with.
+/// Syncs `lender_id`, then decides its first pending consent request: each signal granted
+/// where `grant` says so. Returns the consent the lender answered with.
 async fn decide_first_request(
     engine: &Engine,
     lender_id: &str,
     grant: impl Fn(&str) -> bool,
 ) -> ConsentView {
     engine.sync(lender_id, noop).await.unwrap();
-    let req = engine.consent_requests().await.unwrap().remove(0);
+    let req = engine
+        .consent_requests()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|r| r.lender_id == lender_id)
+        .expect("a pending request");
     let choices = req
         .signals
         .iter()
