@@ -81,11 +81,7 @@ impl LogConflictIn {
         }
         Ok(LogConflictIn {
             kind: r.kind,
-            held: r
-                .held
-                .filter(|h| !h.is_null())
-                .map(|h| head(h, "held"))
-                .transpose()?,
+            held: r.held.map(|h| head(h, "held")).transpose()?,
             offered: head(r.offered, "offered")?,
             computed_root: r.computed_root,
             page_start: r.page_start,

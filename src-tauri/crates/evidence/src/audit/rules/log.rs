@@ -66,7 +66,7 @@ pub(crate) fn check(input: &AuditInput) -> Vec<Finding> {
 
 /// The two roots when `held` and `offered` prove a fork: one log of one lender, one size,
 /// two roots. Roots are compared as hashes, not as text.
-pub(crate) fn fork(held: &TreeHead, offered: &TreeHead) -> Option<(Hash, Hash)> {
+fn fork(held: &TreeHead, offered: &TreeHead) -> Option<(Hash, Hash)> {
     let (a, b) = (held.root().ok()?, offered.root().ok()?);
     (held.log == offered.log
         && held.lender_id == offered.lender_id
