@@ -1,8 +1,10 @@
 //! The lender's side of the disclosure log: collection rounds that append signed disclosures
-//! (within the consent, or not, by scenario), and bulk seeding for benchmarks.
+//! (within the consent, or not, by scenario), and bulk seeding for benchmarks. Each disclosure
+//! is written twice in the same transaction: as the v1 signed statement and as a v2 leaf.
 
 use axum::response::Response;
 use chrono::{DateTime, Duration as ChronoDuration, Utc};
+use khata_contract::merkle::Hash;
 use khata_lending::signing::unsigned;
 use khata_lending::types::*;
 use rusqlite::{Connection, params};
@@ -10,6 +12,7 @@ use rusqlite::{Connection, params};
 use super::consents::{expire_due, live_signals};
 use super::problem::{conflict, internal};
 use super::{Inner, now, sha256_hex, sign};
+use crate::log;
 use crate::store::{list_docs, to_json};
 
 fn frequency_window(f: &Frequency) -> Option<ChronoDuration> {
@@ -31,13 +34,16 @@ struct NewDisclosure<'a> {
     at: DateTime<Utc>,
 }
 
-fn append_disclosure(inner: &Inner, tx: &Connection, d: NewDisclosure<'_>) -> Result<(), Response> {
+/// Appends a signed v1 disclosure and its v2 leaf; returns the leaf's hash, for the tree once
+/// the transaction commits.
+fn append_disclosure(
+    inner: &Inner,
+    tx: &Connection,
+    d: NewDisclosure<'_>,
+) -> Result<Hash, Response> {
     let seq: i64 = tx
-        .query_row(
-            "SELECT COALESCE(MAX(seq), 0) + 1 FROM disclosures",
-            [],
-            |r| r.get(0),
-        )
+        .prepare_cached("SELECT COALESCE(MAX(seq), 0) + 1 FROM disclosures")
+        .and_then(|mut s| s.query_row([], |r| r.get(0)))
         .map_err(internal)?;
     let value = inner.scenario.values().get(d.signal).copied();
     let digest = sha256_hex(
@@ -65,17 +71,33 @@ fn append_disclosure(inner: &Inner, tx: &Connection, d: NewDisclosure<'_>) -> Re
         signature: unsigned(),
     };
     let disclosure = sign(inner, &disclosure)?;
-    tx.execute(
+    tx.prepare_cached(
         "INSERT INTO disclosures(seq, consent_id, signal, collected_at, json) VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![
+    )
+    .and_then(|mut s| {
+        s.execute(params![
             seq,
             disclosure.consent_id,
             disclosure.signal,
             disclosure.collected_at.to_rfc3339(),
             to_json(&disclosure)
-        ],
-    )
+        ])
+    })
     .map_err(internal)?;
+    let index = log::next_index(tx).map_err(internal)?;
+    let leaf = log::leaf_for(&disclosure, index).map_err(internal)?;
+    log::insert_leaf(tx, index, &leaf).map_err(internal)
+}
+
+/// Commits a round's rows, then grows the tree by their leaves (only once they are durable, so
+/// the tree never holds a leaf the store lost).
+fn commit_round(
+    inner: &Inner,
+    tx: rusqlite::Transaction<'_>,
+    leaves: Vec<Hash>,
+) -> Result<(), Response> {
+    tx.commit().map_err(internal)?;
+    inner.log.lock().expect("log lock").extend(leaves);
     Ok(())
 }
 
@@ -87,7 +109,7 @@ pub fn collect_round(inner: &Inner) -> Result<usize, Response> {
     let tx = db.transaction().map_err(internal)?;
     expire_due(inner, &tx)?;
     let consents: Vec<Consent> = list_docs(&tx, "consents").map_err(internal)?;
-    let mut n = 0;
+    let mut leaves = Vec::new();
     let t = now();
     for c in &consents {
         if inner.scenario.over_collects() {
@@ -116,7 +138,7 @@ pub fn collect_round(inner: &Inner) -> Result<usize, Response> {
             }
             batch.push(("location_stability", None, None));
             for (signal, consent_id, recipient) in batch {
-                append_disclosure(
+                leaves.push(append_disclosure(
                     inner,
                     &tx,
                     NewDisclosure {
@@ -127,8 +149,7 @@ pub fn collect_round(inner: &Inner) -> Result<usize, Response> {
                         recipient,
                         at,
                     },
-                )?;
-                n += 1;
+                )?);
             }
             continue;
         }
@@ -165,7 +186,7 @@ pub fn collect_round(inner: &Inner) -> Result<usize, Response> {
             let recipient = (s == "emi_bounces")
                 .then(|| c.onward_recipients.first().map(|r| r.id.as_str()))
                 .flatten();
-            append_disclosure(
+            leaves.push(append_disclosure(
                 inner,
                 &tx,
                 NewDisclosure {
@@ -183,11 +204,11 @@ pub fn collect_round(inner: &Inner) -> Result<usize, Response> {
                     recipient,
                     at: t,
                 },
-            )?;
-            n += 1;
+            )?);
         }
     }
-    tx.commit().map_err(internal)?;
+    let n = leaves.len();
+    commit_round(inner, tx, leaves)?;
     Ok(n)
 }
 
@@ -209,9 +230,10 @@ pub fn seed_disclosures(inner: &Inner, count: u64) -> Result<u64, Response> {
         c.signals_granted.clone()
     };
     let base = now();
+    let mut leaves = Vec::with_capacity(count.min(1 << 20) as usize);
     for i in 0..count {
         let signal = &signals[(i % signals.len() as u64) as usize];
-        append_disclosure(
+        leaves.push(append_disclosure(
             inner,
             &tx,
             NewDisclosure {
@@ -225,8 +247,8 @@ pub fn seed_disclosures(inner: &Inner, count: u64) -> Result<u64, Response> {
                 recipient: None,
                 at: base + ChronoDuration::milliseconds(i as i64),
             },
-        )?;
+        )?);
     }
-    tx.commit().map_err(internal)?;
+    commit_round(inner, tx, leaves)?;
     Ok(count)
 }
