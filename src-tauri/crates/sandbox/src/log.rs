@@ -9,16 +9,14 @@
 //! client has been served a page, the lender rewrites its stored leaves and rebuilds the tree,
 //! so every head it signs afterwards contradicts the ones it signed before.
 
-use khata_lending::types::Disclosure;
+use khata_contract::log::{DisclosureLeaf, LeafRange};
 use khata_contract::merkle::{self, Hash, Tree};
 use khata_contract::redact;
+use khata_lending::types::Disclosure;
 use rusqlite::{Connection, params};
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use crate::faults::Faults;
-
-/// The members of a leaf that are salted commitments (and so can be withheld by the borrower).
-pub const REDACTABLE: &[&str] = &["valueDigest", "onwardRecipient"];
 
 /// The store's half of the log: one row per leaf, with the leaf hash that the tree is rebuilt
 /// from and the leaf as served (the redactable object with its `_disclosed` triples).
@@ -78,27 +76,28 @@ impl Log {
     /// seen to rewrite. Returns whether the history changed.
     pub fn apply_faults(&mut self, db: &Connection, faults: &Faults) -> anyhow::Result<bool> {
         let seen = self.served.min(self.size());
-        let rewrite: Option<fn(&mut Vec<Value>)> = if faults.forked_history && !self.forked && seen >= 1 {
-            self.forked = true;
-            Some(|leaves| {
-                let signal = if leaves[0]["signal"] == "contacts_network" {
-                    "kyc_verified"
-                } else {
-                    "contacts_network"
-                };
-                leaves[0]["signal"] = Value::from(signal);
-            })
-        } else if faults.drop_leaf && !self.dropped && seen >= 1 {
-            self.dropped = true;
-            Some(|leaves| {
-                leaves.remove(0);
-            })
-        } else if faults.reorder_leaves && !self.reordered && seen >= 2 {
-            self.reordered = true;
-            Some(|leaves| leaves.swap(0, 1))
-        } else {
-            None
-        };
+        let rewrite: Option<fn(&mut Vec<Value>)> =
+            if faults.forked_history && !self.forked && seen >= 1 {
+                self.forked = true;
+                Some(|leaves| {
+                    let signal = if leaves[0]["signal"] == "contacts_network" {
+                        "kyc_verified"
+                    } else {
+                        "contacts_network"
+                    };
+                    leaves[0]["signal"] = Value::from(signal);
+                })
+            } else if faults.drop_leaf && !self.dropped && seen >= 1 {
+                self.dropped = true;
+                Some(|leaves| {
+                    leaves.remove(0);
+                })
+            } else if faults.reorder_leaves && !self.reordered && seen >= 2 {
+                self.reordered = true;
+                Some(|leaves| leaves.swap(0, 1))
+            } else {
+                None
+            };
         let Some(rewrite) = rewrite else {
             return Ok(false);
         };
@@ -121,39 +120,40 @@ impl Log {
         }
         tx.commit()?;
         self.tree = tree;
-        tracing::warn!(size = self.size(), "injected fault: the disclosure log's history was rewritten");
+        tracing::warn!(
+            size = self.size(),
+            "injected fault: the disclosure log's history was rewritten"
+        );
         Ok(true)
     }
 }
 
 /// The v2 leaf for a disclosure at `index`: the disclosure's statement without its id, lender
 /// and signature (the log and its signed heads stand for those), times in epoch milliseconds,
-/// the value digest as 32 bytes in base64url, and the redactable members committed.
+/// the value digest as 32 bytes in base64url, and the redactable members committed under
+/// fresh salts (built by the contract's own [`DisclosureLeaf::to_redactable`], so a client
+/// that keeps only the members and salts rebuilds the same bytes).
 pub fn leaf_for(d: &Disclosure, index: u64) -> anyhow::Result<Value> {
-    let digest = d
+    let digest: Hash = d
         .value_digest
         .strip_prefix("sha256:")
         .and_then(|h| hex::decode(h).ok())
-        .filter(|b| b.len() == 32)
+        .and_then(|b| b.try_into().ok())
         .ok_or_else(|| anyhow::anyhow!("value digest {:?} is not sha256:<hex>", d.value_digest))?;
-    let mut leaf = json!({
-        "index": index,
-        "signal": d.signal,
-        "collectedAt": d.collected_at.timestamp_millis(),
-        "purpose": d.purpose,
-        "dataRange": {
-            "from": d.data_range.from.timestamp_millis(),
-            "to": d.data_range.to.timestamp_millis(),
+    let leaf = DisclosureLeaf {
+        index,
+        signal: d.signal.clone(),
+        collected_at: d.collected_at.timestamp_millis(),
+        purpose: d.purpose.clone(),
+        consent_id: d.consent_id.clone(),
+        data_range: LeafRange {
+            from: d.data_range.from.timestamp_millis(),
+            to: d.data_range.to.timestamp_millis(),
         },
-        "valueDigest": b64url(&digest),
-    });
-    if let Some(c) = &d.consent_id {
-        leaf["consentId"] = Value::from(c.as_str());
-    }
-    if let Some(r) = &d.onward_recipient {
-        leaf["onwardRecipient"] = Value::from(r.as_str());
-    }
-    Ok(redact::commit(leaf, REDACTABLE, &mut rand::rng())?)
+        value_digest: Some(merkle::encode_hash(&digest)),
+        onward_recipient: d.onward_recipient.clone(),
+    };
+    Ok(leaf.to_redactable([rand::random(), rand::random()])?)
 }
 
 /// Stores `leaf` at `index` and returns its leaf hash (for the tree, once committed).
@@ -164,25 +164,12 @@ pub fn insert_leaf(db: &Connection, index: u64, leaf: &Value) -> anyhow::Result<
     Ok(hash)
 }
 
-/// The index the next leaf takes.
-pub fn next_index(db: &Connection) -> rusqlite::Result<u64> {
-    db.prepare_cached("SELECT COALESCE(MAX(idx) + 1, 0) FROM log_leaves")?
-        .query_row([], |r| r.get::<_, i64>(0))
-        .map(|n| n as u64)
-}
-
 /// The stored leaves `[start, start + limit)`, as served (JSON text).
 pub fn entries(db: &Connection, start: u64, limit: u32) -> rusqlite::Result<Vec<String>> {
     let mut stmt =
         db.prepare_cached("SELECT json FROM log_leaves WHERE idx >= ?1 ORDER BY idx LIMIT ?2")?;
     let rows = stmt.query_map(params![start as i64, limit], |r| r.get::<_, String>(0))?;
     rows.collect()
-}
-
-/// Base64url without padding: how the contract writes hashes and salts.
-pub fn b64url(bytes: &[u8]) -> String {
-    use base64::Engine as _;
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
 }
 
 fn hash_from_sql(b: &[u8]) -> anyhow::Result<Hash> {

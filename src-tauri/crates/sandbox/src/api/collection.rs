@@ -2,6 +2,8 @@
 //! (within the consent, or not, by scenario), and bulk seeding for benchmarks. Each disclosure
 //! is written twice in the same transaction: as the v1 signed statement and as a v2 leaf.
 
+use std::collections::BTreeMap;
+
 use axum::response::Response;
 use chrono::{DateTime, Duration as ChronoDuration, Utc};
 use khata_contract::merkle::Hash;
@@ -11,9 +13,9 @@ use rusqlite::{Connection, params};
 
 use super::consents::{expire_due, live_signals};
 use super::problem::{conflict, internal};
-use super::{Inner, now, sha256_hex, sign};
+use super::{Inner, now, sha256_hex, to_value};
 use crate::log;
-use crate::store::{list_docs, to_json};
+use crate::store::list_docs;
 
 fn frequency_window(f: &Frequency) -> Option<ChronoDuration> {
     match f.unit {
@@ -34,33 +36,59 @@ struct NewDisclosure<'a> {
     at: DateTime<Utc>,
 }
 
-/// Appends a signed v1 disclosure and its v2 leaf; returns the leaf's hash, for the tree once
-/// the transaction commits.
+/// A round's appends: the values the lender holds and the lender id it claims, read once, and
+/// the leaf hashes to add to the tree once the round commits.
+struct Round {
+    values: BTreeMap<String, i64>,
+    lender_id: String,
+    first_index: u64,
+    leaves: Vec<Hash>,
+}
+
+impl Round {
+    /// Starts a round; the caller holds the database lock, so the log's size cannot move.
+    fn new(inner: &Inner) -> Round {
+        Round {
+            values: inner.scenario.values(),
+            lender_id: inner.lender_id(),
+            first_index: inner.log.lock().expect("log lock").size(),
+            leaves: Vec::new(),
+        }
+    }
+
+    /// Commits the round's rows, then grows the tree by their leaves (only once they are
+    /// durable, so the tree never holds a leaf the store lost).
+    fn commit(self, inner: &Inner, tx: rusqlite::Transaction<'_>) -> Result<usize, Response> {
+        tx.commit().map_err(internal)?;
+        let n = self.leaves.len();
+        inner.log.lock().expect("log lock").extend(self.leaves);
+        Ok(n)
+    }
+}
+
+/// Appends a signed v1 disclosure and its v2 leaf (the next index of the log) to the round.
 fn append_disclosure(
     inner: &Inner,
     tx: &Connection,
+    round: &mut Round,
     d: NewDisclosure<'_>,
-) -> Result<Hash, Response> {
+) -> Result<(), Response> {
     let seq: i64 = tx
         .prepare_cached("SELECT COALESCE(MAX(seq), 0) + 1 FROM disclosures")
         .and_then(|mut s| s.query_row([], |r| r.get(0)))
         .map_err(internal)?;
-    let value = inner.scenario.values().get(d.signal).copied();
+    let value = round.values.get(d.signal).copied();
     let digest = sha256_hex(
         format!(
             "{}|{}|{}|{:?}|{}",
-            inner.seed,
-            inner.lender_id(),
-            d.signal,
-            value,
-            seq
+            inner.seed, round.lender_id, d.signal, value, seq
         )
         .as_bytes(),
     );
     let disclosure = Disclosure {
         disclosure_id: format!("disc-{}", uuid::Uuid::new_v4()),
         seq: seq as u64,
-        lender_id: inner.lender_id(),
+        lender_id: round.lender_id.clone(),
         signal: d.signal.into(),
         collected_at: d.at,
         purpose: d.purpose.into(),
@@ -70,7 +98,12 @@ fn append_disclosure(
         onward_recipient: d.recipient.map(String::from),
         signature: unsigned(),
     };
-    let disclosure = sign(inner, &disclosure)?;
+    // Signed as a JSON value and stored as it is, not parsed back into the type (this is the
+    // hot path of bulk seeding).
+    let signed = inner
+        .signing_key()
+        .sign_value(to_value(&disclosure))
+        .map_err(internal)?;
     tx.prepare_cached(
         "INSERT INTO disclosures(seq, consent_id, signal, collected_at, json) VALUES (?1, ?2, ?3, ?4, ?5)",
     )
@@ -80,24 +113,15 @@ fn append_disclosure(
             disclosure.consent_id,
             disclosure.signal,
             disclosure.collected_at.to_rfc3339(),
-            to_json(&disclosure)
+            signed.to_string()
         ])
     })
     .map_err(internal)?;
-    let index = log::next_index(tx).map_err(internal)?;
+    let index = round.first_index + round.leaves.len() as u64;
     let leaf = log::leaf_for(&disclosure, index).map_err(internal)?;
-    log::insert_leaf(tx, index, &leaf).map_err(internal)
-}
-
-/// Commits a round's rows, then grows the tree by their leaves (only once they are durable, so
-/// the tree never holds a leaf the store lost).
-fn commit_round(
-    inner: &Inner,
-    tx: rusqlite::Transaction<'_>,
-    leaves: Vec<Hash>,
-) -> Result<(), Response> {
-    tx.commit().map_err(internal)?;
-    inner.log.lock().expect("log lock").extend(leaves);
+    round
+        .leaves
+        .push(log::insert_leaf(tx, index, &leaf).map_err(internal)?);
     Ok(())
 }
 
@@ -109,7 +133,7 @@ pub fn collect_round(inner: &Inner) -> Result<usize, Response> {
     let tx = db.transaction().map_err(internal)?;
     expire_due(inner, &tx)?;
     let consents: Vec<Consent> = list_docs(&tx, "consents").map_err(internal)?;
-    let mut leaves = Vec::new();
+    let mut round = Round::new(inner);
     let t = now();
     for c in &consents {
         if inner.scenario.over_collects() {
@@ -138,9 +162,10 @@ pub fn collect_round(inner: &Inner) -> Result<usize, Response> {
             }
             batch.push(("location_stability", None, None));
             for (signal, consent_id, recipient) in batch {
-                leaves.push(append_disclosure(
+                append_disclosure(
                     inner,
                     &tx,
+                    &mut round,
                     NewDisclosure {
                         signal,
                         consent_id,
@@ -149,7 +174,7 @@ pub fn collect_round(inner: &Inner) -> Result<usize, Response> {
                         recipient,
                         at,
                     },
-                )?);
+                )?;
             }
             continue;
         }
@@ -186,9 +211,10 @@ pub fn collect_round(inner: &Inner) -> Result<usize, Response> {
             let recipient = (s == "emi_bounces")
                 .then(|| c.onward_recipients.first().map(|r| r.id.as_str()))
                 .flatten();
-            leaves.push(append_disclosure(
+            append_disclosure(
                 inner,
                 &tx,
+                &mut round,
                 NewDisclosure {
                     signal: &s,
                     consent_id: Some(&c.consent_id),
@@ -204,12 +230,10 @@ pub fn collect_round(inner: &Inner) -> Result<usize, Response> {
                     recipient,
                     at: t,
                 },
-            )?);
+            )?;
         }
     }
-    let n = leaves.len();
-    commit_round(inner, tx, leaves)?;
-    Ok(n)
+    round.commit(inner, tx)
 }
 
 /// Appends `count` consented, signed disclosures (cycling through the latest consent's live
@@ -230,12 +254,14 @@ pub fn seed_disclosures(inner: &Inner, count: u64) -> Result<u64, Response> {
         c.signals_granted.clone()
     };
     let base = now();
-    let mut leaves = Vec::with_capacity(count.min(1 << 20) as usize);
+    let mut round = Round::new(inner);
+    round.leaves.reserve(count.min(1 << 20) as usize);
     for i in 0..count {
         let signal = &signals[(i % signals.len() as u64) as usize];
-        leaves.push(append_disclosure(
+        append_disclosure(
             inner,
             &tx,
+            &mut round,
             NewDisclosure {
                 signal,
                 consent_id: Some(&c.consent_id),
@@ -247,8 +273,8 @@ pub fn seed_disclosures(inner: &Inner, count: u64) -> Result<u64, Response> {
                 recipient: None,
                 at: base + ChronoDuration::milliseconds(i as i64),
             },
-        )?);
+        )?;
     }
-    commit_round(inner, tx, leaves)?;
+    round.commit(inner, tx)?;
     Ok(count)
 }

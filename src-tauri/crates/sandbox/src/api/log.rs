@@ -8,16 +8,15 @@ use std::collections::HashMap;
 use axum::extract::{RawQuery, State};
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
-use khata_contract::merkle::Hash;
+use khata_contract::log::{
+    ConsistencyProof, InclusionProof, LOG_DISCLOSURES, MAX_PAGE_ENTRIES, TreeHead,
+};
+use khata_contract::merkle::{self, Hash};
 use rusqlite::Connection;
-use serde_json::{Value, json};
 
-use super::problem::{internal, json_response, problem};
-use super::{HandlerResult, Inner, Shared, now};
-use crate::log::{Log, b64url};
-
-/// The most leaves one page carries (as `/disclosures`).
-pub const MAX_PAGE: u32 = 1000;
+use super::problem::{conflict, internal, json_response, problem, unprocessable};
+use super::{HandlerResult, Inner, Shared, now, sign};
+use crate::log::Log;
 
 /// `GET /v2/log/head`: the latest tree head.
 pub(super) async fn head(State(inner): State<Shared>) -> HandlerResult {
@@ -34,18 +33,15 @@ pub(super) async fn entries(State(inner): State<Shared>, RawQuery(q): RawQuery) 
     let params = query(q.as_deref())?;
     let start = number(&params, "start", Some(0))?;
     let limit = number(&params, "limit", Some(100))?;
-    if !(1..=u64::from(MAX_PAGE)).contains(&limit) {
+    if !(1..=MAX_PAGE_ENTRIES).contains(&limit) {
         return Err(bad_query(format!(
-            "limit must be an integer from 1 to {MAX_PAGE}"
+            "limit must be an integer from 1 to {MAX_PAGE_ENTRIES}"
         )));
     }
     let db = inner.db.lock().expect("db lock");
     let mut log = locked_log(&inner, &db)?;
     if start > log.size() {
-        return Err(bad_query(format!(
-            "start {start} is past the end of the log (size {})",
-            log.size()
-        )));
+        return Err(beyond(start, log.size()));
     }
     let rows = crate::log::entries(&db, start, limit as u32).map_err(internal)?;
     let end = start + rows.len() as u64;
@@ -75,7 +71,8 @@ pub(super) async fn entries(State(inner): State<Shared>, RawQuery(q): RawQuery) 
 }
 
 /// `GET /v2/log/consistency?first=M&second=N`: the proof that the tree at `N` extends the tree
-/// at `M` (RFC 9162 §2.1.4), `0 < M <= N <= size`.
+/// at `M` (RFC 9162 §2.1.4), `0 < M <= N <= size`. Malformed parameters are 400, `M > N` 422,
+/// `N` past the log's size 409 (it may be reached later).
 pub(super) async fn consistency(
     State(inner): State<Shared>,
     RawQuery(q): RawQuery,
@@ -83,42 +80,53 @@ pub(super) async fn consistency(
     let params = query(q.as_deref())?;
     let first = number(&params, "first", None)?;
     let second = number(&params, "second", None)?;
+    if first == 0 {
+        return Err(bad_query("first must be at least 1"));
+    }
+    if first > second {
+        return Err(unprocessable("first must not be larger than second"));
+    }
     let db = inner.db.lock().expect("db lock");
     let log = locked_log(&inner, &db)?;
-    if first == 0 || first > second || second > log.size() {
-        return Err(bad_query(format!(
-            "need 0 < first <= second <= {} (the tree's size)",
-            log.size()
-        )));
+    if second > log.size() {
+        return Err(beyond(second, log.size()));
     }
-    let proof = log.tree().consistency_proof(first, second);
+    let proof = log
+        .tree()
+        .consistency_proof(first, second)
+        .map_err(internal)?;
     Ok(json_response(
         StatusCode::OK,
-        &json!({ "first": first, "second": second, "proof": encode(&proof) }),
+        &ConsistencyProof {
+            first,
+            second,
+            proof: encode(&proof),
+        },
     ))
 }
 
 /// `GET /v2/log/inclusion?index=I&size=N`: the audit path of leaf `I` in the tree at `N`
-/// (RFC 9162 §2.1.3), `I < N <= size`.
-pub(super) async fn inclusion(
-    State(inner): State<Shared>,
-    RawQuery(q): RawQuery,
-) -> HandlerResult {
+/// (RFC 9162 §2.1.3), `I < N <= size` (400, 422 and 409 as for consistency).
+pub(super) async fn inclusion(State(inner): State<Shared>, RawQuery(q): RawQuery) -> HandlerResult {
     let params = query(q.as_deref())?;
     let index = number(&params, "index", None)?;
     let size = number(&params, "size", None)?;
+    if index >= size {
+        return Err(unprocessable("index must be smaller than size"));
+    }
     let db = inner.db.lock().expect("db lock");
     let log = locked_log(&inner, &db)?;
-    if index >= size || size > log.size() {
-        return Err(bad_query(format!(
-            "need index < size <= {} (the tree's size)",
-            log.size()
-        )));
+    if size > log.size() {
+        return Err(beyond(size, log.size()));
     }
-    let proof = log.tree().inclusion_proof(index, size);
+    let proof = log.tree().inclusion_proof(index, size).map_err(internal)?;
     Ok(json_response(
         StatusCode::OK,
-        &json!({ "index": index, "size": size, "proof": encode(&proof) }),
+        &InclusionProof {
+            index,
+            size,
+            proof: encode(&proof),
+        },
     ))
 }
 
@@ -134,24 +142,23 @@ fn locked_log<'a>(
 }
 
 /// A tree head at `size` (at most the tree's), signed with the lender's current key.
-fn signed_head(
-    inner: &Inner,
-    log: &Log,
-    size: u64,
-) -> Result<Value, axum::response::Response> {
-    let head = json!({
-        "log": "disclosures",
-        "lenderId": inner.lender_id(),
-        "treeSize": size,
-        "rootHash": b64url(&log.tree().root_at(size)),
-        "timestamp": now(),
-        "signature": khata_lending::signing::unsigned(),
-    });
-    inner.signing_key().sign_value(head).map_err(internal)
+fn signed_head(inner: &Inner, log: &Log, size: u64) -> Result<TreeHead, axum::response::Response> {
+    let root = log.tree().root_at(size).map_err(internal)?;
+    sign(
+        inner,
+        &TreeHead {
+            log: LOG_DISCLOSURES.into(),
+            lender_id: inner.lender_id(),
+            tree_size: size,
+            root_hash: merkle::encode_hash(&root),
+            timestamp: now(),
+            signature: khata_lending::signing::unsigned(),
+        },
+    )
 }
 
 fn encode(proof: &[Hash]) -> Vec<String> {
-    proof.iter().map(|h| b64url(h)).collect()
+    proof.iter().map(merkle::encode_hash).collect()
 }
 
 fn query(q: Option<&str>) -> Result<HashMap<String, String>, axum::response::Response> {
@@ -175,6 +182,12 @@ fn number(
     }
 }
 
+/// A parameter that is not what the contract's schema allows.
 fn bad_query(detail: impl Into<String>) -> axum::response::Response {
     problem(StatusCode::BAD_REQUEST, "bad-query", "Bad query", detail)
+}
+
+/// A well-formed request for more of the log than there is (yet): a conflict with its state.
+fn beyond(asked: u64, size: u64) -> axum::response::Response {
+    conflict(format!("{asked} is past the end of the log (size {size})"))
 }

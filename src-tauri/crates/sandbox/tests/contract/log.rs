@@ -86,7 +86,10 @@ impl Lender {
         let mut heads = vec![];
         loop {
             let p = self
-                .ok(&format!("/v2/log/entries?start={}&limit={page}", leaves.len()))
+                .ok(&format!(
+                    "/v2/log/entries?start={}&limit={page}",
+                    leaves.len()
+                ))
                 .await;
             let entries = p["entries"].as_array().unwrap();
             assert!(entries.len() as u64 <= page);
@@ -96,8 +99,16 @@ impl Lender {
                 leaves.push(leaf.clone());
             }
             let (size, root) = self.checked_head(&p["treeHead"]);
-            assert_eq!(size, frontier.size(), "the head is signed at the page's end");
-            assert_eq!(root, frontier.root(), "the page's leaves give the signed root");
+            assert_eq!(
+                size,
+                frontier.size(),
+                "the head is signed at the page's end"
+            );
+            assert_eq!(
+                root,
+                frontier.root(),
+                "the page's leaves give the signed root"
+            );
             heads.push((size, root));
             if entries.is_empty() {
                 return (leaves, heads);
@@ -121,9 +132,13 @@ fn proof(v: &Value) -> Vec<Hash> {
 
 #[tokio::test]
 async fn the_log_recomputes_its_signed_roots_and_proves_itself() {
-    let (sb, lender) = seeded(250, None).await;
+    let dir = tempfile::tempdir().unwrap();
+    let (sb, lender) = seeded(250, Some(dir.path().to_path_buf())).await;
     let discovery = lender.client.discover().await.unwrap();
-    assert!(discovery.spec_version.starts_with("2."), "discovery says v2");
+    assert!(
+        discovery.spec_version.starts_with("2."),
+        "discovery says v2"
+    );
 
     let (leaves, heads) = lender.sync(64).await;
     let v1 = all_disclosures(&lender.client, 1000).await;
@@ -145,7 +160,10 @@ async fn the_log_recomputes_its_signed_roots_and_proves_itself() {
             let p = lender
                 .ok(&format!("/v2/log/consistency?first={m}&second={n}"))
                 .await;
-            assert_eq!((p["first"].as_u64(), p["second"].as_u64()), (Some(m), Some(n)));
+            assert_eq!(
+                (p["first"].as_u64(), p["second"].as_u64()),
+                (Some(m), Some(n))
+            );
             merkle::verify_consistency(m, n, &m_root, &n_root, &proof(&p))
                 .unwrap_or_else(|e| panic!("consistency {m}..{n}: {e:?}"));
         }
@@ -155,21 +173,27 @@ async fn the_log_recomputes_its_signed_roots_and_proves_itself() {
     assert!(merkle::verify_consistency(64, 128, &heads[0].1, &root, &proof(&p)).is_err());
 
     // Inclusion of leaves at the edges and inside, in the latest tree and in an older one.
-    for (index, at) in [(0, size), (63, size), (64, size), (size - 1, size), (10, 64)] {
+    for (index, at) in [
+        (0, size),
+        (63, size),
+        (64, size),
+        (size - 1, size),
+        (10, 64),
+    ] {
         let p = lender
             .ok(&format!("/v2/log/inclusion?index={index}&size={at}"))
             .await;
-        let leaf_hash = merkle::leaf_hash(&redact::statement_bytes(&leaves[index as usize]).unwrap());
+        let leaf_hash =
+            merkle::leaf_hash(&redact::statement_bytes(&leaves[index as usize]).unwrap());
         let at_root = heads.iter().find(|(s, _)| *s == at).unwrap().1;
         merkle::verify_inclusion(&leaf_hash, index, at, &proof(&p), &at_root)
             .unwrap_or_else(|e| panic!("inclusion of {index} in {at}: {e:?}"));
     }
 
     // A restart rebuilds the same tree from the store.
-    let dir = sb.state_dir().to_path_buf();
-    drop(sb);
+    sb.shutdown().await.unwrap();
     let again = khata_sandbox::start(SandboxConfig {
-        state_dir: Some(dir),
+        state_dir: Some(dir.path().to_path_buf()),
         dev_token: Some(TOKEN.into()),
         ..SandboxConfig::default()
     })
@@ -195,10 +219,16 @@ fn check_leaf(leaf: &Value, d: &Disclosure) {
     assert!(revealed.withheld.is_empty());
     let v = &revealed.value;
     assert_eq!(v["signal"], d.signal.as_str());
-    assert_eq!(v["collectedAt"].as_i64(), Some(d.collected_at.timestamp_millis()));
+    assert_eq!(
+        v["collectedAt"].as_i64(),
+        Some(d.collected_at.timestamp_millis())
+    );
     assert_eq!(v["purpose"], d.purpose.as_str());
     assert_eq!(v["consentId"].as_str(), d.consent_id.as_deref());
-    assert_eq!(v["dataRange"]["from"].as_i64(), Some(d.data_range.from.timestamp_millis()));
+    assert_eq!(
+        v["dataRange"]["from"].as_i64(),
+        Some(d.data_range.from.timestamp_millis())
+    );
     let digest = hash(&v["valueDigest"]);
     assert_eq!(format!("sha256:{}", hex::encode(digest)), d.value_digest);
     assert_eq!(v["onwardRecipient"].as_str(), d.onward_recipient.as_deref());
@@ -215,22 +245,48 @@ fn check_leaf(leaf: &Value, d: &Disclosure) {
     assert_eq!(redact::reveal(&redacted).unwrap().withheld, removed);
 }
 
-/// Syncs once, turns a history fault on, and returns the head held before and the one offered
-/// after (at the same size, or what the lender now says).
-async fn rewritten_by(fault: &str) -> ((u64, Hash), (u64, Hash), Lender, RunningSandbox) {
+/// What a client held before a history fault, and what the lender says after it.
+struct Rewritten {
+    held: (u64, Hash),
+    held_leaves: Vec<Value>,
+    offered: (u64, Hash),
+    lender: Lender,
+    sb: RunningSandbox,
+}
+
+/// Syncs once, turns a history fault on, and fetches the head again.
+async fn rewritten_by(fault: &str) -> Rewritten {
     let (sb, lender) = seeded(20, None).await;
-    let (_, heads) = lender.sync(100).await;
+    let (held_leaves, heads) = lender.sync(100).await;
     let held = *heads.last().unwrap();
     let mut f = Faults::default();
     f.apply_spec(fault).unwrap();
     sb.set_faults(f);
     let offered = lender.checked_head(&lender.ok("/v2/log/head").await);
-    (held, offered, lender, sb)
+    Rewritten {
+        held,
+        held_leaves,
+        offered,
+        lender,
+        sb,
+    }
+}
+
+fn revealed(leaf: &Value) -> Value {
+    let mut v = redact::reveal(leaf).unwrap().value;
+    v.as_object_mut().unwrap().remove("index");
+    v
 }
 
 #[tokio::test]
 async fn a_forked_history_signs_a_head_that_contradicts_the_held_one() {
-    let (held, offered, lender, sb) = rewritten_by("forked-history=1").await;
+    let Rewritten {
+        held,
+        held_leaves,
+        offered,
+        lender,
+        sb,
+    } = rewritten_by("forked-history=1").await;
     assert_eq!(offered.0, held.0, "same size");
     assert_ne!(offered.1, held.1, "two signed roots for one size: a fork");
     // After more collection no consistency proof joins the held head to the new one.
@@ -243,14 +299,23 @@ async fn a_forked_history_signs_a_head_that_contradicts_the_held_one() {
     // The rewrite happens once: the new history is stable from then on.
     let (_, heads) = lender.sync(100).await;
     assert_eq!(*heads.last().unwrap(), (n, n_root));
-    // The rewritten leaf is what the lender now serves in place of the first.
-    let first = lender.ok("/v2/log/entries?start=0&limit=1").await;
-    assert_eq!(first["entries"][0]["index"], 0);
+    // The first leaf now names another signal; the rest are as they were.
+    let now = lender.ok("/v2/log/entries?start=0&limit=100").await;
+    let now = now["entries"].as_array().unwrap();
+    assert_eq!(now[0]["index"], 0);
+    assert_ne!(now[0]["signal"], held_leaves[0]["signal"]);
+    assert_eq!(now[1..held_leaves.len()], held_leaves[1..]);
 }
 
 #[tokio::test]
 async fn a_dropped_leaf_shrinks_the_log_and_breaks_consistency() {
-    let (held, offered, lender, sb) = rewritten_by("drop-leaf=1").await;
+    let Rewritten {
+        held,
+        held_leaves,
+        offered,
+        lender,
+        sb,
+    } = rewritten_by("drop-leaf=1").await;
     assert_eq!(offered.0, held.0 - 1, "one leaf fewer");
     sb.seed_disclosures(3).unwrap();
     let (n, n_root) = lender.checked_head(&lender.ok("/v2/log/head").await);
@@ -259,19 +324,34 @@ async fn a_dropped_leaf_shrinks_the_log_and_breaks_consistency() {
         .ok(&format!("/v2/log/consistency?first={}&second={n}", held.0))
         .await;
     assert!(merkle::verify_consistency(held.0, n, &held.1, &n_root, &proof(&p)).is_err());
-    // Pages still agree with their own heads: the lawbreaking is only visible against history.
+    // Pages still agree with their own heads (the dropping is only visible against the held
+    // history): the old second leaf is now the first.
     let (leaves, _) = lender.sync(7).await;
     assert_eq!(leaves.len() as u64, n);
+    assert_eq!(revealed(&leaves[0]), revealed(&held_leaves[1]));
+    assert_eq!(leaves[0]["index"], 0);
 }
 
 #[tokio::test]
 async fn reordered_leaves_give_another_root_at_the_same_size() {
-    let (held, offered, lender, _sb) = rewritten_by("reorder-leaves=1").await;
+    let Rewritten {
+        held,
+        held_leaves,
+        offered,
+        lender,
+        sb: _running,
+    } = rewritten_by("reorder-leaves=1").await;
     assert_eq!(offered.0, held.0);
     assert_ne!(offered.1, held.1);
     let p = lender.ok("/v2/log/entries?start=0&limit=2").await;
-    assert_eq!(p["entries"][0]["index"], 0, "renumbered to look in order");
-    assert_eq!(p["entries"][1]["index"], 1);
+    let e = &p["entries"];
+    assert_eq!(
+        (&e[0]["index"], &e[1]["index"]),
+        (&0.into(), &1.into()),
+        "renumbered to look in order"
+    );
+    assert_eq!(revealed(&e[0]), revealed(&held_leaves[1]));
+    assert_eq!(revealed(&e[1]), revealed(&held_leaves[0]));
 }
 
 #[tokio::test]
@@ -279,25 +359,49 @@ async fn the_log_checks_its_limits_and_its_caller() {
     let (_sb, lender) = seeded(0, None).await;
     let size = lender.checked_head(&lender.ok("/v2/log/head").await).0;
     assert!(size > 0, "the consent's first collection is logged");
-    for path in [
-        "/v2/log/entries?limit=0".to_string(),
-        "/v2/log/entries?limit=1001".into(),
-        "/v2/log/entries?start=-1".into(),
-        "/v2/log/entries?start=07".into(),
-        format!("/v2/log/entries?start={}", size + 1),
-        "/v2/log/consistency?first=1".into(),
-        "/v2/log/consistency?first=0&second=1".into(),
-        "/v2/log/consistency?first=2&second=1".into(),
-        format!("/v2/log/consistency?first=1&second={}", size + 1),
-        "/v2/log/inclusion?index=0".into(),
-        format!("/v2/log/inclusion?index={size}&size={size}"),
-        format!("/v2/log/inclusion?index=0&size={}", size + 1),
-        "/v2/log/inclusion?index=x&size=1".into(),
+    for (path, status, slug) in [
+        ("/v2/log/entries?limit=0".to_string(), 400, "bad-query"),
+        ("/v2/log/entries?limit=1001".into(), 400, "bad-query"),
+        ("/v2/log/entries?start=-1".into(), 400, "bad-query"),
+        ("/v2/log/entries?start=07".into(), 400, "bad-query"),
+        (
+            format!("/v2/log/entries?start={}", size + 1),
+            409,
+            "conflict",
+        ),
+        ("/v2/log/consistency?first=1".into(), 400, "bad-query"),
+        (
+            "/v2/log/consistency?first=0&second=1".into(),
+            400,
+            "bad-query",
+        ),
+        (
+            "/v2/log/consistency?first=2&second=1".into(),
+            422,
+            "invalid-request",
+        ),
+        (
+            format!("/v2/log/consistency?first=1&second={}", size + 1),
+            409,
+            "conflict",
+        ),
+        ("/v2/log/inclusion?index=0".into(), 400, "bad-query"),
+        (
+            format!("/v2/log/inclusion?index={size}&size={size}"),
+            422,
+            "invalid-request",
+        ),
+        (
+            format!("/v2/log/inclusion?index=0&size={}", size + 1),
+            409,
+            "conflict",
+        ),
+        ("/v2/log/inclusion?index=x&size=1".into(), 400, "bad-query"),
     ] {
-        let (status, ct, body) = lender.get(&path).await;
-        assert_eq!(status, 400, "{path}: {body}");
+        let (got, ct, body) = lender.get(&path).await;
+        assert_eq!(got, status, "{path}: {body}");
         assert!(ct.starts_with("application/problem+json"), "{path}: {ct}");
-        assert_eq!(body["type"], "urn:khata:problem:bad-query", "{path}");
+        assert_eq!(body["type"], format!("urn:khata:problem:{slug}"), "{path}");
     }
     // At the end of the log: an empty page with the head at its size.
     let p = lender
