@@ -17,6 +17,10 @@ use rusqlite::{Connection, params};
 use serde_json::Value;
 
 use crate::faults::Faults;
+use crate::store;
+
+/// The `meta` key that says this state directory's disclosures are all in the log.
+const LOG_META: &str = "disclosure_log";
 
 /// The store's half of the log: one row per leaf, with the leaf hash that the tree is rebuilt
 /// from and the leaf as served (the redactable object with its `_disclosed` triples).
@@ -36,11 +40,10 @@ pub struct Log {
 }
 
 impl Log {
-    /// The tree of the stored leaves, in index order. A sandbox state from before the log had
-    /// leaves gets one per stored disclosure first, so its v1 and v2 views agree.
+    /// The tree of the stored leaves, in index order. A sandbox state from before the log
+    /// gets a leaf per stored disclosure first, so its v1 and v2 views agree.
     pub fn load(db: &Connection) -> anyhow::Result<Log> {
-        let leaves: i64 = db.query_row("SELECT COUNT(*) FROM log_leaves", [], |r| r.get(0))?;
-        if leaves == 0 {
+        if store::meta_get(db, LOG_META)?.is_none() {
             backfill(db)?;
         }
         let mut log = Log::default();
@@ -76,29 +79,13 @@ impl Log {
     /// seen to rewrite. Returns whether the history changed.
     pub fn apply_faults(&mut self, db: &Connection, faults: &Faults) -> anyhow::Result<bool> {
         let seen = self.served.min(self.size());
-        let rewrite: Option<fn(&mut Vec<Value>)> =
-            if faults.forked_history && !self.forked && seen >= 1 {
-                self.forked = true;
-                Some(|leaves| {
-                    let signal = if leaves[0]["signal"] == "contacts_network" {
-                        "kyc_verified"
-                    } else {
-                        "contacts_network"
-                    };
-                    leaves[0]["signal"] = Value::from(signal);
-                })
-            } else if faults.drop_leaf && !self.dropped && seen >= 1 {
-                self.dropped = true;
-                Some(|leaves| {
-                    leaves.remove(0);
-                })
-            } else if faults.reorder_leaves && !self.reordered && seen >= 2 {
-                self.reordered = true;
-                Some(|leaves| leaves.swap(0, 1))
-            } else {
-                None
-            };
-        let Some(rewrite) = rewrite else {
+        let rewrite = if faults.forked_history && !self.forked && seen >= 1 {
+            Rewrite::Fork
+        } else if faults.drop_leaf && !self.dropped && seen >= 1 {
+            Rewrite::Drop
+        } else if faults.reorder_leaves && !self.reordered && seen >= 2 {
+            Rewrite::Reorder
+        } else {
             return Ok(false);
         };
         let mut leaves = Vec::new();
@@ -109,10 +96,23 @@ impl Log {
                 leaves.push(serde_json::from_str::<Value>(row.get_ref(0)?.as_str()?)?);
             }
         }
-        rewrite(&mut leaves);
+        match rewrite {
+            Rewrite::Fork => {
+                let signal = if leaves[0]["signal"] == "contacts_network" {
+                    "kyc_verified"
+                } else {
+                    "contacts_network"
+                };
+                leaves[0]["signal"] = Value::from(signal);
+            }
+            Rewrite::Drop => {
+                leaves.remove(0);
+            }
+            Rewrite::Reorder => leaves.swap(0, 1),
+        }
         let tx = db.unchecked_transaction()?;
         tx.execute("DELETE FROM log_leaves", [])?;
-        let mut tree = Tree::default();
+        let mut tree = Tree::new();
         for (i, mut leaf) in leaves.into_iter().enumerate() {
             // A rewriting lender renumbers, so each leaf's index still matches its place.
             leaf["index"] = Value::from(i as u64);
@@ -120,12 +120,29 @@ impl Log {
         }
         tx.commit()?;
         self.tree = tree;
+        match rewrite {
+            Rewrite::Fork => self.forked = true,
+            Rewrite::Drop => self.dropped = true,
+            Rewrite::Reorder => self.reordered = true,
+        }
         tracing::warn!(
             size = self.size(),
+            ?rewrite,
             "injected fault: the disclosure log's history was rewritten"
         );
         Ok(true)
     }
+}
+
+/// How a history fault rewrites the stored leaves.
+#[derive(Debug, Clone, Copy)]
+enum Rewrite {
+    /// `forked-history`: leaf 0 names another signal.
+    Fork,
+    /// `drop-leaf`: leaf 0 is gone.
+    Drop,
+    /// `reorder-leaves`: leaves 0 and 1 swap places.
+    Reorder,
 }
 
 /// The v2 leaf for a disclosure at `index`: the disclosure's statement without its id, lender
@@ -177,7 +194,8 @@ fn hash_from_sql(b: &[u8]) -> anyhow::Result<Hash> {
         .map_err(|_| anyhow::anyhow!("a stored leaf hash is not 32 bytes"))
 }
 
-/// One leaf per stored v1 disclosure, in `seq` order (a state directory from before v2).
+/// One leaf per stored v1 disclosure, in `seq` order (a new state directory, or one from
+/// before v2), once.
 fn backfill(db: &Connection) -> anyhow::Result<()> {
     let tx = db.unchecked_transaction()?;
     {
@@ -190,6 +208,7 @@ fn backfill(db: &Connection) -> anyhow::Result<()> {
             index += 1;
         }
     }
+    store::meta_set(&tx, LOG_META, "v2")?;
     tx.commit()?;
     Ok(())
 }

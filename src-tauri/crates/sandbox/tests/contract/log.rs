@@ -438,3 +438,33 @@ async fn the_log_checks_its_limits_and_its_caller() {
         assert_eq!(r.status().as_u16(), 401, "{path} with a wrong token");
     }
 }
+
+#[tokio::test]
+async fn a_state_from_before_the_log_gets_a_leaf_per_disclosure() {
+    let dir = tempfile::tempdir().unwrap();
+    let (sb, lender) = seeded(30, Some(dir.path().to_path_buf())).await;
+    let v1 = all_disclosures(&lender.client, 1000).await;
+    sb.shutdown().await.unwrap();
+    // What a sandbox of contract 1.x left behind: disclosures, no log.
+    let db = rusqlite::Connection::open(dir.path().join("sandbox.sqlite3")).unwrap();
+    db.execute_batch("DROP TABLE log_leaves; DELETE FROM meta WHERE key = 'disclosure_log';")
+        .unwrap();
+    drop(db);
+    let again = khata_sandbox::start(SandboxConfig {
+        state_dir: Some(dir.path().to_path_buf()),
+        dev_token: Some(TOKEN.into()),
+        ..SandboxConfig::default()
+    })
+    .await
+    .unwrap();
+    let lender = Lender {
+        base: again.base_url().to_string(),
+        ..lender
+    };
+    let (leaves, _) = lender.sync(1000).await;
+    assert_eq!(leaves.len(), v1.len());
+    for (leaf, d) in leaves.iter().zip(&v1) {
+        check_leaf(leaf, d);
+    }
+    again.shutdown().await.unwrap();
+}
