@@ -90,8 +90,17 @@ pub struct LogState {
 
 const SALT_LEN: usize = 16;
 
-const LEAF_COLS: &str = "signal_id, collected_at, purpose, consent_id, data_from, data_to, \
-                         value_digest, onward_recipient, log_index, salts";
+/// A stored leaf, found again when its page is stored again: through the
+/// `(lender_id, collected_at)` index, not a scan.
+const FIND_LEAF: &str = "SELECT signal_id, collected_at, purpose, consent_id, data_from, \
+    data_to, value_digest, onward_recipient, log_index, salts FROM share_events \
+    WHERE lender_id = ?1 AND collected_at = ?2 AND log_index = ?3";
+
+/// A lender's leaves in rowid (so index) order. `+lender_id` keeps SQLite off the lender
+/// index, which would need a sort of every leaf; the table scan streams.
+const STREAM_LEAVES: &str = "SELECT signal_id, collected_at, purpose, consent_id, data_from, \
+    data_to, value_digest, onward_recipient, log_index, salts FROM share_events \
+    WHERE +lender_id = ?1 AND log_index IS NOT NULL ORDER BY id";
 
 fn leaf_from_row(r: &Row<'_>) -> rusqlite::Result<LogLeafRow> {
     let index: i64 = r.get(8)?;
@@ -260,10 +269,7 @@ impl Vault {
             // Leaves the vault holds already must be the same.
             let stored = (held - first).min(leaves.len() as u64) as usize;
             if stored > 0 {
-                let mut find = tx.prepare_cached(&format!(
-                    "SELECT {LEAF_COLS} FROM share_events \
-                     WHERE lender_id = ?1 AND collected_at = ?2 AND log_index = ?3"
-                ))?;
+                let mut find = tx.prepare_cached(FIND_LEAF)?;
                 for leaf in &leaves[..stored] {
                     let same = find
                         .query_row(
@@ -406,13 +412,9 @@ impl Vault {
         lender_id: &str,
         mut f: impl FnMut(LogLeafRow) -> std::result::Result<(), E>,
     ) -> std::result::Result<u64, E> {
-        // `+lender_id`: no index, so SQLite scans in rowid order instead of sorting.
         let mut st = self
             .conn
-            .prepare_cached(&format!(
-                "SELECT {LEAF_COLS} FROM share_events \
-                 WHERE +lender_id = ?1 AND log_index IS NOT NULL ORDER BY id"
-            ))
+            .prepare_cached(STREAM_LEAVES)
             .map_err(VaultError::from)?;
         let mut rows = st.query([lender_id]).map_err(VaultError::from)?;
         let mut next = 0u64;
@@ -431,5 +433,38 @@ impl Vault {
             next += 1;
         }
         Ok(next)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use rusqlite::Connection;
+
+    fn plan(sql: &str) -> String {
+        let mut c = Connection::open_in_memory().unwrap();
+        crate::schema::migrations().to_latest(&mut c).unwrap();
+        let mut st = c.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();
+        let nulls = std::iter::repeat_n(rusqlite::types::Null, st.parameter_count());
+        let rows: Vec<String> = st
+            .query_map(rusqlite::params_from_iter(nulls), |r| r.get(3))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        rows.join(" | ")
+    }
+
+    /// Streaming a million leaves must not sort them in memory.
+    #[test]
+    fn leaves_stream_without_a_sort() {
+        let p = plan(super::STREAM_LEAVES);
+        assert!(p.starts_with("SCAN share_events"), "{p}");
+        assert!(!p.contains("TEMP B-TREE"), "{p}");
+    }
+
+    /// A re-stored leaf is found through an index.
+    #[test]
+    fn stored_leaves_are_found_through_the_lender_index() {
+        let p = plan(super::FIND_LEAF);
+        assert!(p.contains("USING INDEX share_events_by_lender"), "{p}");
     }
 }
