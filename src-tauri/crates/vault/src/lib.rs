@@ -34,5 +34,6 @@ pub use schema::SCHEMA_VERSION;
 pub use vault::{
     BorrowerRequestRow, ConsentAction, EventStatement, EventWithStatement, HeadStatus,
     LenderDisclosure, LenderIdentity, LenderLink, LogLeafRow, LogState, PinnedKey, Statement,
-    StoredConsentRequest, StoredTreeHead, TreeHeadRow, Unlock, Vault, digest_value, now_ms,
+    StoredConsentRequest, StoredTreeHead, TreeHeadRow, Unlock, Vault, digest_value,
+    log_head_payload, now_ms,
 };

@@ -14,7 +14,7 @@ use std::collections::HashSet;
 use rusqlite::{OptionalExtension, Row, Transaction};
 use serde::{Deserialize, Serialize};
 
-use super::{Vault, blob32, json};
+use super::{Vault, blob32};
 use crate::error::{Result, VaultError};
 
 /// One leaf of a lender's disclosure log, as stored: the revealed fields of the leaf, its index
@@ -174,14 +174,21 @@ fn insert_head(
     Ok(n == 1)
 }
 
-/// The ledger payload of a head: covers the lender, the size and the root.
-fn head_payload(lender_id: &str, head: &TreeHeadRow, new_leaves: usize) -> Result<Vec<u8>> {
-    json(&serde_json::json!({
-        "lenderId": lender_id,
-        "treeSize": head.tree_size,
-        "rootHash": hex::encode(head.root),
-        "newLeaves": new_leaves,
-    }))
+/// The payload of a head's `log.page` or `log.conflict` ledger entry: canonical JSON (members
+/// sorted, no spaces) of the lender, the root in lower-case hex and the size,
+/// `{"lenderId":"l-1","rootHash":"ab…","treeSize":1000}`. It depends on the head alone, so a
+/// verifier holding an exported head recomputes the entry's payload digest.
+pub fn log_head_payload(lender_id: &str, tree_size: u64, root: &[u8; 32]) -> Vec<u8> {
+    let lender = serde_json::to_string(lender_id).expect("a string serialises");
+    format!(
+        r#"{{"lenderId":{lender},"rootHash":"{}","treeSize":{tree_size}}}"#,
+        hex::encode(root)
+    )
+    .into_bytes()
+}
+
+fn head_payload(lender_id: &str, head: &TreeHeadRow) -> Vec<u8> {
+    log_head_payload(lender_id, head.tree_size, &head.root)
 }
 
 impl Vault {
@@ -333,8 +340,7 @@ impl Vault {
             }
             let head_is_new = insert_head(tx, lender_id, head, HeadStatus::Held)?;
             if head_is_new || !new.is_empty() {
-                let payload = head_payload(lender_id, head, new.len())?;
-                led.append(tx, "log.page", lender_id, &payload)?;
+                led.append(tx, "log.page", lender_id, &head_payload(lender_id, head))?;
             }
             Ok(new.len())
         })
@@ -351,7 +357,7 @@ impl Vault {
                     tx,
                     "log.conflict",
                     lender_id,
-                    &head_payload(lender_id, head, 0)?,
+                    &head_payload(lender_id, head),
                 )?;
             }
             Ok(new)

@@ -117,8 +117,28 @@ fn pages_are_stored_and_read_back_after_reopening() {
             .to_vec()
     );
     assert!(v.tree_heads("l-2").unwrap().is_empty());
-    // One ledger entry per page, none per leaf; the chain holds.
+    // One ledger entry per page, none per leaf; the chain holds; each entry's payload is
+    // recomputed from its head alone.
     assert_eq!(count_kind(&v, "log.page"), 3);
+    let pages: Vec<_> = v
+        .ledger_entries(0, 10_000)
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.kind == "log.page")
+        .collect();
+    for (entry, h) in pages.iter().zip(&heads) {
+        assert_eq!(entry.record_id, "l-1");
+        let payload = log_head_payload("l-1", h.head.tree_size, &h.head.root);
+        assert_eq!(entry.payload_digest, ledger::payload_digest(&payload));
+    }
+    assert_eq!(
+        log_head_payload("l-1", 8, &[0xab; 32]),
+        format!(
+            r#"{{"lenderId":"l-1","rootHash":"{}","treeSize":8}}"#,
+            "ab".repeat(32)
+        )
+        .as_bytes()
+    );
     assert_eq!(count_kind(&v, "event.add"), 0);
     v.verify().unwrap();
     v.check_integrity().unwrap();
