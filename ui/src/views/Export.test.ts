@@ -1,4 +1,5 @@
 import { render, screen } from '@testing-library/svelte';
+import axe from 'axe-core';
 import userEvent from '@testing-library/user-event';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { setLocale } from '../lib/i18n/i18n.svelte';
@@ -80,6 +81,8 @@ describe('Export', () => {
     expect(screen.getByTestId('export-redact-bin')).toBeChecked();
     expect(screen.getByTestId('export-redact-onwardRecipient')).not.toBeChecked();
     expect(screen.getByLabelText(/Your customer id/)).toBe(screen.getByTestId('export-redact-customerId'));
+    const audit = await axe.run(document.body, { rules: { 'color-contrast': { enabled: false } } });
+    expect(audit.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')).toEqual([]);
     // Keyboard: focus a checkbox and toggle it with the space bar.
     screen.getByTestId('export-redact-bin').focus();
     await user.keyboard(' ');
