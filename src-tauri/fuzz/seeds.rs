@@ -313,6 +313,7 @@ async fn main() {
                 .export(
                     &path,
                     ExportFormat::Json,
+                    Default::default(),
                     |_| {},
                     Arc::new(AtomicBool::new(false)),
                 )
