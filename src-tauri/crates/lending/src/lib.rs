@@ -7,7 +7,10 @@ pub mod client;
 pub mod error;
 pub mod oauth;
 
-pub use client::{ClientConfig, ContractVersion, LendingClient, check_url, full_jitter_backoff};
+pub use client::{
+    Checked, ClientConfig, ContractVersion, HeldLog, LendingClient, LogChecker, LogSync,
+    LogSyncSummary, LogViolation, VerifiedPage, ViolationKind, check_url, full_jitter_backoff,
+};
 pub use error::{LendingError, Result};
 /// Lender text made safe to keep (defined in `khata-contract`, shared with the CLI).
 pub use khata_contract::lender_text;
