@@ -14,6 +14,8 @@ use khata_contract::log::{DisclosureLeaf, LEAF_REDACTABLE};
 use khata_contract::merkle::{Frontier, Tree, encode_hash, leaf_hash};
 use khata_contract::redact;
 
+mod loopback;
+
 const LENDER: &str = "sandbox-lender";
 
 /// A lender's log as its server keeps it, able to serve it honestly or not.
@@ -500,28 +502,4 @@ fn hostile_pages_never_panic() {
         }
     }
     let _ = DisclosureLeaf::check(&json!({"_disclosed": [[1, 2, 3]]}));
-}
-
-/// The engine drives a sync from tasks on a multi-threaded runtime: every future of it must
-/// be `Send`. (Type-checked; nothing is sent.)
-#[test]
-fn sync_futures_are_send() {
-    fn send<T: Send>(_: T) {}
-    let log = FakeLog::new(14);
-    let discovery = crate::types::Discovery {
-        lender_id: LENDER.into(),
-        name: LENDER.into(),
-        api_base: "http://127.0.0.1:9/".into(),
-        authorization_endpoint: "http://127.0.0.1:9/oauth/authorize".into(),
-        token_endpoint: "http://127.0.0.1:9/oauth/token".into(),
-        spec_version: "2.0".into(),
-        keys: vec![log.key.public_info()],
-        key_endorsement: None,
-    };
-    let client =
-        crate::LendingClient::from_discovery(discovery, crate::ClientConfig::default()).unwrap();
-    assert_eq!(client.contract_version(), crate::ContractVersion::V2);
-    send(client.log_sync(None, 10));
-    send(client.sync_log(None, 10, |_page| async { Ok::<(), LendingError>(()) }));
-    let _next = |sync: &mut LogSync| send(sync.next_page());
 }
