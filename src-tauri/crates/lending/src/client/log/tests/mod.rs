@@ -503,3 +503,64 @@ fn hostile_pages_never_panic() {
     }
     let _ = DisclosureLeaf::check(&json!({"_disclosed": [[1, 2, 3]]}));
 }
+
+/// Random tampering with served pages — a disclosed value, a salt, a path, an index, a
+/// commitment, a leaf dropped, duplicated or swapped, a head's size or root — is never
+/// accepted, and never panics.
+#[test]
+fn every_tampered_page_is_refused() {
+    use rand::Rng as _;
+    let mut log = FakeLog::new(16);
+    log.append(64);
+    let mut rng = StdRng::seed_from_u64(17);
+    for round in 0..400 {
+        let target = rng.random_range(0..64usize);
+        let other = (target + rng.random_range(1..64usize)) % 64;
+        let kind = rng.random_range(0..9u8);
+        let tamper = |page: &mut Value, start: u64| {
+            let Some(i) = target.checked_sub(start as usize).filter(|i| *i < 16) else {
+                return;
+            };
+            let entries = page["entries"].as_array_mut().unwrap();
+            let leaf = &mut entries[i];
+            match kind {
+                0 => leaf["_disclosed"][0][2] = json!(encode_hash(&leaf_hash(b"other"))),
+                1 => leaf["_disclosed"][0][0] = json!("AAAAAAAAAAAAAAAAAAAAAA"),
+                2 => leaf["_disclosed"][0][1] = json!("signal"),
+                3 => leaf["index"] = json!(other),
+                4 => leaf["_sd"]["valueDigest"] = json!(encode_hash(&leaf_hash(b"c"))),
+                5 => leaf["collectedAt"] = json!(0),
+                6 => {
+                    entries.remove(i);
+                }
+                7 => entries[i] = entries[if i == 0 { 1 } else { i - 1 }].clone(),
+                _ => {
+                    let j = if i == 0 { 1 } else { i - 1 };
+                    entries.swap(i, j);
+                }
+            }
+        };
+        let r = sync(&log, None, 16, |start, limit| {
+            let mut page = log.page(start, limit);
+            tamper(&mut page, start);
+            page
+        });
+        assert!(
+            r.is_err(),
+            "round {round}: tampering {kind} with leaf {target} passed"
+        );
+    }
+    // A head's size or root changed after signing.
+    for member in ["treeSize", "rootHash"] {
+        let r = sync(&log, None, 16, |start, limit| {
+            let mut page = log.page(start, limit);
+            page["treeHead"][member] = if member == "treeSize" {
+                json!(start + u64::from(limit) - 1)
+            } else {
+                json!(encode_hash(&leaf_hash(b"r")))
+            };
+            page
+        });
+        assert!(r.is_err(), "{member}");
+    }
+}
