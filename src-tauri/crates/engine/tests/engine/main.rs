@@ -17,6 +17,7 @@ mod identity;
 mod journey;
 mod keychain;
 mod local_access;
+mod log;
 mod outages;
 mod receipts;
 mod regulatory;

@@ -407,12 +407,12 @@ impl Vault {
             let computed: Option<Vec<u8>> = r.get(5)?;
             let page_start: Option<i64> = r.get(6)?;
             let mismatch = match (computed, page_start) {
-                (Some(root), Some(start)) => root.try_into().ok().map(|computed_root| {
-                    PageMismatch {
+                (Some(root), Some(start)) => {
+                    root.try_into().ok().map(|computed_root| PageMismatch {
                         computed_root,
                         page_start: start as u64,
-                    }
-                }),
+                    })
+                }
                 _ => None,
             };
             Ok(StoredTreeHead {
