@@ -464,6 +464,25 @@ impl Vault {
             .optional()?)
     }
 
+    /// The ledger entry that recorded `lender_id`'s held head of `tree_size` leaves with
+    /// `root` (its `log.page` entry), if any.
+    pub fn ledger_seq_for_head(
+        &self,
+        lender_id: &str,
+        tree_size: u64,
+        root: &[u8; 32],
+    ) -> Result<Option<i64>> {
+        let digest =
+            khata_evidence::ledger::payload_digest(&log_head_payload(lender_id, tree_size, root));
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT min(seq) FROM ledger WHERE kind = 'log.page' AND record_id = ?1 \
+                 AND payload_digest = ?2",
+            )?
+            .query_row(rusqlite::params![lender_id, &digest[..]], |r| r.get(0))?)
+    }
+
     /// Where `lender_id`'s log stands (`None` before its first page).
     pub fn log_state(&self, lender_id: &str) -> Result<Option<LogState>> {
         Ok(self
