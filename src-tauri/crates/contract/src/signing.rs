@@ -7,7 +7,9 @@
 //! "khata-lending-v1\n" || canonical(object without its top-level "signature" member)
 //! ```
 //!
-//! where `canonical` is the encoding described in the `canonical` module. The context prefix stops
+//! where `canonical` is the encoding described in the `canonical` module. A redactable object
+//! (contract v2, with an `_sd` member) is signed under `"khata-lending-v2\n"` and without its
+//! `_disclosed` member too (see `redact`), so values can be withheld and the signature holds. The context prefix stops
 //! a signature over one protocol's bytes being replayed as another's. Signatures are checked on the
 //! JSON exactly as received, before it is parsed into types, so a verifier never depends on how
 //! this crate's structs re-serialise.
@@ -34,6 +36,8 @@ use crate::types::{PublicKeyInfo, Signature};
 
 /// Domain-separation prefix of every signed message.
 pub const CONTEXT: &[u8] = b"khata-lending-v1\n";
+/// Domain-separation prefix of a redactable (contract v2) object's signed message.
+pub const CONTEXT_V2: &[u8] = b"khata-lending-v2\n";
 /// The only algorithm in use.
 pub const ALG: &str = "Ed25519";
 
@@ -56,16 +60,24 @@ pub enum SignError {
 }
 
 /// The exact bytes a signature covers for `object` (its `signature` member is ignored).
+///
+/// A redactable object (contract v2: it has an `_sd` member, see [`crate::redact`]) is signed
+/// under [`CONTEXT_V2`] and its `_disclosed` member is left out too, so removing disclosed values
+/// keeps the signature; the two contexts keep a v1 message from ever verifying as a v2 one.
 pub fn signing_message(object: &Value) -> Result<Vec<u8>, SignError> {
     let Value::Object(map) = object else {
         return Err(SignError::NotCanonical(
             "signed value is not an object".into(),
         ));
     };
+    let redactable = map.contains_key(crate::redact::SD);
     let mut msg = Vec::with_capacity(512);
-    msg.extend_from_slice(CONTEXT);
+    msg.extend_from_slice(if redactable { CONTEXT_V2 } else { CONTEXT });
     // Same as canonical_json of the object minus "signature", without cloning it.
-    let mut keys: Vec<&String> = map.keys().filter(|k| *k != "signature").collect();
+    let mut keys: Vec<&String> = map
+        .keys()
+        .filter(|k| *k != "signature" && !(redactable && *k == crate::redact::DISCLOSED))
+        .collect();
     keys.sort_by(|a, b| a.encode_utf16().cmp(b.encode_utf16()));
     msg.push(b'{');
     for (i, k) in keys.iter().enumerate() {
