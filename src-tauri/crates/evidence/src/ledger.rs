@@ -77,6 +77,49 @@ pub fn payload_digest(bytes: &[u8]) -> [u8; 32] {
     Sha256::digest(bytes).into()
 }
 
+/// The ledger entry a vault writes for each page of a lender's disclosure log it stores (one
+/// transaction: the leaves, the page's signed tree head and this entry).
+pub const LOG_PAGE_KIND: &str = "log.page";
+/// The ledger entry a vault writes for a signed tree head that contradicts the log it holds
+/// (kept as proof of a fork, never as the log's head).
+pub const LOG_CONFLICT_KIND: &str = "log.conflict";
+
+/// Domain-separation tag of [`log_head_digest`].
+pub const LOG_HEAD_DOMAIN: &[u8; 18] = b"khata-log-head-v1\0";
+
+/// The `record_id` of a `log.page` or `log.conflict` entry: `lenderId/treeSize`.
+pub fn log_head_record_id(lender_id: &str, tree_size: u64) -> String {
+    format!("{lender_id}/{tree_size}")
+}
+
+/// Reads a `log.page`/`log.conflict` record id back: `(lenderId, treeSize)`. The lender id is
+/// everything before the last `/`.
+pub fn parse_log_head_record_id(record_id: &str) -> Option<(&str, u64)> {
+    let (lender, size) = record_id.rsplit_once('/')?;
+    if size.is_empty()
+        || !size.bytes().all(|b| b.is_ascii_digit())
+        || size.len() > 1 && size.starts_with('0')
+    {
+        return None;
+    }
+    Some((lender, size.parse().ok()?))
+}
+
+/// The `payload_digest` of a `log.page` or `log.conflict` entry: what the vault held of one
+/// signed tree head, SHA-256 of `"khata-log-head-v1\0" ‖ len(lenderId) (u32 BE) ‖ lenderId ‖
+/// treeSize (u64 BE) ‖ root (32 B)`. Fixed widths, so no text encoding can make two heads
+/// collide; the head's signature and timestamp are the lender's own and covered by its
+/// signature.
+pub fn log_head_digest(lender_id: &str, tree_size: u64, root: &[u8; 32]) -> [u8; 32] {
+    let mut h = Sha256::new();
+    h.update(LOG_HEAD_DOMAIN);
+    h.update((lender_id.len() as u32).to_be_bytes());
+    h.update(lender_id.as_bytes());
+    h.update(tree_size.to_be_bytes());
+    h.update(root);
+    h.finalize().into()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -120,5 +163,23 @@ mod tests {
         enc.extend_from_slice(&p);
         let want: [u8; 32] = Sha256::digest(&enc).into();
         assert_eq!(entry_hash(5, 1_700_000_000_000, "ab", "xyz", &d, &p), want);
+    }
+
+    #[test]
+    fn log_head_digest_matches_the_documented_encoding() {
+        let root = [4u8; 32];
+        let mut enc = Vec::new();
+        enc.extend_from_slice(b"khata-log-head-v1\0");
+        enc.extend_from_slice(&3u32.to_be_bytes());
+        enc.extend_from_slice(b"L/x");
+        enc.extend_from_slice(&1000u64.to_be_bytes());
+        enc.extend_from_slice(&root);
+        let want: [u8; 32] = Sha256::digest(&enc).into();
+        assert_eq!(log_head_digest("L/x", 1000, &root), want);
+        assert_eq!(log_head_record_id("L/x", 1000), "L/x/1000");
+        assert_eq!(parse_log_head_record_id("L/x/1000"), Some(("L/x", 1000)));
+        for bad in ["L", "L/", "L/01", "L/-1", "L/1x", "L/99999999999999999999"] {
+            assert_eq!(parse_log_head_record_id(bad), None, "{bad}");
+        }
     }
 }

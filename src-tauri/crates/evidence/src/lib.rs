@@ -4,9 +4,11 @@
 //! engine and the CLI feed it, and `khata verify` / `khata audit` of a file need nothing else.
 
 pub mod audit;
+pub mod export_v2;
 pub mod ledger;
 mod members;
 mod parallel;
+pub mod synthetic;
 pub mod verify;
 
 /// Every type of this crate rendered by ts-rs: `(output path, TypeScript)`, for the shell's
@@ -36,6 +38,11 @@ pub fn ts_types() -> Vec<(std::path::PathBuf, String)> {
         audit::Finding,
         audit::AuditSummary,
         audit::AuditReport,
+        verify::LogFacts,
+        verify::WithheldCount,
+        verify::HeadFacts,
+        verify::ForkKind,
+        verify::LogFork,
     );
     out
 }
