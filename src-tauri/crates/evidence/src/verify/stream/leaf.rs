@@ -19,7 +19,8 @@ use khata_contract::merkle::{self, Hash};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-/// The leaf members in canonical order, the only ones the fast path reads.
+/// The leaf members in canonical order, the only ones the fast path reads ([`key_rank`]).
+#[cfg(test)]
 const KEYS: [&[u8]; 10] = [
     b"_disclosed",
     b"_sd",
@@ -44,6 +45,23 @@ const SIGNAL: usize = 8;
 const VALUE_DIGEST: usize = 9;
 /// The members a leaf must have.
 const REQUIRED: u16 = 1 << COLLECTED_AT | 1 << DATA_RANGE | 1 << INDEX | 1 << PURPOSE | 1 << SIGNAL;
+
+/// A member's place in [`KEYS`].
+fn key_rank(key: &[u8]) -> Option<usize> {
+    Some(match key {
+        b"_disclosed" => DISCLOSED,
+        b"_sd" => SD,
+        b"collectedAt" => COLLECTED_AT,
+        b"consentId" => CONSENT_ID,
+        b"dataRange" => DATA_RANGE,
+        b"index" => INDEX,
+        b"onwardRecipient" => ONWARD,
+        b"purpose" => PURPOSE,
+        b"signal" => SIGNAL,
+        b"valueDigest" => VALUE_DIGEST,
+        _ => return None,
+    })
+}
 
 /// The redactable members of a leaf, as bits of [`LeafOut::withheld`].
 pub(crate) const WITHHELD_PATHS: [&str; 2] = ["valueDigest", "onwardRecipient"];
@@ -115,37 +133,37 @@ impl<'a> Scan<'a> {
         self.eat(b'"')?;
         let start = self.i;
         loop {
-            let c = *self.b.get(self.i)?;
+            let rest = self.b.get(self.i..)?;
+            let p = memchr::memchr2(b'"', b'\\', rest)?;
+            if rest[..p].iter().any(|c| *c < 0x20) {
+                return None;
+            }
+            self.i += p + 1;
+            if rest[p] == b'"' {
+                return Some(&self.b[start..self.i - 1]);
+            }
+            let e = *self.b.get(self.i)?;
             self.i += 1;
-            match c {
-                b'"' => return Some(&self.b[start..self.i - 1]),
-                b'\\' => {
-                    let e = *self.b.get(self.i)?;
-                    self.i += 1;
-                    match e {
-                        b'"' | b'\\' | b'b' | b'f' | b'n' | b'r' | b't' => {}
-                        b'u' => {
-                            let hex = self.b.get(self.i..self.i + 4)?;
-                            self.i += 4;
-                            let lo = |h: u8| match h {
-                                b'0'..=b'9' => Some(h - b'0'),
-                                b'a'..=b'f' => Some(h - b'a' + 10),
-                                _ => None,
-                            };
-                            // Only control characters without a short escape.
-                            if hex[0] != b'0' || hex[1] != b'0' || hex[2] > b'1' {
-                                return None;
-                            }
-                            let v = lo(hex[2])? << 4 | lo(hex[3])?;
-                            if matches!(v, 0x08 | 0x09 | 0x0a | 0x0c | 0x0d) {
-                                return None;
-                            }
-                        }
-                        _ => return None,
+            match e {
+                b'"' | b'\\' | b'b' | b'f' | b'n' | b'r' | b't' => {}
+                b'u' => {
+                    let hex = self.b.get(self.i..self.i + 4)?;
+                    self.i += 4;
+                    let lo = |h: u8| match h {
+                        b'0'..=b'9' => Some(h - b'0'),
+                        b'a'..=b'f' => Some(h - b'a' + 10),
+                        _ => None,
+                    };
+                    // Only control characters without a short escape.
+                    if hex[0] != b'0' || hex[1] != b'0' || hex[2] > b'1' {
+                        return None;
+                    }
+                    let v = lo(hex[2])? << 4 | lo(hex[3])?;
+                    if matches!(v, 0x08 | 0x09 | 0x0a | 0x0c | 0x0d) {
+                        return None;
                     }
                 }
-                0x00..=0x1f => return None,
-                _ => {}
+                _ => return None,
             }
         }
     }
@@ -236,7 +254,7 @@ fn fast(line: &[u8], buf: &mut Vec<u8>) -> Option<LeafOut> {
     let mut sd: [Option<&[u8]>; 2] = [None, None];
     loop {
         let key = s.key()?;
-        let k = KEYS.iter().position(|c| *c == key)?;
+        let k = key_rank(key)?;
         if last.is_some_and(|l| l >= k) {
             return None;
         }
@@ -416,6 +434,14 @@ mod tests {
         // Plain members, no commitments at all.
         out.push(canonical_json(&serde_json::to_value(leaf(9, Some("x"), None)).unwrap()).unwrap());
         out
+    }
+
+    #[test]
+    fn members_rank_in_canonical_order() {
+        assert!(KEYS.windows(2).all(|w| w[0] < w[1]));
+        for (k, key) in KEYS.iter().enumerate() {
+            assert_eq!(key_rank(key), Some(k));
+        }
     }
 
     #[test]

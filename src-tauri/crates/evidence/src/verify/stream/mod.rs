@@ -24,7 +24,6 @@ use super::log_facts::{ForkKind, LogFacts, LogFork, WithheldCount};
 use super::trust::SuppliedKeys;
 use super::{MAX_EXPORT_BYTES, VerifyError, VerifyReport};
 use crate::members::{Members, deserialize_members};
-use crate::parallel::on_every_core;
 use leaf::{LeafOut, WITHHELD_PATHS};
 use logs::Plan;
 
@@ -83,12 +82,22 @@ fn fill(input: &mut impl Read, buf: &mut Vec<u8>, want: usize) -> Result<bool, V
 
 /// Verifies a version 2 export read from `input`.
 pub(crate) fn verify(
+    input: impl Read,
+    supplied: &SuppliedKeys,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<VerifyReport, VerifyError> {
+    verify_in_chunks(input, CHUNK, supplied, progress)
+}
+
+/// [`verify`] reading `chunk` bytes a round (the tests make it small, to cross many rounds).
+fn verify_in_chunks(
     mut input: impl Read,
+    chunk: usize,
     supplied: &SuppliedKeys,
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<VerifyReport, VerifyError> {
     // --- line 1: the document, then its logs
-    let mut buf: Vec<u8> = Vec::with_capacity(CHUNK);
+    let mut buf: Vec<u8> = Vec::with_capacity(chunk);
     let mut searched = 0;
     let first_end = loop {
         if let Some(p) = memchr::memchr(b'\n', &buf[searched..]) {
@@ -103,7 +112,7 @@ pub(crate) fn verify(
                 ),
             });
         }
-        if fill(&mut input, &mut buf, searched + CHUNK)? && buf.len() == searched {
+        if fill(&mut input, &mut buf, searched + chunk)? && buf.len() == searched {
             return Err(bad(
                 "line 1",
                 "the line has no end: the export is truncated",
@@ -124,41 +133,53 @@ pub(crate) fn verify(
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let mut walk = Walk::new(plans);
     walk.settle()?;
+    // Each round: the workers check one chunk of whole lines while this thread appends the
+    // previous chunk's leaves to the tree (in order) and reads the next chunk.
     let mut eof = false;
+    let mut next: Vec<u8> = Vec::with_capacity(chunk);
+    let mut pending: Vec<Piece> = Vec::new();
     loop {
         if !eof {
-            eof = fill(&mut input, &mut buf, CHUNK)?;
+            eof = fill(&mut input, &mut buf, chunk)?;
         }
         let Some(end) = memchr::memrchr(b'\n', &buf) else {
+            for piece in pending.drain(..) {
+                walk.apply(piece)?;
+            }
             if buf.is_empty() {
                 break;
             }
-            if eof {
-                return Err(bad(
-                    format!("line {}", walk.line + 1),
-                    "the line has no end: the export is truncated",
-                ));
-            }
-            return Err(bad(
-                format!("line {}", walk.line + 1),
-                format!("longer than the {} MiB a leaf may be", CHUNK >> 20),
-            ));
+            let why = if eof {
+                "the line has no end: the export is truncated".to_string()
+            } else {
+                format!("longer than the {} MiB a leaf may be", chunk >> 20)
+            };
+            return Err(bad(format!("line {}", walk.line + 1), why));
         };
-        let region = &buf[..end + 1];
+        let (region, carry) = buf.split_at(end + 1);
+        next.clear();
+        next.extend_from_slice(carry);
         let pieces = split_lines(region, cores);
-        let results = on_every_core(&pieces, pieces.len(), |mine| {
-            mine.iter()
-                .map(|piece| check_piece(piece))
-                .collect::<Vec<_>>()
+        let (results, read) = std::thread::scope(|scope| {
+            let handles: Vec<_> = pieces
+                .iter()
+                .map(|piece| scope.spawn(move || check_piece(piece)))
+                .collect();
+            let applied = pending.drain(..).try_for_each(|piece| walk.apply(piece));
+            let read = match (&applied, eof) {
+                (Ok(()), false) => fill(&mut input, &mut next, chunk),
+                _ => Ok(eof),
+            };
+            let results: Vec<Piece> = handles
+                .into_iter()
+                .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+                .collect();
+            (applied.map(|()| results), read)
         });
-        for piece in results.into_iter().flatten() {
-            walk.apply(piece)?;
-        }
+        pending = results?;
+        eof = read?;
         progress(walk.done, total);
-        buf.drain(..=end);
-        if eof && buf.is_empty() {
-            break;
-        }
+        std::mem::swap(&mut buf, &mut next);
     }
     let facts = walk.finish()?;
 
@@ -390,5 +411,46 @@ impl Walk {
             ));
         }
         Ok(self.facts)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::synthetic::{Spec, join, lines};
+
+    #[test]
+    fn small_rounds_give_the_same_answers() {
+        let spec = Spec {
+            page: 64,
+            ..Spec::new(500)
+        };
+        let bytes = spec.bytes();
+        let none = SuppliedKeys::default();
+        let whole = verify(&bytes[..], &none, &mut |_, _| {}).unwrap();
+        for chunk in [1000, 4096, 10_000] {
+            assert_eq!(
+                verify_in_chunks(&bytes[..], chunk, &none, &mut |_, _| {}).unwrap(),
+                whole,
+                "{chunk}"
+            );
+        }
+        // A dropped leaf is named by its line whatever the rounds.
+        let mut l = lines(&bytes);
+        l.remove(300);
+        let bad = join(&l);
+        let err = verify(&bad[..], &none, &mut |_, _| {}).unwrap_err();
+        assert!(err.to_string().starts_with("line 301:"), "{err}");
+        for chunk in [1000, 4096] {
+            assert_eq!(
+                verify_in_chunks(&bad[..], chunk, &none, &mut |_, _| {}),
+                Err(err.clone())
+            );
+        }
+        // A chunk shorter than a leaf is a line too long; no line end at all is truncation.
+        assert!(verify_in_chunks(&bytes[..], 100, &none, &mut |_, _| {}).is_err());
+        let cut = &bytes[..bytes.len() - 1];
+        let err = verify(cut, &none, &mut |_, _| {}).unwrap_err();
+        assert!(err.to_string().contains("truncated"), "{err}");
     }
 }
