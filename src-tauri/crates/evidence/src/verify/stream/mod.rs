@@ -58,26 +58,18 @@ impl<'de> Deserialize<'de> for LineOne {
 
 /// Reads from `input` until `buf` holds `want` bytes or the input ends; `true` at its end.
 fn fill(input: &mut impl Read, buf: &mut Vec<u8>, want: usize) -> Result<bool, VerifyError> {
-    while buf.len() < want {
-        let old = buf.len();
-        buf.resize(want, 0);
-        let n = loop {
-            match input.read(&mut buf[old..]) {
-                Ok(n) => break n,
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-                Err(e) => {
-                    return Err(VerifyError::Unusable {
-                        reason: format!("cannot read the export: {e}"),
-                    });
-                }
-            }
-        };
-        buf.truncate(old + n);
-        if n == 0 {
-            return Ok(true);
-        }
-    }
-    Ok(false)
+    let Some(missing) = want.checked_sub(buf.len()).filter(|n| *n > 0) else {
+        return Ok(false);
+    };
+    // `read_to_end` on a bounded reader: no zeroing of the space it reads into.
+    let n = input
+        .by_ref()
+        .take(missing as u64)
+        .read_to_end(buf)
+        .map_err(|e| VerifyError::Unusable {
+            reason: format!("cannot read the export: {e}"),
+        })?;
+    Ok(n < missing)
 }
 
 /// Verifies a version 2 export read from `input`.
