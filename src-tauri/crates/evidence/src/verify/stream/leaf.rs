@@ -106,6 +106,20 @@ pub(crate) fn reference(line: &[u8]) -> Result<(LeafOut, Vec<String>), String> {
     ))
 }
 
+/// The bytes that end a run of plain string content: `"`, `\` and the control characters
+/// (which canonical JSON escapes).
+static SPECIAL: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        t[b] = true;
+        b += 1;
+    }
+    t[b'"' as usize] = true;
+    t[b'\\' as usize] = true;
+    t
+};
+
 /// A cursor over one line; every method returns `None` on anything not canonical.
 struct Scan<'a> {
     b: &'a [u8],
@@ -133,14 +147,17 @@ impl<'a> Scan<'a> {
         self.eat(b'"')?;
         let start = self.i;
         loop {
-            let rest = self.b.get(self.i..)?;
-            let p = memchr::memchr2(b'"', b'\\', rest)?;
-            if rest[..p].iter().any(|c| *c < 0x20) {
-                return None;
+            // Most strings are short: a byte loop beats a search call here.
+            let mut c = *self.b.get(self.i)?;
+            while !SPECIAL[c as usize] {
+                self.i += 1;
+                c = *self.b.get(self.i)?;
             }
-            self.i += p + 1;
-            if rest[p] == b'"' {
-                return Some(&self.b[start..self.i - 1]);
+            self.i += 1;
+            match c {
+                b'"' => return Some(&self.b[start..self.i - 1]),
+                b'\\' => {}
+                _ => return None,
             }
             let e = *self.b.get(self.i)?;
             self.i += 1;
