@@ -396,3 +396,47 @@ fn tamper_every_mutation_of_a_v2_export_is_detected_without_panics() {
     );
     assert!(missed.is_empty(), "undetected mutations: {missed:?}");
 }
+
+#[test]
+fn line_one_failures_name_their_record() {
+    let s = spec(300, 100);
+    let (first, leaves) = parts(&s.bytes());
+    let record = |f: &Value| match check(&assemble(f, &leaves)).unwrap_err() {
+        VerifyError::Invalid { record, reason } => format!("{record}: {reason}"),
+        e => panic!("{e:?}"),
+    };
+    let mut f = first.clone();
+    f["exportedAt"] = json!("yesterday");
+    assert!(record(&f).starts_with("/exportedAt: "), "{}", record(&f));
+
+    let mut f = first.clone();
+    f["ledger"]["entries"].as_array_mut().unwrap().remove(1);
+    rechain_ledger(&mut f);
+    let r = record(&f);
+    assert!(
+        r.starts_with("/logs/0/treeHeads/1: no log.page ledger entry"),
+        "{r}"
+    );
+
+    let mut f = first.clone();
+    f["logs"][0]["treeHeads"].as_array_mut().unwrap().remove(1);
+    let r = record(&f);
+    assert!(
+        r.starts_with("/ledger/entries/1: the tree head of size 200"),
+        "{r}"
+    );
+
+    let mut f = first.clone();
+    f["logs"][0]["lenderId"] = json!("someone-else");
+    let r = record(&f);
+    assert!(r.starts_with("/logs/0/lenderId: "), "{r}");
+
+    // A held head that does not sign the leaves names the line where the roots part.
+    let mut l = leaves.clone();
+    l[150]["signal"] = json!("contacts");
+    let r = match check(&assemble(&first, &l)).unwrap_err() {
+        VerifyError::Invalid { record, reason } => format!("{record}: {reason}"),
+        e => panic!("{e:?}"),
+    };
+    assert!(r.starts_with("line 201: the first 200 leaves"), "{r}");
+}
