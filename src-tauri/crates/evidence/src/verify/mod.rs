@@ -154,7 +154,9 @@ pub fn read_export(path: &std::path::Path) -> Result<Vec<u8>, VerifyError> {
     Ok(bytes)
 }
 
-/// Parses and verifies an export's bytes.
+/// Parses and verifies an export's bytes. A version 2 export (it starts with
+/// [`crate::export_v2::MAGIC`]) goes to the streaming verifier, reading the bytes as it would a
+/// file; for version 1, read on.
 ///
 /// Takes the fast path first ([`fast`]: the disclosures and ledger entries are
 /// parsed one record at a time on every core, never as one document, and the signatures are
