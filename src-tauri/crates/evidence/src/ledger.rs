@@ -78,46 +78,31 @@ pub fn payload_digest(bytes: &[u8]) -> [u8; 32] {
 }
 
 /// The ledger entry a vault writes for each page of a lender's disclosure log it stores (one
-/// transaction: the leaves, the page's signed tree head and this entry).
+/// transaction: the leaves, the page's signed tree head and this entry). Its `record_id` is
+/// the lender id and its payload [`log_head_payload`].
 pub const LOG_PAGE_KIND: &str = "log.page";
 /// The ledger entry a vault writes for a signed tree head that contradicts the log it holds
-/// (kept as proof of a fork, never as the log's head).
+/// (kept as proof of a fork, never as the log's head); shaped as [`LOG_PAGE_KIND`]'s.
 pub const LOG_CONFLICT_KIND: &str = "log.conflict";
 
-/// Domain-separation tag of [`log_head_digest`].
-pub const LOG_HEAD_DOMAIN: &[u8; 18] = b"khata-log-head-v1\0";
-
-/// The `record_id` of a `log.page` or `log.conflict` entry: `lenderId/treeSize`.
-pub fn log_head_record_id(lender_id: &str, tree_size: u64) -> String {
-    format!("{lender_id}/{tree_size}")
+/// The payload of a `log.page` or `log.conflict` entry: what the vault held of one signed tree
+/// head, as canonical JSON (members sorted, no spaces) of the lender, the root in lower-case
+/// hex and the size: `{"lenderId":"l-1","rootHash":"ab…","treeSize":1000}`. It depends on the
+/// head alone, so a verifier holding an exported head recomputes the entry's digest; the
+/// head's signature and timestamp are the lender's own, covered by its signature.
+pub fn log_head_payload(lender_id: &str, tree_size: u64, root: &[u8; 32]) -> Vec<u8> {
+    let lender = serde_json::to_string(lender_id).expect("a string serialises");
+    format!(
+        r#"{{"lenderId":{lender},"rootHash":"{}","treeSize":{tree_size}}}"#,
+        hex::encode(root)
+    )
+    .into_bytes()
 }
 
-/// Reads a `log.page`/`log.conflict` record id back: `(lenderId, treeSize)`. The lender id is
-/// everything before the last `/`.
-pub fn parse_log_head_record_id(record_id: &str) -> Option<(&str, u64)> {
-    let (lender, size) = record_id.rsplit_once('/')?;
-    if size.is_empty()
-        || !size.bytes().all(|b| b.is_ascii_digit())
-        || size.len() > 1 && size.starts_with('0')
-    {
-        return None;
-    }
-    Some((lender, size.parse().ok()?))
-}
-
-/// The `payload_digest` of a `log.page` or `log.conflict` entry: what the vault held of one
-/// signed tree head, SHA-256 of `"khata-log-head-v1\0" ‖ len(lenderId) (u32 BE) ‖ lenderId ‖
-/// treeSize (u64 BE) ‖ root (32 B)`. Fixed widths, so no text encoding can make two heads
-/// collide; the head's signature and timestamp are the lender's own and covered by its
-/// signature.
+/// The `payload_digest` of a `log.page` or `log.conflict` entry: [`payload_digest`] of
+/// [`log_head_payload`].
 pub fn log_head_digest(lender_id: &str, tree_size: u64, root: &[u8; 32]) -> [u8; 32] {
-    let mut h = Sha256::new();
-    h.update(LOG_HEAD_DOMAIN);
-    h.update((lender_id.len() as u32).to_be_bytes());
-    h.update(lender_id.as_bytes());
-    h.update(tree_size.to_be_bytes());
-    h.update(root);
-    h.finalize().into()
+    payload_digest(&log_head_payload(lender_id, tree_size, root))
 }
 
 #[cfg(test)]
@@ -166,20 +151,21 @@ mod tests {
     }
 
     #[test]
-    fn log_head_digest_matches_the_documented_encoding() {
-        let root = [4u8; 32];
-        let mut enc = Vec::new();
-        enc.extend_from_slice(b"khata-log-head-v1\0");
-        enc.extend_from_slice(&3u32.to_be_bytes());
-        enc.extend_from_slice(b"L/x");
-        enc.extend_from_slice(&1000u64.to_be_bytes());
-        enc.extend_from_slice(&root);
-        let want: [u8; 32] = Sha256::digest(&enc).into();
-        assert_eq!(log_head_digest("L/x", 1000, &root), want);
-        assert_eq!(log_head_record_id("L/x", 1000), "L/x/1000");
-        assert_eq!(parse_log_head_record_id("L/x/1000"), Some(("L/x", 1000)));
-        for bad in ["L", "L/", "L/01", "L/-1", "L/1x", "L/99999999999999999999"] {
-            assert_eq!(parse_log_head_record_id(bad), None, "{bad}");
-        }
+    fn log_head_payload_is_canonical_json_of_the_head() {
+        let root = [0xabu8; 32];
+        let text = String::from_utf8(log_head_payload("l-\"1", 1000, &root)).unwrap();
+        let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let canonical = khata_contract::signing::canonical_json(&v)
+            .map(String::from_utf8)
+            .unwrap()
+            .unwrap();
+        assert_eq!(text, canonical);
+        assert_eq!(v["rootHash"], hex::encode(root));
+        assert_eq!(v["treeSize"], 1000);
+        assert_eq!(v["lenderId"], "l-\"1");
+        assert_eq!(
+            log_head_digest("l-\"1", 1000, &root),
+            payload_digest(text.as_bytes())
+        );
     }
 }

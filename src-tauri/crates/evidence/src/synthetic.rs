@@ -14,9 +14,7 @@ use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha256};
 
 use crate::export_v2::{LogSection, Redaction, Writer};
-use crate::ledger::{
-    GENESIS_PREV_HASH, LOG_PAGE_KIND, entry_hash, log_head_digest, log_head_record_id,
-};
+use crate::ledger::{GENESIS_PREV_HASH, LOG_PAGE_KIND, entry_hash, log_head_digest};
 
 /// What to generate.
 #[derive(Debug, Clone)]
@@ -120,9 +118,9 @@ impl Spec {
             let size = h["treeSize"].as_u64().expect("size");
             let root = merkle::decode_hash(h["rootHash"].as_str().expect("root")).expect("root");
             let seq = k as i64 + 1;
-            let record = log_head_record_id(&self.lender_id, size);
+            let record = &self.lender_id;
             let digest = log_head_digest(&self.lender_id, size, &root);
-            let hash = entry_hash(seq, 7, LOG_PAGE_KIND, &record, &digest, &prev);
+            let hash = entry_hash(seq, 7, LOG_PAGE_KIND, record, &digest, &prev);
             entries.push(json!({
                 "seq": seq, "at": 7, "kind": LOG_PAGE_KIND, "record_id": record,
                 "payload_digest": hex::encode(digest), "prev_hash": hex::encode(prev),

@@ -132,10 +132,8 @@ pub(crate) enum LedgerRef {
     /// `borrower.request`: one of the borrower's own requests (`borrowerRequests`), by id.
     Request,
     /// `log.page` (`conflict` false) or `log.conflict`: a signed tree head the vault held, by
-    /// lender and size (export version 2; a version 1 export has none to check them against).
+    /// lender (export version 2; a version 1 export has none to check them against).
     LogHead {
-        lender: String,
-        size: u64,
         conflict: bool,
     },
     Other,
@@ -160,15 +158,9 @@ pub(crate) fn ledger_ref(kind: &str, record_id: &str, at: &str) -> R<LedgerRef> 
         }
         super::trust::PIN_KIND => LedgerRef::Pin,
         "borrower.request" => LedgerRef::Request,
-        crate::ledger::LOG_PAGE_KIND | crate::ledger::LOG_CONFLICT_KIND => {
-            let (lender, size) = crate::ledger::parse_log_head_record_id(record_id)
-                .ok_or_else(|| bad(at, format!("{kind} entry names no lender/size")))?;
-            LedgerRef::LogHead {
-                lender: lender.to_string(),
-                size,
-                conflict: kind == crate::ledger::LOG_CONFLICT_KIND,
-            }
-        }
+        crate::ledger::LOG_PAGE_KIND | crate::ledger::LOG_CONFLICT_KIND => LedgerRef::LogHead {
+            conflict: kind == crate::ledger::LOG_CONFLICT_KIND,
+        },
         _ => LedgerRef::Other,
     })
 }

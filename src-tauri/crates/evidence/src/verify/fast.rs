@@ -127,7 +127,7 @@ enum Reference {
     Statement(String),
     Pin(String, [u8; 32]),
     Request(String, [u8; 32]),
-    LogHead(String, u64, bool, [u8; 32]),
+    LogHead(String, bool, [u8; 32]),
     Other,
 }
 
@@ -157,11 +157,9 @@ fn check_entry(buf: &mut Vec<u8>, raw: &RawValue) -> Option<Entry> {
         LedgerRef::Statement => Reference::Statement(record_id.to_string()),
         LedgerRef::Pin => Reference::Pin(record_id.to_string(), digest),
         LedgerRef::Request => Reference::Request(record_id.to_string(), digest),
-        LedgerRef::LogHead {
-            lender,
-            size,
-            conflict,
-        } => Reference::LogHead(lender, size, conflict, digest),
+        LedgerRef::LogHead { conflict } => {
+            Reference::LogHead(record_id.to_string(), conflict, digest)
+        }
         LedgerRef::Other => Reference::Other,
     };
     Some(Entry {
@@ -266,15 +264,12 @@ pub(crate) fn verify_document(
                     Reference::Request(id, digest) => {
                         ledger_requests.insert(id, (digest, (e.seq - 1) as usize));
                     }
-                    Reference::LogHead(lender, size, conflict, digest) => {
-                        log_heads.push(LoggedHead {
-                            lender,
-                            size,
-                            conflict,
-                            digest,
-                            entry: (e.seq - 1) as usize,
-                        })
-                    }
+                    Reference::LogHead(lender, conflict, digest) => log_heads.push(LoggedHead {
+                        lender,
+                        conflict,
+                        digest,
+                        entry: (e.seq - 1) as usize,
+                    }),
                     Reference::Other => {}
                 }
                 prev = e.hash;

@@ -72,8 +72,8 @@ pub(crate) struct Document {
 
 /// One `log.page` or `log.conflict` ledger entry.
 pub(crate) struct LoggedHead {
+    /// Its `record_id`.
     pub lender: String,
-    pub size: u64,
     pub conflict: bool,
     pub digest: [u8; 32],
     /// Its position in `ledger.entries`.

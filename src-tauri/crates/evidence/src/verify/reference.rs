@@ -105,13 +105,8 @@ pub(crate) fn verify_document(
             LedgerRef::Request => {
                 ledger_requests.insert(record_id.to_string(), (digest, n));
             }
-            LedgerRef::LogHead {
-                lender,
-                size,
-                conflict,
-            } => log_heads.push(LoggedHead {
-                lender,
-                size,
+            LedgerRef::LogHead { conflict } => log_heads.push(LoggedHead {
+                lender: record_id.to_string(),
                 conflict,
                 digest,
                 entry: n,

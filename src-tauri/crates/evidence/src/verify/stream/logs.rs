@@ -48,8 +48,8 @@ pub(crate) struct Plan {
     pub forks: Vec<LogFork>,
 }
 
-/// The ledger's log entries by (lender, size, conflict): each one's digest and position.
-type Entries<'a> = HashMap<(&'a str, u64, bool), Vec<([u8; 32], usize)>>;
+/// The ledger's log entries by (lender, conflict): each one's digest and position.
+type Entries<'a> = HashMap<(&'a str, bool), Vec<([u8; 32], usize)>>;
 
 const LOG_KEYS: [&str; 4] = ["lenderId", "leafCount", "treeHeads", "conflicts"];
 
@@ -103,11 +103,11 @@ pub(crate) fn check(
         .ok_or_else(|| bad("/logs", "missing or not an array"))?;
     let mut plans: Vec<Plan> = Vec::with_capacity(logs.len());
     let mut signatures = 0u64;
-    // (lender, size, conflict) -> the entries' digests and positions, to match heads with.
+    // (lender, conflict) -> the entries' digests and positions, to match heads with.
     let mut entries: Entries = HashMap::new();
     for e in ledgered {
         entries
-            .entry((e.lender.as_str(), e.size, e.conflict))
+            .entry((e.lender.as_str(), e.conflict))
             .or_default()
             .push((e.digest, e.entry));
     }
@@ -178,12 +178,10 @@ pub(crate) fn check(
             }
             for h in &heads {
                 let digest = log_head_digest(lender, h.size, &h.root);
-                let found = entries
-                    .get_mut(&(lender, h.size, conflict))
-                    .and_then(|list| {
-                        let k = list.iter().position(|(d, _)| *d == digest)?;
-                        Some(list.swap_remove(k))
-                    });
+                let found = entries.get_mut(&(lender, conflict)).and_then(|list| {
+                    let k = list.iter().position(|(d, _)| *d == digest)?;
+                    Some(list.swap_remove(k))
+                });
                 if found.is_none() {
                     let kind = if conflict { "log.conflict" } else { "log.page" };
                     return Err(bad(
@@ -261,22 +259,20 @@ pub(crate) fn check(
         });
     }
     // Every log entry of the ledger has its head in the export.
-    let mut left: Vec<(&(&str, u64, bool), usize)> = entries
+    let mut left: Vec<(&(&str, bool), usize)> = entries
         .iter()
         .flat_map(|(k, list)| list.iter().map(move |(_, n)| (k, *n)))
         .collect();
     left.sort_by_key(|(_, n)| *n);
-    if let Some(((lender, size, conflict), n)) = left.first() {
+    if let Some(((lender, conflict), n)) = left.first() {
         let what = if *conflict {
-            "conflicting head"
+            "a conflicting head"
         } else {
-            "tree head"
+            "a tree head"
         };
         return Err(bad(
             format!("/ledger/entries/{n}"),
-            format!(
-                "the {what} of size {size} of lender {lender:?} is in the ledger but missing from the export"
-            ),
+            format!("{what} of lender {lender:?} is in the ledger but missing from the export"),
         ));
     }
     Ok((plans, signatures))
