@@ -1,8 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { DAY, NOW, PROHIBITED_FACTS, RBI_SOURCE, finding } from '../test/fixtures';
+import { DAY, LOG_FORK_FACTS, NOW, PROHIBITED_FACTS, RBI_SOURCE, ROOT_A, ROOT_B, finding, logFork } from '../test/fixtures';
 import type { Finding } from './bindings/Finding';
 import type { FindingFacts } from './bindings/FindingFacts';
-import { findingRecords, findingSentence, findingSource } from './findingText';
+import { formatDateTime } from './format';
+import { findingHeads, findingRecords, findingSentence, findingSource, shortRoot } from './findingText';
 import { setLocale } from './i18n/i18n.svelte';
 
 afterEach(() => setLocale('en'));
@@ -55,6 +56,17 @@ const CASES: Array<[Finding['rule'], FindingFacts]> = [
       changes: [{ signal: 'sms_income', points: -25 }],
       expected: 675,
       quoteScore: 690,
+    },
+  ],
+  ['log-fork', LOG_FORK_FACTS],
+  [
+    'log-page-mismatch',
+    {
+      kind: 'logPageMismatch',
+      offered: { treeSize: 2000, rootHash: ROOT_B, timestamp: NOW - DAY, keyId: 'k1' },
+      computedRoot: ROOT_A,
+      pageStart: 1000,
+      held: null,
     },
   ],
 ];
@@ -131,5 +143,51 @@ describe('findingSentence', () => {
     );
     setLocale('hi');
     expect(findingRecords(grouped)).toBe('खुलासा d-1, खुलासा d-12, … और 10 अन्य, सहमति c-1');
+  });
+
+  it('sets the two heads of a fork side by side, with their roots shortened', () => {
+    const fork = logFork();
+    const text = findingSentence(fork, 'QuickRupee');
+    expect(text).toBe(
+      `QuickRupee signed two different versions of its record of your first 1,200 disclosures: ` +
+        `one on ${formatDateTime(NOW - 2 * DAY)} (root hash Zk3vQ2Hc…A9fA), ` +
+        `another on ${formatDateTime(NOW - DAY)} (root hash Qx81bT0z…B2kw). Both carry its signature, ` +
+        'so it changed, removed or reordered disclosures it had already recorded.',
+    );
+    expect(findingHeads(fork)).toEqual([
+      { role: 'held', size: 1200, root: ROOT_A, signedAt: NOW - 2 * DAY, keyId: 'k1' },
+      { role: 'offered', size: 1200, root: ROOT_B, signedAt: NOW - DAY, keyId: 'k1' },
+    ]);
+    expect(findingRecords(fork)).toBe(`signed log record 1200/${ROOT_A}, signed log record 1200/${ROOT_B}`);
+    expect(findingSource(fork)).toBeNull();
+    expect(findingHeads(finding())).toEqual([]);
+    setLocale('hi');
+    const hindi = findingSentence(fork, 'QuickRupee');
+    expect(hindi).toContain('QuickRupee ने आपके पहले 1,200 खुलासों के अपने रिकॉर्ड के दो अलग-अलग रूपों पर हस्ताक्षर किए');
+    expect(hindi).toContain('(रूट हैश Zk3vQ2Hc…A9fA)');
+    expect(hindi).not.toContain('संकेत');
+  });
+
+  it('says how many disclosures of a page did not give the root its head signed', () => {
+    const facts = factsOf('log-page-mismatch');
+    const page = finding({ rule: 'log-page-mismatch', severity: 'high', facts, consentId: null, signal: null });
+    expect(findingSentence(page, 'L')).toBe(
+      `The 1,000 disclosures L sent from number 1,001 do not give the root hash it signed on ` +
+        `${formatDateTime(NOW - DAY)} for your first 2,000 disclosures: the data sent gives Zk3vQ2Hc…A9fA, ` +
+        'the signed root is Qx81bT0z…B2kw. What the lender signed does not match what it sent.',
+    );
+    const one = finding({ rule: 'log-page-mismatch', facts: { ...facts, pageStart: 1999 } as FindingFacts });
+    expect(findingSentence(one, 'L')).toMatch(/^The disclosure L sent as number 2,000 does not give/);
+    expect(findingHeads(page).map((row) => row.role)).toEqual(['offered', 'computed']);
+    expect(findingHeads(page)[1]).toEqual({ role: 'computed', size: null, root: ROOT_A, signedAt: null, keyId: null });
+    const withHeld = finding({ rule: 'log-page-mismatch', facts: { ...facts, held: LOG_FORK_FACTS.held } as FindingFacts });
+    expect(findingHeads(withHeld).map((row) => row.role)).toEqual(['held', 'offered', 'computed']);
+    setLocale('hi');
+    expect(findingSentence(page, 'L')).toContain('L ने संख्या 1,001 से जो 1,000 खुलासे भेजे');
+  });
+
+  it('shortens only roots long enough to shorten', () => {
+    expect(shortRoot(ROOT_A)).toBe('Zk3vQ2Hc…A9fA');
+    expect(shortRoot('abc')).toBe('abc');
   });
 });

@@ -7,6 +7,7 @@ import type { Finding } from './bindings/Finding';
 import type { PeriodUnit } from './bindings/PeriodUnit';
 import type { RuleSource } from './bindings/RuleSource';
 import type { SignalPoints } from './bindings/SignalPoints';
+import type { TreeHeadFacts } from './bindings/TreeHeadFacts';
 import { formatDate, formatDateTime, formatNumber, formatPoints } from './format';
 import { t, tOr } from './i18n/i18n.svelte';
 
@@ -179,6 +180,28 @@ export function findingSentence(finding: Finding, lender: string): string {
             acknowledgedAt: formatDateTime(facts.acknowledgedAt),
             hours: facts.deadlineHours,
           });
+    case 'logFork':
+      return t('audit.fact.logFork', {
+        lender,
+        size: formatNumber(facts.held.treeSize),
+        heldAt: formatDateTime(facts.held.timestamp),
+        heldRoot: shortRoot(facts.held.rootHash),
+        offeredAt: formatDateTime(facts.offered.timestamp),
+        offeredRoot: shortRoot(facts.offered.rootHash),
+      });
+    case 'logPageMismatch': {
+      const leaves = Math.max(0, facts.offered.treeSize - facts.pageStart);
+      return t('audit.fact.logPageMismatch', {
+        lender,
+        count: leaves,
+        n: formatNumber(leaves),
+        first: formatNumber(facts.pageStart + 1),
+        size: formatNumber(facts.offered.treeSize),
+        offeredAt: formatDateTime(facts.offered.timestamp),
+        offeredRoot: shortRoot(facts.offered.rootHash),
+        computedRoot: shortRoot(facts.computedRoot),
+      });
+    }
     case 'counterfactual':
       return t('audit.fact.counterfactual', {
         offer: facts.offerId,
@@ -188,6 +211,50 @@ export function findingSentence(finding: Finding, lender: string): string {
         changes: points(facts.changes),
         quoteScore: facts.quoteScore,
       });
+  }
+}
+
+/**
+ * A root hash shortened for reading (`Zk3vQ2Hc…9fA`): enough to tell two roots apart at a
+ * glance; the finding's evidence holds the whole of each signed head.
+ */
+export function shortRoot(root: string): string {
+  return root.length > 16 ? `${root.slice(0, 8)}…${root.slice(-4)}` : root;
+}
+
+/** One row of a log finding's table of tree heads. */
+export interface HeadRow {
+  /** Whose root it is: the head held before, the one shown later, or the leaves' own. */
+  role: 'held' | 'offered' | 'computed';
+  /** Disclosures the head covers; `null` for a computed root. */
+  size: number | null;
+  root: string;
+  /** When the lender signed it; `null` for a computed root. */
+  signedAt: number | null;
+  keyId: string | null;
+}
+
+function headRow(role: HeadRow['role'], head: TreeHeadFacts): HeadRow {
+  return { role, size: head.treeSize, root: head.rootHash, signedAt: head.timestamp, keyId: head.keyId };
+}
+
+/**
+ * The tree heads a log finding sets side by side (held first, then the one shown later, then
+ * the root the page's leaves give); empty for every other finding.
+ */
+export function findingHeads(finding: Finding): HeadRow[] {
+  const facts = finding.facts;
+  switch (facts.kind) {
+    case 'logFork':
+      return [headRow('held', facts.held), headRow('offered', facts.offered)];
+    case 'logPageMismatch':
+      return [
+        ...(facts.held ? [headRow('held', facts.held)] : []),
+        headRow('offered', facts.offered),
+        { role: 'computed', size: null, root: facts.computedRoot, signedAt: null, keyId: null },
+      ];
+    default:
+      return [];
   }
 }
 

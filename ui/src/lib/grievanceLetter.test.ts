@@ -4,7 +4,7 @@ import { findingSentence, findingSource } from './findingText';
 import { formatDateTime } from './format';
 import { grievanceLetter } from './grievanceLetter';
 import { setLocale, t, type Locale } from './i18n/i18n.svelte';
-import { finding, grievanceDraft, DAY, NOW, PROHIBITED_FACTS } from '../test/fixtures';
+import { finding, grievanceDraft, logFork, DAY, NOW, PROHIBITED_FACTS, ROOT_A, ROOT_B } from '../test/fixtures';
 
 afterEach(() => setLocale('en'));
 
@@ -132,5 +132,21 @@ describe('grievanceLetter', () => {
     );
     expect(letter).toContain('I shared personal data with Sandbox Lender for credit. My records');
     expect(letter).toContain('show 1 problem (1 Critical):');
+  });
+
+  it('cites a lender that rewrote its log by both signed heads, in English and Hindi', () => {
+    const draft = grievanceDraft({ findings: [logFork()] });
+    setLocale('en');
+    const letter = grievanceLetter(draft);
+    expect(letter).toContain('1. [Critical] The lender signed two different histories of your disclosures\n');
+    expect(letter).toContain('Sandbox Lender signed two different versions of its record of your first 1,200 disclosures');
+    expect(letter).toContain('(root hash Zk3vQ2Hc…A9fA)');
+    expect(letter).toContain(`Rule: log-fork. Records: signed log record 1200/${ROOT_A}, signed log record 1200/${ROOT_B}.`);
+    expect(letter).toContain('I shared personal data with Sandbox Lender for credit. My records');
+    setLocale('hi');
+    const hindi = grievanceLetter(draft);
+    expect(hindi).toContain('1. [गंभीर] ऋणदाता ने आपके खुलासों के दो अलग-अलग इतिहासों पर हस्ताक्षर किए\n');
+    expect(hindi).toContain('दोनों पर उसके हस्ताक्षर हैं');
+    expect(hindi).toContain(`रिकॉर्ड: हस्ताक्षरित लॉग रिकॉर्ड 1200/${ROOT_A}, हस्ताक्षरित लॉग रिकॉर्ड 1200/${ROOT_B}।`);
   });
 });

@@ -10,11 +10,21 @@ import type { DisclosureView } from '../lib/bindings/DisclosureView';
 import type { LenderView } from '../lib/bindings/LenderView';
 import type { OfferView } from '../lib/bindings/OfferView';
 import type { Overview } from '../lib/bindings/Overview';
+import type { RedactableField } from '../lib/bindings/RedactableField';
 import type { RevocationView } from '../lib/bindings/RevocationView';
 import type { RightsRequestView } from '../lib/bindings/RightsRequestView';
 import type { SignalInfo } from '../lib/bindings/SignalInfo';
 
 export const DAY = 24 * 60 * 60 * 1000;
+
+/** What `redactable_fields` answers (khata_engine::redaction's list). */
+export const REDACTABLE_FIELDS: RedactableField[] = [
+  { pattern: 'customerId', advocateDefault: true },
+  { pattern: 'valueDigest', advocateDefault: true },
+  { pattern: 'bin', advocateDefault: true },
+  { pattern: 'text', advocateDefault: true },
+  { pattern: 'onwardRecipient', advocateDefault: false },
+];
 export const NOW = Date.UTC(2026, 10, 29, 4, 0, 0);
 
 export function signal(id: string, overrides: Partial<SignalInfo> = {}): SignalInfo {
@@ -237,6 +247,39 @@ export const PROHIBITED_FACTS: FindingFacts = {
   matchedBy: 'category',
   source: RBI_SOURCE,
 };
+
+/** Two base64url roots of 43 characters, as a lender's tree heads carry them. */
+export const ROOT_A = 'Zk3vQ2HcaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaA9fA';
+export const ROOT_B = 'Qx81bT0zbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbB2kw';
+
+/** `log-fork` facts: the head held since two days ago, and another of the same size today. */
+export const LOG_FORK_FACTS: Extract<FindingFacts, { kind: 'logFork' }> = {
+  kind: 'logFork',
+  held: { treeSize: 1200, rootHash: ROOT_A, timestamp: NOW - 2 * DAY, keyId: 'k1' },
+  offered: { treeSize: 1200, rootHash: ROOT_B, timestamp: NOW - DAY, keyId: 'k1' },
+};
+
+/** A `log-fork` finding, as the engine's audit returns it: both signed heads as evidence. */
+export function logFork(overrides: Partial<Finding> = {}): Finding {
+  return finding({
+    rule: 'log-fork',
+    severity: 'critical',
+    facts: LOG_FORK_FACTS,
+    consentId: null,
+    signal: null,
+    at: NOW,
+    lastAt: NOW,
+    records: [
+      { kind: 'tree-head', id: `1200/${ROOT_A}`, localId: null },
+      { kind: 'tree-head', id: `1200/${ROOT_B}`, localId: null },
+    ],
+    evidence: [
+      { kind: 'tree-head', id: `1200/${ROOT_A}`, statement: { treeSize: 1200, rootHash: ROOT_A } },
+      { kind: 'tree-head', id: `1200/${ROOT_B}`, statement: { treeSize: 1200, rootHash: ROOT_B } },
+    ],
+    ...overrides,
+  });
+}
 
 export function finding(overrides: Partial<Finding> = {}): Finding {
   return {

@@ -3,7 +3,18 @@ import userEvent from '@testing-library/user-event';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { formatDateTime, formatNumber } from '../lib/format';
 import { setLocale } from '../lib/i18n/i18n.svelte';
-import { auditReport, finding, grievanceDraft, overview, rightsRequest, DAY, NOW, PROHIBITED_FACTS } from '../test/fixtures';
+import {
+  auditReport,
+  finding,
+  grievanceDraft,
+  logFork,
+  overview,
+  rightsRequest,
+  DAY,
+  NOW,
+  PROHIBITED_FACTS,
+  ROOT_A,
+} from '../test/fixtures';
 import { failure, mockCommands } from '../test/ipc';
 import Audit from './Audit.svelte';
 
@@ -217,5 +228,51 @@ describe('Audit', () => {
       `आपकी “sms_income” जानकारी सहमति (हर दिन एक बार) से 3 बार ज़्यादा ली गई, ` +
         `${formatDateTime(NOW - 2 * DAY)} से ${formatDateTime(NOW - DAY)} के बीच; एक दिन में 4 बार तक।`,
     );
+  });
+
+  it('shows the two signed heads of a forked log side by side: size, shortened root, time', async () => {
+    mockCommands({ audit_report: auditReport([logFork()]), overview: overview() });
+    const user = userEvent.setup();
+    render(Audit);
+    const fork = await screen.findByTestId('finding-critical-0');
+    expect(fork).toHaveTextContent('The lender signed two different histories of your disclosures');
+    await user.click(within(fork).getByText('The lender signed two different histories of your disclosures'));
+    const rows = within(screen.getByTestId('finding-heads-critical-0')).getAllByRole('row');
+    const cells = rows.map((row) => [...row.querySelectorAll('th, td')].map((cell) => cell.textContent?.trim()));
+    expect(cells).toEqual([
+      ['Which', 'Disclosures', 'Root hash', 'Signed on', 'Key'],
+      ['Held from before', '1,200', 'Zk3vQ2Hc…A9fA', formatDateTime(NOW - 2 * DAY), 'k1'],
+      ['Shown later', '1,200', 'Qx81bT0z…B2kw', formatDateTime(NOW - DAY), 'k1'],
+    ]);
+    // The whole root is one hover away, and both signed heads are the evidence.
+    expect(within(rows[1]).getByText('Zk3vQ2Hc…A9fA')).toHaveAttribute('title', ROOT_A);
+    expect(within(fork).getAllByLabelText(/^tree-head 1200\//)).toHaveLength(2);
+    // Other findings have no such table.
+    expect(screen.queryByTestId('finding-heads-critical-1')).not.toBeInTheDocument();
+  });
+
+  it('shows a page mismatch with the root its leaves gave, in Hindi too', async () => {
+    setLocale('hi');
+    const page = finding({
+      rule: 'log-page-mismatch',
+      severity: 'high',
+      consentId: null,
+      signal: null,
+      facts: {
+        kind: 'logPageMismatch',
+        offered: { treeSize: 2000, rootHash: 'B'.repeat(43), timestamp: NOW - DAY, keyId: 'k2' },
+        computedRoot: ROOT_A,
+        pageStart: 1000,
+        held: null,
+      },
+    });
+    mockCommands({ audit_report: auditReport([page]), overview: overview() });
+    render(Audit);
+    await screen.findByTestId('audit-summary');
+    expect(screen.getByTestId('finding-high-0')).toHaveTextContent('ऋणदाता के भेजे खुलासे उसके हस्ताक्षर से मेल नहीं खाते');
+    const rows = within(screen.getByTestId('finding-heads-high-0')).getAllByRole('row');
+    expect(rows).toHaveLength(3);
+    expect(rows[1]).toHaveTextContent(`बाद में दिखाया गया2,000BBBBBBBB…BBBB${formatDateTime(NOW - DAY)}k2`);
+    expect(rows[2]).toHaveTextContent('भेजे गए खुलासों से बना—Zk3vQ2Hc…A9fA——');
   });
 });

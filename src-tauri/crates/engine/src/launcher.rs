@@ -80,6 +80,13 @@ pub struct SandboxFaults {
     pub reuse_consent_id: Option<String>,
     /// Publish the signal catalogue without regulatory flags (`hide-rbi-flags`).
     pub hide_rbi_flags: bool,
+    /// After a client has fetched the v2 disclosure log, rewrite an earlier leaf and rebuild
+    /// the tree, so later tree heads contradict earlier ones (`forked-history`).
+    pub forked_history: bool,
+    /// The same, removing an earlier leaf and renumbering the rest (`drop-leaf`).
+    pub drop_leaf: bool,
+    /// The same, swapping two earlier leaves (`reorder-leaves`).
+    pub reorder_leaves: bool,
 }
 
 /// A sandbox lender's key rotation (see [`SandboxFaults::rotate_key`]).

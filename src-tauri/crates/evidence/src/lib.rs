@@ -34,6 +34,7 @@ pub fn ts_types() -> Vec<(std::path::PathBuf, String)> {
         audit::regulatory::RuleSource,
         audit::regulatory::RegulatedData,
         audit::regulatory::MatchedBy,
+        audit::TreeHeadFacts,
         audit::FindingFacts,
         audit::RecordRef,
         audit::Evidence,

@@ -30,6 +30,10 @@
 //! | `hide-rbi-flags=1`        | the signal catalogue carries no regulatory flags, and signals whose |
 //! |                           | category can plausibly be blurred get neutral ones (call logs as   |
 //! |                           | `pd:Behavioral`); contacts keep `pd:Contact` and their name        |
+//! | `forked-history=1`        | once a client has fetched the v2 log, leaf 0 is rewritten (another |
+//! |                           | signal) and the tree rebuilt: later heads contradict earlier ones  |
+//! | `drop-leaf=1`             | the same, but leaf 0 is removed and the rest renumbered            |
+//! | `reorder-leaves=1`        | the same, but leaves 0 and 1 swap places (renumbered)              |
 //!
 //! Decisions are drawn from the sandbox's seeded RNG (`--seed`), so a run is reproducible
 //! given the same request sequence.
@@ -75,6 +79,13 @@ pub struct Faults {
     /// Publish the catalogue without regulatory flags, with neutral-sounding categories where
     /// plausible (a lender hiding what RBI bars it from reading).
     pub hide_rbi_flags: bool,
+    /// The lender rewrites its v2 disclosure log after a client has fetched it: one leaf
+    /// changed (a fork of its history: heads it signs from then on contradict earlier ones).
+    pub forked_history: bool,
+    /// The same rewrite, but an earlier leaf is removed and the rest renumbered.
+    pub drop_leaf: bool,
+    /// The same rewrite, but two earlier leaves swap places.
+    pub reorder_leaves: bool,
 }
 
 /// How the sandbox rotates its signing key (`rotate-key=…`).
@@ -186,9 +197,12 @@ impl Faults {
                     v => return Err(format!("fault hide-rbi-flags: {v:?} is not 0 or 1")),
                 }
             }
+            "forked-history" => self.forked_history = flag(name, value)?,
+            "drop-leaf" => self.drop_leaf = flag(name, value)?,
+            "reorder-leaves" => self.reorder_leaves = flag(name, value)?,
             other => {
                 return Err(format!(
-                    "unknown fault {other:?}; one of latency, error-rate, drop-after-commit, drop-next, malformed-json, oversize-body, withhold-disclosures, endless-pages, hostile-problems, foreign-origin, future-receipts, receipt-keeps-active, widen-consent, never-acknowledge, claim-lender-id, rotate-key, reuse-consent-id, hide-rbi-flags"
+                    "unknown fault {other:?}; one of latency, error-rate, drop-after-commit, drop-next, malformed-json, oversize-body, withhold-disclosures, endless-pages, hostile-problems, foreign-origin, future-receipts, receipt-keeps-active, widen-consent, never-acknowledge, claim-lender-id, rotate-key, reuse-consent-id, hide-rbi-flags, forked-history, drop-leaf, reorder-leaves"
                 ));
             }
         }
@@ -304,5 +318,17 @@ mod tests {
         f.apply_spec("hide-rbi-flags=1").unwrap();
         assert!(f.hide_rbi_flags);
         assert!(f.apply_spec("hide-rbi-flags=maybe").is_err());
+    }
+
+    #[test]
+    fn log_history_faults_parse() {
+        let mut f = Faults::default();
+        f.apply_spec("forked-history=1").unwrap();
+        f.apply_spec("drop-leaf=true").unwrap();
+        f.apply_spec("reorder-leaves=1").unwrap();
+        assert!(f.forked_history && f.drop_leaf && f.reorder_leaves);
+        f.apply_spec("drop-leaf=0").unwrap();
+        assert!(!f.drop_leaf);
+        assert!(f.apply_spec("forked-history=yes").is_err());
     }
 }

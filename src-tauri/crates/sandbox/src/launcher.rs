@@ -112,6 +112,9 @@ impl From<SandboxFaults> for Faults {
             rotate_key,
             reuse_consent_id,
             hide_rbi_flags,
+            forked_history,
+            drop_leaf,
+            reorder_leaves,
         } = f;
         Faults {
             latency_ms,
@@ -136,6 +139,9 @@ impl From<SandboxFaults> for Faults {
                 SandboxKeyRotation::Unendorsed => KeyRotation::Unendorsed,
             },
             hide_rbi_flags,
+            forked_history,
+            drop_leaf,
+            reorder_leaves,
         }
     }
 }
@@ -192,6 +198,9 @@ mod tests {
                 rotate_key: SandboxKeyRotation::Unendorsed,
                 reuse_consent_id: Some("cons-1".into()),
                 hide_rbi_flags: true,
+                forked_history: true,
+                drop_leaf: true,
+                reorder_leaves: true,
             },
         );
         let mut expected = Faults::default();
@@ -214,6 +223,9 @@ mod tests {
             "rotate-key=unsigned",
             "reuse-consent-id=cons-1",
             "hide-rbi-flags=1",
+            "forked-history=1",
+            "drop-leaf=1",
+            "reorder-leaves=1",
         ] {
             expected.apply_spec(spec).unwrap();
         }

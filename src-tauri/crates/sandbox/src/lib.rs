@@ -3,14 +3,16 @@
 //! The `khata sandbox` command runs it; tests embed it with [`start`], and the desktop app's
 //! engine starts it through `launcher::Launcher` (feature `engine`).
 //!
-//! State (consents, receipts, idempotency keys, disclosures, offers, grants) lives in SQLite in
-//! the state directory, next to the lender's Ed25519 key, so a restart on the same directory
-//! loses no revocation, replays idempotent responses and keeps old signatures valid.
+//! State (consents, receipts, idempotency keys, disclosures and their Merkle log, offers,
+//! grants) lives in SQLite in the state directory, next to the lender's Ed25519 key, so a
+//! restart on the same directory loses no revocation, replays idempotent responses and keeps
+//! old signatures valid.
 
 pub mod api;
 pub mod faults;
 #[cfg(feature = "engine")]
 pub mod launcher;
+pub mod log;
 pub mod oauth;
 pub mod scenario;
 pub mod scorecard;
@@ -219,6 +221,7 @@ pub async fn start(config: SandboxConfig) -> anyhow::Result<RunningSandbox> {
     };
     let key = load_or_create_key(&state_dir)?;
     let conn = store::open(&state_dir.join(DB_FILE)).context("opening the sandbox database")?;
+    let log = log::Log::load(&conn).context("loading the disclosure log")?;
 
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", config.port))
         .await
@@ -259,6 +262,9 @@ pub async fn start(config: SandboxConfig) -> anyhow::Result<RunningSandbox> {
             faults.rotate_key = f.rotate_key;
         }
         faults.hide_rbi_flags |= f.hide_rbi_flags;
+        faults.forked_history |= f.forked_history;
+        faults.drop_leaf |= f.drop_leaf;
+        faults.reorder_leaves |= f.reorder_leaves;
         for (dst, src) in [
             (&mut faults.error_rate, f.error_rate),
             (&mut faults.drop_after_commit, f.drop_after_commit),
@@ -291,6 +297,7 @@ pub async fn start(config: SandboxConfig) -> anyhow::Result<RunningSandbox> {
     };
     let inner = Arc::new(api::Inner {
         db: Mutex::new(conn),
+        log: Mutex::new(log),
         rotated_key,
         lender_id: config
             .lender_id

@@ -1,6 +1,6 @@
 //! The sandbox's own state in SQLite: consents and their versions, receipts (revocations,
-//! pauses, resumes), the idempotency table, disclosures, offers, rights requests and OAuth
-//! grants. WAL with `synchronous=FULL`, so an acknowledged revocation survives a crash.
+//! pauses, resumes), the idempotency table, disclosures (and their v2 leaves, `log`), offers,
+//! rights requests and OAuth grants. WAL with `synchronous=FULL`, so an acknowledged revocation survives a crash.
 
 use std::path::Path;
 
@@ -45,6 +45,7 @@ pub fn open(path: &Path) -> rusqlite::Result<Connection> {
     conn.pragma_update(None, "synchronous", "FULL")?;
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
     conn.execute_batch(SCHEMA)?;
+    conn.execute_batch(crate::log::SCHEMA)?;
     Ok(conn)
 }
 

@@ -5,7 +5,8 @@
  */
 export type RecordRef = { 
 /**
- * `disclosure`, `consent`, `receipt`, `offer` or `quote`.
+ * `disclosure`, `consent`, `receipt`, `offer`, `quote`, `borrower-request` or
+ * `tree-head`.
  */
 kind: string, 
 /**

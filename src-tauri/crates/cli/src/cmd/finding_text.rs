@@ -6,7 +6,7 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use khata_contract::lender_text::clean;
 
 use khata_evidence::audit::regulatory::{MatchedBy, RegulatedData, RuleSource};
-use khata_evidence::audit::{Finding, FindingFacts, PeriodUnit, Rule, SignalPoints};
+use khata_evidence::audit::{Finding, FindingFacts, PeriodUnit, Rule, SignalPoints, TreeHeadFacts};
 
 /// One line, plain language.
 pub fn title(rule: Rule) -> &'static str {
@@ -36,6 +36,8 @@ pub fn title(rule: Rule) -> &'static str {
         ReceiptContradictsRequest => "The lender's receipt says other than you asked",
         RevocationUnacknowledged => "The lender has not confirmed your revocation in time",
         ConsentAltered => "The consent the lender signed is not the one you chose",
+        LogFork => "The lender signed two different histories of your disclosures",
+        LogPageMismatch => "Disclosures the lender sent do not match what it signed",
     }
 }
 
@@ -111,6 +113,17 @@ fn points(v: &[SignalPoints]) -> String {
         .map(|p| format!("({:?}, {})", p.signal, p.points))
         .collect();
     format!("[{}]", items.join(", "))
+}
+
+/// A signed tree head: `size N, root R, signed T (key K)`.
+fn head(h: &TreeHeadFacts) -> String {
+    format!(
+        "size {}, root {}, signed {} (key {})",
+        h.tree_size,
+        h.root_hash,
+        time(h.timestamp),
+        h.key_id
+    )
 }
 
 /// What exactly happened, with the numbers: one sentence from the rule and its facts, with
@@ -341,6 +354,27 @@ fn sentence(f: &Finding) -> String {
                 time(*requested_at)
             ),
         },
+        FindingFacts::LogFork { held, offered } => format!(
+            "{l} signed two tree heads of its disclosure log for the same size with different \
+             roots — held: {}; shown later: {} — so it rewrote, dropped or reordered \
+             disclosures it had already logged",
+            head(held),
+            head(offered)
+        ),
+        FindingFacts::LogPageMismatch {
+            offered,
+            computed_root,
+            page_start,
+            held,
+        } => format!(
+            "the {} leaves {l} sent from index {page_start} give root {computed_root}, not the \
+             root of the head they came with ({}){}",
+            offered.tree_size.saturating_sub(*page_start),
+            head(offered),
+            held.as_ref()
+                .map(|h| format!("; held before: {}", head(h)))
+                .unwrap_or_default()
+        ),
     }
 }
 
@@ -473,6 +507,52 @@ mod tests {
             detail(&late),
             "the borrower revoked consent c1 at 2026-02-11T00:01:00.000Z; no valid receipt has come from \
              the lender within 72 hours"
+        );
+    }
+
+    #[test]
+    fn log_findings_name_both_heads() {
+        let head = |size, root: &str, timestamp| TreeHeadFacts {
+            tree_size: size,
+            root_hash: root.into(),
+            timestamp,
+            key_id: "k1".into(),
+        };
+        let mut fork = finding(
+            Rule::LogFork,
+            1,
+            FindingFacts::LogFork {
+                held: head(1200, "AAA", 1_770_768_060_000),
+                offered: head(1200, "BBB", 1_770_768_120_000),
+            },
+        );
+        fork.signal = None;
+        fork.consent_id = None;
+        assert_eq!(
+            detail(&fork),
+            "L signed two tree heads of its disclosure log for the same size with different \
+             roots — held: size 1200, root AAA, signed 2026-02-11T00:01:00.000Z (key k1); shown \
+             later: size 1200, root BBB, signed 2026-02-11T00:02:00.000Z (key k1) — so it \
+             rewrote, dropped or reordered disclosures it had already logged"
+        );
+        let page = finding(
+            Rule::LogPageMismatch,
+            1,
+            FindingFacts::LogPageMismatch {
+                offered: head(2000, "SSS", 1_770_768_060_000),
+                computed_root: "CCC".into(),
+                page_start: 1000,
+                held: None,
+            },
+        );
+        assert_eq!(
+            detail(&page),
+            "the 1000 leaves L sent from index 1000 give root CCC, not the root of the head \
+             they came with (size 2000, root SSS, signed 2026-02-11T00:01:00.000Z (key k1))"
+        );
+        assert_eq!(
+            title(Rule::LogFork),
+            "The lender signed two different histories of your disclosures"
         );
     }
 

@@ -22,6 +22,7 @@ mod receipts;
 mod regulatory;
 mod revocation;
 mod scale;
+mod share;
 mod shell;
 #[cfg(target_os = "linux")]
 mod silent_keychain;
@@ -99,6 +100,7 @@ async fn export_json(engine: &Engine, out: &Path) -> Vec<u8> {
         .export(
             out,
             ExportFormat::Json,
+            Default::default(),
             |_| {},
             Arc::new(std::sync::atomic::AtomicBool::new(false)),
         )

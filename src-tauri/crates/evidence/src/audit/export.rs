@@ -1,5 +1,7 @@
 //! Reads an export (docs/export.md) for the rules: [`from_export`] from a parsed document, or
 //! [`audit_export_bytes`] straight from its bytes, keeping a million disclosures as raw text.
+//! [`from_export`] also reads a version 2 export's first line (the document before its
+//! leaves): whatever else it holds, its `logs[].conflicts` are the log rules' input.
 
 use khata_contract::types as wire;
 use serde::Deserialize;
@@ -75,6 +77,17 @@ pub fn from_export(doc: &Value, now_ms: i64) -> AuditInput {
     // The borrower's own requests, as the exporting vault's ledger recorded them.
     for r in arr("borrowerRequests") {
         input.add_request(&r);
+    }
+    // A version 2 export's disclosure logs: the conflicts each lender's log showed at sync.
+    for log in arr("logs") {
+        for c in log
+            .get("conflicts")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            input.add_log_conflict(c);
+        }
     }
     for d in arr("disclosures") {
         let local = d.get("id").and_then(Value::as_i64);

@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use khata_contract::log::TreeHead;
 use khata_contract::types as wire;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -74,10 +75,17 @@ pub enum Rule {
     /// The consent a lender returned for a decision grants or states other than the borrower
     /// chose and the request showed.
     ConsentAltered,
+    /// Two tree heads the lender signed for its disclosure log have the same size and
+    /// different roots: it showed two histories, so it rewrote, dropped or reordered
+    /// disclosures it had already logged.
+    LogFork,
+    /// A page of the lender's disclosure log whose leaves do not give the root of the tree
+    /// head it came with.
+    LogPageMismatch,
 }
 
 impl Rule {
-    pub const ALL: [Rule; 22] = [
+    pub const ALL: [Rule; 24] = [
         Rule::CollectedAfterRevocation,
         Rule::CollectedAfterSignalRevocation,
         Rule::CollectedWhilePaused,
@@ -100,6 +108,8 @@ impl Rule {
         Rule::ReceiptContradictsRequest,
         Rule::RevocationUnacknowledged,
         Rule::ConsentAltered,
+        Rule::LogFork,
+        Rule::LogPageMismatch,
     ];
 
     /// The stable id, e.g. `collected-after-revocation`.
@@ -127,15 +137,18 @@ impl Rule {
             Rule::ReceiptContradictsRequest => "receipt-contradicts-request",
             Rule::RevocationUnacknowledged => "revocation-unacknowledged",
             Rule::ConsentAltered => "consent-altered",
+            Rule::LogFork => "log-fork",
+            Rule::LogPageMismatch => "log-page-mismatch",
         }
     }
 
     pub fn severity(self) -> Severity {
         use Rule::*;
         match self {
-            ProhibitedSignal | CollectedAfterRevocation | CollectedAfterSignalRevocation => {
-                Severity::Critical
-            }
+            ProhibitedSignal
+            | CollectedAfterRevocation
+            | CollectedAfterSignalRevocation
+            | LogFork => Severity::Critical,
             CollectedWhilePaused
             | CollectedAfterExpiry
             | CollectedBeforeConsentStart
@@ -145,7 +158,8 @@ impl Rule {
             | UnnamedRecipient
             | NoConsent
             | ReceiptContradictsRequest
-            | ConsentAltered => Severity::High,
+            | ConsentAltered
+            | LogPageMismatch => Severity::High,
             OutsideDataRange
             | AboveFrequency
             | PurposeMismatch
@@ -200,6 +214,29 @@ impl From<wire::DataLifeUnit> for PeriodUnit {
 pub struct SignalPoints {
     pub signal: String,
     pub points: i64,
+}
+
+/// One signed tree head of a lender's disclosure log, as a finding shows it: how many
+/// disclosures it covers, its root (base64url, as signed), when the lender signed it (Unix ms)
+/// and with which key. The head itself is among the finding's evidence.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct TreeHeadFacts {
+    pub tree_size: u64,
+    pub root_hash: String,
+    pub timestamp: i64,
+    pub key_id: String,
+}
+
+impl From<&TreeHead> for TreeHeadFacts {
+    fn from(h: &TreeHead) -> Self {
+        TreeHeadFacts {
+            tree_size: h.tree_size,
+            root_hash: h.root_hash.clone(),
+            timestamp: h.timestamp.timestamp_millis(),
+            key_id: h.signature.key_id.clone(),
+        }
+    }
 }
 
 /// What a finding found beyond who, what, when and how often (those are [`Finding`]'s own
@@ -326,13 +363,28 @@ pub enum FindingFacts {
         deadline_hours: u32,
         acknowledged_at: Option<i64>,
     },
+    /// `log-fork`: the head the borrower held and the one the lender showed later, same size,
+    /// different roots.
+    LogFork {
+        held: TreeHeadFacts,
+        offered: TreeHeadFacts,
+    },
+    /// `log-page-mismatch`: the head a page came with, the root its leaves give instead, the
+    /// index of the page's first leaf, and the head held before the page (null: none).
+    LogPageMismatch {
+        offered: TreeHeadFacts,
+        computed_root: String,
+        page_start: u64,
+        held: Option<TreeHeadFacts>,
+    },
 }
 
 /// A record a finding is about.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct RecordRef {
-    /// `disclosure`, `consent`, `receipt`, `offer` or `quote`.
+    /// `disclosure`, `consent`, `receipt`, `offer`, `quote`, `borrower-request` or
+    /// `tree-head`.
     pub kind: String,
     /// The lender's id for it (`disclosureId`, `consentId`, …).
     pub id: String,

@@ -9,6 +9,7 @@ use khata_contract::types as wire;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use super::log_conflict::LogConflictIn;
 use super::requests::BorrowerRequest;
 
 /// A statement parsed into its wire type, with the JSON as signed.
@@ -59,6 +60,8 @@ pub struct AuditInput {
     /// What the borrower asked (decisions, revocations, pauses, resumes), from the borrower's
     /// own records: the measure every receipt and returned consent is checked against.
     pub requests: Vec<BorrowerRequest>,
+    /// Where a lender's disclosure log contradicted itself at sync (see [`LogConflictIn`]).
+    pub log_conflicts: Vec<LogConflictIn>,
     /// Statements that did not parse, as "kind id: reason".
     pub unreadable: Vec<String>,
 }

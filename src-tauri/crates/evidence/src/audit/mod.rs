@@ -19,6 +19,9 @@
 //! disclosures can stay raw text until a few of them become evidence
 //! ([`export::audit_export_bytes`]).
 //!
+//! The `log` family ([`rules::log`]) reads the conflicts kept when a lender's disclosure log
+//! contradicted itself at sync ([`LogConflictIn`]).
+//!
 //! What cannot be detected: the lending API has no deletion receipts, so "kept beyond
 //! DataLife" is reported as [`Rule::DataLifeExceeded`] (severity `low`) for every disclosure
 //! whose data life has run out — the lender has not proven deletion, which is all a borrower
@@ -31,6 +34,7 @@ pub mod export;
 mod finding;
 mod group;
 mod input;
+mod log_conflict;
 pub mod regulatory;
 mod requests;
 mod rules;
@@ -40,10 +44,11 @@ use std::collections::HashSet;
 pub use disclosures::DisclosureRules;
 pub use finding::{
     AuditReport, AuditSummary, Evidence, Finding, FindingFacts, PeriodUnit, RecordRef, Rule,
-    Severity, SignalPoints,
+    Severity, SignalPoints, TreeHeadFacts,
 };
 pub use group::DisclosureSource;
 pub use input::{AuditInput, DisclosureIn, SignalMeta, Stmt, parse_disclosure};
+pub use log_conflict::{LogConflictIn, LogConflictKind};
 pub use requests::{
     BorrowerRequest, Contradiction, RECEIPT_CLOCK_SKEW_MS, REVOCATION_ACK_DEADLINE_MS,
     check_consent, check_receipt,
@@ -90,6 +95,7 @@ pub fn audit(input: &AuditInput) -> AuditReport {
 pub fn report(input: &AuditInput, disclosures: u64, mut findings: Vec<Finding>) -> AuditReport {
     findings.extend(check_explanations(input));
     findings.extend(rules::requests::check(input));
+    findings.extend(rules::log::check(input));
     findings.sort_by_key(|f| (f.severity, f.at, f.rule));
     let mut summary = AuditSummary {
         disclosures,

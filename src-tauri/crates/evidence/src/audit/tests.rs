@@ -610,5 +610,6 @@ fn verify_rejects_garbage_without_panicking() {
     );
 }
 
+mod log_rules;
 mod overflow;
 mod regulatory_rules;

@@ -1,16 +1,21 @@
 //! The lender's side of the disclosure log: collection rounds that append signed disclosures
-//! (within the consent, or not, by scenario), and bulk seeding for benchmarks.
+//! (within the consent, or not, by scenario), and bulk seeding for benchmarks. Each disclosure
+//! is written twice in the same transaction: as the v1 signed statement and as a v2 leaf.
+
+use std::collections::BTreeMap;
 
 use axum::response::Response;
 use chrono::{DateTime, Duration as ChronoDuration, Utc};
+use khata_contract::merkle::Hash;
 use khata_lending::signing::unsigned;
 use khata_lending::types::*;
 use rusqlite::{Connection, params};
 
 use super::consents::{expire_due, live_signals};
 use super::problem::{conflict, internal};
-use super::{Inner, now, sha256_hex, sign};
-use crate::store::{list_docs, to_json};
+use super::{Inner, now, sha256_hex, to_value};
+use crate::log;
+use crate::store::list_docs;
 
 fn frequency_window(f: &Frequency) -> Option<ChronoDuration> {
     match f.unit {
@@ -31,30 +36,59 @@ struct NewDisclosure<'a> {
     at: DateTime<Utc>,
 }
 
-fn append_disclosure(inner: &Inner, tx: &Connection, d: NewDisclosure<'_>) -> Result<(), Response> {
+/// A round's appends: the values the lender holds and the lender id it claims, read once, and
+/// the leaf hashes to add to the tree once the round commits.
+struct Round {
+    values: BTreeMap<String, i64>,
+    lender_id: String,
+    first_index: u64,
+    leaves: Vec<Hash>,
+}
+
+impl Round {
+    /// Starts a round; the caller holds the database lock, so the log's size cannot move.
+    fn new(inner: &Inner) -> Round {
+        Round {
+            values: inner.scenario.values(),
+            lender_id: inner.lender_id(),
+            first_index: inner.log.lock().expect("log lock").size(),
+            leaves: Vec::new(),
+        }
+    }
+
+    /// Commits the round's rows, then grows the tree by their leaves (only once they are
+    /// durable, so the tree never holds a leaf the store lost).
+    fn commit(self, inner: &Inner, tx: rusqlite::Transaction<'_>) -> Result<usize, Response> {
+        tx.commit().map_err(internal)?;
+        let n = self.leaves.len();
+        inner.log.lock().expect("log lock").extend(self.leaves);
+        Ok(n)
+    }
+}
+
+/// Appends a signed v1 disclosure and its v2 leaf (the next index of the log) to the round.
+fn append_disclosure(
+    inner: &Inner,
+    tx: &Connection,
+    round: &mut Round,
+    d: NewDisclosure<'_>,
+) -> Result<(), Response> {
     let seq: i64 = tx
-        .query_row(
-            "SELECT COALESCE(MAX(seq), 0) + 1 FROM disclosures",
-            [],
-            |r| r.get(0),
-        )
+        .prepare_cached("SELECT COALESCE(MAX(seq), 0) + 1 FROM disclosures")
+        .and_then(|mut s| s.query_row([], |r| r.get(0)))
         .map_err(internal)?;
-    let value = inner.scenario.values().get(d.signal).copied();
+    let value = round.values.get(d.signal).copied();
     let digest = sha256_hex(
         format!(
             "{}|{}|{}|{:?}|{}",
-            inner.seed,
-            inner.lender_id(),
-            d.signal,
-            value,
-            seq
+            inner.seed, round.lender_id, d.signal, value, seq
         )
         .as_bytes(),
     );
     let disclosure = Disclosure {
         disclosure_id: format!("disc-{}", uuid::Uuid::new_v4()),
         seq: seq as u64,
-        lender_id: inner.lender_id(),
+        lender_id: round.lender_id.clone(),
         signal: d.signal.into(),
         collected_at: d.at,
         purpose: d.purpose.into(),
@@ -64,18 +98,30 @@ fn append_disclosure(inner: &Inner, tx: &Connection, d: NewDisclosure<'_>) -> Re
         onward_recipient: d.recipient.map(String::from),
         signature: unsigned(),
     };
-    let disclosure = sign(inner, &disclosure)?;
-    tx.execute(
+    // Signed as a JSON value and stored as it is, not parsed back into the type (this is the
+    // hot path of bulk seeding).
+    let signed = inner
+        .signing_key()
+        .sign_value(to_value(&disclosure))
+        .map_err(internal)?;
+    tx.prepare_cached(
         "INSERT INTO disclosures(seq, consent_id, signal, collected_at, json) VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![
+    )
+    .and_then(|mut s| {
+        s.execute(params![
             seq,
             disclosure.consent_id,
             disclosure.signal,
             disclosure.collected_at.to_rfc3339(),
-            to_json(&disclosure)
-        ],
-    )
+            signed.to_string()
+        ])
+    })
     .map_err(internal)?;
+    let index = round.first_index + round.leaves.len() as u64;
+    let leaf = log::leaf_for(&disclosure, index).map_err(internal)?;
+    round
+        .leaves
+        .push(log::insert_leaf(tx, index, &leaf).map_err(internal)?);
     Ok(())
 }
 
@@ -87,7 +133,7 @@ pub fn collect_round(inner: &Inner) -> Result<usize, Response> {
     let tx = db.transaction().map_err(internal)?;
     expire_due(inner, &tx)?;
     let consents: Vec<Consent> = list_docs(&tx, "consents").map_err(internal)?;
-    let mut n = 0;
+    let mut round = Round::new(inner);
     let t = now();
     for c in &consents {
         if inner.scenario.over_collects() {
@@ -119,6 +165,7 @@ pub fn collect_round(inner: &Inner) -> Result<usize, Response> {
                 append_disclosure(
                     inner,
                     &tx,
+                    &mut round,
                     NewDisclosure {
                         signal,
                         consent_id,
@@ -128,7 +175,6 @@ pub fn collect_round(inner: &Inner) -> Result<usize, Response> {
                         at,
                     },
                 )?;
-                n += 1;
             }
             continue;
         }
@@ -168,6 +214,7 @@ pub fn collect_round(inner: &Inner) -> Result<usize, Response> {
             append_disclosure(
                 inner,
                 &tx,
+                &mut round,
                 NewDisclosure {
                     signal: &s,
                     consent_id: Some(&c.consent_id),
@@ -184,11 +231,9 @@ pub fn collect_round(inner: &Inner) -> Result<usize, Response> {
                     at: t,
                 },
             )?;
-            n += 1;
         }
     }
-    tx.commit().map_err(internal)?;
-    Ok(n)
+    round.commit(inner, tx)
 }
 
 /// Appends `count` consented, signed disclosures (cycling through the latest consent's live
@@ -209,11 +254,14 @@ pub fn seed_disclosures(inner: &Inner, count: u64) -> Result<u64, Response> {
         c.signals_granted.clone()
     };
     let base = now();
+    let mut round = Round::new(inner);
+    round.leaves.reserve(count.min(1 << 20) as usize);
     for i in 0..count {
         let signal = &signals[(i % signals.len() as u64) as usize];
         append_disclosure(
             inner,
             &tx,
+            &mut round,
             NewDisclosure {
                 signal,
                 consent_id: Some(&c.consent_id),
@@ -227,6 +275,6 @@ pub fn seed_disclosures(inner: &Inner, count: u64) -> Result<u64, Response> {
             },
         )?;
     }
-    tx.commit().map_err(internal)?;
+    round.commit(inner, tx)?;
     Ok(count)
 }

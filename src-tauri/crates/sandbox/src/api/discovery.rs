@@ -13,6 +13,10 @@ use super::problem::json_response;
 use crate::faults::KeyRotation;
 use crate::scorecard;
 
+/// The contract version this lender speaks: 2.x serves the Merkle disclosure log
+/// (`/v2/log/…`) and redactable statements; `/disclosures` stays for 1.x clients.
+pub const SPEC_VERSION: &str = "2.0";
+
 /// The discovery document; under the `foreign-origin` fault it sends the API base and the token
 /// endpoint to another origin (where a careless client would take its bearer token).
 pub(super) async fn document(State(inner): State<Shared>) -> Response {
@@ -49,7 +53,7 @@ pub(super) async fn document(State(inner): State<Shared>) -> Response {
             api_base: elsewhere.to_owned(),
             authorization_endpoint: format!("{}/oauth/authorize", inner.base_url),
             token_endpoint: format!("{elsewhere}/oauth/token"),
-            spec_version: khata_lending::SPEC_VERSION.into(),
+            spec_version: SPEC_VERSION.into(),
             keys,
             key_endorsement,
         },

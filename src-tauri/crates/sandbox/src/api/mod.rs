@@ -17,6 +17,7 @@ mod discovery;
 mod fault_layer;
 mod idempotency;
 mod local_access;
+mod log;
 mod offers;
 mod problem;
 mod request;
@@ -55,6 +56,8 @@ use crate::scenario::Scenario;
 /// Everything the handlers share.
 pub struct Inner {
     pub db: Mutex<Connection>,
+    /// The v2 disclosure log's tree (always locked after `db`, never before).
+    pub log: Mutex<crate::log::Log>,
     pub key: LenderKey,
     /// The key `rotate-key` switches to, derived from `key` so a restart keeps it.
     pub rotated_key: LenderKey,
@@ -135,6 +138,10 @@ pub fn router(inner: Shared) -> Router {
         .route("/consents/{id}/pause", post(consents::pause))
         .route("/consents/{id}/resume", post(consents::resume))
         .route("/disclosures", get(disclosures::list))
+        .route("/v2/log/head", get(log::head))
+        .route("/v2/log/entries", get(log::entries))
+        .route("/v2/log/consistency", get(log::consistency))
+        .route("/v2/log/inclusion", get(log::inclusion))
         .route("/offers", get(offers::list))
         .route("/offers/{id}", get(offers::get))
         .route("/quotes", post(offers::quote))

@@ -1,6 +1,6 @@
 //! Client ↔ sandbox contract tests over real HTTP on loopback: every endpoint, OAuth PKCE,
 //! idempotency (including a response lost after commit), restarts, the scorecard's arithmetic,
-//! the over-collector's behaviour, and typed errors for broken responses.
+//! the over-collector's behaviour, typed errors for broken responses, and the v2 Merkle log.
 //!
 //! One test binary (each extra one costs a link); its modules group the tests by concern and
 //! share the set-up functions below.
@@ -10,6 +10,8 @@ mod disclosures;
 mod errors;
 mod idempotency;
 mod local_access;
+mod log;
+mod log_sync;
 mod rights;
 mod scorecard;
 mod security;
