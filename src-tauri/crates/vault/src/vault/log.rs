@@ -193,18 +193,9 @@ fn insert_head(
     Ok(n == 1)
 }
 
-/// The payload of a head's `log.page` or `log.conflict` ledger entry: canonical JSON (members
-/// sorted, no spaces) of the lender, the root in lower-case hex and the size,
-/// `{"lenderId":"l-1","rootHash":"ab…","treeSize":1000}`. It depends on the head alone, so a
-/// verifier holding an exported head recomputes the entry's payload digest.
-pub fn log_head_payload(lender_id: &str, tree_size: u64, root: &[u8; 32]) -> Vec<u8> {
-    let lender = serde_json::to_string(lender_id).expect("a string serialises");
-    format!(
-        r#"{{"lenderId":{lender},"rootHash":"{}","treeSize":{tree_size}}}"#,
-        hex::encode(root)
-    )
-    .into_bytes()
-}
+/// The payload of a head's `log.page` or `log.conflict` ledger entry, defined once beside the
+/// ledger hash so the offline verifier of an export recomputes exactly these bytes.
+pub use khata_evidence::ledger::log_head_payload;
 
 fn head_payload(lender_id: &str, head: &TreeHeadRow) -> Vec<u8> {
     log_head_payload(lender_id, head.tree_size, &head.root)
@@ -359,7 +350,12 @@ impl Vault {
             }
             let head_is_new = insert_head(tx, lender_id, head, HeadStatus::Held, None)?;
             if head_is_new || !new.is_empty() {
-                led.append(tx, "log.page", lender_id, &head_payload(lender_id, head))?;
+                led.append(
+                    tx,
+                    khata_evidence::ledger::LOG_PAGE_KIND,
+                    lender_id,
+                    &head_payload(lender_id, head),
+                )?;
             }
             Ok(new.len())
         })
@@ -385,7 +381,7 @@ impl Vault {
             if new {
                 led.append(
                     tx,
-                    "log.conflict",
+                    khata_evidence::ledger::LOG_CONFLICT_KIND,
                     lender_id,
                     &head_payload(lender_id, head),
                 )?;
