@@ -6,7 +6,6 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, Utc};
 use khata_lending::log::{DisclosureLeaf, LeafRange};
 use khata_lending::merkle;
 use khata_lending::types as wire;
@@ -51,37 +50,9 @@ pub(crate) fn leaf_json(row: &LogLeafRow) -> Result<Value> {
         .map_err(|e| EngineError::Internal(format!("leaf {}: {e}", row.log_index)))
 }
 
-fn time(ms: i64) -> DateTime<Utc> {
-    DateTime::from_timestamp_millis(ms).unwrap_or_default()
-}
-
-/// The leaf in the shape the audit rules read a disclosure in. A leaf has no id or signature
-/// of its own: its id is its place in the lender's log, and the signed heads cover it.
+/// The leaf in the shape the audit rules read a disclosure in.
 pub(crate) fn leaf_disclosure(lender_id: &str, row: &LogLeafRow) -> wire::Disclosure {
-    wire::Disclosure {
-        disclosure_id: leaf_id(row.log_index),
-        seq: row.log_index + 1,
-        lender_id: lender_id.to_owned(),
-        signal: row.signal_id.clone(),
-        collected_at: time(row.collected_at),
-        purpose: row.purpose.clone(),
-        consent_id: row.consent_id.clone(),
-        data_range: wire::DataRange {
-            from: time(row.data_from),
-            to: time(row.data_to),
-        },
-        value_digest: format!(
-            "sha256:{}",
-            hex::encode(row.value_digest.unwrap_or_default())
-        ),
-        onward_recipient: row.onward_recipient.clone(),
-        signature: khata_lending::signing::unsigned(),
-    }
-}
-
-/// How a leaf is named where a disclosure id would be.
-pub(crate) fn leaf_id(index: u64) -> String {
-    format!("leaf {index}")
+    khata_evidence::audit::leaf_disclosure(lender_id, &leaf_of(row))
 }
 
 fn head_value(head: &StoredTreeHead) -> Value {
