@@ -11,7 +11,7 @@ use khata_engine::views::*;
 use khata_engine::*;
 use khata_vault::MemoryKeyStore;
 
-use crate::{journey, noop};
+use crate::{export_json, journey, noop};
 
 async fn synced_log() -> (tempfile::TempDir, Engine, String) {
     let dir = tempfile::tempdir().unwrap();
@@ -70,6 +70,59 @@ async fn leaves_are_stored_once_and_read_as_disclosures() {
     );
 }
 
+/// The export is version 2: it verifies offline, `khata audit FILE` finds what the app's audit
+/// finds, and an export for an advocate withholds every leaf's value digest and still verifies.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_log_exports_as_version_2_verifies_audits_and_redacts() {
+    let (dir, engine, _lender) = synced_log().await;
+    let out = dir.path().join("export.json");
+    let bytes = export_json(&engine, &out).await;
+    assert!(khata_evidence::export_v2::is_v2(&bytes));
+    let report = khata_engine::audit::verify::verify_export_bytes(&bytes, &mut |_, _| {})
+        .expect("the export verifies");
+    let logs = report.logs.expect("a version 2 report names the logs");
+    assert_eq!(logs.len(), 1);
+    assert!(logs[0].leaves > 0 && logs[0].heads_checked > 0);
+    assert!(logs[0].withheld.is_empty() && logs[0].forks.is_empty());
+
+    let in_app = engine.audit().await.unwrap();
+    let from_file =
+        khata_engine::audit::load::audit_export_bytes(&bytes, khata_vault::now_ms(), |_| {})
+            .unwrap();
+    let rules = |r: &khata_engine::audit::AuditReport| {
+        let mut v: Vec<&str> = r.findings.iter().map(|f| f.rule.id()).collect();
+        v.sort();
+        v
+    };
+    assert_eq!(rules(&from_file), rules(&in_app));
+    assert_eq!(from_file.summary.disclosures, in_app.summary.disclosures);
+
+    let shared = dir.path().join("advocate.json");
+    engine
+        .export(
+            &shared,
+            ExportFormat::Json,
+            ExportOptions {
+                redact: vec!["valueDigest".into()],
+            },
+            |_| {},
+            Arc::new(std::sync::atomic::AtomicBool::new(false)),
+        )
+        .await
+        .unwrap();
+    let shared = std::fs::read(&shared).unwrap();
+    let report = khata_engine::audit::verify::verify_export_bytes(&shared, &mut |_, _| {})
+        .expect("a redacted export still verifies");
+    let log = &report.logs.unwrap()[0];
+    let withheld: Vec<(&str, u64)> = log
+        .withheld
+        .iter()
+        .map(|w| (w.path.as_str(), w.count))
+        .collect();
+    assert_eq!(withheld, [("valueDigest", log.leaves)]);
+    assert!(!String::from_utf8_lossy(&shared).contains("\"valueDigest\",\""));
+}
+
 async fn rewritten_history_is_a_fork(faults: SandboxFaults) {
     let (_dir, engine, lender) = synced_log().await;
     engine.set_sandbox_faults(faults).await.unwrap();
@@ -91,6 +144,16 @@ async fn rewritten_history_is_a_fork(faults: SandboxFaults) {
     // sync neither stores the rewritten leaves nor forgets the fork.
     let later = engine.sync(&lender, noop).await.unwrap();
     assert_eq!(later.new_disclosures, 0);
+    // The export carries both heads: the verifier names the fork, `khata audit` finds it.
+    let out = _dir.path().join("forked.json");
+    let bytes = export_json(&engine, &out).await;
+    let report = khata_engine::audit::verify::verify_export_bytes(&bytes, &mut |_, _| {})
+        .expect("a fork is the lender's doing: the borrower's export still verifies");
+    assert!(!report.logs.unwrap()[0].forks.is_empty());
+    let from_file =
+        khata_engine::audit::load::audit_export_bytes(&bytes, khata_vault::now_ms(), |_| {})
+            .unwrap();
+    assert!(from_file.findings.iter().any(|f| f.rule == Rule::LogFork));
     assert!(
         engine
             .audit()
