@@ -8,6 +8,7 @@ mod hostile;
 mod journey;
 #[cfg(target_os = "linux")]
 mod keychain_timeout;
+mod log_fork;
 mod unlock;
 
 use harness::Session;

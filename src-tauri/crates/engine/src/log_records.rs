@@ -90,3 +90,27 @@ pub(crate) fn conflict_records(v: &Vault, lender_id: &str) -> Result<Vec<Value>>
     }
     Ok(out)
 }
+
+/// `{"leaf": …, "treeHead": …}` for a disclosure stored as a leaf of a v2 log, and the
+/// ledger entry that recorded that head.
+pub(crate) fn leaf_evidence(v: &Vault, id: i64) -> Result<(Option<Value>, Option<i64>)> {
+    let Some((lender_id, row)) = v.log_leaf_of_event(id)? else {
+        return Ok((None, None));
+    };
+    let covering = v
+        .tree_heads(&lender_id)?
+        .into_iter()
+        .find(|h| h.status == HeadStatus::Held && h.head.tree_size > row.log_index);
+    let seq = match &covering {
+        Some(h) => v.ledger_seq_for_head(&lender_id, h.head.tree_size, &h.head.root)?,
+        None => None,
+    };
+    let head = covering.and_then(|h| serde_json::from_str::<Value>(&h.head.signed_json).ok());
+    Ok((
+        Some(serde_json::json!({
+            "leaf": leaf_json(&row)?,
+            "treeHead": head,
+        })),
+        seq,
+    ))
+}

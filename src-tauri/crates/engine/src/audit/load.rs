@@ -122,9 +122,10 @@ impl VaultDisclosures<'_> {
     fn statement_json(&self, i: usize) -> Value {
         match self.vault.event_statement(self.ids[i]) {
             Ok(Some((_, Some(bytes)))) => serde_json::from_slice(&bytes).unwrap_or(Value::Null),
-            // A leaf of a v2 log: the statement the lender committed to, rebuilt.
-            Ok(Some((None, None))) => match self.vault.log_leaf_of_event(self.ids[i]) {
-                Ok(Some((_, row))) => log_records::leaf_json(&row).unwrap_or(Value::Null),
+            // A leaf of a v2 log: the statement the lender committed to, rebuilt, with the
+            // signed head that covers it.
+            Ok(Some((None, None))) => match log_records::leaf_evidence(self.vault, self.ids[i]) {
+                Ok((Some(json), _)) => json,
                 _ => Value::Null,
             },
             _ => Value::Null,

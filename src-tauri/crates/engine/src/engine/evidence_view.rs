@@ -27,7 +27,7 @@ impl Engine {
                 // A leaf of a v2 log has no signature of its own: the proof is the leaf as
                 // the lender committed to it and the first held head that covers it, whose
                 // signature is checked below (sync checked the leaf against that head's root).
-                (value, leaf_ledger_seq) = leaf_evidence(v, disclosure_id)?;
+                (value, leaf_ledger_seq) = log_records::leaf_evidence(v, disclosure_id)?;
             }
             let keys = Self::keys_of(v, &e.event.lender_id)?;
             let signed = value.as_ref().map(|val| val.get("treeHead").unwrap_or(val));
@@ -66,28 +66,4 @@ impl Engine {
         })
         .await
     }
-}
-
-/// `{"leaf": …, "treeHead": …}` for a disclosure stored as a leaf of a v2 log, and the
-/// ledger entry that recorded that head.
-fn leaf_evidence(v: &khata_vault::Vault, id: i64) -> Result<(Option<Value>, Option<i64>)> {
-    let Some((lender_id, row)) = v.log_leaf_of_event(id)? else {
-        return Ok((None, None));
-    };
-    let covering = v
-        .tree_heads(&lender_id)?
-        .into_iter()
-        .find(|h| h.status == khata_vault::HeadStatus::Held && h.head.tree_size > row.log_index);
-    let seq = match &covering {
-        Some(h) => v.ledger_seq_for_head(&lender_id, h.head.tree_size, &h.head.root)?,
-        None => None,
-    };
-    let head = covering.and_then(|h| serde_json::from_str::<Value>(&h.head.signed_json).ok());
-    Ok((
-        Some(serde_json::json!({
-            "leaf": log_records::leaf_json(&row)?,
-            "treeHead": head,
-        })),
-        seq,
-    ))
 }

@@ -428,12 +428,14 @@ impl Evidence {
     }
 }
 
-/// A v1 disclosure's id; a v2 log leaf has none of its own and is named by its index.
+/// A v1 disclosure's id; a v2 log leaf (alone, or as `{leaf, treeHead}`) has none of its own
+/// and is named by its index.
 fn disclosure_id(statement: &Value) -> String {
     if let Some(id) = statement.get("disclosureId").and_then(Value::as_str) {
         return id.into();
     }
-    match statement.get("index").and_then(Value::as_u64) {
+    let leaf = statement.get("leaf").unwrap_or(statement);
+    match leaf.get("index").and_then(Value::as_u64) {
         Some(index) => format!("leaf {index}"),
         None => "?".into(),
     }
