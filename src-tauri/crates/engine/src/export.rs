@@ -40,7 +40,7 @@ fn consent_record(v: &Vault, c: &khata_vault::Consent, lender_name: &str) -> Res
     let versions = v.statements("consent", &c.id)?;
     let latest: Option<wire::Consent> = versions
         .last()
-        .and_then(|s| serde_json::from_slice(&s.json).ok());
+        .and_then(|s| crate::signed::read_statement(&s.json).ok());
     let signals = v.lender_signals(Some(&c.lender_id))?;
     let info = |id: &str| signals.iter().map(|s| &s.signal).find(|s| s.id == id);
     let pii = |id: &String, granted: bool| {

@@ -4,6 +4,7 @@
 
 use std::collections::{HashMap, HashSet};
 
+use khata_contract::redact;
 use khata_contract::signing::{KeyRing, Prepared};
 use khata_contract::types::PublicKeyInfo;
 use serde_json::Value;
@@ -94,10 +95,20 @@ impl Rings {
             .map_err(|e| bad(at, format!("lender signature: {e}")))
     }
 
-    /// [`Rings::check`] up to the signature check itself.
+    /// [`Rings::check`] up to the signature check itself. A redactable (v2) statement's
+    /// disclosures must match its commitments: the signature does not cover them, so a changed
+    /// value would otherwise pass unseen.
     pub(crate) fn prepare(&self, stmt: &Value, at: &str, lender_hint: Option<&str>) -> R<Prepared> {
         if !stmt.is_object() {
             return Err(bad(at, "not a signed statement (not an object)"));
+        }
+        if stmt.get(redact::SD).is_some() {
+            redact::reveal(stmt).map_err(|e| {
+                bad(
+                    at,
+                    format!("disclosed values do not match the lender's commitments: {e}"),
+                )
+            })?;
         }
         let lender = stmt
             .get("lenderId")

@@ -73,6 +73,12 @@ impl LendingClient {
             .await
     }
 
+    /// [`LendingClient::consent`], with the artefact as received.
+    pub async fn consent_signed(&self, consent_id: &str) -> Result<Signed<Consent>> {
+        self.get_signed(&format!("consents/{}", seg(consent_id)))
+            .await
+    }
+
     /// Revokes the whole consent (`signals: None`) or some of its signals.
     pub async fn revoke(
         &self,

@@ -104,6 +104,15 @@ impl LendingClient {
         parse(plain(v, sig)?)
     }
 
+    /// GET a signed statement, keeping it as received beside its typed reading.
+    pub(super) async fn get_signed<T: DeserializeOwned>(&self, path: &str) -> Result<Signed<T>> {
+        let url = self.url(path)?;
+        let v = self
+            .execute(Method::GET, url, None, None, Sig::One, true)
+            .await?;
+        signed(v)
+    }
+
     /// GET a list of signed statements (`items`), each kept as received beside its reading.
     pub(super) async fn get_signed_items<T: DeserializeOwned>(
         &self,

@@ -14,6 +14,7 @@ mod log;
 mod rights;
 mod scorecard;
 mod security;
+mod statements;
 
 use std::time::Duration;
 
