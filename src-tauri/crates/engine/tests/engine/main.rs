@@ -19,6 +19,7 @@ mod keychain;
 mod local_access;
 mod outages;
 mod receipts;
+mod redaction;
 mod regulatory;
 mod revocation;
 mod scale;
