@@ -17,4 +17,10 @@ sequenceGaps: Array<SequenceGap>,
 /**
  * JSON pointer patterns of the parts nothing covers ([`coverage::UNVERIFIED`]).
  */
-unverified: Array<string>, };
+unverified: Array<string>, 
+/**
+ * Values of redactable (contract 2.x) statements present only as commitments, as
+ * `<statement pointer> <member path>` (`/offers/0 explanation.contributions.3.bin`): the
+ * statement verifies, the value is not shown. Every value shown matched its commitment.
+ */
+withheld: Array<string>, };

@@ -68,6 +68,20 @@ async fn a_redacted_export_still_verifies_and_audits() {
     let v =
         verify::verify_export_bytes(&redacted, &mut |_, _| {}).expect("a redacted export verifies");
     assert_eq!(v.signatures_checked, original.signatures_checked);
+    assert!(
+        !original
+            .withheld
+            .contains(&"/consentRecords/0/signed_artefacts/0 customerId".into())
+    );
+    assert!(
+        v.withheld
+            .contains(&"/consentRecords/0/signed_artefacts/0 customerId".to_string())
+    );
+    assert!(
+        v.withheld
+            .iter()
+            .any(|w| w.starts_with("/offers/0 ") && w.ends_with(".bin"))
+    );
     let audited = audit::load::audit_export_bytes(&redacted, now, |_| {}).unwrap();
     assert!(
         audited.summary.unreadable.is_empty(),
@@ -99,5 +113,15 @@ async fn a_redacted_export_still_verifies_and_audits() {
         err.to_string().contains("commitments"),
         "refused for the disclosure: {err}"
     );
+    // Disclosures out of path order: refused, like any array out of its one order.
+    let mut reordered: Value = serde_json::from_slice(&bytes).unwrap();
+    let triples = reordered["consentRecords"][0]["signed_artefacts"][1][redact::DISCLOSED]
+        .as_array_mut()
+        .unwrap();
+    assert_eq!(triples.len(), 2, "customerId and purpose.text");
+    triples.swap(0, 1);
+    let err = verify::verify_export_bytes(&serde_json::to_vec(&reordered).unwrap(), &mut |_, _| {})
+        .unwrap_err();
+    assert!(err.to_string().contains("path order"), "{err}");
     engine.close().await;
 }

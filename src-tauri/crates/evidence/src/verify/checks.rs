@@ -103,6 +103,20 @@ impl Rings {
             return Err(bad(at, "not a signed statement (not an object)"));
         }
         if stmt.get(redact::SD).is_some() {
+            // One canonical order (by path), like every other array of the export.
+            let paths: Vec<&str> = stmt
+                .get(redact::DISCLOSED)
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .map(|t| t.get(1).and_then(Value::as_str).unwrap_or_default())
+                .collect();
+            if paths.windows(2).any(|w| w[0] >= w[1]) {
+                return Err(bad(
+                    format!("{at}/{}", redact::DISCLOSED),
+                    "disclosures are not in path order",
+                ));
+            }
             redact::reveal(stmt).map_err(|e| {
                 bad(
                     at,

@@ -308,6 +308,7 @@ pub(crate) fn verify(
         key_trust,
         sequence_gaps: sequences.gaps(),
         unverified: coverage::unverified(&lite),
+        withheld: coverage::withheld(&lite),
     })
 }
 

@@ -48,6 +48,10 @@ pub struct VerifyReport {
     pub sequence_gaps: Vec<SequenceGap>,
     /// JSON pointer patterns of the parts nothing covers ([`coverage::UNVERIFIED`]).
     pub unverified: Vec<String>,
+    /// Values of redactable (contract 2.x) statements present only as commitments, as
+    /// `<statement pointer> <member path>` (`/offers/0 explanation.contributions.3.bin`): the
+    /// statement verifies, the value is not shown. Every value shown matched its commitment.
+    pub withheld: Vec<String>,
 }
 
 /// Why an export does not verify.

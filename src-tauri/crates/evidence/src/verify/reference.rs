@@ -179,5 +179,6 @@ pub fn verify_export_with(
         key_trust,
         sequence_gaps: sequences.gaps(),
         unverified: coverage::unverified(doc),
+        withheld: coverage::withheld(doc),
     })
 }
