@@ -211,6 +211,26 @@ async fn main() {
         None,
     )
     .await;
+    // Contract v2's disclosure log: the latest head, a page with its head, a proof between
+    // two heads (the same collected disclosures as leaves).
+    cap.save("log-head", LogHead, "GET", "/v2/log/head", None)
+        .await;
+    cap.save(
+        "log-entries",
+        LogEntries,
+        "GET",
+        "/v2/log/entries?start=0&limit=3",
+        None,
+    )
+    .await;
+    cap.save(
+        "log-consistency",
+        LogConsistency,
+        "GET",
+        "/v2/log/consistency?first=1&second=3",
+        None,
+    )
+    .await;
     let offers = cap.save("offers", Offers, "GET", "/offers", None).await;
     if let Some(oid) = offers["items"][0]["offerId"].as_str() {
         cap.save("offer", Offer, "GET", &format!("/offers/{oid}"), None)
@@ -313,6 +333,7 @@ async fn main() {
                 .export(
                     &path,
                     ExportFormat::Json,
+                    Default::default(),
                     |_| {},
                     Arc::new(AtomicBool::new(false)),
                 )

@@ -92,8 +92,10 @@ const handlers: Record<string, Handler | object | null> = {
       bytes: 2_483_117,
       records: 1_000_004,
       ledgerHead: 'b5f1c3a0e9d24f6b8a7c1e0d2f3b4a5968778695a4b3c2d1e0f1a2b3c4d5e6f7',
+      redaction: null,
     };
   },
+  redactable_fields: f.REDACTABLE_FIELDS,
   cancel_task: null,
 };
 

@@ -22,9 +22,9 @@ pub mod verify;
 use khata_engine::audit::AuditReport;
 use khata_engine::grievance::{GrievanceDraft, GrievancePacketSummary};
 use khata_engine::views::{
-    ConsentRequestView, ConsentView, EvidenceView, ExportFormat, ExportSummary, LenderView,
-    OfferView, Overview, Progress, RevocationView, RightsKindView, RightsRequestView, SignalChoice,
-    SyncSummary, TimelinePage, TimelineQuery, WhatIfView,
+    ConsentRequestView, ConsentView, EvidenceView, ExportFormat, ExportOptions, ExportSummary,
+    LenderView, OfferView, Overview, Progress, RedactableField, RevocationView, RightsKindView,
+    RightsRequestView, SignalChoice, SyncSummary, TimelinePage, TimelineQuery, WhatIfView,
 };
 use tauri::ipc::Channel;
 
@@ -105,8 +105,11 @@ registry::commands! {
     async updates::install_update[app]() -> ();
 
     /// Asks where to save (native dialog), then writes the file from Rust. `null` if cancelled.
-    async export::export_records[app, state](format: ExportFormat; on_progress)
+    /// `options.redact`: fields to withhold (JSON only), for sharing with an advocate.
+    async export::export_records[app, state](format: ExportFormat, options: ExportOptions; on_progress)
         -> Option<ExportSummary>;
+    /// The fields an export for an advocate may withhold, and which are withheld by default.
+    sync export::redactable_fields[]() -> Vec<RedactableField>;
     /// Stops a running long task: `export` or `sync`.
     sync export::cancel_task[state](task: String) -> ();
 }

@@ -14,12 +14,14 @@ import type { ConsentRequestView } from './bindings/ConsentRequestView';
 import type { ConsentView } from './bindings/ConsentView';
 import type { EvidenceView } from './bindings/EvidenceView';
 import type { ExportFormat } from './bindings/ExportFormat';
+import type { ExportOptions } from './bindings/ExportOptions';
 import type { ExportSummary } from './bindings/ExportSummary';
 import type { GrievanceDraft } from './bindings/GrievanceDraft';
 import type { GrievancePacketSummary } from './bindings/GrievancePacketSummary';
 import type { LenderView } from './bindings/LenderView';
 import type { OfferView } from './bindings/OfferView';
 import type { Overview } from './bindings/Overview';
+import type { RedactableField } from './bindings/RedactableField';
 import type { RevocationView } from './bindings/RevocationView';
 import type { RightsKindView } from './bindings/RightsKindView';
 import type { RightsRequestView } from './bindings/RightsRequestView';
@@ -104,9 +106,14 @@ export const api = {
   checkForUpdate: () => call<UpdateInfo | null>('check_for_update'),
   /** Downloads, verifies the signature, installs and restarts. */
   installUpdate: () => call<void>('install_update'),
-  /** Asks where to save (native dialog), then writes the file from Rust. `null` if cancelled. */
-  exportRecords: (format: ExportFormat, onProgress?: OnProgress) =>
-    call<ExportSummary | null>('export_records', { format, onProgress: progressChannel(onProgress) }),
+  /**
+   * Asks where to save (native dialog), then writes the file from Rust. `null` if cancelled.
+   * `options.redact`: fields to withhold (JSON only), for sharing with an advocate.
+   */
+  exportRecords: (format: ExportFormat, options: ExportOptions, onProgress?: OnProgress) =>
+    call<ExportSummary | null>('export_records', { format, options, onProgress: progressChannel(onProgress) }),
+  /** The fields an export for an advocate may withhold, and which are withheld by default. */
+  redactableFields: () => call<Array<RedactableField>>('redactable_fields'),
   /** Stops a running long task: `export` or `sync`. */
   cancelTask: (task: string) => call<void>('cancel_task', { task }),
 };

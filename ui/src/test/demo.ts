@@ -10,6 +10,7 @@ export function demoHandlers(): Record<string, Handler | object | null> {
     app_ready: null,
     opened_files: [],
     update_settings: { checkAutomatically: false },
+    redactable_fields: f.REDACTABLE_FIELDS,
     audit_report: f.auditReport([
       f.finding(),
       f.finding({ rule: 'prohibited-signal', facts: f.PROHIBITED_FACTS, signal: 'call_logs' }),

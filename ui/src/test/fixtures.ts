@@ -10,11 +10,21 @@ import type { DisclosureView } from '../lib/bindings/DisclosureView';
 import type { LenderView } from '../lib/bindings/LenderView';
 import type { OfferView } from '../lib/bindings/OfferView';
 import type { Overview } from '../lib/bindings/Overview';
+import type { RedactableField } from '../lib/bindings/RedactableField';
 import type { RevocationView } from '../lib/bindings/RevocationView';
 import type { RightsRequestView } from '../lib/bindings/RightsRequestView';
 import type { SignalInfo } from '../lib/bindings/SignalInfo';
 
 export const DAY = 24 * 60 * 60 * 1000;
+
+/** What `redactable_fields` answers (khata_engine::redaction's list). */
+export const REDACTABLE_FIELDS: RedactableField[] = [
+  { pattern: 'customerId', advocateDefault: true },
+  { pattern: 'valueDigest', advocateDefault: true },
+  { pattern: 'bin', advocateDefault: true },
+  { pattern: 'text', advocateDefault: true },
+  { pattern: 'onwardRecipient', advocateDefault: false },
+];
 export const NOW = Date.UTC(2026, 10, 29, 4, 0, 0);
 
 export function signal(id: string, overrides: Partial<SignalInfo> = {}): SignalInfo {

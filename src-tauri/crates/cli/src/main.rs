@@ -72,6 +72,53 @@ mod tests {
     }
 
     #[test]
+    fn export_redaction_flags_parse() {
+        let parse = |args: &[&str]| {
+            let cli = Cli::try_parse_from(args).unwrap();
+            let cmd::Command::Export { args, .. } = cli.command else {
+                panic!("parsed as another command")
+            };
+            args
+        };
+        let plain = parse(&["khata", "export", "--out", "x.json"]);
+        assert!(plain.patterns().is_empty());
+        let a = parse(&[
+            "khata",
+            "export",
+            "--out",
+            "x.json",
+            "--redact",
+            "bin",
+            "--redact",
+            "explanation.reasonCodes.*.text",
+        ]);
+        assert_eq!(a.patterns(), ["bin", "explanation.reasonCodes.*.text"]);
+        // --advocate: the engine's defaults, then extra fields, each once.
+        let a = parse(&[
+            "khata",
+            "export",
+            "--out",
+            "x.json",
+            "--advocate",
+            "--redact",
+            "bin",
+            "--redact",
+            "onwardRecipient",
+        ]);
+        assert_eq!(
+            a.patterns(),
+            [
+                "customerId",
+                "valueDigest",
+                "bin",
+                "text",
+                "onwardRecipient"
+            ]
+        );
+        assert!(Cli::try_parse_from(["khata", "export", "--out", "x", "--redact"]).is_err());
+    }
+
+    #[test]
     fn verify_and_audit_flags_parse() {
         assert!(Cli::try_parse_from(["khata", "verify", "x.json"]).is_ok());
         assert!(Cli::try_parse_from(["khata", "verify"]).is_err());

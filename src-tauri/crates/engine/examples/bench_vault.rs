@@ -172,7 +172,13 @@ async fn export(dir: PathBuf, out: PathBuf, format: ExportFormat) -> Result<(), 
     let (engine, _) = Engine::open(cfg).await?;
     let t = Instant::now();
     let sum = engine
-        .export(&out, format, |_| {}, Arc::new(AtomicBool::new(false)))
+        .export(
+            &out,
+            format,
+            Default::default(),
+            |_| {},
+            Arc::new(AtomicBool::new(false)),
+        )
         .await?;
     let took = t.elapsed();
     eprintln!(

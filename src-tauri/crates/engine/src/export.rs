@@ -1,7 +1,9 @@
 //! Export: one JSON document, written as a stream (page by page, flat memory) to a temporary
 //! file renamed into place when complete. Consent records are shaped after ISO/IEC TS 27560
 //! with W3C DPV terms; every lender statement is embedded exactly as signed, so an offline
-//! verifier can re-check each Ed25519 signature and the vault ledger's hash chain.
+//! verifier can re-check each Ed25519 signature and the vault ledger's hash chain. With
+//! redaction patterns (an export for an advocate) the statements lose the values asked for as
+//! `crate::redaction` describes, and every signature still holds.
 
 use std::io::Write;
 use std::path::Path;
@@ -16,6 +18,7 @@ use serde_json::{Value, json};
 use crate::engine::{Engine, lender_names};
 use crate::error::{EngineError, Result};
 use crate::export_other::{Counter, PAGE, Shared, disclosure_pages, with, write_replacing};
+use crate::redaction::{self, Redactor};
 use crate::views::*;
 
 /// Version of the export document.
@@ -38,9 +41,11 @@ fn dpv_state(status: &str) -> &'static str {
 /// One consent as an ISO/IEC TS 27560-shaped record, with the lender's signed artefacts.
 fn consent_record(v: &Vault, c: &khata_vault::Consent, lender_name: &str) -> Result<Value> {
     let versions = v.statements("consent", &c.id)?;
+    // Read with every disclosed value in place (a v2 artefact commits to its customer id).
     let latest: Option<wire::Consent> = versions
         .last()
-        .and_then(|s| crate::signed::read_statement(&s.json).ok());
+        .and_then(|s| redaction::plain_statement(&s.json))
+        .and_then(|plain| serde_json::from_value(plain).ok());
     let signals = v.lender_signals(Some(&c.lender_id))?;
     let info = |id: &str| signals.iter().map(|s| &s.signal).find(|s| s.id == id);
     let pii = |id: &String, granted: bool| {
@@ -117,43 +122,107 @@ fn consent_record(v: &Vault, c: &khata_vault::Consent, lender_name: &str) -> Res
 impl Engine {
     /// Writes an export to `path`: JSON (for verifiers), CSV (one file per record kind,
     /// zipped) or a printable HTML report. Streams page by page with `progress`; setting `cancel` stops it and removes the partial
-    /// file.
+    /// file. `options.redact` withholds fields (JSON only: the CSV and HTML exports are for
+    /// reading, not for sharing, and refuse it).
     pub async fn export(
         &self,
         path: impl AsRef<Path>,
         format: ExportFormat,
+        options: ExportOptions,
         progress: impl Fn(Progress) + Send + Sync + 'static,
         cancel: Arc<AtomicBool>,
     ) -> Result<ExportSummary> {
+        let redactor = Redactor::new(&options.redact);
+        if redactor.is_some() && format != ExportFormat::Json {
+            return Err(EngineError::InvalidInput(
+                "Only the JSON export can withhold fields; choose JSON to share with an advocate."
+                    .into(),
+            ));
+        }
         let path = path.as_ref().to_path_buf();
         let vault = self.vault.clone();
         let path2 = path.clone();
         let result = tokio::task::spawn_blocking(move || {
-            write_replacing(&path2, |file| match format {
-                ExportFormat::Json => export_json(&vault, file, &progress, &cancel),
+            let mut redactor = redactor;
+            let written = write_replacing(&path2, |file| match format {
+                ExportFormat::Json => {
+                    export_json(&vault, file, redactor.as_mut(), &progress, &cancel)
+                }
                 ExportFormat::Csv => {
                     crate::export_other::export_csv(&vault, file, &progress, &cancel)
                 }
                 ExportFormat::Html => {
                     crate::export_other::export_html(&vault, file, &progress, &cancel)
                 }
-            })
+            })?;
+            Ok::<_, EngineError>((written, redactor.map(Redactor::summary)))
         })
         .await?;
-        let (bytes, records, head) = result?;
+        let ((bytes, records, head), redaction) = result?;
         Ok(ExportSummary {
             path: path.display().to_string(),
             format,
             bytes,
             records,
             ledger_head: head,
+            redaction,
         })
+    }
+}
+
+/// Where contract v2's disclosure-log leaves go (after the document, per lender in index
+/// order). Each leaf is a redactable statement: passed through `redactor.statement` before it
+/// is written, it loses what the export's patterns withhold and is counted in the summary like
+/// every other statement. The vault holds no leaves yet, so there is nothing to write.
+fn log_leaves(
+    _vault: &Shared,
+    _w: &mut dyn Write,
+    _redactor: Option<&mut Redactor>,
+) -> Result<u64> {
+    Ok(0)
+}
+
+/// Withholds from every lender statement of the document's sections and blanks the vault's
+/// own copies of what is withheld (see `crate::redaction`).
+fn redact_sections(doc: &mut Value, r: &mut Redactor) {
+    for record in doc["consentRecords"].as_array_mut().into_iter().flatten() {
+        r.blank(
+            record.get_mut("pii_principal_id"),
+            redaction::PII_PRINCIPAL_ID,
+        );
+        let purposes = record.pointer_mut("/processing/purposes");
+        for p in purposes.and_then(Value::as_array_mut).into_iter().flatten() {
+            r.blank(p.get_mut("purpose"), redaction::PURPOSE_TEXT);
+        }
+        let artefacts = record.get_mut("signed_artefacts");
+        for a in artefacts
+            .and_then(Value::as_array_mut)
+            .into_iter()
+            .flatten()
+        {
+            r.statement(a);
+        }
+    }
+    for section in ["offers", "quotes", "receipts", "rightsStatements"] {
+        for st in doc[section].as_array_mut().into_iter().flatten() {
+            r.statement(st);
+        }
+    }
+    for request in doc["rightsRequests"].as_array_mut().into_iter().flatten() {
+        r.blank(request.get_mut("details"), redaction::RIGHTS_DETAILS);
+    }
+    if doc[redaction::BORROWER_REQUESTS]
+        .as_array()
+        .is_some_and(|a| !a.is_empty())
+    {
+        r.keep(redaction::BORROWER_REQUESTS);
     }
 }
 
 fn export_json(
     vault: &Shared,
     file: std::fs::File,
+    mut redactor: Option<&mut Redactor>,
     progress: &dyn Fn(Progress),
     cancel: &AtomicBool,
 ) -> Result<(u64, u64, String)> {
@@ -212,7 +281,7 @@ fn export_json(
             .into_iter()
             .map(|r| serde_json::to_value(r).unwrap_or(Value::Null))
             .collect();
-        let header = json!({
+        let mut header = json!({
             "lenders": lenders,
             "signals": v.lender_signals(None)?,
             "consentRecords": consents,
@@ -224,6 +293,9 @@ fn export_json(
             "rightsRequests": rights,
             "rightsStatements": stmts("rights", "rightsStatements")?,
         });
+        if let Some(r) = redactor.as_deref_mut() {
+            redact_sections(&mut header, r);
+        }
         Ok((v.event_count()? as u64, header))
     })?;
     write!(
@@ -273,6 +345,11 @@ fn export_json(
             // Stored canonical JSON, written as is (valid JSON; no parse and re-encode).
             match statement.as_deref() {
                 Some(b) if serde_json::from_slice::<serde::de::IgnoredAny>(b).is_ok() => {
+                    // A disclosure statement here is v1 (v2 disclosures are log leaves), so a
+                    // redacted export can only say it kept one whole.
+                    if let Some(r) = redactor.as_deref_mut() {
+                        r.kept_whole(b);
+                    }
                     w.write_all(b)?
                 }
                 _ => w.write_all(b"null")?,
@@ -323,5 +400,6 @@ fn export_json(
         head.as_ref().map(|h| h.seq).unwrap_or(0),
         head_hash
     )?;
+    records += log_leaves(vault, &mut w, redactor)?;
     Ok((w.finish()?, records, head_hash))
 }

@@ -17,6 +17,7 @@ mod export_other;
 pub mod grievance;
 mod launcher;
 mod outbox;
+pub mod redaction;
 mod requests;
 mod signed;
 mod tokens;
@@ -79,6 +80,10 @@ pub fn ts_types() -> Vec<(std::path::PathBuf, String)> {
         Progress,
         ExportFormat,
         ExportSummary,
+        ExportOptions,
+        RedactableField,
+        RedactionSummary,
+        PathCount,
         SyncSummary,
         crate::custody::CustodyView,
         crate::grievance::GrievanceDraft,

@@ -382,6 +382,59 @@ pub struct ExportSummary {
     pub records: u64,
     /// The ledger head hash the export ends with (hex).
     pub ledger_head: String,
+    /// What a redacted export left out and what it could not; `None` for a full export.
+    pub redaction: Option<RedactionSummary>,
+}
+
+/// How to write an export beyond its format.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ExportOptions {
+    /// Members of the lenders' signed statements whose values are withheld, as patterns: a
+    /// dotted path (`*` for any array index: `explanation.contributions.*.bin`) or a member's
+    /// name (`customerId`, `bin`, `text`). Empty: a full export. Only the JSON export redacts.
+    pub redact: Vec<String>,
+}
+
+/// A field the borrower may withhold when sharing an export (the Export screen's checklist and
+/// `khata export --advocate`); the UI words it by `pattern`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct RedactableField {
+    /// The pattern passed in [`ExportOptions::redact`].
+    pub pattern: String,
+    /// Withheld by default in an export for an advocate.
+    pub advocate_default: bool,
+}
+
+/// A path and how many times it was left out.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct PathCount {
+    /// Dotted, with `*` for array indexes (`explanation.contributions.*.bin`).
+    pub path: String,
+    pub count: u64,
+}
+
+/// What a redacted export withheld, blanked and kept.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct RedactionSummary {
+    /// The patterns asked for.
+    pub patterns: Vec<String>,
+    /// Values withheld from lenders' redactable (contract v2) statements, by member path:
+    /// every signature still verifies and a verifier sees that they were withheld.
+    pub withheld: Vec<PathCount>,
+    /// Copies the vault writes outside any signature that repeat a withheld field or are the
+    /// borrower's own words, blanked (`null`), by their place in the export
+    /// (`consentRecords.*.pii_principal_id`).
+    pub blanked: Vec<PathCount>,
+    /// Signed statements in the contract v1 form (no commitments) that hold a field asked for:
+    /// its value cannot be removed without breaking the lender's signature, so they are whole.
+    pub not_redactable: u64,
+    /// Sections kept whole because the verifier checks them byte for byte against the ledger
+    /// (`borrowerRequests`); each is in the export only when it has records.
+    pub kept: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]

@@ -1,6 +1,7 @@
 //! Typed errors of the client: each says what went wrong in words a UI can show, and whether a
 //! retry could help.
 
+use crate::client::LogViolation;
 use crate::signing::SignError;
 use crate::types::Problem;
 
@@ -38,6 +39,11 @@ pub enum LendingError {
         url: String,
         origin: String,
     },
+    /// The lender's disclosure log contradicts what it signed before or what it sends with it
+    /// (a fork, a shrunk log, a rewritten, dropped or reordered leaf): evidence, carrying the
+    /// signed tree heads involved. (Boxed: the heads are JSON.)
+    #[error("the lender's disclosure log does not hold together: {0}")]
+    Log(Box<LogViolation>),
     /// The caller asked for something the client cannot do (e.g. no token set).
     #[error("{0}")]
     Usage(String),

@@ -7,13 +7,19 @@ pub mod client;
 pub mod error;
 pub mod oauth;
 
-pub use client::{ClientConfig, LendingClient, Signed, check_url, full_jitter_backoff};
+pub use client::{
+    Checked, ClientConfig, ContractVersion, HeldLog, LendingClient, LogChecker, LogSync,
+    LogSyncSummary, LogViolation, Signed, VerifiedPage, ViolationKind, check_url,
+    full_jitter_backoff,
+};
 pub use error::{LendingError, Result};
 /// Lender text made safe to keep (defined in `khata-contract`, shared with the CLI).
 pub use khata_contract::lender_text;
 pub use oauth::{Pkce, s256_challenge};
 // The contract's pure half, re-exported so `khata_lending::types` etc. keep working.
-pub use khata_contract::{KeyRing, LenderKey, SignError, identity, redact, signing, types};
+pub use khata_contract::{KeyRing, LenderKey, SignError, identity, signing, types};
+// Contract v2: the disclosure log's wire types, its Merkle tree and redactable statements.
+pub use khata_contract::{log, merkle, redact};
 
 /// The OpenAPI 3.1 contract, embedded so the sandbox can serve it and tests can read it.
 pub const OPENAPI_YAML: &str = include_str!("../openapi.yaml");

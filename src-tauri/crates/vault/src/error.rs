@@ -78,6 +78,17 @@ pub enum VaultError {
     #[error("no {kind} with id {id}")]
     NotFound { kind: &'static str, id: String },
 
+    /// A page of a lender's disclosure log disagrees with what the vault already holds for that
+    /// lender: a different leaf at a stored index (`what` = "leaf", `at` = the index), or a
+    /// different tree head or frontier at a stored size (`what` = "tree head" / "frontier",
+    /// `at` = the size). Nothing of the page was stored; the lender has rewritten its log.
+    #[error("lender {lender_id}'s log already holds a different {what} at {at}")]
+    LogConflict {
+        lender_id: String,
+        what: &'static str,
+        at: u64,
+    },
+
     /// Input the vault refuses (e.g. a status transition that is not allowed).
     #[error("invalid input: {0}")]
     Invalid(String),

@@ -32,7 +32,8 @@ pub use ledger::{ChainReport, LedgerEntry, entry_hash};
 pub use model::*;
 pub use schema::SCHEMA_VERSION;
 pub use vault::{
-    BorrowerRequestRow, ConsentAction, EventStatement, EventWithStatement, LenderDisclosure,
-    LenderIdentity, LenderLink, PinnedKey, Statement, StoredConsentRequest, Unlock, Vault,
-    digest_value, now_ms,
+    BorrowerRequestRow, ConsentAction, EventStatement, EventWithStatement, HeadStatus,
+    LenderDisclosure, LenderIdentity, LenderLink, LogLeafRow, LogState, PinnedKey, Statement,
+    StoredConsentRequest, StoredTreeHead, TreeHeadRow, Unlock, Vault, digest_value,
+    log_head_payload, now_ms,
 };

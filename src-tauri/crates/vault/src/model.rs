@@ -18,6 +18,27 @@ pub mod hex32 {
     }
 }
 
+/// Serde helpers for optional 32-byte digests as hex.
+pub mod opt_hex32 {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(v: &Option<[u8; 32]>, s: S) -> Result<S::Ok, S::Error> {
+        match v {
+            Some(b) => s.serialize_some(&hex::encode(b)),
+            None => s.serialize_none(),
+        }
+    }
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<[u8; 32]>, D::Error> {
+        Option::<String>::deserialize(d)?
+            .map(|s| {
+                let mut out = [0u8; 32];
+                hex::decode_to_slice(&s, &mut out).map_err(serde::de::Error::custom)?;
+                Ok(out)
+            })
+            .transpose()
+    }
+}
+
 /// Serde helpers for optional byte strings as hex.
 pub mod opt_hex {
     use serde::{Deserialize, Deserializer, Serializer};

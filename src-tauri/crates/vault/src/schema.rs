@@ -316,6 +316,40 @@ WHERE s.kind = 'catalog'
   AND json_type(j.value, '$.id') = 'text';
 "#;
 
+/// Version 10 (additive): the lender's disclosures as a Merkle log (contract v2). A leaf is a
+/// `share_events` row like any disclosure, so the timeline, counts and audit read one table;
+/// it carries its leaf index, the data range it covers and the salts of its revealed members
+/// (16 bytes each, in the order valueDigest, onwardRecipient), which with the other columns
+/// rebuild the leaf's exact bytes. It has no statement, signature or lender reference: the
+/// signed tree heads cover it. No index on `log_index`: a lender's leaves are appended in index
+/// order (checked at every page), so rowid order is index order, and the existing
+/// `(lender_id, collected_at)` index finds a leaf when a page is stored again.
+/// `tree_heads` keeps every signed head held and every one that contradicted them;
+/// `log_frontier` is the compact range of each lender's log (size and the concatenated 32-byte
+/// perfect-subtree hashes), what the next sync resumes from.
+const V10: &str = r#"
+ALTER TABLE share_events ADD COLUMN log_index INTEGER;
+ALTER TABLE share_events ADD COLUMN data_from INTEGER;
+ALTER TABLE share_events ADD COLUMN data_to INTEGER;
+ALTER TABLE share_events ADD COLUMN salts BLOB;
+
+CREATE TABLE tree_heads (
+    lender_id    TEXT NOT NULL REFERENCES lenders(id),
+    tree_size    INTEGER NOT NULL,
+    root         BLOB NOT NULL,
+    signed_json  TEXT NOT NULL,                -- the signed head as received
+    received_at  INTEGER NOT NULL,
+    status       TEXT NOT NULL CHECK (status IN ('held','conflicting')),
+    PRIMARY KEY (lender_id, tree_size, root)
+) STRICT;
+
+CREATE TABLE log_frontier (
+    lender_id  TEXT PRIMARY KEY REFERENCES lenders(id),
+    size       INTEGER NOT NULL,
+    hashes     BLOB NOT NULL
+) STRICT;
+"#;
+
 pub(crate) fn migrations() -> Migrations<'static> {
     Migrations::new(vec![
         M::up(V1),
@@ -327,11 +361,12 @@ pub(crate) fn migrations() -> Migrations<'static> {
         M::up(V7),
         M::up(V8),
         M::up(V9),
+        M::up(V10),
     ])
 }
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: usize = 9;
+pub const SCHEMA_VERSION: usize = 10;
 
 #[cfg(test)]
 mod tests {
@@ -605,5 +640,37 @@ mod tests {
             .unwrap();
         assert_eq!(real, 4);
         assert_eq!(counted(&c), real);
+    }
+
+    /// Disclosures stored before version 10 are not leaves of any log, and stay countable.
+    #[test]
+    fn disclosures_before_the_log_are_not_leaves() {
+        let mut c = Connection::open_in_memory().unwrap();
+        super::migrations().to_version(&mut c, 9).unwrap();
+        c.execute_batch(
+            "INSERT INTO lenders (id, name) VALUES ('l-1', 'Lender');
+             INSERT INTO signals (id, name, category, sensitivity)
+                 VALUES ('sms.income', 'Income', 'pd:Income', 'medium');",
+        )
+        .unwrap();
+        add_event(&c, 1);
+        super::migrations().to_latest(&mut c).unwrap();
+        let row: (Option<i64>, Option<i64>, Option<i64>, Option<Vec<u8>>) = c
+            .query_row(
+                "SELECT log_index, data_from, data_to, salts FROM share_events",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )
+            .unwrap();
+        assert_eq!(row, (None, None, None, None));
+        assert_eq!(counted(&c), 1);
+        let tables: i64 = c
+            .query_row(
+                "SELECT count(*) FROM sqlite_master WHERE name IN ('tree_heads', 'log_frontier')",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(tables, 2);
     }
 }

@@ -1,7 +1,7 @@
 //! The vault handle, split per aggregate: each child module is one `impl Vault` block for one
 //! kind of record (lenders, lender identities and keys, consents, consent actions, disclosures,
-//! statements, offers, rights, the outbox, lender tokens of passphrase vaults) plus opening and
-//! integrity. Every record write goes through [`Vault::write`], so a record and its ledger entry
+//! the lenders' disclosure logs, statements, offers, rights, the outbox, lender tokens of
+//! passphrase vaults) plus opening and integrity. Every record write goes through [`Vault::write`], so a record and its ledger entry
 //! commit together; the tokens are secrets and stay out of the ledger.
 
 use std::path::{Path, PathBuf};
@@ -19,6 +19,7 @@ mod disclosures;
 mod identity;
 mod integrity;
 mod lenders;
+mod log;
 mod offers;
 mod open;
 mod outbox;
@@ -32,6 +33,7 @@ pub use consents::StoredConsentRequest;
 pub use disclosures::{EventStatement, EventWithStatement, LenderDisclosure};
 pub use identity::{LenderIdentity, PinnedKey};
 pub use lenders::LenderLink;
+pub use log::{HeadStatus, LogLeafRow, LogState, StoredTreeHead, TreeHeadRow, log_head_payload};
 pub use open::Unlock;
 pub use requests::BorrowerRequestRow;
 pub use statements::Statement;

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 
 use anyhow::Context as _;
-use khata_engine::views::{ExportFormat, Progress};
+use khata_engine::views::{ExportFormat, ExportOptions, Progress, RedactionSummary};
 use khata_engine::{CustodyView, Engine, EngineConfig, Secret, VaultUnlock};
 use zeroize::Zeroizing;
 
@@ -78,6 +78,44 @@ pub struct ExportArgs {
     /// record kind; html: a printable report.
     #[arg(long, value_enum, default_value = "json")]
     pub format: ExportFormatArg,
+    /// Withhold this field from the lenders' statements (repeatable; JSON only): a member's
+    /// name (customerId, valueDigest, bin, text, onwardRecipient) or a dotted path with `*`
+    /// for any array index (explanation.contributions.*.bin). Signatures still verify.
+    #[arg(long = "redact", value_name = "FIELD")]
+    pub redact: Vec<String>,
+    /// An export to share with an advocate: withholds customerId, valueDigest, bin and text
+    /// (see below), plus any --redact.
+    #[arg(long)]
+    pub advocate: bool,
+}
+
+/// The end of `khata export --help`: what each field removes.
+pub const REDACT_HELP: &str = "\
+Sharing with an advocate (--advocate withholds the first four):
+  customerId       the id the lender knows you by (consents, receipts)
+  valueDigest      the digest of each collected value (a guessed value could be confirmed)
+  bin              the band your value fell in, in each score explanation (income, location)
+  text             free text: the consent's purpose in the lender's words, reasons given,
+                   your own words in rights requests
+  onwardRecipient  who the lender passed data to (not withheld by --advocate)
+Only statements the lender signed in the redactable (v2) form can lose a value; v1 statements
+are kept whole, and the summary says how many. Your requests stay whole: the ledger checks them.";
+
+impl ExportArgs {
+    /// The patterns to withhold: `--advocate`'s defaults, then each `--redact`, once each.
+    pub fn patterns(&self) -> Vec<String> {
+        let mut out = if self.advocate {
+            khata_engine::redaction::advocate_patterns()
+        } else {
+            Vec::new()
+        };
+        for p in &self.redact {
+            if !out.contains(p) {
+                out.push(p.clone());
+            }
+        }
+        out
+    }
 }
 
 /// `--format` of `khata export`: the engine's [`ExportFormat`]s.
@@ -153,6 +191,34 @@ fn bar() -> (
         b2.set_message(format!("{} {}", p.task, p.phase));
         b2.set_position(p.done);
     })
+}
+
+/// What a redacted export withheld and what it could not, in words on stderr (the summary's
+/// JSON on stdout says the same as data).
+fn say_redaction(r: &RedactionSummary) {
+    eprintln!("Withheld (signatures still verify):");
+    if r.withheld.is_empty() {
+        eprintln!("  nothing: no statement in the vault lets these fields be withheld");
+    }
+    for w in &r.withheld {
+        eprintln!("  {} ×{}", w.path, w.count);
+    }
+    for w in &r.blanked {
+        eprintln!(
+            "  blanked {} ×{} (written by Khata, not signed)",
+            w.path, w.count
+        );
+    }
+    if r.not_redactable > 0 {
+        eprintln!(
+            "NOT withheld: {} statement(s) signed in the v1 form hold a field you asked to \
+             withhold; they are kept whole (removing a value would break the lender's signature)",
+            r.not_redactable
+        );
+    }
+    for k in &r.kept {
+        eprintln!("Kept whole: {k} (the ledger checks it byte for byte)");
+    }
 }
 
 pub enum Op {
@@ -325,10 +391,22 @@ async fn run_op(engine: &Engine, dir: &std::path::Path, op: Op) -> anyhow::Resul
         }
         Op::Export(a) => {
             let (b, p) = bar();
+            let options = ExportOptions {
+                redact: a.patterns(),
+            };
             let s = engine
-                .export(&a.out, a.format.into(), p, Arc::new(AtomicBool::new(false)))
+                .export(
+                    &a.out,
+                    a.format.into(),
+                    options,
+                    p,
+                    Arc::new(AtomicBool::new(false)),
+                )
                 .await?;
             b.finish_and_clear();
+            if let Some(r) = &s.redaction {
+                say_redaction(r);
+            }
             print(&s)
         }
         Op::VaultStatus => {

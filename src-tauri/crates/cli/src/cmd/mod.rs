@@ -48,7 +48,9 @@ pub enum Command {
         #[command(flatten)]
         args: engine::OfferArgs,
     },
-    /// Export the vault: JSON (verify it with `khata verify`), CSV (zipped) or HTML.
+    /// Export the vault: JSON (verify it with `khata verify`), CSV (zipped) or HTML; with
+    /// --advocate or --redact, a JSON export to share without the fields that identify you.
+    #[command(after_help = engine::REDACT_HELP)]
     Export {
         #[command(flatten)]
         opts: engine::EngineOpts,

@@ -59,6 +59,7 @@ pub(super) async fn make_export(dir: &Path, scenario: Scenario) -> std::path::Pa
         .export(
             &out,
             ExportFormat::Json,
+            Default::default(),
             |_| {},
             Arc::new(AtomicBool::new(false)),
         )

@@ -28,6 +28,7 @@ async fn export_json_round_trips_and_ends_with_the_ledger_head() {
         .export(
             &out,
             ExportFormat::Json,
+            Default::default(),
             |_| {},
             Arc::new(AtomicBool::new(false)),
         )
@@ -92,6 +93,7 @@ async fn export_json_round_trips_and_ends_with_the_ledger_head() {
         .export(
             &out2,
             ExportFormat::Json,
+            Default::default(),
             |_| {},
             Arc::new(AtomicBool::new(true)),
         )
@@ -123,7 +125,13 @@ async fn exports_ignore_a_planted_link_and_are_private() {
         let planted = dir.path().join(format!("{name}.part"));
         std::os::unix::fs::symlink(&elsewhere, &planted).unwrap();
         let summary = engine
-            .export(&out, format, |_| {}, Arc::new(AtomicBool::new(false)))
+            .export(
+                &out,
+                format,
+                Default::default(),
+                |_| {},
+                Arc::new(AtomicBool::new(false)),
+            )
             .await
             .unwrap();
         assert!(
@@ -142,6 +150,7 @@ async fn exports_ignore_a_planted_link_and_are_private() {
         .export(
             dir.path().join("cancelled.json"),
             ExportFormat::Json,
+            Default::default(),
             |_| {},
             Arc::new(AtomicBool::new(true)),
         )
@@ -166,6 +175,7 @@ async fn csv_zip_and_html_exports() {
         .export(
             &zip,
             ExportFormat::Csv,
+            Default::default(),
             |_| {},
             Arc::new(AtomicBool::new(false)),
         )
@@ -202,6 +212,7 @@ async fn csv_zip_and_html_exports() {
         .export(
             &html,
             ExportFormat::Html,
+            Default::default(),
             |_| {},
             Arc::new(AtomicBool::new(false)),
         )
@@ -276,6 +287,7 @@ async fn csv_cells_from_a_lender_never_run_as_formulas() {
         .export(
             &zip,
             ExportFormat::Csv,
+            Default::default(),
             |_| {},
             Arc::new(AtomicBool::new(false)),
         )

@@ -23,6 +23,7 @@ mod redaction;
 mod regulatory;
 mod revocation;
 mod scale;
+mod share;
 mod shell;
 #[cfg(target_os = "linux")]
 mod silent_keychain;
@@ -100,6 +101,7 @@ async fn export_json(engine: &Engine, out: &Path) -> Vec<u8> {
         .export(
             out,
             ExportFormat::Json,
+            Default::default(),
             |_| {},
             Arc::new(std::sync::atomic::AtomicBool::new(false)),
         )

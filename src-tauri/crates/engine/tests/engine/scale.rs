@@ -83,6 +83,7 @@ async fn scale() {
         .export(
             &out,
             ExportFormat::Json,
+            Default::default(),
             |_| {},
             Arc::new(AtomicBool::new(false)),
         )

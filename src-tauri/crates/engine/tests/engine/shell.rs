@@ -66,6 +66,7 @@ fn engine_futures_are_send(e: &'static Engine) {
     send(e.export(
         "x",
         ExportFormat::Json,
+        Default::default(),
         |_| {},
         Arc::new(AtomicBool::new(false)),
     ));

@@ -7,13 +7,15 @@
 //! Ed25519 signature checked on the JSON as received, against the keys pinned at connect time.
 //!
 //! This module holds the client and how it is built; `transport` sends and retries,
-//! `authorize` runs OAuth, `resources` has one method per operation of the contract, and
+//! `authorize` runs OAuth, `resources` has one method per operation of the contract, `log`
+//! reads and checks the v2 disclosure log, and
 //! `response` turns received bytes into verified values without any network, which is what
 //! the fuzz targets drive through `fuzzing` (feature `fuzzing`).
 
 mod authorize;
 #[cfg(feature = "fuzzing")]
 pub mod fuzzing;
+mod log;
 mod resources;
 mod response;
 mod transport;
@@ -28,6 +30,10 @@ use zeroize::Zeroizing;
 use crate::error::Result;
 use crate::signing::KeyRing;
 use crate::types::*;
+pub use log::{
+    Checked, HeldLog, LogChecker, LogSync, LogSyncSummary, LogViolation, MAX_LEAF_TEXT,
+    VerifiedPage, ViolationKind, check_head, check_leaf,
+};
 use response::{Sig, check_discovery, parse};
 use transport::build_http;
 pub use transport::{check_url, full_jitter_backoff};
@@ -64,6 +70,26 @@ impl Default for ClientConfig {
             backoff_base: Duration::from_millis(200),
             backoff_cap: Duration::from_secs(10),
             max_response_bytes: 8 * 1024 * 1024,
+        }
+    }
+}
+
+/// The major version of the lending contract a lender publishes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ContractVersion {
+    /// Each disclosure signed on its own, listed by cursor (`/disclosures`).
+    V1,
+    /// The disclosures as a Merkle log under signed tree heads (`/v2/log/*`).
+    V2,
+}
+
+impl ContractVersion {
+    /// `2` or `2.x…` is v2; anything else keeps the v1 path it has always taken.
+    pub fn of(spec_version: &str) -> Self {
+        match spec_version.strip_prefix('2') {
+            Some("") => Self::V2,
+            Some(rest) if rest.starts_with('.') => Self::V2,
+            _ => Self::V1,
         }
     }
 }
@@ -148,6 +174,12 @@ impl LendingClient {
         &self.discovery
     }
 
+    /// Which contract the lender speaks, from its discovery document's `specVersion`: v2 serves
+    /// the disclosure log (`log_*`), v1 the `/disclosures` listing.
+    pub fn contract_version(&self) -> ContractVersion {
+        ContractVersion::of(&self.discovery.spec_version)
+    }
+
     /// The pinned keys, for verifying stored statements offline.
     pub fn keys(&self) -> &KeyRing {
         &self.keys
@@ -177,6 +209,16 @@ impl LendingClient {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn spec_version_2_x_is_v2_and_everything_else_stays_v1() {
+        for v2 in ["2", "2.0", "2.0.0", "2.13.1-rc1"] {
+            assert_eq!(ContractVersion::of(v2), ContractVersion::V2, "{v2}");
+        }
+        for v1 in ["1.0.0", "1", "", "20.0", "2x", "v2.0", " 2.0"] {
+            assert_eq!(ContractVersion::of(v1), ContractVersion::V1, "{v1:?}");
+        }
+    }
 
     /// The bearer token lives in one buffer wiped on drop, shared by every clone of the client
     /// (the engine clones one per request), and never shows in `Debug` output.

@@ -11,6 +11,7 @@ mod errors;
 mod idempotency;
 mod local_access;
 mod log;
+mod log_sync;
 mod rights;
 mod scorecard;
 mod security;

@@ -1,0 +1,344 @@
+//! Redacted exports: the JSON export a borrower shares with an advocate, without the values
+//! that identify them.
+//!
+//! A lender's contract v2 statement commits to some members through salted hashes
+//! (`khata_contract::redact`) and carries each value with its salt in `_disclosed`; removing a
+//! triple hides the value and leaves every signature intact, and a verifier still sees which
+//! member was withheld. A v1 statement signs its values in the clear: nothing can be taken out
+//! of it without breaking the signature, so it is kept whole and counted, and the borrower is
+//! told plainly. Beside the signed statements the export holds copies the vault writes itself
+//! (the customer id of a consent record, the purpose's text, the borrower's own words in a
+//! rights request); those no signature covers, so they are blanked when the field they repeat
+//! is withheld. The borrower's requests are kept whole: the verifier matches each, byte for
+//! byte, with the digest the vault ledger recorded, so blanking one would make the file fail.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use khata_contract::redact;
+use serde_json::Value;
+
+use crate::views::{PathCount, RedactableField, RedactionSummary};
+
+/// The fields a borrower may withhold, as patterns (see [`redact::matches`]), and whether an
+/// export for an advocate withholds them by default: the customer id (identifies the borrower
+/// at the lender), value digests (a digest of a known value, such as a phone number, can be
+/// confirmed by guessing), the bins a value fell in (an income band, a location cluster) and
+/// free text (a purpose or reason in the lender's or the borrower's words; see [`FREE_TEXT`]). Who the lender
+/// passed data to is what an advocate needs most, so it is offered but not withheld by default.
+const FIELDS: [(&str, bool); 5] = [
+    ("customerId", true),
+    ("valueDigest", true),
+    ("bin", true),
+    ("text", true),
+    ("onwardRecipient", false),
+];
+
+/// Members that are free text under other names, withheld with `text`: the borrower's words in
+/// a rights request (`details` as the vault keeps them, `detail` in the lender's signed copy)
+/// and the lender's `resolution` of it.
+const FREE_TEXT: [&str; 3] = ["detail", "details", "resolution"];
+
+/// The checklist of the Export screen and of `khata export --redact`.
+pub fn redactable_fields() -> Vec<RedactableField> {
+    FIELDS
+        .iter()
+        .map(|(pattern, on)| RedactableField {
+            pattern: (*pattern).into(),
+            advocate_default: *on,
+        })
+        .collect()
+}
+
+/// The patterns an export for an advocate withholds unless the borrower says otherwise.
+pub fn advocate_patterns() -> Vec<String> {
+    FIELDS
+        .iter()
+        .filter(|(_, on)| *on)
+        .map(|(p, _)| (*p).into())
+        .collect()
+}
+
+/// Copies the vault writes outside any signature, by their place in the export, with the
+/// statement paths they repeat (or, for the borrower's own words, the names that ask for them).
+pub(crate) const PII_PRINCIPAL_ID: (&str, &[&str]) =
+    ("consentRecords.*.pii_principal_id", &["customerId"]);
+pub(crate) const PURPOSE_TEXT: (&str, &[&str]) = (
+    "consentRecords.*.processing.purposes.*.purpose",
+    &["purpose.text"],
+);
+pub(crate) const RIGHTS_DETAILS: (&str, &[&str]) = ("rightsRequests.*.details", &["details"]);
+
+/// The section kept whole because the verifier checks it against the ledger.
+pub(crate) const BORROWER_REQUESTS: &str = "borrowerRequests";
+
+/// A statement as the lender signed it with every disclosed value in place (a v1 statement as
+/// it is), for reading its fields; `None` when it does not parse or reveal.
+pub(crate) fn plain_statement(bytes: &[u8]) -> Option<Value> {
+    let value: Value = serde_json::from_slice(bytes).ok()?;
+    if value.get(redact::SD).is_some() {
+        redact::reveal(&value).ok().map(|r| r.value)
+    } else {
+        Some(value)
+    }
+}
+
+/// Applies one export's patterns and counts what it did, for [`RedactionSummary`].
+pub(crate) struct Redactor {
+    /// As asked for, for the summary.
+    patterns: Vec<String>,
+    /// What is matched: the patterns, and [`FREE_TEXT`] with `text`.
+    matching: Vec<String>,
+    withheld: BTreeMap<String, u64>,
+    blanked: BTreeMap<String, u64>,
+    not_redactable: u64,
+    kept: BTreeSet<String>,
+}
+
+impl Redactor {
+    /// `None` when nothing is to be withheld (a full export).
+    pub(crate) fn new(patterns: &[String]) -> Option<Self> {
+        let patterns: Vec<String> = patterns
+            .iter()
+            .map(|p| p.trim().to_owned())
+            .filter(|p| !p.is_empty())
+            .collect();
+        let mut matching = patterns.clone();
+        if patterns.iter().any(|p| p == "text") {
+            matching.extend(FREE_TEXT.iter().map(|p| (*p).to_owned()));
+        }
+        (!patterns.is_empty()).then(|| Self {
+            patterns,
+            matching,
+            withheld: BTreeMap::new(),
+            blanked: BTreeMap::new(),
+            not_redactable: 0,
+            kept: BTreeSet::new(),
+        })
+    }
+
+    fn asks(&self, path: &str) -> bool {
+        self.matching.iter().any(|p| redact::matches(p, path))
+    }
+
+    /// One signed statement (or disclosure-log leaf): a redactable one loses the disclosed
+    /// values asked for, and the removed paths are returned; a v1 one that holds such a value
+    /// is counted as not redactable and left whole.
+    pub(crate) fn statement(&mut self, statement: &mut Value) -> Vec<String> {
+        if statement.get(redact::SD).is_some() {
+            let patterns: Vec<&str> = self.matching.iter().map(String::as_str).collect();
+            let removed = redact::withhold(statement, &patterns);
+            for path in &removed {
+                *self.withheld.entry(generalise(path)).or_default() += 1;
+            }
+            removed
+        } else {
+            if self.holds(statement, "") {
+                self.not_redactable += 1;
+            }
+            Vec::new()
+        }
+    }
+
+    /// A stored statement written as it is (a v1 disclosure's): counted as not redactable
+    /// when it holds a field asked for.
+    pub(crate) fn kept_whole(&mut self, bytes: &[u8]) {
+        if let Ok(statement) = serde_json::from_slice::<Value>(bytes)
+            && self.holds(&statement, "")
+        {
+            self.not_redactable += 1;
+        }
+    }
+
+    /// Whether a member at or under `value` (at `prefix`) is one the patterns ask for.
+    fn holds(&self, value: &Value, prefix: &str) -> bool {
+        match value {
+            Value::Object(map) => map.iter().any(|(name, child)| {
+                if prefix.is_empty() && name == "signature" {
+                    return false;
+                }
+                let path = join(prefix, name);
+                self.asks(&path) || self.holds(child, &path)
+            }),
+            Value::Array(items) => items
+                .iter()
+                .enumerate()
+                .any(|(i, child)| self.holds(child, &join(prefix, &i.to_string()))),
+            _ => false,
+        }
+    }
+
+    /// Blanks (`null`) an unsigned copy when the patterns ask for any path it repeats;
+    /// `copy` is one of the constants above (its place in the export, what it repeats).
+    pub(crate) fn blank(&mut self, slot: Option<&mut Value>, copy: (&str, &[&str])) {
+        let (place, repeats) = copy;
+        let Some(slot) = slot.filter(|v| !v.is_null()) else {
+            return;
+        };
+        if repeats.iter().any(|r| self.asks(r)) {
+            *slot = Value::Null;
+            *self.blanked.entry(place.into()).or_default() += 1;
+        }
+    }
+
+    /// Notes a section kept whole (see [`BORROWER_REQUESTS`]).
+    pub(crate) fn keep(&mut self, section: &str) {
+        self.kept.insert(section.into());
+    }
+
+    pub(crate) fn summary(self) -> RedactionSummary {
+        let counts = |m: BTreeMap<String, u64>| {
+            m.into_iter()
+                .map(|(path, count)| PathCount { path, count })
+                .collect()
+        };
+        RedactionSummary {
+            patterns: self.patterns,
+            withheld: counts(self.withheld),
+            blanked: counts(self.blanked),
+            not_redactable: self.not_redactable,
+            kept: self.kept.into_iter().collect(),
+        }
+    }
+}
+
+fn join(prefix: &str, name: &str) -> String {
+    if prefix.is_empty() {
+        name.to_owned()
+    } else {
+        format!("{prefix}.{name}")
+    }
+}
+
+/// A path with its array indexes as `*`, so counts group by member, not by item.
+fn generalise(path: &str) -> String {
+    path.split('.')
+        .map(|s| {
+            if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) {
+                "*"
+            } else {
+                s
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(".")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn committed() -> Value {
+        let offer = json!({
+            "offerId": "o1",
+            "customerId": "C-17",
+            "explanation": {"contributions": [
+                {"signal": "a", "bin": "low", "points": -3},
+                {"signal": "b", "bin": "high", "points": 5},
+            ]},
+        });
+        redact::commit_with(
+            offer,
+            &["customerId", "explanation.contributions.*.bin"],
+            |_| [7; redact::SALT_BYTES],
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn withholds_from_redactable_statements_and_counts_by_member() {
+        let mut r = Redactor::new(&["bin".into()]).unwrap();
+        let mut st = committed();
+        let removed = r.statement(&mut st);
+        assert_eq!(
+            removed,
+            [
+                "explanation.contributions.0.bin",
+                "explanation.contributions.1.bin"
+            ]
+        );
+        let revealed = redact::reveal(&st).unwrap();
+        assert_eq!(revealed.value["customerId"], "C-17");
+        assert_eq!(revealed.withheld.len(), 2);
+        let s = r.summary();
+        assert_eq!(
+            s.withheld,
+            [PathCount {
+                path: "explanation.contributions.*.bin".into(),
+                count: 2
+            }]
+        );
+        assert_eq!(s.not_redactable, 0);
+    }
+
+    #[test]
+    fn counts_v1_statements_that_hold_an_asked_field_and_leaves_them_whole() {
+        let mut r = Redactor::new(&["customerId".into(), "text".into()]).unwrap();
+        let v1 = json!({"consentId": "c", "customerId": "C-1", "signature": {"value": "x"}});
+        let mut st = v1.clone();
+        assert!(r.statement(&mut st).is_empty());
+        assert_eq!(st, v1);
+        // Nothing asked for inside: not counted. The signature's members never count.
+        let mut other = json!({"receiptId": "r", "signature": {"text": "x"}});
+        r.statement(&mut other);
+        // Nested: `purpose.text` matches `text`.
+        let mut nested = json!({"purpose": {"code": "p", "text": "loan"}});
+        r.statement(&mut nested);
+        assert_eq!(r.summary().not_redactable, 2);
+    }
+
+    #[test]
+    fn blanks_unsigned_copies_only_when_asked() {
+        let mut r = Redactor::new(&["customerId".into()]).unwrap();
+        let mut id = json!("C-1");
+        let mut words = json!("my words");
+        r.blank(Some(&mut id), PII_PRINCIPAL_ID);
+        r.blank(Some(&mut words), RIGHTS_DETAILS);
+        assert_eq!((id, &words), (Value::Null, &json!("my words")));
+        r.blank(None, PII_PRINCIPAL_ID);
+        let s = r.summary();
+        assert_eq!(s.blanked.len(), 1);
+        assert_eq!(s.blanked[0].count, 1);
+    }
+
+    #[test]
+    fn free_text_covers_rights_requests_words() {
+        let mut r = Redactor::new(&["text".into()]).unwrap();
+        let mut words = json!("my words");
+        r.blank(Some(&mut words), RIGHTS_DETAILS);
+        assert_eq!(words, Value::Null);
+        // The lender's signed v1 answer echoes them: kept whole, and said so.
+        let mut answer = json!({"requestId": "r", "detail": "my words", "signature": {}});
+        r.statement(&mut answer);
+        let mut v2 = redact::commit_with(
+            json!({"requestId": "r", "detail": "my words", "resolution": "done"}),
+            &["detail", "resolution"],
+            |_| [1; redact::SALT_BYTES],
+        )
+        .unwrap();
+        assert_eq!(r.statement(&mut v2), ["detail", "resolution"]);
+        let s = r.summary();
+        assert_eq!(s.patterns, ["text"]);
+        assert_eq!(s.not_redactable, 1);
+    }
+
+    #[test]
+    fn no_patterns_is_a_full_export_and_defaults_come_from_the_list() {
+        assert!(Redactor::new(&[]).is_none());
+        assert!(Redactor::new(&[" ".into()]).is_none());
+        assert_eq!(
+            advocate_patterns(),
+            ["customerId", "valueDigest", "bin", "text"]
+        );
+        assert_eq!(redactable_fields().len(), FIELDS.len());
+    }
+
+    #[test]
+    fn plain_statement_reveals_a_redactable_one() {
+        let st = serde_json::to_vec(&committed()).unwrap();
+        let plain = plain_statement(&st).unwrap();
+        assert_eq!(plain["customerId"], "C-17");
+        assert!(plain.get(redact::SD).is_none());
+        assert_eq!(plain_statement(br#"{"a":1}"#).unwrap(), json!({"a": 1}));
+    }
+}
