@@ -4,7 +4,7 @@
 
 use std::path::PathBuf;
 
-use khata_engine::audit::verify::{VerifyError, VerifyReport, read_export, verify_export_bytes};
+use khata_engine::audit::verify::{SuppliedKeys, VerifyError, VerifyReport, verify_export_file};
 use khata_engine::views::Progress;
 use serde::Serialize;
 use tauri::ipc::Channel;
@@ -48,16 +48,6 @@ pub fn opened_files(state: State<'_, AppState>) -> CommandResult<Vec<String>> {
 
 fn verify_path(path: PathBuf, progress: Channel<Progress>) -> VerifyOutcome {
     let shown = path.display().to_string();
-    // Capped: a huge file (say one opened by file association) is refused from its size.
-    let bytes = match read_export(&path) {
-        Ok(b) => b,
-        Err(VerifyError::Unusable { reason } | VerifyError::Invalid { reason, .. }) => {
-            return VerifyOutcome::Unusable {
-                path: shown,
-                reason,
-            };
-        }
-    };
     let mut report = |done: u64, total: u64| {
         let _ = progress.send(Progress {
             task: "verify".into(),
@@ -66,7 +56,9 @@ fn verify_path(path: PathBuf, progress: Channel<Progress>) -> VerifyOutcome {
             total: Some(total),
         });
     };
-    match verify_export_bytes(&bytes, &mut report) {
+    // A version 1 export is capped (a huge file, say one opened by file association, is refused
+    // from its size); a version 2 export is streamed with flat memory, whatever its size.
+    match verify_export_file(&path, &SuppliedKeys::default(), &mut report) {
         Ok(report) => VerifyOutcome::Valid {
             path: shown,
             report,

@@ -10,14 +10,16 @@ use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
+use khata_evidence::export_v2::{LogSection, Redaction, Writer};
 use khata_evidence::verify::coverage::{event_order, statement_id_field, statement_order};
 use khata_lending::types as wire;
-use khata_vault::{ConsentActionKind, LedgerEntry, Vault, now_ms};
+use khata_vault::{ConsentActionKind, HeadStatus, LedgerEntry, Vault, now_ms};
 use serde_json::{Value, json};
 
 use crate::engine::{Engine, lender_names};
 use crate::error::{EngineError, Result};
 use crate::export_other::{Counter, PAGE, Shared, disclosure_pages, with, write_replacing};
+use crate::log_records;
 use crate::redaction::{self, Redactor};
 use crate::views::*;
 
@@ -170,16 +172,140 @@ impl Engine {
     }
 }
 
-/// Where contract v2's disclosure-log leaves go (after the document, per lender in index
-/// order). Each leaf is a redactable statement: passed through `redactor.statement` before it
-/// is written, it loses what the export's patterns withhold and is counted in the summary like
-/// every other statement. The vault holds no leaves yet, so there is nothing to write.
-fn log_leaves(
-    _vault: &Shared,
-    _w: &mut dyn Write,
-    _redactor: Option<&mut Redactor>,
-) -> Result<u64> {
-    Ok(0)
+/// Every lender with a disclosure log (contract v2): how many leaves the vault holds, its held
+/// signed heads and the conflicting ones it kept.
+fn log_sections(v: &Vault) -> Result<Vec<LogSection>> {
+    let mut out = Vec::new();
+    for link in v.lender_links()? {
+        let Some(state) = v.log_state(&link.lender_id)? else {
+            continue;
+        };
+        let (mut tree_heads, mut conflicts) = (Vec::new(), Vec::new());
+        for h in v.tree_heads(&link.lender_id)? {
+            let json: Value = serde_json::from_str(&h.head.signed_json)?;
+            match h.status {
+                HeadStatus::Held => tree_heads.push(json),
+                HeadStatus::Conflicting => conflicts.push(json),
+            }
+        }
+        out.push(LogSection {
+            lender_id: link.lender_id,
+            leaf_count: state.size,
+            tree_heads,
+            conflicts,
+        });
+    }
+    Ok(out)
+}
+
+/// Contract v2's export (docs/export.md, "Version 2"): line 1 is the document — every section
+/// above, the disclosures received through contract v1 (if any), the ledger and each lender's
+/// log — then each lender's leaves, one line each, streamed from the vault.
+#[allow(clippy::too_many_arguments)]
+fn export_v2(
+    vault: &Shared,
+    mut w: Counter<std::io::BufWriter<std::fs::File>>,
+    header: Value,
+    logs: Vec<LogSection>,
+    total: u64,
+    mut redactor: Option<&mut Redactor>,
+    progress: &dyn Fn(Progress),
+    cancel: &AtomicBool,
+) -> Result<(u64, u64, String)> {
+    let Value::Object(mut doc) = header else {
+        return Err(EngineError::Internal(
+            "the export header is not an object".into(),
+        ));
+    };
+    let mut records: u64 = doc
+        .values()
+        .filter_map(Value::as_array)
+        .map(|a| a.len() as u64)
+        .sum();
+    doc.insert("exportedAt".into(), now_ms().into());
+
+    // Disclosures that came through contract v1, each with its own signed statement.
+    let mut v1 = Vec::new();
+    v1.push(b'[');
+    records += disclosure_pages(vault, total, progress, cancel, |page| {
+        for (e, lender_ref, statement) in page {
+            if lender_ref.is_none() && statement.is_none() {
+                continue; // a leaf of a log: written below
+            }
+            if v1.len() > 1 {
+                v1.push(b',');
+            }
+            write_v1_disclosure(&mut v1, e, lender_ref, statement, redactor.as_deref_mut())?;
+        }
+        Ok(())
+    })?;
+    v1.push(b']');
+    doc.insert("disclosures".into(), serde_json::from_slice(&v1)?);
+
+    // The ledger: one entry per stored page of a log, not per leaf, so it fits in line 1.
+    let mut entries = Vec::new();
+    let mut seq = 0i64;
+    loop {
+        if cancel.load(Ordering::Relaxed) {
+            return Err(EngineError::Cancelled);
+        }
+        let page = with(vault, |v| Ok(v.ledger_entries(seq, PAGE)?))?;
+        let Some(last) = page.last() else { break };
+        seq = last.seq;
+        entries.extend(page);
+    }
+    records += entries.len() as u64;
+    let head_hash = entries
+        .last()
+        .map(|h| hex::encode(h.hash))
+        .unwrap_or_default();
+    let head_seq = entries.last().map(|h| h.seq).unwrap_or(0);
+    doc.insert(
+        "ledger".into(),
+        json!({"entries": entries, "head": {"seq": head_seq, "hash": head_hash}}),
+    );
+
+    let redaction = Redaction {
+        patterns: redactor
+            .as_deref()
+            .map(|r| r.patterns().to_vec())
+            .unwrap_or_default(),
+    };
+    let mut lenders: Vec<(String, u64)> = logs
+        .iter()
+        .map(|l| (l.lender_id.clone(), l.leaf_count))
+        .collect();
+    lenders.sort();
+    let leaves_total: u64 = lenders.iter().map(|(_, n)| n).sum();
+    let mut writer = Writer::start(&mut w, &doc, logs, &redaction)?;
+    let mut done = 0u64;
+    for (lender, _) in &lenders {
+        with(vault, |v| {
+            v.for_each_log_leaf(lender, |row| -> Result<()> {
+                let mut leaf = log_records::leaf_json(&row)?;
+                if let Some(r) = redactor.as_deref_mut() {
+                    r.statement(&mut leaf);
+                }
+                writer.leaf(lender, &leaf)?;
+                done += 1;
+                if done % 10_000 == 0 {
+                    if cancel.load(Ordering::Relaxed) {
+                        return Err(EngineError::Cancelled);
+                    }
+                    progress(Progress {
+                        task: "export".into(),
+                        phase: "log".into(),
+                        done,
+                        total: Some(leaves_total),
+                    });
+                }
+                Ok(())
+            })
+        })?;
+    }
+    writer.finish()?;
+    records += done;
+    Ok((w.finish()?, records, head_hash))
 }
 
 /// Withholds from every lender statement of the document's sections and blanks the vault's
@@ -298,6 +424,10 @@ fn export_json(
         }
         Ok((v.event_count()? as u64, header))
     })?;
+    let logs = with(vault, log_sections)?;
+    if !logs.is_empty() {
+        return export_v2(vault, w, header, logs, total, redactor, progress, cancel);
+    }
     write!(
         w,
         "{{\"format\":\"khata-export\",\"version\":{EXPORT_FORMAT_VERSION},\"exportedAt\":{}",
@@ -322,39 +452,7 @@ fn export_json(
                 w.write_all(b",")?;
             }
             first = false;
-            let ev = &e.event;
-            let mut digest = [0u8; 64];
-            hex::encode_to_slice(ev.value_digest, &mut digest).expect("64 hex digits");
-            let digest = std::str::from_utf8(&digest).expect("hex is ASCII");
-            write!(w, "{{\"id\":{},\"lenderId\":", e.id)?;
-            serde_json::to_writer(&mut w, &ev.lender_id)?;
-            w.write_all(b",\"lenderRef\":")?;
-            serde_json::to_writer(&mut w, lender_ref)?;
-            w.write_all(b",\"signal\":")?;
-            serde_json::to_writer(&mut w, &ev.signal_id)?;
-            write!(w, ",\"collectedAt\":{},\"purpose\":", ev.collected_at)?;
-            serde_json::to_writer(&mut w, &ev.purpose)?;
-            w.write_all(b",\"consentId\":")?;
-            serde_json::to_writer(&mut w, &ev.consent_id)?;
-            write!(
-                w,
-                ",\"valueDigest\":\"sha256:{digest}\",\"onwardRecipient\":"
-            )?;
-            serde_json::to_writer(&mut w, &ev.onward_recipient)?;
-            w.write_all(b",\"statement\":")?;
-            // Stored canonical JSON, written as is (valid JSON; no parse and re-encode).
-            match statement.as_deref() {
-                Some(b) if serde_json::from_slice::<serde::de::IgnoredAny>(b).is_ok() => {
-                    // A disclosure statement here is v1 (v2 disclosures are log leaves), so a
-                    // redacted export can only say it kept one whole.
-                    if let Some(r) = redactor.as_deref_mut() {
-                        r.kept_whole(b);
-                    }
-                    w.write_all(b)?
-                }
-                _ => w.write_all(b"null")?,
-            }
-            w.write_all(b"}")?;
+            write_v1_disclosure(&mut w, e, lender_ref, statement, redactor.as_deref_mut())?;
         }
         Ok(())
     })?;
@@ -400,6 +498,49 @@ fn export_json(
         head.as_ref().map(|h| h.seq).unwrap_or(0),
         head_hash
     )?;
-    records += log_leaves(vault, &mut w, redactor)?;
     Ok((w.finish()?, records, head_hash))
+}
+
+/// One disclosure received through contract v1, with the lender's signed statement of it.
+fn write_v1_disclosure(
+    w: &mut dyn Write,
+    e: &khata_vault::ShareEvent,
+    lender_ref: &Option<String>,
+    statement: &Option<Vec<u8>>,
+    redactor: Option<&mut Redactor>,
+) -> Result<()> {
+    let ev = &e.event;
+    let mut digest = [0u8; 64];
+    hex::encode_to_slice(ev.value_digest, &mut digest).expect("64 hex digits");
+    let digest = std::str::from_utf8(&digest).expect("hex is ASCII");
+    write!(w, "{{\"id\":{},\"lenderId\":", e.id)?;
+    serde_json::to_writer(&mut *w, &ev.lender_id)?;
+    w.write_all(b",\"lenderRef\":")?;
+    serde_json::to_writer(&mut *w, lender_ref)?;
+    w.write_all(b",\"signal\":")?;
+    serde_json::to_writer(&mut *w, &ev.signal_id)?;
+    write!(w, ",\"collectedAt\":{},\"purpose\":", ev.collected_at)?;
+    serde_json::to_writer(&mut *w, &ev.purpose)?;
+    w.write_all(b",\"consentId\":")?;
+    serde_json::to_writer(&mut *w, &ev.consent_id)?;
+    write!(
+        w,
+        ",\"valueDigest\":\"sha256:{digest}\",\"onwardRecipient\":"
+    )?;
+    serde_json::to_writer(&mut *w, &ev.onward_recipient)?;
+    w.write_all(b",\"statement\":")?;
+    // Stored canonical JSON, written as is (valid JSON; no parse and re-encode).
+    match statement.as_deref() {
+        Some(b) if serde_json::from_slice::<serde::de::IgnoredAny>(b).is_ok() => {
+            // A disclosure statement here is v1 (v2 disclosures are log leaves), so a
+            // redacted export can only say it kept one whole.
+            if let Some(r) = redactor {
+                r.kept_whole(b);
+            }
+            w.write_all(b)?
+        }
+        _ => w.write_all(b"null")?,
+    }
+    w.write_all(b"}")?;
+    Ok(())
 }

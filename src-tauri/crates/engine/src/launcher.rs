@@ -87,6 +87,8 @@ pub struct SandboxFaults {
     pub drop_leaf: bool,
     /// The same, swapping two earlier leaves (`reorder-leaves`).
     pub reorder_leaves: bool,
+    /// Publish contract 1.x in discovery (`contract-v1`): clients sync `/disclosures`.
+    pub contract_v1: bool,
 }
 
 /// A sandbox lender's key rotation (see [`SandboxFaults::rotate_key`]).

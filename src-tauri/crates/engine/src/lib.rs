@@ -16,6 +16,7 @@ mod export;
 mod export_other;
 pub mod grievance;
 mod launcher;
+mod log_records;
 mod outbox;
 pub mod redaction;
 mod requests;

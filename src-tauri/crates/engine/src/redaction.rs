@@ -120,6 +120,11 @@ impl Redactor {
         self.matching.iter().any(|p| redact::matches(p, path))
     }
 
+    /// The patterns the borrower asked to withhold (the export's `redaction` member).
+    pub(crate) fn patterns(&self) -> &[String] {
+        &self.patterns
+    }
+
     /// One signed statement (or disclosure-log leaf): a redactable one loses the disclosed
     /// values asked for, and the removed paths are returned; a v1 one that holds such a value
     /// is counted as not redactable and left whole.

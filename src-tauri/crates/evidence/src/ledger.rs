@@ -77,6 +77,34 @@ pub fn payload_digest(bytes: &[u8]) -> [u8; 32] {
     Sha256::digest(bytes).into()
 }
 
+/// The ledger entry a vault writes for each page of a lender's disclosure log it stores (one
+/// transaction: the leaves, the page's signed tree head and this entry). Its `record_id` is
+/// the lender id and its payload [`log_head_payload`].
+pub const LOG_PAGE_KIND: &str = "log.page";
+/// The ledger entry a vault writes for a signed tree head that contradicts the log it holds
+/// (kept as proof of a fork, never as the log's head); shaped as [`LOG_PAGE_KIND`]'s.
+pub const LOG_CONFLICT_KIND: &str = "log.conflict";
+
+/// The payload of a `log.page` or `log.conflict` entry: what the vault held of one signed tree
+/// head, as canonical JSON (members sorted, no spaces) of the lender, the root in lower-case
+/// hex and the size: `{"lenderId":"l-1","rootHash":"ab…","treeSize":1000}`. It depends on the
+/// head alone, so a verifier holding an exported head recomputes the entry's digest; the
+/// head's signature and timestamp are the lender's own, covered by its signature.
+pub fn log_head_payload(lender_id: &str, tree_size: u64, root: &[u8; 32]) -> Vec<u8> {
+    let lender = serde_json::to_string(lender_id).expect("a string serialises");
+    format!(
+        r#"{{"lenderId":{lender},"rootHash":"{}","treeSize":{tree_size}}}"#,
+        hex::encode(root)
+    )
+    .into_bytes()
+}
+
+/// The `payload_digest` of a `log.page` or `log.conflict` entry: [`payload_digest`] of
+/// [`log_head_payload`].
+pub fn log_head_digest(lender_id: &str, tree_size: u64, root: &[u8; 32]) -> [u8; 32] {
+    payload_digest(&log_head_payload(lender_id, tree_size, root))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -120,5 +148,24 @@ mod tests {
         enc.extend_from_slice(&p);
         let want: [u8; 32] = Sha256::digest(&enc).into();
         assert_eq!(entry_hash(5, 1_700_000_000_000, "ab", "xyz", &d, &p), want);
+    }
+
+    #[test]
+    fn log_head_payload_is_canonical_json_of_the_head() {
+        let root = [0xabu8; 32];
+        let text = String::from_utf8(log_head_payload("l-\"1", 1000, &root)).unwrap();
+        let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let canonical = khata_contract::signing::canonical_json(&v)
+            .map(String::from_utf8)
+            .unwrap()
+            .unwrap();
+        assert_eq!(text, canonical);
+        assert_eq!(v["rootHash"], hex::encode(root));
+        assert_eq!(v["treeSize"], 1000);
+        assert_eq!(v["lenderId"], "l-\"1");
+        assert_eq!(
+            log_head_digest("l-\"1", 1000, &root),
+            payload_digest(text.as_bytes())
+        );
     }
 }

@@ -1,12 +1,16 @@
 //! Khata's evidence, pure: what a borrower can prove without the app. The ledger's hash
-//! ([`ledger`]), the offline verification of an export ([`verify`]) and every audit rule
-//! ([`audit`]), over plain data. No SQLite, no tokio, no HTTP, no keychain: the vault, the
-//! engine and the CLI feed it, and `khata verify` / `khata audit` of a file need nothing else.
+//! ([`ledger`]), the offline verification of an export ([`verify`]; the streaming version 2
+//! format is defined, and written, by [`export_v2`], and [`synthetic`] makes valid ones of any
+//! size for tests and benchmarks) and every audit rule ([`audit`]), over plain data. No SQLite,
+//! no tokio, no HTTP, no keychain: the vault, the engine and the CLI feed it, and `khata
+//! verify` / `khata audit` of a file need nothing else.
 
 pub mod audit;
+pub mod export_v2;
 pub mod ledger;
 mod members;
 mod parallel;
+pub mod synthetic;
 pub mod verify;
 
 /// Every type of this crate rendered by ts-rs: `(output path, TypeScript)`, for the shell's
@@ -37,6 +41,11 @@ pub fn ts_types() -> Vec<(std::path::PathBuf, String)> {
         audit::Finding,
         audit::AuditSummary,
         audit::AuditReport,
+        verify::LogFacts,
+        verify::WithheldCount,
+        verify::HeadFacts,
+        verify::ForkKind,
+        verify::LogFork,
     );
     out
 }

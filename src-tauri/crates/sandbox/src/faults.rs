@@ -34,6 +34,8 @@
 //! |                           | signal) and the tree rebuilt: later heads contradict earlier ones  |
 //! | `drop-leaf=1`             | the same, but leaf 0 is removed and the rest renumbered            |
 //! | `reorder-leaves=1`        | the same, but leaves 0 and 1 swap places (renumbered)              |
+//! | `contract-v1=1`           | discovery says `specVersion` 1.0.0: a 1.x lender, whose clients    |
+//! |                           | list `/disclosures` (each signed on its own) instead of the v2 log |
 //!
 //! Decisions are drawn from the sandbox's seeded RNG (`--seed`), so a run is reproducible
 //! given the same request sequence.
@@ -86,6 +88,9 @@ pub struct Faults {
     pub drop_leaf: bool,
     /// The same rewrite, but two earlier leaves swap places.
     pub reorder_leaves: bool,
+    /// Speak contract 1.x: discovery names spec version 1.0.0, so a client syncs the
+    /// `/disclosures` listing (a 1.x lender; the v2 endpoints stay served).
+    pub contract_v1: bool,
 }
 
 /// How the sandbox rotates its signing key (`rotate-key=…`).
@@ -200,9 +205,10 @@ impl Faults {
             "forked-history" => self.forked_history = flag(name, value)?,
             "drop-leaf" => self.drop_leaf = flag(name, value)?,
             "reorder-leaves" => self.reorder_leaves = flag(name, value)?,
+            "contract-v1" => self.contract_v1 = flag(name, value)?,
             other => {
                 return Err(format!(
-                    "unknown fault {other:?}; one of latency, error-rate, drop-after-commit, drop-next, malformed-json, oversize-body, withhold-disclosures, endless-pages, hostile-problems, foreign-origin, future-receipts, receipt-keeps-active, widen-consent, never-acknowledge, claim-lender-id, rotate-key, reuse-consent-id, hide-rbi-flags, forked-history, drop-leaf, reorder-leaves"
+                    "unknown fault {other:?}; one of latency, error-rate, drop-after-commit, drop-next, malformed-json, oversize-body, withhold-disclosures, endless-pages, hostile-problems, foreign-origin, future-receipts, receipt-keeps-active, widen-consent, never-acknowledge, claim-lender-id, rotate-key, reuse-consent-id, hide-rbi-flags, forked-history, drop-leaf, reorder-leaves, contract-v1"
                 ));
             }
         }

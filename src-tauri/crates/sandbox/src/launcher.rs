@@ -115,6 +115,7 @@ impl From<SandboxFaults> for Faults {
             forked_history,
             drop_leaf,
             reorder_leaves,
+            contract_v1,
         } = f;
         Faults {
             latency_ms,
@@ -142,6 +143,7 @@ impl From<SandboxFaults> for Faults {
             forked_history,
             drop_leaf,
             reorder_leaves,
+            contract_v1,
         }
     }
 }
@@ -201,6 +203,7 @@ mod tests {
                 forked_history: true,
                 drop_leaf: true,
                 reorder_leaves: true,
+                contract_v1: true,
             },
         );
         let mut expected = Faults::default();
@@ -226,6 +229,7 @@ mod tests {
             "forked-history=1",
             "drop-leaf=1",
             "reorder-leaves=1",
+            "contract-v1=1",
         ] {
             expected.apply_spec(spec).unwrap();
         }

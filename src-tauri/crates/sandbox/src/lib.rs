@@ -265,6 +265,7 @@ pub async fn start(config: SandboxConfig) -> anyhow::Result<RunningSandbox> {
         faults.forked_history |= f.forked_history;
         faults.drop_leaf |= f.drop_leaf;
         faults.reorder_leaves |= f.reorder_leaves;
+        faults.contract_v1 |= f.contract_v1;
         for (dst, src) in [
             (&mut faults.error_rate, f.error_rate),
             (&mut faults.drop_after_commit, f.drop_after_commit),

@@ -340,6 +340,10 @@ CREATE TABLE tree_heads (
     signed_json  TEXT NOT NULL,                -- the signed head as received
     received_at  INTEGER NOT NULL,
     status       TEXT NOT NULL CHECK (status IN ('held','conflicting')),
+    -- For a conflicting head that came with a page: the root the page's leaves gave, and
+    -- the page's first index (the evidence of a page that does not match its own head).
+    computed_root BLOB,
+    page_start    INTEGER,
     PRIMARY KEY (lender_id, tree_size, root)
 ) STRICT;
 

@@ -33,7 +33,9 @@ pub use consents::StoredConsentRequest;
 pub use disclosures::{EventStatement, EventWithStatement, LenderDisclosure};
 pub use identity::{LenderIdentity, PinnedKey};
 pub use lenders::LenderLink;
-pub use log::{HeadStatus, LogLeafRow, LogState, StoredTreeHead, TreeHeadRow, log_head_payload};
+pub use log::{
+    HeadStatus, LogLeafRow, LogState, PageMismatch, StoredTreeHead, TreeHeadRow, log_head_payload,
+};
 pub use open::Unlock;
 pub use requests::BorrowerRequestRow;
 pub use statements::Statement;

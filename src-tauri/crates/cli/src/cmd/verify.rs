@@ -6,9 +6,13 @@
 //! (`--lender-keys`), pinned by the exporting vault, or only the file's own; the holes in each
 //! lender's disclosure sequence; and the parts of the file nothing covers.
 //!
+//! A version 2 export (a stream of lines) is read a piece at a time, whatever its size, and the
+//! report adds each lender's disclosure log: leaves, signed tree heads checked, values withheld
+//! and forks the vault kept proof of.
+//!
 //! Exit codes: 0 valid, 1 tampered or invalid (the first bad record is named), 2 unusable
-//! input (unreadable, above the 2 GiB size cap, not JSON, not a Khata export, unusable lender
-//! keys).
+//! input (unreadable, a version 1 export above the 2 GiB size cap, not JSON, not a Khata
+//! export, unusable lender keys).
 
 use khata_contract::lender_text::clean;
 use std::path::PathBuf;
@@ -81,6 +85,77 @@ pub fn verify_file_with(
     report.map(|r| (r, bytes))
 }
 
+/// Verifies the export at `file` for `khata verify`: a version 2 stream without reading it
+/// whole, a version 1 document as [`verify_file_with`] does.
+fn verify_path(
+    file: &std::path::Path,
+    supplied: &SuppliedKeys,
+    show_progress: bool,
+) -> Result<VerifyReport, VerifyError> {
+    let big = std::fs::metadata(file).is_ok_and(|m| m.len() > 4 << 20);
+    let bar = super::progress_bar(show_progress && big, "verifying");
+    let report = verify::verify_export_file(file, supplied, &mut |done, total| {
+        bar.set_length(total);
+        bar.set_position(done);
+    });
+    bar.finish_and_clear();
+    report
+}
+
+/// Each lender's disclosure log of a version 2 export, one line each, then its forks.
+fn print_logs(r: &VerifyReport) {
+    for log in r.logs.iter().flatten() {
+        let lender = clean(&log.lender_id);
+        let head = match &log.last_head {
+            Some(h) => format!(
+                "last head: size {}, root {}",
+                h.tree_size,
+                clean(&h.root_hash)
+            ),
+            None => "empty".to_string(),
+        };
+        println!(
+            "log of lender {lender}: {} leaves, {} signed tree heads checked ({head})",
+            log.leaves, log.heads_checked
+        );
+        if !log.withheld.is_empty() {
+            let w = log
+                .withheld
+                .iter()
+                .map(|w| format!("{} in {} leaves", clean(&w.path), w.count))
+                .collect::<Vec<_>>()
+                .join(", ");
+            println!("  withheld by the borrower (commitments intact): {w}");
+        }
+        for f in &log.forks {
+            let side = |h: &verify::HeadFacts| {
+                format!(
+                    "size {} root {} at {} (key {})",
+                    h.tree_size,
+                    clean(&h.root_hash),
+                    clean(&h.timestamp),
+                    clean(&h.key_id)
+                )
+            };
+            let why = match f.kind {
+                verify::ForkKind::SameSize => "two roots for one size".to_string(),
+                verify::ForkKind::Rewritten => format!(
+                    "the held log's root at that size is {}",
+                    clean(f.held_root_at_size.as_deref().unwrap_or_default())
+                ),
+                verify::ForkKind::Unproven => {
+                    "larger than the held log, never proven to extend it".to_string()
+                }
+            };
+            println!(
+                "FORK: lender {lender} signed {} against held {}: {why}",
+                side(&f.conflicting),
+                side(&f.held)
+            );
+        }
+    }
+}
+
 /// What "valid" rests on, one line each: whose keys, holes in sequences, what nothing covers.
 fn print_basis(r: &VerifyReport) {
     for t in &r.key_trust {
@@ -142,21 +217,22 @@ pub fn run(args: VerifyArgs) -> anyhow::Result<ExitCode> {
             return Ok(ExitCode::from(e.exit_code() as u8));
         }
     };
-    let result = verify_file_with(&args.file, &supplied, !args.json);
+    let result = verify_path(&args.file, &supplied, !args.json);
     if args.json {
         let v = match &result {
-            Ok((r, _)) => serde_json::json!({"valid": true, "report": r}),
+            Ok(r) => serde_json::json!({"valid": true, "report": r}),
             Err(e) => serde_json::json!({"valid": false, "error": e}),
         };
         println!("{v}");
     }
     Ok(match result {
-        Ok((r, _)) => {
+        Ok(r) => {
             if !args.json {
                 println!(
                     "valid: {} lender signatures, {} disclosures, ledger of {} entries (head #{} {})",
                     r.signatures_checked, r.disclosures, r.ledger_entries, r.head_seq, r.head_hash
                 );
+                print_logs(&r);
                 print_basis(&r);
                 // A misspelt lender id would leave that lender pinned or self-attested.
                 let mut unused: Vec<&String> = supplied

@@ -7,3 +7,4 @@ mod passphrase;
 mod sandbox;
 mod trust;
 mod verify_cap;
+mod verify_v2;

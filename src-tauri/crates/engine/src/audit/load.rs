@@ -2,14 +2,17 @@
 //! disclosures at a time. The export half (documents and bytes) is pure and lives in
 //! `khata_evidence::audit::export`; it is re-exported here so callers keep one place to look.
 
+use std::sync::Arc;
+
 use khata_lending::types as wire;
 use khata_vault::Vault;
 use serde_json::Value;
 
 use super::{
-    AuditInput, AuditReport, DisclosureRules, DisclosureSource, Evidence, RecordRef, SignalMeta,
-    parse_disclosure, report,
+    AuditInput, AuditReport, DisclosureIn, DisclosureRules, DisclosureSource, Evidence, RecordRef,
+    SignalMeta, Stmt, parse_disclosure, report,
 };
+use crate::log_records;
 
 pub use khata_evidence::audit::export::{audit_export_bytes, from_export};
 
@@ -23,12 +26,14 @@ pub fn from_vault(v: &Vault, now_ms: i64) -> khata_vault::Result<AuditInput> {
         let page = v.events_by_id(after, PAGE)?;
         let Some(last) = page.last() else { break };
         after = last.0.id;
-        for (e, _lender_ref, statement) in page {
+        for (e, lender_ref, statement) in page {
             match statement.as_deref().map(serde_json::from_slice::<Value>) {
                 Some(Ok(json)) => input.add_statement("disclosure", json, Some(e.id)),
                 Some(Err(err)) => input
                     .unreadable
                     .push(format!("disclosure #{}: {err}", e.id)),
+                // A leaf of a v2 log: read below, with the log.
+                None if lender_ref.is_none() => {}
                 None => input.unreadable.push(format!(
                     "disclosure #{}: no signed lender statement kept",
                     e.id
@@ -36,7 +41,38 @@ pub fn from_vault(v: &Vault, now_ms: i64) -> khata_vault::Result<AuditInput> {
             }
         }
     }
+    let mut after = 0i64;
+    loop {
+        let page = v.log_leaves_by_id(after, PAGE)?;
+        let Some(last) = page.last() else { break };
+        after = last.0;
+        for (id, lender_id, row) in page {
+            match log_records::leaf_json(&row) {
+                Ok(json) => input.disclosures.push(DisclosureIn {
+                    local_id: Some(id),
+                    stmt: Stmt {
+                        value: log_records::leaf_disclosure(&lender_id, &row),
+                        json: Arc::new(json),
+                    },
+                }),
+                Err(e) => input.unreadable.push(format!("disclosure #{id}: {e}")),
+            }
+        }
+    }
     Ok(input)
+}
+
+/// Each lender's conflicting tree heads, as the audit's conflict records.
+fn add_log_conflicts(v: &Vault, input: &mut AuditInput) -> khata_vault::Result<()> {
+    for link in v.lender_links()? {
+        match log_records::conflict_records(v, &link.lender_id) {
+            Ok(records) => records.iter().for_each(|r| input.add_log_conflict(r)),
+            Err(e) => input
+                .unreadable
+                .push(format!("the log conflicts of {}: {e}", link.lender_id)),
+        }
+    }
+    Ok(())
 }
 
 /// The signal catalogue and every signed statement but the disclosures.
@@ -64,6 +100,7 @@ fn from_vault_statements(v: &Vault, now_ms: i64) -> khata_vault::Result<AuditInp
                 .push(format!("borrower request {}: {e}", row.id)),
         }
     }
+    add_log_conflicts(v, &mut input)?;
     for kind in ["consent", "receipt", "offer", "quote"] {
         for s in v.statements_of_kind(kind, None)? {
             match serde_json::from_slice::<Value>(&s.json) {
@@ -85,6 +122,11 @@ impl VaultDisclosures<'_> {
     fn statement_json(&self, i: usize) -> Value {
         match self.vault.event_statement(self.ids[i]) {
             Ok(Some((_, Some(bytes)))) => serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+            // A leaf of a v2 log: the statement the lender committed to, rebuilt.
+            Ok(Some((None, None))) => match self.vault.log_leaf_of_event(self.ids[i]) {
+                Ok(Some((_, row))) => log_records::leaf_json(&row).unwrap_or(Value::Null),
+                _ => Value::Null,
+            },
             _ => Value::Null,
         }
     }
@@ -116,8 +158,12 @@ pub fn audit_vault(v: &Vault, now_ms: i64) -> khata_vault::Result<AuditReport> {
             let page = v.events_by_id(after, PAGE)?;
             let Some(last) = page.last() else { break };
             after = last.0.id;
-            for (e, _lender_ref, statement) in page {
+            for (e, lender_ref, statement) in page {
                 let Some(bytes) = statement else {
+                    if lender_ref.is_none() {
+                        // A leaf of a v2 log: read below, with the log.
+                        continue;
+                    }
                     unreadable.push(format!(
                         "disclosure #{}: no signed lender statement kept",
                         e.id
@@ -138,6 +184,16 @@ pub fn audit_vault(v: &Vault, now_ms: i64) -> khata_vault::Result<AuditReport> {
                     }
                     Err(msg) => unreadable.push(msg),
                 }
+            }
+        }
+        let mut after = 0i64;
+        loop {
+            let page = v.log_leaves_by_id(after, PAGE)?;
+            let Some(last) = page.last() else { break };
+            after = last.0;
+            for (id, lender_id, row) in page {
+                rules.check(ids.len(), &log_records::leaf_disclosure(&lender_id, &row));
+                ids.push(id);
             }
         }
         checked = ids.len() as u64;

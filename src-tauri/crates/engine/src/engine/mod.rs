@@ -12,6 +12,7 @@ mod decide;
 mod evidence_view;
 mod identity;
 mod listing;
+mod log_sync;
 mod offers;
 mod overview;
 mod rights;

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use khata_lending::types as wire;
-use khata_lending::{KeyRing, Signed};
+use khata_lending::{ContractVersion, KeyRing, Signed};
 use khata_vault::{ConsentStatus, Statement, StoredConsentRequest, now_ms};
 
 use super::Engine;
@@ -150,6 +150,61 @@ impl Engine {
             }
         }
 
+        let mut log_contradicted = false;
+        let (new, seen) = if client.contract_version() == ContractVersion::V2 {
+            let outcome = self
+                .sync_disclosure_log(&client, &lid, &|done| report("disclosures", done, None))
+                .await?;
+            log_contradicted = outcome.contradicted;
+            (outcome.new, outcome.seen)
+        } else {
+            self.sync_disclosure_listing(&client, &lid, &mut foreign, &report)
+                .await?
+        };
+
+        report("offers", seen, Some(seen));
+        let offers = client.offers_signed().await?;
+        let n_offers = offers.len() as u32;
+        for o in &offers {
+            if !foreign("offer", &o.value.offer_id, &o.value.lender_id)
+                && !self.store_offer(&keys, o).await?
+            {
+                held_elsewhere += 1;
+            }
+        }
+
+        report("rights", seen, Some(seen));
+        if let Ok(mut list) = client.rights_requests().await {
+            list.items
+                .retain(|r| !foreign("rights_request", &r.request_id, &r.lender_id));
+            self.store_rights_updates(&lid, &keys, &list.items).await?;
+        }
+        // A log that contradicts the lender's own signed heads is one anomaly per sync; the
+        // evidence kept makes it a finding on the audit.
+        let anomalies = anomalies + held_elsewhere + u32::from(log_contradicted);
+        self.set_reachable(lender_id, true).await;
+        report("done", seen, Some(seen));
+        Ok(SyncSummary {
+            lender_id: lid,
+            new_disclosures: new,
+            consents: n_consents,
+            offers: n_offers,
+            reachable: true,
+            anomalies,
+        })
+    }
+
+    /// A contract-v1 lender's disclosures, by cursor, each signed on its own; returns the new
+    /// and the seen counts.
+    async fn sync_disclosure_listing(
+        &self,
+        client: &khata_lending::LendingClient,
+        lid: &str,
+        foreign: &mut (dyn FnMut(&str, &str, &str) -> bool + Send),
+        report: &(dyn Fn(&str, u64, Option<u64>) + Send + Sync),
+    ) -> Result<(u64, u64)> {
+        let lender_id = lid;
+        let lid = lid.to_owned();
         let cursor = {
             let id = lid.clone();
             self.with_vault(move |v| Ok(v.lender_link(&id)?.and_then(|l| l.sync_cursor)))
@@ -215,34 +270,7 @@ impl Engine {
             }
         }
 
-        report("offers", seen, Some(seen));
-        let offers = client.offers_signed().await?;
-        let n_offers = offers.len() as u32;
-        for o in &offers {
-            if !foreign("offer", &o.value.offer_id, &o.value.lender_id)
-                && !self.store_offer(&keys, o).await?
-            {
-                held_elsewhere += 1;
-            }
-        }
-
-        report("rights", seen, Some(seen));
-        if let Ok(mut list) = client.rights_requests().await {
-            list.items
-                .retain(|r| !foreign("rights_request", &r.request_id, &r.lender_id));
-            self.store_rights_updates(&lid, &keys, &list.items).await?;
-        }
-        let anomalies = anomalies + held_elsewhere;
-        self.set_reachable(lender_id, true).await;
-        report("done", seen, Some(seen));
-        Ok(SyncSummary {
-            lender_id: lid,
-            new_disclosures: new,
-            consents: n_consents,
-            offers: n_offers,
-            reachable: true,
-            anomalies,
-        })
+        Ok((new, seen))
     }
 
     async fn store_catalog(&self, lender_id: &str, catalog: &wire::SignalCatalog) -> Result<()> {

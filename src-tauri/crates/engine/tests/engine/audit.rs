@@ -33,7 +33,9 @@ pub(super) fn config(dir: &Path, keys: &Arc<MemoryKeyStore>, scenario: Scenario)
         backoff_cap: Duration::from_millis(50),
         ..ClientConfig::default()
     };
-    c.sandbox = Some(Arc::new(Launcher::new(scenario)));
+    // Contract 1.x: these tests read and mutate the version 1 export's structure (the
+    // version 2 export has its own, in `log.rs` and the evidence crate's tests).
+    c.sandbox = Some(Arc::new(crate::contract_v1(Launcher::new(scenario))));
     c.outbox_backoff_base = Duration::from_millis(5);
     c.outbox_backoff_cap = Duration::from_millis(50);
     c

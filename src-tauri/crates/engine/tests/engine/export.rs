@@ -38,7 +38,7 @@ async fn export_json_round_trips_and_ends_with_the_ledger_head() {
     assert_eq!(summary.ledger_head, head);
     let bytes = std::fs::read(&out).unwrap();
     assert_eq!(bytes.len() as u64, summary.bytes);
-    let doc: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+    let doc = crate::document(&bytes);
     assert_eq!(doc["format"], "khata-export");
     assert_eq!(doc["ledger"]["head"]["hash"], head);
 
@@ -66,11 +66,36 @@ async fn export_json_round_trips_and_ends_with_the_ledger_head() {
     let keys_json = doc["lenders"][0]["keys"].clone();
     let infos: Vec<wire::PublicKeyInfo> = serde_json::from_value(keys_json).unwrap();
     let ring = KeyRing::from_public(&infos).unwrap();
-    let disclosures = doc["disclosures"].as_array().unwrap();
-    assert!(!disclosures.is_empty());
-    for d in disclosures {
-        ring.verify_value(&d["statement"]).unwrap();
+    // The sandbox speaks contract 2.x: its disclosures are a log, exported as version 2 —
+    // every held tree head verifies, and the leaf lines after line 1 give each head's root.
+    assert_eq!(doc["version"], 2);
+    assert!(doc["disclosures"].as_array().unwrap().is_empty());
+    let log = &doc["logs"][0];
+    let heads = log["treeHeads"].as_array().unwrap();
+    assert!(!heads.is_empty());
+    let mut roots = std::collections::BTreeMap::new();
+    for h in heads {
+        ring.verify_value(h).unwrap();
+        roots.insert(h["treeSize"].as_u64().unwrap(), h["rootHash"].clone());
     }
+    let mut frontier = khata_lending::merkle::Frontier::new();
+    for line in bytes
+        .split(|b| *b == b'\n')
+        .skip(1)
+        .filter(|l| !l.is_empty())
+    {
+        let leaf: serde_json::Value = serde_json::from_slice(line).unwrap();
+        let checked = khata_lending::log::DisclosureLeaf::check(&leaf).unwrap();
+        frontier.push(checked.leaf_hash);
+        if let Some(root) = roots.get(&frontier.size()) {
+            assert_eq!(khata_lending::merkle::encode_hash(&frontier.root()), *root);
+        }
+    }
+    assert_eq!(Some(frontier.size()), log["leafCount"].as_u64());
+    assert!(
+        roots.contains_key(&frontier.size()),
+        "the last head covers every leaf"
+    );
     let records = doc["consentRecords"].as_array().unwrap();
     assert_eq!(records.len(), 1);
     assert_eq!(records[0]["schema_version"], "ISO/IEC TS 27560:2023");

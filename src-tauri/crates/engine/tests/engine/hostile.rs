@@ -39,8 +39,9 @@ async fn over_collector(
     let mut cfg = config(dir, keys);
     cfg.sync_page_limit = page_limit;
     cfg.sync_max_pages = max_pages;
-    cfg.sandbox = Some(Arc::new(khata_sandbox::launcher::Launcher::new(
-        khata_sandbox::Scenario::OverCollector,
+    // Contract 1.x: the page cap is the cursor listing's.
+    cfg.sandbox = Some(Arc::new(crate::contract_v1(
+        khata_sandbox::launcher::Launcher::new(khata_sandbox::Scenario::OverCollector),
     )));
     let (engine, _) = Engine::open(cfg).await.unwrap();
     let lender = engine.connect_sandbox(noop).await.unwrap();

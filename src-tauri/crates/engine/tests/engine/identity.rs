@@ -233,7 +233,9 @@ async fn records_naming_another_lender_are_refused_and_counted() {
     let dir = tempfile::tempdir().unwrap();
     let keys = Arc::new(MemoryKeyStore::new());
     let (engine, _) = Engine::open(config(dir.path(), &keys)).await.unwrap();
-    let sb = lender(&[]).await;
+    // Contract 1.x: each record names its lender (a 2.x log's heads do, and a head naming
+    // another lender stops the log's sync: `log.rs`).
+    let sb = lender(&["contract-v1=1"]).await;
     let a = connect(&engine, sb.base_url(), None).await.unwrap();
     let given = grant(&engine, &a.id).await;
     assert_eq!(engine.sync(&a.id, noop).await.unwrap().anomalies, 0);

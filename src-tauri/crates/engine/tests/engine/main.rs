@@ -17,6 +17,7 @@ mod identity;
 mod journey;
 mod keychain;
 mod local_access;
+mod log;
 mod outages;
 mod receipts;
 mod redaction;
@@ -68,6 +69,26 @@ fn config(dir: &Path, keys: &Arc<MemoryKeyStore>) -> EngineConfig {
 const SANDBOX_ADMIN_TOKEN: &str = "engine-tests-admin-token";
 
 fn noop(_: Progress) {}
+
+/// A sandbox lender speaking contract 1.x (fault `contract-v1`): each disclosure signed on its
+/// own and exported in a version 1 document, for the tests that read that format's structure.
+fn contract_v1(
+    mut launcher: khata_sandbox::launcher::Launcher,
+) -> khata_sandbox::launcher::Launcher {
+    let mut faults = launcher.faults.take().unwrap_or_default();
+    faults.contract_v1 = true;
+    launcher.faults = Some(faults);
+    launcher
+}
+
+/// An export's document: the whole file for version 1, its first line for version 2.
+fn document(bytes: &[u8]) -> serde_json::Value {
+    let end = bytes
+        .iter()
+        .position(|b| *b == b'\n')
+        .unwrap_or(bytes.len());
+    serde_json::from_slice(&bytes[..end]).unwrap()
+}
 
 /// Syncs `lender_id`, then decides its first pending consent request: each signal granted
 /// where `grant` says so. Returns the consent the lender answered with.

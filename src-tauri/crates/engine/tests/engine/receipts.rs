@@ -151,7 +151,10 @@ async fn a_lender_that_never_acknowledges_is_held_to_the_request() {
     // A lender that collects whatever it is told (an honest one waits out the consent's
     // frequency, so it would collect nothing new within the test).
     let mut cfg = config(dir.path(), &keys);
-    cfg.sandbox = Some(Arc::new(Launcher::new(Scenario::OverCollector)));
+    // Contract 1.x: the test edits the version 1 export document.
+    cfg.sandbox = Some(Arc::new(crate::contract_v1(Launcher::new(
+        Scenario::OverCollector,
+    ))));
     let (engine, _) = Engine::open(cfg).await.unwrap();
     let lender = engine.connect_sandbox(noop).await.unwrap();
     let consent = decide_first_request(&engine, &lender.id, |_| true).await;

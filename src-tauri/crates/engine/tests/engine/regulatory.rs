@@ -48,7 +48,10 @@ async fn hidden_rbi_flags_do_not_silence_prohibited_signal() {
     let dir = tempfile::tempdir().unwrap();
     let keys = Arc::new(MemoryKeyStore::new());
     let mut cfg = config(dir.path(), &keys);
-    cfg.sandbox = Some(Arc::new(Launcher::new(Scenario::OverCollector)));
+    // Contract 1.x: the test edits the version 1 export document.
+    cfg.sandbox = Some(Arc::new(crate::contract_v1(Launcher::new(
+        Scenario::OverCollector,
+    ))));
     let (engine, _) = Engine::open(cfg).await.unwrap();
     let lender = engine.connect_sandbox(noop).await.unwrap();
     engine.set_sandbox_faults(hiding()).await.unwrap();

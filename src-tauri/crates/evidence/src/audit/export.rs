@@ -86,7 +86,7 @@ pub fn from_export(doc: &Value, now_ms: i64) -> AuditInput {
             .into_iter()
             .flatten()
         {
-            input.add_log_conflict(c);
+            input.add_log_conflict(&conflict_record(&log, c));
         }
     }
     for d in arr("disclosures") {
@@ -100,6 +100,42 @@ pub fn from_export(doc: &Value, now_ms: i64) -> AuditInput {
         }
     }
     input
+}
+
+/// A conflict as the rules read it. An export keeps each conflicting head as the lender
+/// signed it; beside it goes the held head of the same size (a fork proven by two signatures)
+/// or else the largest held head below it, and its own signing time stands for when it was
+/// found. A record already in the rules' shape (with `offered`) is read as it is.
+fn conflict_record(log: &Value, conflict: &Value) -> Value {
+    if conflict.get("offered").is_some() {
+        return conflict.clone();
+    }
+    let size = |h: &Value| h.get("treeSize").and_then(Value::as_u64);
+    let Some(n) = size(conflict) else {
+        return conflict.clone();
+    };
+    let held: Vec<&Value> = log
+        .get("treeHeads")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .collect();
+    let same = held.iter().find(|h| size(h) == Some(n));
+    let below = held
+        .iter()
+        .filter(|h| size(h).is_some_and(|s| s < n))
+        .max_by_key(|h| size(h));
+    let detected = conflict
+        .get("timestamp")
+        .and_then(Value::as_str)
+        .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
+        .map_or(0, |t| t.timestamp_millis());
+    serde_json::json!({
+        "kind": "fork",
+        "held": same.or(below).map(|h| (*h).clone()),
+        "offered": conflict,
+        "detectedAt": detected,
+    })
 }
 
 /// The export with its disclosures left as raw JSON text; the ledger is not looked at.
@@ -204,7 +240,125 @@ pub fn audit_export_bytes(
     now_ms: i64,
     on_disclosure: impl FnMut(&wire::Disclosure),
 ) -> Result<AuditReport, String> {
+    if crate::export_v2::is_v2(bytes) {
+        return audit_v2(bytes, now_ms, on_disclosure);
+    }
     audit_in_rounds(bytes, now_ms, ROUND, on_disclosure)
+}
+
+/// A version 2 export: line 1 read as a document (its contract-v1 disclosures too), then each
+/// lender's leaves, a line at a time, in `logs` order; only each leaf's place in the bytes is
+/// kept, for the few that end up as evidence.
+fn audit_v2(
+    bytes: &[u8],
+    now_ms: i64,
+    mut on_disclosure: impl FnMut(&wire::Disclosure),
+) -> Result<AuditReport, String> {
+    let end = memchr::memchr(b'\n', bytes).unwrap_or(bytes.len());
+    let doc: Value =
+        serde_json::from_slice(&bytes[..end]).map_err(|e| format!("not an export: {e}"))?;
+    let mut input = from_export(&doc, now_ms);
+    // Contract-v1 disclosures are in `input` already; the rules see them first.
+    let mut sources: Vec<Source> = std::mem::take(&mut input.disclosures)
+        .into_iter()
+        .map(Source::Read)
+        .collect();
+    let mut lenders: Vec<(String, u64)> = doc
+        .get("logs")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|l| {
+            Some((
+                l.get("lenderId")?.as_str()?.to_owned(),
+                l.get("leafCount")?.as_u64()?,
+            ))
+        })
+        .collect();
+    lenders.sort();
+    let mut unreadable = Vec::new();
+    let mut at = (end + 1).min(bytes.len());
+    let mut read_leaf =
+        |lender: &str| -> Option<Result<(wire::Disclosure, (usize, usize)), String>> {
+            if at >= bytes.len() {
+                return None;
+            }
+            let stop = memchr::memchr(b'\n', &bytes[at..]).map_or(bytes.len(), |i| at + i);
+            let span = (at, stop);
+            at = stop + 1;
+            let read = serde_json::from_slice::<Value>(&bytes[span.0..span.1])
+                .map_err(|e| e.to_string())
+                .and_then(|v| {
+                    khata_contract::log::DisclosureLeaf::check(&v).map_err(|e| e.to_string())
+                })
+                .map(|c| (super::leaf_disclosure(lender, &c.leaf), span))
+                .map_err(|e| format!("a leaf of {lender}: {e}"));
+            Some(read)
+        };
+    let checked;
+    let findings = {
+        let mut rules = DisclosureRules::new(&input);
+        for (i, s) in sources.iter().enumerate() {
+            if let Source::Read(d) = s {
+                on_disclosure(&d.stmt.value);
+                rules.check(i, &d.stmt.value);
+            }
+        }
+        for (lender, count) in &lenders {
+            for _ in 0..*count {
+                match read_leaf(lender) {
+                    Some(Ok((d, span))) => {
+                        on_disclosure(&d);
+                        rules.check(sources.len(), &d);
+                        sources.push(Source::Leaf(span));
+                    }
+                    Some(Err(e)) => unreadable.push(e),
+                    None => break,
+                }
+            }
+        }
+        checked = sources.len() as u64;
+        rules.finish(&V2Disclosures {
+            bytes,
+            sources: &sources,
+        })
+    };
+    input.unreadable.extend(unreadable);
+    Ok(report(&input, checked, findings))
+}
+
+/// A disclosure of a version 2 export: one of line 1 (read), or a leaf by its place.
+enum Source {
+    Read(super::DisclosureIn),
+    Leaf((usize, usize)),
+}
+
+struct V2Disclosures<'a> {
+    bytes: &'a [u8],
+    sources: &'a [Source],
+}
+
+impl V2Disclosures<'_> {
+    fn parts(&self, i: usize) -> (Option<i64>, Value) {
+        match &self.sources[i] {
+            Source::Read(d) => (d.local_id, (*d.stmt.json).clone()),
+            Source::Leaf((a, b)) => (
+                None,
+                serde_json::from_slice(&self.bytes[*a..*b]).unwrap_or(Value::Null),
+            ),
+        }
+    }
+}
+
+impl DisclosureSource for V2Disclosures<'_> {
+    fn record(&self, i: usize) -> RecordRef {
+        let (local_id, st) = self.parts(i);
+        RecordRef::disclosure(&st, local_id)
+    }
+
+    fn statement(&self, i: usize) -> Evidence {
+        Evidence::disclosure(self.parts(i).1)
+    }
 }
 
 /// [`audit_export_bytes`] with `round` disclosures parsed at a time.

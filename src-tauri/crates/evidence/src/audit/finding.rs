@@ -428,12 +428,15 @@ impl Evidence {
     }
 }
 
+/// A v1 disclosure's id; a v2 log leaf has none of its own and is named by its index.
 fn disclosure_id(statement: &Value) -> String {
-    statement
-        .get("disclosureId")
-        .and_then(Value::as_str)
-        .unwrap_or("?")
-        .into()
+    if let Some(id) = statement.get("disclosureId").and_then(Value::as_str) {
+        return id.into();
+    }
+    match statement.get("index").and_then(Value::as_u64) {
+        Some(index) => format!("leaf {index}"),
+        None => "?".into(),
+    }
 }
 
 /// Serde for `Arc<Value>` as the plain value (serde's `rc` feature is not enabled).

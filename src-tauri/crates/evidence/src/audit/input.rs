@@ -160,3 +160,37 @@ pub fn parse_disclosure(json: &Value) -> Result<wire::Disclosure, String> {
 pub(crate) fn ms(t: &DateTime<Utc>) -> i64 {
     t.timestamp_millis()
 }
+
+/// A leaf of a lender's disclosure log (contract v2) in the shape the rules read a disclosure
+/// in. A leaf has no id or signature of its own: its id is its place in the log (`leaf N`),
+/// and the lender's signed tree heads cover it. A withheld value digest reads as `withheld`.
+pub fn leaf_disclosure(
+    lender_id: &str,
+    leaf: &khata_contract::log::DisclosureLeaf,
+) -> wire::Disclosure {
+    let time = |ms: i64| DateTime::<Utc>::from_timestamp_millis(ms).unwrap_or_default();
+    let digest = leaf
+        .value_digest
+        .as_deref()
+        .and_then(|d| khata_contract::merkle::decode_hash(d).ok())
+        .map_or_else(
+            || "withheld".to_owned(),
+            |d| format!("sha256:{}", hex::encode(d)),
+        );
+    wire::Disclosure {
+        disclosure_id: format!("leaf {}", leaf.index),
+        seq: leaf.index + 1,
+        lender_id: lender_id.to_owned(),
+        signal: leaf.signal.clone(),
+        collected_at: time(leaf.collected_at),
+        purpose: leaf.purpose.clone(),
+        consent_id: leaf.consent_id.clone(),
+        data_range: wire::DataRange {
+            from: time(leaf.data_range.from),
+            to: time(leaf.data_range.to),
+        },
+        value_digest: digest,
+        onward_recipient: leaf.onward_recipient.clone(),
+        signature: khata_contract::signing::unsigned(),
+    }
+}

@@ -47,7 +47,7 @@ pub use finding::{
     Severity, SignalPoints, TreeHeadFacts,
 };
 pub use group::DisclosureSource;
-pub use input::{AuditInput, DisclosureIn, SignalMeta, Stmt, parse_disclosure};
+pub use input::{AuditInput, DisclosureIn, SignalMeta, Stmt, leaf_disclosure, parse_disclosure};
 pub use log_conflict::{LogConflictIn, LogConflictKind};
 pub use requests::{
     BorrowerRequest, Contradiction, RECEIPT_CLOCK_SKEW_MS, REVOCATION_ACK_DEADLINE_MS,

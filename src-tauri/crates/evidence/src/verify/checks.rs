@@ -10,7 +10,7 @@ use khata_contract::types::PublicKeyInfo;
 use serde_json::Value;
 
 use super::trust::ListedLender;
-use super::{FORMAT, SUPPORTED_VERSION, VerifyError};
+use super::{FORMAT, SUPPORTED_VERSIONS, VerifyError};
 
 pub(crate) fn bad(record: impl Into<String>, reason: impl Into<String>) -> VerifyError {
     VerifyError::Invalid {
@@ -88,6 +88,11 @@ impl Rings {
         Self(rings)
     }
 
+    /// Whether the export lists `lender` (with keys).
+    pub(crate) fn has(&self, lender: &str) -> bool {
+        self.0.contains_key(lender)
+    }
+
     /// Checks one signed statement with the keys of the lender it names.
     pub(crate) fn check(&self, stmt: &Value, at: &str, lender_hint: Option<&str>) -> R<()> {
         self.prepare(stmt, at, lender_hint)?
@@ -151,6 +156,11 @@ pub(crate) enum LedgerRef {
     Pin,
     /// `borrower.request`: one of the borrower's own requests (`borrowerRequests`), by id.
     Request,
+    /// `log.page` (`conflict` false) or `log.conflict`: a signed tree head the vault held, by
+    /// lender (export version 2; a version 1 export has none to check them against).
+    LogHead {
+        conflict: bool,
+    },
     Other,
 }
 
@@ -173,6 +183,9 @@ pub(crate) fn ledger_ref(kind: &str, record_id: &str, at: &str) -> R<LedgerRef> 
         }
         super::trust::PIN_KIND => LedgerRef::Pin,
         "borrower.request" => LedgerRef::Request,
+        crate::ledger::LOG_PAGE_KIND | crate::ledger::LOG_CONFLICT_KIND => LedgerRef::LogHead {
+            conflict: kind == crate::ledger::LOG_CONFLICT_KIND,
+        },
         _ => LedgerRef::Other,
     })
 }
@@ -359,8 +372,9 @@ pub(crate) fn disclosure_summary(d: &Value, st: &Value, at: &str) -> R<()> {
     same("onwardRecipient", "onwardRecipient")
 }
 
-/// A Khata export of a version this verifier understands: returns the version.
-pub(crate) fn what_it_is(doc: &Value) -> R<u64> {
+/// A Khata export of the `version` this strategy reads (1: one document; 2: the first line of
+/// a stream): returns the version.
+pub(crate) fn what_it_is(doc: &Value, version: u64) -> R<u64> {
     let Some(obj) = doc.as_object() else {
         return Err(VerifyError::Unusable {
             reason: "not a Khata export (the document is not a JSON object)".into(),
@@ -371,8 +385,8 @@ pub(crate) fn what_it_is(doc: &Value) -> R<u64> {
             reason: format!("not a Khata export (\"format\" is not {FORMAT:?})"),
         });
     }
-    let version = obj.get("version").and_then(Value::as_u64).unwrap_or(0);
-    if version != SUPPORTED_VERSION {
+    let found = obj.get("version").and_then(Value::as_u64).unwrap_or(0);
+    if found != version || !SUPPORTED_VERSIONS.contains(&found) {
         return Err(VerifyError::Unusable {
             reason: format!("unsupported export version {:?}", obj.get("version")),
         });

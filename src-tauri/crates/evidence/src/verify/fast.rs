@@ -35,7 +35,7 @@ use super::checks::{
 };
 use super::sequence::Sequences;
 use super::trust::{LedgerPin, SuppliedKeys, resolve};
-use super::{VerifyReport, coverage};
+use super::{Document, LoggedHead, VerifyReport, coverage};
 use crate::ledger::{GENESIS_PREV_HASH, entry_hash};
 use crate::members::{Members, deserialize_members};
 use crate::parallel::on_every_core;
@@ -127,6 +127,7 @@ enum Reference {
     Statement(String),
     Pin(String, [u8; 32]),
     Request(String, [u8; 32]),
+    LogHead(String, bool, [u8; 32]),
     Other,
 }
 
@@ -156,6 +157,9 @@ fn check_entry(buf: &mut Vec<u8>, raw: &RawValue) -> Option<Entry> {
         LedgerRef::Statement => Reference::Statement(record_id.to_string()),
         LedgerRef::Pin => Reference::Pin(record_id.to_string(), digest),
         LedgerRef::Request => Reference::Request(record_id.to_string(), digest),
+        LedgerRef::LogHead { conflict } => {
+            Reference::LogHead(record_id.to_string(), conflict, digest)
+        }
         LedgerRef::Other => Reference::Other,
     };
     Some(Entry {
@@ -187,14 +191,21 @@ fn check_disclosures(raws: &[&RawValue], rings: &Rings) -> Option<(Vec<i64>, Seq
     verify_batch(&signed).then_some((ids, sequences))
 }
 
-/// `Some(report)` when the export is valid; `None` when it is not, or may not be.
-pub(crate) fn verify(
+/// `Some` when the export is valid; `None` when it is not, or may not be. A whole export
+/// (`version` 1) or the first line of a version 2 stream, where `disclosures` may be absent.
+pub(crate) fn verify_document(
     bytes: &[u8],
+    version: u64,
     supplied: &SuppliedKeys,
     progress: &mut dyn FnMut(u64, u64),
-) -> Option<VerifyReport> {
+) -> Option<Document> {
     let top: Top = serde_json::from_slice(bytes).ok()?;
-    let disclosures = top.disclosures?;
+    let has_disclosures = top.disclosures.is_some();
+    let disclosures = match top.disclosures {
+        Some(d) => d,
+        None if version == 2 => Vec::new(),
+        None => return None,
+    };
     let ledger = top.ledger?;
     let entries = ledger.entries?;
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
@@ -205,7 +216,9 @@ pub(crate) fn verify(
     for (k, raw) in &top.rest {
         lite.insert(k.clone(), parse_nested(&mut buf, raw, 1)?);
     }
-    lite.insert("disclosures".into(), Value::Array(vec![]));
+    if has_disclosures {
+        lite.insert("disclosures".into(), Value::Array(vec![]));
+    }
     let mut lite_ledger = Map::new();
     for (k, raw) in &ledger.rest {
         lite_ledger.insert(k.clone(), parse_nested(&mut buf, raw, 2)?);
@@ -214,7 +227,7 @@ pub(crate) fn verify(
     lite.insert("ledger".into(), Value::Object(lite_ledger));
     let lite = Value::Object(lite);
 
-    let version = what_it_is(&lite).ok()?;
+    let version = what_it_is(&lite, version).ok()?;
     let listed = header(&lite).ok()?;
     let total = disclosures.len() as u64 + entries.len() as u64;
     let mut done = 0u64;
@@ -226,6 +239,7 @@ pub(crate) fn verify(
     let mut ledger_statements: Vec<String> = Vec::new();
     let mut pins: HashMap<String, LedgerPin> = HashMap::new();
     let mut ledger_requests: HashMap<String, ([u8; 32], usize)> = HashMap::new();
+    let mut log_heads: Vec<LoggedHead> = Vec::new();
     for round in entries.chunks(ROUND) {
         let pieces = on_every_core(round, cores, |piece| {
             let mut buf = Vec::new();
@@ -250,6 +264,12 @@ pub(crate) fn verify(
                     Reference::Request(id, digest) => {
                         ledger_requests.insert(id, (digest, (e.seq - 1) as usize));
                     }
+                    Reference::LogHead(lender, conflict, digest) => log_heads.push(LoggedHead {
+                        lender,
+                        conflict,
+                        digest,
+                        entry: (e.seq - 1) as usize,
+                    }),
                     Reference::Other => {}
                 }
                 prev = e.hash;
@@ -297,7 +317,7 @@ pub(crate) fn verify(
         return None;
     }
     progress(total, total);
-    Some(VerifyReport {
+    let report = VerifyReport {
         version,
         lenders: listed.len() as u64,
         signatures_checked: signatures,
@@ -309,6 +329,12 @@ pub(crate) fn verify(
         sequence_gaps: sequences.gaps(),
         unverified: coverage::unverified(&lite),
         withheld: coverage::withheld(&lite),
+        logs: None,
+    };
+    Some(Document {
+        report,
+        rings,
+        log_heads,
     })
 }
 
@@ -375,7 +401,7 @@ pub(super) mod tests {
             })
             .and_then(|doc| verify_export(&doc, &mut |_, _| {}));
         (
-            super::verify(bytes, &Default::default(), &mut |_, _| {}),
+            super::verify_document(bytes, 1, &Default::default(), &mut |_, _| {}).map(|d| d.report),
             reference,
         )
     }

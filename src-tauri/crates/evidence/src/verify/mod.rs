@@ -14,12 +14,18 @@
 //! [`fast`] path parses records one by one on every core and batch-verifies signatures, and
 //! only ever answers "valid". [`verify_export_bytes`] tries the fast path and falls back to the
 //! reference, so an invalid export always gets the reference's answer.
+//!
+//! A version 2 export ([`crate::export_v2`]) is a stream: its first line goes through the same
+//! two strategies, then [`stream`] checks each lender's signed tree heads and every leaf in one
+//! pass with flat memory ([`verify_export_file`], [`verify_export_bytes`] on bytes in memory).
 
 mod checks;
 pub mod coverage;
 mod fast;
+pub mod log_facts;
 mod reference;
 pub mod sequence;
+mod stream;
 pub mod trust;
 
 use serde::{Deserialize, Serialize};
@@ -27,6 +33,7 @@ use serde_json::Value;
 use ts_rs::TS;
 
 pub use coverage::{UNVERIFIED, is_unverified};
+pub use log_facts::{ForkKind, HeadFacts, LogFacts, LogFork, WithheldCount};
 pub use reference::verify_export_with;
 pub use sequence::SequenceGap;
 pub use trust::{KeyFingerprint, KeyTrust, LenderTrust, SuppliedKeys, fingerprint};
@@ -52,6 +59,29 @@ pub struct VerifyReport {
     /// `<statement pointer> <member path>` (`/offers/0 explanation.contributions.3.bin`): the
     /// statement verifies, the value is not shown. Every value shown matched its commitment.
     pub withheld: Vec<String>,
+    /// Version 2 exports: each lender's disclosure log as checked (absent for version 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub logs: Option<Vec<LogFacts>>,
+}
+
+/// What the checks of an export's document (a whole version 1 export, or a version 2 export's
+/// first line) leave for the log checks: the report so far, the lenders' trusted keys and the
+/// ledger's `log.page`/`log.conflict` entries.
+pub(crate) struct Document {
+    pub report: VerifyReport,
+    pub rings: checks::Rings,
+    pub log_heads: Vec<LoggedHead>,
+}
+
+/// One `log.page` or `log.conflict` ledger entry.
+pub(crate) struct LoggedHead {
+    /// Its `record_id`.
+    pub lender: String,
+    pub conflict: bool,
+    pub digest: [u8; 32],
+    /// Its position in `ledger.entries`.
+    pub entry: usize,
 }
 
 /// Why an export does not verify.
@@ -79,11 +109,13 @@ impl VerifyError {
 
 /// The export format this verifier understands.
 pub const FORMAT: &str = "khata-export";
-pub const SUPPORTED_VERSION: u64 = 1;
+/// 1: one JSON document; 2: a stream of lines ([`crate::export_v2`]).
+pub const SUPPORTED_VERSIONS: [u64; 2] = [1, 2];
 
-/// The largest export `khata verify` and the app's Verify screen read: 2 GiB, above the
-/// 1.27 GB export of a million-disclosure vault. A larger file is refused from its size alone,
-/// before any of it is read (see [`read_export`]).
+/// The largest version 1 export `khata verify` and the app's Verify screen read: 2 GiB, above
+/// the 1.27 GB export of a million-disclosure vault. A larger file is refused from its size
+/// alone, before any of it is read (see [`read_export`]), unless it is a version 2 stream,
+/// which is read a piece at a time whatever its size ([`verify_export_file`]).
 pub const MAX_EXPORT_BYTES: u64 = 2 << 30;
 
 /// The largest export whose failure the reference verifier explains record by record: it holds
@@ -126,7 +158,9 @@ pub fn read_export(path: &std::path::Path) -> Result<Vec<u8>, VerifyError> {
     Ok(bytes)
 }
 
-/// Parses and verifies an export's bytes.
+/// Parses and verifies an export's bytes. A version 2 export (it starts with
+/// [`crate::export_v2::MAGIC`]) goes to the streaming verifier, reading the bytes as it would a
+/// file; for version 1, read on.
 ///
 /// Takes the fast path first ([`fast`]: the disclosures and ledger entries are
 /// parsed one record at a time on every core, never as one document, and the signatures are
@@ -148,8 +182,54 @@ pub fn verify_export_bytes_with(
     supplied: &SuppliedKeys,
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<VerifyReport, VerifyError> {
-    if let Some(report) = fast::verify(bytes, supplied, progress) {
-        return Ok(report);
+    if crate::export_v2::is_v2(bytes) {
+        return stream::verify(bytes, supplied, progress);
+    }
+    document(bytes, 1, supplied, progress).map(|d| d.report)
+}
+
+/// Verifies the export at `path`: a version 2 stream a piece at a time, with flat memory and
+/// no size limit; a version 1 document as [`read_export`] and [`verify_export_bytes_with`] do.
+pub fn verify_export_file(
+    path: &std::path::Path,
+    supplied: &SuppliedKeys,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<VerifyReport, VerifyError> {
+    use std::io::Read as _;
+    let unreadable = |e: std::io::Error| VerifyError::Unusable {
+        reason: format!("cannot read {}: {e}", path.display()),
+    };
+    let mut file = std::fs::File::open(path).map_err(unreadable)?;
+    let meta = file.metadata().map_err(unreadable)?;
+    if !meta.is_file() {
+        return Err(VerifyError::Unusable {
+            reason: format!("{} is not a regular file", path.display()),
+        });
+    }
+    let mut magic = Vec::with_capacity(crate::export_v2::MAGIC.len());
+    (&mut file)
+        .take(crate::export_v2::MAGIC.len() as u64)
+        .read_to_end(&mut magic)
+        .map_err(unreadable)?;
+    if crate::export_v2::is_v2(&magic) {
+        let input = std::io::Cursor::new(magic).chain(file);
+        return stream::verify(input, supplied, progress);
+    }
+    drop(file);
+    let bytes = read_export(path)?;
+    verify_export_bytes_with(&bytes, supplied, progress)
+}
+
+/// The document checks of a version 1 export, or of a version 2 export's first line: the fast
+/// strategy, else the reference (up to [`REFERENCE_MAX_BYTES`]).
+pub(crate) fn document(
+    bytes: &[u8],
+    version: u64,
+    supplied: &SuppliedKeys,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<Document, VerifyError> {
+    if let Some(doc) = fast::verify_document(bytes, version, supplied, progress) {
+        return Ok(doc);
     }
     if bytes.len() as u64 > REFERENCE_MAX_BYTES {
         // The reference would hold about five times the file in memory: say what can be said
@@ -172,7 +252,7 @@ pub fn verify_export_bytes_with(
     let doc: Value = serde_json::from_slice(bytes).map_err(|e| VerifyError::Unusable {
         reason: format!("not JSON: {e}"),
     })?;
-    verify_export_with(&doc, supplied, progress)
+    reference::verify_document(&doc, version, supplied, progress)
 }
 
 /// Verifies a parsed export with the keys it carries (and the vault's pins): the reference

@@ -12,7 +12,7 @@ use super::checks::{
 };
 use super::sequence::Sequences;
 use super::trust::{LedgerPin, SuppliedKeys, resolve};
-use super::{VerifyReport, coverage};
+use super::{Document, LoggedHead, VerifyReport, coverage};
 use crate::ledger::{GENESIS_PREV_HASH, entry_hash};
 
 /// Verifies a parsed export, with lender keys from outside it where `supplied` has them.
@@ -22,9 +22,24 @@ pub fn verify_export_with(
     supplied: &SuppliedKeys,
     progress: &mut dyn FnMut(u64, u64),
 ) -> R<VerifyReport> {
-    let version = what_it_is(doc)?;
+    verify_document(doc, 1, supplied, progress).map(|d| d.report)
+}
+
+/// The checks of a whole export document (`version` 1), or of the first line of a version 2
+/// stream, where `disclosures` (those received through contract v1) may be absent.
+pub(crate) fn verify_document(
+    doc: &Value,
+    version: u64,
+    supplied: &SuppliedKeys,
+    progress: &mut dyn FnMut(u64, u64),
+) -> R<Document> {
+    let version = what_it_is(doc, version)?;
     let listed = header(doc)?;
-    let disclosures = arr(doc, "disclosures")?;
+    let none = Vec::new();
+    let disclosures = match doc.get("disclosures") {
+        None if version == 2 => &none,
+        _ => arr(doc, "disclosures")?,
+    };
 
     let ledger = doc
         .get("ledger")
@@ -45,6 +60,7 @@ pub fn verify_export_with(
     let mut ledger_statements: Vec<(String, usize)> = Vec::new();
     let mut pins: HashMap<String, LedgerPin> = HashMap::new();
     let mut ledger_requests: HashMap<String, ([u8; 32], usize)> = HashMap::new();
+    let mut log_heads: Vec<LoggedHead> = Vec::new();
     for (n, e) in entries.iter().enumerate() {
         let at = format!("/ledger/entries/{n}");
         if let Some(k) = e
@@ -89,6 +105,12 @@ pub fn verify_export_with(
             LedgerRef::Request => {
                 ledger_requests.insert(record_id.to_string(), (digest, n));
             }
+            LedgerRef::LogHead { conflict } => log_heads.push(LoggedHead {
+                lender: record_id.to_string(),
+                conflict,
+                digest,
+                entry: n,
+            }),
             LedgerRef::Other => {}
         }
         prev = hash;
@@ -168,7 +190,7 @@ pub fn verify_export_with(
         ));
     }
     progress(total, total);
-    Ok(VerifyReport {
+    let report = VerifyReport {
         version,
         lenders: listed.len() as u64,
         signatures_checked: signatures,
@@ -180,5 +202,11 @@ pub fn verify_export_with(
         sequence_gaps: sequences.gaps(),
         unverified: coverage::unverified(doc),
         withheld: coverage::withheld(doc),
+        logs: None,
+    };
+    Ok(Document {
+        report,
+        rings,
+        log_heads,
     })
 }

@@ -16,6 +16,8 @@ use crate::scorecard;
 /// The contract version this lender speaks: 2.x serves the Merkle disclosure log
 /// (`/v2/log/…`) and redactable statements; `/disclosures` stays for 1.x clients.
 pub const SPEC_VERSION: &str = "2.0";
+/// What it publishes under the `contract-v1` fault: a 1.x lender.
+pub const SPEC_VERSION_1: &str = "1.0.0";
 
 /// The discovery document; under the `foreign-origin` fault it sends the API base and the token
 /// endpoint to another origin (where a careless client would take its bearer token).
@@ -30,7 +32,13 @@ pub(super) async fn document(State(inner): State<Shared>) -> Response {
     let lender_id = inner.lender_id();
     let keys = vec![inner.signing_key().public_info()];
     // Under `rotate-key=1` the new key comes with a statement signed by the old one.
-    let endorsed = inner.faults.read().expect("faults lock").rotate_key == KeyRotation::Endorsed;
+    let (endorsed, contract_v1) = {
+        let faults = inner.faults.read().expect("faults lock");
+        (
+            faults.rotate_key == KeyRotation::Endorsed,
+            faults.contract_v1,
+        )
+    };
     let key_endorsement = if endorsed {
         let draft = KeyEndorsement {
             lender_id: lender_id.clone(),
@@ -53,7 +61,11 @@ pub(super) async fn document(State(inner): State<Shared>) -> Response {
             api_base: elsewhere.to_owned(),
             authorization_endpoint: format!("{}/oauth/authorize", inner.base_url),
             token_endpoint: format!("{elsewhere}/oauth/token"),
-            spec_version: SPEC_VERSION.into(),
+            spec_version: if contract_v1 {
+                SPEC_VERSION_1.into()
+            } else {
+                SPEC_VERSION.into()
+            },
             keys,
             key_endorsement,
         },

@@ -241,6 +241,16 @@ impl Vault {
             .execute(rusqlite::params![lender_id, reachable as i64])?;
         Ok(())
     }
+
+    /// Records that `lender_id` was synced at `at` (a v2 log sync has no cursor to move).
+    pub fn set_lender_synced(&mut self, lender_id: &str, at: i64) -> Result<()> {
+        self.conn
+            .prepare_cached(
+                "UPDATE lender_links SET last_sync_at = ?2, reachable = 1 WHERE lender_id = ?1",
+            )?
+            .execute(rusqlite::params![lender_id, at])?;
+        Ok(())
+    }
 }
 
 /// A signal's five columns (id, name, category, sensitivity, regulatory flags) from `at` on.

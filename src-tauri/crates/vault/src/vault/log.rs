@@ -74,6 +74,19 @@ impl HeadStatus {
 pub struct StoredTreeHead {
     pub head: TreeHeadRow,
     pub status: HeadStatus,
+    /// For a conflicting head that came with a page whose leaves gave another root.
+    pub mismatch: Option<PageMismatch>,
+}
+
+/// A page whose leaves do not give the root of the head it came with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PageMismatch {
+    /// The root the held leaves and the page's leaves give at the head's size.
+    #[serde(with = "crate::model::hex32")]
+    pub computed_root: [u8; 32],
+    /// The page's first leaf index.
+    pub page_start: u64,
 }
 
 /// Where a lender's log stands: what the next sync resumes from.
@@ -157,11 +170,13 @@ fn insert_head(
     lender_id: &str,
     head: &TreeHeadRow,
     status: HeadStatus,
+    mismatch: Option<&PageMismatch>,
 ) -> Result<bool> {
     let n = tx
         .prepare_cached(
             "INSERT INTO tree_heads (lender_id, tree_size, root, signed_json, received_at, \
-             status) VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT DO NOTHING",
+             status, computed_root, page_start) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) \
+             ON CONFLICT DO NOTHING",
         )?
         .execute(rusqlite::params![
             lender_id,
@@ -169,23 +184,18 @@ fn insert_head(
             &head.root[..],
             head.signed_json,
             head.received_at,
-            status.as_str()
+            status.as_str(),
+            mismatch.map(|m| m.computed_root.to_vec()),
+            mismatch
+                .map(|m| to_i64(m.page_start, "page start"))
+                .transpose()?,
         ])?;
     Ok(n == 1)
 }
 
-/// The payload of a head's `log.page` or `log.conflict` ledger entry: canonical JSON (members
-/// sorted, no spaces) of the lender, the root in lower-case hex and the size,
-/// `{"lenderId":"l-1","rootHash":"ab…","treeSize":1000}`. It depends on the head alone, so a
-/// verifier holding an exported head recomputes the entry's payload digest.
-pub fn log_head_payload(lender_id: &str, tree_size: u64, root: &[u8; 32]) -> Vec<u8> {
-    let lender = serde_json::to_string(lender_id).expect("a string serialises");
-    format!(
-        r#"{{"lenderId":{lender},"rootHash":"{}","treeSize":{tree_size}}}"#,
-        hex::encode(root)
-    )
-    .into_bytes()
-}
+/// The payload of a head's `log.page` or `log.conflict` ledger entry, defined once beside the
+/// ledger hash so the offline verifier of an export recomputes exactly these bytes.
+pub use khata_evidence::ledger::log_head_payload;
 
 fn head_payload(lender_id: &str, head: &TreeHeadRow) -> Vec<u8> {
     log_head_payload(lender_id, head.tree_size, &head.root)
@@ -338,9 +348,14 @@ impl Vault {
                     frontier_hashes
                 ])?;
             }
-            let head_is_new = insert_head(tx, lender_id, head, HeadStatus::Held)?;
+            let head_is_new = insert_head(tx, lender_id, head, HeadStatus::Held, None)?;
             if head_is_new || !new.is_empty() {
-                led.append(tx, "log.page", lender_id, &head_payload(lender_id, head))?;
+                led.append(
+                    tx,
+                    khata_evidence::ledger::LOG_PAGE_KIND,
+                    lender_id,
+                    &head_payload(lender_id, head),
+                )?;
             }
             Ok(new.len())
         })
@@ -349,13 +364,24 @@ impl Vault {
     /// Keeps a signed head of `lender_id` that contradicts the heads held (a fork: the same
     /// size with another root, or no consistency with them) as evidence, with a `log.conflict`
     /// ledger entry. Returns false when that head was already stored.
-    pub fn record_conflicting_head(&mut self, lender_id: &str, head: &TreeHeadRow) -> Result<bool> {
+    pub fn record_conflicting_head(
+        &mut self,
+        lender_id: &str,
+        head: &TreeHeadRow,
+        mismatch: Option<PageMismatch>,
+    ) -> Result<bool> {
         self.write(|tx, led| {
-            let new = insert_head(tx, lender_id, head, HeadStatus::Conflicting)?;
+            let new = insert_head(
+                tx,
+                lender_id,
+                head,
+                HeadStatus::Conflicting,
+                mismatch.as_ref(),
+            )?;
             if new {
                 led.append(
                     tx,
-                    "log.conflict",
+                    khata_evidence::ledger::LOG_CONFLICT_KIND,
                     lender_id,
                     &head_payload(lender_id, head),
                 )?;
@@ -368,11 +394,23 @@ impl Vault {
     /// by when it was received.
     pub fn tree_heads(&self, lender_id: &str) -> Result<Vec<StoredTreeHead>> {
         let mut st = self.conn.prepare_cached(
-            "SELECT tree_size, root, signed_json, received_at, status FROM tree_heads \
+            "SELECT tree_size, root, signed_json, received_at, status, computed_root, \
+             page_start FROM tree_heads \
              WHERE lender_id = ?1 ORDER BY tree_size, status DESC, received_at",
         )?;
         let rows = st.query_map([lender_id], |r| {
             let status: String = r.get(4)?;
+            let computed: Option<Vec<u8>> = r.get(5)?;
+            let page_start: Option<i64> = r.get(6)?;
+            let mismatch = match (computed, page_start) {
+                (Some(root), Some(start)) => {
+                    root.try_into().ok().map(|computed_root| PageMismatch {
+                        computed_root,
+                        page_start: start as u64,
+                    })
+                }
+                _ => None,
+            };
             Ok(StoredTreeHead {
                 head: TreeHeadRow {
                     tree_size: r.get::<_, i64>(0)? as u64,
@@ -385,9 +423,60 @@ impl Vault {
                 } else {
                     HeadStatus::Conflicting
                 },
+                mismatch,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Up to `limit` leaves of every lender with a `share_events` id above `after_id`, in id
+    /// order, each with its id and lender: how the audit reads the log a page at a time.
+    pub fn log_leaves_by_id(
+        &self,
+        after_id: i64,
+        limit: usize,
+    ) -> Result<Vec<(i64, String, LogLeafRow)>> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT signal_id, collected_at, purpose, consent_id, data_from, data_to, \
+             value_digest, onward_recipient, log_index, salts, id, lender_id FROM share_events \
+             WHERE id > ?1 AND log_index IS NOT NULL ORDER BY id LIMIT ?2",
+        )?;
+        let rows = st.query_map(rusqlite::params![after_id, limit as i64], |r| {
+            Ok((r.get(10)?, r.get(11)?, leaf_from_row(r)?))
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The leaf stored as disclosure `id` with its lender, if that disclosure is a leaf.
+    pub fn log_leaf_of_event(&self, id: i64) -> Result<Option<(String, LogLeafRow)>> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT signal_id, collected_at, purpose, consent_id, data_from, data_to, \
+                 value_digest, onward_recipient, log_index, salts, lender_id FROM share_events \
+                 WHERE id = ?1 AND log_index IS NOT NULL",
+            )?
+            .query_row([id], |r| Ok((r.get(10)?, leaf_from_row(r)?)))
+            .optional()?)
+    }
+
+    /// The ledger entry that recorded `lender_id`'s held head of `tree_size` leaves with
+    /// `root` (its `log.page` entry), if any.
+    pub fn ledger_seq_for_head(
+        &self,
+        lender_id: &str,
+        tree_size: u64,
+        root: &[u8; 32],
+    ) -> Result<Option<i64>> {
+        let digest =
+            khata_evidence::ledger::payload_digest(&log_head_payload(lender_id, tree_size, root));
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT min(seq) FROM ledger WHERE kind = 'log.page' AND record_id = ?1 \
+                 AND payload_digest = ?2",
+            )?
+            .query_row(rusqlite::params![lender_id, &digest[..]], |r| r.get(0))?)
     }
 
     /// Where `lender_id`'s log stands (`None` before its first page).

@@ -112,7 +112,8 @@ fn pages_are_stored_and_read_back_after_reopening() {
         [head(3, 1), head(7, 1), head(8, 2)]
             .map(|head| StoredTreeHead {
                 head,
-                status: HeadStatus::Held
+                status: HeadStatus::Held,
+                mismatch: None,
             })
             .to_vec()
     );
@@ -419,9 +420,16 @@ fn conflicting_heads_are_kept_as_evidence() {
     // The lender later signs another root at a size already held.
     let mut fork = head(4, 9);
     fork.received_at += 10;
-    assert!(v.record_conflicting_head("l-1", &fork).unwrap());
+    let mismatch = PageMismatch {
+        computed_root: [7; 32],
+        page_start: 2,
+    };
     assert!(
-        !v.record_conflicting_head("l-1", &fork).unwrap(),
+        v.record_conflicting_head("l-1", &fork, Some(mismatch))
+            .unwrap()
+    );
+    assert!(
+        !v.record_conflicting_head("l-1", &fork, None).unwrap(),
         "kept once"
     );
     assert_eq!(count_kind(&v, "log.conflict"), 1);
@@ -430,11 +438,13 @@ fn conflicting_heads_are_kept_as_evidence() {
         vec![
             StoredTreeHead {
                 head: head(4, 1),
-                status: HeadStatus::Held
+                status: HeadStatus::Held,
+                mismatch: None,
             },
             StoredTreeHead {
                 head: fork,
-                status: HeadStatus::Conflicting
+                status: HeadStatus::Conflicting,
+                mismatch: Some(mismatch),
             },
         ]
     );
