@@ -111,3 +111,25 @@ async fn a_disclosure_that_does_not_match_its_commitment_is_refused() {
         Err(redact::RedactError::DigestMismatch(_))
     ));
 }
+
+#[tokio::test]
+async fn a_contract_v1_lender_signs_plain_statements_that_read_the_same() {
+    let sb = start(Scenario::SalariedGood).await;
+    sb.set_faults(khata_sandbox::Faults {
+        contract_v1: true,
+        ..Default::default()
+    });
+    let c = client_for(&sb).await;
+    let consent = decide(&c, &[]).await;
+    let signed = c.consent_signed(&consent.consent_id).await.unwrap();
+    assert!(signed.raw.get(redact::SD).is_none(), "a 1.x artefact");
+    assert_eq!(signed.raw["customerId"], consent.customer_id.as_str());
+    assert_eq!(signed.value, consent);
+    c.keys().verify_value(&signed.raw).unwrap();
+    let offer = &c.offers_signed().await.unwrap()[0];
+    assert!(offer.raw.get(redact::SD).is_none());
+    let r = c.pause_signed(&consent.consent_id, &key()).await.unwrap();
+    assert!(r.raw["consent"].get(redact::SD).is_none());
+    assert_eq!(r.value.consent.customer_id, consent.customer_id);
+    assert!(redact::reveal(&r.raw).unwrap().withheld.is_empty());
+}
