@@ -28,6 +28,7 @@ const VALID = {
     ],
     sequenceGaps: [],
     unverified: ['/exportedAt', '/signals/*'],
+    withheld: [],
   },
 };
 

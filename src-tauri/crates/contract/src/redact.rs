@@ -63,6 +63,18 @@ pub struct Revealed {
     pub withheld: Vec<String>,
 }
 
+/// What a consent commits to instead of carrying in the clear (contract v2): the lender's id
+/// for the borrower and the purpose's free text.
+pub const CONSENT_PATHS: &[&str] = &["customerId", "purpose.text"];
+
+/// What an offer or a quote commits to: each signal's bin and the reasons' free text, so a
+/// borrower can share how a decision was scored without the bins that reveal the values.
+pub const EXPLANATION_PATHS: &[&str] = &[
+    "explanation.contributions.*.bin",
+    "explanation.reasonCodes.*.text",
+    "explanation.topAdverse.*.text",
+];
+
 /// The commitment to one disclosed value.
 pub fn digest(salt: &str, path: &str, value: &Value) -> Result<String, RedactError> {
     let triple = Value::Array(vec![salt.into(), path.into(), value.clone()]);
@@ -321,6 +333,16 @@ fn display(prefix: &str) -> &str {
     } else {
         prefix
     }
+}
+
+/// The plain form of a statement that may be redactable, for parsing it into a wire type: a
+/// 1.x statement (no top-level `_sd`) as it is, a v2 one revealed (withheld members absent).
+/// Refuses disclosures that do not match their commitments.
+pub fn plain(object: Value) -> Result<Value, RedactError> {
+    if object.get(SD).is_none() {
+        return Ok(object);
+    }
+    reveal(&object).map(|r| r.value)
 }
 
 /// Whether `path` matches `pattern`: the whole path, its last segment (`bin`, `customerId`), or

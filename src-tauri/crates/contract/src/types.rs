@@ -122,6 +122,8 @@ pub struct SignalCatalog {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Purpose {
     pub code: String,
+    /// Empty when a v2 statement withholds it.
+    #[serde(default)]
     pub text: String,
 }
 
@@ -256,6 +258,9 @@ pub struct Consent {
     pub consent_id: String,
     pub request_id: String,
     pub lender_id: String,
+    /// Empty when withheld: a v2 consent commits to it (see `redact::CONSENT_PATHS`), and a
+    /// receipt carries the consent without its disclosures.
+    #[serde(default)]
     pub customer_id: String,
     pub version: u32,
     pub status: ConsentStatus,
@@ -377,7 +382,9 @@ pub enum ExplanationMethod {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Contribution {
     pub signal: String,
-    /// The bin the signal's value fell in (`missing` when withheld, denied or unknown).
+    /// The bin the signal's value fell in (`missing` when withheld, denied or unknown). Empty
+    /// when the statement itself withholds it (a redacted v2 offer or quote).
+    #[serde(default)]
     pub bin: String,
     pub points: i64,
     /// Points this signal would give if withheld, so a counterfactual can be checked.
@@ -410,6 +417,8 @@ pub struct ReasonCode {
     pub code: String,
     pub signal: String,
     pub points: i64,
+    /// Empty when a redacted v2 statement withholds it.
+    #[serde(default)]
     pub text: String,
 }
 

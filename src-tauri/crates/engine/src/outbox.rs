@@ -8,10 +8,11 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use khata_evidence::audit::check_receipt;
-use khata_lending::LendingClient;
 use khata_lending::full_jitter_backoff;
 use khata_lending::lender_text;
+use khata_lending::redact;
 use khata_lending::types as wire;
+use khata_lending::{LendingClient, Signed};
 use khata_vault::{
     ConsentActionKind, ConsentStatus, OutboxItem, OutboxMessage, RightsKind, RightsStatus,
     Statement, now_ms,
@@ -20,6 +21,7 @@ use khata_vault::{
 use crate::convert;
 use crate::engine::{Engine, signed_bytes};
 use crate::error::{EngineError, Result};
+use crate::signed::raw_bytes;
 use crate::views::*;
 
 impl Engine {
@@ -192,7 +194,7 @@ impl Engine {
         }
         let client = self.client(&item.lender_id).await?;
         let key = item.idempotency_key.as_str();
-        let (consent_id, receipt) = match &item.message {
+        let (consent_id, signed) = match &item.message {
             OutboxMessage::Revoke {
                 consent_id,
                 signals,
@@ -201,13 +203,16 @@ impl Engine {
                     signals: (!signals.is_empty()).then(|| signals.clone()),
                     reason: None,
                 };
-                (consent_id, client.revoke(consent_id, &body, key).await?)
+                (
+                    consent_id,
+                    client.revoke_signed(consent_id, &body, key).await?,
+                )
             }
             OutboxMessage::Pause { consent_id } => {
-                (consent_id, client.pause(consent_id, key).await?)
+                (consent_id, client.pause_signed(consent_id, key).await?)
             }
             OutboxMessage::Resume { consent_id } => {
-                (consent_id, client.resume(consent_id, key).await?)
+                (consent_id, client.resume_signed(consent_id, key).await?)
             }
             OutboxMessage::RightsRequest {
                 request_id,
@@ -220,6 +225,7 @@ impl Engine {
             }
             OutboxMessage::Unreadable { error, .. } => return Err(unreadable(error)),
         };
+        let receipt = &signed.value;
         // A consent action: the lender's signed receipt must be for this very request; it
         // carries the consent as it now stands.
         if receipt.idempotency_key != item.idempotency_key || receipt.consent_id != *consent_id {
@@ -227,7 +233,7 @@ impl Engine {
                 "the receipt is for another request".into(),
             ));
         }
-        let (_, bytes) = signed_bytes(client.keys(), &receipt)?;
+        let bytes = raw_bytes(client.keys(), &signed.raw)?;
         let arrived = now_ms();
         let st = Statement {
             kind: "receipt".into(),
@@ -246,7 +252,7 @@ impl Engine {
             .await?
             .or_else(|| crate::requests::from_outbox(item));
         if let Some(req) = request {
-            let wrong = check_receipt(&req, &receipt, arrived);
+            let wrong = check_receipt(&req, receipt, arrived);
             if let Some(first) = wrong.first() {
                 tracing::warn!(
                     outbox = %item.id,
@@ -266,7 +272,12 @@ impl Engine {
                 )));
             }
         }
-        self.store_consent(client.keys(), &receipt.consent).await?;
+        let embedded = Signed {
+            value: receipt.consent.clone(),
+            raw: signed.raw.get("consent").cloned().unwrap_or_default(),
+        };
+        let consent = with_disclosures(&client, embedded).await;
+        self.store_consent(client.keys(), &consent).await?;
         let id = item.id.clone();
         self.with_vault(move |v| {
             v.put_statement(&st)?;
@@ -363,4 +374,27 @@ fn unreadable(error: &str) -> EngineError {
     EngineError::Internal(format!(
         "this queued message cannot be read ({error}); it is kept in the vault and not sent"
     ))
+}
+
+/// The consent a receipt carries, with its values when the lender will give them: a v2 receipt
+/// embeds the consent's commitments only (so sharing a receipt discloses no customer id), so the
+/// same version is fetched and kept instead when its statement bytes are exactly the embedded
+/// ones. Otherwise — a 1.x lender, the lender unreachable, another version — the embedded one.
+async fn with_disclosures(
+    client: &LendingClient,
+    embedded: Signed<wire::Consent>,
+) -> Signed<wire::Consent> {
+    if embedded.raw.get(redact::SD).is_none() {
+        return embedded;
+    }
+    let Ok(fetched) = client.consent_signed(&embedded.value.consent_id).await else {
+        return embedded;
+    };
+    match (
+        redact::statement_bytes(&fetched.raw),
+        redact::statement_bytes(&embedded.raw),
+    ) {
+        (Ok(a), Ok(b)) if a == b => fetched,
+        _ => embedded,
+    }
 }

@@ -9,7 +9,8 @@ pub mod oauth;
 
 pub use client::{
     Checked, ClientConfig, ContractVersion, HeldLog, LendingClient, LogChecker, LogSync,
-    LogSyncSummary, LogViolation, VerifiedPage, ViolationKind, check_url, full_jitter_backoff,
+    LogSyncSummary, LogViolation, Signed, VerifiedPage, ViolationKind, check_url,
+    full_jitter_backoff,
 };
 pub use error::{LendingError, Result};
 /// Lender text made safe to keep (defined in `khata-contract`, shared with the CLI).

@@ -7,6 +7,7 @@ use std::path::Path;
 use rusqlite::{Connection, OptionalExtension as _, params};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
+use serde_json::Value;
 
 const SCHEMA: &str = r#"
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -54,7 +55,38 @@ pub fn to_json<T: Serialize>(v: &T) -> String {
     serde_json::to_string(v).expect("wire types serialise")
 }
 
+/// A stored document as its wire type: a redactable (v2) statement is revealed first, a 1.x one
+/// (kept from an older state directory) read as it is.
 pub fn from_json<T: DeserializeOwned>(s: &str) -> rusqlite::Result<T> {
+    let conversion = |e: Box<dyn std::error::Error + Send + Sync>| {
+        rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, e)
+    };
+    let value: Value = serde_json::from_str(s).map_err(|e| conversion(Box::new(e)))?;
+    let value = khata_contract::redact::plain(value).map_err(|e| conversion(Box::new(e)))?;
+    serde_json::from_value(value).map_err(|e| conversion(Box::new(e)))
+}
+
+/// A stored statement exactly as it was signed and served (commitments and disclosures kept).
+pub fn get_raw(
+    conn: &Connection,
+    table: &str,
+    key_col: &str,
+    key: &str,
+) -> rusqlite::Result<Option<Value>> {
+    let sql = format!("SELECT json FROM {table} WHERE {key_col} = ?1");
+    let json: Option<String> = conn.query_row(&sql, [key], |r| r.get(0)).optional()?;
+    json.map(|j| raw_json(&j)).transpose()
+}
+
+/// Every stored statement of a table as served, newest first.
+pub fn list_raw(conn: &Connection, table: &str) -> rusqlite::Result<Vec<Value>> {
+    let sql = format!("SELECT json FROM {table} ORDER BY created_at DESC, rowid DESC");
+    let mut stmt = conn.prepare(&sql)?;
+    let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+    rows.map(|j| raw_json(&j?)).collect()
+}
+
+fn raw_json(s: &str) -> rusqlite::Result<Value> {
     serde_json::from_str(s).map_err(|e| {
         rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e))
     })

@@ -20,6 +20,12 @@ sequenceGaps: Array<SequenceGap>,
  */
 unverified: Array<string>, 
 /**
+ * Values of redactable (contract 2.x) statements present only as commitments, as
+ * `<statement pointer> <member path>` (`/offers/0 explanation.contributions.3.bin`): the
+ * statement verifies, the value is not shown. Every value shown matched its commitment.
+ */
+withheld: Array<string>, 
+/**
  * Version 2 exports: each lender's disclosure log as checked (absent for version 1).
  */
 logs?: Array<LogFacts>, };

@@ -193,6 +193,16 @@ fn print_basis(r: &VerifyReport) {
         "not covered by any signature or the ledger (display only): {}",
         r.unverified.join(", ")
     );
+    if !r.withheld.is_empty() {
+        println!(
+            "withheld (signed as commitments, values not in the file): {}",
+            r.withheld
+                .iter()
+                .map(|w| clean(w))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
 }
 
 pub fn run(args: VerifyArgs) -> anyhow::Result<ExitCode> {

@@ -71,10 +71,11 @@ impl Engine {
         self.with_vault(move |v| Ok(v.record_request(&row)?))
             .await?;
         let key = uuid::Uuid::new_v4().to_string();
-        let consent = client
-            .decide(request_id, &wire::ConsentDecisionBody { decisions }, &key)
+        let signed = client
+            .decide_signed(request_id, &wire::ConsentDecisionBody { decisions }, &key)
             .await?;
-        let altered = check_consent(&decision, &consent);
+        let consent = &signed.value;
+        let altered = check_consent(&decision, consent);
         if let Some(first) = altered.first() {
             tracing::warn!(
                 consent = %consent.consent_id,
@@ -84,7 +85,7 @@ impl Engine {
         }
         // The consent must be this lender's, under an id no other lender holds.
         if consent.lender_id != stored.lender_id
-            || !self.store_consent(client.keys(), &consent).await?
+            || !self.store_consent(client.keys(), &signed).await?
         {
             return Err(EngineError::LenderRejected(
                 "the lender answered with a consent that names another lender or reuses \
@@ -96,8 +97,8 @@ impl Engine {
         decided.status = wire::ConsentRequestStatus::Decided;
         self.store_requests(&stored.lender_id, &[decided]).await?;
         // The lender scores the new consent at once: fetch the offer (best effort).
-        if let Ok(offers) = client.offers().await {
-            for o in &offers.items {
+        if let Ok(offers) = client.offers_signed().await {
+            for o in &offers {
                 self.store_offer(client.keys(), o).await?;
             }
         }

@@ -10,7 +10,7 @@ use serde_json::Value;
 use super::{Engine, lender_names};
 use crate::convert::{self, Catalog};
 use crate::error::{EngineError, Result};
-use crate::signed::signed_bytes;
+use crate::signed::{raw_bytes, read_statement, read_value};
 use crate::views::*;
 
 impl Engine {
@@ -34,7 +34,7 @@ impl Engine {
                 Ok((st, lender_names(v)?, Self::catalog(v)?))
             })
             .await?;
-        let offer: wire::Offer = serde_json::from_slice(&offer_stmt.json)?;
+        let offer: wire::Offer = read_statement(&offer_stmt.json)?;
         let known: HashSet<&str> = offer
             .explanation
             .contributions
@@ -48,8 +48,8 @@ impl Engine {
         }
         let client = self.client(&offer.lender_id).await?;
         let key = uuid::Uuid::new_v4().to_string();
-        let quote = client
-            .quote(
+        let signed = client
+            .quote_signed(
                 &wire::QuoteBody {
                     offer_id: Some(offer.offer_id.clone()),
                     withhold: withhold.clone(),
@@ -57,7 +57,8 @@ impl Engine {
                 Some(&key),
             )
             .await?;
-        let (_, bytes) = signed_bytes(client.keys(), &quote)?;
+        let bytes = raw_bytes(client.keys(), &signed.raw)?;
+        let quote = signed.value;
         let st = Statement {
             kind: "quote".into(),
             id: quote.quote_id.clone(),
@@ -91,7 +92,7 @@ impl Engine {
 fn newest_offer_statement(v: &Vault) -> Result<Option<Statement>> {
     let mut best: Option<(i64, Statement)> = None;
     for s in v.statements_of_kind("offer", None)? {
-        let Ok(o) = serde_json::from_slice::<wire::Offer>(&s.json) else {
+        let Ok(o) = read_statement::<wire::Offer>(&s.json) else {
             continue;
         };
         let t = o.created_at.timestamp_millis();
@@ -114,6 +115,6 @@ pub(super) fn latest_offer_in(
     let verified = Engine::keys_of(v, &st.lender_id)?
         .map(|k| k.verify_value(&value).is_ok())
         .unwrap_or(false);
-    let offer: wire::Offer = serde_json::from_value(value)?;
+    let offer: wire::Offer = read_value(value)?;
     Ok(Some(convert::offer_view(&offer, names, cat, verified)))
 }

@@ -7,14 +7,14 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use khata_lending::types as wire;
-use khata_lending::{ContractVersion, KeyRing};
+use khata_lending::{ContractVersion, KeyRing, Signed};
 use khata_vault::{ConsentStatus, Statement, StoredConsentRequest, now_ms};
 
 use super::Engine;
 use super::listing::{Listing, Next, Stop};
 use crate::convert;
 use crate::error::{EngineError, Result};
-use crate::signed::signed_bytes;
+use crate::signed::{raw_bytes, signed_bytes};
 use crate::views::*;
 
 impl Engine {
@@ -139,11 +139,11 @@ impl Engine {
         self.store_requests(&lid, &reqs.items).await?;
 
         report("consents", 0, None);
-        let consents = client.consents().await?;
-        let n_consents = consents.items.len() as u32;
+        let consents = client.consents_signed().await?;
+        let n_consents = consents.len() as u32;
         let mut held_elsewhere = 0u32;
-        for c in consents.items {
-            if !foreign("consent", &c.consent_id, &c.lender_id)
+        for c in consents {
+            if !foreign("consent", &c.value.consent_id, &c.value.lender_id)
                 && !self.store_consent(&keys, &c).await?
             {
                 held_elsewhere += 1;
@@ -163,10 +163,12 @@ impl Engine {
         };
 
         report("offers", seen, Some(seen));
-        let offers = client.offers().await?;
-        let n_offers = offers.items.len() as u32;
-        for o in &offers.items {
-            if !foreign("offer", &o.offer_id, &o.lender_id) && !self.store_offer(&keys, o).await? {
+        let offers = client.offers_signed().await?;
+        let n_offers = offers.len() as u32;
+        for o in &offers {
+            if !foreign("offer", &o.value.offer_id, &o.value.lender_id)
+                && !self.store_offer(&keys, o).await?
+            {
                 held_elsewhere += 1;
             }
         }
@@ -340,8 +342,13 @@ impl Engine {
     /// Stores a signed consent version. `false` (nothing stored, logged) when its id is held
     /// by a consent of another lender: ids are the lender's own, so another lender's cannot
     /// take over a consent already in the vault.
-    pub(crate) async fn store_consent(&self, keys: &KeyRing, c: &wire::Consent) -> Result<bool> {
-        let (_, bytes) = signed_bytes(keys, c)?;
+    pub(crate) async fn store_consent(
+        &self,
+        keys: &KeyRing,
+        signed: &Signed<wire::Consent>,
+    ) -> Result<bool> {
+        let bytes = raw_bytes(keys, &signed.raw)?;
+        let c = &signed.value;
         let mut rec = convert::vault_consent(c, bytes.clone());
         let st = Statement {
             kind: "consent".into(),
@@ -390,8 +397,13 @@ impl Engine {
 
     /// Stores a signed offer; `false` (nothing stored, logged) when its id is held by an offer
     /// of another lender.
-    pub(super) async fn store_offer(&self, keys: &KeyRing, o: &wire::Offer) -> Result<bool> {
-        let (_, bytes) = signed_bytes(keys, o)?;
+    pub(super) async fn store_offer(
+        &self,
+        keys: &KeyRing,
+        signed: &Signed<wire::Offer>,
+    ) -> Result<bool> {
+        let bytes = raw_bytes(keys, &signed.raw)?;
+        let o = &signed.value;
         let rec = convert::vault_offer(o);
         let st = Statement {
             kind: "offer".into(),

@@ -176,7 +176,7 @@ pub(crate) fn export_csv(
     records += actions.len() as u64;
     let parsed: Vec<wire::Offer> = offers
         .iter()
-        .filter_map(|s| serde_json::from_slice(&s.json).ok())
+        .filter_map(|s| crate::signed::read_statement(&s.json).ok())
         .collect();
     zip.entry("offers.csv", |w| {
         header(

@@ -100,7 +100,7 @@ pub(crate) fn export_html(
     }
     w.write_all(b"</tbody></table><h2>Offers</h2>")?;
     for s in &offers {
-        let Ok(o) = serde_json::from_slice::<wire::Offer>(&s.json) else {
+        let Ok(o) = crate::signed::read_statement::<wire::Offer>(&s.json) else {
             continue;
         };
         let d = serde_json::to_value(o.decision)?;

@@ -20,6 +20,7 @@ mod local_access;
 mod log;
 mod outages;
 mod receipts;
+mod redaction;
 mod regulatory;
 mod revocation;
 mod scale;

@@ -9,28 +9,10 @@ use std::sync::atomic::AtomicBool;
 use khata_contract::redact;
 use khata_engine::audit::verify;
 use khata_engine::views::*;
-use khata_lending::LenderKey;
 use khata_vault::MemoryKeyStore;
 use serde_json::Value;
 
 use crate::{config, journey};
-
-/// The sandbox lender's signing key, from its state folder (it signs the v2 statements below).
-fn sandbox_key(dir: &Path) -> LenderKey {
-    let path = dir
-        .join(khata_engine::SANDBOX_DIR)
-        .join("lender-ed25519.key");
-    let text = std::fs::read_to_string(path).unwrap();
-    let seed: [u8; 32] = hex::decode(text.trim()).unwrap().try_into().unwrap();
-    LenderKey::from_seed(&seed)
-}
-
-/// `statement` as the lender would send it under contract v2: `paths` committed to, signed.
-fn as_v2(key: &LenderKey, mut statement: Value, paths: &[&str]) -> Value {
-    statement.as_object_mut().unwrap().remove("signature");
-    let committed = redact::commit(statement, paths, &mut rand::rng()).unwrap();
-    key.sign_value(committed).unwrap()
-}
 
 async fn export(engine: &khata_engine::Engine, out: &Path, redact: Vec<String>) -> ExportSummary {
     engine
@@ -72,37 +54,21 @@ async fn an_advocate_export_withholds_what_it_can_and_still_verifies() {
         .unwrap();
     engine.close().await;
 
-    // The lender's newest consent artefact and an offer again, in the v2 form (the vault keeps
-    // statements as received; the sandbox still speaks v1).
-    let key = sandbox_key(dir.path());
+    // The sandbox speaks contract v2: the vault holds its consent artefact and its offer as
+    // received, with their commitments and disclosed values.
     let (customer_id, offer_id, bins) = {
         let path = dir.path().join(khata_engine::VAULT_FILE);
-        let mut v = khata_vault::Vault::open(&path, khata_vault::Unlock::Keychain(&*keys)).unwrap();
-        let mut artefact = v.statements("consent", &consent.id).unwrap().pop().unwrap();
-        let mut a: Value = serde_json::from_slice(&artefact.json).unwrap();
+        let v = khata_vault::Vault::open(&path, khata_vault::Unlock::Keychain(&*keys)).unwrap();
+        let artefact = v.statements("consent", &consent.id).unwrap().pop().unwrap();
+        let a: Value = serde_json::from_slice(&artefact.json).unwrap();
+        assert!(a.get(redact::SD).is_some(), "a v2 artefact: {a}");
+        let a = redact::plain(a).unwrap();
         let customer_id = a["customerId"].as_str().unwrap().to_owned();
-        artefact.version += 1;
-        a["version"] = artefact.version.into();
-        let a = as_v2(&key, a, &["customerId", "purpose.text"]);
-        artefact.json = serde_json::to_vec(&a).unwrap();
-        assert!(v.put_statement(&artefact).unwrap());
-
-        let mut offer = v.statements_of_kind("offer", None).unwrap().remove(0);
-        let mut o: Value = serde_json::from_slice(&offer.json).unwrap();
-        offer.id = format!("{}-v2", offer.id);
-        o["offerId"] = offer.id.clone().into();
+        let offer = v.statements_of_kind("offer", None).unwrap().remove(0);
+        let o: Value = serde_json::from_slice(&offer.json).unwrap();
+        assert!(o.get(redact::SD).is_some(), "a v2 offer: {o}");
+        let o = redact::plain(o).unwrap();
         let bins = o["explanation"]["contributions"].as_array().unwrap().len() as u64;
-        let o = as_v2(
-            &key,
-            o,
-            &[
-                "explanation.contributions.*.bin",
-                "explanation.reasonCodes.*.text",
-                "explanation.topAdverse.*.text",
-            ],
-        );
-        offer.json = serde_json::to_vec(&o).unwrap();
-        assert!(v.put_statement(&offer).unwrap());
         (customer_id, offer.id, bins)
     };
     assert!(bins > 0);
@@ -138,7 +104,7 @@ async fn an_advocate_export_withholds_what_it_can_and_still_verifies() {
     assert_eq!(count(&r.withheld, "purpose.text"), 1);
     assert_eq!(count(&r.withheld, "explanation.contributions.*.bin"), bins);
     assert!(count(&r.withheld, "explanation.reasonCodes.*.text") > 0);
-    // The v1 artefacts, offers, receipts and disclosures hold such fields and stay whole.
+    // The v1 disclosures hold such fields (value digests) and stay whole.
     assert!(r.not_redactable > 0, "{r:?}");
     assert_eq!(count(&r.blanked, "consentRecords.*.pii_principal_id"), 1);
     assert_eq!(

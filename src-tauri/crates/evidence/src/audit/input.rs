@@ -66,8 +66,17 @@ pub struct AuditInput {
     pub unreadable: Vec<String>,
 }
 
+/// The typed reading of a statement, with its JSON kept as signed. A redactable (v2) statement is
+/// read revealed: withheld members read as empty, and disclosures that do not match their
+/// commitments make it unreadable (tampered).
 fn parse<T: serde::de::DeserializeOwned>(json: Value) -> Result<Stmt<T>, String> {
-    match T::deserialize(&json) {
+    let read = if json.get(khata_contract::redact::SD).is_some() {
+        let plain = khata_contract::redact::plain(json.clone()).map_err(|e| e.to_string())?;
+        T::deserialize(&plain)
+    } else {
+        T::deserialize(&json)
+    };
+    match read {
         Ok(value) => Ok(Stmt {
             value,
             json: Arc::new(json),

@@ -4,6 +4,7 @@
 
 use std::collections::{HashMap, HashSet};
 
+use khata_contract::redact;
 use khata_contract::signing::{KeyRing, Prepared};
 use khata_contract::types::PublicKeyInfo;
 use serde_json::Value;
@@ -99,10 +100,34 @@ impl Rings {
             .map_err(|e| bad(at, format!("lender signature: {e}")))
     }
 
-    /// [`Rings::check`] up to the signature check itself.
+    /// [`Rings::check`] up to the signature check itself. A redactable (v2) statement's
+    /// disclosures must match its commitments: the signature does not cover them, so a changed
+    /// value would otherwise pass unseen.
     pub(crate) fn prepare(&self, stmt: &Value, at: &str, lender_hint: Option<&str>) -> R<Prepared> {
         if !stmt.is_object() {
             return Err(bad(at, "not a signed statement (not an object)"));
+        }
+        if stmt.get(redact::SD).is_some() {
+            // One canonical order (by path), like every other array of the export.
+            let paths: Vec<&str> = stmt
+                .get(redact::DISCLOSED)
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .map(|t| t.get(1).and_then(Value::as_str).unwrap_or_default())
+                .collect();
+            if paths.windows(2).any(|w| w[0] >= w[1]) {
+                return Err(bad(
+                    format!("{at}/{}", redact::DISCLOSED),
+                    "disclosures are not in path order",
+                ));
+            }
+            redact::reveal(stmt).map_err(|e| {
+                bad(
+                    at,
+                    format!("disclosed values do not match the lender's commitments: {e}"),
+                )
+            })?;
         }
         let lender = stmt
             .get("lenderId")

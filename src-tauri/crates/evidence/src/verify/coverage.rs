@@ -10,6 +10,7 @@
 
 use std::cmp::Ordering;
 
+use khata_contract::redact;
 use serde_json::Value;
 
 use super::checks::{R, arr, bad, i, s};
@@ -77,6 +78,51 @@ pub(crate) fn unverified(doc: &Value) -> Vec<String> {
                 out.push(format!("/consentRecords/{n}/consent_start"));
                 out.push(format!("/consentRecords/{n}/consent_expiry"));
             }
+        }
+    }
+    out
+}
+
+/// The values the export's redactable statements carry only as commitments — withheld by
+/// whoever shared it, or never disclosed (a receipt's embedded consent) — each as the statement's
+/// JSON pointer and the member's dotted path: `/offers/0 explanation.contributions.3.bin`. Every
+/// value still present was checked against its commitment; this names what a reader cannot see.
+pub(crate) fn withheld(doc: &Value) -> Vec<String> {
+    let mut statements: Vec<(String, &Value)> = Vec::new();
+    for (n, c) in doc
+        .get("consentRecords")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .enumerate()
+    {
+        for (k, a) in c
+            .get("signed_artefacts")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .enumerate()
+        {
+            statements.push((format!("/consentRecords/{n}/signed_artefacts/{k}"), a));
+        }
+    }
+    for key in ["offers", "quotes", "receipts", "rightsStatements"] {
+        for (n, st) in doc
+            .get(key)
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .enumerate()
+        {
+            statements.push((format!("/{key}/{n}"), st));
+        }
+    }
+    let mut out = Vec::new();
+    for (at, st) in statements {
+        if st.get(redact::SD).is_some()
+            && let Ok(r) = redact::reveal(st)
+        {
+            out.extend(r.withheld.into_iter().map(|p| format!("{at} {p}")));
         }
     }
     out

@@ -328,6 +328,7 @@ pub(crate) fn verify_document(
         key_trust,
         sequence_gaps: sequences.gaps(),
         unverified: coverage::unverified(&lite),
+        withheld: coverage::withheld(&lite),
         logs: None,
     };
     Some(Document {

@@ -55,6 +55,10 @@ pub struct VerifyReport {
     pub sequence_gaps: Vec<SequenceGap>,
     /// JSON pointer patterns of the parts nothing covers ([`coverage::UNVERIFIED`]).
     pub unverified: Vec<String>,
+    /// Values of redactable (contract 2.x) statements present only as commitments, as
+    /// `<statement pointer> <member path>` (`/offers/0 explanation.contributions.3.bin`): the
+    /// statement verifies, the value is not shown. Every value shown matched its commitment.
+    pub withheld: Vec<String>,
     /// Version 2 exports: each lender's disclosure log as checked (absent for version 1).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]

@@ -201,6 +201,7 @@ pub(crate) fn verify_document(
         key_trust,
         sequence_gaps: sequences.gaps(),
         unverified: coverage::unverified(doc),
+        withheld: coverage::withheld(doc),
         logs: None,
     };
     Ok(Document {

@@ -10,7 +10,7 @@ use serde_json::Value;
 
 use super::log::{LogChecker, check_leaf};
 use super::response::{
-    Sig, check_discovery, decode_body, page_with_raw, parse, parse_token, verify,
+    Sig, check_discovery, decode_body, page_with_raw, parse, parse_token, plain, verify,
 };
 use crate::error::{LendingError, Result};
 use crate::signing::KeyRing;
@@ -123,6 +123,8 @@ fn signature(endpoint: Endpoint) -> Sig {
 /// The typed parse alone, as if the signature had verified: a lender holds its key and
 /// can sign anything, so the parse must be safe on any JSON too.
 pub fn parse_as(endpoint: Endpoint, value: Value) -> Result<()> {
+    // A redactable statement is revealed first, as the client does.
+    let value = plain(value, signature(endpoint))?;
     match endpoint {
         Endpoint::Discovery => check_discovery(&parse::<Discovery>(value)?, None).map(drop),
         Endpoint::Token => parse_token(value).map(drop),

@@ -38,6 +38,15 @@ use response::{Sig, check_discovery, parse};
 use transport::build_http;
 pub use transport::{check_url, full_jitter_backoff};
 
+/// A lender statement whose signature checked: `value` is its typed reading (a redactable
+/// statement revealed, withheld members empty), `raw` the JSON exactly as received — what a
+/// caller keeps as evidence, since a v2 statement's disclosures are not in `value`'s form.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Signed<T> {
+    pub value: T,
+    pub raw: serde_json::Value,
+}
+
 /// Knobs of the client; the defaults suit a desktop app on a phone hotspot.
 #[derive(Debug, Clone)]
 pub struct ClientConfig {

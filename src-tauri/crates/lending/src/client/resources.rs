@@ -1,12 +1,13 @@
 //! One method per operation of the contract: consent requests and decisions, consents and
 //! their revocation, pause and resume, the disclosure log, offers and quotes, rights requests.
-//! Each names its path, its idempotency and which signatures the answer must carry.
+//! Each names its path, its idempotency and which signatures the answer must carry; the
+//! `_signed` forms also return each statement as received, for callers that keep it as evidence.
 
 use reqwest::Method;
 use serde_json::Value;
 
-use super::LendingClient;
 use super::response::{Sig, page_with_raw};
+use super::{LendingClient, Signed};
 use crate::error::Result;
 use crate::types::*;
 
@@ -36,7 +37,20 @@ impl LendingClient {
         body: &ConsentDecisionBody,
         idempotency_key: &str,
     ) -> Result<Consent> {
-        self.post(
+        Ok(self
+            .decide_signed(request_id, body, idempotency_key)
+            .await?
+            .value)
+    }
+
+    /// [`LendingClient::decide`], with the artefact as received.
+    pub async fn decide_signed(
+        &self,
+        request_id: &str,
+        body: &ConsentDecisionBody,
+        idempotency_key: &str,
+    ) -> Result<Signed<Consent>> {
+        self.post_signed(
             &format!("consent-requests/{}/decision", seg(request_id)),
             body,
             Some(idempotency_key),
@@ -49,8 +63,19 @@ impl LendingClient {
         self.get("consents", Sig::Items).await
     }
 
+    /// Every consent, each with its artefact as received.
+    pub async fn consents_signed(&self) -> Result<Vec<Signed<Consent>>> {
+        self.get_signed_items("consents").await
+    }
+
     pub async fn consent(&self, consent_id: &str) -> Result<Consent> {
         self.get(&format!("consents/{}", seg(consent_id)), Sig::One)
+            .await
+    }
+
+    /// [`LendingClient::consent`], with the artefact as received.
+    pub async fn consent_signed(&self, consent_id: &str) -> Result<Signed<Consent>> {
+        self.get_signed(&format!("consents/{}", seg(consent_id)))
             .await
     }
 
@@ -61,7 +86,20 @@ impl LendingClient {
         body: &RevokeBody,
         idempotency_key: &str,
     ) -> Result<Receipt> {
-        self.post(
+        Ok(self
+            .revoke_signed(consent_id, body, idempotency_key)
+            .await?
+            .value)
+    }
+
+    /// [`LendingClient::revoke`], with the receipt as received.
+    pub async fn revoke_signed(
+        &self,
+        consent_id: &str,
+        body: &RevokeBody,
+        idempotency_key: &str,
+    ) -> Result<Signed<Receipt>> {
+        self.post_signed(
             &format!("consents/{}/revoke", seg(consent_id)),
             body,
             Some(idempotency_key),
@@ -71,7 +109,16 @@ impl LendingClient {
     }
 
     pub async fn pause(&self, consent_id: &str, idempotency_key: &str) -> Result<Receipt> {
-        self.post(
+        Ok(self.pause_signed(consent_id, idempotency_key).await?.value)
+    }
+
+    /// [`LendingClient::pause`], with the receipt as received.
+    pub async fn pause_signed(
+        &self,
+        consent_id: &str,
+        idempotency_key: &str,
+    ) -> Result<Signed<Receipt>> {
+        self.post_signed(
             &format!("consents/{}/pause", seg(consent_id)),
             &StatusChangeBody::default(),
             Some(idempotency_key),
@@ -81,7 +128,16 @@ impl LendingClient {
     }
 
     pub async fn resume(&self, consent_id: &str, idempotency_key: &str) -> Result<Receipt> {
-        self.post(
+        Ok(self.resume_signed(consent_id, idempotency_key).await?.value)
+    }
+
+    /// [`LendingClient::resume`], with the receipt as received.
+    pub async fn resume_signed(
+        &self,
+        consent_id: &str,
+        idempotency_key: &str,
+    ) -> Result<Signed<Receipt>> {
+        self.post_signed(
             &format!("consents/{}/resume", seg(consent_id)),
             &StatusChangeBody::default(),
             Some(idempotency_key),
@@ -124,6 +180,11 @@ impl LendingClient {
         self.get("offers", Sig::Items).await
     }
 
+    /// Every offer, each with its statement as received.
+    pub async fn offers_signed(&self) -> Result<Vec<Signed<Offer>>> {
+        self.get_signed_items("offers").await
+    }
+
     pub async fn offer(&self, offer_id: &str) -> Result<Offer> {
         self.get(&format!("offers/{}", seg(offer_id)), Sig::One)
             .await
@@ -131,7 +192,17 @@ impl LendingClient {
 
     /// A soft counterfactual; with a key it is retried safely, without one it is sent once.
     pub async fn quote(&self, body: &QuoteBody, idempotency_key: Option<&str>) -> Result<Quote> {
-        self.post("quotes", body, idempotency_key, Sig::One).await
+        Ok(self.quote_signed(body, idempotency_key).await?.value)
+    }
+
+    /// [`LendingClient::quote`], with the quote as received.
+    pub async fn quote_signed(
+        &self,
+        body: &QuoteBody,
+        idempotency_key: Option<&str>,
+    ) -> Result<Signed<Quote>> {
+        self.post_signed("quotes", body, idempotency_key, Sig::One)
+            .await
     }
 
     pub async fn create_rights_request(

@@ -12,8 +12,11 @@ use url::Url;
 use super::transport::check_url;
 use crate::error::{LendingError, Result};
 use crate::lender_text::{sanitize, sanitize_opt};
+use crate::redact;
 use crate::signing::{KeyRing, SignError};
 use crate::types::*;
+
+use super::Signed;
 
 /// How to check the signatures in a response body.
 #[derive(Clone, Copy)]
@@ -145,8 +148,37 @@ pub(super) fn page_with_raw(value: Value) -> Result<(DisclosurePage, Vec<Value>)
         .and_then(Value::as_array)
         .cloned()
         .unwrap_or_default();
-    let page: DisclosurePage = parse(value)?;
+    let page: DisclosurePage = parse(plain(value, Sig::Items)?)?;
     Ok((page, raw))
+}
+
+/// The plain form of a verified body for the typed parse: a redactable statement (contract v2)
+/// is revealed — the body itself, or each of its `items` — and a 1.x one left as it is. A
+/// disclosure that does not match its commitment is refused like any malformed statement.
+pub(super) fn plain(value: Value, sig: Sig) -> Result<Value> {
+    let reveal = |v: Value| {
+        redact::plain(v).map_err(|e| LendingError::Malformed {
+            detail: sanitize(&e.to_string()),
+        })
+    };
+    match (sig, value) {
+        (Sig::None, v) => Ok(v),
+        (Sig::One | Sig::Receipt, v) => reveal(v),
+        (Sig::Items, Value::Object(mut map)) => {
+            if let Some(Value::Array(items)) = map.remove("items") {
+                let items = items.into_iter().map(reveal).collect::<Result<Vec<_>>>()?;
+                map.insert("items".into(), Value::Array(items));
+            }
+            Ok(Value::Object(map))
+        }
+        (Sig::Items, v) => Ok(v),
+    }
+}
+
+/// A statement whose signature checked, revealed and parsed, with its JSON as received.
+pub(super) fn signed<T: DeserializeOwned>(raw: Value) -> Result<Signed<T>> {
+    let value = parse(plain(raw.clone(), Sig::One)?)?;
+    Ok(Signed { value, raw })
 }
 
 /// The typed parse; JSON that does not fit the wire types is [`LendingError::Malformed`] (serde's

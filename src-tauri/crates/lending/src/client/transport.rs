@@ -11,8 +11,8 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 use url::Url;
 
-use super::response::{Sig, decode_body, parse, verify};
-use super::{ClientConfig, LendingClient};
+use super::response::{Sig, decode_body, parse, plain, signed, verify};
+use super::{ClientConfig, LendingClient, Signed};
 use crate::error::{LendingError, Result};
 use crate::types::*;
 
@@ -101,7 +101,38 @@ impl LendingClient {
         let v = self
             .execute(Method::GET, url, None, None, sig, true)
             .await?;
-        parse(v)
+        parse(plain(v, sig)?)
+    }
+
+    /// GET a signed statement, keeping it as received beside its typed reading.
+    pub(super) async fn get_signed<T: DeserializeOwned>(&self, path: &str) -> Result<Signed<T>> {
+        let url = self.url(path)?;
+        let v = self
+            .execute(Method::GET, url, None, None, Sig::One, true)
+            .await?;
+        signed(v)
+    }
+
+    /// GET a list of signed statements (`items`), each kept as received beside its reading.
+    pub(super) async fn get_signed_items<T: DeserializeOwned>(
+        &self,
+        path: &str,
+    ) -> Result<Vec<Signed<T>>> {
+        let url = self.url(path)?;
+        let v = self
+            .execute(Method::GET, url, None, None, Sig::Items, true)
+            .await?;
+        match v {
+            Value::Object(mut map) => match map.remove("items") {
+                Some(Value::Array(items)) => items.into_iter().map(signed).collect(),
+                _ => Err(LendingError::Malformed {
+                    detail: "no items array".into(),
+                }),
+            },
+            _ => Err(LendingError::Malformed {
+                detail: "a list is not an object".into(),
+            }),
+        }
     }
 
     /// POST a JSON body and verify; retried only when it carries an idempotency key.
@@ -117,7 +148,24 @@ impl LendingClient {
         let v = self
             .execute(Method::POST, url, Some(body), idempotency_key, sig, true)
             .await?;
-        parse(v)
+        parse(plain(v, sig)?)
+    }
+
+    /// POST a JSON body whose answer is one signed statement (`sig`: `One` or `Receipt`), kept
+    /// as received beside its typed reading.
+    pub(super) async fn post_signed<B: Serialize, T: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &B,
+        idempotency_key: Option<&str>,
+        sig: Sig,
+    ) -> Result<Signed<T>> {
+        let url = self.url(path)?;
+        let body = serde_json::to_vec(body).map_err(|e| LendingError::Usage(e.to_string()))?;
+        let v = self
+            .execute(Method::POST, url, Some(body), idempotency_key, sig, true)
+            .await?;
+        signed(v)
     }
 
     /// Sends with retries (when idempotent), reads with the size cap, verifies signatures.

@@ -19,7 +19,7 @@ use super::idempotency::{idempotency_key, run_idempotent};
 use super::offers::make_offer;
 use super::problem::{conflict, internal, json_response, not_found, unprocessable};
 use super::request::parse_json_body;
-use super::{HandlerResult, Inner, Shared, now, sign, to_value};
+use super::{HandlerResult, Inner, Shared, now};
 use crate::store::{self, get_doc, list_docs, to_json};
 
 pub(super) async fn list(State(inner): State<Shared>) -> HandlerResult {
@@ -170,8 +170,7 @@ pub(super) async fn decide(
             consent.signals_granted = req.signals.clone();
             consent.signals_denied.clear();
         }
-        let consent = sign(&inner, &consent)?;
-        save_consent(tx, &consent, true)?;
+        let served = save_consent(&inner, tx, &consent, true)?;
         req.status = ConsentRequestStatus::Decided;
         tx.execute(
             "UPDATE consent_requests SET json = ?2 WHERE request_id = ?1",
@@ -179,7 +178,7 @@ pub(super) async fn decide(
         )
         .map_err(internal)?;
         make_offer(&inner, tx, &consent)?;
-        Ok((StatusCode::CREATED, to_value(&consent)))
+        Ok((StatusCode::CREATED, served))
     })?;
     // The lender starts collecting what it was allowed to (and, if over-collecting, more).
     if let Err(r) = collect_round(&inner) {

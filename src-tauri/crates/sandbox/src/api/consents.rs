@@ -5,20 +5,28 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, Method, StatusCode};
 use axum::response::Response;
+use khata_contract::redact;
 use khata_lending::signing::unsigned;
 use khata_lending::types::*;
 use rusqlite::{Connection, params};
-use serde_json::Value;
+use serde_json::{Value, json};
 
 use super::collection::collect_round;
 use super::idempotency::{idempotency_key, run_idempotent};
 use super::problem::{conflict, internal, json_response, not_found, unprocessable};
 use super::request::{max_chars, parse_json_body};
-use super::{HandlerResult, Inner, Shared, now, sign, to_value};
-use crate::store::{get_doc, list_docs, to_json};
+use super::{HandlerResult, Inner, Shared, now, sign_redactable, to_value};
+use crate::store::{get_doc, get_raw, list_docs, list_raw};
 
-pub(super) fn save_consent(tx: &Connection, c: &Consent, new: bool) -> Result<(), Response> {
-    let json = to_json(c);
+/// Signs a consent version as a redactable statement and stores it; returns it as served.
+pub(super) fn save_consent(
+    inner: &Inner,
+    tx: &Connection,
+    c: &Consent,
+    new: bool,
+) -> Result<Value, Response> {
+    let signed = sign_redactable(inner, c, redact::CONSENT_PATHS)?;
+    let json = signed.to_string();
     if new {
         tx.execute(
             "INSERT INTO consents(consent_id, created_at, json) VALUES (?1, ?2, ?3)",
@@ -36,7 +44,7 @@ pub(super) fn save_consent(tx: &Connection, c: &Consent, new: bool) -> Result<()
         params![c.consent_id, c.version, json],
     )
     .map_err(internal)?;
-    Ok(())
+    Ok(signed)
 }
 
 /// Consents past `consentExpiry` become EXPIRED: a new version, signed again, so the borrower
@@ -52,8 +60,7 @@ pub(super) fn expire_due(inner: &Inner, conn: &Connection) -> Result<(), Respons
             c.status = ConsentStatus::Expired;
             c.version += 1;
             c.updated_at = t;
-            let c = sign(inner, &c)?;
-            save_consent(conn, &c, false)?;
+            save_consent(inner, conn, &c, false)?;
         }
     }
     Ok(())
@@ -62,14 +69,14 @@ pub(super) fn expire_due(inner: &Inner, conn: &Connection) -> Result<(), Respons
 pub(super) async fn list(State(inner): State<Shared>) -> HandlerResult {
     let db = inner.db.lock().expect("db lock");
     expire_due(&inner, &db)?;
-    let items: Vec<Consent> = list_docs(&db, "consents").map_err(internal)?;
-    Ok(json_response(StatusCode::OK, &ConsentList { items }))
+    let items = list_raw(&db, "consents").map_err(internal)?;
+    Ok(json_response(StatusCode::OK, &json!({ "items": items })))
 }
 
 pub(super) async fn get(State(inner): State<Shared>, Path(id): Path<String>) -> HandlerResult {
     let db = inner.db.lock().expect("db lock");
     expire_due(&inner, &db)?;
-    let c: Option<Consent> = get_doc(&db, "consents", "consent_id", &id).map_err(internal)?;
+    let c = get_raw(&db, "consents", "consent_id", &id).map_err(internal)?;
     c.map(|c| json_response(StatusCode::OK, &c))
         .ok_or_else(|| not_found("consent", &id))
 }
@@ -226,8 +233,7 @@ fn consent_action(
         let t = now();
         c.version += 1;
         c.updated_at = t;
-        let c = sign(inner, &c)?;
-        save_consent(tx, &c, false)?;
+        let served = save_consent(inner, tx, &c, false)?;
         let receipt = Receipt {
             receipt_id: format!("rcpt-{}", uuid::Uuid::new_v4()),
             consent_id: c.consent_id.clone(),
@@ -242,7 +248,15 @@ fn consent_action(
             consent: c,
             signature: unsigned(),
         };
-        let receipt = sign(inner, &receipt)?;
+        // The receipt embeds the consent's commitments, not its values: those are in the
+        // consent statement itself, so sharing a receipt never discloses the customer id.
+        let mut value = to_value(&receipt);
+        let mut embedded = served;
+        if let Some(map) = embedded.as_object_mut() {
+            map.remove(redact::DISCLOSED);
+        }
+        value["consent"] = embedded;
+        let signed = sign_redactable(inner, &value, &[])?;
         tx.execute(
             "INSERT INTO receipts(receipt_id, consent_id, action, effective_at, json) VALUES (?1, ?2, ?3, ?4, ?5)",
             params![
@@ -250,10 +264,10 @@ fn consent_action(
                 receipt.consent_id,
                 verb,
                 receipt.effective_at.to_rfc3339(),
-                to_json(&receipt)
+                signed.to_string()
             ],
         )
         .map_err(internal)?;
-        Ok((StatusCode::OK, to_value(&receipt)))
+        Ok((StatusCode::OK, signed))
     })
 }

@@ -115,6 +115,24 @@ fn sign<T: Serialize + DeserializeOwned>(inner: &Inner, v: &T) -> Result<T, Resp
     inner.signing_key().sign(v).map_err(internal)
 }
 
+/// Signs a statement as a redactable (contract v2) object: the members `paths` name become
+/// salted commitments, their values disclosed beside them; the result is what is stored and
+/// served, so every read and every idempotent replay hands out the same bytes. Speaking
+/// contract 1.x (`contract-v1`), it signs the plain object, as a 1.x lender does.
+fn sign_redactable<T: Serialize>(inner: &Inner, v: &T, paths: &[&str]) -> Result<Value, Response> {
+    if inner.faults.read().expect("faults lock").contract_v1 {
+        return inner
+            .signing_key()
+            .sign_value(to_value(v))
+            .map_err(internal);
+    }
+    let committed = {
+        let mut rng = inner.rng.lock().expect("rng lock");
+        khata_contract::redact::commit(to_value(v), paths, &mut *rng).map_err(internal)?
+    };
+    inner.signing_key().sign_value(committed).map_err(internal)
+}
+
 /// A wire type as JSON, the form in which idempotent responses are stored and replayed.
 fn to_value<T: Serialize>(v: &T) -> Value {
     serde_json::to_value(v).expect("wire types serialise")

@@ -7,17 +7,18 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, Method, StatusCode};
 use axum::response::Response;
+use khata_contract::redact;
 use khata_lending::signing::unsigned;
 use khata_lending::types::*;
 use rusqlite::{Connection, params};
-use serde_json::Value;
+use serde_json::{Value, json};
 
 use super::idempotency::{idempotency_key, run_idempotent};
 use super::problem::{conflict, internal, json_response, not_found, unprocessable};
 use super::request::parse_json_body;
-use super::{HandlerResult, Inner, Shared, now, sign, to_value};
+use super::{HandlerResult, Inner, Shared, now, sign_redactable};
 use crate::scorecard;
-use crate::store::{get_doc, list_docs, to_json};
+use crate::store::{get_doc, get_raw, list_docs, list_raw};
 
 pub(super) fn make_offer(
     inner: &Inner,
@@ -38,13 +39,13 @@ pub(super) fn make_offer(
         explanation: scored.explanation,
         signature: unsigned(),
     };
-    let offer = sign(inner, &offer)?;
+    let signed = sign_redactable(inner, &offer, redact::EXPLANATION_PATHS)?;
     tx.execute(
         "INSERT INTO offers(offer_id, created_at, json) VALUES (?1, ?2, ?3)",
         params![
             offer.offer_id,
             offer.created_at.to_rfc3339(),
-            to_json(&offer)
+            signed.to_string()
         ],
     )
     .map_err(internal)?;
@@ -53,13 +54,13 @@ pub(super) fn make_offer(
 
 pub(super) async fn list(State(inner): State<Shared>) -> HandlerResult {
     let db = inner.db.lock().expect("db lock");
-    let items: Vec<Offer> = list_docs(&db, "offers").map_err(internal)?;
-    Ok(json_response(StatusCode::OK, &OfferList { items }))
+    let items = list_raw(&db, "offers").map_err(internal)?;
+    Ok(json_response(StatusCode::OK, &json!({ "items": items })))
 }
 
 pub(super) async fn get(State(inner): State<Shared>, Path(id): Path<String>) -> HandlerResult {
     let db = inner.db.lock().expect("db lock");
-    let o: Option<Offer> = get_doc(&db, "offers", "offer_id", &id).map_err(internal)?;
+    let o = get_raw(&db, "offers", "offer_id", &id).map_err(internal)?;
     o.map(|o| json_response(StatusCode::OK, &o))
         .ok_or_else(|| not_found("offer", &id))
 }
@@ -115,6 +116,9 @@ pub(super) async fn quote(
             explanation: scored.explanation,
             signature: unsigned(),
         };
-        Ok((StatusCode::OK, to_value(&sign(&inner, &q)?)))
+        Ok((
+            StatusCode::OK,
+            sign_redactable(&inner, &q, redact::EXPLANATION_PATHS)?,
+        ))
     })
 }

@@ -166,9 +166,10 @@ async fn restart_keeps_revocations_keys_and_idempotent_replies() {
     let sb2 = khata_sandbox::start(config).await.unwrap();
     assert_eq!(sb2.key_id(), key_id, "the signing key persists");
     let c2 = client_for(&sb2).await;
-    let after = c2.consent(&consent.consent_id).await.unwrap();
-    assert_eq!(after.status, ConsentStatus::Revoked);
-    old_keys.verify(&after).unwrap();
+    let after = c2.consent_signed(&consent.consent_id).await.unwrap();
+    assert_eq!(after.value.status, ConsentStatus::Revoked);
+    // A v2 artefact is signed with its commitments: checked as served, not as read.
+    old_keys.verify_value(&after.raw).unwrap();
     let replay = c2
         .revoke(&consent.consent_id, &RevokeBody::default(), &k)
         .await

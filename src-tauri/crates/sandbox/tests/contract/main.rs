@@ -15,6 +15,7 @@ mod log_sync;
 mod rights;
 mod scorecard;
 mod security;
+mod statements;
 
 use std::time::Duration;
 
