@@ -288,7 +288,7 @@ fn export_v2(
                 }
                 writer.leaf(lender, &leaf)?;
                 done += 1;
-                if done % 10_000 == 0 {
+                if done.is_multiple_of(10_000) {
                     if cancel.load(Ordering::Relaxed) {
                         return Err(EngineError::Cancelled);
                     }

@@ -14,7 +14,13 @@ async fn verify_says_whose_keys_it_trusted() {
     let dir = tempfile::tempdir().unwrap();
     let file = make_export(dir.path(), Scenario::OverCollector).await;
     let file_s = file.to_str().unwrap();
-    let doc: Value = serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
+    // The document is the first line (a version 2 export streams its leaves after it).
+    let bytes = std::fs::read(&file).unwrap();
+    let end = bytes
+        .iter()
+        .position(|b| *b == b'\n')
+        .unwrap_or(bytes.len());
+    let doc: Value = serde_json::from_slice(&bytes[..end]).unwrap();
     let lender = doc["lenders"][0]["id"].as_str().unwrap().to_string();
 
     // Alone: the vault's pin, with the fingerprint and what a pin proves.

@@ -261,7 +261,7 @@ fn audit_v2(
     // Contract-v1 disclosures are in `input` already; the rules see them first.
     let mut sources: Vec<Source> = std::mem::take(&mut input.disclosures)
         .into_iter()
-        .map(Source::Read)
+        .map(|d| Source::Read(Box::new(d)))
         .collect();
     let mut lenders: Vec<(String, u64)> = doc
         .get("logs")
@@ -276,25 +276,40 @@ fn audit_v2(
         })
         .collect();
     lenders.sort();
+    // Each lender's held heads by size: a leaf's evidence is the leaf with the first head that
+    // covers it (the signature that commits to it).
+    let heads: Vec<Vec<Value>> = lenders
+        .iter()
+        .map(|(id, _)| {
+            let mut list: Vec<Value> = doc
+                .get("logs")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter(|l| l.get("lenderId").and_then(Value::as_str) == Some(id.as_str()))
+                .flat_map(|l| l.get("treeHeads").and_then(Value::as_array).cloned())
+                .flatten()
+                .collect();
+            list.sort_by_key(|h| h.get("treeSize").and_then(Value::as_u64));
+            list
+        })
+        .collect();
     let mut unreadable = Vec::new();
     let mut at = (end + 1).min(bytes.len());
-    let mut read_leaf =
-        |lender: &str| -> Option<Result<(wire::Disclosure, (usize, usize)), String>> {
-            if at >= bytes.len() {
-                return None;
-            }
-            let stop = memchr::memchr(b'\n', &bytes[at..]).map_or(bytes.len(), |i| at + i);
-            let span = (at, stop);
-            at = stop + 1;
-            let read = serde_json::from_slice::<Value>(&bytes[span.0..span.1])
-                .map_err(|e| e.to_string())
-                .and_then(|v| {
-                    khata_contract::log::DisclosureLeaf::check(&v).map_err(|e| e.to_string())
-                })
-                .map(|c| (super::leaf_disclosure(lender, &c.leaf), span))
-                .map_err(|e| format!("a leaf of {lender}: {e}"));
-            Some(read)
-        };
+    let mut read_leaf = |lender: &str| -> Option<Result<(wire::Disclosure, Span), String>> {
+        if at >= bytes.len() {
+            return None;
+        }
+        let stop = memchr::memchr(b'\n', &bytes[at..]).map_or(bytes.len(), |i| at + i);
+        let span = (at, stop);
+        at = stop + 1;
+        let read = serde_json::from_slice::<Value>(&bytes[span.0..span.1])
+            .map_err(|e| e.to_string())
+            .and_then(|v| khata_contract::log::DisclosureLeaf::check(&v).map_err(|e| e.to_string()))
+            .map(|c| (super::leaf_disclosure(lender, &c.leaf), span))
+            .map_err(|e| format!("a leaf of {lender}: {e}"));
+        Some(read)
+    };
     let checked;
     let findings = {
         let mut rules = DisclosureRules::new(&input);
@@ -304,13 +319,13 @@ fn audit_v2(
                 rules.check(i, &d.stmt.value);
             }
         }
-        for (lender, count) in &lenders {
+        for (k, (lender, count)) in lenders.iter().enumerate() {
             for _ in 0..*count {
                 match read_leaf(lender) {
                     Some(Ok((d, span))) => {
                         on_disclosure(&d);
                         rules.check(sources.len(), &d);
-                        sources.push(Source::Leaf(span));
+                        sources.push(Source::Leaf(span, k));
                     }
                     Some(Err(e)) => unreadable.push(e),
                     None => break,
@@ -321,31 +336,43 @@ fn audit_v2(
         rules.finish(&V2Disclosures {
             bytes,
             sources: &sources,
+            heads: &heads,
         })
     };
     input.unreadable.extend(unreadable);
     Ok(report(&input, checked, findings))
 }
 
+/// Where a leaf's line is in the export's bytes.
+type Span = (usize, usize);
+
 /// A disclosure of a version 2 export: one of line 1 (read), or a leaf by its place.
 enum Source {
-    Read(super::DisclosureIn),
-    Leaf((usize, usize)),
+    Read(Box<super::DisclosureIn>),
+    /// A leaf line and its lender's place in `logs` order.
+    Leaf(Span, usize),
 }
 
 struct V2Disclosures<'a> {
     bytes: &'a [u8],
     sources: &'a [Source],
+    heads: &'a [Vec<Value>],
 }
 
 impl V2Disclosures<'_> {
     fn parts(&self, i: usize) -> (Option<i64>, Value) {
         match &self.sources[i] {
             Source::Read(d) => (d.local_id, (*d.stmt.json).clone()),
-            Source::Leaf((a, b)) => (
-                None,
-                serde_json::from_slice(&self.bytes[*a..*b]).unwrap_or(Value::Null),
-            ),
+            Source::Leaf((a, b), lender) => {
+                let leaf: Value =
+                    serde_json::from_slice(&self.bytes[*a..*b]).unwrap_or(Value::Null);
+                let index = leaf.get("index").and_then(Value::as_u64).unwrap_or(0);
+                let head = self.heads[*lender]
+                    .iter()
+                    .find(|h| h.get("treeSize").and_then(Value::as_u64) > Some(index))
+                    .cloned();
+                (None, serde_json::json!({"leaf": leaf, "treeHead": head}))
+            }
         }
     }
 }
