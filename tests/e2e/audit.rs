@@ -3,7 +3,7 @@
 //! grievance filed through the lender API and tracked under Your rights; then the same
 //! finding and letter in Hindi, worded by the UI from the facts Rust reports.
 
-use crate::harness::{Profile, Session};
+use crate::harness::{Profile, Session, devanagari};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn audit_finds_over_collection_and_files_a_grievance() {
@@ -31,19 +31,7 @@ async fn audit_finds_over_collection_and_files_a_grievance() {
     app.find("request-decided").await;
     app.click("nav-home").await;
     app.click(&format!("home-sync-{lender}")).await;
-    // The sync is done when home counts the disclosures it stored.
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
-    loop {
-        let stat = app.text("home-disclosures").await;
-        if stat.chars().any(|c| c.is_ascii_digit() && c != '0') {
-            break;
-        }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "no disclosures synced: {stat}"
-        );
-        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
-    }
+    app.wait_for_disclosures().await;
 
     app.click("nav-audit").await;
     let summary = app.text("audit-summary").await;
@@ -131,25 +119,7 @@ async fn audit_finds_over_collection_and_files_a_grievance() {
     );
 
     // In Hindi: the finding's sentence and the letter are worded in Devanagari by the UI.
-    let devanagari = |s: &str| s.chars().any(|c| ('\u{0900}'..='\u{097F}').contains(&c));
-    app.find("language")
-        .await
-        .select_by_value("hi")
-        .await
-        .expect("choose Hindi");
-    app.click("nav-audit").await;
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    loop {
-        let heading = app.text("audit-heading").await;
-        if devanagari(&heading) {
-            break;
-        }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "still not Hindi: {heading}"
-        );
-        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
-    }
+    app.audit_in_hindi().await;
     let first = app.find("finding-critical-0").await;
     first
         .find(fantoccini::Locator::Css("summary"))

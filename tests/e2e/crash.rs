@@ -43,10 +43,20 @@ pub(crate) fn set_faults(base_url: &str, json: &str) {
 /// A new app whose built-in sandbox takes `ADMIN_TOKEN` on its admin routes, connected to
 /// that sandbox, with its consent request granted as offered.
 pub(crate) async fn consented_with_admin_token() -> Session {
+    consented_in(None).await
+}
+
+/// The same, with the sandbox playing `scenario` (`KHATA_SANDBOX_SCENARIO`) when given.
+pub(crate) async fn consented_in(scenario: Option<&str>) -> Session {
     let mut profile = Profile::new();
     profile
         .env
         .push(("KHATA_SANDBOX_ADMIN_TOKEN".into(), ADMIN_TOKEN.into()));
+    if let Some(scenario) = scenario {
+        profile
+            .env
+            .push(("KHATA_SANDBOX_SCENARIO".into(), scenario.into()));
+    }
     let app = Session::launch_with(profile).await;
     app.acknowledge_recovery_key().await;
     app.click("connect-lender").await;

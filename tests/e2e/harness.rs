@@ -346,6 +346,57 @@ impl Session {
 
     /// Ends the WebDriver session (closing the app) and stops every process; returns the
     /// profile so a test can start the app again on it.
+    /// Waits until Home counts some stored disclosures (a sync is done).
+    pub async fn wait_for_disclosures(&self) {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            let stat = self.text("home-disclosures").await;
+            if stat.chars().any(|c| c.is_ascii_digit() && c != '0') {
+                return;
+            }
+            assert!(Instant::now() < deadline, "no disclosures synced: {stat}");
+            tokio::time::sleep(Duration::from_millis(250)).await;
+        }
+    }
+
+    /// The text of the first finding on the current screen whose detail contains `needle`.
+    pub async fn finding_detail_containing(&self, needle: &str) -> Option<String> {
+        for detail in self.all_with_prefix("finding-detail-").await {
+            let text = detail
+                .prop("textContent")
+                .await
+                .expect("finding text")
+                .unwrap_or_default();
+            if text.contains(needle) {
+                return Some(text);
+            }
+        }
+        None
+    }
+
+    /// Switches the app to Hindi and opens the Audit screen, waiting until its heading is in
+    /// Devanagari.
+    pub async fn audit_in_hindi(&self) {
+        self.find("language")
+            .await
+            .select_by_value("hi")
+            .await
+            .expect("choose Hindi");
+        self.click("nav-audit").await;
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        loop {
+            let heading = self.text("audit-heading").await;
+            if devanagari(&heading) {
+                return;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "still not Hindi: {heading}"
+            );
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    }
+
     pub async fn close(self) -> Profile {
         let Session {
             client,
@@ -384,4 +435,9 @@ fn wait_for_port(port: u16, group: &mut ProcessGroup, work_dir: &Path) {
         "the WebDriver did not listen on {port} within {DRIVER_START:?}\n{}",
         driver_log(work_dir)
     );
+}
+
+/// Whether `s` has any Devanagari letter.
+pub fn devanagari(s: &str) -> bool {
+    s.chars().any(|c| ('\u{0900}'..='\u{097F}').contains(&c))
 }

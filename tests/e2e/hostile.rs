@@ -31,18 +31,10 @@ async fn a_receipt_that_contradicts_the_request_is_never_a_confirmation() {
         app.click("nav-home").await;
         app.click("nav-audit").await;
         app.find("audit-heading").await;
-        let mut found = None;
-        for detail in app.all_with_prefix("finding-detail-").await {
-            let text = detail
-                .prop("textContent")
-                .await
-                .expect("finding text")
-                .unwrap_or_default();
-            if text.contains("not count it as a confirmation") {
-                found = Some(text);
-            }
-        }
-        if let Some(text) = found {
+        if let Some(text) = app
+            .finding_detail_containing("not count it as a confirmation")
+            .await
+        {
             break text;
         }
         assert!(

@@ -41,25 +41,35 @@ pub fn from_vault(v: &Vault, now_ms: i64) -> khata_vault::Result<AuditInput> {
             }
         }
     }
+    for_each_leaf(v, |id, lender_id, row| match log_records::leaf_json(&row) {
+        Ok(json) => input.disclosures.push(DisclosureIn {
+            local_id: Some(id),
+            stmt: Stmt {
+                value: log_records::leaf_disclosure(lender_id, &row),
+                json: Arc::new(json),
+            },
+        }),
+        Err(e) => input.unreadable.push(format!("disclosure #{id}: {e}")),
+    })?;
+    Ok(input)
+}
+
+/// Every leaf of every lender's log, a page at a time, with its disclosure id and lender.
+fn for_each_leaf(
+    v: &Vault,
+    mut f: impl FnMut(i64, &str, khata_vault::LogLeafRow),
+) -> khata_vault::Result<()> {
     let mut after = 0i64;
     loop {
         let page = v.log_leaves_by_id(after, PAGE)?;
-        let Some(last) = page.last() else { break };
+        let Some(last) = page.last() else {
+            return Ok(());
+        };
         after = last.0;
         for (id, lender_id, row) in page {
-            match log_records::leaf_json(&row) {
-                Ok(json) => input.disclosures.push(DisclosureIn {
-                    local_id: Some(id),
-                    stmt: Stmt {
-                        value: log_records::leaf_disclosure(&lender_id, &row),
-                        json: Arc::new(json),
-                    },
-                }),
-                Err(e) => input.unreadable.push(format!("disclosure #{id}: {e}")),
-            }
+            f(id, &lender_id, row);
         }
     }
-    Ok(input)
 }
 
 /// Each lender's conflicting tree heads, as the audit's conflict records.
@@ -187,16 +197,10 @@ pub fn audit_vault(v: &Vault, now_ms: i64) -> khata_vault::Result<AuditReport> {
                 }
             }
         }
-        let mut after = 0i64;
-        loop {
-            let page = v.log_leaves_by_id(after, PAGE)?;
-            let Some(last) = page.last() else { break };
-            after = last.0;
-            for (id, lender_id, row) in page {
-                rules.check(ids.len(), &log_records::leaf_disclosure(&lender_id, &row));
-                ids.push(id);
-            }
-        }
+        for_each_leaf(v, |id, lender_id, row| {
+            rules.check(ids.len(), &log_records::leaf_disclosure(lender_id, &row));
+            ids.push(id);
+        })?;
         checked = ids.len() as u64;
         rules.finish(&VaultDisclosures { vault: v, ids })
     };
