@@ -78,8 +78,8 @@ const statementUnit: Record<string, string> = {
   receipts: 'receipt',
 };
 
-/** One entry of the withheld list: what was withheld, in how many records of which kind. */
-export type WithheldLine = { path: string; text: string };
+/** One entry of the withheld list: its key (kind of record and name) and its wording. */
+export type WithheldLine = { key: string; text: string };
 
 /**
  * The withheld list: the logs' counts per path (disclosures), then the statements' values
@@ -100,8 +100,8 @@ export function withheldLines(logs: LogFacts[], statements: string[]): WithheldL
     const member = space < 0 ? entry : entry.slice(space + 1);
     add(memberName(member), statementUnit[pointer.split('/')[1] ?? ''] ?? 'other', 1);
   }
-  return [...counts.entries()].map(([path, { what, unit, count }]) => ({
-    path,
+  return [...counts.entries()].map(([key, { what, unit, count }]) => ({
+    key,
     text: t('verify.withheldItem', { what, unit, count }),
   }));
 }
