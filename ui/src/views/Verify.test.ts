@@ -112,4 +112,111 @@ describe('Verify', () => {
     await user.click(screen.getByTestId('verify-choose'));
     expect(await screen.findByTestId('verify-outcome')).toHaveTextContent('not a Khata export');
   });
+  it('words a version 2 report: each lender’s log, what the sharer withheld, and a fork, in Hindi too', async () => {
+    const v2 = {
+      ...VALID,
+      report: {
+        ...VALID.report,
+        version: 2,
+        withheld: [
+          '/consents/0 customerId',
+          '/consents/1 purpose.text',
+          '/offers/0 explanation.contributions.3.bin',
+          '/offers/0 explanation.contributions.4.bin',
+          '/offers/0 explanation.extra',
+        ],
+        logs: [
+          {
+            lenderId: 'khata-sandbox-lender',
+            leaves: 78,
+            headsChecked: 3,
+            lastHead: {
+              treeSize: 78,
+              rootHash: 'Zk3vQ2HcAAAAAAAAAAAAAAAAAAAAAAAAAAAA9fAx',
+              timestamp: '2026-11-30T12:15:00Z',
+              keyId: 'ed25519-0a1b',
+            },
+            withheld: [
+              { path: 'valueDigest', count: 12 },
+              { path: 'onwardRecipient', count: 1 },
+            ],
+            forks: [
+              {
+                kind: 'same-size',
+                conflicting: {
+                  treeSize: 40,
+                  rootHash: 'QmForkedRootAAAAAAAAAAAAAAAAAAAAAAAAAAzz1',
+                  timestamp: '2026-11-20T12:00:00Z',
+                  keyId: 'ed25519-0a1b',
+                },
+                held: {
+                  treeSize: 40,
+                  rootHash: 'HeldRootBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBxy2',
+                  timestamp: '2026-11-10T12:00:00Z',
+                  keyId: 'ed25519-0a1b',
+                },
+                heldRootAtSize: 'HeldRootBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBxy2',
+              },
+            ],
+          },
+        ],
+      },
+    };
+    mockCommands({ choose_and_verify: v2 });
+    const user = userEvent.setup();
+    render(Verify, {});
+    await user.click(screen.getByTestId('verify-choose'));
+    const log = await screen.findByTestId('verify-log');
+    expect(log).toHaveTextContent(
+      'khata-sandbox-lender: 78 disclosures checked against 3 signed records of the lender’s log; the last covers 78 disclosures, signed on',
+    );
+    expect(log).toHaveTextContent('30 Nov 2026');
+    expect(log).toHaveTextContent('with key ed25519-0a1b.');
+    const withheld = screen.getByTestId('verify-withheld');
+    expect(screen.getByRole('heading', { name: 'Withheld by the person who shared this file' })).toBeInTheDocument();
+    const items = [...withheld.querySelectorAll('li')].map((item) => item.textContent);
+    expect(items).toEqual([
+      'value digest (12 disclosures)',
+      'onward recipient (1 disclosure)',
+      'customer id (1 consent)',
+      'purpose (1 consent)',
+      'score band of a factor (2 offers)',
+      'explanation.extra (1 offer)',
+    ]);
+    const alert = screen.getByRole('alert');
+    expect(alert).toBe(screen.getByTestId('verify-forks'));
+    expect(alert).toHaveTextContent('The lender signed two different histories of your disclosures');
+    const fork = screen.getByTestId('verify-fork');
+    expect(fork).toHaveAttribute('data-kind', 'same-size');
+    expect(fork).toHaveTextContent('both cover the first 40 disclosures but give different root hashes: QmForked…Azz1');
+    expect(fork).toHaveTextContent('20 Nov 2026');
+    expect(fork).toHaveTextContent('HeldRoot…Bxy2');
+    expect(fork).toHaveTextContent('10 Nov 2026');
+
+    setLocale('hi');
+    await vi.waitFor(() => expect(screen.getByTestId('verify-log')).toHaveTextContent('हस्ताक्षरित रिकॉर्डों से 78 खुलासे जाँचे गए'));
+    expect(screen.getByTestId('verify-log')).toHaveTextContent('कुंजी ed25519-0a1b से हस्ताक्षर हुए');
+    const hindi = [...screen.getByTestId('verify-withheld').querySelectorAll('li')].map((item) => item.textContent);
+    expect(hindi).toEqual([
+      'जानकारी का हैश (12 खुलासे)',
+      'आगे जानकारी पाने वाला (1 खुलासा)',
+      'ग्राहक आईडी (1 सहमति)',
+      'उद्देश्य (1 सहमति)',
+      'किसी कारक का स्कोर-वर्ग (2 ऑफ़र)',
+      'explanation.extra (1 ऑफ़र)',
+    ]);
+    expect(screen.getByRole('alert')).toHaveTextContent('ऋणदाता ने आपके खुलासों के दो अलग-अलग इतिहासों पर हस्ताक्षर किए');
+    expect(screen.getByTestId('verify-fork')).toHaveTextContent('रूट हैश अलग हैं: QmForked…Azz1');
+  });
+
+  it('shows no log, withheld list or fork warning for a version 1 report', async () => {
+    mockCommands({ choose_and_verify: VALID });
+    const user = userEvent.setup();
+    render(Verify, {});
+    await user.click(screen.getByTestId('verify-choose'));
+    await screen.findByTestId('verify-outcome');
+    expect(screen.queryByTestId('verify-logs')).not.toBeInTheDocument();
+    expect(screen.queryByTestId('verify-withheld')).not.toBeInTheDocument();
+    expect(screen.queryByRole('alert')).not.toBeInTheDocument();
+  });
 });

@@ -258,6 +258,23 @@ const en = {
   'verify.gap':
     '{lender}: numbers {from} to {to} of its disclosure sequence are missing.',
   'verify.unverifiedHeading': 'Not covered by any signature or the ledger (shown for reading only)',
+  'verify.logsHeading': 'Each lender’s log of your disclosures',
+  'verify.log':
+    '{lender}: {leaves, plural, one {# disclosure} other {# disclosures}} checked against {heads, plural, one {# signed record} other {# signed records}} of the lender’s log; the last covers {size, plural, one {# disclosure} other {# disclosures}}, signed on {signedAt} with key {keyId}.',
+  'verify.logEmpty': '{lender}: the lender’s log holds no disclosures yet.',
+  'verify.withheldHeading': 'Withheld by the person who shared this file',
+  'verify.withheldLead': 'These values are not in the file; everything shown matched what the lender signed.',
+  'verify.withheldItem':
+    '{what} ({unit, select, disclosure {{count, plural, one {# disclosure} other {# disclosures}}} consent {{count, plural, one {# consent} other {# consents}}} offer {{count, plural, one {# offer} other {# offers}}} quote {{count, plural, one {# what-if quote} other {# what-if quotes}}} receipt {{count, plural, one {# receipt} other {# receipts}}} other {{count, plural, one {# record} other {# records}}}})',
+  'verify.member.valueDigest': 'value digest',
+  'verify.member.onwardRecipient': 'onward recipient',
+  'verify.member.customerId': 'customer id',
+  'verify.member.purpose': 'purpose',
+  'verify.member.bin': 'score band of a factor',
+  'verify.member.text': 'wording of a reason',
+  'verify.forkHeading': 'The lender signed two different histories of your disclosures',
+  'verify.fork':
+    '{lender}: {kind, select, sameSize {two signed records both cover the first {size} disclosures but give different root hashes: {conflictRoot}, signed on {conflictAt}, and {heldRoot}, signed on {heldAt}. Both carry its signature, so it changed, removed or reordered disclosures it had already recorded.} rewritten {a record signed on {conflictAt} covers the first {size} disclosures with root hash {conflictRoot}, but the later record signed on {heldAt} (covering {heldSize} disclosures, root hash {heldRoot}) gives {heldRootAtSize} for those same disclosures. Both carry its signature, so it changed, removed or reordered disclosures it had already recorded.} other {a record signed on {conflictAt} covers {size} disclosures with root hash {conflictRoot}, and nothing in the file shows it agrees with the record signed on {heldAt} (covering {heldSize} disclosures, root hash {heldRoot}). Both carry its signature.}}',
   'nav.export': 'Export',
   'common.loading': 'Loading…',
   'common.retry': 'Try again',

@@ -259,6 +259,23 @@ const hi: Record<MessageKey, string> = {
   'verify.gap':
     '{lender}: इसके खुलासा क्रम की संख्याएँ {from} से {to} तक गायब हैं।',
   'verify.unverifiedHeading': 'किसी हस्ताक्षर या लेजर से सुरक्षित नहीं (केवल पढ़ने के लिए दिखाया गया)',
+  'verify.logsHeading': 'आपके खुलासों का हर ऋणदाता का लॉग',
+  'verify.log':
+    '{lender}: ऋणदाता के लॉग के {heads, plural, one {# हस्ताक्षरित रिकॉर्ड} other {# हस्ताक्षरित रिकॉर्डों}} से {leaves, plural, one {# खुलासा जाँचा गया} other {# खुलासे जाँचे गए}}; आख़िरी रिकॉर्ड {size, plural, one {# खुलासे} other {# खुलासों}} का है, जिस पर {signedAt} को कुंजी {keyId} से हस्ताक्षर हुए।',
+  'verify.logEmpty': '{lender}: ऋणदाता के लॉग में अभी कोई खुलासा नहीं है।',
+  'verify.withheldHeading': 'फ़ाइल साझा करने वाले व्यक्ति ने ये जानकारियाँ रोक लीं',
+  'verify.withheldLead': 'ये जानकारियाँ फ़ाइल में नहीं हैं; जो दिखाया गया है, वह ऋणदाता के हस्ताक्षर से मेल खाता है।',
+  'verify.withheldItem':
+    '{what} ({unit, select, disclosure {{count, plural, one {# खुलासा} other {# खुलासे}}} consent {{count, plural, one {# सहमति} other {# सहमतियाँ}}} offer {{count, plural, one {# ऑफ़र} other {# ऑफ़र}}} quote {{count, plural, one {# व्हाट-इफ़ कोटेशन} other {# व्हाट-इफ़ कोटेशन}}} receipt {{count, plural, one {# रसीद} other {# रसीदें}}} other {{count, plural, one {# रिकॉर्ड} other {# रिकॉर्ड}}}})',
+  'verify.member.valueDigest': 'जानकारी का हैश',
+  'verify.member.onwardRecipient': 'आगे जानकारी पाने वाला',
+  'verify.member.customerId': 'ग्राहक आईडी',
+  'verify.member.purpose': 'उद्देश्य',
+  'verify.member.bin': 'किसी कारक का स्कोर-वर्ग',
+  'verify.member.text': 'किसी कारण का विवरण',
+  'verify.forkHeading': 'ऋणदाता ने आपके खुलासों के दो अलग-अलग इतिहासों पर हस्ताक्षर किए',
+  'verify.fork':
+    '{lender}: {kind, select, sameSize {दो हस्ताक्षरित रिकॉर्ड दोनों पहले {size} खुलासों के हैं पर उनके रूट हैश अलग हैं: {conflictRoot}, {conflictAt} को हस्ताक्षरित, और {heldRoot}, {heldAt} को हस्ताक्षरित। दोनों पर उसके हस्ताक्षर हैं, यानी उसने पहले से दर्ज खुलासे बदले, हटाए या उनका क्रम बदला।} rewritten {{conflictAt} को हस्ताक्षरित रिकॉर्ड पहले {size} खुलासों के लिए रूट हैश {conflictRoot} देता है, पर {heldAt} को हस्ताक्षरित बाद का रिकॉर्ड ({heldSize} खुलासे, रूट हैश {heldRoot}) उन्हीं खुलासों के लिए {heldRootAtSize} देता है। दोनों पर उसके हस्ताक्षर हैं, यानी उसने पहले से दर्ज खुलासे बदले, हटाए या उनका क्रम बदला।} other {{conflictAt} को हस्ताक्षरित रिकॉर्ड {size} खुलासों के लिए रूट हैश {conflictRoot} देता है, और फ़ाइल में ऐसा कुछ नहीं जो दिखाए कि यह {heldAt} को हस्ताक्षरित रिकॉर्ड ({heldSize} खुलासे, रूट हैश {heldRoot}) से मेल खाता है। दोनों पर उसके हस्ताक्षर हैं।}}',
   'nav.export': 'निर्यात',
   'common.loading': 'लोड हो रहा है…',
   'common.retry': 'फिर से कोशिश करें',
