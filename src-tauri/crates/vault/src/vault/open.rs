@@ -47,8 +47,8 @@ fn sidecar_paths(path: &Path) -> [PathBuf; 3] {
 /// [`Vault::__memory_security_for_benchmarks`]).
 static MEMORY_SECURITY: AtomicBool = AtomicBool::new(false);
 
-/// The vault connection's page cache, in KiB (`PRAGMA cache_size`, negative = KiB).
-const PAGE_CACHE_KIB: u32 = 8 * 1024;
+/// The most page cache the vault's connection keeps, in KiB (`PRAGMA cache_size = -KiB`).
+const PAGE_CACHE_KIB: u32 = 64 * 1024;
 
 /// Opens the SQLite connection and applies the key and pragmas.
 ///
@@ -120,11 +120,14 @@ fn open_connection(
     conn.execute_batch(
         "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;",
     )?;
-    // 8 MiB of page cache instead of SQLite's 2 MiB. The bundled SQLite is built with
-    // memory management, so every connection in the process shares one page-cache LRU: with
-    // the sandbox lender's database in the same process, a sync's inserts kept losing the
-    // pages every insert looks up, each miss a 4 KiB read, decryption and HMAC
-    // (docs/BENCHMARKS.md, "Contract v2 at 1M disclosures, end to end").
+    // 64 MiB of page cache at most instead of SQLite's 2 MiB (pages are allocated as they
+    // are read, so opening a vault costs no more). The bundled SQLite is built with memory
+    // management: every connection in the process shares one page-cache group, and once the
+    // group holds more pages than the connections' sizes add up to, each page a statement
+    // lets go of is freed at once. With the sandbox lender's database in the same process, a
+    // log sync re-read (and decrypted) the pages every insert looks up, about four per leaf;
+    // at 8 MiB it still did at 200,000 leaves (docs/BENCHMARKS.md, "Contract v2 at 1M
+    // disclosures, end to end").
     conn.execute_batch(&format!("PRAGMA cache_size = -{PAGE_CACHE_KIB};"))?;
 
     schema::migrations()
