@@ -47,6 +47,9 @@ fn sidecar_paths(path: &Path) -> [PathBuf; 3] {
 /// [`Vault::__memory_security_for_benchmarks`]).
 static MEMORY_SECURITY: AtomicBool = AtomicBool::new(false);
 
+/// The most page cache the vault's connection keeps, in KiB (`PRAGMA cache_size = -KiB`).
+const PAGE_CACHE_KIB: u32 = 64 * 1024;
+
 /// Opens the SQLite connection and applies the key and pragmas.
 ///
 /// Durability: WAL with `synchronous = NORMAL`. A commit is in the WAL (the OS page cache)
@@ -117,6 +120,15 @@ fn open_connection(
     conn.execute_batch(
         "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;",
     )?;
+    // 64 MiB of page cache at most instead of SQLite's 2 MiB (pages are allocated as they
+    // are read, so opening a vault costs no more). The bundled SQLite is built with memory
+    // management: every connection in the process shares one page-cache group, and once the
+    // group holds more pages than the connections' sizes add up to, each page a statement
+    // lets go of is freed at once. With the sandbox lender's database in the same process, a
+    // log sync re-read (and decrypted) the pages every insert looks up, about four per leaf;
+    // at 8 MiB it still did at 200,000 leaves (docs/BENCHMARKS.md, "Contract v2 at 1M
+    // disclosures, end to end").
+    conn.execute_batch(&format!("PRAGMA cache_size = -{PAGE_CACHE_KIB};"))?;
 
     schema::migrations()
         .to_latest(&mut conn)
