@@ -1,8 +1,8 @@
 //! Syncing a contract-v2 lender's disclosure log into the vault: from the frontier and head the
 //! vault holds, the client proves the lender's latest head extends them and checks each page's
 //! leaves against the head signed with it; each page is stored in one transaction (leaves,
-//! head, frontier, one ledger entry) before the next is fetched, so a sync cut short resumes
-//! where it stopped.
+//! head, frontier, one ledger entry) while the next is fetched and checked, in order, so a sync
+//! cut short resumes where it stopped.
 //!
 //! When the lender contradicts a head it signed before, the sync keeps the lender's own signed
 //! words as evidence rather than failing quietly: for a log that no longer extends the held
@@ -58,12 +58,23 @@ impl Engine {
             }
             Err(e) => return Err(e.into()),
         };
+        // The next page is fetched and checked while the previous one is stored: the network
+        // and the vault work at once, and pages are still stored one after another, in order.
+        let mut to_store: Option<VerifiedPage> = None;
         loop {
             report(outcome.seen);
-            match sync.next_page().await {
+            let store = async {
+                match to_store.take() {
+                    Some(page) => self.store_log_page(lender_id, page).await,
+                    None => Ok(0),
+                }
+            };
+            let (fetched, stored) = tokio::join!(sync.next_page(), store);
+            outcome.new += stored?;
+            match fetched {
                 Ok(Some(page)) => {
                     outcome.seen += page.leaves.len() as u64;
-                    outcome.new += self.store_log_page(lender_id, page).await?;
+                    to_store = Some(page);
                 }
                 Ok(None) => {
                     let id = lender_id.to_owned();
