@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Validates real exports against docs/export.schema.json with an external validator
+# Validates real exports against the published schemas with an external validator
 # (check-jsonschema from PyPI, installed with pip if missing). The exports come from the CLI
-# test, which syncs the sandbox lender (over-collector and salaried-good) into a real vault;
-# a version 2 export (synthetic, validly signed) has its line 1 checked against
-# docs/export-v2.schema.json and its leaves against that schema's $defs/leaf.
+# test, which syncs the sandbox lender (over-collector and salaried-good) into a real vault,
+# plus a synthetic, validly signed one: all version 2, each line 1 checked against
+# docs/export-v2.schema.json and its leaves against that schema's $defs/leaf; the kept real
+# version 1 export (tests/fixtures) against docs/export.schema.json.
 #
 #   src-tauri/crates/cli/tests/schema.sh
 set -euo pipefail
@@ -21,22 +22,37 @@ fi
 KHATA_EXPORT_DIR="$out" cargo test --quiet --manifest-path "$root/Cargo.toml" --workspace --features e2e \
   --locked --test cli -- audit:: verify_v2:: >/dev/null
 ls "$out"/*.json >/dev/null
-python3 -m check_jsonschema --schemafile "$root/docs/export.schema.json" "$out"/*.json
 
-# Version 2: line 1, then every leaf line.
-v2="$out/v2/v2.khata.json"
-head -n 1 "$v2" > "$out/v2/line1.json"
-python3 - "$root/docs/export-v2.schema.json" "$out/v2/leaf.schema.json" <<'PY'
+# Version 2 (the sandbox speaks contract 2.x, so its real exports are version 2, and the
+# synthetic one): line 1 against docs/export-v2.schema.json, every leaf line against its
+# $defs/leaf. Version 1 (the kept real v1 export): docs/export.schema.json.
+python3 - "$root/docs/export-v2.schema.json" "$out/leaf.schema.json" <<'PY'
 import json, sys
 s = json.load(open(sys.argv[1]))
 json.dump({"$schema": s["$schema"], "$defs": s["$defs"], "$ref": "#/$defs/leaf"}, open(sys.argv[2], "w"))
 PY
-python3 -m check_jsonschema --schemafile "$root/docs/export-v2.schema.json" "$out/v2/line1.json"
-tail -n +2 "$v2" | split -l 1 -a 4 --additional-suffix=.json - "$out/v2/leaf-"
-python3 -m check_jsonschema --schemafile "$out/v2/leaf.schema.json" "$out"/v2/leaf-*.json
+magic='{"format":"khata-export","version":2,'
+checked_v2=0
+for f in "$out"/*.json "$out"/v2/v2.khata.json; do
+  case "$f" in "$out/leaf.schema.json") continue ;; esac
+  if [ "$(head -c ${#magic} "$f")" = "$magic" ]; then
+    dir="$(mktemp -d -p "$out")"
+    head -n 1 "$f" > "$dir/line1.json"
+    python3 -m check_jsonschema --schemafile "$root/docs/export-v2.schema.json" "$dir/line1.json"
+    tail -n +2 "$f" | split -l 1 -a 5 --additional-suffix=.json - "$dir/leaf-"
+    if ls "$dir"/leaf-*.json >/dev/null 2>&1; then
+      python3 -m check_jsonschema --schemafile "$out/leaf.schema.json" "$dir"/leaf-*.json
+    fi
+    checked_v2=$((checked_v2 + 1))
+  else
+    python3 -m check_jsonschema --schemafile "$root/docs/export.schema.json" "$f"
+  fi
+done
+[ "$checked_v2" -ge 3 ] || { echo "schema.sh: expected three version 2 exports, checked $checked_v2" >&2; exit 1; }
+python3 -m check_jsonschema --schemafile "$root/docs/export.schema.json" "$root/tests/fixtures/export-v1.khata.json"
 
 # The schema must also reject a broken export.
-python3 - "$out/salaried-good.json" "$out/broken.json" <<'PY'
+python3 - "$root/tests/fixtures/export-v1.khata.json" "$out/broken.json" <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1]))
 d["ledger"]["entries"][0]["hash"] = "XYZ"
@@ -47,4 +63,4 @@ if python3 -m check_jsonschema --schemafile "$root/docs/export.schema.json" "$ou
   echo "schema.sh: the schema accepted a broken export" >&2
   exit 1
 fi
-echo "schema.sh: real exports valid (v1 and v2), broken export rejected"
+echo "schema.sh: real exports valid (version 2 and the kept version 1), broken export rejected"
