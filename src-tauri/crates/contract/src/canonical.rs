@@ -20,6 +20,28 @@ pub fn canonical_json(value: &Value) -> Result<Vec<u8>, SignError> {
     Ok(out)
 }
 
+/// Writes `map` canonically without the members `skip` names: what a signature or a leaf hash
+/// covers of a statement, without cloning it to remove them.
+pub(crate) fn write_object_without(
+    map: &serde_json::Map<String, Value>,
+    skip: impl Fn(&str) -> bool,
+    out: &mut Vec<u8>,
+) -> Result<(), SignError> {
+    let mut keys: Vec<&String> = map.keys().filter(|k| !skip(k)).collect();
+    keys.sort_by(|a, b| a.encode_utf16().cmp(b.encode_utf16()));
+    out.push(b'{');
+    for (i, k) in keys.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        write_string(k, out);
+        out.push(b':');
+        write_canonical(&map[*k], out)?;
+    }
+    out.push(b'}');
+    Ok(())
+}
+
 pub(crate) fn write_canonical(value: &Value, out: &mut Vec<u8>) -> Result<(), SignError> {
     match value {
         Value::Null => out.extend_from_slice(b"null"),

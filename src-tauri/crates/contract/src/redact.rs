@@ -27,7 +27,7 @@ use rand::RngCore;
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
-use crate::canonical::{canonical_json, write_canonical, write_string};
+use crate::canonical::{canonical_json, write_object_without};
 
 /// The member holding an object's commitments.
 pub const SD: &str = "_sd";
@@ -205,23 +205,9 @@ pub fn statement_bytes(object: &Value) -> Result<Vec<u8>, RedactError> {
     let Value::Object(map) = object else {
         return Err(RedactError::NotAnObject);
     };
-    let mut keys: Vec<&String> = map
-        .keys()
-        .filter(|k| *k != DISCLOSED && *k != "signature")
-        .collect();
-    keys.sort_by(|a, b| a.encode_utf16().cmp(b.encode_utf16()));
     let mut out = Vec::with_capacity(384);
-    out.push(b'{');
-    for (i, k) in keys.iter().enumerate() {
-        if i > 0 {
-            out.push(b',');
-        }
-        write_string(k, &mut out);
-        out.push(b':');
-        write_canonical(&map[*k], &mut out)
-            .map_err(|e| RedactError::NotCanonical(e.to_string()))?;
-    }
-    out.push(b'}');
+    write_object_without(map, |k| k == DISCLOSED || k == "signature", &mut out)
+        .map_err(|e| RedactError::NotCanonical(e.to_string()))?;
     Ok(out)
 }
 

@@ -31,7 +31,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 pub use crate::canonical::canonical_json;
-use crate::canonical::{write_canonical, write_string};
+use crate::canonical::write_object_without;
 use crate::types::{PublicKeyInfo, Signature};
 
 /// Domain-separation prefix of every signed message.
@@ -73,22 +73,11 @@ pub fn signing_message(object: &Value) -> Result<Vec<u8>, SignError> {
     let redactable = map.contains_key(crate::redact::SD);
     let mut msg = Vec::with_capacity(512);
     msg.extend_from_slice(if redactable { CONTEXT_V2 } else { CONTEXT });
-    // Same as canonical_json of the object minus "signature", without cloning it.
-    let mut keys: Vec<&String> = map
-        .keys()
-        .filter(|k| *k != "signature" && !(redactable && *k == crate::redact::DISCLOSED))
-        .collect();
-    keys.sort_by(|a, b| a.encode_utf16().cmp(b.encode_utf16()));
-    msg.push(b'{');
-    for (i, k) in keys.iter().enumerate() {
-        if i > 0 {
-            msg.push(b',');
-        }
-        write_string(k, &mut msg);
-        msg.push(b':');
-        write_canonical(&map[*k], &mut msg)?;
-    }
-    msg.push(b'}');
+    write_object_without(
+        map,
+        |k| k == "signature" || (redactable && k == crate::redact::DISCLOSED),
+        &mut msg,
+    )?;
     Ok(msg)
 }
 

@@ -8,50 +8,23 @@
 
 use std::time::Instant;
 
-use khata_lending::types::{ConsentDecisionBody, Decision, SignalDecision};
-use khata_lending::{ClientConfig, LendingClient, LogChecker};
-use khata_sandbox::{SandboxConfig, Scenario};
+use khata_lending::LogChecker;
 use serde_json::Value;
+
+#[path = "common/bench_setup.rs"]
+mod bench_setup;
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    let mut args = std::env::args().skip(1);
-    let count: u64 = args
-        .next()
-        .map(|a| a.parse())
-        .transpose()?
-        .unwrap_or(100_000);
-    let page: u32 = args.next().map(|a| a.parse()).transpose()?.unwrap_or(1000);
-
-    let sb = khata_sandbox::start(SandboxConfig {
-        scenario: Scenario::SalariedGood,
-        ..SandboxConfig::default()
-    })
-    .await?;
-    let client = LendingClient::connect(sb.base_url(), ClientConfig::default()).await?;
-    let tok = client.authorize_headless("bench").await?;
-    let token = tok.access_token.clone();
-    let client = client.with_access_token(tok.access_token);
-    let req = client.consent_requests().await?.items.remove(0);
-    let decisions = req
-        .signals
-        .iter()
-        .map(|s| SignalDecision {
-            signal: s.clone(),
-            decision: Decision::Grant,
-        })
-        .collect();
-    client
-        .decide(
-            &req.request_id,
-            &ConsentDecisionBody { decisions },
-            &uuid::Uuid::new_v4().to_string(),
-        )
-        .await?;
-
-    let t = Instant::now();
-    let seeded = tokio::task::block_in_place(|| sb.seed_disclosures(count))?;
-    let seed_s = t.elapsed().as_secs_f64();
+    let bench_setup::Bench {
+        page,
+        sandbox: sb,
+        client,
+        token,
+        seeded,
+        seed_s,
+        ..
+    } = bench_setup::start().await?;
 
     let t = Instant::now();
     let mut sync = client.log_sync(None, page).await?;
