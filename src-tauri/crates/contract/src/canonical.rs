@@ -66,20 +66,7 @@ pub(crate) fn write_canonical(value: &Value, out: &mut Vec<u8>) -> Result<(), Si
             }
             out.push(b']');
         }
-        Value::Object(map) => {
-            let mut keys: Vec<&String> = map.keys().collect();
-            keys.sort_by(|a, b| a.encode_utf16().cmp(b.encode_utf16()));
-            out.push(b'{');
-            for (i, k) in keys.iter().enumerate() {
-                if i > 0 {
-                    out.push(b',');
-                }
-                write_string(k, out);
-                out.push(b':');
-                write_canonical(&map[*k], out)?;
-            }
-            out.push(b'}');
-        }
+        Value::Object(map) => write_object_without(map, |_| false, out)?,
     }
     Ok(())
 }
