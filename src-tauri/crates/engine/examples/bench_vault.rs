@@ -9,7 +9,11 @@
 //! grants its consent request, has the lender sign and store COUNT disclosures (default
 //! 1,000,000), then times one `Engine::sync`: pages of 1,000 fetched over loopback, every
 //! Ed25519 signature checked, each page stored in the SQLCipher vault with its ledger entries
-//! in one transaction. The sandbox runs in this process, as in the app.
+//! in one transaction. The sandbox runs in this process, as in the app — unless
+//! `KHATA_BENCH_LENDER` names a sandbox lender already running as a process of its own
+//! (`khata sandbox --port P --admin-token T`, with `KHATA_SANDBOX_ADMIN_TOKEN=T` here too):
+//! then the engine connects to it as to any lender (OAuth through its auto-approving
+//! authorize page), which is how a lender on another machine shares nothing with the vault.
 //!
 //! `export DATA_DIR OUT json|csv|html` times `Engine::export` of that vault: with `json`, the
 //! real export the verify and audit benchmarks read (every signature in it is the lender's own).
@@ -94,9 +98,32 @@ async fn fill(dir: PathBuf, count: u64, scenario: Scenario) -> Result<(), Error>
     if dir.join(khata_engine::VAULT_FILE).exists() {
         return Err(format!("{} already holds a vault", dir.display()).into());
     }
-    let (engine, _recovery_key) = Engine::open(app_config(&dir, scenario)).await?;
+    let remote = std::env::var("KHATA_BENCH_LENDER").ok();
+    let admin_token = match &remote {
+        Some(_) => std::env::var("KHATA_SANDBOX_ADMIN_TOKEN")
+            .map_err(|_| "KHATA_BENCH_LENDER needs KHATA_SANDBOX_ADMIN_TOKEN")?,
+        None => ADMIN_TOKEN.to_owned(),
+    };
+    let cfg = match &remote {
+        Some(_) => EngineConfig::new(&dir),
+        None => app_config(&dir, scenario),
+    };
+    let (engine, _recovery_key) = Engine::open(cfg).await?;
 
-    let lender = engine.connect_sandbox(noop).await?;
+    let lender = match &remote {
+        // The lender's authorize page approves at once and redirects to the engine's loopback
+        // listener: following the redirect is the browser's whole part.
+        Some(url) => {
+            engine
+                .connect(url, |authorize| async move {
+                    reqwest::get(authorize).await.map(drop).map_err(|e| {
+                        khata_lending::LendingError::Network(format!("authorize: {e}"))
+                    })
+                })
+                .await?
+        }
+        None => engine.connect_sandbox(noop).await?,
+    };
     engine.sync(&lender.id, noop).await?;
     let req = engine.consent_requests().await?.remove(0);
     let choices = req
@@ -109,7 +136,7 @@ async fn fill(dir: PathBuf, count: u64, scenario: Scenario) -> Result<(), Error>
         })
         .collect();
     engine.decide(&req.id, choices).await?;
-    if scenario == Scenario::OverCollector {
+    if scenario == Scenario::OverCollector && remote.is_none() {
         engine.sandbox_collect().await?;
     }
     // Pick up the consent and the offer that followed it, so the first timed sync below
@@ -117,14 +144,17 @@ async fn fill(dir: PathBuf, count: u64, scenario: Scenario) -> Result<(), Error>
     engine.sync(&lender.id, noop).await?;
     let before = engine.overview().await?.disclosures;
 
-    let url = engine
-        .sandbox_url()
-        .await
-        .ok_or("the sandbox is not running")?;
+    let url = match remote {
+        Some(url) => url,
+        None => engine
+            .sandbox_url()
+            .await
+            .ok_or("the sandbox is not running")?,
+    };
     let t = Instant::now();
     let resp = reqwest::Client::new()
         .post(format!("{url}/_sandbox/seed-disclosures?count={count}"))
-        .bearer_auth(ADMIN_TOKEN)
+        .bearer_auth(&admin_token)
         .timeout(Duration::from_secs(6 * 3600))
         .send()
         .await?;
