@@ -85,6 +85,29 @@ pub const LOG_PAGE_KIND: &str = "log.page";
 /// (kept as proof of a fork, never as the log's head); shaped as [`LOG_PAGE_KIND`]'s.
 pub const LOG_CONFLICT_KIND: &str = "log.conflict";
 
+/// The ledger kind of one import of phone evidence (a file or an adb capture).
+pub const PHONE_IMPORT_KIND: &str = "phone.import";
+
+/// The payload of a `phone.import` entry: canonical JSON of the source as imported (its SHA-256,
+/// format, device, offset, app, lender, counts and limits) and the lower-case hex SHA-256 of
+/// the canonical JSON array of the observations kept from it, in the order stored:
+/// `{"observations":"9f…","source":{…}}`. A verifier holding an export's source and
+/// observations recomputes it; the raw file's own hash is `source.sha256`.
+pub fn phone_import_payload(
+    source: &crate::phone::PhoneSource,
+    observations: &[crate::phone::Observation],
+) -> Vec<u8> {
+    let canonical = |v: serde_json::Value| {
+        khata_contract::signing::canonical_json(&v).expect("phone evidence is plain JSON")
+    };
+    let observations = serde_json::to_value(observations).expect("observations serialise");
+    let source = serde_json::to_value(source).expect("a source serialises");
+    canonical(serde_json::json!({
+        "observations": hex::encode(Sha256::digest(canonical(observations))),
+        "source": source,
+    }))
+}
+
 /// The payload of a `log.page` or `log.conflict` entry: what the vault held of one signed tree
 /// head, as canonical JSON (members sorted, no spaces) of the lender, the root in lower-case
 /// hex and the size: `{"lenderId":"l-1","rootHash":"ab…","treeSize":1000}`. It depends on the
@@ -108,6 +131,57 @@ pub fn log_head_digest(lender_id: &str, tree_size: u64, root: &[u8; 32]) -> [u8;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_phone_import_payload_covers_the_source_and_every_observation() {
+        use crate::phone::*;
+        let source = PhoneSource {
+            sha256: "ab".repeat(32),
+            format: SourceFormat::IosAppPrivacyReport,
+            platform: Platform::Ios,
+            file_name: "App_Privacy_Report_v4_2026-11-30.ndjson".into(),
+            bytes: 1234,
+            captured_at: None,
+            imported_at: 1_764_500_000_000,
+            device: Device::default(),
+            utc_offset_min: None,
+            offset_from: OffsetFrom::InFile,
+            app: "in.khata.sandbox.Lender".into(),
+            lender_id: Some("sandbox-lender".into()),
+            covers_from: Some(1_764_400_000_000),
+            covers_to: Some(1_764_450_000_000),
+            records: 2,
+            malformed_lines: 0,
+            limits: vec![SourceLimit::UseNotContent, SourceLimit::SevenDays],
+        };
+        let seen = Observation {
+            source: source.sha256.clone(),
+            app: source.app.clone(),
+            platform: Platform::Ios,
+            resource: Resource::Contacts,
+            op: "contacts".into(),
+            kind: ObservationKind::Access,
+            state: AppState::Background,
+            first_at: 1_764_400_000_000,
+            last_at: 1_764_400_000_000,
+            count: 1,
+            open_interval: false,
+            network: None,
+        };
+        let payload = phone_import_payload(&source, std::slice::from_ref(&seen));
+        let text = String::from_utf8(payload.clone()).unwrap();
+        assert!(text.starts_with(r#"{"observations":""#), "{text}");
+        assert!(text.contains(r#""fileName":"App_Privacy_Report_v4_2026-11-30.ndjson""#));
+        // Any observation changed, added or dropped, or the source changed, changes the payload.
+        let mut later = seen.clone();
+        later.last_at += 1;
+        assert_ne!(payload, phone_import_payload(&source, &[later]));
+        assert_ne!(payload, phone_import_payload(&source, &[]));
+        assert_ne!(payload, phone_import_payload(&source, &[seen.clone(), seen.clone()]));
+        let mut renamed = source.clone();
+        renamed.lender_id = None;
+        assert_ne!(payload, phone_import_payload(&renamed, &[seen]));
+    }
 
     #[test]
     fn entry_hash_is_deterministic_and_field_sensitive() {

@@ -1,7 +1,8 @@
 //! Khata's evidence, pure: what a borrower can prove without the app. The ledger's hash
 //! ([`ledger`]), the offline verification of an export ([`verify`]; the streaming version 2
 //! format is defined, and written, by [`export_v2`], and [`synthetic`] makes valid ones of any
-//! size for tests and benchmarks) and every audit rule ([`audit`]), over plain data. No SQLite,
+//! size for tests and benchmarks), every audit rule ([`audit`]) and what the borrower's own phone
+//! recorded ([`phone`]), over plain data. No SQLite,
 //! no tokio, no HTTP, no keychain: the vault, the engine and the CLI feed it, and `khata
 //! verify` / `khata audit` of a file need nothing else.
 
@@ -10,6 +11,7 @@ pub mod export_v2;
 pub mod ledger;
 mod members;
 mod parallel;
+pub mod phone;
 pub mod synthetic;
 pub mod verify;
 
@@ -46,6 +48,17 @@ pub fn ts_types() -> Vec<(std::path::PathBuf, String)> {
         verify::HeadFacts,
         verify::ForkKind,
         verify::LogFork,
+        phone::Platform,
+        phone::SourceFormat,
+        phone::Resource,
+        phone::AppState,
+        phone::ObservationKind,
+        phone::OffsetFrom,
+        phone::SourceLimit,
+        phone::Device,
+        phone::PhoneSource,
+        phone::NetworkFacts,
+        phone::Observation,
     );
     out
 }
