@@ -17,6 +17,9 @@ pub const MALFORMED_NAMED: usize = 50;
 
 const DAY_MS: i64 = 86_400_000;
 
+/// Apps tallied at most.
+const MAX_APPS: usize = 10_000;
+
 /// One observation as a parser found it, before aggregation.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Obs<'a> {
@@ -111,8 +114,12 @@ impl Tally {
     /// One record of `app`.
     #[inline]
     pub fn record(&mut self, app: &str) {
+        let full = self.apps.len() >= MAX_APPS;
         match self.apps.get_mut(app) {
             Some(n) => *n += 1,
+            // Past the cap (no phone has this many apps; a forged file might), records of
+            // new apps are counted as lines only, so memory stays flat.
+            None if full => {}
             None => {
                 self.apps.insert(app.into(), 1);
             }

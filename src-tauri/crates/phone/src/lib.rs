@@ -9,7 +9,7 @@
 //! file and the observations, and the audit rules read them.
 
 use std::fs::File;
-use std::io::{Read, Seek, SeekFrom};
+use std::io::{Cursor, Read, Seek, SeekFrom};
 use std::path::Path;
 
 use khata_evidence::phone::{
@@ -112,9 +112,53 @@ struct Pass {
 
 /// What the file at `path` holds: one streaming pass, nothing kept.
 pub fn survey(path: &Path) -> Result<Survey, PhoneError> {
-    let (file, format) = open(path)?;
+    survey_opened(open(path)?)
+}
+
+/// [`survey`] of a file held in memory (a capture not yet written, tests, fuzzing). Relative
+/// times of a saved `cmd appops get` cannot be placed without a file time: they are malformed.
+pub fn survey_bytes(bytes: &[u8], file_name: &str) -> Result<Survey, PhoneError> {
+    survey_opened(open_bytes(bytes, file_name)?)
+}
+
+/// The observations of `opts.app` in the file at `path`, its SHA-256 (same pass) and its
+/// source.
+pub fn read(path: &Path, opts: &ReadOptions) -> Result<Reading, PhoneError> {
+    read_with_progress(path, opts, &mut |_, _| {})
+}
+
+/// [`read`], telling `progress(bytes_read, file_bytes)` as it goes (about every 256 KiB).
+pub fn read_with_progress(
+    path: &Path,
+    opts: &ReadOptions,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<Reading, PhoneError> {
+    read_opened(open(path)?, opts, progress)
+}
+
+/// [`read`] of a file held in memory (see [`survey_bytes`]).
+pub fn read_bytes(
+    bytes: &[u8],
+    file_name: &str,
+    opts: &ReadOptions,
+) -> Result<Reading, PhoneError> {
+    read_opened(open_bytes(bytes, file_name)?, opts, &mut |_, _| {})
+}
+
+/// A source ready to read from its start.
+struct Opened<R> {
+    src: R,
+    format: SourceFormat,
+    len: u64,
+    /// The file's modification time (Unix ms): the clock of a saved file's relative times.
+    mtime: Option<i64>,
+    name: String,
+}
+
+fn survey_opened<R: Read + Seek>(o: Opened<R>) -> Result<Survey, PhoneError> {
     let mut c = Collector::survey();
-    let pass = run(format, file, &mut c, None, &mut |_| {})?;
+    let format = o.format;
+    let pass = run(format, o.src, o.mtime, &mut c, None, &mut |_| {})?;
     Ok(Survey {
         format,
         platform: pass.facts.platform,
@@ -130,24 +174,22 @@ pub fn survey(path: &Path) -> Result<Survey, PhoneError> {
     })
 }
 
-/// The observations of `opts.app` in the file at `path`, its SHA-256 (same pass) and its
-/// source.
-pub fn read(path: &Path, opts: &ReadOptions) -> Result<Reading, PhoneError> {
-    read_with_progress(path, opts, &mut |_, _| {})
-}
-
-/// [`read`], telling `progress(bytes_read, file_bytes)` as it goes (about every 256 KiB).
-pub fn read_with_progress(
-    path: &Path,
+fn read_opened<R: Read + Seek>(
+    o: Opened<R>,
     opts: &ReadOptions,
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<Reading, PhoneError> {
-    let (file, format) = open(path)?;
-    let total = file.metadata()?.len();
+    let total = o.len;
+    let format = o.format;
     let mut c = Collector::reading(opts.app.clone());
-    let pass = run(format, file, &mut c, opts.utc_offset_min, &mut |n| {
-        progress(n, total)
-    })?;
+    let pass = run(
+        format,
+        o.src,
+        o.mtime,
+        &mut c,
+        opts.utc_offset_min,
+        &mut |n| progress(n, total),
+    )?;
     if pass.facts.needs_utc_offset {
         return Err(PhoneError::NeedsUtcOffset);
     }
@@ -167,7 +209,7 @@ pub fn read_with_progress(
         sha256: pass.sha256.clone(),
         format,
         platform: pass.facts.platform,
-        file_name: file_name(path),
+        file_name: o.name,
         bytes: pass.bytes,
         captured_at: pass.facts.captured_at,
         imported_at: 0,
@@ -192,38 +234,66 @@ pub fn read_with_progress(
 }
 
 /// The file, positioned at its start, and its format.
-fn open(path: &Path) -> Result<(File, SourceFormat), PhoneError> {
+fn open(path: &Path) -> Result<Opened<File>, PhoneError> {
     let mut file = File::open(path)?;
-    if file.metadata()?.len() > MAX_SOURCE_BYTES {
+    let meta = file.metadata()?;
+    if meta.len() > MAX_SOURCE_BYTES {
         return Err(PhoneError::TooLarge {
             limit: MAX_SOURCE_BYTES,
         });
     }
+    let mtime = meta
+        .modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .and_then(|d| i64::try_from(d.as_millis()).ok());
     let mut head = Vec::with_capacity(HEAD_BYTES);
     (&mut file).take(HEAD_BYTES as u64).read_to_end(&mut head)?;
-    let format = detect(&head, &file_name(path))?;
-    file.seek(SeekFrom::Start(0))?;
-    Ok((file, format))
-}
-
-fn file_name(path: &Path) -> String {
-    path.file_name()
+    let name = path
+        .file_name()
         .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default()
+        .unwrap_or_default();
+    let format = detect(&head, &name)?;
+    file.seek(SeekFrom::Start(0))?;
+    Ok(Opened {
+        src: file,
+        format,
+        len: meta.len(),
+        mtime,
+        name,
+    })
 }
 
-/// One pass of `format` over `file` into `c`.
-fn run(
+fn open_bytes<'a>(bytes: &'a [u8], name: &str) -> Result<Opened<Cursor<&'a [u8]>>, PhoneError> {
+    let len = bytes.len() as u64;
+    if len > MAX_SOURCE_BYTES {
+        return Err(PhoneError::TooLarge {
+            limit: MAX_SOURCE_BYTES,
+        });
+    }
+    let format = detect(&bytes[..bytes.len().min(HEAD_BYTES)], name)?;
+    Ok(Opened {
+        src: Cursor::new(bytes),
+        format,
+        len,
+        mtime: None,
+        name: name.to_string(),
+    })
+}
+
+/// One pass of `format` over `src` into `c`.
+fn run<R: Read + Seek>(
     format: SourceFormat,
-    file: File,
+    src: R,
+    mtime: Option<i64>,
     c: &mut Collector,
     utc_offset_min: Option<i32>,
     progress: &mut dyn FnMut(u64),
 ) -> Result<Pass, PhoneError> {
     if format != SourceFormat::IosAppPrivacyReport {
-        return run_android(format, file, c, utc_offset_min, progress);
+        return run_android(format, src, mtime, c, utc_offset_min, progress);
     }
-    let mut lines = input::LineReader::new(file, MAX_SOURCE_BYTES, progress);
+    let mut lines = input::LineReader::new(src, MAX_SOURCE_BYTES, progress);
     ios::parse(&mut lines, c)?;
     let (bytes, sha256) = lines.finish()?;
     Ok(Pass {
@@ -247,21 +317,16 @@ fn run(
 
 /// One pass of an Android format. Saved files' relative times count from the file's
 /// modification time; a capture's and a bug report's from the phone's clock they recorded.
-fn run_android(
+fn run_android<R: Read + Seek>(
     format: SourceFormat,
-    mut file: File,
+    mut file: R,
+    mtime: Option<i64>,
     c: &mut Collector,
     utc_offset_min: Option<i32>,
     progress: &mut dyn FnMut(u64),
 ) -> Result<Pass, PhoneError> {
     use android::{ClockFrom, Ctx, drive};
 
-    let mtime = file
-        .metadata()?
-        .modified()
-        .ok()
-        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-        .map(|d| d.as_millis() as i64);
     let mut ctx = Ctx::new(utc_offset_min, mtime, ClockFrom::FileTime);
     ctx.default_app = c.app().map(str::to_string);
     let mut limits = vec![SourceLimit::UseNotContent];
@@ -269,7 +334,7 @@ fn run_android(
     let mut captured_at = mtime;
     let mut offset_from_device = false;
 
-    let text = |file: File,
+    let text = |file: R,
                 reader: &mut dyn android::TextReader,
                 ctx: &mut Ctx,
                 c: &mut Collector,

@@ -10,7 +10,6 @@
 //! absolute path) or an entry larger than Khata reads, or compressed past any real text's
 //! ratio, is refused.
 
-use std::fs::File;
 use std::io::{Read, Seek, SeekFrom};
 
 use khata_evidence::phone::Device;
@@ -137,14 +136,15 @@ impl TextReader for Bugreport {
 
 /// The zip's SHA-256 and size (one pass over the file), then its main entry read line by
 /// line into `reader`.
-pub(crate) fn read_zip(
-    mut file: File,
+pub(crate) fn read_zip<R: Read + Seek>(
+    mut file: R,
     reader: &mut dyn TextReader,
     ctx: &mut Ctx,
     c: &mut Collector,
     progress: &mut dyn FnMut(u64),
 ) -> Result<(u64, String), PhoneError> {
-    let total = file.metadata()?.len().max(1);
+    let total = file.seek(SeekFrom::End(0))?.max(1);
+    file.seek(SeekFrom::Start(0))?;
     let mut hasher = Sha256::new();
     let mut buf = vec![0u8; 256 * 1024];
     let mut bytes = 0u64;
