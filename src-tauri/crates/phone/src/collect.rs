@@ -103,6 +103,8 @@ impl Collector {
 #[derive(Debug, Default)]
 pub(crate) struct Tally {
     apps: HashMap<Box<str>, u64>,
+    /// Records of every app.
+    pub records: u64,
     pub lines: u64,
     pub malformed: u64,
     pub malformed_first: Vec<u64>,
@@ -114,6 +116,7 @@ impl Tally {
     /// One record of `app`.
     #[inline]
     pub fn record(&mut self, app: &str) {
+        self.records += 1;
         let full = self.apps.len() >= MAX_APPS;
         match self.apps.get_mut(app) {
             Some(n) => *n += 1,

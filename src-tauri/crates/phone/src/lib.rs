@@ -61,7 +61,8 @@ pub struct AppSeen {
 pub struct Survey {
     pub format: SourceFormat,
     pub platform: Platform,
-    /// Most records first.
+    /// Most records first. Empty for a saved `cmd appops get`, whose output does not name its
+    /// package: the app is then the one the caller names.
     pub apps: Vec<AppSeen>,
     pub lines: u64,
     pub malformed_lines: u64,
@@ -387,13 +388,22 @@ fn run_android<R: Read + Seek>(
             out
         }
         SourceFormat::AndroidAppops | SourceFormat::AndroidDiscreteHistory => {
-            limits.push(if format == SourceFormat::AndroidAppops {
-                SourceLimit::LastAccessOnly
-            } else {
-                SourceLimit::DiscreteRecentOnly
-            });
             let mut r = android::appops::Appops::new();
-            text(file, &mut r, &mut ctx, c, progress)?
+            let out = text(file, &mut r, &mut ctx, c, progress)?;
+            let (state, discrete) = match (r.saw_state, r.saw_discrete) {
+                (false, false) => (
+                    format == SourceFormat::AndroidAppops,
+                    format == SourceFormat::AndroidDiscreteHistory,
+                ),
+                seen => seen,
+            };
+            if state {
+                limits.push(SourceLimit::LastAccessOnly);
+            }
+            if discrete {
+                limits.push(SourceLimit::DiscreteRecentOnly);
+            }
+            out
         }
         SourceFormat::AndroidAppopsCmd => {
             limits.push(SourceLimit::LastAccessOnly);

@@ -682,3 +682,23 @@ fn a_zip_with_an_entry_outside_itself_or_no_report_is_refused() {
         Err(PhoneError::Zip(_))
     ));
 }
+
+#[test]
+fn a_long_history_before_the_discrete_accesses_still_reads_as_discrete() {
+    let mut text = String::from("Current AppOps Service state:\n  Historical ops:\n");
+    while text.len() < 40 * 1024 {
+        text.push_str("    Uid u0a245:\n      Package in.khata.sandbox.lender:\n        CAMERA:\n          Access: [top-s] 3\n");
+    }
+    let discrete = std::fs::read_to_string(fixture("dumpsys_appops_discrete.txt")).unwrap();
+    text.push_str(&discrete[discrete.find("Discrete accesses").unwrap()..]);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("history.txt");
+    std::fs::write(&path, text).unwrap();
+    // The head shows only the state's header and the aggregated history…
+    assert_eq!(survey(&path).unwrap().format, SourceFormat::AndroidAppops);
+    // …but what was read is the discrete history, and the limits say so.
+    let r = read(&path, &opts(Some(IST))).unwrap();
+    assert_eq!(r.source.records, 5);
+    assert!(r.source.limits.contains(&SourceLimit::DiscreteRecentOnly));
+    assert!(!r.source.limits.contains(&SourceLimit::LastAccessOnly));
+}

@@ -36,6 +36,10 @@ pub(crate) struct Appops {
     op: Option<String>,
     /// The discrete history as table rows.
     table: bool,
+    /// Records were read from the state (last accesses) and from the discrete history: the
+    /// source's limits follow what the file held, whatever its head suggested.
+    pub saw_state: bool,
+    pub saw_discrete: bool,
 }
 
 impl Appops {
@@ -45,6 +49,8 @@ impl Appops {
             package: None,
             op: None,
             table: false,
+            saw_state: false,
+            saw_discrete: false,
         }
     }
 
@@ -194,11 +200,20 @@ impl TextReader for Appops {
         {
             self.enter(Section::Discrete);
         }
-        match self.section {
+        let before = c.tally.records;
+        let ok = match self.section {
             Section::State => self.state_line(t, ctx, c),
             Section::Discrete => self.discrete_line(t, ctx, c),
             Section::Skip => true,
+        };
+        if c.tally.records != before {
+            match self.section {
+                Section::State => self.saw_state = true,
+                Section::Discrete => self.saw_discrete = true,
+                Section::Skip => {}
+            }
         }
+        ok
     }
 }
 
