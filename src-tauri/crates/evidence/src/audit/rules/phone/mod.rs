@@ -24,22 +24,20 @@
 //! An aggregated observation holds only its first and last access times: the consent rules
 //! judge those two, and count all of its accesses only when both break the rule (else one).
 
+mod build;
 pub(crate) mod consent;
 pub(crate) mod declared;
 pub(crate) mod domains;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::sync::Arc;
 
-use serde_json::Value;
-
-use crate::audit::RECORD_SAMPLE_EACH_END;
 use crate::audit::consent_state::ConsentState;
-use crate::audit::finding::{Evidence, Finding, FindingFacts, RecordRef, Rule};
+use crate::audit::finding::{Finding, Rule};
 use crate::audit::input::AuditInput;
-use crate::audit::observed::{ObservedFacts, ObservedWhy};
+use crate::audit::observed::ObservedWhy;
 use crate::audit::regulatory::{Restriction, RuleSource};
 use crate::phone::{AppState, Observation, ObservationKind, PhoneSource, Resource, mapping};
+use build::Builder;
 use consent::{Standing, standing};
 pub use declared::UNDECLARED_WINDOW_HOURS;
 use declared::{Declared, category};
@@ -110,6 +108,8 @@ pub(crate) struct PhoneRules<'a> {
     input: &'a AuditInput,
     seen: Vec<Seen<'a>>,
     declared: Declared,
+    /// The signals of each (lender, resource) seen, worked out once ([`mapped`]).
+    mapped: HashMap<(&'a str, Resource), Vec<String>>,
 }
 
 impl<'a> PhoneRules<'a> {
@@ -121,10 +121,18 @@ impl<'a> PhoneRules<'a> {
                 .filter(|(_, s)| s.obs.kind == ObservationKind::Access)
                 .map(|(i, s)| (i, s.lender, s.obs.resource, s.obs.first_at, s.obs.last_at)),
         );
+        let mapped = seen
+            .iter()
+            .map(|s| (s.lender, s.obs.resource))
+            .collect::<HashSet<_>>()
+            .into_iter()
+            .map(|(l, r)| ((l, r), mapped(input, l, r)))
+            .collect();
         PhoneRules {
             input,
             seen,
             declared,
+            mapped,
         }
     }
 
@@ -176,7 +184,7 @@ impl<'a> PhoneRules<'a> {
                 let signals = self.mapped(s.lender, o.resource);
                 b.add(Rule::ObservedUndeclared, s, i, "", whole, || {
                     ObservedWhy::Undeclared {
-                        signals: signals.clone(),
+                        signals: signals.to_vec(),
                         categories: m.dpv_categories.iter().map(|c| c.to_string()).collect(),
                         window_hours: UNDECLARED_WINDOW_HOURS,
                     }
@@ -205,22 +213,11 @@ impl<'a> PhoneRules<'a> {
         b.finish(&self.seen)
     }
 
-    /// The signals of `lender` mapped to `resource`: the reference ids, and the lender's own
-    /// whose DPV category the mapping lists.
-    fn mapped(&self, lender: &str, resource: Resource) -> Vec<String> {
-        let m = mapping(resource);
-        let mut out: Vec<String> = m.signals.iter().map(|s| s.to_string()).collect();
-        for s in &self.input.signals {
-            if s.lender_id.as_deref().is_none_or(|l| l == lender)
-                && category(&self.input.signals, lender, &s.id)
-                    .is_some_and(|c| m.dpv_categories.iter().any(|d| d.eq_ignore_ascii_case(c)))
-            {
-                out.push(s.id.clone());
-            }
-        }
-        out.sort();
-        out.dedup();
-        out
+    /// The signals of `lender` mapped to `resource` ([`mapped`]).
+    fn mapped(&self, lender: &'a str, resource: Resource) -> &[String] {
+        self.mapped
+            .get(&(lender, resource))
+            .map_or(&[], Vec::as_slice)
     }
 
     /// `observed-after-revocation` and `observed-without-consent`, judged at the observation's
@@ -241,7 +238,7 @@ impl<'a> PhoneRules<'a> {
         };
         let standings: Vec<(i64, Standing)> = times
             .iter()
-            .map(|t| (*t, standing(states, s.lender, &mapped, *t)))
+            .map(|t| (*t, standing(states, s.lender, mapped, *t)))
             .collect();
         let span = |hit: &[i64]| {
             if hit.len() == times.len() {
@@ -365,173 +362,20 @@ impl<'a> PhoneRules<'a> {
     }
 }
 
-/// Which finding an observation joins.
-type Key = (Rule, String, String, Resource, String, AppState, String);
-
-/// A finding in the making.
-struct Group {
-    members: Vec<usize>,
-    count: u64,
-    first: i64,
-    last: i64,
-    why: ObservedWhy,
-    consent_id: Option<String>,
-    proof: Vec<Evidence>,
-}
-
-#[derive(Default)]
-struct Builder {
-    groups: BTreeMap<Key, Group>,
-}
-
-fn key(rule: Rule, s: &Seen, variant: &str) -> Key {
-    (
-        rule,
-        s.lender.to_owned(),
-        s.source.sha256.clone(),
-        s.obs.resource,
-        s.obs.op.clone(),
-        s.obs.state,
-        variant.to_owned(),
-    )
-}
-
-impl Builder {
-    /// Observation `i` breaks `rule`: `count` accesses between `first` and `last`.
-    fn add(
-        &mut self,
-        rule: Rule,
-        s: &Seen,
-        i: usize,
-        variant: &str,
-        (first, last, count): (i64, i64, u64),
-        why: impl FnOnce() -> ObservedWhy,
-    ) {
-        let g = self
-            .groups
-            .entry(key(rule, s, variant))
-            .or_insert_with(|| Group {
-                members: Vec::new(),
-                count: 0,
-                first: i64::MAX,
-                last: i64::MIN,
-                why: why(),
-                consent_id: None,
-                proof: Vec::new(),
-            });
-        g.members.push(i);
-        g.count = g.count.saturating_add(count);
-        g.first = g.first.min(first);
-        g.last = g.last.max(last);
-    }
-
-    /// The consent and the statement that make a group's accesses violations.
-    fn proof(
-        &mut self,
-        rule: Rule,
-        s: &Seen,
-        variant: &str,
-        consent: Option<String>,
-        e: &Evidence,
-    ) {
-        if let Some(g) = self.groups.get_mut(&key(rule, s, variant))
-            && g.proof.is_empty()
+/// The signals of `lender` mapped to `resource`: the reference ids, and the lender's own whose
+/// DPV category the mapping lists.
+fn mapped(input: &AuditInput, lender: &str, resource: Resource) -> Vec<String> {
+    let m = mapping(resource);
+    let mut out: Vec<String> = m.signals.iter().map(|s| s.to_string()).collect();
+    for s in &input.signals {
+        if s.lender_id.as_deref().is_none_or(|l| l == lender)
+            && category(&input.signals, lender, &s.id)
+                .is_some_and(|c| m.dpv_categories.iter().any(|d| d.eq_ignore_ascii_case(c)))
         {
-            g.consent_id = consent;
-            g.proof.push(e.clone());
+            out.push(s.id.clone());
         }
     }
-
-    fn finish(self, seen: &[Seen]) -> Vec<Finding> {
-        let mut sources: HashMap<&str, Arc<Value>> = HashMap::new();
-        let mut out = Vec::with_capacity(self.groups.len());
-        for ((rule, lender, sha, ..), g) in self.groups {
-            let first = &seen[g.members[0]];
-            let src = first.source;
-            let statement = sources
-                .entry(src.sha256.as_str())
-                .or_insert_with(|| Arc::new(serde_json::to_value(src).unwrap_or(Value::Null)))
-                .clone();
-            let obs_ref = |i: usize| RecordRef {
-                kind: "phone-observation".into(),
-                id: format!("{sha}/{}", seen[i].place),
-                local_id: None,
-            };
-            let obs_ev = |i: usize| Evidence {
-                kind: "phone-observation".into(),
-                id: format!("{sha}/{}", seen[i].place),
-                statement: Arc::new(serde_json::to_value(seen[i].obs).unwrap_or(Value::Null)),
-            };
-            let n = g.members.len();
-            let listed: Vec<usize> = if n <= 2 * RECORD_SAMPLE_EACH_END {
-                g.members.clone()
-            } else {
-                let mut v = g.members[..RECORD_SAMPLE_EACH_END].to_vec();
-                v.extend_from_slice(&g.members[n - RECORD_SAMPLE_EACH_END..]);
-                v
-            };
-            let mut records: Vec<RecordRef> = listed.iter().map(|i| obs_ref(*i)).collect();
-            records.push(RecordRef {
-                kind: "phone-source".into(),
-                id: sha.clone(),
-                local_id: None,
-            });
-            let earliest = *g
-                .members
-                .iter()
-                .min_by_key(|i| (seen[**i].obs.first_at, **i))
-                .expect("a group has members");
-            let latest = *g
-                .members
-                .iter()
-                .max_by_key(|i| (seen[**i].obs.last_at, usize::MAX - **i))
-                .expect("a group has members");
-            let mut evidence = vec![Evidence {
-                kind: "phone-source".into(),
-                id: sha.clone(),
-                statement,
-            }];
-            evidence.push(obs_ev(earliest));
-            if latest != earliest {
-                evidence.push(obs_ev(latest));
-            }
-            evidence.extend(g.proof);
-            let o = first.obs;
-            let facts = ObservedFacts {
-                resource: o.resource,
-                op: o.op.clone(),
-                app: o.app.clone(),
-                platform: o.platform,
-                state: o.state,
-                first_at: g.first,
-                last_at: g.last,
-                count: g.count,
-                open_interval: g.members.iter().any(|i| seen[*i].obs.open_interval),
-                source_sha256: sha.clone(),
-                source_format: src.format,
-                file_name: src.file_name.clone(),
-                captured_at: src.captured_at,
-                limits: src.limits.clone(),
-                utc_offset_min: src.utc_offset_min,
-                offset_from: src.offset_from,
-                network: o.network.clone(),
-                why: g.why,
-            };
-            out.push(Finding {
-                rule,
-                severity: rule.severity(),
-                facts: FindingFacts::Observed(Box::new(facts)),
-                lender_id: lender,
-                consent_id: g.consent_id,
-                signal: None,
-                at: g.first,
-                last_at: g.last,
-                count: g.count,
-                records,
-                records_omitted: (n - listed.len()) as u64,
-                evidence,
-            });
-        }
-        out
-    }
+    out.sort();
+    out.dedup();
+    out
 }
