@@ -238,6 +238,7 @@ const en = {
   'audit.rule.observed-unnamed-recipient': 'Your phone saw the app contact a tracker or a party your consent does not name',
   'audit.record.phone-observation': 'phone record',
   'audit.record.phone-source': 'phone file',
+  'audit.phoneFile': 'Seen by your phone in',
   'audit.fact.observed.used':
     'Your phone saw {app}, the app of {lender}, use {resource} ({op}){state, select, background { in the background} foreground { while open} other {}} {when}{open, select, yes { (the report has no end time for some use)} other {}}.',
   'audit.fact.observed.contacted':

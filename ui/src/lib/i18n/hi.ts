@@ -239,6 +239,7 @@ const hi: Record<MessageKey, string> = {
   'audit.rule.observed-unnamed-recipient': 'फ़ोन ने देखा: ऐप ने किसी ट्रैकर से, या सहमति में बिना नाम वाली जगह से संपर्क किया',
   'audit.record.phone-observation': 'फ़ोन का रिकॉर्ड',
   'audit.record.phone-source': 'फ़ोन की फ़ाइल',
+  'audit.phoneFile': 'फ़ोन ने इस फ़ाइल में देखा',
   'audit.fact.observed.used':
     'आपके फ़ोन ने देखा कि {lender} के ऐप {app} ने {when} इसका इस्तेमाल किया: {resource} ({op}){state, select, background {, वह भी बैकग्राउंड में} foreground {, ऐप खुला होने पर} other {}}{open, select, yes { (कुछ इस्तेमाल का ख़त्म होने का समय रिपोर्ट में नहीं है)} other {}}।',
   'audit.fact.observed.contacted':
