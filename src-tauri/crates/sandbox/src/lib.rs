@@ -14,6 +14,7 @@ pub mod faults;
 pub mod launcher;
 pub mod log;
 pub mod oauth;
+pub mod phone_report;
 pub mod scenario;
 pub mod scorecard;
 pub mod store;
