@@ -180,7 +180,8 @@ impl Drop for RunningSandbox {
 }
 
 const KEY_FILE: &str = "lender-ed25519.key";
-const DB_FILE: &str = "sandbox.sqlite3";
+/// The sandbox's database in its state directory.
+pub(crate) const DB_FILE: &str = "sandbox.sqlite3";
 
 /// Loads the lender's signing key from the state directory, creating it on first start.
 fn load_or_create_key(dir: &Path) -> anyhow::Result<LenderKey> {

@@ -182,7 +182,7 @@ impl ReportInput {
     }
 }
 
-pub use state::{from_store, scenario_run};
+pub use state::{from_state_dir, from_store, scenario_run};
 
 /// The report of `input` in `format`.
 pub fn render(input: &ReportInput, format: ReportFormat) -> Vec<u8> {

@@ -3,6 +3,9 @@
 //! borrower's would be.
 
 use std::collections::BTreeSet;
+use std::path::Path;
+
+use anyhow::Context as _;
 
 use chrono::{DateTime, Duration, Utc};
 use khata_lending::types::{Consent, ConsentStatus};
@@ -10,7 +13,48 @@ use rusqlite::Connection;
 
 use super::{CollectionFacts, ConsentFacts, ReportInput};
 use crate::scenario::Scenario;
-use crate::store::list_docs;
+use crate::store::{list_docs, meta_get};
+
+/// The input from the state directory of a sandbox (running or not): its scenario, as stored
+/// at its first start, unless it has none; the lender id its consents name.
+pub fn from_state_dir(
+    dir: &Path,
+    scenario: Option<Scenario>,
+    seed: u64,
+    now: DateTime<Utc>,
+) -> anyhow::Result<ReportInput> {
+    let path = dir.join(crate::DB_FILE);
+    if !path.is_file() {
+        anyhow::bail!(
+            "{} holds no sandbox state ({} is missing)",
+            dir.display(),
+            crate::DB_FILE
+        );
+    }
+    let conn = crate::store::open(&path).with_context(|| format!("opening {}", path.display()))?;
+    let stored: Option<Scenario> = meta_get(&conn, "scenario")?
+        .map(|s| s.parse().map_err(anyhow::Error::msg))
+        .transpose()?;
+    let scenario = match (scenario, stored) {
+        (Some(asked), Some(stored)) if asked != stored => anyhow::bail!(
+            "the sandbox in {} runs scenario {stored}, not {asked}",
+            dir.display()
+        ),
+        (asked, stored) => stored.or(asked).unwrap_or(Scenario::SalariedGood),
+    };
+    let lender_id = list_docs::<Consent>(&conn, "consents")?
+        .pop()
+        .map(|c| c.lender_id)
+        .unwrap_or_else(|| crate::DEFAULT_LENDER_ID.into());
+    Ok(from_store(
+        &conn,
+        scenario,
+        seed,
+        &lender_id,
+        "127.0.0.1",
+        now,
+    )?)
+}
 
 /// The input from a sandbox's database: its consents (with when each was wholly revoked, from
 /// the revocation receipts, or its revoked version), and every disclosure it made.
@@ -117,20 +161,21 @@ fn revoked_at(
 /// collected once more.
 pub fn scenario_run(scenario: Scenario, seed: u64, now: DateTime<Utc>) -> ReportInput {
     let now = DateTime::from_timestamp_millis(now.timestamp_millis()).unwrap_or(now);
-    let created = now - Duration::days(3) + Duration::minutes(17);
+    // Odd milliseconds, as a real clock's would be.
+    let created = now - Duration::days(3) + Duration::milliseconds(17 * 60_000 + 417);
     let granted = scenario.requested_signals();
     let consent_id = "consent-phone-report-run".to_string();
     let revoked_at = scenario
         .over_collects()
-        .then(|| now - Duration::days(1) - Duration::minutes(43));
+        .then(|| now - Duration::days(1) - Duration::milliseconds(43 * 60_000 + 281));
     let mut rounds = vec![
-        created + Duration::seconds(3),
-        created + Duration::days(1),
-        created + Duration::days(2),
+        created + Duration::milliseconds(3_118),
+        created + Duration::milliseconds(86_400_000 + 706),
+        created + Duration::milliseconds(2 * 86_400_000 + 352),
     ];
     if let Some(r) = revoked_at {
         rounds.retain(|t| *t < r);
-        rounds.push(now - Duration::hours(6));
+        rounds.push(now - Duration::milliseconds(6 * 3_600_000 + 19_873));
     }
     let mut collections = Vec::new();
     for t in rounds {
