@@ -175,22 +175,7 @@ pub(super) async fn phone_report(
         .parse()
         .map_err(unprocessable)?;
     let now = super::now();
-    let host = url::Url::parse(&inner.base_url)
-        .ok()
-        .and_then(|u| u.host_str().map(String::from))
-        .unwrap_or_else(|| "127.0.0.1".into());
-    let input = {
-        let db = inner.db.lock().expect("db lock");
-        phone_report::from_store(
-            &db,
-            inner.scenario,
-            inner.seed,
-            &inner.lender_id(),
-            &host,
-            now,
-        )
-        .map_err(internal)?
-    };
+    let input = phone_report::from_running(&inner, now).map_err(internal)?;
     let body = phone_report::render(&input, format);
     Ok((
         [

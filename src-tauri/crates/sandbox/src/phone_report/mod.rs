@@ -182,6 +182,7 @@ impl ReportInput {
     }
 }
 
+pub(crate) use state::from_running;
 pub use state::{from_state_dir, from_store, scenario_run};
 
 /// The report of `input` in `format`.

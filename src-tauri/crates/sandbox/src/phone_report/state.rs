@@ -115,6 +115,26 @@ pub fn from_store(
     })
 }
 
+/// The input of a running sandbox: its state, scenario, seed and claimed lender id, its host.
+pub(crate) fn from_running(
+    inner: &crate::api::Inner,
+    now: DateTime<Utc>,
+) -> rusqlite::Result<ReportInput> {
+    let host = url::Url::parse(&inner.base_url)
+        .ok()
+        .and_then(|u| u.host_str().map(String::from))
+        .unwrap_or_else(|| "127.0.0.1".into());
+    let db = inner.db.lock().expect("db lock");
+    from_store(
+        &db,
+        inner.scenario,
+        inner.seed,
+        &inner.lender_id(),
+        &host,
+        now,
+    )
+}
+
 /// When every granted signal of `c` had been revoked: the receipt that completed the set (a
 /// whole-consent revocation names them all), or the revoked version's time. Receipts dated
 /// after the clock (a lender lying about `effectiveAt`) do not count; the consent's own

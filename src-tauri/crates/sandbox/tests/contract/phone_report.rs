@@ -96,6 +96,14 @@ async fn phone_report_follows_the_sandboxs_own_consent_and_revocation() {
             .any(|l| l["type"] == "networkActivity" && l["domainType"] == 1)
     );
 
+    // In process, the same report as over HTTP (the clock apart).
+    let in_process = String::from_utf8(
+        sb.phone_report(khata_sandbox::phone_report::ReportFormat::Ios)
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(in_process.lines().count(), text.lines().count());
+
     for format in ["android-appops", "android-cmd"] {
         let resp = report(&sb, format, Some(sb.admin_token())).await;
         assert_eq!(resp.status(), 200);
