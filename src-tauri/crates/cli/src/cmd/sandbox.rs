@@ -59,7 +59,8 @@ pub struct PhoneReportArgs {
     #[arg(long)]
     pub scenario: Option<Scenario>,
     /// ios (App Privacy Report NDJSON) | android-appops (dumpsys appops --package) |
-    /// android-cmd (cmd appops get).
+    /// android-cmd (cmd appops get) | android-capture (Khata's adb capture bundle: the phone's
+    /// facts, its package, app-ops and cmd outputs).
     #[arg(long)]
     pub format: ReportFormat,
     /// A sandbox's state directory: the report follows its consents, revocations and
@@ -176,7 +177,9 @@ fn phone_report(args: PhoneReportArgs) -> anyhow::Result<ExitCode> {
             let (android, ios) = input.app_ids();
             let app = match args.format {
                 ReportFormat::Ios => ios,
-                ReportFormat::AndroidAppops | ReportFormat::AndroidCmd => android,
+                ReportFormat::AndroidAppops
+                | ReportFormat::AndroidCmd
+                | ReportFormat::AndroidCapture => android,
             };
             println!(
                 "wrote {} ({} phone report of {app}, scenario {}, {} bytes)",

@@ -165,6 +165,20 @@ fn phone_report_from_a_scenario_run_of_its_own() {
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("READ_SMS: allow; time=+"), "{text}");
     assert!(!text.contains("READ_CONTACTS"), "{text}");
+
+    // The capture bundle: the phone's facts, then each command's output.
+    let out = khata()
+        .args(["sandbox", "phone-report", "--format", "android-capture"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.starts_with("# khata-android-capture 1\n"), "{text}");
+    assert!(text.contains("\n# utc-offset: +05:30\n"), "{text}");
+    assert!(
+        text.contains("\n## section: cmd appops get in.khata.sandbox.lender\n"),
+        "{text}"
+    );
 }
 
 #[test]

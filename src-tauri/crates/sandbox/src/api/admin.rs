@@ -159,9 +159,9 @@ pub(super) async fn new_consent_request(
     Ok(json_response(StatusCode::CREATED, &r))
 }
 
-/// `GET /_sandbox/phone-report?format=ios|android-appops|android-cmd`: what the borrower's phone
-/// would have recorded the lender's app doing, from this sandbox's state and clock, as a file
-/// to save and import.
+/// `GET /_sandbox/phone-report?format=ios|android-appops|android-cmd|android-capture`: what the
+/// borrower's phone would have recorded the lender's app doing, from this sandbox's state and
+/// clock, as a file to save and import.
 pub(super) async fn phone_report(
     State(inner): State<Shared>,
     RawQuery(q): RawQuery,
@@ -171,7 +171,9 @@ pub(super) async fn phone_report(
         serde_urlencoded::from_str(q.as_deref().unwrap_or("")).unwrap_or_default();
     let format: ReportFormat = params
         .get("format")
-        .ok_or_else(|| unprocessable("format=ios|android-appops|android-cmd is required"))?
+        .ok_or_else(|| {
+            unprocessable("format=ios|android-appops|android-cmd|android-capture is required")
+        })?
         .parse()
         .map_err(unprocessable)?;
     let now = super::now();

@@ -17,7 +17,7 @@ use super::plan::{Access, AppState, Plan, Res};
 
 /// The ops the sandbox apps hold, in AOSP's op-code order, with the resource each reports
 /// (location is reported on FINE_LOCATION only, so one use is one line).
-const OPS: &[(&str, Option<Res>)] = &[
+pub(super) const OPS: &[(&str, Option<Res>)] = &[
     ("COARSE_LOCATION", None),
     ("FINE_LOCATION", Some(Res::Location)),
     ("READ_CONTACTS", Some(Res::Contacts)),
@@ -31,7 +31,7 @@ const OPS: &[(&str, Option<Res>)] = &[
 
 /// The ops an app holds: the well-behaved app never asked for contacts, call logs, the
 /// microphone or the phone's state.
-fn held(input: &ReportInput, op: &str) -> bool {
+pub(super) fn held(input: &ReportInput, op: &str) -> bool {
     input.scenario.over_collects()
         || !matches!(
             op,
@@ -161,13 +161,13 @@ pub(super) fn render_cmd(input: &ReportInput, plan: &Plan) -> Vec<u8> {
 }
 
 /// The app's uid (`u0a` + app id), fixed by the lender so it does not change between reports.
-fn app_uid(input: &ReportInput) -> u64 {
+pub(super) fn app_uid(input: &ReportInput) -> u64 {
     let h = sha2::Sha256::digest(input.lender_id.as_bytes());
     100 + u64::from(u16::from_be_bytes([h[0], h[1]])) % 300
 }
 
 /// `2026-11-30 10:01:02.345`: the phone's local time, no offset (as dumpsys prints it).
-fn local(at: DateTime<Utc>) -> String {
+pub(super) fn local(at: DateTime<Utc>) -> String {
     at.with_timezone(&super::phone_offset())
         .format("%Y-%m-%d %H:%M:%S%.3f")
         .to_string()

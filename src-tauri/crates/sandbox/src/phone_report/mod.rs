@@ -1,5 +1,6 @@
 //! What the borrower's phone would have recorded the sandbox lender's app doing, as the phone
-//! writes it: an iOS App Privacy Report, `dumpsys appops --package PKG` or `cmd appops get PKG`.
+//! writes it: an iOS App Privacy Report, `dumpsys appops --package PKG` or `cmd appops get PKG`
+//! (or all of Android's, with `dumpsys package PKG`, in the bundle Khata's capture writes).
 //! QA and end-to-end tests need phone evidence without a phone; a report made up apart from the
 //! lender would line up with nothing the borrower's vault holds, so this one is built from the
 //! sandbox's own state — when each consent was created and revoked, when each signal was
@@ -10,11 +11,12 @@
 //! the camera and location once, for KYC, and reads SMS only when it collects what was consented.
 //!
 //! `plan` decides what the app did and when; `ios` and `android` write it in each format exactly
-//! as the phone does (docs/phone-evidence.md, the formats Khata's importer reads); `state` reads
+//! as the phone does, `capture` as Khata's own adb capture bundle (docs/phone-evidence.md, the formats Khata's importer reads); `state` reads
 //! the input from a sandbox's database or makes up a scenario run of its own. Deterministic:
 //! the same state, clock and seed give the same bytes.
 
 mod android;
+mod capture;
 mod ios;
 mod plan;
 mod state;
@@ -82,12 +84,17 @@ pub enum ReportFormat {
     AndroidAppops,
     /// `adb shell cmd appops get PKG`.
     AndroidCmd,
+    /// Khata's capture bundle (`# khata-android-capture 1`): the phone's facts (serial, model,
+    /// version, UTC offset, clock) and the sections `dumpsys package PKG`,
+    /// `dumpsys appops --package PKG` and `cmd appops get PKG`, as a capture over adb writes it.
+    AndroidCapture,
 }
 
-pub const FORMATS: [ReportFormat; 3] = [
+pub const FORMATS: [ReportFormat; 4] = [
     ReportFormat::Ios,
     ReportFormat::AndroidAppops,
     ReportFormat::AndroidCmd,
+    ReportFormat::AndroidCapture,
 ];
 
 impl ReportFormat {
@@ -96,6 +103,7 @@ impl ReportFormat {
             Self::Ios => "ios",
             Self::AndroidAppops => "android-appops",
             Self::AndroidCmd => "android-cmd",
+            Self::AndroidCapture => "android-capture",
         }
     }
 
@@ -103,7 +111,9 @@ impl ReportFormat {
     pub fn content_type(self) -> &'static str {
         match self {
             Self::Ios => "application/x-ndjson",
-            Self::AndroidAppops | Self::AndroidCmd => "text/plain; charset=utf-8",
+            Self::AndroidAppops | Self::AndroidCmd | Self::AndroidCapture => {
+                "text/plain; charset=utf-8"
+            }
         }
     }
 
@@ -117,6 +127,10 @@ impl ReportFormat {
             ),
             Self::AndroidAppops => format!("dumpsys-appops-{}.txt", local.format("%Y%m%d-%H%M%S")),
             Self::AndroidCmd => format!("cmd-appops-get-{}.txt", local.format("%Y%m%d-%H%M%S")),
+            Self::AndroidCapture => format!(
+                "khata-android-capture-{}.txt",
+                local.format("%Y%m%d-%H%M%S")
+            ),
         }
     }
 }
@@ -192,6 +206,7 @@ pub fn render(input: &ReportInput, format: ReportFormat) -> Vec<u8> {
         ReportFormat::Ios => ios::render(input, &plan),
         ReportFormat::AndroidAppops => android::render_dumpsys(input, &plan),
         ReportFormat::AndroidCmd => android::render_cmd(input, &plan),
+        ReportFormat::AndroidCapture => capture::render(input, &plan),
     }
 }
 

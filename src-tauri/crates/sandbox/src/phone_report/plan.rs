@@ -56,8 +56,10 @@ pub(super) struct Net {
     pub hits: u64,
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub(super) struct Plan {
+    /// When the app was installed: a minute before the borrower signed up in it.
+    pub installed: DateTime<Utc>,
     /// Ordered by time.
     pub accesses: Vec<Access>,
     pub network: Vec<Net>,
@@ -74,8 +76,13 @@ const SMS_SIGNALS: &[&str] = &["sms_income", "emi_bounces", "wallet_txns"];
 pub(super) fn plan(input: &ReportInput) -> Plan {
     let mut p = Planner {
         input,
-        plan: Plan::default(),
+        plan: Plan {
+            installed: input.now,
+            accesses: Vec::new(),
+            network: Vec::new(),
+        },
     };
+    p.plan.installed = p.signed_up() - Duration::minutes(1);
     if input.scenario.over_collects() {
         p.over_collector();
     } else {

@@ -480,3 +480,85 @@ fn formats_and_app_ids() {
     }
     assert_ne!(apps("lender-2"), default);
 }
+
+#[test]
+fn android_capture_bundle_holds_the_phones_facts_and_each_section_verbatim() {
+    let input = input(Scenario::OverCollector);
+    let text = String::from_utf8(render(&input, ReportFormat::AndroidCapture)).unwrap();
+    let mut lines = text.lines();
+    assert_eq!(lines.next(), Some("# khata-android-capture 1"));
+    let header: Vec<(&str, &str)> = lines
+        .by_ref()
+        .take_while(|l| !l.starts_with("## "))
+        .map(|l| l.strip_prefix("# ").unwrap().split_once(": ").unwrap())
+        .collect();
+    let keys: Vec<&str> = header.iter().map(|(k, _)| *k).collect();
+    assert_eq!(
+        keys,
+        [
+            "serial",
+            "model",
+            "android",
+            "sdk",
+            "utc-offset",
+            "device-time-ms",
+            "package"
+        ]
+    );
+    let get = |k: &str| header.iter().find(|(x, _)| *x == k).unwrap().1;
+    assert_eq!(get("utc-offset"), "+05:30");
+    assert_eq!(
+        get("device-time-ms"),
+        input.now.timestamp_millis().to_string()
+    );
+    assert_eq!(get("package"), ANDROID_APP);
+    // The sections, in order, each exactly the output of its command.
+    let sections: Vec<&str> = text.split("## section: ").skip(1).collect();
+    let names: Vec<&str> = sections
+        .iter()
+        .map(|s| s.split_once('\n').unwrap().0)
+        .collect();
+    assert_eq!(
+        names,
+        [
+            format!("dumpsys package {ANDROID_APP}"),
+            format!("dumpsys appops --package {ANDROID_APP}"),
+            format!("cmd appops get {ANDROID_APP}"),
+        ]
+    );
+    let body = |i: usize| sections[i].split_once('\n').unwrap().1;
+    assert_eq!(
+        body(1).as_bytes(),
+        render(&input, ReportFormat::AndroidAppops).as_slice()
+    );
+    assert_eq!(
+        body(2).as_bytes(),
+        render(&input, ReportFormat::AndroidCmd).as_slice()
+    );
+    let package = body(0);
+    assert!(package.contains(&format!("  Package [{ANDROID_APP}] (")));
+    assert!(package.contains("      android.permission.QUERY_ALL_PACKAGES: granted=true\n"));
+    assert!(package.contains("        android.permission.READ_CONTACTS: granted=true, flags=[ "));
+    assert!(package.contains("        android.permission.RECORD_AUDIO: granted=false, flags=[ "));
+    // Installed before the first access the app made.
+    let installed = package
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("firstInstallTime="))
+        .unwrap();
+    let installed = NaiveDateTime::parse_from_str(installed, "%Y-%m-%d %H:%M:%S").unwrap();
+    let installed = FixedOffset::east_opt(330 * 60)
+        .unwrap()
+        .from_local_datetime(&installed)
+        .unwrap()
+        .with_timezone(&Utc);
+    let (_, ops) = dumpsys_lines(&input);
+    assert!(ops.iter().all(|l| l.at > installed));
+    // The well-behaved app asks for no contacts, call log or microphone.
+    let good = String::from_utf8(render(
+        &super::tests::input(Scenario::SalariedGood),
+        ReportFormat::AndroidCapture,
+    ))
+    .unwrap();
+    assert!(!good.contains("READ_CONTACTS") && !good.contains("RECORD_AUDIO"));
+    assert!(good.contains("android.permission.READ_SMS: granted=true"));
+}

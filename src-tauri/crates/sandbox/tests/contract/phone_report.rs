@@ -104,7 +104,7 @@ async fn phone_report_follows_the_sandboxs_own_consent_and_revocation() {
     .unwrap();
     assert_eq!(in_process.lines().count(), text.lines().count());
 
-    for format in ["android-appops", "android-cmd"] {
+    for format in ["android-appops", "android-cmd", "android-capture"] {
         let resp = report(&sb, format, Some(sb.admin_token())).await;
         assert_eq!(resp.status(), 200);
         assert!(
