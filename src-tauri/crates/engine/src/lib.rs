@@ -18,6 +18,7 @@ pub mod grievance;
 mod launcher;
 mod log_records;
 mod outbox;
+pub mod phone_words;
 pub mod redaction;
 mod requests;
 mod signed;
@@ -68,6 +69,11 @@ pub fn ts_types() -> Vec<(std::path::PathBuf, String)> {
         DisclosureView,
         TimelineQuery,
         TimelinePage,
+        TimelineOrigin,
+        PhoneTimelineItem,
+        PhoneAppSeen,
+        PhoneSurvey,
+        PhoneImportSummary,
         EvidenceView,
         DecisionView,
         ContributionView,

@@ -216,6 +216,28 @@ impl Vault {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
+    /// Observations whose first time is in `[from, to)` (either end open when `None`), newest
+    /// first, at most `limit` (served by the index on `first_at`).
+    pub fn phone_observations_between(
+        &self,
+        from: Option<i64>,
+        to: Option<i64>,
+        limit: usize,
+    ) -> Result<Vec<Observation>> {
+        let mut st = self.conn.prepare_cached(&format!(
+            "SELECT {OBSERVATION_COLS} FROM phone_observations o \
+             JOIN phone_sources s ON s.id = o.source_id \
+             WHERE o.first_at >= coalesce(?1, -9223372036854775808) \
+               AND (?2 IS NULL OR o.first_at < ?2) \
+             ORDER BY o.first_at DESC, o.id DESC LIMIT ?3"
+        ))?;
+        let rows = st.query_map(
+            rusqlite::params![from, to, limit.min(i64::MAX as usize) as i64],
+            observation_from_row,
+        )?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     /// Writes the raw file of the source `sha256` to `out`, part by part in chunks (flat
     /// memory), and returns its length. [`VaultError::NotFound`] when no such source is held.
     pub fn phone_raw(&self, sha256: &str, out: &mut dyn Write) -> Result<u64> {
