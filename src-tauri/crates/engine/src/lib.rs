@@ -28,6 +28,7 @@ pub mod views;
 pub use custody::{CustodyView, MIN_PASSPHRASE_CHARS, Secret, VaultProbe, VaultUnlock};
 pub use engine::{
     DEFAULT_SYNC_MAX_PAGES, Engine, EngineConfig, SANDBOX_DIR, SANDBOX_LENDER_ID, VAULT_FILE,
+    computer_utc_offset_min,
 };
 pub use error::{EngineError, Result};
 pub use export::EXPORT_FORMAT_VERSION;

@@ -15,6 +15,7 @@ mod listing;
 mod log_sync;
 mod offers;
 mod overview;
+mod phone;
 mod rights;
 mod sandbox;
 mod sync;
@@ -39,6 +40,7 @@ pub(crate) use crate::signed::signed_bytes;
 pub use config::{
     DEFAULT_SYNC_MAX_PAGES, EngineConfig, SANDBOX_DIR, SANDBOX_LENDER_ID, VAULT_FILE,
 };
+pub use phone::computer_utc_offset_min;
 
 /// The engine. `Send + Sync`; share it in an `Arc`.
 pub struct Engine {

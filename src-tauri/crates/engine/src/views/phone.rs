@@ -2,9 +2,12 @@
 //! lender each app belongs to), what an import kept, and the phone's observations as the
 //! timeline shows them beside the lender's own declarations.
 
-use khata_evidence::phone::{Observation, PhoneSource, Platform, SourceFormat};
+use khata_evidence::phone::{Platform, SourceFormat};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
+
+/// The stored forms, as the app and the CLI list them (rendered with the evidence crate's types).
+pub use khata_evidence::phone::{Observation, PhoneSource};
 
 /// One app a phone file has records of.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
