@@ -407,3 +407,70 @@ async fn a_refused_import_keeps_nothing_and_says_what_to_choose() {
     assert_eq!(engine.verify_ledger().await.unwrap().1, entries);
     engine.close().await;
 }
+
+/// The grievance packet to the lender carries its phone evidence: the sources and
+/// observations, and each raw file under its SHA-256, byte for byte.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_grievance_packet_carries_the_phone_evidence_and_its_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let keys = Arc::new(MemoryKeyStore::new());
+    let scenario = khata_sandbox::Scenario::OverCollector;
+    let (engine, _) = Engine::open(crate::audit::config(dir.path(), &keys, scenario))
+        .await
+        .unwrap();
+    let lender = engine.connect_sandbox(noop).await.unwrap().id;
+    crate::decide_first_request(&engine, &lender, |_| true).await;
+    engine.sync(&lender, noop).await.unwrap();
+    let report = write_report(dir.path(), khata_vault::now_ms());
+    let raw = std::fs::read(&report).unwrap();
+    let imported = engine
+        .phone_import(&report, Some(APP.into()), None, None, noop)
+        .await
+        .unwrap();
+    let sha = &imported.source.sha256;
+    assert!(
+        engine
+            .audit()
+            .await
+            .unwrap()
+            .findings
+            .iter()
+            .any(|f| f.lender_id == lender),
+        "the over-collector is found out"
+    );
+
+    let packet = dir.path().join("grievance.zip");
+    engine
+        .save_grievance_packet(&lender, "To the grievance officer", &packet)
+        .await
+        .unwrap();
+    // Read back with an independent zip reader (Python's zipfile checks every CRC).
+    let script = "import sys, zipfile, json\n\
+        z = zipfile.ZipFile(sys.argv[1]); assert z.testzip() is None\n\
+        ev = json.loads(z.read('evidence/phone-evidence.json'))\n\
+        raw = [n for n in z.namelist() if n.startswith('evidence/phone/')]\n\
+        print(json.dumps({'sources': [s['sha256'] for s in ev['phoneSources']],\n\
+            'observations': len(ev['phoneObservations']), 'raw': raw,\n\
+            'bytes': z.read(raw[0]).hex()}))";
+    let out = std::process::Command::new("python3")
+        .args(["-c", script])
+        .arg(&packet)
+        .output()
+        .expect("python3");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let read: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(read["sources"], serde_json::json!([sha]));
+    assert_eq!(read["observations"], imported.observations);
+    assert_eq!(
+        read["raw"],
+        serde_json::json!([format!(
+            "evidence/phone/{sha}-App_Privacy_Report_v4_2026-12-02T10_00_00.ndjson"
+        )])
+    );
+    assert_eq!(read["bytes"], hex::encode(&raw));
+    engine.close().await;
+}
