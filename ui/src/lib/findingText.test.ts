@@ -2,11 +2,61 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { DAY, LOG_FORK_FACTS, NOW, PROHIBITED_FACTS, RBI_SOURCE, ROOT_A, ROOT_B, finding, logFork } from '../test/fixtures';
 import type { Finding } from './bindings/Finding';
 import type { FindingFacts } from './bindings/FindingFacts';
+import type { ObservedFacts } from './bindings/ObservedFacts';
+import type { ObservedWhy } from './bindings/ObservedWhy';
 import { formatDateTime } from './format';
-import { findingHeads, findingRecords, findingSentence, findingSource, shortRoot } from './findingText';
-import { setLocale } from './i18n/i18n.svelte';
+import {
+  findingHeads,
+  findingRecords,
+  findingSentence,
+  findingSource,
+  observedFacts,
+  observedSource,
+  shortRoot,
+} from './findingText';
+import { setLocale, t } from './i18n/i18n.svelte';
 
 afterEach(() => setLocale('en'));
+
+const SHA = '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08';
+
+/** What an Android capture of the lender's app saw: contacts read once in the background. */
+function observed(why: ObservedWhy, overrides: Partial<ObservedFacts> = {}): FindingFacts {
+  return {
+    kind: 'observed',
+    resource: 'contacts',
+    op: 'READ_CONTACTS',
+    app: 'in.khata.sandbox.lender',
+    platform: 'android',
+    state: 'background',
+    firstAt: NOW - DAY,
+    lastAt: NOW - DAY,
+    count: 1,
+    openInterval: false,
+    sourceSha256: SHA,
+    sourceFormat: 'android-appops',
+    fileName: 'appops.txt',
+    capturedAt: null,
+    limits: ['useNotContent', 'lastAccessOnly', 'offsetNotInFile'],
+    utcOffsetMin: 330,
+    offsetFrom: 'assumed',
+    network: null,
+    why,
+    ...overrides,
+  };
+}
+
+const NETWORK = {
+  op: 'adnet-metrics.io',
+  resource: 'network',
+  state: 'unknown',
+  platform: 'ios',
+  sourceFormat: 'ios-app-privacy-report',
+  limits: ['useNotContent', 'sevenDays'],
+  utcOffsetMin: null,
+  offsetFrom: 'inFile',
+  network: { domain: 'adnet-metrics.io', domainOwner: 'AdNet', profiler: false, appInitiated: true },
+} as const satisfies Partial<ObservedFacts>;
 
 /** One finding per kind of facts, each under a rule that reports it. */
 const CASES: Array<[Finding['rule'], FindingFacts]> = [
@@ -69,6 +119,21 @@ const CASES: Array<[Finding['rule'], FindingFacts]> = [
       held: null,
     },
   ],
+  ['observed-prohibited-access', observed({ kind: 'prohibited', data: 'contactList', source: RBI_SOURCE })],
+  ['observed-after-revocation', observed({ kind: 'afterRevocation', revokedAt: NOW - 2 * DAY, signals: [] })],
+  [
+    'observed-after-revocation',
+    observed({ kind: 'afterRevocation', revokedAt: NOW - 2 * DAY, signals: ['sms_income', 'emi_bounces'] }, { resource: 'sms', op: 'READ_SMS' }),
+  ],
+  ['observed-without-consent', observed({ kind: 'withoutConsent' }, { capturedAt: NOW, offsetFrom: 'device' })],
+  ['observed-undeclared', observed({ kind: 'undeclared', signals: ['contacts_network'], categories: ['pd:Contact'], windowHours: 24 })],
+  ['observed-undeclared', observed({ kind: 'undeclared', signals: [], categories: [], windowHours: 24 }, { resource: 'screenRecording' })],
+  [
+    'observed-beyond-kyc',
+    observed({ kind: 'beyondKyc', data: 'location', accesses: 78, background: true, source: RBI_SOURCE }, { resource: 'location', op: 'FINE_LOCATION', offsetFrom: 'captureClock' }),
+  ],
+  ['observed-unnamed-recipient', observed({ kind: 'unnamedRecipient', profiler: false, named: ['CIBIL'] }, NETWORK)],
+  ['observed-unnamed-recipient', observed({ kind: 'unnamedRecipient', profiler: true, named: [] }, { ...NETWORK, openInterval: true })],
 ];
 
 /** The sample facts of a rule, by its id (not by position: the list grows). */
@@ -184,6 +249,71 @@ describe('findingSentence', () => {
     expect(findingHeads(withHeld).map((row) => row.role)).toEqual(['held', 'offered', 'computed']);
     setLocale('hi');
     expect(findingSentence(page, 'L')).toContain('L ने संख्या 1,001 से जो 1,000 खुलासे भेजे');
+  });
+
+  it('says what the phone saw, when, from which file, and what that file cannot show', () => {
+    const facts = factsOf('observed-prohibited-access');
+    const seen = finding({ rule: 'observed-prohibited-access', facts, signal: null });
+    const day = formatDateTime(NOW - DAY);
+    expect(findingSentence(seen, 'Sandbox Lender')).toBe(
+      `Your phone saw in.khata.sandbox.lender, the app of Sandbox Lender, use your contacts (READ_CONTACTS) in the background on ${day}. ` +
+        'It is your contact list, which lending apps may not access at all. ' +
+        'Seen in appops.txt (SHA-256 9f86d081884c…, Android app activity record (dumpsys appops)). ' +
+        'Its times were read at UTC+05:30, the time zone chosen at import. ' +
+        'What this file cannot show: it shows that and when the app used it, not what it read or where it sent it; ' +
+        'Android keeps only the last use of each kind; the file’s times carry no time zone; they were read in the one shown.',
+    );
+    expect(findingSource(seen)).toMatch(/^RBI Guidelines on Digital Lending/);
+    expect(observedFacts(seen)?.sourceSha256).toBe(SHA);
+    expect(observedFacts(finding())).toBeNull();
+    const revoked = finding({ rule: 'observed-after-revocation', facts: factsOf('observed-after-revocation') });
+    expect(findingSentence(revoked, 'L')).toContain(`This was after you revoked consent c-1 on ${formatDateTime(NOW - 2 * DAY)}.`);
+    expect(findingSource(revoked)).toBeNull();
+    const [, kyc] = CASES.find(([rule]) => rule === 'observed-beyond-kyc')!;
+    const text = findingSentence(finding({ rule: 'observed-beyond-kyc', facts: kyc }), 'L');
+    expect(text).toContain('your phone saw it used 78 times in all, these in the background.');
+    expect(text).toContain('Its times were counted back from the phone’s clock at capture.');
+  });
+
+  it('names the domain an app contacted and who the consent does name', () => {
+    const facts = factsOf('observed-unnamed-recipient');
+    const text = findingSentence(
+      finding({ rule: 'observed-unnamed-recipient', facts, count: 3, at: NOW - 3 * DAY, lastAt: NOW - DAY }),
+      'QuickRupee',
+    );
+    expect(text).toMatch(/^Your phone saw in\.khata\.sandbox\.lender, the app of QuickRupee, contact adnet-metrics\.io \(owned by AdNet\) on /);
+    expect(text).toContain('adnet-metrics.io is neither QuickRupee’s own nor anyone your consent names (it names only: CIBIL).');
+    expect(text).toContain('the iOS report covers only the last 7 days');
+    expect(text).not.toContain('UTC');
+  });
+
+  it('lists a phone finding’s observations, with how many more, then its file', () => {
+    const seen = finding({
+      rule: 'observed-beyond-kyc',
+      records: [
+        { kind: 'phone-observation', id: `${SHA}/0`, localId: null },
+        { kind: 'phone-observation', id: `${SHA}/9`, localId: null },
+        { kind: 'phone-source', id: SHA, localId: null },
+      ],
+      recordsOmitted: 4,
+    });
+    expect(findingRecords(seen)).toBe(`phone record ${SHA}/0, phone record ${SHA}/9, … and 4 more, phone file ${SHA}`);
+    setLocale('hi');
+    expect(findingRecords(seen)).toBe(`फ़ोन का रिकॉर्ड ${SHA}/0, फ़ोन का रिकॉर्ड ${SHA}/9, … और 4 अन्य, फ़ोन की फ़ाइल ${SHA}`);
+  });
+
+  it('says it in plain Hindi: what the phone saw, and the file’s limits', () => {
+    setLocale('hi');
+    const seen = finding({ rule: 'observed-prohibited-access', facts: factsOf('observed-prohibited-access') });
+    expect(t('audit.rule.observed-prohibited-access')).toMatch(/^फ़ोन ने देखा: /);
+    const text = findingSentence(seen, 'QuickRupee');
+    expect(text).toContain('आपके फ़ोन ने देखा कि QuickRupee के ऐप in.khata.sandbox.lender ने');
+    expect(text).toContain('इसका इस्तेमाल किया: आपके संपर्क (READ_CONTACTS), वह भी बैकग्राउंड में');
+    expect(text).toContain('यह आपकी संपर्क सूची है, जिसे ऋण देने वाले ऐप ले ही नहीं सकते।');
+    expect(text).toContain('यह appops.txt में दिखा (SHA-256 9f86d081884c…');
+    expect(text).toContain('Android हर तरह का केवल आख़िरी इस्तेमाल रखता है');
+    const facts = observedFacts(seen)!;
+    expect(observedSource({ ...facts, limits: [] })).not.toContain('नहीं दिखा सकती');
   });
 
   it('shortens only roots long enough to shorten', () => {

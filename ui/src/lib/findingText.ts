@@ -4,9 +4,13 @@
  * `audit.fact.*` messages, so it reads the same in English and Hindi.
  */
 import type { Finding } from './bindings/Finding';
+import type { ObservedFacts } from './bindings/ObservedFacts';
 import type { PeriodUnit } from './bindings/PeriodUnit';
+import type { Resource } from './bindings/Resource';
 import type { RuleSource } from './bindings/RuleSource';
 import type { SignalPoints } from './bindings/SignalPoints';
+import type { SourceFormat } from './bindings/SourceFormat';
+import type { SourceLimit } from './bindings/SourceLimit';
 import type { TreeHeadFacts } from './bindings/TreeHeadFacts';
 import { formatDate, formatDateTime, formatNumber, formatPoints } from './format';
 import { t, tOr } from './i18n/i18n.svelte';
@@ -54,7 +58,142 @@ function sourceText(source: RuleSource): string {
 /** The rule's source for a regulatory finding, shown beside it; `null` for the others. */
 export function findingSource(finding: Finding): string | null {
   const facts = finding.facts;
-  return facts.kind === 'prohibited' || facts.kind === 'kycOnly' ? sourceText(facts.source) : null;
+  if (facts.kind === 'prohibited' || facts.kind === 'kycOnly') return sourceText(facts.source);
+  if (facts.kind === 'observed' && (facts.why.kind === 'prohibited' || facts.why.kind === 'beyondKyc')) {
+    return sourceText(facts.why.source);
+  }
+  return null;
+}
+
+/** What the borrower's phone saw, for a phone-evidenced (`observed-*`) finding; `null` for the others. */
+export function observedFacts(finding: Finding): ObservedFacts | null {
+  return finding.facts.kind === 'observed' ? finding.facts : null;
+}
+
+/** A phone resource as a borrower calls it ("your contacts"). */
+export function resourceText(resource: Resource): string {
+  return t(`audit.phone.resource.${resource}`);
+}
+
+/** What a phone source is ("iOS App Privacy Report"). */
+export function sourceFormatText(format: SourceFormat): string {
+  return t(`audit.phone.format.${format}`);
+}
+
+/** What a phone source cannot show, as a clause. */
+export function sourceLimitText(limit: SourceLimit): string {
+  return t(`audit.phone.limit.${limit}`);
+}
+
+/** A file's SHA-256 shortened for a sentence; the finding's records and evidence hold all of it. */
+export function shortHash(sha256: string): string {
+  return sha256.slice(0, 12);
+}
+
+/** Minutes east of UTC as `+05:30`. */
+function utcOffset(minutes: number): string {
+  const abs = Math.abs(minutes);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${minutes < 0 ? '-' : '+'}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
+}
+
+/**
+ * Which file a phone finding rests on (name, short hash, format, when made), the time zone its
+ * times were read in when the file did not carry one, and what it cannot show.
+ */
+export function observedSource(facts: ObservedFacts): string {
+  const file = { file: facts.fileName, hash: shortHash(facts.sourceSha256), format: sourceFormatText(facts.sourceFormat) };
+  const parts = [
+    facts.capturedAt === null
+      ? t('audit.fact.observed.file', file)
+      : t('audit.fact.observed.fileMade', { ...file, made: formatDateTime(facts.capturedAt) }),
+  ];
+  if (facts.offsetFrom === 'captureClock') parts.push(t('audit.fact.observed.captureClock'));
+  else if (facts.utcOffsetMin !== null && facts.offsetFrom === 'assumed')
+    parts.push(t('audit.fact.observed.offsetAssumed', { offset: utcOffset(facts.utcOffsetMin) }));
+  else if (facts.utcOffsetMin !== null && facts.offsetFrom === 'device')
+    parts.push(t('audit.fact.observed.offsetDevice', { offset: utcOffset(facts.utcOffsetMin) }));
+  if (facts.limits.length > 0) {
+    parts.push(t('audit.fact.observed.limits', { limits: facts.limits.map(sourceLimitText).join('; ') }));
+  }
+  return parts.join(' ');
+}
+
+/** What the phone saw, why it breaks the rule, and which file says so. */
+function observedSentence(finding: Finding, facts: ObservedFacts, lender: string): string {
+  const when = t('audit.fact.when', {
+    count: facts.count,
+    n: formatNumber(facts.count),
+    first: formatDateTime(facts.firstAt),
+    last: formatDateTime(facts.lastAt),
+  });
+  const seen = facts.network
+    ? t('audit.fact.observed.contacted', {
+        app: facts.app,
+        lender,
+        domain: facts.network.domain,
+        owner: facts.network.domainOwner ?? 'none',
+        when,
+      })
+    : t('audit.fact.observed.used', {
+        app: facts.app,
+        lender,
+        resource: resourceText(facts.resource),
+        op: facts.op,
+        state: facts.state,
+        when,
+        open: facts.openInterval ? 'yes' : 'no',
+      });
+  const consent = finding.consentId ?? '—';
+  const why = facts.why;
+  let reason: string;
+  switch (why.kind) {
+    case 'prohibited':
+      reason = t('audit.fact.observed.prohibited', { data: t(`audit.data.${why.data}`) });
+      break;
+    case 'afterRevocation':
+      reason =
+        why.signals.length === 0
+          ? t('audit.fact.observed.afterRevocation', { consent, revokedAt: formatDateTime(why.revokedAt) })
+          : t('audit.fact.observed.afterSignalRevocation', {
+              consent,
+              signals: why.signals.join(', '),
+              revokedAt: formatDateTime(why.revokedAt),
+            });
+      break;
+    case 'withoutConsent':
+      reason = t('audit.fact.observed.withoutConsent', { lender });
+      break;
+    case 'undeclared':
+      reason = t('audit.fact.observed.undeclared', {
+        lender,
+        signalCount: why.signals.length,
+        signals: why.signals.join(', '),
+        hours: why.windowHours,
+      });
+      break;
+    case 'beyondKyc':
+      reason = t('audit.fact.observed.beyondKyc', {
+        data: t(`audit.data.${why.data}`),
+        accesses: why.accesses,
+        n: formatNumber(why.accesses),
+        background: why.background ? 'yes' : 'no',
+      });
+      break;
+    case 'unnamedRecipient': {
+      const domain = facts.network?.domain ?? facts.op;
+      reason = why.profiler
+        ? t('audit.fact.observed.profiler', { domain })
+        : t('audit.fact.observed.unnamedDomain', {
+            domain,
+            lender,
+            namedCount: why.named.length,
+            named: why.named.join(', '),
+          });
+      break;
+    }
+  }
+  return [seen, reason, observedSource(facts)].join(' ');
 }
 
 /** What exactly happened, with the numbers, as one or two sentences. */
@@ -211,6 +350,8 @@ export function findingSentence(finding: Finding, lender: string): string {
         changes: points(facts.changes),
         quoteScore: facts.quoteScore,
       });
+    case 'observed':
+      return observedSentence(finding, facts, lender);
   }
 }
 
@@ -263,10 +404,14 @@ export function recordKind(kind: string): string {
   return tOr(`audit.record.${kind}`, kind);
 }
 
-/** The records listed, with "… and N more" after the last listed disclosure for the rest. */
+/**
+ * The records listed, with "… and N more" after the last listed offending record (a disclosure,
+ * or a phone finding's observation) for the rest.
+ */
 export function findingRecords(finding: Finding): string {
   const more = `… ${t('audit.recordsOmitted', { n: formatNumber(finding.recordsOmitted) })}`;
-  const lastOffending = finding.records.map((record) => record.kind).lastIndexOf('disclosure');
+  const offending = finding.records[0]?.kind === 'phone-observation' ? 'phone-observation' : 'disclosure';
+  const lastOffending = finding.records.map((record) => record.kind).lastIndexOf(offending);
   const parts = finding.records.flatMap((record, i) => {
     const part = `${recordKind(record.kind)} ${record.id}`;
     return i === lastOffending && finding.recordsOmitted > 0 ? [part, more] : [part];

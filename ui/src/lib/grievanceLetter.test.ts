@@ -1,10 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Finding } from './bindings/Finding';
+import type { FindingFacts } from './bindings/FindingFacts';
 import { findingSentence, findingSource } from './findingText';
 import { formatDateTime } from './format';
 import { grievanceLetter } from './grievanceLetter';
 import { setLocale, t, type Locale } from './i18n/i18n.svelte';
-import { finding, grievanceDraft, logFork, DAY, NOW, PROHIBITED_FACTS, ROOT_A, ROOT_B } from '../test/fixtures';
+import { finding, grievanceDraft, logFork, DAY, NOW, PROHIBITED_FACTS, RBI_SOURCE, ROOT_A, ROOT_B } from '../test/fixtures';
 
 afterEach(() => setLocale('en'));
 
@@ -148,5 +149,57 @@ describe('grievanceLetter', () => {
     expect(hindi).toContain('1. [गंभीर] ऋणदाता ने आपके खुलासों के दो अलग-अलग इतिहासों पर हस्ताक्षर किए\n');
     expect(hindi).toContain('दोनों पर उसके हस्ताक्षर हैं');
     expect(hindi).toContain(`रिकॉर्ड: हस्ताक्षरित लॉग रिकॉर्ड 1200/${ROOT_A}, हस्ताक्षरित लॉग रिकॉर्ड 1200/${ROOT_B}।`);
+  });
+
+  it('names the phone files its phone-evidenced findings rest on, with their full hashes', () => {
+    const sha = 'ab'.repeat(32);
+    const facts: FindingFacts = {
+      kind: 'observed',
+      resource: 'callLog',
+      op: 'READ_CALL_LOG',
+      app: 'in.khata.sandbox.lender',
+      platform: 'android',
+      state: 'background',
+      firstAt: NOW - DAY,
+      lastAt: NOW - DAY,
+      count: 1,
+      openInterval: false,
+      sourceSha256: sha,
+      sourceFormat: 'android-capture',
+      fileName: 'khata-capture-R58N.txt',
+      capturedAt: NOW,
+      limits: ['useNotContent', 'lastAccessOnly'],
+      utcOffsetMin: 330,
+      offsetFrom: 'device',
+      network: null,
+      why: { kind: 'prohibited', data: 'callLogs', source: RBI_SOURCE },
+    };
+    const seen = finding({
+      rule: 'observed-prohibited-access',
+      facts,
+      signal: null,
+      records: [
+        { kind: 'phone-observation', id: `${sha}/0`, localId: null },
+        { kind: 'phone-source', id: sha, localId: null },
+      ],
+    });
+    const draft = grievanceDraft({ findings: [seen, { ...seen, rule: 'observed-without-consent' }, finding()] });
+    setLocale('en');
+    const letter = grievanceLetter(draft);
+    expect(letter).toContain('and what my own phone recorded of your app, show 3 problems');
+    expect(letter).toContain('Your phone saw in.khata.sandbox.lender, the app of Sandbox Lender, use your call log (READ_CALL_LOG)');
+    expect(letter).toContain('Seen in khata-capture-R58N.txt (SHA-256 abababababab…, capture from your phone over USB, made');
+    expect(letter).toContain(
+      `The file is enclosed unchanged in the evidence folder, each with its SHA-256 hash: khata-capture-R58N.txt (SHA-256 ${sha}).`,
+    );
+    expect(letter.split(sha).length - 1, 'the full hash in the records and once in the list').toBe(5);
+    setLocale('hi');
+    const hindi = grievanceLetter(draft);
+    expect(hindi).toContain('मेरे फ़ोन ने आपके ऐप के बारे में जो दर्ज किया उसमें, 3 समस्याएँ दिखती हैं');
+    expect(hindi).toContain('आपके फ़ोन ने देखा कि Sandbox Lender के ऐप in.khata.sandbox.lender ने');
+    expect(hindi).toContain(`वह फ़ाइल बिना बदले सबूत वाले फ़ोल्डर में संलग्न है, हर एक अपने SHA-256 हैश के साथ: khata-capture-R58N.txt (SHA-256 ${sha})।`);
+    // Without phone evidence the letter reads as before.
+    setLocale('en');
+    expect(grievanceLetter(grievanceDraft())).not.toContain('my own phone');
   });
 });

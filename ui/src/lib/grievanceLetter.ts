@@ -4,11 +4,13 @@
  * time it was drafted, every finding against the lender, the consents they cite) and no
  * sentence; the letter is composed here from the `grievance.letter.*` messages and each
  * finding's sentence from `findingText.ts`. The text composed here is the text saved in the
- * packet and filed with the lender, so the borrower sends what they read.
+ * packet and filed with the lender, so the borrower sends what they read. Findings that rest on
+ * what the borrower's own phone recorded name each file with its full SHA-256, the hash the
+ * packet's copy of the file must have.
  */
 import type { GrievanceDraft } from './bindings/GrievanceDraft';
 import type { Severity } from './bindings/Severity';
-import { findingRecords, findingSentence, findingSource } from './findingText';
+import { findingRecords, findingSentence, findingSource, observedFacts } from './findingText';
 import { formatDateTime, formatNumber } from './format';
 import { t } from './i18n/i18n.svelte';
 
@@ -38,7 +40,13 @@ export function grievanceLetter(draft: GrievanceDraft): string {
           count: draft.consentIds.length,
           consents: draft.consentIds.join(', '),
         });
-  const problems = t('grievance.letter.problems', {
+  // The phone files the findings rest on, each once, in the order first cited.
+  const phoneFiles = new Map<string, string>();
+  for (const finding of draft.findings) {
+    const seen = observedFacts(finding);
+    if (seen) phoneFiles.set(seen.sourceSha256, `${seen.fileName} (SHA-256 ${seen.sourceSha256})`);
+  }
+  const problems = t(phoneFiles.size > 0 ? 'grievance.letter.problemsWithPhone' : 'grievance.letter.problems', {
     count: draft.findings.length,
     severities: severityCounts(draft),
   });
@@ -70,6 +78,9 @@ export function grievanceLetter(draft: GrievanceDraft): string {
       `${shared} ${problems}`,
       ...findings,
       t('grievance.letter.evidence'),
+      ...(phoneFiles.size > 0
+        ? [t('grievance.letter.phoneEvidence', { count: phoneFiles.size, files: [...phoneFiles.values()].join('; ') })]
+        : []),
       t('grievance.letter.asks'),
       t('grievance.letter.closing'),
     ].join('\n\n') + '\n'

@@ -13,6 +13,7 @@ import {
   DAY,
   NOW,
   PROHIBITED_FACTS,
+  RBI_SOURCE,
   ROOT_A,
 } from '../test/fixtures';
 import { failure, mockCommands } from '../test/ipc';
@@ -228,6 +229,53 @@ describe('Audit', () => {
       `आपकी “sms_income” जानकारी सहमति (हर दिन एक बार) से 3 बार ज़्यादा ली गई, ` +
         `${formatDateTime(NOW - 2 * DAY)} से ${formatDateTime(NOW - DAY)} के बीच; एक दिन में 4 बार तक।`,
     );
+  });
+
+  it('shows what the phone saw, with the file it rests on and its full hash', async () => {
+    const sha = '5e'.repeat(32);
+    const seen = finding({
+      rule: 'observed-prohibited-access',
+      signal: null,
+      facts: {
+        kind: 'observed',
+        resource: 'contacts',
+        op: 'READ_CONTACTS',
+        app: 'in.khata.sandbox.lender',
+        platform: 'android',
+        state: 'background',
+        firstAt: NOW - DAY,
+        lastAt: NOW - DAY,
+        count: 1,
+        openInterval: false,
+        sourceSha256: sha,
+        sourceFormat: 'android-appops',
+        fileName: 'appops.txt',
+        capturedAt: null,
+        limits: ['useNotContent', 'lastAccessOnly'],
+        utcOffsetMin: 330,
+        offsetFrom: 'assumed',
+        network: null,
+        why: { kind: 'prohibited', data: 'contactList', source: RBI_SOURCE },
+      },
+      records: [
+        { kind: 'phone-observation', id: `${sha}/0`, localId: null },
+        { kind: 'phone-source', id: sha, localId: null },
+      ],
+      evidence: [{ kind: 'phone-source', id: sha, statement: { sha256: sha, fileName: 'appops.txt' } }],
+    });
+    mockCommands({ audit_report: auditReport([seen, finding()]), overview: overview() });
+    render(Audit);
+    await screen.findByTestId('audit-summary');
+    const first = screen.getByTestId('finding-critical-0');
+    expect(first).toHaveTextContent('Your phone saw the app use data the RBI prohibits');
+    expect(screen.getByTestId('finding-detail-critical-0')).toHaveTextContent(
+      'Your phone saw in.khata.sandbox.lender, the app of Sandbox Lender, use your contacts (READ_CONTACTS) in the background',
+    );
+    expect(screen.getByTestId('finding-phone-file-critical-0')).toHaveTextContent(`appops.txt · SHA-256 ${sha}`);
+    expect(screen.getByTestId('finding-source-critical-0')).toHaveTextContent('RBI Guidelines on Digital Lending');
+    expect(within(first).getByText(`phone record ${sha}/0, phone file ${sha}`)).toBeInTheDocument();
+    // A finding from the lender's own statements has no phone file.
+    expect(screen.queryByTestId('finding-phone-file-critical-1')).not.toBeInTheDocument();
   });
 
   it('shows the two signed heads of a forked log side by side: size, shortened root, time', async () => {

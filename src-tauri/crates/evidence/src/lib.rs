@@ -38,6 +38,8 @@ pub fn ts_types() -> Vec<(std::path::PathBuf, String)> {
         audit::regulatory::MatchedBy,
         audit::TreeHeadFacts,
         audit::FindingFacts,
+        audit::ObservedFacts,
+        audit::ObservedWhy,
         audit::RecordRef,
         audit::Evidence,
         audit::Finding,

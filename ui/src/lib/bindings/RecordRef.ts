@@ -5,8 +5,9 @@
  */
 export type RecordRef = { 
 /**
- * `disclosure`, `consent`, `receipt`, `offer`, `quote`, `borrower-request` or
- * `tree-head`.
+ * `disclosure`, `consent`, `receipt`, `offer`, `quote`, `borrower-request`,
+ * `tree-head`, `phone-source` (`id`: the file's SHA-256) or `phone-observation` (`id`:
+ * `<source SHA-256>/<its place among that source's observations, from 0>`).
  */
 kind: string, 
 /**

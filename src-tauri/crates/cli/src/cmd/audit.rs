@@ -349,7 +349,7 @@ fn html(a: &Aggregate) -> String {
     }
     let _ = write!(
         s,
-        "</table><h2>Findings ({})</h2><table><tr><th>Severity</th><th>Rule</th><th>Times</th><th>When</th><th>Lender</th><th>Consent</th><th>Signal</th><th>Detail</th><th>Records</th><th>Signed evidence</th></tr>",
+        "</table><h2>Findings ({})</h2><table><tr><th>Severity</th><th>Rule</th><th>Times</th><th>When</th><th>Lender</th><th>Consent</th><th>Signal</th><th>Detail</th><th>Records</th><th>Evidence</th></tr>",
         a.findings.len()
     );
     for f in &a.findings {

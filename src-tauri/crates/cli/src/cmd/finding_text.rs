@@ -1,6 +1,9 @@
 //! Findings in English for the terminal — the `khata audit` report (text, HTML, JSON) —
 //! composed from each finding's rule and typed facts. The UI words the same facts itself, in
 //! the reader's language (ui/src/lib/findingText.ts); keep the two saying the same things.
+//! What the borrower's phone saw (`observed-*`) is worded in [`phone`].
+
+pub mod phone;
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use khata_contract::lender_text::clean;
@@ -38,6 +41,18 @@ pub fn title(rule: Rule) -> &'static str {
         ConsentAltered => "The consent the lender signed is not the one you chose",
         LogFork => "The lender signed two different histories of your disclosures",
         LogPageMismatch => "Disclosures the lender sent do not match what it signed",
+        ObservedProhibitedAccess => {
+            "Your phone saw the app use data the RBI prohibits (contacts, call logs, files, telephony)"
+        }
+        ObservedAfterRevocation => "Your phone saw the app use data after you revoked consent",
+        ObservedWithoutConsent => "Your phone saw the app use data with no consent in force",
+        ObservedUndeclared => "Your phone saw a use of data the lender never declared",
+        ObservedBeyondKyc => {
+            "Your phone saw camera, microphone or location used beyond a one-time KYC"
+        }
+        ObservedUnnamedRecipient => {
+            "Your phone saw the app contact a tracker or a party your consent does not name"
+        }
     }
 }
 
@@ -60,7 +75,7 @@ fn unit(u: PeriodUnit) -> &'static str {
 }
 
 /// The kind of data the RBI's rules name, in English.
-fn regulated(d: RegulatedData) -> &'static str {
+pub(crate) fn regulated(d: RegulatedData) -> &'static str {
     match d {
         RegulatedData::ContactList => "the contact list",
         RegulatedData::CallLogs => "call logs",
@@ -375,14 +390,19 @@ fn sentence(f: &Finding) -> String {
                 .map(|h| format!("; held before: {}", head(h)))
                 .unwrap_or_default()
         ),
+        FindingFacts::Observed(o) => phone::sentence(f, o),
     }
 }
 
 /// The records as one line: `disclosure d-1, …, … 990 more disclosures, consent c-1` (the ids
-/// are the lender's, cleaned for the terminal).
+/// are the lender's, cleaned for the terminal); a phone finding's observations likewise.
 pub fn records(f: &Finding) -> String {
-    let last_offending = f.records.iter().rposition(|r| r.kind == "disclosure");
-    let more = format!("… {} more disclosures", f.records_omitted);
+    let (kind, plural) = match f.records.first() {
+        Some(r) if r.kind == "phone-observation" => ("phone-observation", "phone observations"),
+        _ => ("disclosure", "disclosures"),
+    };
+    let last_offending = f.records.iter().rposition(|r| r.kind == kind);
+    let more = format!("… {} more {plural}", f.records_omitted);
     let mut parts = Vec::new();
     for (i, r) in f.records.iter().enumerate() {
         parts.push(format!("{} {}", r.kind, r.id));

@@ -4,6 +4,7 @@
 
 mod audit;
 mod passphrase;
+mod phone;
 mod phone_cmd;
 mod sandbox;
 mod trust;

@@ -12,6 +12,7 @@ use super::group::{DisclosureSource, Groups, Hit, NONE, Names, Statements};
 use super::input::{AuditInput, SignalMeta, ms};
 use super::regulatory::{Restriction, classify};
 use super::rules::kyc_only::Collections;
+use super::rules::phone::PhoneRules;
 use super::rules::prohibited::Verdict;
 use super::rules::{consent_scope, data_life, frequency, kyc_only, prohibited, revocation};
 
@@ -34,6 +35,9 @@ pub struct DisclosureRules<'a> {
     times: HashMap<(u32, u32), Vec<(i64, usize)>>,
     /// Collection times per (lender, signal) of once-only (KYC) data.
     once_only: HashMap<(u32, u32), Collections>,
+    /// The rules over what the borrower's phone saw: `observed-undeclared` needs every
+    /// disclosure, so they are fed here and found with the rest.
+    phone: PhoneRules<'a>,
 }
 
 impl<'a> DisclosureRules<'a> {
@@ -51,6 +55,7 @@ impl<'a> DisclosureRules<'a> {
             groups: Groups::default(),
             times: HashMap::new(),
             once_only: HashMap::new(),
+            phone: PhoneRules::new(input),
         }
     }
 
@@ -60,6 +65,7 @@ impl<'a> DisclosureRules<'a> {
         let lender = self.names.id(&w.lender_id);
         let signal = self.names.id(&w.signal);
         let cited = w.consent_id.as_deref().map_or(NONE, |c| self.names.id(c));
+        self.phone.disclosure(&w.lender_id, &w.signal, t);
         let mut h = Hit {
             names: &mut self.names,
             groups: &mut self.groups,
@@ -116,6 +122,7 @@ impl<'a> DisclosureRules<'a> {
             &mut src,
         ));
         out.extend(kyc_only::findings(self.once_only, &self.names, &mut src));
+        out.extend(self.phone.findings(&self.states));
         out
     }
 }

@@ -1,7 +1,9 @@
 //! Reads an export (docs/export.md) for the rules: [`from_export`] from a parsed document, or
 //! [`audit_export_bytes`] straight from its bytes, keeping a million disclosures as raw text.
 //! [`from_export`] also reads a version 2 export's first line (the document before its
-//! leaves): whatever else it holds, its `logs[].conflicts` are the log rules' input.
+//! leaves): whatever else it holds, its `logs[].conflicts` are the log rules' input. Both
+//! versions may carry the phone evidence (`phoneSources`, `phoneObservations`), which the
+//! `observed-*` rules read.
 
 use khata_contract::types as wire;
 use serde::Deserialize;
@@ -87,6 +89,29 @@ pub fn from_export(doc: &Value, now_ms: i64) -> AuditInput {
             .flatten()
         {
             input.add_log_conflict(&conflict_record(&log, c));
+        }
+    }
+    // What the borrower's phone saw, and whose API each lender's own domains are under.
+    for (n, v) in arr("phoneSources").into_iter().enumerate() {
+        match serde_json::from_value(v) {
+            Ok(s) => input.phone_sources.push(s),
+            Err(e) => input.unreadable.push(format!("phone source #{n}: {e}")),
+        }
+    }
+    for (n, v) in arr("phoneObservations").into_iter().enumerate() {
+        match serde_json::from_value(v) {
+            Ok(o) => input.observations.push(o),
+            Err(e) => input
+                .unreadable
+                .push(format!("phone observation #{n}: {e}")),
+        }
+    }
+    for l in arr("lenders") {
+        if let (Some(id), Some(base)) = (
+            l.get("id").and_then(Value::as_str),
+            l.get("apiBase").and_then(Value::as_str),
+        ) {
+            input.lender_api_bases.push((id.into(), base.into()));
         }
     }
     for d in arr("disclosures") {

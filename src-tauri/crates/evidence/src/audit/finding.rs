@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use ts_rs::TS;
 
+pub use super::observed::{ObservedFacts, ObservedWhy};
 use super::regulatory::{MatchedBy, RegulatedData, RuleSource};
 
 /// How serious a finding is.
@@ -82,10 +83,26 @@ pub enum Rule {
     /// A page of the lender's disclosure log whose leaves do not give the root of the tree
     /// head it came with.
     LogPageMismatch,
+    /// The borrower's phone saw the lender's app use a resource the RBI's rules bar lending
+    /// apps from (contact list, call logs, files and media, telephony functions).
+    ObservedProhibitedAccess,
+    /// The phone saw an access after the revocation of the lender's consent (or of every
+    /// signal mapped to the resource) took effect.
+    ObservedAfterRevocation,
+    /// The phone saw an access while no consent of the lender was active.
+    ObservedWithoutConsent,
+    /// The phone saw an access for which the lender declared no disclosure of any signal
+    /// mapped to the resource within a day.
+    ObservedUndeclared,
+    /// The phone saw camera, microphone or location used more than once, or in the background.
+    ObservedBeyondKyc,
+    /// The phone saw the app contact a known profiler, or a domain that is neither the
+    /// lender's own nor a recipient its consents name.
+    ObservedUnnamedRecipient,
 }
 
 impl Rule {
-    pub const ALL: [Rule; 24] = [
+    pub const ALL: [Rule; 30] = [
         Rule::CollectedAfterRevocation,
         Rule::CollectedAfterSignalRevocation,
         Rule::CollectedWhilePaused,
@@ -110,6 +127,12 @@ impl Rule {
         Rule::ConsentAltered,
         Rule::LogFork,
         Rule::LogPageMismatch,
+        Rule::ObservedProhibitedAccess,
+        Rule::ObservedAfterRevocation,
+        Rule::ObservedWithoutConsent,
+        Rule::ObservedUndeclared,
+        Rule::ObservedBeyondKyc,
+        Rule::ObservedUnnamedRecipient,
     ];
 
     /// The stable id, e.g. `collected-after-revocation`.
@@ -139,6 +162,12 @@ impl Rule {
             Rule::ConsentAltered => "consent-altered",
             Rule::LogFork => "log-fork",
             Rule::LogPageMismatch => "log-page-mismatch",
+            Rule::ObservedProhibitedAccess => "observed-prohibited-access",
+            Rule::ObservedAfterRevocation => "observed-after-revocation",
+            Rule::ObservedWithoutConsent => "observed-without-consent",
+            Rule::ObservedUndeclared => "observed-undeclared",
+            Rule::ObservedBeyondKyc => "observed-beyond-kyc",
+            Rule::ObservedUnnamedRecipient => "observed-unnamed-recipient",
         }
     }
 
@@ -148,7 +177,9 @@ impl Rule {
             ProhibitedSignal
             | CollectedAfterRevocation
             | CollectedAfterSignalRevocation
-            | LogFork => Severity::Critical,
+            | LogFork
+            | ObservedProhibitedAccess
+            | ObservedAfterRevocation => Severity::Critical,
             CollectedWhilePaused
             | CollectedAfterExpiry
             | CollectedBeforeConsentStart
@@ -159,7 +190,11 @@ impl Rule {
             | NoConsent
             | ReceiptContradictsRequest
             | ConsentAltered
-            | LogPageMismatch => Severity::High,
+            | LogPageMismatch
+            | ObservedWithoutConsent
+            | ObservedUndeclared
+            | ObservedBeyondKyc
+            | ObservedUnnamedRecipient => Severity::High,
             OutsideDataRange
             | AboveFrequency
             | PurposeMismatch
@@ -377,14 +412,20 @@ pub enum FindingFacts {
         page_start: u64,
         held: Option<TreeHeadFacts>,
     },
+    /// `observed-*`: what the borrower's phone saw the lender's app do, from which source, and
+    /// what that source cannot show. One finding covers the accesses of one op in one app
+    /// state seen by one source (`count` of them, between `first_at` and `last_at`); `why`
+    /// holds what makes them a violation.
+    Observed(Box<ObservedFacts>),
 }
 
 /// A record a finding is about.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct RecordRef {
-    /// `disclosure`, `consent`, `receipt`, `offer`, `quote`, `borrower-request` or
-    /// `tree-head`.
+    /// `disclosure`, `consent`, `receipt`, `offer`, `quote`, `borrower-request`,
+    /// `tree-head`, `phone-source` (`id`: the file's SHA-256) or `phone-observation` (`id`:
+    /// `<source SHA-256>/<its place among that source's observations, from 0>`).
     pub kind: String,
     /// The lender's id for it (`disclosureId`, `consentId`, …).
     pub id: String,
@@ -404,8 +445,11 @@ impl RecordRef {
     }
 }
 
-/// A signed lender statement, exactly as received (its `signature` member included).
-/// Shared, not copied: every finding a statement proves holds the same one.
+/// A signed lender statement, exactly as received (its `signature` member included); or, of
+/// kind `phone-source` / `phone-observation`, the borrower's own phone record as imported (not
+/// signed by anyone: the vault's `phone.import` ledger entry covers it, and the raw file's
+/// SHA-256 names the file). Shared, not copied: every finding a statement proves holds the
+/// same one.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct Evidence {

@@ -22,6 +22,10 @@
 //! The `log` family ([`rules::log`]) reads the conflicts kept when a lender's disclosure log
 //! contradicted itself at sync ([`LogConflictIn`]).
 //!
+//! The `observed-*` family ([`rules::phone`]) reads what the borrower's own phone recorded the
+//! lender's app doing ([`AuditInput::observations`]), against the same consent states and the
+//! disclosures, which it sees through [`DisclosureRules`] like the other disclosure rules.
+//!
 //! What cannot be detected: the lending API has no deletion receipts, so "kept beyond
 //! DataLife" is reported as [`Rule::DataLifeExceeded`] (severity `low`) for every disclosure
 //! whose data life has run out — the lender has not proven deletion, which is all a borrower
@@ -35,6 +39,7 @@ mod finding;
 mod group;
 mod input;
 mod log_conflict;
+mod observed;
 pub mod regulatory;
 mod requests;
 mod rules;
@@ -43,8 +48,8 @@ use std::collections::HashSet;
 
 pub use disclosures::DisclosureRules;
 pub use finding::{
-    AuditReport, AuditSummary, Evidence, Finding, FindingFacts, PeriodUnit, RecordRef, Rule,
-    Severity, SignalPoints, TreeHeadFacts,
+    AuditReport, AuditSummary, Evidence, Finding, FindingFacts, ObservedFacts, ObservedWhy,
+    PeriodUnit, RecordRef, Rule, Severity, SignalPoints, TreeHeadFacts,
 };
 pub use group::DisclosureSource;
 pub use input::{AuditInput, DisclosureIn, SignalMeta, Stmt, leaf_disclosure, parse_disclosure};
@@ -54,6 +59,7 @@ pub use requests::{
     check_consent, check_receipt,
 };
 pub use rules::explanations::check_explanations;
+pub use rules::phone::UNDECLARED_WINDOW_HOURS;
 
 /// The regulatory flag that bars lenders from collecting a signal at all (RBI 2022), as the
 /// contract spells it. Lenders set it in their catalogues; the rules do not depend on it (see

@@ -161,6 +161,8 @@ pub(crate) enum LedgerRef {
     LogHead {
         conflict: bool,
     },
+    /// `phone.import`: one import of phone evidence, by the source file's SHA-256.
+    PhoneImport,
     Other,
 }
 
@@ -186,6 +188,7 @@ pub(crate) fn ledger_ref(kind: &str, record_id: &str, at: &str) -> R<LedgerRef> 
         crate::ledger::LOG_PAGE_KIND | crate::ledger::LOG_CONFLICT_KIND => LedgerRef::LogHead {
             conflict: kind == crate::ledger::LOG_CONFLICT_KIND,
         },
+        crate::ledger::PHONE_IMPORT_KIND => LedgerRef::PhoneImport,
         _ => LedgerRef::Other,
     })
 }
@@ -224,6 +227,103 @@ pub(crate) fn borrower_requests(
         return Err(bad(
             format!("/ledger/entries/{n}"),
             format!("request {id} is in the ledger but missing from the export"),
+        ));
+    }
+    Ok(())
+}
+
+/// An optional array member: absent reads as empty.
+fn optional_arr<'a>(doc: &'a Value, key: &str) -> R<&'a [Value]> {
+    match doc.get(key) {
+        None => Ok(&[]),
+        Some(v) => v
+            .as_array()
+            .map(Vec::as_slice)
+            .ok_or_else(|| bad(format!("/{key}"), "not an array")),
+    }
+}
+
+/// `v` read as `T`, refused unless writing it back gives `v` exactly (no member added,
+/// renamed or dropped): what the ledger's payload covers is the typed reading.
+fn exact<T: serde::de::DeserializeOwned + serde::Serialize>(v: &Value, at: &str) -> R<T> {
+    let typed: T = T::deserialize(v).map_err(|e| bad(at, e.to_string()))?;
+    if serde_json::to_value(&typed).ok().as_ref() != Some(v) {
+        return Err(bad(at, "not in the export's form"));
+    }
+    Ok(typed)
+}
+
+/// The phone evidence (`phoneSources`, `phoneObservations`) against the ledger's
+/// `phone.import` entries (`ledger`: payload digest and index per source SHA-256): each source
+/// with its observations must give, byte for byte, the payload its entry recorded
+/// ([`crate::ledger::phone_import_payload`]), and every ledgered import must be in the export —
+/// so no observation or source can be edited, added or dropped. Sources come in import order
+/// (`importedAt`, then `sha256`), observations source by source in that order, each source's
+/// in the order stored. Exports made before phone evidence have neither member.
+pub(crate) fn phone_imports(doc: &Value, ledger: &mut HashMap<String, ([u8; 32], usize)>) -> R<()> {
+    use crate::phone::{Observation, PhoneSource};
+    let mut sources: Vec<(String, PhoneSource, Vec<Observation>)> = Vec::new();
+    let mut place: HashMap<String, usize> = HashMap::new();
+    for (n, v) in optional_arr(doc, "phoneSources")?.iter().enumerate() {
+        let at = format!("/phoneSources/{n}");
+        let src: PhoneSource = exact(v, &at)?;
+        if let Some((_, prev, _)) = sources.last()
+            && (prev.imported_at, &prev.sha256) >= (src.imported_at, &src.sha256)
+        {
+            return Err(bad(
+                &at,
+                "out of the export's canonical order (by importedAt, then sha256)",
+            ));
+        }
+        if place.insert(src.sha256.clone(), n).is_some() {
+            return Err(bad(
+                &at,
+                format!("phone source {} appears twice", src.sha256),
+            ));
+        }
+        sources.push((at, src, Vec::new()));
+    }
+    let mut last = 0usize;
+    for (n, v) in optional_arr(doc, "phoneObservations")?.iter().enumerate() {
+        let at = format!("/phoneObservations/{n}");
+        let obs: Observation = exact(v, &at)?;
+        let Some(&k) = place.get(&obs.source) else {
+            return Err(bad(
+                &at,
+                format!("names phone source {} not in phoneSources", obs.source),
+            ));
+        };
+        if k < last {
+            return Err(bad(
+                &at,
+                "out of the export's canonical order (source by source, as phoneSources)",
+            ));
+        }
+        last = k;
+        sources[k].2.push(obs);
+    }
+    for (at, src, observations) in &sources {
+        let Some((digest, _)) = ledger.remove(&src.sha256) else {
+            return Err(bad(
+                at,
+                format!("phone source {} has no ledger entry", src.sha256),
+            ));
+        };
+        let payload = crate::ledger::phone_import_payload(src, observations);
+        if crate::ledger::payload_digest(&payload) != digest {
+            return Err(bad(
+                at,
+                format!(
+                    "phone source {} or its observations are not what the ledger recorded",
+                    src.sha256
+                ),
+            ));
+        }
+    }
+    if let Some((sha, (_, n))) = ledger.iter().min_by_key(|(_, (_, n))| *n) {
+        return Err(bad(
+            format!("/ledger/entries/{n}"),
+            format!("phone source {sha} is in the ledger but missing from the export"),
         ));
     }
     Ok(())

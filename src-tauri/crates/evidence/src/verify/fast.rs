@@ -31,7 +31,7 @@ use serde_json::{Map, Value};
 
 use super::checks::{
     LEDGER_KEYS, LedgerRef, Rings, borrower_requests, disclosure_statement, disclosure_summary,
-    h32, head, header, i, ledger_ref, s, statements, what_it_is,
+    h32, head, header, i, ledger_ref, phone_imports, s, statements, what_it_is,
 };
 use super::sequence::Sequences;
 use super::trust::{LedgerPin, SuppliedKeys, resolve};
@@ -128,6 +128,7 @@ enum Reference {
     Pin(String, [u8; 32]),
     Request(String, [u8; 32]),
     LogHead(String, bool, [u8; 32]),
+    PhoneImport(String, [u8; 32]),
     Other,
 }
 
@@ -160,6 +161,7 @@ fn check_entry(buf: &mut Vec<u8>, raw: &RawValue) -> Option<Entry> {
         LedgerRef::LogHead { conflict } => {
             Reference::LogHead(record_id.to_string(), conflict, digest)
         }
+        LedgerRef::PhoneImport => Reference::PhoneImport(record_id.to_string(), digest),
         LedgerRef::Other => Reference::Other,
     };
     Some(Entry {
@@ -240,6 +242,7 @@ pub(crate) fn verify_document(
     let mut pins: HashMap<String, LedgerPin> = HashMap::new();
     let mut ledger_requests: HashMap<String, ([u8; 32], usize)> = HashMap::new();
     let mut log_heads: Vec<LoggedHead> = Vec::new();
+    let mut ledger_phone: HashMap<String, ([u8; 32], usize)> = HashMap::new();
     for round in entries.chunks(ROUND) {
         let pieces = on_every_core(round, cores, |piece| {
             let mut buf = Vec::new();
@@ -270,6 +273,12 @@ pub(crate) fn verify_document(
                         digest,
                         entry: (e.seq - 1) as usize,
                     }),
+                    Reference::PhoneImport(sha, digest) => {
+                        let n = (e.seq - 1) as usize;
+                        if ledger_phone.insert(sha, (digest, n)).is_some() {
+                            return None;
+                        }
+                    }
                     Reference::Other => {}
                 }
                 prev = e.hash;
@@ -287,6 +296,7 @@ pub(crate) fn verify_document(
     let (mut held, mut signatures) = statements(&lite, &rings).ok()?;
     coverage::order(&lite).ok()?;
     borrower_requests(&lite, &mut ledger_requests).ok()?;
+    phone_imports(&lite, &mut ledger_phone).ok()?;
 
     // --- disclosures: in id order, each matching what the lender signed, batch-verified
     let mut last_id = i64::MIN;

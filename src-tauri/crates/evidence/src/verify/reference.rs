@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use super::checks::{
     LEDGER_KEYS, LedgerRef, R, arr, bad, borrower_requests, disclosure_statement,
-    disclosure_summary, h32, head, header, i, ledger_ref, s, statements, what_it_is,
+    disclosure_summary, h32, head, header, i, ledger_ref, phone_imports, s, statements, what_it_is,
 };
 use super::sequence::Sequences;
 use super::trust::{LedgerPin, SuppliedKeys, resolve};
@@ -61,6 +61,7 @@ pub(crate) fn verify_document(
     let mut pins: HashMap<String, LedgerPin> = HashMap::new();
     let mut ledger_requests: HashMap<String, ([u8; 32], usize)> = HashMap::new();
     let mut log_heads: Vec<LoggedHead> = Vec::new();
+    let mut ledger_phone: HashMap<String, ([u8; 32], usize)> = HashMap::new();
     for (n, e) in entries.iter().enumerate() {
         let at = format!("/ledger/entries/{n}");
         if let Some(k) = e
@@ -111,6 +112,17 @@ pub(crate) fn verify_document(
                 digest,
                 entry: n,
             }),
+            LedgerRef::PhoneImport => {
+                if ledger_phone
+                    .insert(record_id.to_string(), (digest, n))
+                    .is_some()
+                {
+                    return Err(bad(
+                        &at,
+                        format!("phone source {record_id} is imported twice in the ledger"),
+                    ));
+                }
+            }
             LedgerRef::Other => {}
         }
         prev = hash;
@@ -132,6 +144,9 @@ pub(crate) fn verify_document(
 
     // --- the borrower's own requests, exactly as ledgered
     borrower_requests(doc, &mut ledger_requests)?;
+
+    // --- the phone evidence, exactly as ledgered
+    phone_imports(doc, &mut ledger_phone)?;
 
     // --- disclosures: in id order, each matching what the lender signed
     let mut last_id = i64::MIN;
