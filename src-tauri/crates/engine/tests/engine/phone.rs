@@ -1,7 +1,7 @@
 //! What the borrower's phone recorded, end to end: an iOS App Privacy Report written here is
 //! surveyed, imported for the sandbox lender into a real vault (once: the same file again adds
-//! nothing), and then shows in the timeline beside the lender's declarations, in Home's count,
-//! and in every export, whose `phone.import` ledger entry a verifier can recompute from the
+//! nothing), and then shows in the timeline beside the lender's declarations, in the audit's
+//! findings and Home's count, and in every export, whose `phone.import` ledger entry a verifier can recompute from the
 //! export alone. A refused import keeps nothing.
 
 use std::path::{Path, PathBuf};
@@ -251,6 +251,16 @@ async fn an_ios_report_is_imported_once_and_shows_beside_the_lenders_declaration
         .iter()
         .filter(|f| f.rule.id().starts_with("observed-"))
         .count() as u32;
+    // The contacts read is barred for lending apps whatever the consent says.
+    assert!(
+        report_now
+            .findings
+            .iter()
+            .any(|f| f.lender_id == lender && f.rule.id() == "observed-prohibited-access"),
+        "{:#?}",
+        report_now.findings
+    );
+    assert!(observed > 0);
     let overview = engine.overview().await.unwrap();
     assert_eq!(overview.phone_findings, observed);
     assert_eq!(
@@ -263,7 +273,19 @@ async fn an_ios_report_is_imported_once_and_shows_beside_the_lenders_declaration
 
     // The JSON export carries the source and its observations in stored order, and its
     // `phone.import` entry is recomputed from them alone.
-    let doc = document(&export_json(&engine, &dir.path().join("x.json")).await);
+    let bytes = export_json(&engine, &dir.path().join("x.json")).await;
+    khata_engine::audit::verify::verify_export_bytes(&bytes, &mut |_, _| {})
+        .expect("an export with phone evidence verifies");
+    // An observation changed after export no longer matches its ledger entry.
+    let text = String::from_utf8(bytes.clone()).unwrap();
+    let forged = text.replacen("\"resource\":\"contacts\"", "\"resource\":\"camera\"", 1);
+    assert_ne!(forged, text);
+    assert!(
+        khata_engine::audit::verify::verify_export_bytes(forged.as_bytes(), &mut |_, _| {})
+            .is_err(),
+        "an edited observation is caught"
+    );
+    let doc = document(&bytes);
     let sources: Vec<khata_evidence::phone::PhoneSource> =
         serde_json::from_value(doc["phoneSources"].clone()).unwrap();
     let exported: Vec<khata_evidence::phone::Observation> =
