@@ -48,9 +48,9 @@ lint: ## rustfmt, clippy and svelte-check
 # flags (-Zsanitizer=address, sanitizer coverage); RUSTC_BOOTSTRAP=1 lets stable rustc take
 # them. New inputs go to src-tauri/fuzz/corpus/, crashes to src-tauri/fuzz/artifacts/.
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS := verify_export lender_responses
+FUZZ_TARGETS := verify_export lender_responses phone_reports
 .PHONY: fuzz
-fuzz: ## Fuzz the export verifier and the lender-response parsers, FUZZ_SECONDS (60) each
+fuzz: ## Fuzz the export verifier, the lender-response and the phone-report parsers, FUZZ_SECONDS (60) each
 	@command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
 	@set -e; for t in $(FUZZ_TARGETS); do \
 		mkdir -p src-tauri/fuzz/corpus/$$t; \

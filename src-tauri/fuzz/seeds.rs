@@ -12,6 +12,9 @@
 //!   `over-collector.json` after a grant, a what-if quote, a per-signal revocation and
 //!   collection rounds (every kind of signed statement). Small on purpose: libFuzzer's speed
 //!   falls with input size.
+//! - `seeds/phone_reports/`: the phone-report fixtures of `khata-phone` behind the name byte the
+//!   target reads (0 iOS report, 1 a saved dumpsys, 2 a bug report zip, 3 a capture bundle), a
+//!   capture bundle of every section and a bug report zip made of the Android fixtures.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -103,6 +106,7 @@ fn uuid_like(name: &str) -> String {
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
+    phone_reports();
     // --- lender responses, from the sandbox with the fixed key
     let state = tempfile::tempdir().expect("tempdir");
     std::fs::write(
@@ -372,4 +376,78 @@ async fn main() {
         "seeds written: {} lender responses; exports of {small} and {full} bytes",
         std::fs::read_dir(&out).unwrap().count()
     );
+}
+
+/// `seeds/phone_reports/`: each input is the name byte of `fuzz_targets/phone_reports.rs`, then
+/// the file.
+fn phone_reports() {
+    use std::io::Write;
+    let out = dir("phone_reports");
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("../crates/phone/tests/fixtures");
+    let seed = |name: &str, byte: u8, body: &[u8]| {
+        let mut bytes = vec![byte];
+        bytes.extend_from_slice(body);
+        std::fs::write(out.join(name), bytes).expect("seed");
+    };
+    let mut android = Vec::new();
+    for (sub, byte) in [("", 0u8), ("android", 1)] {
+        let mut paths: Vec<PathBuf> = std::fs::read_dir(fixtures.join(sub))
+            .expect("fixtures")
+            .map(|e| e.expect("entry").path())
+            .filter(|p| p.is_file())
+            .collect();
+        paths.sort();
+        for path in paths {
+            let body = std::fs::read(&path).expect("fixture");
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            seed(&name, byte, &body);
+            if byte == 1 {
+                android.push((name, body));
+            }
+        }
+    }
+    let section = |file: &str| {
+        android
+            .iter()
+            .find(|(n, _)| n == file)
+            .map(|(_, b)| b.clone())
+            .expect("fixture")
+    };
+    let meta = khata_phone::CaptureMeta {
+        serial: Some("R58N123ABC".into()),
+        model: Some("SM-A515F".into()),
+        android: Some("14".into()),
+        sdk: Some(34),
+        utc_offset_min: Some(330),
+        device_time_ms: Some(1_764_650_000_123),
+        package: "in.khata.sandbox.lender".into(),
+    };
+    let sections: Vec<(String, Vec<u8>)> = khata_phone::capture_sections(&meta.package)
+        .into_iter()
+        .zip([
+            "dumpsys_package.txt",
+            "dumpsys_appops_android14.txt",
+            "cmd_appops_get.txt",
+            "dumpsys_appops_discrete.txt",
+        ])
+        .map(|((name, _argv), file)| (name, section(file)))
+        .collect();
+    seed(
+        "capture.txt",
+        3,
+        &khata_phone::write_bundle(&meta, &sections),
+    );
+
+    let mut text = b"== dumpstate: 2026-11-26 10:00:00\n[ro.product.model]: [SM-A515F]\nDUMP OF SERVICE appops:\n".to_vec();
+    text.extend_from_slice(&section("dumpsys_appops_android14.txt"));
+    text.extend_from_slice(b"DUMP OF SERVICE package:\n");
+    text.extend_from_slice(&section("dumpsys_package.txt"));
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    zip.start_file("main_entry.txt", opts).expect("zip");
+    zip.write_all(b"bugreport-a51.txt").expect("zip");
+    zip.start_file("bugreport-a51.txt", opts).expect("zip");
+    zip.write_all(&text).expect("zip");
+    seed("bugreport.zip", 2, &zip.finish().expect("zip").into_inner());
 }

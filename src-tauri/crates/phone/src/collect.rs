@@ -17,6 +17,9 @@ pub const MALFORMED_NAMED: usize = 50;
 
 const DAY_MS: i64 = 86_400_000;
 
+/// Apps tallied at most.
+const MAX_APPS: usize = 10_000;
+
 /// One observation as a parser found it, before aggregation.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Obs<'a> {
@@ -65,6 +68,11 @@ impl Collector {
         }
     }
 
+    /// The app chosen for a reading.
+    pub fn app(&self) -> Option<&str> {
+        self.app.as_deref()
+    }
+
     /// Whether the parser should build observations of `app` (pairing intervals, parsing
     /// times): never in a survey, only the chosen app's in a reading.
     #[inline]
@@ -95,6 +103,8 @@ impl Collector {
 #[derive(Debug, Default)]
 pub(crate) struct Tally {
     apps: HashMap<Box<str>, u64>,
+    /// Records of every app.
+    pub records: u64,
     pub lines: u64,
     pub malformed: u64,
     pub malformed_first: Vec<u64>,
@@ -106,8 +116,13 @@ impl Tally {
     /// One record of `app`.
     #[inline]
     pub fn record(&mut self, app: &str) {
+        self.records += 1;
+        let full = self.apps.len() >= MAX_APPS;
         match self.apps.get_mut(app) {
             Some(n) => *n += 1,
+            // Past the cap (no phone has this many apps; a forged file might), records of
+            // new apps are counted as lines only, so memory stays flat.
+            None if full => {}
             None => {
                 self.apps.insert(app.into(), 1);
             }

@@ -9,7 +9,7 @@ use crate::AppSeen;
 /// A failure to read a phone file as a whole. Lines that cannot be read are not errors: they
 /// are counted and named in the [`crate::Survey`] and [`crate::Reading`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
-#[serde(tag = "kind", rename_all = "camelCase")]
+#[serde(rename_all = "camelCase")]
 pub enum PhoneError {
     /// Not one of the formats Khata reads; `understood` lists them.
     #[error("not a phone report Khata can read (it reads: {})", names(understood))]
@@ -46,4 +46,30 @@ fn names(formats: &[SourceFormat]) -> String {
         .map(|f| crate::detect::format_id(*f))
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_error_serialises_and_says_what_is_understood() {
+        let all = [
+            crate::detect::unknown(),
+            PhoneError::NeedsUtcOffset,
+            PhoneError::ChooseApp { apps: vec![] },
+            PhoneError::AppNotInFile {
+                app: "a.b".into(),
+                apps: vec![],
+            },
+            PhoneError::Io("gone".into()),
+            PhoneError::Zip("bad".into()),
+            PhoneError::TooLarge { limit: 1 },
+        ];
+        for e in &all {
+            serde_json::to_string(e).unwrap();
+        }
+        let text = all[0].to_string();
+        assert!(text.contains("ios-app-privacy-report") && text.contains("android-capture"));
+    }
 }

@@ -9,7 +9,7 @@
 //! file and the observations, and the audit rules read them.
 
 use std::fs::File;
-use std::io::{Read, Seek, SeekFrom};
+use std::io::{Cursor, Read, Seek, SeekFrom};
 use std::path::Path;
 
 use khata_evidence::phone::{
@@ -61,7 +61,8 @@ pub struct AppSeen {
 pub struct Survey {
     pub format: SourceFormat,
     pub platform: Platform,
-    /// Most records first.
+    /// Most records first. Empty for a saved `cmd appops get`, whose output does not name its
+    /// package: the app is then the one the caller names.
     pub apps: Vec<AppSeen>,
     pub lines: u64,
     pub malformed_lines: u64,
@@ -112,9 +113,53 @@ struct Pass {
 
 /// What the file at `path` holds: one streaming pass, nothing kept.
 pub fn survey(path: &Path) -> Result<Survey, PhoneError> {
-    let (file, format) = open(path)?;
+    survey_opened(open(path)?)
+}
+
+/// [`survey`] of a file held in memory (a capture not yet written, tests, fuzzing). Relative
+/// times of a saved `cmd appops get` cannot be placed without a file time: they are malformed.
+pub fn survey_bytes(bytes: &[u8], file_name: &str) -> Result<Survey, PhoneError> {
+    survey_opened(open_bytes(bytes, file_name)?)
+}
+
+/// The observations of `opts.app` in the file at `path`, its SHA-256 (same pass) and its
+/// source.
+pub fn read(path: &Path, opts: &ReadOptions) -> Result<Reading, PhoneError> {
+    read_with_progress(path, opts, &mut |_, _| {})
+}
+
+/// [`read`], telling `progress(bytes_read, file_bytes)` as it goes (about every 256 KiB).
+pub fn read_with_progress(
+    path: &Path,
+    opts: &ReadOptions,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<Reading, PhoneError> {
+    read_opened(open(path)?, opts, progress)
+}
+
+/// [`read`] of a file held in memory (see [`survey_bytes`]).
+pub fn read_bytes(
+    bytes: &[u8],
+    file_name: &str,
+    opts: &ReadOptions,
+) -> Result<Reading, PhoneError> {
+    read_opened(open_bytes(bytes, file_name)?, opts, &mut |_, _| {})
+}
+
+/// A source ready to read from its start.
+struct Opened<R> {
+    src: R,
+    format: SourceFormat,
+    len: u64,
+    /// The file's modification time (Unix ms): the clock of a saved file's relative times.
+    mtime: Option<i64>,
+    name: String,
+}
+
+fn survey_opened<R: Read + Seek>(o: Opened<R>) -> Result<Survey, PhoneError> {
     let mut c = Collector::survey();
-    let pass = run(format, file, path, &mut c, None, &mut |_| {})?;
+    let format = o.format;
+    let pass = run(format, o.src, o.mtime, &mut c, None, &mut |_| {})?;
     Ok(Survey {
         format,
         platform: pass.facts.platform,
@@ -130,24 +175,22 @@ pub fn survey(path: &Path) -> Result<Survey, PhoneError> {
     })
 }
 
-/// The observations of `opts.app` in the file at `path`, its SHA-256 (same pass) and its
-/// source.
-pub fn read(path: &Path, opts: &ReadOptions) -> Result<Reading, PhoneError> {
-    read_with_progress(path, opts, &mut |_, _| {})
-}
-
-/// [`read`], telling `progress(bytes_read, file_bytes)` as it goes (about every 256 KiB).
-pub fn read_with_progress(
-    path: &Path,
+fn read_opened<R: Read + Seek>(
+    o: Opened<R>,
     opts: &ReadOptions,
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<Reading, PhoneError> {
-    let (file, format) = open(path)?;
-    let total = file.metadata()?.len();
+    let total = o.len;
+    let format = o.format;
     let mut c = Collector::reading(opts.app.clone());
-    let pass = run(format, file, path, &mut c, opts.utc_offset_min, &mut |n| {
-        progress(n, total)
-    })?;
+    let pass = run(
+        format,
+        o.src,
+        o.mtime,
+        &mut c,
+        opts.utc_offset_min,
+        &mut |n| progress(n, total),
+    )?;
     if pass.facts.needs_utc_offset {
         return Err(PhoneError::NeedsUtcOffset);
     }
@@ -167,7 +210,7 @@ pub fn read_with_progress(
         sha256: pass.sha256.clone(),
         format,
         platform: pass.facts.platform,
-        file_name: file_name(path),
+        file_name: o.name,
         bytes: pass.bytes,
         captured_at: pass.facts.captured_at,
         imported_at: 0,
@@ -192,58 +235,215 @@ pub fn read_with_progress(
 }
 
 /// The file, positioned at its start, and its format.
-fn open(path: &Path) -> Result<(File, SourceFormat), PhoneError> {
+fn open(path: &Path) -> Result<Opened<File>, PhoneError> {
     let mut file = File::open(path)?;
-    if file.metadata()?.len() > MAX_SOURCE_BYTES {
+    let meta = file.metadata()?;
+    if meta.len() > MAX_SOURCE_BYTES {
         return Err(PhoneError::TooLarge {
             limit: MAX_SOURCE_BYTES,
         });
     }
+    let mtime = meta
+        .modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .and_then(|d| i64::try_from(d.as_millis()).ok());
     let mut head = Vec::with_capacity(HEAD_BYTES);
     (&mut file).take(HEAD_BYTES as u64).read_to_end(&mut head)?;
-    let format = detect(&head, &file_name(path))?;
-    file.seek(SeekFrom::Start(0))?;
-    Ok((file, format))
-}
-
-fn file_name(path: &Path) -> String {
-    path.file_name()
+    let name = path
+        .file_name()
         .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default()
+        .unwrap_or_default();
+    let format = detect(&head, &name)?;
+    file.seek(SeekFrom::Start(0))?;
+    Ok(Opened {
+        src: file,
+        format,
+        len: meta.len(),
+        mtime,
+        name,
+    })
 }
 
-/// One pass of `format` over `file` into `c`.
-fn run(
+fn open_bytes<'a>(bytes: &'a [u8], name: &str) -> Result<Opened<Cursor<&'a [u8]>>, PhoneError> {
+    let len = bytes.len() as u64;
+    if len > MAX_SOURCE_BYTES {
+        return Err(PhoneError::TooLarge {
+            limit: MAX_SOURCE_BYTES,
+        });
+    }
+    let format = detect(&bytes[..bytes.len().min(HEAD_BYTES)], name)?;
+    Ok(Opened {
+        src: Cursor::new(bytes),
+        format,
+        len,
+        mtime: None,
+        name: name.to_string(),
+    })
+}
+
+/// One pass of `format` over `src` into `c`.
+fn run<R: Read + Seek>(
     format: SourceFormat,
-    file: File,
-    _path: &Path,
+    src: R,
+    mtime: Option<i64>,
     c: &mut Collector,
-    _utc_offset_min: Option<i32>,
+    utc_offset_min: Option<i32>,
     progress: &mut dyn FnMut(u64),
 ) -> Result<Pass, PhoneError> {
-    match format {
-        SourceFormat::IosAppPrivacyReport => {
-            let mut lines = input::LineReader::new(file, MAX_SOURCE_BYTES, progress);
-            ios::parse(&mut lines, c)?;
-            let (bytes, sha256) = lines.finish()?;
-            Ok(Pass {
-                facts: Facts {
-                    platform: Platform::Ios,
-                    device: Device::default(),
-                    captured_at: None,
-                    utc_offset_min: None,
-                    offset_from: OffsetFrom::InFile,
-                    needs_utc_offset: false,
-                    limits: vec![
-                        SourceLimit::UseNotContent,
-                        SourceLimit::SevenDays,
-                        SourceLimit::IosNoSmsOrCallLog,
-                    ],
-                },
-                bytes,
-                sha256,
-            })
-        }
-        _ => Err(detect::unknown()),
+    if format != SourceFormat::IosAppPrivacyReport {
+        return run_android(format, src, mtime, c, utc_offset_min, progress);
     }
+    let mut lines = input::LineReader::new(src, MAX_SOURCE_BYTES, progress);
+    ios::parse(&mut lines, c)?;
+    let (bytes, sha256) = lines.finish()?;
+    Ok(Pass {
+        facts: Facts {
+            platform: Platform::Ios,
+            device: Device::default(),
+            captured_at: None,
+            utc_offset_min: None,
+            offset_from: OffsetFrom::InFile,
+            needs_utc_offset: false,
+            limits: vec![
+                SourceLimit::UseNotContent,
+                SourceLimit::SevenDays,
+                SourceLimit::IosNoSmsOrCallLog,
+            ],
+        },
+        bytes,
+        sha256,
+    })
+}
+
+/// One pass of an Android format. Saved files' relative times count from the file's
+/// modification time; a capture's and a bug report's from the phone's clock they recorded.
+fn run_android<R: Read + Seek>(
+    format: SourceFormat,
+    mut file: R,
+    mtime: Option<i64>,
+    c: &mut Collector,
+    utc_offset_min: Option<i32>,
+    progress: &mut dyn FnMut(u64),
+) -> Result<Pass, PhoneError> {
+    use android::{ClockFrom, Ctx, drive};
+
+    let mut ctx = Ctx::new(utc_offset_min, mtime, ClockFrom::FileTime);
+    ctx.default_app = c.app().map(str::to_string);
+    let mut limits = vec![SourceLimit::UseNotContent];
+    let mut device = Device::default();
+    let mut captured_at = mtime;
+    let mut offset_from_device = false;
+
+    let text = |file: R,
+                reader: &mut dyn android::TextReader,
+                ctx: &mut Ctx,
+                c: &mut Collector,
+                progress: &mut dyn FnMut(u64)| {
+        let mut lines = input::LineReader::new(file, MAX_SOURCE_BYTES, progress);
+        drive(&mut lines, reader, ctx, c)?;
+        lines.finish()
+    };
+
+    let (bytes, sha256) = match format {
+        SourceFormat::AndroidBugreport => {
+            let mut magic = [0u8; 4];
+            let n = file.read(&mut magic)?;
+            file.seek(SeekFrom::Start(0))?;
+            let mut r = android::bugreport::Bugreport::new();
+            let out = if n == 4 && &magic == b"PK\x03\x04" {
+                android::bugreport::read_zip(file, &mut r, &mut ctx, c, progress)?
+            } else {
+                text(file, &mut r, &mut ctx, c, progress)?
+            };
+            if r.found.appops {
+                limits.push(SourceLimit::LastAccessOnly);
+            }
+            if r.found.package {
+                limits.push(SourceLimit::PermissionsNotUse);
+            }
+            device = r.found.device;
+            captured_at = r.found.taken_at.or(captured_at);
+            out
+        }
+        SourceFormat::AndroidCapture => {
+            let mut r = bundle::BundleReader::new();
+            let out = text(file, &mut r, &mut ctx, c, progress)?;
+            if r.appops {
+                limits.push(SourceLimit::LastAccessOnly);
+            }
+            if r.discrete {
+                limits.push(SourceLimit::DiscreteRecentOnly);
+            }
+            if r.package {
+                limits.push(SourceLimit::PermissionsNotUse);
+            }
+            device = Device {
+                serial: r.meta.serial,
+                model: r.meta.model,
+                os_version: r.meta.android,
+            };
+            captured_at = r.meta.device_time_ms.or(captured_at);
+            offset_from_device = r.offset_from_device;
+            out
+        }
+        SourceFormat::AndroidAppops | SourceFormat::AndroidDiscreteHistory => {
+            let mut r = android::appops::Appops::new();
+            let out = text(file, &mut r, &mut ctx, c, progress)?;
+            let (state, discrete) = match (r.saw_state, r.saw_discrete) {
+                (false, false) => (
+                    format == SourceFormat::AndroidAppops,
+                    format == SourceFormat::AndroidDiscreteHistory,
+                ),
+                seen => seen,
+            };
+            if state {
+                limits.push(SourceLimit::LastAccessOnly);
+            }
+            if discrete {
+                limits.push(SourceLimit::DiscreteRecentOnly);
+            }
+            out
+        }
+        SourceFormat::AndroidAppopsCmd => {
+            limits.push(SourceLimit::LastAccessOnly);
+            let mut r = android::cmd::Cmd::new(ctx.default_app.clone());
+            text(file, &mut r, &mut ctx, c, progress)?
+        }
+        SourceFormat::AndroidPackage => {
+            limits.push(SourceLimit::PermissionsNotUse);
+            let mut r = android::package::Package::new();
+            text(file, &mut r, &mut ctx, c, progress)?
+        }
+        SourceFormat::IosAppPrivacyReport => unreachable!("read by `run`"),
+    };
+
+    if ctx.used_local && !offset_from_device {
+        limits.push(SourceLimit::OffsetNotInFile);
+    }
+    if ctx.used_clock && ctx.clock_from == ClockFrom::FileTime {
+        limits.push(SourceLimit::ClockFromFileTime);
+    }
+    let offset_from = if offset_from_device {
+        OffsetFrom::Device
+    } else if ctx.used_local {
+        OffsetFrom::Assumed
+    } else {
+        OffsetFrom::CaptureClock
+    };
+    Ok(Pass {
+        facts: Facts {
+            platform: Platform::Android,
+            device,
+            captured_at,
+            utc_offset_min: (offset_from_device || ctx.used_local)
+                .then_some(ctx.offset)
+                .flatten(),
+            offset_from,
+            needs_utc_offset: ctx.needs_offset,
+            limits,
+        },
+        bytes,
+        sha256,
+    })
 }
