@@ -41,6 +41,9 @@ pub fn limit_en(l: SourceLimit) -> &'static str {
         SourceLimit::IosNoSmsOrCallLog => {
             "iOS apps cannot read SMS or call logs, so the report is silent about them."
         }
+        SourceLimit::ClockFromFileTime => {
+            "The file's times were counted back from when the file was saved on this computer, not from the phone's clock."
+        }
     }
 }
 

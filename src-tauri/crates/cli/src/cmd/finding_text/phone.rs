@@ -59,6 +59,10 @@ pub fn limit(l: SourceLimit) -> &'static str {
         SourceLimit::IosNoSmsOrCallLog => {
             "iOS apps cannot read SMS or call logs, so their absence proves nothing"
         }
+        SourceLimit::ClockFromFileTime => {
+            "the file's times were counted back from when it was saved on this computer, not \
+             from the phone's clock"
+        }
     }
 }
 
