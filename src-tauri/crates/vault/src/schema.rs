@@ -735,4 +735,32 @@ mod tests {
             .unwrap();
         assert_eq!(tables, 2);
     }
+
+    /// A vault of version 10 gains the phone tables empty, and what it held is untouched.
+    #[test]
+    fn phone_tables_arrive_empty_beside_what_was_held() {
+        let mut c = Connection::open_in_memory().unwrap();
+        super::migrations().to_version(&mut c, 10).unwrap();
+        c.execute_batch(
+            "INSERT INTO lenders (id, name) VALUES ('l-1', 'Lender');
+             INSERT INTO signals (id, name, category, sensitivity)
+                 VALUES ('sms.income', 'Income', 'pd:Income', 'medium');",
+        )
+        .unwrap();
+        add_event(&c, 1);
+        super::migrations().to_latest(&mut c).unwrap();
+        for table in ["phone_sources", "phone_files", "phone_observations"] {
+            let n: i64 = c
+                .query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
+                .unwrap();
+            assert_eq!(n, 0, "{table}");
+        }
+        assert_eq!(counted(&c), 1);
+        // One source per file: the same SHA-256 twice is refused by the schema itself.
+        let insert = "INSERT INTO phone_sources (sha256, format, platform, file_name, bytes, \
+                      imported_at, offset_from, app, records, malformed_lines) \
+                      VALUES ('ab', 'android-appops', 'android', 'a.txt', 1, 0, 'assumed', 'x', 0, 0)";
+        c.execute(insert, []).unwrap();
+        assert!(c.execute(insert, []).is_err());
+    }
 }
