@@ -40,6 +40,16 @@ pub enum ErrorCode {
     /// A lender claimed the id of one already connected, from another origin or with other
     /// keys; `conflict` carries both origins and fingerprints, and nothing was changed.
     LenderIdentityConflict,
+    /// A phone file in none of the formats Khata reads (the message lists them).
+    PhoneUnknownFormat,
+    /// An Android file whose times carry no time zone: ask the phone's, then import again.
+    PhoneNeedsTimeZone,
+    /// The phone file has records of several apps: the borrower picks the lender's.
+    PhoneChooseApp,
+    /// The phone file has no record of the app asked for.
+    PhoneAppNotInFile,
+    /// No single lender the phone evidence belongs to: the borrower picks one.
+    PhoneChooseLender,
 }
 
 /// What a command returns on failure, serialised as `{ "code": …, "message": … }`.
@@ -83,6 +93,11 @@ impl From<khata_engine::EngineError> for AppError {
             E::Cancelled => ErrorCode::Cancelled,
             E::Internal(_) => ErrorCode::Internal,
             E::LenderIdentityConflict(_) => ErrorCode::LenderIdentityConflict,
+            E::PhoneUnknownFormat { .. } => ErrorCode::PhoneUnknownFormat,
+            E::PhoneNeedsTimeZone => ErrorCode::PhoneNeedsTimeZone,
+            E::PhoneChooseApp { .. } => ErrorCode::PhoneChooseApp,
+            E::PhoneAppNotInFile { .. } => ErrorCode::PhoneAppNotInFile,
+            E::PhoneChooseLender { .. } => ErrorCode::PhoneChooseLender,
         };
         let conflict = match &error {
             E::LenderIdentityConflict(c) => Some(c.clone()),
@@ -153,6 +168,32 @@ mod tests {
                 .unwrap()
                 .contains("keeps working from your vault")
         );
+    }
+
+    #[test]
+    fn phone_errors_keep_the_engines_codes() {
+        use khata_engine::EngineError as E;
+        for e in [
+            E::PhoneUnknownFormat { understood: vec![] },
+            E::PhoneNeedsTimeZone,
+            E::PhoneChooseApp {
+                apps: vec!["in.a".into(), "in.b".into()],
+            },
+            E::PhoneAppNotInFile {
+                app: "in.c".into(),
+                apps: vec!["in.a".into()],
+            },
+            E::PhoneChooseLender {
+                app: "in.a".into(),
+                lenders: vec!["l-1".into(), "l-2".into()],
+            },
+        ] {
+            let code = e.code();
+            let sentence = e.to_string();
+            let json = serde_json::to_value(AppError::from(e)).unwrap();
+            assert_eq!(json["code"], code);
+            assert_eq!(json["message"], sentence);
+        }
     }
 
     #[test]

@@ -12,6 +12,7 @@ pub mod consents;
 pub mod export;
 pub mod lenders;
 pub mod offers;
+pub mod phone;
 pub mod registry;
 pub mod rights;
 pub mod timeline;
@@ -23,8 +24,9 @@ use khata_engine::audit::AuditReport;
 use khata_engine::grievance::{GrievanceDraft, GrievancePacketSummary};
 use khata_engine::views::{
     ConsentRequestView, ConsentView, EvidenceView, ExportFormat, ExportOptions, ExportSummary,
-    LenderView, OfferView, Overview, Progress, RedactableField, RevocationView, RightsKindView,
-    RightsRequestView, SignalChoice, SyncSummary, TimelinePage, TimelineQuery, WhatIfView,
+    LenderView, Observation, OfferView, Overview, PhoneImportSummary, PhoneSource, PhoneSurvey,
+    Progress, RedactableField, RevocationView, RightsKindView, RightsRequestView, SignalChoice,
+    SyncSummary, TimelinePage, TimelineQuery, WhatIfView,
 };
 use tauri::ipc::Channel;
 
@@ -88,6 +90,21 @@ registry::commands! {
         -> Option<GrievancePacketSummary>;
     /// Files `letter` (as the borrower read it) through the lender API; tracked under rights requests.
     async audit::file_grievance[state](lender_id: String, letter: String) -> RightsRequestView;
+
+    /// What a phone file holds before anything is kept: format, apps (with the lender declaring
+    /// each), the app and lender to preselect, whether the phone's time zone is needed.
+    async phone::phone_survey[state](path: String) -> PhoneSurvey;
+    /// Imports one app's observations from a phone file, with the file as evidence; the same
+    /// file again adds nothing (`new: false`). `appId`: the lender's app (`null`: the one a
+    /// connected lender declares, else the file's only app).
+    async phone::phone_import[state](path: String, app_id: Option<String>, lender_id: Option<String>,
+        utc_offset_min: Option<i32>; on_progress) -> PhoneImportSummary;
+    /// Every phone source held, in the order imported.
+    async phone::phone_sources[state]() -> Vec<PhoneSource>;
+    /// Every observation held, source by source.
+    async phone::phone_observations[state]() -> Vec<Observation>;
+    /// Asks which file to open (native dialog) for `purpose` (`phone`); `null` if cancelled.
+    async phone::ask_open_path[app](purpose: String) -> Option<String>;
 
     /// Files the app was asked to open (file association, command line), handed over once.
     sync verify::opened_files[state]() -> Vec<String>;

@@ -19,8 +19,12 @@ import type { ExportSummary } from './bindings/ExportSummary';
 import type { GrievanceDraft } from './bindings/GrievanceDraft';
 import type { GrievancePacketSummary } from './bindings/GrievancePacketSummary';
 import type { LenderView } from './bindings/LenderView';
+import type { Observation } from './bindings/Observation';
 import type { OfferView } from './bindings/OfferView';
 import type { Overview } from './bindings/Overview';
+import type { PhoneImportSummary } from './bindings/PhoneImportSummary';
+import type { PhoneSource } from './bindings/PhoneSource';
+import type { PhoneSurvey } from './bindings/PhoneSurvey';
 import type { RedactableField } from './bindings/RedactableField';
 import type { RevocationView } from './bindings/RevocationView';
 import type { RightsKindView } from './bindings/RightsKindView';
@@ -90,6 +94,24 @@ export const api = {
   /** Files `letter` (as the borrower read it) through the lender API; tracked under rights requests. */
   fileGrievance: (lenderId: string, letter: string) =>
     call<RightsRequestView>('file_grievance', { lenderId, letter }),
+  /**
+   * What a phone file holds before anything is kept: format, apps (with the lender declaring
+   * each), the app and lender to preselect, whether the phone's time zone is needed.
+   */
+  phoneSurvey: (path: string) => call<PhoneSurvey>('phone_survey', { path }),
+  /**
+   * Imports one app's observations from a phone file, with the file as evidence; the same
+   * file again adds nothing (`new: false`). `appId`: the lender's app (`null`: the one a
+   * connected lender declares, else the file's only app).
+   */
+  phoneImport: (path: string, appId: string | null, lenderId: string | null, utcOffsetMin: number | null, onProgress?: OnProgress) =>
+    call<PhoneImportSummary>('phone_import', { path, appId, lenderId, utcOffsetMin, onProgress: progressChannel(onProgress) }),
+  /** Every phone source held, in the order imported. */
+  phoneSources: () => call<Array<PhoneSource>>('phone_sources'),
+  /** Every observation held, source by source. */
+  phoneObservations: () => call<Array<Observation>>('phone_observations'),
+  /** Asks which file to open (native dialog) for `purpose` (`phone`); `null` if cancelled. */
+  askOpenPath: (purpose: string) => call<string | null>('ask_open_path', { purpose }),
   /** Files the app was asked to open (file association, command line), handed over once. */
   openedFiles: () => call<Array<string>>('opened_files'),
   /** Verifies an export offline (signatures, ledger chain), as `khata verify` does. */

@@ -54,7 +54,7 @@ export function demoHandlers(): Record<string, Handler | object | null> {
       const start = query.cursor ? Number(query.cursor) : 0;
       const items = [];
       for (let id = start + 1; id <= start + query.limit; id++) items.push(f.disclosure(id));
-      return { items, nextCursor: String(start + query.limit), total: 1_000_000 };
+      return { items, nextCursor: String(start + query.limit), total: 1_000_000, phone: [] };
     },
   };
 }

@@ -52,7 +52,7 @@ function vault(total: number) {
     const end = Math.min(start + query.limit, total);
     const items = [];
     for (let id = start + 1; id <= end; id++) items.push(disclosure(id));
-    return { items, nextCursor: end < total ? String(end) : null, total };
+    return { items, nextCursor: end < total ? String(end) : null, total, phone: [] };
   };
 }
 

@@ -288,8 +288,8 @@ const en = {
     'Android’s detailed history is rounded to the minute and kept for about a day (longer on newer phones)',
   'audit.phone.limit.permissionsNotUse': 'a permission shows what the app may do, not that it did',
   'audit.phone.limit.offsetNotInFile': 'the file’s times carry no time zone; they were read in the one shown',
-  'audit.phone.limit.clockFromFileTime': 'the file’s times were relative to when it was made; they were counted from the file’s date on this computer, not from the phone’s clock',
   'audit.phone.limit.iosNoSmsOrCallLog': 'iOS apps cannot read SMS or call logs, so their absence proves nothing',
+  'audit.phone.limit.clockFromFileTime': 'the file’s times were counted back from when it was saved on this computer, not from the phone’s clock',
   'grievance.letter.problemsWithPhone':
     'My records of your own signed statements, and what my own phone recorded of your app, show {count, plural, one {# problem} other {# problems}} ({severities}):',
   'grievance.letter.phoneEvidence':

@@ -289,8 +289,8 @@ const hi: Record<MessageKey, string> = {
     'Android का विस्तृत इतिहास मिनट तक गोल होता है और लगभग एक दिन रहता है (नए फ़ोन में ज़्यादा)',
   'audit.phone.limit.permissionsNotUse': 'अनुमति बताती है कि ऐप क्या कर सकता है, यह नहीं कि उसने किया',
   'audit.phone.limit.offsetNotInFile': 'फ़ाइल के समय में समय-क्षेत्र नहीं है; उन्हें दिखाए गए समय-क्षेत्र में पढ़ा गया',
-  'audit.phone.limit.clockFromFileTime': 'फ़ाइल के समय उसके बनने के समय से गिने गए थे; उन्हें इस कंप्यूटर पर फ़ाइल की तारीख़ से गिना गया, फ़ोन की घड़ी से नहीं',
   'audit.phone.limit.iosNoSmsOrCallLog': 'iOS ऐप SMS या कॉल लॉग पढ़ ही नहीं सकते, इसलिए उनका न दिखना कुछ साबित नहीं करता',
+  'audit.phone.limit.clockFromFileTime': 'फ़ाइल के समय इस कंप्यूटर पर उसके सहेजे जाने के समय से गिने गए, फ़ोन की घड़ी से नहीं',
   'grievance.letter.problemsWithPhone':
     'आपके अपने हस्ताक्षरित कथनों के मेरे रिकॉर्ड में, और मेरे फ़ोन ने आपके ऐप के बारे में जो दर्ज किया उसमें, {count, plural, one {# समस्या दिखती है} other {# समस्याएँ दिखती हैं}} ({severities}):',
   'grievance.letter.phoneEvidence':

@@ -60,8 +60,8 @@ pub fn limit(l: SourceLimit) -> &'static str {
             "iOS apps cannot read SMS or call logs, so their absence proves nothing"
         }
         SourceLimit::ClockFromFileTime => {
-            "the file's times were relative to when it was made; they were counted from the \
-             file's modification time on this computer, not from the phone's clock"
+            "the file's times were counted back from when it was saved on this computer, not \
+             from the phone's clock"
         }
     }
 }
