@@ -53,6 +53,9 @@ pub enum EngineError {
         .0.offered_fingerprint
     )]
     LenderIdentityConflict(Box<crate::views::IdentityConflictView>),
+    /// adb could not read the phone (missing, no device, unauthorised…); its own code.
+    #[error(transparent)]
+    Adb(#[from] crate::adb::AdbError),
     #[error("Something went wrong inside Khata: {0}")]
     Internal(String),
 }
@@ -74,6 +77,7 @@ impl EngineError {
             Self::Io(_) => "io",
             Self::Cancelled => "cancelled",
             Self::LenderIdentityConflict(_) => "lender_identity_conflict",
+            Self::Adb(e) => e.code(),
             Self::Internal(_) => "internal",
         }
     }

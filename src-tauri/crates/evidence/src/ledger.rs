@@ -177,7 +177,10 @@ mod tests {
         later.last_at += 1;
         assert_ne!(payload, phone_import_payload(&source, &[later]));
         assert_ne!(payload, phone_import_payload(&source, &[]));
-        assert_ne!(payload, phone_import_payload(&source, &[seen.clone(), seen.clone()]));
+        assert_ne!(
+            payload,
+            phone_import_payload(&source, &[seen.clone(), seen.clone()])
+        );
         let mut renamed = source.clone();
         renamed.lender_id = None;
         assert_ne!(payload, phone_import_payload(&renamed, &[seen]));
