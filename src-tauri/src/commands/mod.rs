@@ -12,6 +12,7 @@ pub mod consents;
 pub mod export;
 pub mod lenders;
 pub mod offers;
+pub mod phone_capture;
 pub mod registry;
 pub mod rights;
 pub mod timeline;
@@ -22,9 +23,10 @@ pub mod verify;
 use khata_engine::audit::AuditReport;
 use khata_engine::grievance::{GrievanceDraft, GrievancePacketSummary};
 use khata_engine::views::{
-    ConsentRequestView, ConsentView, EvidenceView, ExportFormat, ExportOptions, ExportSummary,
-    LenderView, OfferView, Overview, Progress, RedactableField, RevocationView, RightsKindView,
-    RightsRequestView, SignalChoice, SyncSummary, TimelinePage, TimelineQuery, WhatIfView,
+    AdbDevice, ConsentRequestView, ConsentView, EvidenceView, ExportFormat, ExportOptions,
+    ExportSummary, LenderView, OfferView, Overview, Progress, RedactableField, RevocationView,
+    RightsKindView, RightsRequestView, SignalChoice, SyncSummary, TimelinePage, TimelineQuery,
+    WhatIfView,
 };
 use tauri::ipc::Channel;
 
@@ -112,6 +114,9 @@ registry::commands! {
     sync export::redactable_fields[]() -> Vec<RedactableField>;
     /// Stops a running long task: `export` or `sync`.
     sync export::cancel_task[state](task: String) -> ();
+
+    /// The Android phones adb sees over USB, authorised or not (Your phone's device picker).
+    async phone_capture::phone_devices[state]() -> Vec<AdbDevice>;
 }
 
 /// Forwards engine progress to the UI's channel; a closed channel (window gone) is ignored.

@@ -162,7 +162,7 @@ pub struct Captured {
     /// `ro.product.model`, `ro.build.version.release`, `ro.build.version.sdk`.
     pub model: Option<String>,
     pub android: Option<String>,
-    pub sdk: Option<String>,
+    pub sdk: Option<u32>,
     /// The phone's zone (`date +%z`), minutes east of UTC: dumpsys prints local times without one.
     pub utc_offset_min: i32,
     /// The phone's clock (Unix ms) just before the sections ran: `cmd appops get` prints
@@ -336,7 +336,10 @@ impl Adb {
         step("properties", 1);
         let model = self.getprop(serial, "ro.product.model").await?;
         let android = self.getprop(serial, "ro.build.version.release").await?;
-        let sdk = self.getprop(serial, "ro.build.version.sdk").await?;
+        let sdk = self
+            .getprop(serial, "ro.build.version.sdk")
+            .await?
+            .and_then(|s| s.parse().ok());
         step("clock", 2);
         let zone = self
             .shell_text(serial, "date +%z", &["date", "+%z"])

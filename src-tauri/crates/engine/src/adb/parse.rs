@@ -89,26 +89,7 @@ pub fn getprop(output: &str) -> Option<String> {
 
 /// `date +%z` (`+0530`, `-0800`; `+05:30` tolerated) as minutes east of UTC.
 pub fn utc_offset(output: &str) -> Option<i32> {
-    let v = output.trim();
-    let (sign, digits) = match v.as_bytes().first()? {
-        b'+' => (1, &v[1..]),
-        b'-' => (-1, &v[1..]),
-        _ => return None,
-    };
-    let digits: String = match digits.split_once(':') {
-        Some((h, m)) if h.len() == 2 && m.len() == 2 => format!("{h}{m}"),
-        Some(_) => return None,
-        None => digits.to_string(),
-    };
-    if digits.len() != 4 || !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    let hours: i32 = digits[..2].parse().ok()?;
-    let minutes: i32 = digits[2..].parse().ok()?;
-    if hours > 14 || minutes > 59 {
-        return None;
-    }
-    Some(sign * (hours * 60 + minutes))
+    khata_phone::parse_offset(output)
 }
 
 /// `date +%s%3N` as Unix ms. A `date` without `%N` prints it literally (`1764650000%3N`,
@@ -145,24 +126,8 @@ pub fn packages(output: &str) -> Vec<String> {
     out
 }
 
-/// An Android application id: two or more dot-separated segments of letters, digits and
-/// underscores, each starting with a letter. It is passed to the phone's shell, so nothing
-/// else is let through.
-pub fn is_package_name(s: &str) -> bool {
-    let mut segments = 0;
-    for seg in s.split('.') {
-        let mut chars = seg.chars();
-        match chars.next() {
-            Some(c) if c.is_ascii_alphabetic() => {}
-            _ => return false,
-        }
-        if !chars.all(|c| c.is_ascii_alphanumeric() || c == '_') {
-            return false;
-        }
-        segments += 1;
-    }
-    segments >= 2 && s.len() <= 255
-}
+/// An Android application id (checked before it reaches the phone's shell).
+pub use khata_phone::is_package_name;
 
 /// An argument for the phone's `sh`: as it is when made only of safe characters, otherwise
 /// single-quoted (adb joins a shell command's arguments with spaces).
@@ -326,7 +291,17 @@ mod tests {
         assert_eq!(utc_offset("+0545"), Some(345));
         assert_eq!(utc_offset("+05:30"), Some(330));
         assert_eq!(utc_offset("-0930"), Some(-570));
-        for bad in ["", "IST", "0530", "+530", "+2500", "+0575", "+05:3", "%z"] {
+        for bad in [
+            "",
+            "IST",
+            "0530",
+            "+530",
+            "+2500",
+            "+0575",
+            "+05:3",
+            "%z",
+            "+05:30:00",
+        ] {
             assert_eq!(utc_offset(bad), None, "{bad}");
         }
     }

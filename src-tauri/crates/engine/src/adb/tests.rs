@@ -211,7 +211,7 @@ esac
         assert_eq!(got.serial, "FAKE123");
         assert_eq!(got.model.as_deref(), Some("SM-A515F"));
         assert_eq!(got.android.as_deref(), Some("13"));
-        assert_eq!(got.sdk.as_deref(), Some("33"));
+        assert_eq!(got.sdk, Some(33));
         assert_eq!(got.utc_offset_min, 330);
         // `%N` not understood: whole seconds.
         assert_eq!(got.device_time_ms, 1_764_650_000_000);

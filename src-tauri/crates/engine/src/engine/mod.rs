@@ -15,6 +15,7 @@ mod listing;
 mod log_sync;
 mod offers;
 mod overview;
+mod phone_capture;
 mod rights;
 mod sandbox;
 mod sync;
