@@ -133,6 +133,10 @@ pub enum SourceLimit {
     OffsetNotInFile,
     /// iOS apps cannot read SMS or call logs: their absence from the report proves nothing.
     IosNoSmsOrCallLog,
+    /// A saved file's times are relative to when it was made (`cmd appops get`, older
+    /// `dumpsys appops`) and the file does not say when that was: they were made absolute from
+    /// the file's modification time on this computer, not from the phone's clock.
+    ClockFromFileTime,
 }
 
 /// The phone, where the source says (a capture always; a saved file rarely).

@@ -18,6 +18,12 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::android::appops::Appops;
+use crate::android::cmd::Cmd;
+use crate::android::package::Package;
+use crate::android::{ClockFrom, Ctx, TextReader};
+use crate::collect::Collector;
+
 /// The first line of a capture bundle.
 pub const MAGIC: &str = "# khata-android-capture 1";
 
@@ -162,6 +168,126 @@ fn one_line(s: &str) -> String {
     s.chars()
         .map(|c| if c.is_control() { ' ' } else { c })
         .collect()
+}
+
+/// The reader of a capture bundle: its header, then each section with the reader of the
+/// command that made it.
+pub(crate) struct BundleReader {
+    in_header: bool,
+    pub meta: CaptureMeta,
+    /// The header gave the phone's UTC offset.
+    pub offset_from_device: bool,
+    section: Option<Box<dyn TextReader>>,
+    pub appops: bool,
+    pub discrete: bool,
+    pub package: bool,
+}
+
+impl BundleReader {
+    pub fn new() -> Self {
+        BundleReader {
+            in_header: true,
+            meta: CaptureMeta::default(),
+            offset_from_device: false,
+            section: None,
+            appops: false,
+            discrete: false,
+            package: false,
+        }
+    }
+
+    fn header(&mut self, t: &str, ctx: &mut Ctx) -> bool {
+        if t.is_empty() || t == MAGIC {
+            return true;
+        }
+        let Some((key, value)) = t.strip_prefix("# ").and_then(|kv| kv.split_once(": ")) else {
+            return t.starts_with('#');
+        };
+        let value = value.trim();
+        match key {
+            "serial" => self.meta.serial = Some(value.to_string()),
+            "model" => self.meta.model = Some(value.to_string()),
+            "android" => self.meta.android = Some(value.to_string()),
+            "sdk" => self.meta.sdk = value.parse().ok(),
+            "utc-offset" => match parse_offset(value) {
+                Some(min) => {
+                    self.meta.utc_offset_min = Some(min);
+                    self.offset_from_device = true;
+                    ctx.offset = Some(min);
+                }
+                None => return false,
+            },
+            "device-time-ms" => match value.parse::<i64>() {
+                Ok(ms) => {
+                    self.meta.device_time_ms = Some(ms);
+                    ctx.now = Some(ms);
+                    ctx.clock_from = ClockFrom::Device;
+                }
+                Err(_) => return false,
+            },
+            "package" => {
+                self.meta.package = value.to_string();
+                ctx.default_app = Some(value.to_string());
+            }
+            _ => {}
+        }
+        true
+    }
+
+    fn start(&mut self, name: &str, ctx: &mut Ctx) -> Option<Box<dyn TextReader>> {
+        let words: Vec<&str> = name.split_whitespace().collect();
+        match words.as_slice() {
+            ["dumpsys", "package", ..] => {
+                self.package = true;
+                Some(Box::new(Package::new()))
+            }
+            ["dumpsys", "appops", rest @ ..] => {
+                if rest
+                    .iter()
+                    .any(|w| w.starts_with("--history") || *w == "--include-discrete")
+                {
+                    self.discrete = true;
+                } else {
+                    self.appops = true;
+                }
+                Some(Box::new(Appops::new()))
+            }
+            ["cmd", "appops", "get", package, ..] => {
+                self.appops = true;
+                let package = package.trim_matches('\'');
+                Some(Box::new(Cmd::new(
+                    Some(package.to_string()).or(ctx.default_app.clone()),
+                )))
+            }
+            _ => None,
+        }
+    }
+}
+
+impl TextReader for BundleReader {
+    fn line(&mut self, line: &str, ctx: &mut Ctx, c: &mut Collector) -> bool {
+        if let Some(name) = line.strip_prefix(SECTION) {
+            if let Some(mut s) = self.section.take() {
+                s.finish(ctx, c);
+            }
+            self.in_header = false;
+            self.section = self.start(name.trim(), ctx);
+            return true;
+        }
+        if self.in_header {
+            return self.header(line.trim_end(), ctx);
+        }
+        match &mut self.section {
+            Some(s) => s.line(line, ctx, c),
+            None => true,
+        }
+    }
+
+    fn finish(&mut self, ctx: &mut Ctx, c: &mut Collector) {
+        if let Some(mut s) = self.section.take() {
+            s.finish(ctx, c);
+        }
+    }
 }
 
 #[cfg(test)]

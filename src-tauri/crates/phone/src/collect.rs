@@ -65,6 +65,11 @@ impl Collector {
         }
     }
 
+    /// The app chosen for a reading.
+    pub fn app(&self) -> Option<&str> {
+        self.app.as_deref()
+    }
+
     /// Whether the parser should build observations of `app` (pairing intervals, parsing
     /// times): never in a survey, only the chosen app's in a reading.
     #[inline]

@@ -114,7 +114,7 @@ struct Pass {
 pub fn survey(path: &Path) -> Result<Survey, PhoneError> {
     let (file, format) = open(path)?;
     let mut c = Collector::survey();
-    let pass = run(format, file, path, &mut c, None, &mut |_| {})?;
+    let pass = run(format, file, &mut c, None, &mut |_| {})?;
     Ok(Survey {
         format,
         platform: pass.facts.platform,
@@ -145,7 +145,7 @@ pub fn read_with_progress(
     let (file, format) = open(path)?;
     let total = file.metadata()?.len();
     let mut c = Collector::reading(opts.app.clone());
-    let pass = run(format, file, path, &mut c, opts.utc_offset_min, &mut |n| {
+    let pass = run(format, file, &mut c, opts.utc_offset_min, &mut |n| {
         progress(n, total)
     })?;
     if pass.facts.needs_utc_offset {
@@ -216,34 +216,159 @@ fn file_name(path: &Path) -> String {
 fn run(
     format: SourceFormat,
     file: File,
-    _path: &Path,
     c: &mut Collector,
-    _utc_offset_min: Option<i32>,
+    utc_offset_min: Option<i32>,
     progress: &mut dyn FnMut(u64),
 ) -> Result<Pass, PhoneError> {
-    match format {
-        SourceFormat::IosAppPrivacyReport => {
-            let mut lines = input::LineReader::new(file, MAX_SOURCE_BYTES, progress);
-            ios::parse(&mut lines, c)?;
-            let (bytes, sha256) = lines.finish()?;
-            Ok(Pass {
-                facts: Facts {
-                    platform: Platform::Ios,
-                    device: Device::default(),
-                    captured_at: None,
-                    utc_offset_min: None,
-                    offset_from: OffsetFrom::InFile,
-                    needs_utc_offset: false,
-                    limits: vec![
-                        SourceLimit::UseNotContent,
-                        SourceLimit::SevenDays,
-                        SourceLimit::IosNoSmsOrCallLog,
-                    ],
-                },
-                bytes,
-                sha256,
-            })
-        }
-        _ => Err(detect::unknown()),
+    if format != SourceFormat::IosAppPrivacyReport {
+        return run_android(format, file, c, utc_offset_min, progress);
     }
+    let mut lines = input::LineReader::new(file, MAX_SOURCE_BYTES, progress);
+    ios::parse(&mut lines, c)?;
+    let (bytes, sha256) = lines.finish()?;
+    Ok(Pass {
+        facts: Facts {
+            platform: Platform::Ios,
+            device: Device::default(),
+            captured_at: None,
+            utc_offset_min: None,
+            offset_from: OffsetFrom::InFile,
+            needs_utc_offset: false,
+            limits: vec![
+                SourceLimit::UseNotContent,
+                SourceLimit::SevenDays,
+                SourceLimit::IosNoSmsOrCallLog,
+            ],
+        },
+        bytes,
+        sha256,
+    })
+}
+
+/// One pass of an Android format. Saved files' relative times count from the file's
+/// modification time; a capture's and a bug report's from the phone's clock they recorded.
+fn run_android(
+    format: SourceFormat,
+    mut file: File,
+    c: &mut Collector,
+    utc_offset_min: Option<i32>,
+    progress: &mut dyn FnMut(u64),
+) -> Result<Pass, PhoneError> {
+    use android::{ClockFrom, Ctx, drive};
+
+    let mtime = file
+        .metadata()?
+        .modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map(|d| d.as_millis() as i64);
+    let mut ctx = Ctx::new(utc_offset_min, mtime, ClockFrom::FileTime);
+    ctx.default_app = c.app().map(str::to_string);
+    let mut limits = vec![SourceLimit::UseNotContent];
+    let mut device = Device::default();
+    let mut captured_at = mtime;
+    let mut offset_from_device = false;
+
+    let text = |file: File,
+                reader: &mut dyn android::TextReader,
+                ctx: &mut Ctx,
+                c: &mut Collector,
+                progress: &mut dyn FnMut(u64)| {
+        let mut lines = input::LineReader::new(file, MAX_SOURCE_BYTES, progress);
+        drive(&mut lines, reader, ctx, c)?;
+        lines.finish()
+    };
+
+    let (bytes, sha256) = match format {
+        SourceFormat::AndroidBugreport => {
+            let mut magic = [0u8; 4];
+            let n = file.read(&mut magic)?;
+            file.seek(SeekFrom::Start(0))?;
+            let mut r = android::bugreport::Bugreport::new();
+            let out = if n == 4 && &magic == b"PK\x03\x04" {
+                android::bugreport::read_zip(file, &mut r, &mut ctx, c, progress)?
+            } else {
+                text(file, &mut r, &mut ctx, c, progress)?
+            };
+            if r.found.appops {
+                limits.push(SourceLimit::LastAccessOnly);
+            }
+            if r.found.package {
+                limits.push(SourceLimit::PermissionsNotUse);
+            }
+            device = r.found.device;
+            captured_at = r.found.taken_at.or(captured_at);
+            out
+        }
+        SourceFormat::AndroidCapture => {
+            let mut r = bundle::BundleReader::new();
+            let out = text(file, &mut r, &mut ctx, c, progress)?;
+            if r.appops {
+                limits.push(SourceLimit::LastAccessOnly);
+            }
+            if r.discrete {
+                limits.push(SourceLimit::DiscreteRecentOnly);
+            }
+            if r.package {
+                limits.push(SourceLimit::PermissionsNotUse);
+            }
+            device = Device {
+                serial: r.meta.serial,
+                model: r.meta.model,
+                os_version: r.meta.android,
+            };
+            captured_at = r.meta.device_time_ms.or(captured_at);
+            offset_from_device = r.offset_from_device;
+            out
+        }
+        SourceFormat::AndroidAppops | SourceFormat::AndroidDiscreteHistory => {
+            limits.push(if format == SourceFormat::AndroidAppops {
+                SourceLimit::LastAccessOnly
+            } else {
+                SourceLimit::DiscreteRecentOnly
+            });
+            let mut r = android::appops::Appops::new();
+            text(file, &mut r, &mut ctx, c, progress)?
+        }
+        SourceFormat::AndroidAppopsCmd => {
+            limits.push(SourceLimit::LastAccessOnly);
+            let mut r = android::cmd::Cmd::new(ctx.default_app.clone());
+            text(file, &mut r, &mut ctx, c, progress)?
+        }
+        SourceFormat::AndroidPackage => {
+            limits.push(SourceLimit::PermissionsNotUse);
+            let mut r = android::package::Package::new();
+            text(file, &mut r, &mut ctx, c, progress)?
+        }
+        SourceFormat::IosAppPrivacyReport => unreachable!("read by `run`"),
+    };
+
+    if ctx.used_local && !offset_from_device {
+        limits.push(SourceLimit::OffsetNotInFile);
+    }
+    if ctx.used_clock && ctx.clock_from == ClockFrom::FileTime {
+        limits.push(SourceLimit::ClockFromFileTime);
+    }
+    let offset_from = if offset_from_device {
+        OffsetFrom::Device
+    } else if ctx.used_local {
+        OffsetFrom::Assumed
+    } else {
+        OffsetFrom::CaptureClock
+    };
+    Ok(Pass {
+        facts: Facts {
+            platform: Platform::Android,
+            device,
+            captured_at,
+            utc_offset_min: (offset_from_device || ctx.used_local)
+                .then_some(ctx.offset)
+                .flatten(),
+            offset_from,
+            needs_utc_offset: ctx.needs_offset,
+            limits,
+        },
+        bytes,
+        sha256,
+    })
 }

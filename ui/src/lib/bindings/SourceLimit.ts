@@ -3,4 +3,4 @@
 /**
  * What a source cannot show; every finding from it carries these, and readers word them.
  */
-export type SourceLimit = "useNotContent" | "sevenDays" | "lastAccessOnly" | "discreteRecentOnly" | "permissionsNotUse" | "offsetNotInFile" | "iosNoSmsOrCallLog";
+export type SourceLimit = "useNotContent" | "sevenDays" | "lastAccessOnly" | "discreteRecentOnly" | "permissionsNotUse" | "offsetNotInFile" | "iosNoSmsOrCallLog" | "clockFromFileTime";
