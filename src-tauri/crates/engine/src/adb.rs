@@ -429,6 +429,9 @@ impl Adb {
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .kill_on_drop(true);
+        // A console program started from the windowed app would flash a console window.
+        #[cfg(windows)]
+        cmd.creation_flags(0x0800_0000); // CREATE_NO_WINDOW
         let mut child = cmd.spawn().map_err(|e| match e.kind() {
             std::io::ErrorKind::NotFound => AdbError::Missing {
                 looked_in: vec![self.program.display().to_string()],

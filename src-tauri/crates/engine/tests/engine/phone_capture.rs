@@ -228,5 +228,54 @@ async fn a_capture_is_kept_as_one_file_with_the_phones_facts_and_each_output() {
         at += found + expected.len();
     }
     assert_eq!(at, text.len());
+
+    // The parsers read it back: the phone's facts, and what it saw the app do.
+    let reading = khata_phone::read(
+        &path,
+        &khata_phone::ReadOptions {
+            app: Some(app),
+            utc_offset_min: None,
+        },
+    )
+    .unwrap();
+    let source = &reading.source;
+    assert_eq!(
+        source.format,
+        khata_evidence::phone::SourceFormat::AndroidCapture
+    );
+    assert_eq!(source.device.serial.as_deref(), Some("R58N123ABC"));
+    assert_eq!(source.device.model.as_deref(), Some("SM-A515F"));
+    assert_eq!(source.utc_offset_min, Some(330));
+    use khata_evidence::phone::{AppState, ObservationKind, Resource};
+    let saw = |resource, state, at| {
+        reading.observations.iter().any(|o| {
+            o.kind == ObservationKind::Access
+                && o.resource == resource
+                && o.state == state
+                && o.first_at <= at
+                && at <= o.last_at
+        })
+    };
+    // Device-local times read in the phone's zone (+05:30): 23:40:11.502 is 18:10:11.502 UTC.
+    assert!(saw(
+        Resource::Contacts,
+        AppState::Background,
+        1_796_148_611_502
+    ));
+    assert!(saw(
+        Resource::CallLog,
+        AppState::Background,
+        1_796_148_665_020
+    ));
+    assert!(saw(
+        Resource::Location,
+        AppState::Background,
+        1_796_142_934_325
+    ));
+    assert!(saw(
+        Resource::Camera,
+        AppState::Foreground,
+        1_795_836_600_000
+    ));
     engine.close().await;
 }
