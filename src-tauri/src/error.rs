@@ -41,6 +41,16 @@ pub enum ErrorCode {
     /// A lender claimed the id of one already connected, from another origin or with other
     /// keys; `conflict` carries both origins and fingerprints, and nothing was changed.
     LenderIdentityConflict,
+    /// A phone file in none of the formats Khata reads.
+    PhoneUnknownFormat,
+    /// An Android file whose times carry no time zone: the borrower chooses the phone's.
+    PhoneNeedsTimeZone,
+    /// The file has records of several apps: the borrower chooses the lender's.
+    PhoneChooseApp,
+    /// The app asked for has no record in the file.
+    PhoneAppNotInFile,
+    /// No single lender the import belongs to: the borrower chooses.
+    PhoneChooseLender,
     /// adb, the Android tool a phone capture runs, is not installed (or not where
     /// `KHATA_ADB` says); the guide says how to install it.
     AdbMissing,
@@ -114,6 +124,11 @@ impl From<khata_engine::EngineError> for AppError {
             E::Cancelled => ErrorCode::Cancelled,
             E::Internal(_) => ErrorCode::Internal,
             E::LenderIdentityConflict(_) => ErrorCode::LenderIdentityConflict,
+            E::PhoneUnknownFormat { .. } => ErrorCode::PhoneUnknownFormat,
+            E::PhoneNeedsTimeZone => ErrorCode::PhoneNeedsTimeZone,
+            E::PhoneChooseApp { .. } => ErrorCode::PhoneChooseApp,
+            E::PhoneAppNotInFile { .. } => ErrorCode::PhoneAppNotInFile,
+            E::PhoneChooseLender { .. } => ErrorCode::PhoneChooseLender,
             E::Adb(a) => adb_code(a),
         };
         let conflict = match &error {

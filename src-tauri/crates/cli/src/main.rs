@@ -119,6 +119,38 @@ mod tests {
     }
 
     #[test]
+    fn phone_flags_parse() {
+        let cli = Cli::try_parse_from([
+            "khata",
+            "phone",
+            "import",
+            "a.ndjson",
+            "b.txt",
+            "--app",
+            "in.example",
+            "--lender",
+            "l-1",
+            "--time-zone",
+            "-03:30",
+        ])
+        .unwrap();
+        let cmd::Command::Phone {
+            cmd: cmd::phone::PhoneCmd::Import(a),
+            ..
+        } = cli.command
+        else {
+            panic!("parsed as another command")
+        };
+        assert_eq!(a.files.len(), 2);
+        assert_eq!(a.app.as_deref(), Some("in.example"));
+        assert_eq!(a.lender.as_deref(), Some("l-1"));
+        assert_eq!(a.time_zone, Some(-210));
+        assert!(Cli::try_parse_from(["khata", "phone", "import"]).is_err());
+        assert!(Cli::try_parse_from(["khata", "phone", "list", "--format", "json"]).is_ok());
+        assert!(Cli::try_parse_from(["khata", "phone", "list", "--format", "xml"]).is_err());
+    }
+
+    #[test]
     fn verify_and_audit_flags_parse() {
         assert!(Cli::try_parse_from(["khata", "verify", "x.json"]).is_ok());
         assert!(Cli::try_parse_from(["khata", "verify"]).is_err());

@@ -53,11 +53,64 @@ pub enum EngineError {
         .0.offered_fingerprint
     )]
     LenderIdentityConflict(Box<crate::views::IdentityConflictView>),
+    /// A phone file in none of the formats Khata reads; `understood` lists them.
+    #[error(
+        "Khata cannot read this file as a phone report. It reads: {}.",
+        formats_en(understood)
+    )]
+    PhoneUnknownFormat {
+        understood: Vec<khata_evidence::phone::SourceFormat>,
+    },
+    /// An Android file whose times carry no time zone, imported without one.
+    #[error(
+        "This file's times carry no time zone. Choose the time zone the phone was set to \
+         (in India, +05:30) and import it again."
+    )]
+    PhoneNeedsTimeZone,
+    /// No app was named and the file has records of several.
+    #[error(
+        "The file has records of several apps ({}). Choose the lender's app.",
+        .apps.join(", ")
+    )]
+    PhoneChooseApp { apps: Vec<String> },
+    /// The app named has no record in the file.
+    #[error("The file has no record of {app}. {}", apps_in_file(apps))]
+    PhoneAppNotInFile { app: String, apps: Vec<String> },
+    /// No single lender the import could belong to: the borrower chooses among `lenders`.
+    #[error("{}", choose_lender_en(app, lenders))]
+    PhoneChooseLender { app: String, lenders: Vec<String> },
     /// adb could not read the phone (missing, no device, unauthorised…); its own code.
     #[error(transparent)]
     Adb(#[from] crate::adb::AdbError),
     #[error("Something went wrong inside Khata: {0}")]
     Internal(String),
+}
+
+fn formats_en(formats: &[khata_evidence::phone::SourceFormat]) -> String {
+    formats
+        .iter()
+        .map(|f| crate::phone_words::format_en(*f))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+fn apps_in_file(apps: &[String]) -> String {
+    if apps.is_empty() {
+        "It has no app records at all.".into()
+    } else {
+        format!("Apps in it: {}.", apps.join(", "))
+    }
+}
+
+fn choose_lender_en(app: &str, lenders: &[String]) -> String {
+    if lenders.is_empty() {
+        format!("Connect the lender whose app {app} is, then import the file again.")
+    } else {
+        format!(
+            "Choose which lender the app {app} belongs to ({}).",
+            lenders.join(", ")
+        )
+    }
 }
 
 impl EngineError {
@@ -77,6 +130,11 @@ impl EngineError {
             Self::Io(_) => "io",
             Self::Cancelled => "cancelled",
             Self::LenderIdentityConflict(_) => "lender_identity_conflict",
+            Self::PhoneUnknownFormat { .. } => "phone_unknown_format",
+            Self::PhoneNeedsTimeZone => "phone_needs_time_zone",
+            Self::PhoneChooseApp { .. } => "phone_choose_app",
+            Self::PhoneAppNotInFile { .. } => "phone_app_not_in_file",
+            Self::PhoneChooseLender { .. } => "phone_choose_lender",
             Self::Adb(e) => e.code(),
             Self::Internal(_) => "internal",
         }

@@ -418,6 +418,10 @@ fn export_json(
             "borrowerRequests": crate::requests::all_records(v)?,
             "rightsRequests": rights,
             "rightsStatements": stmts("rights", "rightsStatements")?,
+            // What the borrower's phone recorded, each source with the observations kept from
+            // it in stored order: a verifier recomputes each `phone.import` entry from them.
+            "phoneSources": v.phone_sources()?,
+            "phoneObservations": v.phone_observations()?,
         });
         if let Some(r) = redactor.as_deref_mut() {
             redact_sections(&mut header, r);

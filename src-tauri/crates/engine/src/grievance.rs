@@ -1,7 +1,8 @@
 //! A grievance to a lender, from the audit: the facts a DPDP-style letter (Digital Personal
 //! Data Protection Act 2023, s.13 grievance redressal) needs, and a packet (zip) with the
 //! letter, the findings as JSON and every signed lender statement that proves them, plus the
-//! lender's published keys so anyone can check the signatures. Filing it goes through the
+//! lender's published keys so anyone can check the signatures, and what the borrower's phone
+//! recorded of the lender's app (sources, observations and the raw files with their hashes). Filing it goes through the
 //! lending API's rights endpoint (kind GRIEVANCE), which returns the lender's ticket and due
 //! date; the request is tracked like any other right.
 //!
@@ -18,7 +19,7 @@ use ts_rs::TS;
 use crate::audit::Finding;
 use crate::engine::{Engine, lender_names};
 use crate::error::{EngineError, Result};
-use crate::export_other::{ZipWriter, write_replacing};
+use crate::export_other::{ZipWriter, with, write_replacing};
 use crate::views::{RightsKindView, RightsRequestView};
 
 /// What the grievance letter to one lender is made of: the UI words it.
@@ -41,7 +42,8 @@ pub struct GrievanceDraft {
 pub struct GrievancePacketSummary {
     pub path: String,
     pub bytes: u64,
-    /// Files in the zip (letter, findings, keys, one per signed statement).
+    /// Files in the zip (letter, findings, keys, one per signed statement, the phone evidence
+    /// and one per raw phone file).
     pub files: u64,
 }
 
@@ -124,6 +126,28 @@ fn unique_name(taken: &mut std::collections::HashSet<String>, name: String) -> S
     candidate
 }
 
+/// The packet's file name for a raw phone file: its SHA-256 first (unique, and what the
+/// findings and the ledger name), then the borrower's file name cut like a statement's id.
+fn phone_entry_name(sha256: &str, file_name: &str) -> String {
+    let clean: String = file_name
+        .chars()
+        .take(NAME_PART_MAX)
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '.' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let sha: String = sha256
+        .chars()
+        .filter(char::is_ascii_hexdigit)
+        .take(64)
+        .collect();
+    format!("evidence/phone/{sha}-{}", clean.replace("..", "__"))
+}
+
 fn short_digest(statement: &serde_json::Value) -> String {
     use sha2::Digest as _;
     let digest = sha2::Sha256::digest(statement.to_string().as_bytes());
@@ -203,6 +227,23 @@ impl Engine {
                     .unwrap_or(serde_json::Value::Null))
             })
             .await?;
+        let id = lender_id.to_owned();
+        let phone = self
+            .with_vault(move |v| {
+                let sources: Vec<_> = v
+                    .phone_sources()?
+                    .into_iter()
+                    .filter(|s| s.lender_id.as_deref() == Some(id.as_str()))
+                    .collect();
+                let observations: Vec<_> = v
+                    .phone_observations()?
+                    .into_iter()
+                    .filter(|o| sources.iter().any(|s| s.sha256 == o.source))
+                    .collect();
+                Ok((sources, observations))
+            })
+            .await?;
+        let vault = self.vault.clone();
         let path = path.as_ref().to_path_buf();
         let path2 = path.clone();
         let written = tokio::task::spawn_blocking(move || -> Result<(u64, u64)> {
@@ -238,6 +279,29 @@ impl Engine {
                         &name,
                         &serde_json::to_vec_pretty(e.statement.as_ref())?,
                     )?;
+                }
+                // What the borrower's phone recorded of this lender's app: the sources and
+                // observations, and each raw file as imported (its SHA-256 is in the name and
+                // in the sources, so anyone can check the file is the one the findings cite).
+                let (sources, observations) = &phone;
+                if !sources.is_empty() {
+                    put(
+                        &mut zip,
+                        "evidence/phone-evidence.json",
+                        &serde_json::to_vec_pretty(&serde_json::json!({
+                            "phoneSources": sources,
+                            "phoneObservations": observations,
+                        }))?,
+                    )?;
+                }
+                for source in sources {
+                    let name = phone_entry_name(&source.sha256, &source.file_name);
+                    let name = unique_name(&mut names, name);
+                    files += 1;
+                    zip.entry(&name, |w| {
+                        with(&vault, |v| Ok(v.phone_raw(&source.sha256, w)?))?;
+                        Ok(())
+                    })?;
                 }
                 let (mut out, bytes) = zip.finish()?;
                 out.flush()?;
@@ -362,6 +426,18 @@ mod tests {
             name.len(),
             "evidence/".len() + 2 * NAME_PART_MAX + "--0a1b2c3d.json".len()
         );
+    }
+
+    #[test]
+    fn a_phone_file_keeps_its_hash_and_a_safe_name() {
+        let sha = "ab".repeat(32);
+        assert_eq!(
+            phone_entry_name(&sha, "App_Privacy_Report_v4_2026-11-30T10:00:00.ndjson"),
+            format!("evidence/phone/{sha}-App_Privacy_Report_v4_2026-11-30T10_00_00.ndjson")
+        );
+        let name = phone_entry_name(&sha, "../../etc/passwd");
+        let file = name.strip_prefix("evidence/phone/").unwrap();
+        assert!(!file.contains('/') && !file.contains(".."), "{name}");
     }
 
     #[test]

@@ -19,6 +19,7 @@ pub mod grievance;
 mod launcher;
 mod log_records;
 mod outbox;
+pub mod phone_words;
 pub mod redaction;
 mod requests;
 mod signed;
@@ -28,6 +29,7 @@ pub mod views;
 pub use custody::{CustodyView, MIN_PASSPHRASE_CHARS, Secret, VaultProbe, VaultUnlock};
 pub use engine::{
     DEFAULT_SYNC_MAX_PAGES, Engine, EngineConfig, SANDBOX_DIR, SANDBOX_LENDER_ID, VAULT_FILE,
+    computer_utc_offset_min,
 };
 pub use error::{EngineError, Result};
 pub use export::EXPORT_FORMAT_VERSION;
@@ -69,6 +71,11 @@ pub fn ts_types() -> Vec<(std::path::PathBuf, String)> {
         DisclosureView,
         TimelineQuery,
         TimelinePage,
+        TimelineOrigin,
+        PhoneTimelineItem,
+        PhoneAppSeen,
+        PhoneSurvey,
+        PhoneImportSummary,
         EvidenceView,
         DecisionView,
         ContributionView,

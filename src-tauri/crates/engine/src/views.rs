@@ -5,6 +5,9 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+mod phone;
+pub use phone::*;
+
 /// The phones adb sees, for the capture's device picker.
 pub use crate::adb::{AdbDevice, AdbDeviceState};
 
@@ -210,10 +213,14 @@ pub struct TimelineQuery {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct TimelinePage {
+    /// The lender's declarations (origin `lender`), newest first.
     pub items: Vec<DisclosureView>,
     pub next_cursor: Option<String>,
     /// How many disclosures match the filter in all.
     pub total: i64,
+    /// What the borrower's phone saw in the span of this page (origin `phone`), newest first:
+    /// each observation on exactly one page of the timeline.
+    pub phone: Vec<PhoneTimelineItem>,
 }
 
 /// The proof behind one disclosure: the lender's statement as received and what was checked.
@@ -349,6 +356,9 @@ pub struct Overview {
     pub revocations_in_flight: Vec<RevocationView>,
     pub disclosures: i64,
     pub alerts: Vec<AlertView>,
+    /// Findings of the audit that rest on what the borrower's phone recorded (rules
+    /// `observed-…`); Home raises an alert when there are any.
+    pub phone_findings: u32,
 }
 
 /// Progress of long work (sync, export), sent to the UI as events.

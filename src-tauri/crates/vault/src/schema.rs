@@ -354,6 +354,63 @@ CREATE TABLE log_frontier (
 ) STRICT;
 "#;
 
+/// Version 11 (additive): what the borrower's own phone recorded (issue 13). One
+/// `phone_sources` row per imported file or capture, identified by the file's SHA-256 (the
+/// same bytes again add nothing); the raw file in `phone_files`, cut into parts of at most
+/// `PHONE_PART_BYTES` written through incremental blob I/O, so a large bug report is copied
+/// in flat memory and stays under SQLite's 1 GB value limit; the observations kept from it in
+/// `phone_observations`, in the order the import's ledger entry covers them (rowid order).
+/// Enumerations are stored as their export spellings (`ios-app-privacy-report`, `contacts`…).
+const V11: &str = r#"
+CREATE TABLE phone_sources (
+    id              INTEGER PRIMARY KEY,
+    sha256          TEXT NOT NULL UNIQUE,       -- lower-case hex of the raw file
+    format          TEXT NOT NULL,
+    platform        TEXT NOT NULL CHECK (platform IN ('android','ios')),
+    file_name       TEXT NOT NULL,
+    bytes           INTEGER NOT NULL,
+    captured_at     INTEGER,
+    imported_at     INTEGER NOT NULL,
+    device_serial   TEXT,
+    device_model    TEXT,
+    device_os       TEXT,
+    utc_offset_min  INTEGER,
+    offset_from     TEXT NOT NULL,
+    app             TEXT NOT NULL,
+    lender_id       TEXT,
+    covers_from     INTEGER,
+    covers_to       INTEGER,
+    records         INTEGER NOT NULL,
+    malformed_lines INTEGER NOT NULL,
+    limits          TEXT NOT NULL DEFAULT '[]'  -- JSON array of limit ids
+) STRICT;
+
+CREATE TABLE phone_files (
+    source_id  INTEGER NOT NULL REFERENCES phone_sources(id),
+    part       INTEGER NOT NULL,
+    raw        BLOB NOT NULL,
+    PRIMARY KEY (source_id, part)
+) STRICT;
+
+CREATE TABLE phone_observations (
+    id             INTEGER PRIMARY KEY,
+    source_id      INTEGER NOT NULL REFERENCES phone_sources(id),
+    app            TEXT NOT NULL,
+    platform       TEXT NOT NULL,
+    resource       TEXT NOT NULL,
+    op             TEXT NOT NULL,
+    kind           TEXT NOT NULL,
+    state          TEXT NOT NULL,
+    first_at       INTEGER NOT NULL,
+    last_at        INTEGER NOT NULL,
+    count          INTEGER NOT NULL,
+    open_interval  INTEGER NOT NULL,
+    network        TEXT                        -- JSON NetworkFacts, iOS network records only
+) STRICT;
+CREATE INDEX phone_observations_by_time ON phone_observations (first_at);
+CREATE INDEX phone_observations_by_source ON phone_observations (source_id);
+"#;
+
 pub(crate) fn migrations() -> Migrations<'static> {
     Migrations::new(vec![
         M::up(V1),
@@ -366,11 +423,12 @@ pub(crate) fn migrations() -> Migrations<'static> {
         M::up(V8),
         M::up(V9),
         M::up(V10),
+        M::up(V11),
     ])
 }
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: usize = 10;
+pub const SCHEMA_VERSION: usize = 11;
 
 #[cfg(test)]
 mod tests {

@@ -166,7 +166,7 @@ fn data_dir(opts: &EngineOpts) -> anyhow::Result<PathBuf> {
     }
 }
 
-fn print(v: &impl serde::Serialize) -> anyhow::Result<ExitCode> {
+pub(super) fn print(v: &impl serde::Serialize) -> anyhow::Result<ExitCode> {
     use std::io::Write as _;
     // A closed pipe (`| head`) is not an error worth a panic.
     let _ = writeln!(
@@ -178,7 +178,7 @@ fn print(v: &impl serde::Serialize) -> anyhow::Result<ExitCode> {
 }
 
 /// A progress bar fed by the engine's `Progress` events.
-fn bar() -> (
+pub(super) fn bar() -> (
     indicatif::ProgressBar,
     impl Fn(Progress) + Send + Sync + 'static,
 ) {
@@ -230,6 +230,7 @@ pub enum Op {
     Export(ExportArgs),
     VaultStatus,
     VaultRestore(RestoreArgs),
+    Phone(super::phone::PhoneCmd),
 }
 
 /// Reads a secret from a file (`-` = stdin), first line only, without its line ending.
@@ -409,6 +410,7 @@ async fn run_op(engine: &Engine, dir: &std::path::Path, op: Op) -> anyhow::Resul
             }
             print(&s)
         }
+        Op::Phone(cmd) => super::phone::run(engine, cmd).await,
         Op::VaultStatus => {
             let path = dir.join(khata_engine::VAULT_FILE);
             let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);

@@ -3,6 +3,7 @@
 pub mod audit;
 pub mod engine;
 pub mod finding_text;
+pub mod phone;
 pub mod sandbox;
 pub mod verify;
 
@@ -57,6 +58,13 @@ pub enum Command {
         #[command(flatten)]
         args: engine::ExportArgs,
     },
+    /// What your phone recorded the lenders' apps doing: import saved reports, list them.
+    Phone {
+        #[command(flatten)]
+        opts: engine::EngineOpts,
+        #[command(subcommand)]
+        cmd: phone::PhoneCmd,
+    },
     /// The vault itself.
     Vault {
         #[command(flatten)]
@@ -77,6 +85,7 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
         Command::Revoke { opts, args } => engine::run(opts, engine::Op::Revoke(args)),
         Command::Offer { opts, args } => engine::run(opts, engine::Op::Offer(args)),
         Command::Export { opts, args } => engine::run(opts, engine::Op::Export(args)),
+        Command::Phone { opts, cmd } => engine::run(opts, engine::Op::Phone(cmd)),
         Command::Vault { opts, cmd } => match cmd {
             engine::VaultCmd::Status => engine::run(opts, engine::Op::VaultStatus),
             engine::VaultCmd::Restore(args) => engine::run(opts, engine::Op::VaultRestore(args)),

@@ -4,6 +4,7 @@
 
 mod audit;
 mod passphrase;
+mod phone;
 mod sandbox;
 mod trust;
 mod verify_cap;

@@ -85,7 +85,20 @@ fn add_log_conflicts(v: &Vault, input: &mut AuditInput) -> khata_vault::Result<(
     Ok(())
 }
 
-/// The signal catalogue and every signed statement but the disclosures.
+/// What the borrower's phone recorded (sources and observations), and where each lender's API
+/// lives (a domain under it is the lender's own when the phone saw the app contact it).
+fn add_phone_evidence(v: &Vault, input: &mut AuditInput) -> khata_vault::Result<()> {
+    input.phone_sources = v.phone_sources()?;
+    input.observations = v.phone_observations()?;
+    input.lender_api_bases = v
+        .lender_links()?
+        .into_iter()
+        .map(|l| (l.lender_id, l.api_base))
+        .collect();
+    Ok(())
+}
+
+/// The signal catalogue, every signed statement but the disclosures, and the phone evidence.
 fn from_vault_statements(v: &Vault, now_ms: i64) -> khata_vault::Result<AuditInput> {
     let mut input = AuditInput {
         now_ms,
@@ -111,6 +124,7 @@ fn from_vault_statements(v: &Vault, now_ms: i64) -> khata_vault::Result<AuditInp
         }
     }
     add_log_conflicts(v, &mut input)?;
+    add_phone_evidence(v, &mut input)?;
     for kind in ["consent", "receipt", "offer", "quote"] {
         for s in v.statements_of_kind(kind, None)? {
             match serde_json::from_slice::<Value>(&s.json) {

@@ -15,6 +15,7 @@ mod listing;
 mod log_sync;
 mod offers;
 mod overview;
+mod phone;
 mod phone_capture;
 mod rights;
 mod sandbox;
@@ -40,6 +41,7 @@ pub(crate) use crate::signed::signed_bytes;
 pub use config::{
     DEFAULT_SYNC_MAX_PAGES, EngineConfig, SANDBOX_DIR, SANDBOX_LENDER_ID, VAULT_FILE,
 };
+pub use phone::computer_utc_offset_min;
 
 /// The engine. `Send + Sync`; share it in an `Arc`.
 pub struct Engine {
@@ -54,6 +56,9 @@ pub struct Engine {
     /// appended, so the count stays right while the newest id is unchanged; this spares a
     /// full count on every page of a large timeline.
     count_cache: Arc<Mutex<Option<(String, i64, i64)>>>,
+    /// Home's count of phone-evidenced findings and the ledger head it was computed at: the
+    /// audit behind it runs again only once the vault has changed.
+    phone_findings_cache: Arc<Mutex<Option<(i64, u32)>>>,
 }
 
 impl std::fmt::Debug for Engine {
@@ -107,6 +112,7 @@ impl Engine {
             sandbox: tokio::sync::Mutex::new(None),
             deliver_lock: tokio::sync::Mutex::new(()),
             count_cache: Arc::new(Mutex::new(None)),
+            phone_findings_cache: Arc::new(Mutex::new(None)),
         };
         // Messages left "sent" by a previous run never got their receipt: due again now
         // (same idempotency key, so the lender replays rather than repeats).

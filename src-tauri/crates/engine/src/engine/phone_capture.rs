@@ -6,12 +6,13 @@
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
-use khata_vault::Vault;
+use khata_evidence::phone::Platform;
 
 use super::Engine;
+use super::phone::declared_apps;
 use crate::adb::{Adb, AdbError, Captured};
 use crate::error::{EngineError, Result};
-use crate::views::{AdbDevice, Progress};
+use crate::views::{AdbDevice, PhoneImportSummary, Progress};
 
 /// Folder of capture files inside the data directory.
 pub const PHONE_DIR: &str = "phone";
@@ -21,6 +22,32 @@ impl Engine {
     pub async fn phone_devices(&self) -> Result<Vec<AdbDevice>> {
         let adb = Adb::from_settings(&self.cfg.adb)?;
         Ok(adb.devices().await?)
+    }
+
+    /// Captures the phone `serial` (else the only one connected) and imports the capture as
+    /// evidence of the app's lender, chosen as for a saved file ([`Engine::phone_import`]).
+    /// The capture file is removed once the vault holds it (the vault keeps it raw, by its
+    /// SHA-256); an import that fails leaves it in `phone/` to import again.
+    pub async fn phone_capture(
+        &self,
+        serial: Option<String>,
+        app: Option<String>,
+        lender_id: Option<String>,
+        progress: impl Fn(Progress) + Send + Sync + 'static,
+    ) -> Result<PhoneImportSummary> {
+        let (path, app) = self
+            .phone_capture_file(serial, app, lender_id.clone(), &progress)
+            .await?;
+        let summary = self
+            .phone_import(&path, Some(app), lender_id, None, progress)
+            .await
+            .inspect_err(|e| {
+                tracing::warn!(file = %path.display(), code = e.code(), "a capture was not imported");
+            })?;
+        if let Err(e) = std::fs::remove_file(&path) {
+            tracing::warn!(file = %path.display(), error = %e, "could not remove an imported capture");
+        }
+        Ok(summary)
     }
 
     /// Reads the phone `serial` (else the only one connected) and writes what it printed as a
@@ -65,13 +92,18 @@ impl Engine {
         if let Some(app) = app {
             return Ok(app);
         }
-        let declared = self
-            .with_vault(move |v| declared_android_apps(v, lender_id.as_deref()))
-            .await?;
+        let declared = self.with_vault(|v| declared_apps(v)).await?;
         let installed = adb.packages(serial, false).await?;
-        let mut present: Vec<String> = declared
+        // Package names as the phone spells them (declarations are compared without case).
+        let mut present: Vec<String> = installed
             .into_iter()
-            .filter(|a| installed.contains(a))
+            .filter(|p| {
+                declared.iter().any(|d| {
+                    d.platform == Platform::Android
+                        && lender_id.as_deref().is_none_or(|l| d.lender_id == l)
+                        && d.id.eq_ignore_ascii_case(p)
+                })
+            })
             .collect();
         present.sort();
         present.dedup();
@@ -98,32 +130,6 @@ fn bundle(c: &Captured) -> Vec<u8> {
         package: c.package.clone(),
     };
     khata_phone::write_bundle(&meta, &c.sections)
-}
-
-/// The Android apps connected lenders declare in their discovery documents (`apps:
-/// [{platform, id}]`), only `lender_id`'s when given. A document without `apps` declares none.
-fn declared_android_apps(v: &Vault, lender_id: Option<&str>) -> Result<Vec<String>> {
-    let mut out = Vec::new();
-    for link in v.lender_links()? {
-        if lender_id.is_some_and(|l| l != link.lender_id) {
-            continue;
-        }
-        out.extend(android_apps_in(&link.discovery)?);
-    }
-    Ok(out)
-}
-
-/// The Android app ids a discovery document (JSON) declares.
-fn android_apps_in(discovery: &str) -> Result<Vec<String>> {
-    let doc: serde_json::Value = serde_json::from_str(discovery)?;
-    let apps = doc.get("apps").and_then(|a| a.as_array());
-    Ok(apps
-        .into_iter()
-        .flatten()
-        .filter(|app| app.get("platform").and_then(|p| p.as_str()) == Some("android"))
-        .filter_map(|app| app.get("id").and_then(|i| i.as_str()))
-        .map(str::to_string)
-        .collect())
 }
 
 /// Writes a capture into `dir` (created if needed) as `android-capture-<UTC time>.txt`, a
@@ -164,15 +170,6 @@ pub(crate) fn write_capture_file(dir: &Path, at_ms: i64, bytes: &[u8]) -> Result
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn the_android_apps_a_lender_declares() {
-        let doc = r#"{"lenderId":"l","apps":[{"platform":"ios","id":"in.khata.sandbox.Lender"},
-            {"platform":"android","id":"in.khata.sandbox.lender"}]}"#;
-        assert_eq!(android_apps_in(doc).unwrap(), ["in.khata.sandbox.lender"]);
-        assert!(android_apps_in(r#"{"lenderId":"l"}"#).unwrap().is_empty());
-        assert!(android_apps_in("not json").is_err());
-    }
 
     #[test]
     fn capture_files_are_new_private_and_named_by_time() {

@@ -1,5 +1,6 @@
 //! The signals timeline read model: disclosures newest first, keyset-paginated, with a cached
-//! total. Offline, from the vault only.
+//! total, and beside them what the borrower's phone saw in each page's span. Offline, from the
+//! vault only.
 
 use crate::convert;
 use crate::error::{EngineError, Result};
@@ -56,6 +57,21 @@ impl Engine {
                         .map(|(e, _, _)| format!("{}:{}", e.event.collected_at, e.id))
                 })
                 .flatten();
+            // The page's span: from its oldest disclosure (inclusive; open on the last page)
+            // to where the previous page ended (exclusive; open on the first), so every
+            // observation lands on exactly one page.
+            let lower = match (&next_cursor, rows.last()) {
+                (Some(_), Some((e, _, _))) => {
+                    Some(e.event.collected_at.max(q.from.unwrap_or(i64::MIN)))
+                }
+                _ => q.from,
+            };
+            let upper = match (after, q.to) {
+                (Some(c), Some(to)) => Some(c.collected_at.min(to)),
+                (Some(c), None) => Some(c.collected_at),
+                (None, to) => to,
+            };
+            let phone = phone_items(v, &cat, &q, lower, upper)?;
             Ok(TimelinePage {
                 items: rows
                     .iter()
@@ -63,10 +79,72 @@ impl Engine {
                     .collect(),
                 next_cursor,
                 total,
+                phone,
             })
         })
         .await
     }
+}
+
+/// The most observations one timeline page carries (they are aggregated per op, state and
+/// day, so a page's span rarely holds more).
+const PHONE_PER_PAGE: usize = 1000;
+
+/// What the phone saw in `[lower, upper)` that the query's filters select: accesses, refusals
+/// and network contacts (permission states are shown on the phone screen, not in time), of the
+/// lender's app when a lender is asked for, of a resource the asked signal or category maps to.
+fn phone_items(
+    v: &khata_vault::Vault,
+    cat: &crate::convert::Catalog,
+    q: &TimelineQuery,
+    lower: Option<i64>,
+    upper: Option<i64>,
+) -> Result<Vec<PhoneTimelineItem>> {
+    use khata_evidence::phone::{ObservationKind, mapping};
+    let sources = v.phone_sources()?;
+    if sources.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut out = Vec::new();
+    for o in v.phone_observations_between(lower, upper, PHONE_PER_PAGE)? {
+        if matches!(
+            o.kind,
+            ObservationKind::Granted | ObservationKind::Requested
+        ) {
+            continue;
+        }
+        let Some(source) = sources.iter().find(|s| s.sha256 == o.source) else {
+            continue;
+        };
+        if q.lender_id.is_some() && source.lender_id != q.lender_id {
+            continue;
+        }
+        let m = mapping(o.resource);
+        if let Some(signal) = &q.signal {
+            let category = cat
+                .info(source.lender_id.as_deref().unwrap_or(""), signal)
+                .dpv_category;
+            if !m.signals.contains(&signal.as_str())
+                && !m.dpv_categories.contains(&category.as_str())
+            {
+                continue;
+            }
+        }
+        if let Some(c) = &q.dpv_category
+            && !m.dpv_categories.contains(&c.as_str())
+        {
+            continue;
+        }
+        out.push(PhoneTimelineItem {
+            origin: TimelineOrigin::Phone,
+            lender_id: source.lender_id.clone(),
+            file_name: source.file_name.clone(),
+            signals: m.signals.iter().map(|s| s.to_string()).collect(),
+            dpv_categories: m.dpv_categories.iter().map(|s| s.to_string()).collect(),
+            observation: o,
+        });
+    }
+    Ok(out)
 }
 
 fn parse_cursor(c: &str) -> Result<khata_vault::EventCursor> {

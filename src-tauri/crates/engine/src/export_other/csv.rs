@@ -1,5 +1,6 @@
 //! The CSV export: one RFC 4180 file per record kind (consents, revocations, offers and their
-//! contributions, rights requests, disclosures, ledger), deflated into one zip.
+//! contributions, rights requests, disclosures, what the borrower's phone recorded, ledger),
+//! deflated into one zip.
 //!
 //! Borrowers open these files in a spreadsheet, and most of their text comes from lenders. A
 //! spreadsheet runs a cell that starts with `=`, `+`, `-` or `@` as a formula (a hostile lender
@@ -9,10 +10,11 @@
 use std::io::Write;
 use std::sync::atomic::{AtomicBool, Ordering};
 
+use khata_evidence::phone::{Observation, PhoneSource};
 use khata_lending::types as wire;
 
 use super::zip::ZipWriter;
-use super::{PAGE, Shared, disclosure_pages, sync, time, with};
+use super::{PAGE, Shared, disclosure_pages, spelling, sync, time, with};
 use crate::engine::lender_names;
 use crate::error::{EngineError, Result};
 use crate::views::Progress;
@@ -72,16 +74,18 @@ pub(crate) fn export_csv(
         let actions = v.consent_actions(None)?;
         let offers = v.statements_of_kind("offer", None)?;
         let rights = v.rights_requests(None)?;
+        let phone = (v.phone_sources()?, v.phone_observations()?);
         Ok((
             names,
             consents,
             actions,
             offers,
             rights,
+            phone,
             v.event_count()? as u64,
         ))
     })?;
-    let (names, consents, actions, offers, rights, total) = small;
+    let (names, consents, actions, offers, rights, (sources, observations), total) = small;
     zip.entry("consents.csv", |w| {
         header(
             w,
@@ -316,6 +320,10 @@ pub(crate) fn export_csv(
         Ok(())
     })?;
     records += n;
+    zip.entry("phone_observations.csv", |w| {
+        write_phone_observations(w, &sources, &observations)
+    })?;
+    records += observations.len() as u64;
     let mut head = String::new();
     let mut ledger_n = 0u64;
     zip.entry("ledger.csv", |w| {
@@ -363,6 +371,82 @@ pub(crate) fn export_csv(
     let (w, bytes) = zip.finish()?;
     sync(w)?;
     Ok((bytes, records, head))
+}
+
+/// What the borrower's phone recorded, one observation a row, with its source's file name,
+/// hash and the lender it was imported for (the hash names the raw file kept in the vault).
+fn write_phone_observations(
+    w: &mut impl Write,
+    sources: &[PhoneSource],
+    observations: &[Observation],
+) -> Result<()> {
+    header(
+        w,
+        &[
+            "source_sha256",
+            "file_name",
+            "format",
+            "lender_id",
+            "app",
+            "platform",
+            "resource",
+            "op",
+            "kind",
+            "state",
+            "first_at",
+            "last_at",
+            "count",
+            "open_interval",
+            "domain",
+            "domain_owner",
+            "profiler",
+            "utc_offset_min",
+            "offset_from",
+            "limits",
+        ],
+    )?;
+    for o in observations {
+        let source = sources.iter().find(|s| s.sha256 == o.source);
+        let net = o.network.as_ref();
+        let limits: Vec<String> = source
+            .map(|s| s.limits.iter().map(spelling).collect())
+            .unwrap_or_default();
+        row(
+            w,
+            &[
+                Text(&o.source),
+                Text(source.map(|s| s.file_name.as_str()).unwrap_or("")),
+                Text(&source.map(|s| spelling(&s.format)).unwrap_or_default()),
+                Text(source.and_then(|s| s.lender_id.as_deref()).unwrap_or("")),
+                Text(&o.app),
+                Text(&spelling(&o.platform)),
+                Text(&spelling(&o.resource)),
+                Text(&o.op),
+                Text(&spelling(&o.kind)),
+                Text(&spelling(&o.state)),
+                Text(&time(o.first_at)),
+                Text(&time(o.last_at)),
+                Num(o.count.min(i64::MAX as u64) as i64),
+                Text(if o.open_interval { "yes" } else { "no" }),
+                Text(net.map(|n| n.domain.as_str()).unwrap_or("")),
+                Text(net.and_then(|n| n.domain_owner.as_deref()).unwrap_or("")),
+                Text(match net {
+                    Some(n) if n.profiler => "yes",
+                    Some(_) => "no",
+                    None => "",
+                }),
+                Text(
+                    &source
+                        .and_then(|s| s.utc_offset_min)
+                        .map(|m| m.to_string())
+                        .unwrap_or_default(),
+                ),
+                Text(&source.map(|s| spelling(&s.offset_from)).unwrap_or_default()),
+                Text(&limits.join(" ")),
+            ],
+        )?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

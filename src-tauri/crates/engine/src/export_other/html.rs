@@ -1,15 +1,17 @@
 //! The printable HTML report: consents, revocations, offers with their explanations, rights
-//! requests and every disclosure in one self-contained page, ending with the ledger's head hash.
+//! requests, what the borrower's phone recorded and every disclosure in one self-contained page, ending with the ledger's head hash.
 
 use std::io::Write;
 use std::sync::atomic::AtomicBool;
 
+use khata_evidence::phone::{Observation, PhoneSource};
 use khata_lending::types as wire;
 use khata_vault::now_ms;
 
 use super::{Counter, PAGE, Shared, disclosure_pages, time, with};
 use crate::engine::lender_names;
 use crate::error::Result;
+use crate::phone_words as words;
 use crate::views::Progress;
 
 fn esc(s: &str) -> String {
@@ -27,6 +29,82 @@ fn esc(s: &str) -> String {
     o
 }
 
+/// What the borrower's phone recorded: each source (file, hash, device, time zone, what it
+/// cannot show), then each observation. Returns how many observations were written.
+fn write_phone(
+    w: &mut impl Write,
+    names: &std::collections::HashMap<String, String>,
+    sources: &[PhoneSource],
+    observations: &[Observation],
+) -> Result<usize> {
+    if sources.is_empty() {
+        return Ok(0);
+    }
+    w.write_all(
+        b"<h2>What your phone recorded</h2><p>Seen by your phone, not declared by the lender.</p>",
+    )?;
+    for s in sources {
+        let lender = s
+            .lender_id
+            .as_deref()
+            .map(|l| names.get(l).map(String::as_str).unwrap_or(l))
+            .unwrap_or("no lender chosen");
+        let device = [&s.device.model, &s.device.serial, &s.device.os_version]
+            .into_iter()
+            .flatten()
+            .cloned()
+            .collect::<Vec<_>>()
+            .join(", ");
+        write!(
+            w,
+            "<h3>{}</h3><p>{} of {} ({}), imported {}{}. SHA-256 <code>{}</code>. Times: {}.</p><ul>",
+            esc(&s.file_name),
+            esc(words::format_en(s.format)),
+            esc(&s.app),
+            esc(lender),
+            esc(&time(s.imported_at)),
+            if device.is_empty() {
+                String::new()
+            } else {
+                format!("; phone {}", esc(&device))
+            },
+            esc(&s.sha256),
+            esc(&words::offset_en(s.offset_from, s.utc_offset_min)),
+        )?;
+        for l in &s.limits {
+            write!(w, "<li>{}</li>", esc(words::limit_en(*l)))?;
+        }
+        w.write_all(b"</ul>")?;
+    }
+    w.write_all(b"<table><thead><tr><th>First</th><th>Last</th><th>App</th><th>What</th><th>Resource</th><th>Count</th><th>State</th><th>Source</th></tr></thead><tbody>")?;
+    for o in observations {
+        let what = match &o.network {
+            Some(n) => format!(
+                "{} {}{}",
+                words::kind_en(o.kind),
+                n.domain,
+                if n.profiler { " (known profiler)" } else { "" }
+            ),
+            None => format!("{} ({})", words::kind_en(o.kind), o.op),
+        };
+        write!(
+            w,
+            "<tr><td>{}</td><td>{}{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td><code>{}</code></td></tr>",
+            esc(&time(o.first_at)),
+            esc(&time(o.last_at)),
+            if o.open_interval { " (still open)" } else { "" },
+            esc(&o.app),
+            esc(&what),
+            esc(words::resource_en(o.resource)),
+            o.count,
+            esc(words::state_en(o.state)),
+            esc(o.source.get(..12).unwrap_or(&o.source)),
+        )?;
+    }
+    w.write_all(b"</tbody></table>")?;
+    Ok(observations.len())
+}
+
 /// Writes the printable HTML report; returns (bytes, records, ledger head hex).
 pub(crate) fn export_html(
     vault: &Shared,
@@ -39,13 +117,14 @@ pub(crate) fn export_html(
         bytes: 0,
     };
     let mut records = 0u64;
-    let (names, consents, actions, offers, rights, total) = with(vault, |v| {
+    let (names, consents, actions, offers, rights, phone, total) = with(vault, |v| {
         Ok((
             lender_names(v)?,
             v.all_consents()?,
             v.consent_actions(None)?,
             v.statements_of_kind("offer", None)?,
             v.rights_requests(None)?,
+            (v.phone_sources()?, v.phone_observations()?),
             v.event_count()? as u64,
         ))
     })?;
@@ -151,7 +230,9 @@ pub(crate) fn export_html(
             esc(&r.due_at.map(time).unwrap_or_default())
         )?;
     }
-    w.write_all(b"</tbody></table><h2>Disclosures</h2><table><thead><tr><th>#</th><th>When</th><th>Lender</th><th>Signal</th><th>Purpose</th><th>Consent</th><th>Onward recipient</th><th>Value digest</th></tr></thead><tbody>")?;
+    w.write_all(b"</tbody></table>")?;
+    records += write_phone(&mut w, &names, &phone.0, &phone.1)? as u64;
+    w.write_all(b"<h2>Disclosures</h2><table><thead><tr><th>#</th><th>When</th><th>Lender</th><th>Signal</th><th>Purpose</th><th>Consent</th><th>Onward recipient</th><th>Value digest</th></tr></thead><tbody>")?;
     records += (consents.len() + actions.len() + rights.len()) as u64;
     let n = disclosure_pages(vault, total, progress, cancel, |page| {
         for (e, _, _) in page {

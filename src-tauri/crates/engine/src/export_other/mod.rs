@@ -45,6 +45,15 @@ fn time(ms: i64) -> String {
         .unwrap_or_default()
 }
 
+/// An enumeration's stable export spelling (`ios-app-privacy-report`, `callLog`), as the JSON
+/// export writes it.
+pub(crate) fn spelling<T: serde::Serialize>(v: &T) -> String {
+    match serde_json::to_value(v) {
+        Ok(serde_json::Value::String(s)) => s,
+        _ => String::new(),
+    }
+}
+
 /// Counts what goes through, for the summary.
 pub(crate) struct Counter<W> {
     pub inner: W,

@@ -19,6 +19,7 @@ mod keychain;
 mod local_access;
 mod log;
 mod outages;
+mod phone;
 mod phone_capture;
 mod receipts;
 mod redaction;

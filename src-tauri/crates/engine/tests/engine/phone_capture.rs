@@ -65,7 +65,7 @@ async fn with_no_phone_attached_there_are_no_devices_and_capture_says_so() {
     let engine = engine_with(dir.path(), server.settings()).await;
     assert_eq!(engine.phone_devices().await.unwrap(), []);
     let err = engine
-        .phone_capture_file(None, Some("in.khata.sandbox.lender".into()), None, &noop)
+        .phone_capture(None, Some("in.khata.sandbox.lender".into()), None, noop)
         .await
         .unwrap_err();
     assert_eq!(err.code(), "adb_no_device", "{err}");
@@ -75,8 +75,9 @@ async fn with_no_phone_attached_there_are_no_devices_and_capture_says_so() {
         .await
         .unwrap_err();
     assert_eq!(err.code(), "adb_no_device", "{err}");
-    // Nothing was written.
+    // Nothing was written or imported.
     assert!(!dir.path().join("phone").exists());
+    assert!(engine.phone_sources().await.unwrap().is_empty());
     engine.close().await;
 }
 
@@ -95,7 +96,7 @@ async fn without_adb_every_phone_call_says_it_is_missing() {
     assert_eq!(err.code(), "adb_missing");
     assert!(err.to_string().contains("KHATA_ADB"), "{err}");
     let err = engine
-        .phone_capture_file(None, None, None, &noop)
+        .phone_capture(None, None, None, noop)
         .await
         .unwrap_err();
     assert_eq!(err.code(), "adb_missing");
@@ -277,5 +278,74 @@ async fn a_capture_is_kept_as_one_file_with_the_phones_facts_and_each_output() {
         AppState::Foreground,
         1_795_836_600_000
     ));
+    engine.close().await;
+}
+
+#[cfg(unix)]
+#[tokio::test]
+async fn a_capture_is_imported_as_evidence_and_its_file_left_to_the_vault() {
+    use khata_evidence::phone::{AppState, ObservationKind, OffsetFrom, Resource, SourceFormat};
+    let tools = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let engine = engine_with(dir.path(), scripted_adb(tools.path())).await;
+    let lender = engine.connect_sandbox(noop).await.unwrap();
+    let phases = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let seen = phases.clone();
+    let summary = engine
+        .phone_capture(
+            None,
+            Some("in.khata.sandbox.lender".into()),
+            None,
+            move |p: Progress| seen.lock().unwrap().push((p.task, p.phase)),
+        )
+        .await
+        .unwrap();
+    assert!(summary.new);
+    let source = &summary.source;
+    assert_eq!(source.format, SourceFormat::AndroidCapture);
+    assert_eq!(source.app, "in.khata.sandbox.lender");
+    // The only connected lender.
+    assert_eq!(source.lender_id.as_deref(), Some(lender.id.as_str()));
+    assert_eq!(source.device.serial.as_deref(), Some("R58N123ABC"));
+    assert_eq!(source.device.model.as_deref(), Some("SM-A515F"));
+    assert_eq!(source.utc_offset_min, Some(330));
+    assert_eq!(source.offset_from, OffsetFrom::Device);
+    assert!(source.file_name.starts_with("android-capture-"));
+    assert!(summary.observations > 0);
+    let phases = phases.lock().unwrap().clone();
+    assert_eq!(
+        phases.first().unwrap(),
+        &("capture".into(), "packages".into())
+    );
+    assert!(
+        phases.iter().any(|(task, _)| task != "capture"),
+        "{phases:?}"
+    );
+
+    // The vault holds the capture; the plain file is gone from the data folder.
+    assert_eq!(
+        std::fs::read_dir(dir.path().join("phone")).unwrap().count(),
+        0
+    );
+    assert_eq!(engine.phone_sources().await.unwrap(), [source.clone()]);
+    let observations = engine.phone_observations().await.unwrap();
+    assert!(
+        observations
+            .iter()
+            .any(|o| o.kind == ObservationKind::Access
+                && o.resource == Resource::Contacts
+                && o.state == AppState::Background
+                && o.first_at == 1_796_148_611_502
+                && o.source == source.sha256)
+    );
+
+    // The phone unchanged: the same capture, nothing added.
+    let again = engine
+        .phone_capture(None, Some("in.khata.sandbox.lender".into()), None, noop)
+        .await
+        .unwrap();
+    assert!(!again.new);
+    assert_eq!(again.source.sha256, source.sha256);
+    assert_eq!(engine.phone_sources().await.unwrap().len(), 1);
     engine.close().await;
 }

@@ -62,6 +62,14 @@ pub struct AuditInput {
     pub requests: Vec<BorrowerRequest>,
     /// Where a lender's disclosure log contradicted itself at sync (see [`LogConflictIn`]).
     pub log_conflicts: Vec<LogConflictIn>,
+    /// What the borrower's own phone recorded: one source per imported file or capture, and
+    /// the observations kept from each (their `source` is the source's SHA-256). The lender of
+    /// an observation is its source's `lender_id` (see [`super::rules::phone`]).
+    pub phone_sources: Vec<crate::phone::PhoneSource>,
+    pub observations: Vec<crate::phone::Observation>,
+    /// Each lender's API base URL, as `(lender id, URL)`: a domain under its host is the
+    /// lender's own for `observed-unnamed-recipient`.
+    pub lender_api_bases: Vec<(String, String)>,
     /// Statements that did not parse, as "kind id: reason".
     pub unreadable: Vec<String>,
 }

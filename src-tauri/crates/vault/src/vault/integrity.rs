@@ -51,6 +51,15 @@ impl Vault {
         self.verify()
     }
 
+    /// The newest ledger entry's number (0 when empty): any record written moves it, so a
+    /// value computed from the vault stays right while it is unchanged.
+    pub fn ledger_head_seq(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT coalesce(max(seq), 0) FROM ledger")?
+            .query_row([], |r| r.get(0))?)
+    }
+
     /// Ledger entries after `after_seq`, oldest first, for export and offline verification;
     /// `prev_hash` is filled in from the preceding entry (zeros before the first).
     pub fn ledger_entries(&self, after_seq: i64, limit: usize) -> Result<Vec<LedgerEntry>> {

@@ -15,5 +15,6 @@ mod crash;
 mod keychain;
 mod log;
 mod open;
+mod phone;
 mod records;
 mod store;
