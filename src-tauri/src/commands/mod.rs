@@ -24,9 +24,9 @@ use khata_engine::audit::AuditReport;
 use khata_engine::grievance::{GrievanceDraft, GrievancePacketSummary};
 use khata_engine::views::{
     AdbDevice, ConsentRequestView, ConsentView, EvidenceView, ExportFormat, ExportOptions,
-    ExportSummary, LenderView, OfferView, Overview, Progress, RedactableField, RevocationView,
-    RightsKindView, RightsRequestView, SignalChoice, SyncSummary, TimelinePage, TimelineQuery,
-    WhatIfView,
+    ExportSummary, LenderView, OfferView, Overview, PhoneImportSummary, Progress, RedactableField,
+    RevocationView, RightsKindView, RightsRequestView, SignalChoice, SyncSummary, TimelinePage,
+    TimelineQuery, WhatIfView,
 };
 use tauri::ipc::Channel;
 
@@ -117,6 +117,12 @@ registry::commands! {
 
     /// The Android phones adb sees over USB, authorised or not (Your phone's device picker).
     async phone_capture::phone_devices[state]() -> Vec<AdbDevice>;
+    /// Reads the connected Android phone over adb and imports what it recorded about the
+    /// lender's app; `null`s choose as the engine does (the only phone, the declared app, the
+    /// lender as for a file). Errors `adb_*` name the failure; `adb_several_devices` carries
+    /// `devices`, `adb_choose_app` `packages`.
+    async phone_capture::phone_capture[state](serial: Option<String>, app: Option<String>,
+        lender_id: Option<String>; on_progress) -> PhoneImportSummary;
 }
 
 /// Forwards engine progress to the UI's channel; a closed channel (window gone) is ignored.

@@ -22,6 +22,7 @@ import type { GrievancePacketSummary } from './bindings/GrievancePacketSummary';
 import type { LenderView } from './bindings/LenderView';
 import type { OfferView } from './bindings/OfferView';
 import type { Overview } from './bindings/Overview';
+import type { PhoneImportSummary } from './bindings/PhoneImportSummary';
 import type { RedactableField } from './bindings/RedactableField';
 import type { RevocationView } from './bindings/RevocationView';
 import type { RightsKindView } from './bindings/RightsKindView';
@@ -119,6 +120,14 @@ export const api = {
   cancelTask: (task: string) => call<void>('cancel_task', { task }),
   /** The Android phones adb sees over USB, authorised or not (Your phone's device picker). */
   phoneDevices: () => call<Array<AdbDevice>>('phone_devices'),
+  /**
+   * Reads the connected Android phone over adb and imports what it recorded about the
+   * lender's app; `null`s choose as the engine does (the only phone, the declared app, the
+   * lender as for a file). Errors `adb_*` name the failure; `adb_several_devices` carries
+   * `devices`, `adb_choose_app` `packages`.
+   */
+  phoneCapture: (serial: string | null, app: string | null, lenderId: string | null, onProgress?: OnProgress) =>
+    call<PhoneImportSummary>('phone_capture', { serial, app, lenderId, onProgress: progressChannel(onProgress) }),
 };
 
 export type Api = typeof api;

@@ -149,6 +149,7 @@ export function overview(overrides: Partial<Overview> = {}): Overview {
     revocationsInFlight: [],
     disclosures: 1234567,
     alerts: [],
+    phoneFindings: 0,
     ...overrides,
   };
 }
@@ -161,6 +162,7 @@ export const EMPTY_OVERVIEW: Overview = {
   revocationsInFlight: [],
   disclosures: 0,
   alerts: [],
+  phoneFindings: 0,
 };
 
 export function disclosure(id: number, overrides: Partial<DisclosureView> = {}): DisclosureView {

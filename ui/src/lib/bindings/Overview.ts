@@ -7,4 +7,9 @@ import type { RevocationView } from "./RevocationView";
 /**
  * Everything the Home screen shows, in one round trip.
  */
-export type Overview = { lenders: Array<LenderView>, activeConsents: number, pendingRequests: number, latestOffer: OfferView | null, revocationsInFlight: Array<RevocationView>, disclosures: number, alerts: Array<AlertView>, };
+export type Overview = { lenders: Array<LenderView>, activeConsents: number, pendingRequests: number, latestOffer: OfferView | null, revocationsInFlight: Array<RevocationView>, disclosures: number, alerts: Array<AlertView>, 
+/**
+ * Findings of the audit that rest on what the borrower's phone recorded (rules
+ * `observed-…`); Home raises an alert when there are any.
+ */
+phoneFindings: number, };

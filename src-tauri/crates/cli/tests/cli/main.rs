@@ -5,6 +5,7 @@
 mod audit;
 mod passphrase;
 mod phone;
+mod phone_capture;
 mod sandbox;
 mod trust;
 mod verify_cap;

@@ -327,7 +327,10 @@ async fn a_capture_is_imported_as_evidence_and_its_file_left_to_the_vault() {
         std::fs::read_dir(dir.path().join("phone")).unwrap().count(),
         0
     );
-    assert_eq!(engine.phone_sources().await.unwrap(), [source.clone()]);
+    assert_eq!(
+        engine.phone_sources().await.unwrap(),
+        std::slice::from_ref(source)
+    );
     let observations = engine.phone_observations().await.unwrap();
     assert!(
         observations
