@@ -69,6 +69,37 @@ mod tests {
         let f = config.faults.unwrap();
         assert_eq!((f.latency_ms, f.error_rate), (20, 0.5));
         assert!(Cli::try_parse_from(["khata", "sandbox", "--scenario", "nope"]).is_err());
+        let cli = Cli::try_parse_from([
+            "khata",
+            "sandbox",
+            "phone-report",
+            "--scenario",
+            "over-collector",
+            "--format",
+            "android-appops",
+        ])
+        .unwrap();
+        let cmd::Command::Sandbox(args) = cli.command else {
+            panic!("parsed as another command")
+        };
+        let Some(cmd::sandbox::SandboxCmd::PhoneReport(r)) = args.cmd else {
+            panic!("phone-report is a subcommand of sandbox")
+        };
+        assert_eq!(r.format.name(), "android-appops");
+        assert!(r.state.is_none() && r.out.is_none());
+        // The server's flags and the report's do not mix.
+        assert!(
+            Cli::try_parse_from([
+                "khata",
+                "sandbox",
+                "--port",
+                "0",
+                "phone-report",
+                "--format",
+                "ios"
+            ])
+            .is_err()
+        );
     }
 
     #[test]

@@ -5,8 +5,10 @@
 //! discovery documents name the same lender (origin and key fingerprint). `lender_text` says which
 //! characters of a lender's words are never kept or printed. Contract v2 adds `merkle` (the
 //! RFC 9162 tree of the lender's disclosure log), `redact` (salted commitments that let a borrower
-//! withhold a value and keep every signature) and `log` (the log's wire types).
+//! withhold a value and keep every signature) and `log` (the log's wire types). `apps` says which
+//! app ids a discovery document may declare.
 
+pub mod apps;
 mod canonical;
 pub mod identity;
 pub mod lender_text;

@@ -36,6 +36,28 @@ pub struct Discovery {
     /// During a key rotation: the new `keys`, endorsed by a key the client pinned before.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key_endorsement: Option<crate::identity::KeyEndorsement>,
+    /// The lender's own phone apps, so the borrower's phone evidence (docs/phone-evidence.md)
+    /// can be matched to the lender without asking; the borrower may still pick another app.
+    /// Hostile strings like every lender word: the client checks them ([`crate::apps`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub apps: Vec<LenderApp>,
+}
+
+/// The phone platform of a lender's app.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AppPlatform {
+    Android,
+    Ios,
+}
+
+/// One of the lender's apps: an Android package name or an iOS bundle id.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct LenderApp {
+    pub platform: AppPlatform,
+    /// `in.khata.sandbox.lender` (Android) or `in.khata.sandbox.Lender` (iOS).
+    pub id: String,
 }
 
 /// One of the lender's Ed25519 verification keys.

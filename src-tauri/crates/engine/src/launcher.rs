@@ -35,6 +35,13 @@ pub trait SandboxLender: Send + Sync {
     fn set_faults(&self, faults: SandboxFaults);
     /// Runs one of the lender's collection rounds now; returns how many disclosures it made.
     fn collect(&self) -> Result<usize, LaunchError>;
+    /// What the borrower's phone would have recorded the lender's app doing, as a file in
+    /// `format` (`ios`, `android-appops`, `android-cmd`, `android-capture`), from the lender's
+    /// state now: QA of phone evidence without a phone. A lender that cannot write one says so.
+    fn phone_report(&self, format: &str) -> Result<Vec<u8>, LaunchError> {
+        let _ = format;
+        Err("this sandbox lender writes no phone report".into())
+    }
     /// Stops serving and waits for the server to finish.
     fn stop(self: Box<Self>) -> BoxFuture<'static, Result<(), LaunchError>>;
 }

@@ -17,7 +17,7 @@ pub use error::{LendingError, Result};
 pub use khata_contract::lender_text;
 pub use oauth::{Pkce, s256_challenge};
 // The contract's pure half, re-exported so `khata_lending::types` etc. keep working.
-pub use khata_contract::{KeyRing, LenderKey, SignError, identity, signing, types};
+pub use khata_contract::{KeyRing, LenderKey, SignError, apps, identity, signing, types};
 // Contract v2: the disclosure log's wire types, its Merkle tree and redactable statements.
 pub use khata_contract::{log, merkle, redact};
 

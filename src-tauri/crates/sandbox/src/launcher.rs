@@ -84,6 +84,11 @@ impl SandboxLender for RunningSandbox {
         Ok(RunningSandbox::collect(self)?)
     }
 
+    fn phone_report(&self, format: &str) -> Result<Vec<u8>, LaunchError> {
+        let format: crate::phone_report::ReportFormat = format.parse()?;
+        Ok(RunningSandbox::phone_report(self, format)?)
+    }
+
     fn stop(self: Box<Self>) -> BoxFuture<'static, Result<(), LaunchError>> {
         Box::pin(async move { Ok(RunningSandbox::shutdown(*self).await?) })
     }
@@ -165,6 +170,11 @@ mod tests {
         let key = std::fs::read(dir.path().join(crate::KEY_FILE)).unwrap();
         // No consent yet: the round has nothing to collect, but it runs.
         assert_eq!(lender.collect().unwrap(), 0);
+        // Its phone report, by format name: the over-collector's app read contacts at sign-up.
+        let report = String::from_utf8(lender.phone_report("android-cmd").unwrap()).unwrap();
+        assert!(report.contains("READ_CONTACTS: allow; time=+"), "{report}");
+        let err = lender.phone_report("pdf").unwrap_err().to_string();
+        assert!(err.contains("unknown phone report format"), "{err}");
         lender.stop().await.unwrap();
 
         let again = launcher.start(dir.path().to_path_buf()).await.unwrap();

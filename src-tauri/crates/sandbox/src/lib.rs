@@ -14,6 +14,7 @@ pub mod faults;
 pub mod launcher;
 pub mod log;
 pub mod oauth;
+pub mod phone_report;
 pub mod scenario;
 pub mod scorecard;
 pub mod store;
@@ -137,6 +138,13 @@ impl RunningSandbox {
             .map_err(|r| anyhow::anyhow!("collection failed: {}", r.status()))
     }
 
+    /// The phone report of what this lender's app did, from its state and clock now (same as
+    /// `GET /_sandbox/phone-report?format=…`).
+    pub fn phone_report(&self, format: phone_report::ReportFormat) -> anyhow::Result<Vec<u8>> {
+        let input = phone_report::from_running(&self.inner, api::now())?;
+        Ok(phone_report::render(&input, format))
+    }
+
     /// Appends `count` signed, consented disclosures at once (for sync/export benchmarks);
     /// needs a decided consent. Blocking: call from `spawn_blocking` for large counts.
     pub fn seed_disclosures(&self, count: u64) -> anyhow::Result<u64> {
@@ -179,7 +187,8 @@ impl Drop for RunningSandbox {
 }
 
 const KEY_FILE: &str = "lender-ed25519.key";
-const DB_FILE: &str = "sandbox.sqlite3";
+/// The sandbox's database in its state directory.
+pub(crate) const DB_FILE: &str = "sandbox.sqlite3";
 
 /// Loads the lender's signing key from the state directory, creating it on first start.
 fn load_or_create_key(dir: &Path) -> anyhow::Result<LenderKey> {

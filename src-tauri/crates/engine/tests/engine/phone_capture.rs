@@ -342,6 +342,14 @@ async fn a_capture_is_imported_as_evidence_and_its_file_left_to_the_vault() {
                 && o.source == source.sha256)
     );
 
+    // No app named: the app the connected lender declares, found on the phone.
+    let declared = engine
+        .phone_capture_file(None, None, None, &noop)
+        .await
+        .unwrap();
+    assert_eq!(declared.1, "in.khata.sandbox.lender");
+    std::fs::remove_file(&declared.0).unwrap();
+
     // The phone unchanged: the same capture, nothing added.
     let again = engine
         .phone_capture(None, Some("in.khata.sandbox.lender".into()), None, noop)

@@ -53,9 +53,10 @@ pub(super) fn decode_body(status: StatusCode, content_type: &str, bytes: &[u8]) 
 /// The checks a discovery document must pass before its keys are pinned: https (or loopback)
 /// URLs that all share one origin (scheme, host and port) — `fetched_from`'s, the address the
 /// document came from, when known, else the API base's — Ed25519 keys that decode, at least one
-/// key. One origin means the bearer token, the authorization code and the refresh token only
-/// ever go to the server that published the keys, and plain-http loopback endpoints only when
-/// the discovery itself was plain-http loopback.
+/// key, and declared apps whose ids look like app ids (`khata_contract::apps`). One origin
+/// means the bearer token, the authorization code and the refresh token only ever go to the
+/// server that published the keys, and plain-http loopback endpoints only when the discovery
+/// itself was plain-http loopback.
 pub(super) fn check_discovery(
     discovery: &Discovery,
     fetched_from: Option<&Url>,
@@ -82,6 +83,9 @@ pub(super) fn check_discovery(
             detail: "discovery document publishes no keys".into(),
         });
     }
+    khata_contract::apps::check(&discovery.apps).map_err(|e| LendingError::Malformed {
+        detail: e.to_string(),
+    })?;
     Ok((api_base, keys))
 }
 
@@ -205,6 +209,7 @@ mod tests {
             spec_version: "1.0.0".into(),
             keys: vec![LenderKey::generate().public_info()],
             key_endorsement: None,
+            apps: vec![],
         }
     }
 
@@ -266,6 +271,49 @@ mod tests {
                 endpoint: "tokenEndpoint",
                 ..
             })
+        ));
+    }
+
+    #[test]
+    fn declared_apps_must_look_like_app_ids() {
+        use crate::types::{AppPlatform, LenderApp};
+        let mut d = discovery(
+            "https://lender.example",
+            "https://lender.example/a",
+            "https://lender.example/t",
+        );
+        d.apps = vec![
+            LenderApp {
+                platform: AppPlatform::Android,
+                id: "in.khata.sandbox.lender".into(),
+            },
+            LenderApp {
+                platform: AppPlatform::Ios,
+                id: "in.khata.sandbox.Lender".into(),
+            },
+        ];
+        assert!(check_discovery(&d, None).is_ok());
+        // Forged log lines, escapes or megabytes in an id refuse the whole document, and the
+        // refusal never repeats the id.
+        for hostile in [
+            "in.khata\n2026-01-01 INFO connected".to_string(),
+            "in.khata.\u{1b}[2Jx".to_string(),
+            format!("in.{}", "k".repeat(1 << 20)),
+        ] {
+            d.apps[0].id = hostile.clone();
+            let Err(LendingError::Malformed { detail }) = check_discovery(&d, None) else {
+                panic!("{hostile:.40} must be refused");
+            };
+            assert!(detail.starts_with("apps[0]: "), "{detail}");
+            assert!(
+                detail.len() < 200 && !detail.chars().any(is_unsafe),
+                "{detail}"
+            );
+        }
+        d.apps = vec![d.apps[1].clone(); crate::apps::MAX_APPS + 1];
+        assert!(matches!(
+            check_discovery(&d, None),
+            Err(LendingError::Malformed { .. })
         ));
     }
 

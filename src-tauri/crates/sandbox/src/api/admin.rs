@@ -1,12 +1,13 @@
 //! The `/_sandbox/…` routes, outside the contract: set faults, run a collection round, move a
-//! rights request along, seed disclosures in bulk, and ask for consent again.
+//! rights request along, seed disclosures in bulk, ask for consent again, and write the phone
+//! report of what the lender's app did (`phone_report`).
 
 use std::collections::HashMap;
 
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
-use axum::http::{HeaderMap, StatusCode};
-use axum::response::Response;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse as _, Response};
 use chrono::{DateTime, Duration as ChronoDuration, Utc};
 use khata_lending::types::*;
 use rusqlite::{OptionalExtension as _, params};
@@ -156,4 +157,37 @@ pub(super) async fn new_consent_request(
     };
     let r = create_consent_request(&inner, &db, signals, previous, life).map_err(internal)?;
     Ok(json_response(StatusCode::CREATED, &r))
+}
+
+/// `GET /_sandbox/phone-report?format=ios|android-appops|android-cmd|android-capture`: what the
+/// borrower's phone would have recorded the lender's app doing, from this sandbox's state and
+/// clock, as a file to save and import.
+pub(super) async fn phone_report(
+    State(inner): State<Shared>,
+    RawQuery(q): RawQuery,
+) -> HandlerResult {
+    use crate::phone_report::{self, ReportFormat};
+    let params: HashMap<String, String> =
+        serde_urlencoded::from_str(q.as_deref().unwrap_or("")).unwrap_or_default();
+    let format: ReportFormat = params
+        .get("format")
+        .ok_or_else(|| {
+            unprocessable("format=ios|android-appops|android-cmd|android-capture is required")
+        })?
+        .parse()
+        .map_err(unprocessable)?;
+    let now = super::now();
+    let input = phone_report::from_running(&inner, now).map_err(internal)?;
+    let body = phone_report::render(&input, format);
+    Ok((
+        [
+            (header::CONTENT_TYPE, format.content_type().to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{}\"", format.file_name(now)),
+            ),
+        ],
+        body,
+    )
+        .into_response())
 }

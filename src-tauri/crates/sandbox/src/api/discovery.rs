@@ -1,5 +1,5 @@
 //! What a client reads before it holds a token: the discovery document with the lender's
-//! public key, the contract itself and the catalogue of signals.
+//! public key and its phone apps, the contract itself and the catalogue of signals.
 
 use axum::extract::State;
 use axum::http::{StatusCode, header};
@@ -56,7 +56,7 @@ pub(super) async fn document(State(inner): State<Shared>) -> Response {
     json_response(
         StatusCode::OK,
         &Discovery {
-            lender_id,
+            lender_id: lender_id.clone(),
             name: format!("Khata Sandbox Lender ({})", inner.scenario),
             api_base: elsewhere.to_owned(),
             authorization_endpoint: format!("{}/oauth/authorize", inner.base_url),
@@ -68,6 +68,7 @@ pub(super) async fn document(State(inner): State<Shared>) -> Response {
             },
             keys,
             key_endorsement,
+            apps: crate::phone_report::apps(&lender_id),
         },
     )
 }

@@ -182,6 +182,7 @@ pub fn router(inner: Shared) -> Router {
         .route("/_sandbox/collect", post(admin::collect))
         .route("/_sandbox/rights-requests/{id}", post(admin::update_rights))
         .route("/_sandbox/seed-disclosures", post(admin::seed))
+        .route("/_sandbox/phone-report", get(admin::phone_report))
         .route(
             "/_sandbox/consent-requests",
             post(admin::new_consent_request),

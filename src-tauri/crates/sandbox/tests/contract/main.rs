@@ -12,6 +12,7 @@ mod idempotency;
 mod local_access;
 mod log;
 mod log_sync;
+mod phone_report;
 mod rights;
 mod scorecard;
 mod security;

@@ -17,6 +17,7 @@ fn client_at(log: &FakeLog, base: &str) -> crate::LendingClient {
         spec_version: "2.0".into(),
         keys: vec![log.key.public_info()],
         key_endorsement: None,
+        apps: vec![],
     };
     let config = crate::ClientConfig {
         backoff_base: std::time::Duration::from_millis(1),
