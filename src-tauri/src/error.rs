@@ -2,6 +2,7 @@
 //! machine-readable code to branch on, and a sentence fit to show a borrower. Internal detail
 //! stays in the log (never secrets), not in the message.
 
+use khata_engine::adb::AdbError;
 use serde::Serialize;
 use ts_rs::TS;
 
@@ -40,16 +41,36 @@ pub enum ErrorCode {
     /// A lender claimed the id of one already connected, from another origin or with other
     /// keys; `conflict` carries both origins and fingerprints, and nothing was changed.
     LenderIdentityConflict,
-    /// A phone file in none of the formats Khata reads (the message lists them).
+    /// A phone file in none of the formats Khata reads.
     PhoneUnknownFormat,
-    /// An Android file whose times carry no time zone: ask the phone's, then import again.
+    /// An Android file whose times carry no time zone: the borrower chooses the phone's.
     PhoneNeedsTimeZone,
-    /// The phone file has records of several apps: the borrower picks the lender's.
+    /// The file has records of several apps: the borrower chooses the lender's.
     PhoneChooseApp,
-    /// The phone file has no record of the app asked for.
+    /// The app asked for has no record in the file.
     PhoneAppNotInFile,
-    /// No single lender the phone evidence belongs to: the borrower picks one.
+    /// No single lender the import belongs to: the borrower chooses.
     PhoneChooseLender,
+    /// adb, the Android tool a phone capture runs, is not installed (or not where
+    /// `KHATA_ADB` says); the guide says how to install it.
+    AdbMissing,
+    /// No phone is connected over USB (or not the one chosen).
+    AdbNoDevice,
+    /// The phone has not authorised this computer: unlock it and accept the prompt.
+    AdbUnauthorized,
+    /// Several phones are connected; `devices` lists them to pick one.
+    AdbSeveralDevices,
+    /// The phone is connected but offline, or in recovery or bootloader mode.
+    AdbOffline,
+    /// The computer's USB permissions keep adb from the phone (Linux udev rules).
+    AdbNoPermission,
+    /// No app was named and no connected lender declares one on the phone; `packages` lists
+    /// the phone's own apps to choose from.
+    AdbChooseApp,
+    /// The app to capture is not installed on the phone.
+    PhoneAppNotInstalled,
+    /// adb or the phone failed or did not answer in time; adb's text is in the log.
+    AdbFailed,
 }
 
 /// What a command returns on failure, serialised as `{ "code": …, "message": … }`.
@@ -63,6 +84,14 @@ pub struct AppError {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub conflict: Option<Box<khata_engine::views::IdentityConflictView>>,
+    /// With `adb_several_devices`: the connected phones, to pick one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub devices: Option<Vec<khata_engine::views::AdbDevice>>,
+    /// With `adb_choose_app`: the apps on the phone (not system apps), to pick the lender's.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub packages: Option<Vec<String>>,
 }
 
 impl AppError {
@@ -71,6 +100,8 @@ impl AppError {
             code,
             message: message.into(),
             conflict: None,
+            devices: None,
+            packages: None,
         }
     }
 }
@@ -98,17 +129,40 @@ impl From<khata_engine::EngineError> for AppError {
             E::PhoneChooseApp { .. } => ErrorCode::PhoneChooseApp,
             E::PhoneAppNotInFile { .. } => ErrorCode::PhoneAppNotInFile,
             E::PhoneChooseLender { .. } => ErrorCode::PhoneChooseLender,
+            E::Adb(a) => adb_code(a),
         };
         let conflict = match &error {
             E::LenderIdentityConflict(c) => Some(c.clone()),
             _ => None,
         };
+        let (devices, packages) = match &error {
+            E::Adb(AdbError::SeveralDevices { devices }) => (Some(devices.clone()), None),
+            E::Adb(AdbError::ChooseApp { packages }) => (None, Some(packages.clone())),
+            _ => (None, None),
+        };
         // Engine messages are written for borrowers and never carry secrets.
         tracing::warn!(code = error.code(), "command failed");
         Self {
             conflict,
+            devices,
+            packages,
             ..Self::new(code, error.to_string())
         }
+    }
+}
+
+fn adb_code(error: &AdbError) -> ErrorCode {
+    match error {
+        AdbError::Missing { .. } => ErrorCode::AdbMissing,
+        AdbError::NoDevice { .. } => ErrorCode::AdbNoDevice,
+        AdbError::Unauthorized { .. } => ErrorCode::AdbUnauthorized,
+        AdbError::SeveralDevices { .. } => ErrorCode::AdbSeveralDevices,
+        AdbError::NotReady { .. } => ErrorCode::AdbOffline,
+        AdbError::NoPermission { .. } => ErrorCode::AdbNoPermission,
+        AdbError::ChooseApp { .. } => ErrorCode::AdbChooseApp,
+        AdbError::PackageNotInstalled { .. } => ErrorCode::PhoneAppNotInstalled,
+        AdbError::InvalidPackage { .. } => ErrorCode::InvalidInput,
+        AdbError::Timeout { .. } | AdbError::Failed { .. } => ErrorCode::AdbFailed,
     }
 }
 
@@ -168,6 +222,64 @@ mod tests {
                 .unwrap()
                 .contains("keeps working from your vault")
         );
+    }
+
+    /// Each adb failure keeps the engine's code, and carries what the UI offers to pick from.
+    #[test]
+    fn adb_failures_keep_their_code_and_what_to_choose_from() {
+        use khata_engine::views::{AdbDevice, AdbDeviceState};
+        let phone = |serial: &str, state| AdbDevice {
+            serial: serial.into(),
+            state,
+            model: None,
+        };
+        let cases = [
+            AdbError::Missing { looked_in: vec![] },
+            AdbError::NoDevice { serial: None },
+            AdbError::Unauthorized {
+                serial: "A1".into(),
+            },
+            AdbError::SeveralDevices {
+                devices: vec![
+                    phone("A1", AdbDeviceState::Device),
+                    phone("B2", AdbDeviceState::Unauthorized),
+                ],
+            },
+            AdbError::NotReady {
+                serial: "A1".into(),
+                state: AdbDeviceState::Offline,
+            },
+            AdbError::NoPermission {
+                serial: "A1".into(),
+            },
+            AdbError::ChooseApp {
+                packages: vec!["com.example.notes".into()],
+            },
+            AdbError::PackageNotInstalled {
+                package: "in.khata.sandbox.lender".into(),
+            },
+            AdbError::Failed {
+                step: "dumpsys".into(),
+                detail: "error: closed".into(),
+            },
+        ];
+        for adb in cases {
+            let engine = khata_engine::EngineError::from(adb.clone());
+            let json = serde_json::to_value(AppError::from(engine)).unwrap();
+            assert_eq!(json["code"], adb.code(), "{adb:?}");
+            // adb's own text stays in the log.
+            assert!(!json["message"].as_str().unwrap().contains("error: closed"));
+            match adb {
+                AdbError::SeveralDevices { .. } => {
+                    assert_eq!(json["devices"][1]["serial"], "B2");
+                    assert_eq!(json["devices"][1]["state"], "unauthorized");
+                }
+                AdbError::ChooseApp { .. } => {
+                    assert_eq!(json["packages"][0], "com.example.notes")
+                }
+                _ => assert!(json.get("devices").is_none() && json.get("packages").is_none()),
+            }
+        }
     }
 
     #[test]

@@ -13,6 +13,7 @@ pub mod export;
 pub mod lenders;
 pub mod offers;
 pub mod phone;
+pub mod phone_capture;
 pub mod registry;
 pub mod rights;
 pub mod timeline;
@@ -23,10 +24,10 @@ pub mod verify;
 use khata_engine::audit::AuditReport;
 use khata_engine::grievance::{GrievanceDraft, GrievancePacketSummary};
 use khata_engine::views::{
-    ConsentRequestView, ConsentView, EvidenceView, ExportFormat, ExportOptions, ExportSummary,
-    LenderView, Observation, OfferView, Overview, PhoneImportSummary, PhoneSource, PhoneSurvey,
-    Progress, RedactableField, RevocationView, RightsKindView, RightsRequestView, SignalChoice,
-    SyncSummary, TimelinePage, TimelineQuery, WhatIfView,
+    AdbDevice, ConsentRequestView, ConsentView, EvidenceView, ExportFormat, ExportOptions,
+    ExportSummary, LenderView, Observation, OfferView, Overview, PhoneImportSummary, PhoneSource,
+    PhoneSurvey, Progress, RedactableField, RevocationView, RightsKindView, RightsRequestView,
+    SignalChoice, SyncSummary, TimelinePage, TimelineQuery, WhatIfView,
 };
 use tauri::ipc::Channel;
 
@@ -105,6 +106,10 @@ registry::commands! {
     async phone::phone_observations[state]() -> Vec<Observation>;
     /// Asks which file to open (native dialog) for `purpose` (`phone`); `null` if cancelled.
     async phone::ask_open_path[app](purpose: String) -> Option<String>;
+    /// QA without a phone: writes the built-in sandbox lender's phone report (`ios`,
+    /// `android-appops`, `android-cmd`, `android-capture`) where the borrower chooses; the
+    /// path, or `null` if cancelled.
+    async phone::save_sandbox_phone_report[app, state](format: String) -> Option<String>;
 
     /// Files the app was asked to open (file association, command line), handed over once.
     sync verify::opened_files[state]() -> Vec<String>;
@@ -129,6 +134,15 @@ registry::commands! {
     sync export::redactable_fields[]() -> Vec<RedactableField>;
     /// Stops a running long task: `export` or `sync`.
     sync export::cancel_task[state](task: String) -> ();
+
+    /// The Android phones adb sees over USB, authorised or not (Your phone's device picker).
+    async phone_capture::phone_devices[state]() -> Vec<AdbDevice>;
+    /// Reads the connected Android phone over adb and imports what it recorded about the
+    /// lender's app; `null`s choose as the engine does (the only phone, the declared app, the
+    /// lender as for a file). Errors `adb_*` name the failure; `adb_several_devices` carries
+    /// `devices`, `adb_choose_app` `packages`.
+    async phone_capture::phone_capture[state](serial: Option<String>, app: Option<String>,
+        lender_id: Option<String>; on_progress) -> PhoneImportSummary;
 }
 
 /// Forwards engine progress to the UI's channel; a closed channel (window gone) is ignored.

@@ -50,6 +50,49 @@ pub async fn phone_observations(state: State<'_, AppState>) -> CommandResult<Vec
     Ok(state.engine().await?.phone_observations().await?)
 }
 
+/// The file name a phone of that kind would give the report, so that the borrower's import
+/// sees what it would see with a real one.
+fn sandbox_report_name(format: &str) -> Option<String> {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    Some(match format {
+        "ios" => format!("App_Privacy_Report_v4_{secs}.ndjson"),
+        "android-appops" => format!("dumpsys-appops-{secs}.txt"),
+        "android-cmd" => format!("cmd-appops-get-{secs}.txt"),
+        "android-capture" => format!("android-capture-{secs}.txt"),
+        _ => return None,
+    })
+}
+
+/// QA without a phone: asks where to save, then writes the built-in sandbox lender's phone
+/// report in `format` there; the path, or `None` when the borrower cancels.
+pub async fn save_sandbox_phone_report(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    format: String,
+) -> CommandResult<Option<String>> {
+    let Some(name) = sandbox_report_name(&format) else {
+        return Err(AppError::new(
+            ErrorCode::InvalidInput,
+            format!("The sandbox writes no phone report in the format {format:?}."),
+        ));
+    };
+    let report = state.engine().await?.sandbox_phone_report(&format).await?;
+    let extension = if format == "ios" { "ndjson" } else { "txt" };
+    let Some(path) = super::ask_save_path(&app, &name, "Phone report", extension).await else {
+        return Ok(None);
+    };
+    std::fs::write(&path, report).map_err(|e| {
+        tracing::warn!(error = %e, "writing the sandbox phone report");
+        AppError::new(
+            ErrorCode::Io,
+            format!("Khata could not write {}: {e}", path.display()),
+        )
+    })?;
+    Ok(Some(path.display().to_string()))
+}
+
 /// The open dialog's filters for a purpose: `(label, extensions)`.
 fn filters(purpose: &str) -> Option<&'static [(&'static str, &'static [&'static str])]> {
     match purpose {

@@ -169,11 +169,17 @@ mod tests {
             + name.len()
             + 4;
         let end = start + source[start..].find(") ->").expect("a result type");
+        // What Tauri injects is told by its type: a UI argument may be called `app` too.
+        let injected = |ty: &str| {
+            ["State<", "tauri::State<", "AppHandle", "tauri::AppHandle"]
+                .iter()
+                .any(|t| ty.starts_with(t))
+        };
         source[start..end]
             .split(',')
-            .filter_map(|part| part.split_once(':').map(|(name, _)| name.trim()))
-            .filter(|name| !["app", "state"].contains(name))
-            .map(str::to_owned)
+            .filter_map(|part| part.split_once(':'))
+            .filter(|(_, ty)| !injected(ty.trim()))
+            .map(|(name, _)| name.trim().to_owned())
             .collect()
     }
 

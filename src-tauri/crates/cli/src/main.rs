@@ -179,6 +179,31 @@ mod tests {
         assert!(Cli::try_parse_from(["khata", "phone", "import"]).is_err());
         assert!(Cli::try_parse_from(["khata", "phone", "list", "--format", "json"]).is_ok());
         assert!(Cli::try_parse_from(["khata", "phone", "list", "--format", "xml"]).is_err());
+        let cli = Cli::try_parse_from([
+            "khata",
+            "phone",
+            "capture",
+            "--serial",
+            "R58N123ABC",
+            "--app",
+            "in.example.app",
+            "--lender",
+            "l-1",
+        ])
+        .unwrap();
+        let cmd::Command::Phone {
+            cmd: cmd::phone::PhoneCmd::Capture(a),
+            ..
+        } = cli.command
+        else {
+            panic!("parsed as another command")
+        };
+        assert_eq!(a.serial.as_deref(), Some("R58N123ABC"));
+        assert_eq!(a.app.as_deref(), Some("in.example.app"));
+        assert_eq!(a.lender.as_deref(), Some("l-1"));
+        assert!(Cli::try_parse_from(["khata", "phone", "capture"]).is_ok());
+        assert!(Cli::try_parse_from(["khata", "phone", "devices"]).is_ok());
+        assert!(Cli::try_parse_from(["khata", "phone", "capture", "x.txt"]).is_err());
     }
 
     #[test]

@@ -79,6 +79,9 @@ pub enum EngineError {
     /// No single lender the import could belong to: the borrower chooses among `lenders`.
     #[error("{}", choose_lender_en(app, lenders))]
     PhoneChooseLender { app: String, lenders: Vec<String> },
+    /// adb could not read the phone (missing, no device, unauthorised…); its own code.
+    #[error(transparent)]
+    Adb(#[from] crate::adb::AdbError),
     #[error("Something went wrong inside Khata: {0}")]
     Internal(String),
 }
@@ -132,6 +135,7 @@ impl EngineError {
             Self::PhoneChooseApp { .. } => "phone_choose_app",
             Self::PhoneAppNotInFile { .. } => "phone_app_not_in_file",
             Self::PhoneChooseLender { .. } => "phone_choose_lender",
+            Self::Adb(e) => e.code(),
             Self::Internal(_) => "internal",
         }
     }

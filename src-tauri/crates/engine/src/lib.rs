@@ -6,6 +6,7 @@
 //! Entry point: [`Engine::open`] with an [`EngineConfig`]; every method is `async`, the vault
 //! work runs on tokio's blocking pool, and reads work offline from the vault.
 
+pub mod adb;
 pub mod audit;
 mod catalog;
 mod convert;
@@ -97,6 +98,8 @@ pub fn ts_types() -> Vec<(std::path::PathBuf, String)> {
         crate::grievance::GrievanceDraft,
         crate::grievance::GrievancePacketSummary,
         crate::custody::VaultProbe,
+        AdbDevice,
+        AdbDeviceState,
     );
     // The audit's report and finding types.
     out.extend(khata_evidence::ts_types());

@@ -8,6 +8,9 @@ use ts_rs::TS;
 mod phone;
 pub use phone::*;
 
+/// The phones adb sees, for the capture's device picker.
+pub use crate::adb::{AdbDevice, AdbDeviceState};
+
 /// How sensitive a signal is, from the lender's catalogue.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]

@@ -3,4 +3,4 @@
 /**
  * Stable error codes the UI can branch on. Serialised in `snake_case`.
  */
-export type ErrorCode = "internal" | "invalid_input" | "io" | "lender_unreachable" | "lender_rejected" | "vault_locked" | "keychain_unavailable" | "keychain_timeout" | "passphrase_required" | "key_missing" | "not_found" | "signature_invalid" | "cancelled" | "lender_identity_conflict" | "phone_unknown_format" | "phone_needs_time_zone" | "phone_choose_app" | "phone_app_not_in_file" | "phone_choose_lender";
+export type ErrorCode = "internal" | "invalid_input" | "io" | "lender_unreachable" | "lender_rejected" | "vault_locked" | "keychain_unavailable" | "keychain_timeout" | "passphrase_required" | "key_missing" | "not_found" | "signature_invalid" | "cancelled" | "lender_identity_conflict" | "phone_unknown_format" | "phone_needs_time_zone" | "phone_choose_app" | "phone_app_not_in_file" | "phone_choose_lender" | "adb_missing" | "adb_no_device" | "adb_unauthorized" | "adb_several_devices" | "adb_offline" | "adb_no_permission" | "adb_choose_app" | "phone_app_not_installed" | "adb_failed";

@@ -4,6 +4,7 @@ pub mod audit;
 pub mod engine;
 pub mod finding_text;
 pub mod phone;
+pub mod phone_capture;
 pub mod sandbox;
 pub mod verify;
 
@@ -58,7 +59,8 @@ pub enum Command {
         #[command(flatten)]
         args: engine::ExportArgs,
     },
-    /// What your phone recorded the lenders' apps doing: import saved reports, list them.
+    /// What your phone recorded the lenders' apps doing: import saved reports, capture a
+    /// connected Android phone, list them.
     Phone {
         #[command(flatten)]
         opts: engine::EngineOpts,

@@ -20,6 +20,11 @@ pub enum PhoneCmd {
     Import(ImportArgs),
     /// List what the phone recorded: sources and observations.
     List(ListArgs),
+    /// Read a connected Android phone over USB (adb, USB debugging on) and import what it
+    /// recorded about the lender's app.
+    Capture(super::phone_capture::CaptureArgs),
+    /// The Android phones adb sees (serial, state, model), to pick one with --serial.
+    Devices,
 }
 
 #[derive(Debug, clap::Args)]
@@ -146,6 +151,8 @@ pub async fn run(engine: &Engine, cmd: PhoneCmd) -> anyhow::Result<ExitCode> {
     match cmd {
         PhoneCmd::Import(a) => import(engine, a).await,
         PhoneCmd::List(a) => list(engine, a).await,
+        PhoneCmd::Capture(a) => super::phone_capture::capture(engine, a).await,
+        PhoneCmd::Devices => super::phone_capture::devices(engine).await,
     }
 }
 

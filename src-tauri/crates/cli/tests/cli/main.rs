@@ -5,6 +5,7 @@
 mod audit;
 mod passphrase;
 mod phone;
+mod phone_capture;
 mod phone_cmd;
 mod sandbox;
 mod trust;

@@ -52,6 +52,8 @@ pub struct EngineConfig {
     /// Pages of disclosures one sync fetches at most; the next sync resumes from the stored
     /// cursor. With [`DEFAULT_SYNC_MAX_PAGES`] and 1000 a page, ten million disclosures.
     pub sync_max_pages: u32,
+    /// The adb binary and server a phone capture uses (found and adb's own by default).
+    pub adb: crate::adb::AdbSettings,
 }
 
 /// The default cap on disclosure pages per sync.
@@ -73,6 +75,7 @@ impl EngineConfig {
             outbox_backoff_cap: Duration::from_secs(600),
             sync_page_limit: 1000,
             sync_max_pages: DEFAULT_SYNC_MAX_PAGES,
+            adb: crate::adb::AdbSettings::default(),
         }
     }
 

@@ -16,6 +16,7 @@ mod log_sync;
 mod offers;
 mod overview;
 mod phone;
+mod phone_capture;
 mod rights;
 mod sandbox;
 mod sync;

@@ -46,6 +46,20 @@ impl Engine {
         }
     }
 
+    /// What the built-in sandbox lender's app would have left on the borrower's phone, as a
+    /// report file in `format` (`ios`, `android-appops`, `android-cmd`, `android-capture`), from
+    /// the lender's state now: QA of phone evidence without a phone.
+    pub async fn sandbox_phone_report(&self, format: &str) -> Result<Vec<u8>> {
+        match self.sandbox.lock().await.as_ref() {
+            Some(sb) => sb
+                .phone_report(format)
+                .map_err(|e| EngineError::InvalidInput(e.to_string())),
+            None => Err(EngineError::NotFound(
+                "the sandbox lender is not running".into(),
+            )),
+        }
+    }
+
     /// Stops the built-in sandbox (tests: the lender goes down).
     pub async fn stop_sandbox(&self) {
         if let Some(sb) = self.sandbox.lock().await.take() {

@@ -20,6 +20,7 @@ mod local_access;
 mod log;
 mod outages;
 mod phone;
+mod phone_capture;
 mod receipts;
 mod redaction;
 mod regulatory;
