@@ -18,6 +18,7 @@ const screens: ReadonlyArray<[View, string]> = [
   ['consents', 'consent-c-1'],
   ['offer', 'contribution-table'],
   ['timeline', 'timeline-total'],
+  ['phone', 'phone-sources'],
   ['rights', 'rights-table'],
   ['audit', 'audit-summary'],
   ['verify', 'verify-choose'],

@@ -1,6 +1,7 @@
 /** A populated app behind mocked IPC: every command answers with sample data (fixtures). */
 import type { TimelineQuery } from '../lib/bindings/TimelineQuery';
 import * as f from './fixtures';
+import * as p from './phoneFixtures';
 import { mockCommands, type Handler } from './ipc';
 
 /** The command handlers of the populated app (also used by the browser tests, `e2e/`). */
@@ -48,6 +49,11 @@ export function demoHandlers(): Record<string, Handler | object | null> {
     rights_requests: [
       f.rightsRequest(),
       f.rightsRequest({ id: 'rr-2', kind: 'human_review', status: 'acknowledged', overdue: false }),
+    ],
+    phone_sources: [p.phoneSource(), p.androidSource()],
+    phone_observations: [
+      p.observation(),
+      p.observation({ source: p.ANDROID_SHA, platform: 'android', resource: 'callLog', op: 'READ_CALL_LOG' }),
     ],
     timeline: (args) => {
       const query = args.query as TimelineQuery;

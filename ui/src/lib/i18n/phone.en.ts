@@ -87,6 +87,7 @@ const phoneEn = {
   'phone.capture.state.other': 'Not ready',
   'phone.capture.app': 'The lender’s app on the phone (package name)',
   'phone.capture.appHelp': 'Leave empty and Khata uses the app the lender declared.',
+  'phone.capture.lenderAuto': 'The lender whose declared app is on the phone',
   'phone.capture.start': 'Capture from the connected phone',
   'phone.capture.progress': 'Capture progress',
   'phone.capture.turnOff': 'Done with the phone? Turn “USB debugging” off again in Developer options.',

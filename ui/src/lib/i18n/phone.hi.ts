@@ -87,6 +87,7 @@ const phoneHi: Record<keyof typeof phoneEn, string> = {
   'phone.capture.state.other': 'तैयार नहीं',
   'phone.capture.app': 'फ़ोन पर ऋणदाता का ऐप (पैकेज का नाम)',
   'phone.capture.appHelp': 'खाली छोड़ें तो खाता वही ऐप लेता है जो ऋणदाता ने बताया है।',
+  'phone.capture.lenderAuto': 'वह ऋणदाता जिसका बताया हुआ ऐप फ़ोन पर है',
   'phone.capture.start': 'जुड़े हुए फ़ोन से रिकॉर्ड लें',
   'phone.capture.progress': 'रिकॉर्ड लेने की प्रगति',
   'phone.capture.turnOff': 'फ़ोन का काम पूरा हो गया? Developer options में “USB debugging” फिर से बंद कर दें।',
