@@ -5,6 +5,8 @@ import type { TimelineQuery } from '../lib/bindings/TimelineQuery';
 import { setLocale } from '../lib/i18n/i18n.svelte';
 import { consent, disclosure, overview } from '../test/fixtures';
 import { failure, mockCommands } from '../test/ipc';
+import { androidSource, ANDROID_SHA, observation, phoneSource } from '../test/phoneFixtures';
+import { navigation } from '../lib/navigation.svelte';
 import Timeline from './Timeline.svelte';
 
 // jsdom lays nothing out; give elements a size so the virtualiser has a viewport to fill.
@@ -44,6 +46,9 @@ afterAll(() => {
 });
 beforeEach(() => setLocale('en'));
 
+/** No phone evidence imported: the timeline's phone side is empty. */
+const NO_PHONE = { phone_sources: [], phone_observations: [] };
+
 /** A vault of `total` disclosures served in pages, like the engine's keyset paging. */
 function vault(total: number) {
   return (args: Record<string, unknown>) => {
@@ -58,7 +63,7 @@ function vault(total: number) {
 
 describe('Timeline', () => {
   it('renders only the rows in view out of a million', async () => {
-    mockCommands({ overview: overview(), timeline: vault(1_000_000) });
+    mockCommands({ ...NO_PHONE, overview: overview(), timeline: vault(1_000_000) });
     render(Timeline, { pageSize: 200 });
     expect(await screen.findByTestId('timeline-total')).toHaveTextContent('10,00,000 disclosures');
     await vi.waitFor(() => expect(screen.getAllByTestId('timeline-row').length).toBeGreaterThan(5));
@@ -67,7 +72,7 @@ describe('Timeline', () => {
   });
 
   it('loads the next page by cursor when scrolled near the end', async () => {
-    const calls = mockCommands({ overview: overview(), timeline: vault(1000) });
+    const calls = mockCommands({ ...NO_PHONE, overview: overview(), timeline: vault(1000) });
     render(Timeline, { pageSize: 50 });
     await screen.findByTestId('timeline-total');
     await vi.waitFor(() => expect(screen.getAllByTestId('timeline-row').length).toBeGreaterThan(0));
@@ -83,7 +88,7 @@ describe('Timeline', () => {
   });
 
   it('moves between rows with the arrow keys, End and Home', async () => {
-    mockCommands({ overview: overview(), timeline: vault(30) });
+    mockCommands({ ...NO_PHONE, overview: overview(), timeline: vault(30) });
     const user = userEvent.setup();
     render(Timeline);
     await vi.waitFor(() => expect(screen.getAllByTestId('timeline-row').length).toBeGreaterThan(2));
@@ -97,7 +102,7 @@ describe('Timeline', () => {
   });
 
   it('sends the filters as the query', async () => {
-    const calls = mockCommands({ overview: overview(), timeline: vault(3) });
+    const calls = mockCommands({ ...NO_PHONE, overview: overview(), timeline: vault(3) });
     const user = userEvent.setup();
     render(Timeline);
     await screen.findByTestId('timeline-total');
@@ -121,6 +126,7 @@ describe('Timeline', () => {
 
   it('opens a row’s evidence: consent, digest, signature and the signed statement', async () => {
     mockCommands({
+      ...NO_PHONE,
       overview: overview(),
       timeline: vault(3),
       evidence: (args) => ({
@@ -146,11 +152,12 @@ describe('Timeline', () => {
   });
 
   it('has empty and error states', async () => {
-    mockCommands({ overview: overview(), timeline: vault(0) });
+    mockCommands({ ...NO_PHONE, overview: overview(), timeline: vault(0) });
     const { unmount } = render(Timeline);
     expect(await screen.findByTestId('timeline-empty')).toBeInTheDocument();
     unmount();
     mockCommands({
+      ...NO_PHONE,
       overview: overview(),
       timeline: () => {
         throw failure('The vault could not be read.');
@@ -158,5 +165,54 @@ describe('Timeline', () => {
     });
     render(Timeline);
     expect(await screen.findByTestId('timeline-error')).toHaveTextContent('The vault could not be read.');
+  });
+});
+
+describe('Timeline: seen by your phone', () => {
+  it('shows what the phone saw beside what the lender declared, under the same filters', async () => {
+    mockCommands({
+      overview: overview(),
+      timeline: vault(3),
+      phone_sources: [phoneSource(), androidSource({ lenderId: 'l2' })],
+      phone_observations: [
+        observation({ resource: 'contacts', firstAt: Date.UTC(2026, 10, 19), lastAt: Date.UTC(2026, 10, 20) }),
+        observation({
+          source: ANDROID_SHA,
+          platform: 'android',
+          resource: 'callLog',
+          op: 'READ_CALL_LOG',
+          firstAt: Date.UTC(2026, 10, 25),
+          lastAt: Date.UTC(2026, 10, 25),
+        }),
+      ],
+    });
+    const user = userEvent.setup();
+    render(Timeline);
+    expect(await screen.findByTestId('timeline-declared')).toHaveTextContent('Declared by the lender');
+    expect(screen.getByTestId('timeline-phone')).toHaveTextContent('Seen by your phone');
+    let rows = await screen.findAllByTestId('phone-observation');
+    expect(rows).toHaveLength(2);
+    // Newest first; an Android time says the zone it was read in.
+    expect(rows[0]).toHaveTextContent('Call log');
+    expect(rows[0]).toHaveTextContent('read in UTC+05:30');
+    expect(rows[1]).toHaveTextContent('Contacts');
+
+    await user.selectOptions(screen.getByTestId('timeline-filter-lender'), 'sandbox');
+    await user.click(screen.getByTestId('timeline-apply'));
+    await vi.waitFor(() => expect(screen.getAllByTestId('phone-observation')).toHaveLength(1));
+    rows = screen.getAllByTestId('phone-observation');
+    expect(rows[0]).toHaveTextContent('Contacts');
+
+    await fireEvent.input(screen.getByTestId('timeline-filter-from'), { target: { value: '2026-11-22' } });
+    await user.click(screen.getByTestId('timeline-apply'));
+    expect(await screen.findByTestId('timeline-phone-empty')).toBeInTheDocument();
+  });
+
+  it('leads to Your phone when nothing was imported', async () => {
+    mockCommands({ ...NO_PHONE, overview: overview(), timeline: vault(1) });
+    const user = userEvent.setup();
+    render(Timeline);
+    await user.click(await screen.findByTestId('timeline-phone-open'));
+    expect(navigation.view).toBe('phone');
   });
 });
