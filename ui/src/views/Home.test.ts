@@ -126,4 +126,25 @@ describe('Home', () => {
     expect(await screen.findByTestId('home-offer-amount')).toHaveTextContent('₹10,00,000');
     expect(screen.getByTestId('home-heading')).toHaveTextContent('आपका डेटा, आपका क्रेडिट');
   });
+
+  it('raises an alert when the audit rests findings on what the phone saw, leading to the audit', async () => {
+    mockCommands({ overview: { ...overview(), phoneFindings: 3 } });
+    const { onNavigate } = renderHome();
+    const alert = await screen.findByTestId('home-phone-alert');
+    expect(alert).toHaveTextContent('Important: Your phone saw a lender’s app do 3 things the audit flags.');
+    await userEvent.setup().click(screen.getByTestId('home-phone-audit'));
+    expect(onNavigate).toHaveBeenCalledWith('audit');
+  });
+
+  it('raises no phone alert without such findings, and words the engine’s phone alert', async () => {
+    mockCommands({
+      overview: overview({
+        alerts: [{ severity: 'critical', code: 'phone_findings', message: 'Phone-evidenced findings.' }],
+      }),
+    });
+    setLocale('hi');
+    renderHome();
+    expect(await screen.findByTestId('home-alert')).toHaveTextContent('आपके फ़ोन ने किसी ऋणदाता के ऐप को');
+    expect(screen.queryByTestId('home-phone-alert')).not.toBeInTheDocument();
+  });
 });
