@@ -101,7 +101,7 @@ const handlers: Record<string, Handler | object | null> = {
   ask_open_path: () => '/home/asha/Downloads/appops.txt',
   phone_survey: phone.survey(),
   phone_import: (args: Args) => {
-    report(args, { task: 'phone', phase: 'observations', done: 12, total: 12 });
+    report(args, { task: 'phone', phase: 'storing', done: 12, total: 12 });
     return phone.importSummary();
   },
   phone_devices: [phone.device({ state: 'unauthorized' })],

@@ -65,7 +65,7 @@ export const phoneApi = {
   phoneDevices: () => call<Array<AdbDevice>>('phone_devices'),
   phoneSources: () => call<Array<PhoneSource>>('phone_sources'),
   phoneObservations: () => call<Array<Observation>>('phone_observations'),
-  /** The native open dialog; `null` if cancelled. `purpose` picks its title and filters. */
+  /** The native open dialog; `null` if cancelled. `purpose` (`phone`) picks its filters. */
   askOpenPath: (purpose: string) => call<string | null>('ask_open_path', { purpose }),
   /** For testing: writes the built-in sandbox's phone report where the borrower chooses; `null` if cancelled. */
   saveSandboxPhoneReport: (format: SandboxPhoneFormat) =>

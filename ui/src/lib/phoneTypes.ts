@@ -47,7 +47,8 @@ export type PhoneImportSummary = {
   malformedFirst: Array<number>;
 };
 
-export type AdbDeviceState = 'device' | 'unauthorized' | 'offline' | 'other';
+/** Whether adb can read a phone, and if not, what stands in the way. */
+export type AdbDeviceState = 'device' | 'unauthorized' | 'offline' | 'no_permissions' | 'recovery' | 'other';
 
 /** A phone the adb server sees (`adb devices -l`). */
 export type AdbDevice = {
@@ -71,6 +72,25 @@ export type PhoneErrorCode =
   | 'adb_unauthorized'
   | 'adb_several_devices'
   | 'adb_failed';
+
+/** Who says a timeline entry happened: the lender's own declaration, or the borrower's phone. */
+export type TimelineOrigin = 'lender' | 'phone';
+
+/**
+ * An observation as the timeline shows it, beside the disclosures of the same span: what the
+ * phone saw, the lender it was imported for, its file, and the signals its resource maps to.
+ */
+export type PhoneTimelineItem = {
+  origin: TimelineOrigin;
+  observation: Observation;
+  lenderId: string | null;
+  fileName: string;
+  signals: Array<string>;
+  dpvCategories: Array<string>;
+};
+
+/** What a timeline page adds for phone evidence: the observations in the page's span. */
+export type TimelinePagePhone = { phone?: Array<PhoneTimelineItem> };
 
 /**
  * What Home's overview adds for phone evidence: how many audit findings rest on what the

@@ -60,7 +60,9 @@ export function demoHandlers(): Record<string, Handler | object | null> {
       const start = query.cursor ? Number(query.cursor) : 0;
       const items = [];
       for (let id = start + 1; id <= start + query.limit; id++) items.push(f.disclosure(id));
-      return { items, nextCursor: String(start + query.limit), total: 1_000_000 };
+      // What the phone saw, among the first page's disclosures.
+      const phone = start === 0 ? [p.timelineItem({ firstAt: f.NOW - 90_000, lastAt: f.NOW - 90_000 })] : [];
+      return { items, nextCursor: String(start + query.limit), total: 1_000_000, phone };
     },
   };
 }

@@ -1,5 +1,12 @@
 /** Sample phone evidence shaped like the engine's (`PhoneSource`, `Observation`, the phone views). */
-import type { AdbDevice, Observation, PhoneImportSummary, PhoneSource, PhoneSurvey } from '../lib/phoneTypes';
+import type {
+  AdbDevice,
+  Observation,
+  PhoneImportSummary,
+  PhoneSource,
+  PhoneSurvey,
+  PhoneTimelineItem,
+} from '../lib/phoneTypes';
 import { DAY, NOW } from './fixtures';
 
 export const IOS_SHA = 'a1b2c3d4e5f6'.padEnd(64, '0');
@@ -95,4 +102,16 @@ export function importSummary(overrides: Partial<PhoneImportSummary> = {}): Phon
 
 export function device(overrides: Partial<AdbDevice> = {}): AdbDevice {
   return { serial: 'R58N123ABC', state: 'device', model: 'SM-A515F', ...overrides };
+}
+
+/** An observation as a timeline page carries it. */
+export function timelineItem(overrides: Partial<Observation> = {}, fileName = phoneSource().fileName): PhoneTimelineItem {
+  return {
+    origin: 'phone',
+    observation: observation(overrides),
+    lenderId: 'sandbox',
+    fileName,
+    signals: ['contacts'],
+    dpvCategories: ['pd:Contact'],
+  };
 }

@@ -77,7 +77,7 @@ describe('Your phone', () => {
     const user = userEvent.setup();
     render(Phone);
     await user.click(await screen.findByTestId('phone-choose'));
-    expect(calls.find((c) => c.command === 'ask_open_path')?.args).toEqual({ purpose: 'phone-report' });
+    expect(calls.find((c) => c.command === 'ask_open_path')?.args).toEqual({ purpose: 'phone' });
 
     const form = await screen.findByTestId('phone-survey');
     expect(screen.getByTestId('phone-survey-file')).toHaveTextContent('appops.txt');
@@ -101,8 +101,8 @@ describe('Your phone', () => {
       lenderId: 'sandbox',
       utcOffsetMin: 345,
     });
-    report(importArgs, { task: 'phone', phase: 'observations', done: 5, total: 12 });
-    expect(await screen.findByText('Observations: 5 of 12')).toBeInTheDocument();
+    report(importArgs, { task: 'phone', phase: 'reading', done: 5, total: 12 });
+    expect(await screen.findByText('Reading the file: 5 of 12')).toBeInTheDocument();
 
     sources = [importSummary().source];
     held.resolve(importSummary());
@@ -261,7 +261,7 @@ describe('Your phone', () => {
     const held = deferred<unknown>();
     let captureArgs: Args = {};
     phoneCommands({
-      phone_devices: [device(), device({ serial: 'emulator-5554', model: 'sdk_gphone64' }), device({ serial: 'X1', state: 'offline', model: null })],
+      phone_devices: [device(), device({ serial: 'emulator-5554', model: 'sdk_gphone64' }), device({ serial: 'X1', state: 'offline', model: null }), device({ serial: 'Y2', state: 'no_permissions', model: null })],
       phone_capture: (args) => {
         captureArgs = args;
         return held.promise;
@@ -273,12 +273,13 @@ describe('Your phone', () => {
     await user.click(screen.getByTestId('phone-look'));
     expect(await screen.findByTestId('phone-capture-adb_several_devices')).toHaveTextContent('Choose below which phone to read.');
     expect(screen.getByTestId('phone-device-X1')).toHaveTextContent('Not answering');
+    expect(screen.getByTestId('phone-capture-no-permissions')).toHaveTextContent('android-sdk-platform-tools-common');
     expect(screen.getByTestId('phone-capture-start')).toBeDisabled();
     await user.click(within(screen.getByTestId('phone-device-emulator-5554')).getByRole('radio'));
     await user.click(screen.getByTestId('phone-capture-start'));
     expect(captureArgs).toMatchObject({ serial: 'emulator-5554', app: null, lenderId: null });
-    report(captureArgs, { task: 'phone', phase: 'capturing', done: 2, total: 4 });
-    expect(await screen.findByText('Reading the phone: 2 of 4')).toBeInTheDocument();
+    report(captureArgs, { task: 'capture', phase: 'clock', done: 2, total: 7 });
+    expect(await screen.findByText('The phone’s clock and time zone: 2 of 7')).toBeInTheDocument();
     held.resolve(importSummary({ source: androidSource() }));
     const result = await screen.findByTestId('phone-capture-result');
     expect(result).toHaveTextContent('12 observations of in.khata.sandbox.lender imported');

@@ -5,7 +5,7 @@ import type { TimelineQuery } from '../lib/bindings/TimelineQuery';
 import { setLocale } from '../lib/i18n/i18n.svelte';
 import { consent, disclosure, overview } from '../test/fixtures';
 import { failure, mockCommands } from '../test/ipc';
-import { androidSource, ANDROID_SHA, observation, phoneSource } from '../test/phoneFixtures';
+import { androidSource, ANDROID_SHA, phoneSource, timelineItem } from '../test/phoneFixtures';
 import { navigation } from '../lib/navigation.svelte';
 import Timeline from './Timeline.svelte';
 
@@ -46,9 +46,6 @@ afterAll(() => {
 });
 beforeEach(() => setLocale('en'));
 
-/** No phone evidence imported: the timeline's phone side is empty. */
-const NO_PHONE = { phone_sources: [], phone_observations: [] };
-
 /** A vault of `total` disclosures served in pages, like the engine's keyset paging. */
 function vault(total: number) {
   return (args: Record<string, unknown>) => {
@@ -63,7 +60,7 @@ function vault(total: number) {
 
 describe('Timeline', () => {
   it('renders only the rows in view out of a million', async () => {
-    mockCommands({ ...NO_PHONE, overview: overview(), timeline: vault(1_000_000) });
+    mockCommands({ overview: overview(), timeline: vault(1_000_000) });
     render(Timeline, { pageSize: 200 });
     expect(await screen.findByTestId('timeline-total')).toHaveTextContent('10,00,000 disclosures');
     await vi.waitFor(() => expect(screen.getAllByTestId('timeline-row').length).toBeGreaterThan(5));
@@ -72,7 +69,7 @@ describe('Timeline', () => {
   });
 
   it('loads the next page by cursor when scrolled near the end', async () => {
-    const calls = mockCommands({ ...NO_PHONE, overview: overview(), timeline: vault(1000) });
+    const calls = mockCommands({ overview: overview(), timeline: vault(1000) });
     render(Timeline, { pageSize: 50 });
     await screen.findByTestId('timeline-total');
     await vi.waitFor(() => expect(screen.getAllByTestId('timeline-row').length).toBeGreaterThan(0));
@@ -88,7 +85,7 @@ describe('Timeline', () => {
   });
 
   it('moves between rows with the arrow keys, End and Home', async () => {
-    mockCommands({ ...NO_PHONE, overview: overview(), timeline: vault(30) });
+    mockCommands({ overview: overview(), timeline: vault(30) });
     const user = userEvent.setup();
     render(Timeline);
     await vi.waitFor(() => expect(screen.getAllByTestId('timeline-row').length).toBeGreaterThan(2));
@@ -102,7 +99,7 @@ describe('Timeline', () => {
   });
 
   it('sends the filters as the query', async () => {
-    const calls = mockCommands({ ...NO_PHONE, overview: overview(), timeline: vault(3) });
+    const calls = mockCommands({ overview: overview(), timeline: vault(3) });
     const user = userEvent.setup();
     render(Timeline);
     await screen.findByTestId('timeline-total');
@@ -126,7 +123,6 @@ describe('Timeline', () => {
 
   it('opens a row’s evidence: consent, digest, signature and the signed statement', async () => {
     mockCommands({
-      ...NO_PHONE,
       overview: overview(),
       timeline: vault(3),
       evidence: (args) => ({
@@ -152,12 +148,11 @@ describe('Timeline', () => {
   });
 
   it('has empty and error states', async () => {
-    mockCommands({ ...NO_PHONE, overview: overview(), timeline: vault(0) });
+    mockCommands({ overview: overview(), timeline: vault(0) });
     const { unmount } = render(Timeline);
     expect(await screen.findByTestId('timeline-empty')).toBeInTheDocument();
     unmount();
     mockCommands({
-      ...NO_PHONE,
       overview: overview(),
       timeline: () => {
         throw failure('The vault could not be read.');
@@ -169,50 +164,69 @@ describe('Timeline', () => {
 });
 
 describe('Timeline: seen by your phone', () => {
-  it('shows what the phone saw beside what the lender declared, under the same filters', async () => {
-    mockCommands({
+  it('sets what the phone saw among the lender’s declarations, each row saying whose it is', async () => {
+    const calls = mockCommands({
       overview: overview(),
-      timeline: vault(3),
-      phone_sources: [phoneSource(), androidSource({ lenderId: 'l2' })],
-      phone_observations: [
-        observation({ resource: 'contacts', firstAt: Date.UTC(2026, 10, 19), lastAt: Date.UTC(2026, 10, 20) }),
-        observation({
-          source: ANDROID_SHA,
-          platform: 'android',
-          resource: 'callLog',
-          op: 'READ_CALL_LOG',
-          firstAt: Date.UTC(2026, 10, 25),
-          lastAt: Date.UTC(2026, 10, 25),
-        }),
-      ],
+      // Disclosures 1…3 were collected 1, 2 and 3 minutes before NOW; the phone's rows fall between.
+      timeline: () => ({
+        items: [disclosure(1), disclosure(2), disclosure(3)],
+        nextCursor: null,
+        total: 3,
+        phone: [
+          timelineItem({ firstAt: disclosure(1).collectedAt - 30_000, lastAt: disclosure(1).collectedAt - 30_000, count: 1 }),
+          timelineItem(
+            {
+              source: ANDROID_SHA,
+              platform: 'android',
+              resource: 'callLog',
+              op: 'READ_CALL_LOG',
+              state: 'background',
+              firstAt: disclosure(3).collectedAt - 1,
+              lastAt: disclosure(3).collectedAt - 1,
+              count: 6,
+            },
+            'khata-capture-R58N123ABC.txt',
+          ),
+        ],
+      }),
+      phone_sources: [phoneSource(), androidSource()],
     });
     const user = userEvent.setup();
     render(Timeline);
-    expect(await screen.findByTestId('timeline-declared')).toHaveTextContent('Declared by the lender');
-    expect(screen.getByTestId('timeline-phone')).toHaveTextContent('Seen by your phone');
-    let rows = await screen.findAllByTestId('phone-observation');
-    expect(rows).toHaveLength(2);
-    // Newest first; an Android time says the zone it was read in.
-    expect(rows[0]).toHaveTextContent('Call log');
-    expect(rows[0]).toHaveTextContent('read in UTC+05:30');
-    expect(rows[1]).toHaveTextContent('Contacts');
+    await vi.waitFor(() => expect(screen.getAllByTestId('timeline-phone-row')).toHaveLength(2));
+    const order = [...document.querySelectorAll('[data-index]')].map((row) => row.getAttribute('data-testid'));
+    expect(order).toEqual(['timeline-row', 'timeline-phone-row', 'timeline-row', 'timeline-row', 'timeline-phone-row']);
+    // The count is of the lender's disclosures.
+    expect(screen.getByTestId('timeline-total')).toHaveTextContent('3 disclosures · 3 loaded');
+    expect(screen.getByTestId('timeline-phone-note')).toHaveTextContent('Seen by your phone');
 
-    await user.selectOptions(screen.getByTestId('timeline-filter-lender'), 'sandbox');
-    await user.click(screen.getByTestId('timeline-apply'));
-    await vi.waitFor(() => expect(screen.getAllByTestId('phone-observation')).toHaveLength(1));
-    rows = screen.getAllByTestId('phone-observation');
-    expect(rows[0]).toHaveTextContent('Contacts');
+    const declared = screen.getAllByTestId('timeline-row')[0];
+    expect(declared).toHaveTextContent('Declared by the lender');
+    const [contacts, callLog] = screen.getAllByTestId('timeline-phone-row');
+    expect(contacts).toHaveTextContent('Seen by your phone');
+    expect(contacts).toHaveTextContent('Contacts Used');
+    expect(contacts).toHaveTextContent('once · In the background · App_Privacy_Report_v4_2026-11-28T10_00_00.ndjson');
+    expect(callLog).toHaveTextContent('Call log');
+    expect(callLog).toHaveTextContent('6 times · In the background · khata-capture-R58N123ABC.txt');
+    // Android times say the zone they were read in (from the phone's sources, read once).
+    await vi.waitFor(() => expect(callLog).toHaveTextContent('read in UTC+05:30'));
+    expect(contacts).not.toHaveTextContent('read in');
+    expect(calls.filter((call) => call.command === 'phone_sources')).toHaveLength(1);
 
-    await fireEvent.input(screen.getByTestId('timeline-filter-from'), { target: { value: '2026-11-22' } });
-    await user.click(screen.getByTestId('timeline-apply'));
-    expect(await screen.findByTestId('timeline-phone-empty')).toBeInTheDocument();
+    // Keys move through both kinds of row; a phone row leads to Your phone.
+    declared.focus();
+    await user.keyboard('{ArrowDown}');
+    await vi.waitFor(() => expect(document.activeElement).toBe(contacts));
+    await user.keyboard('{Enter}');
+    expect(navigation.view).toBe('phone');
   });
 
-  it('leads to Your phone when nothing was imported', async () => {
-    mockCommands({ ...NO_PHONE, overview: overview(), timeline: vault(1) });
-    const user = userEvent.setup();
+  it('labels nothing when the phone saw nothing, as before', async () => {
+    const calls = mockCommands({ overview: overview(), timeline: vault(3) });
     render(Timeline);
-    await user.click(await screen.findByTestId('timeline-phone-open'));
-    expect(navigation.view).toBe('phone');
+    await vi.waitFor(() => expect(screen.getAllByTestId('timeline-row')).toHaveLength(3));
+    expect(screen.getAllByTestId('timeline-row')[0]).not.toHaveTextContent('Declared by the lender');
+    expect(screen.queryByTestId('timeline-phone-note')).not.toBeInTheDocument();
+    expect(calls.some((call) => call.command === 'phone_sources')).toBe(false);
   });
 });

@@ -84,6 +84,8 @@ const phoneEn = {
   'phone.capture.state.device': 'Ready',
   'phone.capture.state.unauthorized': 'Waiting for you to allow this computer on the phone',
   'phone.capture.state.offline': 'Not answering: unplug it and plug it in again',
+  'phone.capture.state.no_permissions': 'This computer’s USB settings do not let adb open it',
+  'phone.capture.state.recovery': 'Started in recovery mode: restart the phone normally',
   'phone.capture.state.other': 'Not ready',
   'phone.capture.app': 'The lender’s app on the phone (package name)',
   'phone.capture.appHelp': 'Leave empty and Khata uses the app the lender declared.',
@@ -100,6 +102,8 @@ const phoneEn = {
   'phone.capture.adb_unauthorized.title': 'The phone has not allowed this computer yet',
   'phone.capture.adb_unauthorized.body':
     'Unlock the phone. It asks “Allow USB debugging?”: tap “Allow”. If you do not see the question, unplug the phone and plug it in again. Then look again.',
+  'phone.capture.noPermissions':
+    'On Linux, adb needs permission to open the phone: install the “android-sdk-platform-tools-common” package (its rules let adb reach phones), unplug the phone and plug it in again.',
   'phone.capture.adb_several_devices.title': 'More than one phone is connected',
   'phone.capture.adb_several_devices.body': 'Choose below which phone to read.',
   'phone.capture.adb_failed.title': 'Reading the phone did not work',
@@ -194,20 +198,19 @@ const phoneEn = {
 
   'progress.phase.reading': 'Reading the file',
   'progress.phase.storing': 'Saving',
-  'progress.phase.capturing': 'Reading the phone',
-  'progress.phase.observations': 'Observations',
+  'progress.phase.packages': 'Apps on the phone',
+  'progress.phase.properties': 'About the phone',
+  'progress.phase.clock': 'The phone’s clock and time zone',
 
   'timeline.declared': 'Declared by the lender',
   'timeline.phone.title': 'Seen by your phone',
   'timeline.phone.lead':
-    'What your phone recorded the lender’s app doing, from the files imported on Your phone, beside what the lender declared above.',
-  'timeline.phone.empty': 'Nothing from your phone yet. Bring your phone’s record in on Your phone.',
-  'timeline.phone.open': 'Go to Your phone',
+    'Rows marked “Seen by your phone” are what your phone recorded the lender’s app doing, from the files imported on Your phone; select one to go there.',
+  'timeline.phone.detail': '{often} · {state} · {file}',
 
   'home.phone.alert':
     '{count, plural, one {Your phone saw a lender’s app do something the audit flags.} other {Your phone saw a lender’s app do # things the audit flags.}}',
   'home.phone.open': 'See the audit',
-  'alert.phone_findings': 'Your phone saw a lender’s app do something the audit flags.',
 } as const;
 
 export default phoneEn;

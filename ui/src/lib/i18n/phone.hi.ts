@@ -84,6 +84,8 @@ const phoneHi: Record<keyof typeof phoneEn, string> = {
   'phone.capture.state.device': 'तैयार',
   'phone.capture.state.unauthorized': 'फ़ोन पर इस कंप्यूटर को अनुमति देने का इंतज़ार',
   'phone.capture.state.offline': 'जवाब नहीं दे रहा: केबल निकालकर फिर लगाएँ',
+  'phone.capture.state.no_permissions': 'इस कंप्यूटर की USB सेटिंग adb को फ़ोन खोलने नहीं देती',
+  'phone.capture.state.recovery': 'रिकवरी मोड में चालू है: फ़ोन को सामान्य रूप से फिर चालू करें',
   'phone.capture.state.other': 'तैयार नहीं',
   'phone.capture.app': 'फ़ोन पर ऋणदाता का ऐप (पैकेज का नाम)',
   'phone.capture.appHelp': 'खाली छोड़ें तो खाता वही ऐप लेता है जो ऋणदाता ने बताया है।',
@@ -100,6 +102,8 @@ const phoneHi: Record<keyof typeof phoneEn, string> = {
   'phone.capture.adb_unauthorized.title': 'फ़ोन ने अभी इस कंप्यूटर को अनुमति नहीं दी',
   'phone.capture.adb_unauthorized.body':
     'फ़ोन का लॉक खोलें। वह पूछेगा “Allow USB debugging?”: “Allow” दबाएँ। सवाल न दिखे तो केबल निकालकर फिर लगाएँ। फिर से ढूँढें।',
+  'phone.capture.noPermissions':
+    'Linux पर adb को फ़ोन खोलने की अनुमति चाहिए: “android-sdk-platform-tools-common” पैकेज लगाएँ (इसके नियम adb को फ़ोन तक पहुँचने देते हैं), फिर फ़ोन की केबल निकालकर दोबारा लगाएँ।',
   'phone.capture.adb_several_devices.title': 'एक से ज़्यादा फ़ोन जुड़े हैं',
   'phone.capture.adb_several_devices.body': 'नीचे चुनें कि कौन-सा फ़ोन पढ़ना है।',
   'phone.capture.adb_failed.title': 'फ़ोन पढ़ा नहीं जा सका',
@@ -194,20 +198,19 @@ const phoneHi: Record<keyof typeof phoneEn, string> = {
 
   'progress.phase.reading': 'फ़ाइल पढ़ी जा रही है',
   'progress.phase.storing': 'सहेजा जा रहा है',
-  'progress.phase.capturing': 'फ़ोन पढ़ा जा रहा है',
-  'progress.phase.observations': 'रिकॉर्ड',
+  'progress.phase.packages': 'फ़ोन पर लगे ऐप',
+  'progress.phase.properties': 'फ़ोन की जानकारी',
+  'progress.phase.clock': 'फ़ोन की घड़ी और समय क्षेत्र',
 
   'timeline.declared': 'ऋणदाता ने बताया',
   'timeline.phone.title': 'आपके फ़ोन ने देखा',
   'timeline.phone.lead':
-    '“आपका फ़ोन” पर आयात की गई फ़ाइलों के अनुसार आपके फ़ोन ने ऋणदाता के ऐप को क्या करते देखा, ऊपर ऋणदाता की बताई बातों के साथ।',
-  'timeline.phone.empty': 'अभी आपके फ़ोन से कुछ नहीं आया। “आपका फ़ोन” पर अपने फ़ोन का रिकॉर्ड लाइए।',
-  'timeline.phone.open': '“आपका फ़ोन” पर जाएँ',
+    '“आपके फ़ोन ने देखा” वाली पंक्तियाँ बताती हैं कि आपके फ़ोन ने ऋणदाता के ऐप को क्या करते दर्ज किया, “आपका फ़ोन” पर आयात की गई फ़ाइलों से; वहाँ जाने के लिए कोई पंक्ति चुनें।',
+  'timeline.phone.detail': '{often} · {state} · {file}',
 
   'home.phone.alert':
     '{count, plural, one {आपके फ़ोन ने किसी ऋणदाता के ऐप को ऐसा कुछ करते देखा जिस पर ऑडिट ने आपत्ति की है।} other {आपके फ़ोन ने किसी ऋणदाता के ऐप को ऐसी # बातें करते देखा जिन पर ऑडिट ने आपत्ति की है।}}',
   'home.phone.open': 'ऑडिट देखें',
-  'alert.phone_findings': 'आपके फ़ोन ने किसी ऋणदाता के ऐप को ऐसा कुछ करते देखा जिस पर ऑडिट ने आपत्ति की है।',
 };
 
 export default phoneHi;
