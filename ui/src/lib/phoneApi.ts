@@ -19,10 +19,14 @@ const PHONE_CODES: ReadonlyArray<PhoneErrorCode> = [
   'phone_choose_app',
   'phone_app_not_in_file',
   'phone_choose_lender',
+  'phone_app_not_installed',
   'adb_missing',
   'adb_no_device',
   'adb_unauthorized',
   'adb_several_devices',
+  'adb_offline',
+  'adb_no_permission',
+  'adb_choose_app',
   'adb_failed',
 ];
 
@@ -33,11 +37,24 @@ export function phoneErrorCode(failure: unknown): PhoneErrorCode | null {
   return (PHONE_CODES as ReadonlyArray<string>).includes(code) ? (code as PhoneErrorCode) : null;
 }
 
-/** A failed phone command as a view keeps it: the phone code to branch on, and Rust's sentence. */
-export type PhoneFailure = { code: PhoneErrorCode | null; message: string };
+/**
+ * A failed phone command as a view keeps it: the phone code to branch on, Rust's sentence,
+ * and what the borrower can choose from (phones, or the phone's apps) when it says.
+ */
+export type PhoneFailure = {
+  code: PhoneErrorCode | null;
+  message: string;
+  devices: Array<AdbDevice>;
+  packages: Array<string>;
+};
 
 export function failureOf(error: unknown): PhoneFailure {
-  return { code: phoneErrorCode(error), message: error instanceof Error ? error.message : String(error) };
+  return {
+    code: phoneErrorCode(error),
+    message: error instanceof Error ? error.message : String(error),
+    devices: (error instanceof CommandError && error.devices) || [],
+    packages: (error instanceof CommandError && error.packages) || [],
+  };
 }
 
 export const phoneApi = {

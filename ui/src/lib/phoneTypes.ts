@@ -67,10 +67,14 @@ export type PhoneErrorCode =
   | 'phone_choose_app'
   | 'phone_app_not_in_file'
   | 'phone_choose_lender'
+  | 'phone_app_not_installed'
   | 'adb_missing'
   | 'adb_no_device'
   | 'adb_unauthorized'
   | 'adb_several_devices'
+  | 'adb_offline'
+  | 'adb_no_permission'
+  | 'adb_choose_app'
   | 'adb_failed';
 
 /** Who says a timeline entry happened: the lender's own declaration, or the borrower's phone. */

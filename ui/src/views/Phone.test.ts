@@ -248,6 +248,17 @@ describe('Your phone', () => {
     );
     expect(screen.getByTestId('phone-capture-start')).toBeDisabled();
 
+    answer = () => [device({ state: 'no_permissions', model: null })];
+    await user.click(screen.getByTestId('phone-look'));
+    expect(await screen.findByTestId('phone-capture-adb_no_permission')).toHaveTextContent(
+      'android-sdk-platform-tools-common',
+    );
+
+    answer = () => [device({ state: 'offline', model: null }), device({ serial: 'R2', state: 'recovery', model: null })];
+    await user.click(screen.getByTestId('phone-look'));
+    expect(await screen.findByTestId('phone-capture-adb_offline')).toHaveTextContent('restart it normally');
+    expect(screen.getByTestId('phone-device-R2')).toHaveTextContent('Started in recovery mode');
+
     answer = () => {
       throw failure('adb: device offline (closed)', 'adb_failed');
     };
@@ -273,7 +284,6 @@ describe('Your phone', () => {
     await user.click(screen.getByTestId('phone-look'));
     expect(await screen.findByTestId('phone-capture-adb_several_devices')).toHaveTextContent('Choose below which phone to read.');
     expect(screen.getByTestId('phone-device-X1')).toHaveTextContent('Not answering');
-    expect(screen.getByTestId('phone-capture-no-permissions')).toHaveTextContent('android-sdk-platform-tools-common');
     expect(screen.getByTestId('phone-capture-start')).toBeDisabled();
     await user.click(within(screen.getByTestId('phone-device-emulator-5554')).getByRole('radio'));
     await user.click(screen.getByTestId('phone-capture-start'));
@@ -307,6 +317,44 @@ describe('Your phone', () => {
     await user.type(screen.getByTestId('phone-capture-app'), 'in.lender.app');
     await user.click(screen.getByTestId('phone-capture-start'));
     expect(captureArgs).toMatchObject({ serial: 'R58N123ABC', app: 'in.lender.app' });
+    expect(await screen.findByTestId('phone-capture-result')).toBeInTheDocument();
+  });
+
+  it('offers the phone’s own apps when no declared app is on it, and the phones when several appear', async () => {
+    let captureArgs: Args = {};
+    let attempts = 0;
+    phoneCommands({
+      phone_devices: [device()],
+      phone_capture: (args) => {
+        captureArgs = args;
+        attempts += 1;
+        if (attempts === 1) {
+          throw { ...failure('Which app?', 'adb_choose_app'), packages: ['com.example.game', 'in.quickrupee.app'] };
+        }
+        if (attempts === 2) {
+          throw {
+            ...failure('Several phones.', 'adb_several_devices'),
+            devices: [device(), device({ serial: 'emulator-5554', model: 'sdk_gphone64' })],
+          };
+        }
+        return importSummary();
+      },
+    });
+    const user = userEvent.setup();
+    render(Phone);
+    await user.click(await screen.findByTestId('phone-tab-android'));
+    await user.click(screen.getByTestId('phone-look'));
+    await user.click(await screen.findByTestId('phone-capture-start'));
+    expect(await screen.findByTestId('phone-capture-error')).toHaveTextContent('Choose the lender’s app from the phone’s apps');
+    await user.selectOptions(screen.getByTestId('phone-capture-app'), 'in.quickrupee.app');
+    await user.click(screen.getByTestId('phone-capture-start'));
+    expect(captureArgs).toMatchObject({ serial: 'R58N123ABC', app: 'in.quickrupee.app' });
+    // A second phone was plugged in meanwhile: the error lists both to pick from.
+    expect(await screen.findByTestId('phone-capture-adb_several_devices')).toBeInTheDocument();
+    expect(screen.getByTestId('phone-capture-start')).toBeDisabled();
+    await user.click(within(screen.getByTestId('phone-device-emulator-5554')).getByRole('radio'));
+    await user.click(screen.getByTestId('phone-capture-start'));
+    expect(captureArgs).toMatchObject({ serial: 'emulator-5554', app: 'in.quickrupee.app' });
     expect(await screen.findByTestId('phone-capture-result')).toBeInTheDocument();
   });
 

@@ -70,6 +70,10 @@ const phoneEn = {
   'phone.error.phone_choose_app': 'Khata could not tell which app is the lender’s. Give the app, then try again.',
   'phone.error.phone_app_not_in_file':
     'There is no record of the lender’s app here. Check the app’s name, or save a newer report after using the app.',
+  'phone.error.phone_app_not_installed':
+    'That app is not installed on this phone. Choose the lender’s app, or leave it empty to use the app the lender declared.',
+  'phone.error.adb_choose_app':
+    'Khata found no app of a connected lender on this phone. Choose the lender’s app from the phone’s apps, then try again.',
   'phone.error.phone_choose_lender':
     'Khata could not tell which lender this app belongs to. Choose the lender, then try again.',
 
@@ -89,6 +93,7 @@ const phoneEn = {
   'phone.capture.state.other': 'Not ready',
   'phone.capture.app': 'The lender’s app on the phone (package name)',
   'phone.capture.appHelp': 'Leave empty and Khata uses the app the lender declared.',
+  'phone.capture.appDeclared': 'The app the lender declared',
   'phone.capture.lenderAuto': 'The lender whose declared app is on the phone',
   'phone.capture.start': 'Capture from the connected phone',
   'phone.capture.progress': 'Capture progress',
@@ -102,8 +107,12 @@ const phoneEn = {
   'phone.capture.adb_unauthorized.title': 'The phone has not allowed this computer yet',
   'phone.capture.adb_unauthorized.body':
     'Unlock the phone. It asks “Allow USB debugging?”: tap “Allow”. If you do not see the question, unplug the phone and plug it in again. Then look again.',
-  'phone.capture.noPermissions':
-    'On Linux, adb needs permission to open the phone: install the “android-sdk-platform-tools-common” package (its rules let adb reach phones), unplug the phone and plug it in again.',
+  'phone.capture.adb_offline.title': 'The phone is not answering',
+  'phone.capture.adb_offline.body':
+    'Unplug the phone and plug it in again, and keep it unlocked. If it started in recovery or bootloader mode, restart it normally. Then look again.',
+  'phone.capture.adb_no_permission.title': 'This computer does not let adb open the phone',
+  'phone.capture.adb_no_permission.body':
+    'On Linux, adb needs permission to open a phone: install the “android-sdk-platform-tools-common” package (its rules let adb reach phones), then unplug the phone and plug it in again. Then look again.',
   'phone.capture.adb_several_devices.title': 'More than one phone is connected',
   'phone.capture.adb_several_devices.body': 'Choose below which phone to read.',
   'phone.capture.adb_failed.title': 'Reading the phone did not work',

@@ -70,6 +70,10 @@ const phoneHi: Record<keyof typeof phoneEn, string> = {
   'phone.error.phone_choose_app': 'खाता समझ नहीं पाया कि ऋणदाता का ऐप कौन-सा है। ऐप बताइए, फिर दोबारा कोशिश करें।',
   'phone.error.phone_app_not_in_file':
     'यहाँ ऋणदाता के ऐप का कोई रिकॉर्ड नहीं है। ऐप का नाम जाँचें, या ऐप इस्तेमाल करने के बाद नई रिपोर्ट सहेजें।',
+  'phone.error.phone_app_not_installed':
+    'यह ऐप इस फ़ोन पर नहीं है। ऋणदाता का ऐप चुनें, या खाली छोड़ें ताकि खाता ऋणदाता का बताया हुआ ऐप ले।',
+  'phone.error.adb_choose_app':
+    'खाता को इस फ़ोन पर किसी जुड़े हुए ऋणदाता का ऐप नहीं मिला। फ़ोन के ऐप में से ऋणदाता का ऐप चुनें, फिर दोबारा कोशिश करें।',
   'phone.error.phone_choose_lender':
     'खाता समझ नहीं पाया कि यह ऐप किस ऋणदाता का है। ऋणदाता चुनें, फिर दोबारा कोशिश करें।',
 
@@ -89,6 +93,7 @@ const phoneHi: Record<keyof typeof phoneEn, string> = {
   'phone.capture.state.other': 'तैयार नहीं',
   'phone.capture.app': 'फ़ोन पर ऋणदाता का ऐप (पैकेज का नाम)',
   'phone.capture.appHelp': 'खाली छोड़ें तो खाता वही ऐप लेता है जो ऋणदाता ने बताया है।',
+  'phone.capture.appDeclared': 'ऋणदाता का बताया हुआ ऐप',
   'phone.capture.lenderAuto': 'वह ऋणदाता जिसका बताया हुआ ऐप फ़ोन पर है',
   'phone.capture.start': 'जुड़े हुए फ़ोन से रिकॉर्ड लें',
   'phone.capture.progress': 'रिकॉर्ड लेने की प्रगति',
@@ -102,8 +107,12 @@ const phoneHi: Record<keyof typeof phoneEn, string> = {
   'phone.capture.adb_unauthorized.title': 'फ़ोन ने अभी इस कंप्यूटर को अनुमति नहीं दी',
   'phone.capture.adb_unauthorized.body':
     'फ़ोन का लॉक खोलें। वह पूछेगा “Allow USB debugging?”: “Allow” दबाएँ। सवाल न दिखे तो केबल निकालकर फिर लगाएँ। फिर से ढूँढें।',
-  'phone.capture.noPermissions':
-    'Linux पर adb को फ़ोन खोलने की अनुमति चाहिए: “android-sdk-platform-tools-common” पैकेज लगाएँ (इसके नियम adb को फ़ोन तक पहुँचने देते हैं), फिर फ़ोन की केबल निकालकर दोबारा लगाएँ।',
+  'phone.capture.adb_offline.title': 'फ़ोन जवाब नहीं दे रहा',
+  'phone.capture.adb_offline.body':
+    'फ़ोन की केबल निकालकर दोबारा लगाएँ और फ़ोन का लॉक खुला रखें। अगर फ़ोन रिकवरी या बूटलोडर मोड में चालू हुआ है, तो उसे सामान्य रूप से फिर चालू करें। फिर से ढूँढें।',
+  'phone.capture.adb_no_permission.title': 'यह कंप्यूटर adb को फ़ोन खोलने नहीं देता',
+  'phone.capture.adb_no_permission.body':
+    'Linux पर adb को फ़ोन खोलने की अनुमति चाहिए: “android-sdk-platform-tools-common” पैकेज लगाएँ (इसके नियम adb को फ़ोन तक पहुँचने देते हैं), फिर फ़ोन की केबल निकालकर दोबारा लगाएँ। फिर से ढूँढें।',
   'phone.capture.adb_several_devices.title': 'एक से ज़्यादा फ़ोन जुड़े हैं',
   'phone.capture.adb_several_devices.body': 'नीचे चुनें कि कौन-सा फ़ोन पढ़ना है।',
   'phone.capture.adb_failed.title': 'फ़ोन पढ़ा नहीं जा सका',
