@@ -127,6 +127,29 @@ const screens = [
     },
     after: (p) => click(p, 'evidence-close'),
   },
+  { name: 'Your phone', run: (p) => nav(p, 'phone', 'phone-sources') },
+  {
+    name: 'Your phone: a file surveyed',
+    run: async (p) => {
+      await click(p, 'phone-choose');
+      await visible(p, 'phone-survey');
+    },
+  },
+  {
+    name: 'Your phone: imported',
+    run: async (p) => {
+      await click(p, 'phone-import');
+      await visible(p, 'phone-import-result');
+    },
+  },
+  {
+    name: 'Your phone: phone not allowing this computer',
+    run: async (p) => {
+      await click(p, 'phone-tab-android');
+      await click(p, 'phone-look');
+      await visible(p, 'phone-capture-adb_unauthorized');
+    },
+  },
   { name: 'Rights', run: (p) => nav(p, 'rights', 'rights-table') },
   {
     name: 'Rights: request sent',
@@ -195,6 +218,7 @@ const screens = [
   { name: 'Empty: Consents', run: (p) => nav(p, 'consents', 'consents-empty') },
   { name: 'Empty: Offer', run: (p) => nav(p, 'offer', 'offer-empty') },
   { name: 'Empty: Timeline', run: (p) => nav(p, 'timeline', 'timeline-empty') },
+  { name: 'Empty: Your phone', run: (p) => nav(p, 'phone', 'phone-sources-empty') },
   { name: 'Empty: Rights', run: (p) => nav(p, 'rights', 'rights-no-lender') },
   { name: 'Empty: Audit', run: (p) => nav(p, 'audit', 'audit-empty') },
   // Every command fails.
@@ -209,6 +233,7 @@ const screens = [
   { name: 'Errors: Consents', run: (p) => nav(p, 'consents', 'consents-error') },
   { name: 'Errors: Offer', run: (p) => nav(p, 'offer', 'offer-error') },
   { name: 'Errors: Timeline', run: (p) => nav(p, 'timeline', 'timeline-error') },
+  { name: 'Errors: Your phone', run: (p) => nav(p, 'phone', 'phone-error') },
   { name: 'Errors: Rights', run: (p) => nav(p, 'rights', 'rights-list-error') },
   { name: 'Errors: Audit', run: (p) => nav(p, 'audit', 'audit-error') },
   {

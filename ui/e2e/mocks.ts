@@ -16,6 +16,7 @@ import type { ExportSummary } from '../src/lib/bindings/ExportSummary';
 import type { SyncSummary } from '../src/lib/bindings/SyncSummary';
 import { demoHandlers } from '../src/test/demo';
 import * as f from '../src/test/fixtures';
+import * as phone from '../src/test/phoneFixtures';
 import { report, type Args, type Handler } from '../src/test/ipc';
 
 const params = new URLSearchParams(location.search);
@@ -97,6 +98,14 @@ const handlers: Record<string, Handler | object | null> = {
   },
   redactable_fields: f.REDACTABLE_FIELDS,
   cancel_task: null,
+  ask_open_path: () => '/home/asha/Downloads/appops.txt',
+  phone_survey: phone.survey(),
+  phone_import: (args: Args) => {
+    report(args, { task: 'phone', phase: 'storing', done: 12, total: 12 });
+    return phone.importSummary();
+  },
+  phone_devices: [phone.device({ state: 'unauthorized' })],
+  save_sandbox_phone_report: () => '/home/asha/Downloads/sandbox-phone-report.ndjson',
 };
 
 if (empty) {
@@ -108,6 +117,8 @@ if (empty) {
     rights_requests: [],
     audit_report: f.auditReport([]),
     timeline: { items: [], nextCursor: null, total: 0 },
+    phone_sources: [],
+    phone_observations: [],
   });
 }
 

@@ -54,7 +54,7 @@ describe('App', () => {
   });
 
   it('has a sidebar link for every screen', async () => {
-    emptyApp({ consents: [], latest_offer: null, rights_requests: [], consent_requests: [] });
+    emptyApp({ consents: [], latest_offer: null, rights_requests: [], consent_requests: [], phone_sources: [], phone_observations: [] });
     const user = userEvent.setup();
     render(App);
     await screen.findByTestId('home-heading');
@@ -62,6 +62,7 @@ describe('App', () => {
       ['nav-requests', 'requests-heading'],
       ['nav-consents', 'consents-heading'],
       ['nav-offer', 'offer-heading'],
+      ['nav-phone', 'phone-heading'],
       ['nav-rights', 'rights-heading'],
       ['nav-export', 'export-heading'],
       ['nav-home', 'home-heading'],

@@ -18,6 +18,7 @@ const screens: ReadonlyArray<[View, string]> = [
   ['consents', 'consent-c-1'],
   ['offer', 'contribution-table'],
   ['timeline', 'timeline-total'],
+  ['phone', 'phone-sources'],
   ['rights', 'rights-table'],
   ['audit', 'audit-summary'],
   ['verify', 'verify-choose'],
@@ -32,7 +33,8 @@ describe.each<Locale>(['en', 'hi'])('accessibility (%s)', (language) => {
     mockDemo();
     go(view);
     render(App);
-    await screen.findByTestId(loaded);
+    // Each screen is its own chunk, compiled on first use: on a busy machine that takes seconds.
+    await screen.findByTestId(loaded, {}, { timeout: 10_000 });
     const results = await axe.run(document.body, {
       rules: { 'color-contrast': { enabled: false } },
     });

@@ -9,16 +9,26 @@ import type { AppError } from './bindings/AppError';
 import type { ErrorCode } from './bindings/ErrorCode';
 import type { IdentityConflictView } from './bindings/IdentityConflictView';
 import type { Progress } from './bindings/Progress';
+import type { AdbDevice } from './phoneTypes';
+
+/** What a phone capture's failure adds, for the borrower to choose from. */
+type PhoneChoices = { devices?: Array<AdbDevice>; packages?: Array<string> };
 
 export class CommandError extends Error {
   readonly code: ErrorCode;
   /** With `lender_identity_conflict`: both origins and fingerprints, for the borrower to compare. */
   readonly conflict?: IdentityConflictView;
-  constructor(error: AppError) {
+  /** With `adb_several_devices`: the connected phones, to pick one. */
+  readonly devices?: Array<AdbDevice>;
+  /** With `adb_choose_app`: the phone's own apps, to pick the lender's. */
+  readonly packages?: Array<string>;
+  constructor(error: AppError & PhoneChoices) {
     super(error.message);
     this.name = 'CommandError';
     this.code = error.code;
     this.conflict = error.conflict;
+    this.devices = error.devices;
+    this.packages = error.packages;
   }
 }
 

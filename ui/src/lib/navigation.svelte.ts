@@ -6,6 +6,7 @@ export type View =
   | 'consents'
   | 'offer'
   | 'timeline'
+  | 'phone'
   | 'rights'
   | 'audit'
   | 'verify'
@@ -18,6 +19,7 @@ export const VIEWS: ReadonlyArray<View> = [
   'consents',
   'offer',
   'timeline',
+  'phone',
   'rights',
   'audit',
   'verify',

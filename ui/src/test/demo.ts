@@ -1,6 +1,7 @@
 /** A populated app behind mocked IPC: every command answers with sample data (fixtures). */
 import type { TimelineQuery } from '../lib/bindings/TimelineQuery';
 import * as f from './fixtures';
+import * as p from './phoneFixtures';
 import { mockCommands, type Handler } from './ipc';
 
 /** The command handlers of the populated app (also used by the browser tests, `e2e/`). */
@@ -49,12 +50,19 @@ export function demoHandlers(): Record<string, Handler | object | null> {
       f.rightsRequest(),
       f.rightsRequest({ id: 'rr-2', kind: 'human_review', status: 'acknowledged', overdue: false }),
     ],
+    phone_sources: [p.phoneSource(), p.androidSource()],
+    phone_observations: [
+      p.observation(),
+      p.observation({ source: p.ANDROID_SHA, platform: 'android', resource: 'callLog', op: 'READ_CALL_LOG' }),
+    ],
     timeline: (args) => {
       const query = args.query as TimelineQuery;
       const start = query.cursor ? Number(query.cursor) : 0;
       const items = [];
       for (let id = start + 1; id <= start + query.limit; id++) items.push(f.disclosure(id));
-      return { items, nextCursor: String(start + query.limit), total: 1_000_000, phone: [] };
+      // What the phone saw, among the first page's disclosures.
+      const phone = start === 0 ? [p.timelineItem({ firstAt: f.NOW - 90_000, lastAt: f.NOW - 90_000 })] : [];
+      return { items, nextCursor: String(start + query.limit), total: 1_000_000, phone };
     },
   };
 }

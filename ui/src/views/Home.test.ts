@@ -126,4 +126,29 @@ describe('Home', () => {
     expect(await screen.findByTestId('home-offer-amount')).toHaveTextContent('₹10,00,000');
     expect(screen.getByTestId('home-heading')).toHaveTextContent('आपका डेटा, आपका क्रेडिट');
   });
+
+  it('words the alert that findings rest on what the phone saw, leading to the audit', async () => {
+    const phoneAlert = { severity: 'critical', code: 'phone_evidence_findings', message: 'Your phone recorded 3 thing(s).' };
+    mockCommands({ overview: { ...overview({ alerts: [phoneAlert] }), phoneFindings: 3 } });
+    const { onNavigate } = renderHome();
+    const alert = await screen.findByTestId('home-alert');
+    expect(alert).toHaveTextContent('Important: Your phone saw a lender’s app do 3 things the audit flags.');
+    await userEvent.setup().click(screen.getByTestId('home-phone-audit'));
+    expect(onNavigate).toHaveBeenCalledWith('audit');
+  });
+
+  it('words the phone alert in Hindi', async () => {
+    mockCommands({
+      overview: {
+        ...overview({ alerts: [{ severity: 'critical', code: 'phone_evidence_findings', message: 'Phone findings.' }] }),
+        phoneFindings: 1,
+      },
+    });
+    setLocale('hi');
+    renderHome();
+    expect(await screen.findByTestId('home-alert')).toHaveTextContent(
+      'आपके फ़ोन ने किसी ऋणदाता के ऐप को ऐसा कुछ करते देखा जिस पर ऑडिट ने आपत्ति की है।',
+    );
+    expect(screen.getByTestId('home-phone-audit')).toHaveTextContent('ऑडिट देखें');
+  });
 });

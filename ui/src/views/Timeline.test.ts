@@ -5,6 +5,8 @@ import type { TimelineQuery } from '../lib/bindings/TimelineQuery';
 import { setLocale } from '../lib/i18n/i18n.svelte';
 import { consent, disclosure, overview } from '../test/fixtures';
 import { failure, mockCommands } from '../test/ipc';
+import { androidSource, ANDROID_SHA, phoneSource, timelineItem } from '../test/phoneFixtures';
+import { navigation } from '../lib/navigation.svelte';
 import Timeline from './Timeline.svelte';
 
 // jsdom lays nothing out; give elements a size so the virtualiser has a viewport to fill.
@@ -158,5 +160,73 @@ describe('Timeline', () => {
     });
     render(Timeline);
     expect(await screen.findByTestId('timeline-error')).toHaveTextContent('The vault could not be read.');
+  });
+});
+
+describe('Timeline: seen by your phone', () => {
+  it('sets what the phone saw among the lender’s declarations, each row saying whose it is', async () => {
+    const calls = mockCommands({
+      overview: overview(),
+      // Disclosures 1…3 were collected 1, 2 and 3 minutes before NOW; the phone's rows fall between.
+      timeline: () => ({
+        items: [disclosure(1), disclosure(2), disclosure(3)],
+        nextCursor: null,
+        total: 3,
+        phone: [
+          timelineItem({ firstAt: disclosure(1).collectedAt - 30_000, lastAt: disclosure(1).collectedAt - 30_000, count: 1 }),
+          timelineItem(
+            {
+              source: ANDROID_SHA,
+              platform: 'android',
+              resource: 'callLog',
+              op: 'READ_CALL_LOG',
+              state: 'background',
+              firstAt: disclosure(3).collectedAt - 1,
+              lastAt: disclosure(3).collectedAt - 1,
+              count: 6,
+            },
+            'khata-capture-R58N123ABC.txt',
+          ),
+        ],
+      }),
+      phone_sources: [phoneSource(), androidSource()],
+    });
+    const user = userEvent.setup();
+    render(Timeline);
+    await vi.waitFor(() => expect(screen.getAllByTestId('timeline-phone-row')).toHaveLength(2));
+    const order = [...document.querySelectorAll('[data-index]')].map((row) => row.getAttribute('data-testid'));
+    expect(order).toEqual(['timeline-row', 'timeline-phone-row', 'timeline-row', 'timeline-row', 'timeline-phone-row']);
+    // The count is of the lender's disclosures.
+    expect(screen.getByTestId('timeline-total')).toHaveTextContent('3 disclosures · 3 loaded');
+    expect(screen.getByTestId('timeline-phone-note')).toHaveTextContent('Seen by your phone');
+
+    const declared = screen.getAllByTestId('timeline-row')[0];
+    expect(declared).toHaveTextContent('Declared by the lender');
+    const [contacts, callLog] = screen.getAllByTestId('timeline-phone-row');
+    expect(contacts).toHaveTextContent('Seen by your phone');
+    expect(contacts).toHaveTextContent('Contacts Used');
+    expect(contacts).toHaveTextContent('once · In the background · App_Privacy_Report_v4_2026-11-28T10_00_00.ndjson');
+    expect(callLog).toHaveTextContent('Call log');
+    expect(callLog).toHaveTextContent('6 times · In the background · khata-capture-R58N123ABC.txt');
+    // Android times say the zone they were read in (from the phone's sources, read once).
+    await vi.waitFor(() => expect(callLog).toHaveTextContent('read in UTC+05:30'));
+    expect(contacts).not.toHaveTextContent('read in');
+    expect(calls.filter((call) => call.command === 'phone_sources')).toHaveLength(1);
+
+    // Keys move through both kinds of row; a phone row leads to Your phone.
+    declared.focus();
+    await user.keyboard('{ArrowDown}');
+    await vi.waitFor(() => expect(document.activeElement).toBe(contacts));
+    await user.keyboard('{Enter}');
+    expect(navigation.view).toBe('phone');
+  });
+
+  it('labels nothing when the phone saw nothing, as before', async () => {
+    const calls = mockCommands({ overview: overview(), timeline: vault(3) });
+    render(Timeline);
+    await vi.waitFor(() => expect(screen.getAllByTestId('timeline-row')).toHaveLength(3));
+    expect(screen.getAllByTestId('timeline-row')[0]).not.toHaveTextContent('Declared by the lender');
+    expect(screen.queryByTestId('timeline-phone-note')).not.toBeInTheDocument();
+    expect(calls.some((call) => call.command === 'phone_sources')).toBe(false);
   });
 });

@@ -1,6 +1,9 @@
 /** English messages (ICU MessageFormat). The source of truth for keys: every other
  *  language must provide the same keys, which the type of `hi.ts` enforces. */
+import phoneEn from './phone.en';
+
 const en = {
+  ...phoneEn,
   'app.name': 'Khata',
   'app.skip': 'Skip to content',
   'nav.label': 'Main',

@@ -1,7 +1,9 @@
 import type { MessageKey } from './en';
+import phoneHi from './phone.hi';
 
 /** Hindi messages. Typed against the English keys so none can go missing. */
 const hi: Record<MessageKey, string> = {
+  ...phoneHi,
   'app.name': 'खाता',
   'app.skip': 'सामग्री पर जाएँ',
   'nav.label': 'मुख्य',
