@@ -120,7 +120,8 @@ fn render_function(out: &mut String, spec: &CommandSpec) {
     }
 }
 
-/// The one capability: the main window may call Khata's own commands and nothing else.
+/// The one capability: the main window may call Khata's own commands, and listen to the
+/// window's own events, nothing else.
 #[derive(Serialize)]
 struct Capability {
     #[serde(rename = "$schema")]
@@ -131,16 +132,24 @@ struct Capability {
     permissions: Vec<String>,
 }
 
-/// `src-tauri/capabilities/main.json`, granting `allow-<command>` for every command.
+/// Core permissions beyond Khata's commands: listening to events, which is how the shell
+/// reports files dropped on the window (their paths; Your phone imports them). No file system,
+/// shell or dialog access: Rust opens and writes every file.
+const CORE_PERMISSIONS: [&str; 2] = ["core:event:allow-listen", "core:event:allow-unlisten"];
+
+/// `src-tauri/capabilities/main.json`, granting `allow-<command>` for every command and
+/// [`CORE_PERMISSIONS`].
 pub fn capability(specs: &[CommandSpec]) -> String {
     let capability = Capability {
         schema: "../../gen/schemas/desktop-schema.json",
         identifier: "main",
-        description: "What the main window may call: Khata's own commands, nothing else.",
+        description: "What the main window may call: Khata's own commands, and listening to \
+                      its own events (files dropped on it); nothing else.",
         windows: ["main"],
         permissions: specs
             .iter()
             .map(|s| format!("allow-{}", s.name.replace('_', "-")))
+            .chain(CORE_PERMISSIONS.iter().map(|p| p.to_string()))
             .collect(),
     };
     serde_json::to_string_pretty(&capability).expect("serialisable") + "\n"
@@ -217,7 +226,12 @@ mod tests {
         let json: serde_json::Value = serde_json::from_str(&capability(&specs)).unwrap();
         assert_eq!(
             json["permissions"],
-            serde_json::json!(["allow-app-info", "allow-sync-lender"])
+            serde_json::json!([
+                "allow-app-info",
+                "allow-sync-lender",
+                "core:event:allow-listen",
+                "core:event:allow-unlisten"
+            ])
         );
         assert_eq!(json["windows"], serde_json::json!(["main"]));
         let list = command_list(&specs);

@@ -1,17 +1,11 @@
 /**
- * The phone-evidence commands, one typed function each, over `call` like `./api.ts`. Kept apart
- * until the generated `api.ts` carries them, so that switching over touches only this file.
+ * The phone-evidence commands (the generated `./api.ts` entries, gathered so that views and
+ * their tests name one object) and what a failed one means for the views: its phone error
+ * code and the choices it carries.
  */
-import { call, CommandError, progressChannel, type OnProgress } from './ipc';
-import type {
-  AdbDevice,
-  Observation,
-  PhoneErrorCode,
-  PhoneImportSummary,
-  PhoneSource,
-  PhoneSurvey,
-  SandboxPhoneFormat,
-} from './phoneTypes';
+import { api } from './api';
+import { CommandError } from './ipc';
+import type { AdbDevice, PhoneErrorCode, SandboxPhoneFormat } from './phoneTypes';
 
 const PHONE_CODES: ReadonlyArray<PhoneErrorCode> = [
   'phone_unknown_format',
@@ -57,34 +51,14 @@ export function failureOf(error: unknown): PhoneFailure {
   };
 }
 
+/** The phone commands, as generated into `./api.ts` from the shell's command list. */
 export const phoneApi = {
-  /** Reads a file without storing anything: its format, the apps it holds, what it needs. */
-  phoneSurvey: (path: string) => call<PhoneSurvey>('phone_survey', { path }),
-  /** Imports one app's records of a file; the same file again adds nothing (`new: false`). */
-  phoneImport: (
-    path: string,
-    app: string | null,
-    lenderId: string | null,
-    utcOffsetMin: number | null,
-    onProgress?: OnProgress,
-  ) =>
-    call<PhoneImportSummary>('phone_import', {
-      path,
-      app,
-      lenderId,
-      utcOffsetMin,
-      onProgress: progressChannel(onProgress),
-    }),
-  /** Reads the connected Android phone over adb, keeps the capture as a file, imports it. */
-  phoneCapture: (serial: string | null, app: string | null, lenderId: string | null, onProgress?: OnProgress) =>
-    call<PhoneImportSummary>('phone_capture', { serial, app, lenderId, onProgress: progressChannel(onProgress) }),
-  /** The phones the adb server sees. */
-  phoneDevices: () => call<Array<AdbDevice>>('phone_devices'),
-  phoneSources: () => call<Array<PhoneSource>>('phone_sources'),
-  phoneObservations: () => call<Array<Observation>>('phone_observations'),
-  /** The native open dialog; `null` if cancelled. `purpose` (`phone`) picks its filters. */
-  askOpenPath: (purpose: string) => call<string | null>('ask_open_path', { purpose }),
-  /** For testing: writes the built-in sandbox's phone report where the borrower chooses; `null` if cancelled. */
-  saveSandboxPhoneReport: (format: SandboxPhoneFormat) =>
-    call<string | null>('save_sandbox_phone_report', { format }),
+  phoneSurvey: api.phoneSurvey,
+  phoneImport: api.phoneImport,
+  phoneCapture: api.phoneCapture,
+  phoneDevices: api.phoneDevices,
+  phoneSources: api.phoneSources,
+  phoneObservations: api.phoneObservations,
+  askOpenPath: api.askOpenPath,
+  saveSandboxPhoneReport: (format: SandboxPhoneFormat) => api.saveSandboxPhoneReport(format),
 };

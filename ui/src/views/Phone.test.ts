@@ -97,7 +97,7 @@ describe('Your phone', () => {
     await user.click(screen.getByTestId('phone-import'));
     expect(importArgs).toMatchObject({
       path: '/home/asha/appops.txt',
-      app: 'in.khata.sandbox.lender',
+      appId: 'in.khata.sandbox.lender',
       lenderId: 'sandbox',
       utcOffsetMin: 345,
     });
@@ -146,7 +146,7 @@ describe('Your phone', () => {
     expect(screen.getByTestId('phone-import')).toBeDisabled();
     await user.click(screen.getByTestId('phone-app-in.khata.sandbox.Lender'));
     await user.click(screen.getByTestId('phone-import'));
-    expect(importArgs).toMatchObject({ app: 'in.khata.sandbox.Lender', lenderId: 'sandbox', utcOffsetMin: null });
+    expect(importArgs).toMatchObject({ appId: 'in.khata.sandbox.Lender', lenderId: 'sandbox', utcOffsetMin: null });
     expect(await screen.findByTestId('phone-import-result')).toHaveTextContent(
       'This file was imported before (App_Privacy_Report_v4_2026-11-28T10_00_00.ndjson); nothing was added.',
     );
@@ -205,7 +205,7 @@ describe('Your phone', () => {
     expect(screen.getByTestId('phone-import')).toBeDisabled();
     await user.selectOptions(screen.getByTestId('phone-lender'), 'QuickRupee');
     await user.click(screen.getByTestId('phone-import'));
-    expect(importArgs).toMatchObject({ app: 'in.quickrupee.app', lenderId: 'l2' });
+    expect(importArgs).toMatchObject({ appId: 'in.quickrupee.app', lenderId: 'l2' });
   });
 
   it('says when no lender is connected to tie the app to, in Rust’s words', async () => {

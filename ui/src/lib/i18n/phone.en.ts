@@ -150,6 +150,7 @@ const phoneEn = {
   'phone.limit.permissionsNotUse': 'A permission shows what the app may use, not that it used it.',
   'phone.limit.offsetNotInFile': 'The file’s times have no time zone; they were read in the zone shown.',
   'phone.limit.iosNoSmsOrCallLog': 'An iPhone gives no app your SMS or call log, so its report cannot show them.',
+  'phone.limit.clockFromFileTime': 'The file’s times were counted back from when it was saved on this computer, not from the phone’s clock.',
 
   'phone.observations.show': '{count, plural, one {What the phone saw: # observation} other {What the phone saw: # observations}}',
   'phone.observations.label': 'What the phone saw',
@@ -201,6 +202,7 @@ const phoneEn = {
   'phone.qa.format.ios': 'iPhone App Privacy Report',
   'phone.qa.format.android-appops': 'Android dumpsys appops',
   'phone.qa.format.android-cmd': 'Android cmd appops get',
+  'phone.qa.format.android-capture': 'Android capture over USB (as Khata writes it)',
   'phone.qa.save': 'Save the sandbox’s phone report (for testing)',
   'phone.qa.saved': 'Saved to {path}.',
   'phone.qa.import': 'Import it',

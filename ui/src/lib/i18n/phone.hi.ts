@@ -150,6 +150,7 @@ const phoneHi: Record<keyof typeof phoneEn, string> = {
   'phone.limit.permissionsNotUse': 'अनुमति से पता चलता है कि ऐप क्या इस्तेमाल कर सकता है, यह नहीं कि उसने किया।',
   'phone.limit.offsetNotInFile': 'फ़ाइल के समय के साथ समय क्षेत्र नहीं था; उन्हें दिखाए गए क्षेत्र में पढ़ा गया।',
   'phone.limit.iosNoSmsOrCallLog': 'iPhone किसी ऐप को आपके SMS या कॉल लॉग नहीं देता, इसलिए उसकी रिपोर्ट इन्हें नहीं दिखा सकती।',
+  'phone.limit.clockFromFileTime': 'फ़ाइल के समय इस कंप्यूटर पर उसके सहेजे जाने के समय से पीछे गिने गए, फ़ोन की घड़ी से नहीं।',
 
   'phone.observations.show': '{count, plural, one {फ़ोन ने क्या देखा: # रिकॉर्ड} other {फ़ोन ने क्या देखा: # रिकॉर्ड}}',
   'phone.observations.label': 'फ़ोन ने क्या देखा',
@@ -201,6 +202,7 @@ const phoneHi: Record<keyof typeof phoneEn, string> = {
   'phone.qa.format.ios': 'iPhone की App Privacy Report',
   'phone.qa.format.android-appops': 'Android dumpsys appops',
   'phone.qa.format.android-cmd': 'Android cmd appops get',
+  'phone.qa.format.android-capture': 'USB से Android कैप्चर (जैसा Khata लिखता है)',
   'phone.qa.save': 'सैंडबॉक्स की फ़ोन रिपोर्ट सहेजें (जाँच के लिए)',
   'phone.qa.saved': '{path} पर सहेजी गई।',
   'phone.qa.import': 'इसे आयात करें',
