@@ -178,6 +178,12 @@ pub(crate) struct BundleReader {
     /// The header gave the phone's UTC offset.
     pub offset_from_device: bool,
     section: Option<Box<dyn TextReader>>,
+    /// The open section is `dumpsys appops --package` (not its history), and the records the
+    /// pass held when it began.
+    in_dumpsys_appops: Option<u64>,
+    /// `dumpsys appops` gave records: `cmd appops get`, which reports the same last accesses
+    /// without the app state, is then not read, so no access is counted twice.
+    dumpsys_appops_gave_records: bool,
     pub appops: bool,
     pub discrete: bool,
     pub package: bool,
@@ -190,6 +196,8 @@ impl BundleReader {
             meta: CaptureMeta::default(),
             offset_from_device: false,
             section: None,
+            in_dumpsys_appops: None,
+            dumpsys_appops_gave_records: false,
             appops: false,
             discrete: false,
             package: false,
@@ -234,8 +242,9 @@ impl BundleReader {
         true
     }
 
-    fn start(&mut self, name: &str, ctx: &mut Ctx) -> Option<Box<dyn TextReader>> {
+    fn start(&mut self, name: &str, ctx: &mut Ctx, c: &Collector) -> Option<Box<dyn TextReader>> {
         let words: Vec<&str> = name.split_whitespace().collect();
+        self.in_dumpsys_appops = None;
         match words.as_slice() {
             ["dumpsys", "package", ..] => {
                 self.package = true;
@@ -249,9 +258,11 @@ impl BundleReader {
                     self.discrete = true;
                 } else {
                     self.appops = true;
+                    self.in_dumpsys_appops = Some(c.tally.records);
                 }
                 Some(Box::new(Appops::new()))
             }
+            ["cmd", "appops", "get", ..] if self.dumpsys_appops_gave_records => None,
             ["cmd", "appops", "get", package, ..] => {
                 self.appops = true;
                 let package = package.trim_matches('\'');
@@ -270,8 +281,11 @@ impl TextReader for BundleReader {
             if let Some(mut s) = self.section.take() {
                 s.finish(ctx, c);
             }
+            if let Some(before) = self.in_dumpsys_appops {
+                self.dumpsys_appops_gave_records |= c.tally.records > before;
+            }
             self.in_header = false;
-            self.section = self.start(name.trim(), ctx);
+            self.section = self.start(name.trim(), ctx, c);
             return true;
         }
         if self.in_header {

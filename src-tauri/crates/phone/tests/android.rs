@@ -527,12 +527,14 @@ fn a_capture_bundle_reads_every_section_in_the_phone_s_zone_and_clock() {
             SourceLimit::PermissionsNotUse,
         ]
     );
-    // The malformed lines are numbered in the bundle, not in each section.
-    assert_eq!(r.malformed_first.len(), 3);
+    // The malformed lines are numbered in the bundle, not in each section (the one in
+    // `cmd appops get` is not read: see below).
+    assert_eq!(r.malformed_first.len(), 2);
     let rows = rows(&r);
     let now = ms("2026-11-26T04:30:00Z");
-    // cmd appops get: relative to the phone's clock.
-    assert!(rows.contains(&row(
+    // cmd appops get reports the same last accesses as dumpsys appops, without the app state:
+    // with dumpsys's records at hand it is not read, so no access is counted twice.
+    assert!(!rows.contains(&row(
         Resource::Camera,
         "CAMERA",
         Access,
@@ -541,6 +543,7 @@ fn a_capture_bundle_reads_every_section_in_the_phone_s_zone_and_clock() {
         now - 300_000,
         1
     )));
+    assert!(rows.iter().all(|r| r.3 != Unknown || r.2 != Access), "{rows:?}");
     // dumpsys package: a snapshot at the capture.
     assert!(rows.contains(&row(
         Resource::Contacts,
@@ -701,4 +704,33 @@ fn a_long_history_before_the_discrete_accesses_still_reads_as_discrete() {
     assert_eq!(r.source.records, 5);
     assert!(r.source.limits.contains(&SourceLimit::DiscreteRecentOnly));
     assert!(!r.source.limits.contains(&SourceLimit::LastAccessOnly));
+}
+
+#[test]
+fn a_capture_whose_dumpsys_appops_holds_nothing_reads_cmd_appops_get_instead() {
+    let sections = vec![
+        (
+            "dumpsys appops --package in.khata.sandbox.lender".to_string(),
+            b"Current AppOps Service state:\n".to_vec(),
+        ),
+        section(
+            "cmd appops get in.khata.sandbox.lender",
+            "cmd_appops_get.txt",
+        ),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("khata-capture-R58N123ABC.txt");
+    std::fs::write(&path, write_bundle(&meta(), &sections)).unwrap();
+    let r = read(&path, &opts(None)).unwrap();
+    let now = ms("2026-11-26T04:30:00Z");
+    // cmd appops get: relative to the phone's clock.
+    assert!(rows(&r).contains(&row(
+        Resource::Camera,
+        "CAMERA",
+        Access,
+        Unknown,
+        now - 300_000,
+        now - 300_000,
+        1
+    )));
 }
