@@ -3,9 +3,11 @@
 //! of the lender's app (MB/s) and prints the peak resident memory (VmHWM) before and after, so
 //! a flat-memory regression shows as a jump between sizes. docs/BENCHMARKS.md, "Phone evidence".
 //!
+//! With OUT, the report is written there and kept (for timing `khata phone import` of it).
+//!
 //! ```text
 //! CARGO_PROFILE_RELEASE_LTO=false cargo build --release -p khata-phone --example ios_import_bench
-//! target/release/examples/ios_import_bench [LINES]
+//! target/release/examples/ios_import_bench [LINES] [OUT]
 //! ```
 
 use std::io::{BufWriter, Write};
@@ -99,7 +101,10 @@ fn main() {
         .map(|a| a.replace('_', "").parse().expect("LINES is a number"))
         .unwrap_or(1_000_000);
     let dir = tempfile::tempdir().expect("temp dir");
-    let path = dir.path().join("App_Privacy_Report_v4_bench.ndjson");
+    let path = std::env::args()
+        .nth(2)
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| dir.path().join("App_Privacy_Report_v4_bench.ndjson"));
     write_report(&path, lines).expect("write the report");
     let bytes = std::fs::metadata(&path).expect("size").len();
     let mb = bytes as f64 / 1e6;
