@@ -543,7 +543,10 @@ fn a_capture_bundle_reads_every_section_in_the_phone_s_zone_and_clock() {
         now - 300_000,
         1
     )));
-    assert!(rows.iter().all(|r| r.3 != Unknown || r.2 != Access), "{rows:?}");
+    assert!(
+        rows.iter().all(|r| r.3 != Unknown || r.2 != Access),
+        "{rows:?}"
+    );
     // dumpsys package: a snapshot at the capture.
     assert!(rows.contains(&row(
         Resource::Contacts,

@@ -354,11 +354,11 @@ CREATE TABLE log_frontier (
 ) STRICT;
 "#;
 
-/// Version 11 (additive): what the borrower's own phone recorded (issue 13). One
+/// Version 11 (additive): what the borrower's own phone recorded. One
 /// `phone_sources` row per imported file or capture, identified by the file's SHA-256 (the
 /// same bytes again add nothing); the raw file in `phone_files`, cut into parts of at most
-/// `PHONE_PART_BYTES` written through incremental blob I/O, so a large bug report is copied
-/// in flat memory and stays under SQLite's 1 GB value limit; the observations kept from it in
+/// `PHONE_PART_BYTES` (1 MiB), so a large bug report is copied in flat memory and stays
+/// under SQLite's 1 GB value limit; the observations kept from it in
 /// `phone_observations`, in the order the import's ledger entry covers them (rowid order).
 /// Enumerations are stored as their export spellings (`ios-app-privacy-report`, `contacts`…).
 const V11: &str = r#"
