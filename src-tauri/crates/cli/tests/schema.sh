@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Validates real exports against the published schemas with an external validator
 # (check-jsonschema from PyPI, installed with pip if missing). The exports come from the CLI
-# test, which syncs the sandbox lender (over-collector and salaried-good) into a real vault,
+# test, which syncs the sandbox lender (over-collector, with its phone report imported, and
+# salaried-good) into a real vault,
 # plus a synthetic, validly signed one: all version 2, each line 1 checked against
 # docs/export-v2.schema.json and its leaves against that schema's $defs/leaf; the kept real
 # version 1 export (tests/fixtures) against docs/export.schema.json.

@@ -54,6 +54,17 @@ pub(super) async fn make_export(dir: &Path, scenario: Scenario) -> std::path::Pa
     }
     engine.sandbox_collect().await.unwrap();
     engine.sync(&lender.id, |_| {}).await.unwrap();
+    if scenario == Scenario::OverCollector {
+        // What the borrower's phone recorded of the lender's app, so the export carries phone
+        // evidence (its sources, observations and ledger entry) for the schemas and the audit.
+        let report = dir.join("App_Privacy_Report_v4_sandbox.ndjson");
+        std::fs::write(&report, engine.sandbox_phone_report("ios").await.unwrap()).unwrap();
+        let imported = engine
+            .phone_import(&report, None, None, None, |_| {})
+            .await
+            .unwrap();
+        assert!(imported.new && imported.observations > 0, "{imported:?}");
+    }
     let out = dir.join(format!("{}.json", scenario.name()));
     engine
         .export(
@@ -152,6 +163,7 @@ async fn verify_and_audit_real_exports() {
         "unnamed-recipient",
         "no-consent",
         "signal-denied",
+        "observed-prohibited-access",
     ] {
         assert!(rules.contains_key(r), "{r} missing: {rules:?}");
     }
@@ -165,12 +177,22 @@ async fn verify_and_audit_real_exports() {
             "{f}"
         );
         assert!(f["recordsOmitted"].as_u64().unwrap() < count, "{f}");
-        // A statement's own signature, or for a leaf of a log the head that commits to it.
+        // A statement's own signature, or for a leaf of a log the head that commits to it; for
+        // what the phone saw, the imported file it came from (by its SHA-256).
         let st = &f["evidence"][0]["statement"];
-        assert!(
-            st["signature"].is_object() || st["treeHead"]["signature"].is_object(),
-            "{f}"
-        );
+        if f["rule"].as_str().unwrap().starts_with("observed-") {
+            assert!(
+                f["evidence"].as_array().unwrap().iter().any(|e| e
+                    .to_string()
+                    .contains(&f["facts"]["sourceSha256"].as_str().unwrap()[..16])),
+                "{f}"
+            );
+        } else {
+            assert!(
+                st["signature"].is_object() || st["treeHead"]["signature"].is_object(),
+                "{f}"
+            );
+        }
         assert!(occurrences[f["rule"].as_str().unwrap()].as_u64().unwrap() >= count);
     }
     let (code, out, _) = khata(&["audit", bad_s]);
