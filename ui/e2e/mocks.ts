@@ -116,7 +116,7 @@ if (empty) {
     consent_requests: [],
     rights_requests: [],
     audit_report: f.auditReport([]),
-    timeline: { items: [], nextCursor: null, total: 0 },
+    timeline: { items: [], nextCursor: null, total: 0, phone: [] },
     phone_sources: [],
     phone_observations: [],
   });
