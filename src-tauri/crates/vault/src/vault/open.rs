@@ -48,7 +48,7 @@ fn sidecar_paths(path: &Path) -> [PathBuf; 3] {
 static MEMORY_SECURITY: AtomicBool = AtomicBool::new(false);
 
 /// The most page cache the vault's connection keeps, in KiB (`PRAGMA cache_size = -KiB`).
-const PAGE_CACHE_KIB: u32 = 64 * 1024;
+pub(super) const PAGE_CACHE_KIB: u32 = 64 * 1024;
 
 /// Opens the SQLite connection and applies the key and pragmas.
 ///

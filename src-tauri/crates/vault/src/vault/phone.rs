@@ -21,7 +21,10 @@ use crate::error::{Result, VaultError};
 /// wrote each page twice and measured at a third of this speed.
 pub const PHONE_PART_BYTES: u64 = 1024 * 1024;
 
-/// How much of a raw file is in memory at once while it is copied in or out.
+/// The page cache of an import's transaction, in KiB (see [`Vault::import_phone`]).
+const IMPORT_CACHE_KIB: u32 = 2 * 1024;
+
+/// How much of a raw file is in memory at once while it is copied out.
 const COPY_CHUNK: usize = 64 * 1024;
 
 /// What [`Vault::import_phone`] did.
@@ -119,11 +122,31 @@ impl Vault {
                 o.app, o.source
             )));
         }
+        let payload = phone_import_payload(source, observations);
+        // The raw file's pages are written once and not read again here: a small page cache
+        // for this transaction keeps the import's memory flat in the file's size (the vault's
+        // usual cache would fill with them), and is given back after, whatever happened.
+        self.conn
+            .execute_batch(&format!("PRAGMA cache_size = -{IMPORT_CACHE_KIB};"))?;
+        let done = self.import_phone_in(source, observations, raw, &payload);
+        self.conn.execute_batch(&format!(
+            "PRAGMA cache_size = -{};",
+            super::open::PAGE_CACHE_KIB
+        ))?;
+        done
+    }
+
+    fn import_phone_in(
+        &mut self,
+        source: &PhoneSource,
+        observations: &[Observation],
+        raw: &mut dyn Read,
+        payload: &[u8],
+    ) -> Result<PhoneImported> {
         let limits = json_str(&source.limits)?;
         let format = spelling(&source.format)?;
         let platform = spelling(&source.platform)?;
         let offset_from = spelling(&source.offset_from)?;
-        let payload = phone_import_payload(source, observations);
         self.write(|tx, led| {
             let held: Option<i64> = tx
                 .prepare_cached("SELECT id FROM phone_sources WHERE sha256 = ?1")?
@@ -181,7 +204,7 @@ impl Vault {
                     network,
                 ])?;
             }
-            led.append(tx, PHONE_IMPORT_KIND, &source.sha256, &payload)?;
+            led.append(tx, PHONE_IMPORT_KIND, &source.sha256, payload)?;
             Ok(PhoneImported { new: true })
         })
     }
