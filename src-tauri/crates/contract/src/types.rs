@@ -6,7 +6,9 @@
 //! Numbers in signed objects are integers only (money in whole rupees, APR in basis points),
 //! so the canonical encoding never has to format a float.
 
-use chrono::{DateTime, Utc};
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 /// The media type of RFC 9457 errors.
@@ -131,6 +133,25 @@ pub struct Signal {
     pub sensitivity: Sensitivity,
     /// e.g. `rbi-2022-prohibited` for contacts and call logs.
     pub regulatory_flags: Vec<String>,
+    /// The signal's words per language (`en`, `hi`; a BCP 47 primary tag), so a borrower reads
+    /// the lender's own texts in the app's language; `name` and `description` above stay the
+    /// fallback. Hostile strings like every lender word (bounded and checked by the client).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub texts: BTreeMap<String, SignalText>,
+}
+
+/// A signal's words in one language.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SignalText {
+    pub name: String,
+    pub description: String,
+    /// Bin id (as in [`Contribution::bin`]) → what it means, e.g. `missing` → "Not shared".
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub bins: BTreeMap<String, String>,
+    /// Reason code (as in [`ReasonCode::code`]) → the sentence a borrower reads.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub reasons: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -234,6 +255,10 @@ pub struct ConsentRequest {
     /// The consent this request would replace, so the UI can show what changed (scope creep).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous_consent_id: Option<String>,
+    /// The signals the lender needs to make any decision (a subset of `signals`), so the
+    /// borrower can share only those; the borrower may still refuse them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub required_signals: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -473,7 +498,99 @@ pub struct Offer {
     pub apr_monthly_bps: u32,
     pub tenure_months: u32,
     pub explanation: Explanation,
+    /// The RBI Key Fact Statement of an approved offer (absent when declined, and from lenders
+    /// that predate it: the audit says so rather than assuming one).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kfs: Option<KeyFactStatement>,
     pub signature: Signature,
+}
+
+/// The period a stated interest rate is per.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum RatePeriod {
+    Month,
+    Year,
+}
+
+/// The RBI digital lending rules' Key Fact Statement: what a borrower must be told before
+/// signing. Money in whole rupees, rates in basis points (signed objects hold integers only).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct KeyFactStatement {
+    /// The sanctioned loan amount.
+    pub loan_amount_inr: u32,
+    /// What reaches the borrower's account: the loan less fees deducted upfront.
+    pub disbursed_inr: u32,
+    /// The annual percentage rate the lender states, all-inclusive (interest and every fee),
+    /// basis points a year; the audit recomputes it from `schedule` and `disbursedInr`.
+    pub apr_annual_bps: u32,
+    /// The interest rate as the lender quotes it, per `nominalRatePeriod`.
+    pub nominal_rate_bps: u32,
+    pub nominal_rate_period: RatePeriod,
+    pub fees: Vec<Fee>,
+    /// Every repayment, in order.
+    pub schedule: Vec<Instalment>,
+    /// The sum of every repayment.
+    pub total_payable_inr: u32,
+    /// The cooling-off (look-up) period: days in which the borrower may leave the loan by
+    /// repaying principal and proportionate APR, with no penalty.
+    pub cooling_off_days: u32,
+    /// The RBI-regulated entity that lends.
+    pub regulated_entity: RegulatedEntity,
+    /// The lending service provider (an app or agent acting for the regulated entity), if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lending_service_provider: Option<LendingServiceProvider>,
+    pub grievance_officer: GrievanceOfficer,
+}
+
+/// A fee or charge of the loan.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Fee {
+    /// `processing`, `insurance`, `documentation`, `stamp-duty` or `other`; the UI words it.
+    pub code: String,
+    pub amount_inr: u32,
+    /// Deducted from the loan before it is paid out (else added to the repayments).
+    pub upfront: bool,
+}
+
+/// One repayment of the schedule.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Instalment {
+    /// 1-based.
+    pub number: u32,
+    pub due_date: NaiveDate,
+    /// The whole instalment (EMI): `principalInr + interestInr`.
+    pub amount_inr: u32,
+    pub principal_inr: u32,
+    pub interest_inr: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RegulatedEntity {
+    pub name: String,
+    /// The RBI certificate of registration or licence number.
+    pub registration: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct LendingServiceProvider {
+    pub name: String,
+    /// Its app, if the borrower met the lender through one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub app: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct GrievanceOfficer {
+    pub name: String,
+    pub email: String,
+    pub phone: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -486,9 +603,13 @@ pub struct OfferList {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct QuoteBody {
-    /// Offer to re-score; the latest offer when absent.
+    /// Offer to re-score; the latest offer when absent (and no `requestId`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offer_id: Option<String>,
+    /// A pending consent request to quote before any consent exists: the offer the borrower
+    /// would get sharing every requested signal except `withhold` (exclusive with `offerId`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
     pub withhold: Vec<String>,
 }
 
@@ -497,7 +618,12 @@ pub struct QuoteBody {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Quote {
     pub quote_id: String,
+    /// The offer re-scored; empty for a quote of a consent request.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub offer_id: String,
+    /// The consent request quoted before consent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
     pub lender_id: String,
     pub created_at: DateTime<Utc>,
     pub withheld: Vec<String>,

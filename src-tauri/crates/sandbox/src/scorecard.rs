@@ -287,6 +287,7 @@ pub fn catalog() -> Vec<Signal> {
     SIGNALS
         .iter()
         .map(|d| Signal {
+            texts: Default::default(),
             id: d.id.into(),
             name: d.name.into(),
             description: d.description.into(),

@@ -52,6 +52,7 @@ impl Engine {
             .quote_signed(
                 &wire::QuoteBody {
                     offer_id: Some(offer.offer_id.clone()),
+                    request_id: None,
                     withhold: withhold.clone(),
                 },
                 Some(&key),

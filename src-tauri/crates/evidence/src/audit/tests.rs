@@ -471,6 +471,7 @@ fn expl(score: i64, contribs: &[(&str, i64, i64)]) -> Explanation {
 
 fn offer(x: Explanation) -> Offer {
     Offer {
+        kfs: None,
         offer_id: "o1".into(),
         consent_id: "c1".into(),
         lender_id: "L".into(),
@@ -486,6 +487,7 @@ fn offer(x: Explanation) -> Offer {
 
 fn quote(withheld: &str, x: Explanation) -> Quote {
     Quote {
+        request_id: None,
         quote_id: "q1".into(),
         offer_id: "o1".into(),
         lender_id: "L".into(),

@@ -49,6 +49,7 @@ pub fn create_consent_request(
 ) -> rusqlite::Result<ConsentRequest> {
     let t = now();
     let req = ConsentRequest {
+required_signals: Vec::new(),
         request_id: format!("creq-{}", uuid::Uuid::new_v4()),
         lender_id: inner.lender_id(),
         status: ConsentRequestStatus::Pending,

@@ -28,6 +28,7 @@ pub(super) fn make_offer(
     let granted: HashSet<&str> = consent.signals_granted.iter().map(String::as_str).collect();
     let scored = scorecard::score(&inner.scenario.values(), &|s| granted.contains(s));
     let offer = Offer {
+        kfs: None,
         offer_id: format!("offer-{}", uuid::Uuid::new_v4()),
         consent_id: consent.consent_id.clone(),
         lender_id: inner.lender_id(),
@@ -103,6 +104,7 @@ pub(super) async fn quote(
         let mut w: Vec<String> = withheld.iter().map(|s| s.to_string()).collect();
         w.sort();
         let q = Quote {
+            request_id: None,
             quote_id: format!("quote-{}", uuid::Uuid::new_v4()),
             offer_id: offer.offer_id.clone(),
             lender_id: inner.lender_id(),

@@ -112,6 +112,7 @@ async fn scorecard_adds_up_and_quotes_move_by_the_claimed_points() {
             let q = c
                 .quote(
                     &QuoteBody {
+                        request_id: None,
                         offer_id: Some(offer.offer_id.clone()),
                         withhold: vec![contrib.signal.clone()],
                     },
@@ -137,6 +138,7 @@ async fn scorecard_adds_up_and_quotes_move_by_the_claimed_points() {
         let unknown = c
             .quote(
                 &QuoteBody {
+                    request_id: None,
                     offer_id: None,
                     withhold: vec!["horoscope".into()],
                 },

@@ -63,6 +63,7 @@ async fn statements_are_redactable_and_read_back_whole() {
 
     let k = key();
     let body = QuoteBody {
+        request_id: None,
         offer_id: Some(offer.value.offer_id.clone()),
         withhold: vec![offer.value.explanation.contributions[0].signal.clone()],
     };
