@@ -47,10 +47,11 @@ pub async fn file_grievance(
     state: State<'_, AppState>,
     lender_id: String,
     letter: String,
+    summary: Option<String>,
 ) -> CommandResult<RightsRequestView> {
     Ok(state
         .engine()
         .await?
-        .file_grievance(&lender_id, &letter)
+        .file_grievance(&lender_id, &letter, summary.as_deref())
         .await?)
 }

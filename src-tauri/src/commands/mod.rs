@@ -14,6 +14,7 @@ pub mod lenders;
 pub mod offers;
 pub mod phone;
 pub mod phone_capture;
+pub mod profile;
 pub mod registry;
 pub mod rights;
 pub mod timeline;
@@ -23,6 +24,8 @@ pub mod verify;
 
 use khata_engine::audit::AuditReport;
 use khata_engine::grievance::{GrievanceDraft, GrievancePacketSummary};
+use khata_engine::nominee_packet::NomineePacketSummary;
+use khata_engine::profile::{NomineeInput, NomineeView, ProfileInput, ProfileView};
 use khata_engine::views::{
     AdbDevice, ConsentRequestView, ConsentView, EvidenceView, ExportFormat, ExportOptions,
     ExportSummary, LenderView, Observation, OfferView, Overview, PhoneImportSummary, PhoneSource,
@@ -89,8 +92,25 @@ registry::commands! {
     /// letter as the borrower read it (at most 64 KiB). `null` if cancelled.
     async audit::save_grievance_packet[app, state](lender_id: String, letter: String)
         -> Option<GrievancePacketSummary>;
-    /// Files `letter` (as the borrower read it) through the lender API; tracked under rights requests.
-    async audit::file_grievance[state](lender_id: String, letter: String) -> RightsRequestView;
+    /// Files `letter` (as the borrower read and edited it) through the lender API; tracked under
+    /// rights requests. A letter longer than the lender takes (`GrievanceDraft.detailMax`
+    /// characters) is filed as `summary`, never cut; the whole letter goes in the packet.
+    async audit::file_grievance[state](lender_id: String, letter: String, summary: Option<String>)
+        -> RightsRequestView;
+
+    /// The borrower's details (Your details): letters are signed with them.
+    async profile::profile[state]() -> ProfileView;
+    /// Saves the borrower's details, customer ids included; returns them as kept.
+    async profile::save_profile[state](profile: ProfileInput) -> ProfileView;
+    /// The borrower's nominee (DPDP s.14), if recorded.
+    async profile::nominee[state]() -> Option<NomineeView>;
+    /// Records the nominee (dated now), or removes it with `null`.
+    async profile::save_nominee[state](nominee: Option<NomineeInput>) -> Option<NomineeView>;
+    /// Asks where to save (native dialog), then writes the nominee packet: `letter` (the letter
+    /// of nomination as the borrower read it), the nominee, the consents and open requests (of
+    /// `lenderId`, or every lender) and a verifiable export. `null` if cancelled.
+    async profile::save_nominee_packet[app, state](lender_id: Option<String>, letter: String)
+        -> Option<NomineePacketSummary>;
 
     /// What a phone file holds before anything is kept: format, apps (with the lender declaring
     /// each), the app and lender to preselect, whether the phone's time zone is needed.

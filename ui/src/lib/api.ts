@@ -20,12 +20,17 @@ import type { ExportSummary } from './bindings/ExportSummary';
 import type { GrievanceDraft } from './bindings/GrievanceDraft';
 import type { GrievancePacketSummary } from './bindings/GrievancePacketSummary';
 import type { LenderView } from './bindings/LenderView';
+import type { NomineeInput } from './bindings/NomineeInput';
+import type { NomineePacketSummary } from './bindings/NomineePacketSummary';
+import type { NomineeView } from './bindings/NomineeView';
 import type { Observation } from './bindings/Observation';
 import type { OfferView } from './bindings/OfferView';
 import type { Overview } from './bindings/Overview';
 import type { PhoneImportSummary } from './bindings/PhoneImportSummary';
 import type { PhoneSource } from './bindings/PhoneSource';
 import type { PhoneSurvey } from './bindings/PhoneSurvey';
+import type { ProfileInput } from './bindings/ProfileInput';
+import type { ProfileView } from './bindings/ProfileView';
 import type { RedactableField } from './bindings/RedactableField';
 import type { RevocationView } from './bindings/RevocationView';
 import type { RightsKindView } from './bindings/RightsKindView';
@@ -92,9 +97,29 @@ export const api = {
    */
   saveGrievancePacket: (lenderId: string, letter: string) =>
     call<GrievancePacketSummary | null>('save_grievance_packet', { lenderId, letter }),
-  /** Files `letter` (as the borrower read it) through the lender API; tracked under rights requests. */
-  fileGrievance: (lenderId: string, letter: string) =>
-    call<RightsRequestView>('file_grievance', { lenderId, letter }),
+  /**
+   * Files `letter` (as the borrower read and edited it) through the lender API; tracked under
+   * rights requests. A letter longer than the lender takes (`GrievanceDraft.detailMax`
+   * characters) is filed as `summary`, never cut; the whole letter goes in the packet.
+   */
+  fileGrievance: (lenderId: string, letter: string, summary: string | null) =>
+    call<RightsRequestView>('file_grievance', { lenderId, letter, summary }),
+  /** The borrower's details (Your details): letters are signed with them. */
+  profile: () => call<ProfileView>('profile'),
+  /** Saves the borrower's details, customer ids included; returns them as kept. */
+  saveProfile: (profile: ProfileInput) => call<ProfileView>('save_profile', { profile }),
+  /** The borrower's nominee (DPDP s.14), if recorded. */
+  nominee: () => call<NomineeView | null>('nominee'),
+  /** Records the nominee (dated now), or removes it with `null`. */
+  saveNominee: (nominee: NomineeInput | null) =>
+    call<NomineeView | null>('save_nominee', { nominee }),
+  /**
+   * Asks where to save (native dialog), then writes the nominee packet: `letter` (the letter
+   * of nomination as the borrower read it), the nominee, the consents and open requests (of
+   * `lenderId`, or every lender) and a verifiable export. `null` if cancelled.
+   */
+  saveNomineePacket: (lenderId: string | null, letter: string) =>
+    call<NomineePacketSummary | null>('save_nominee_packet', { lenderId, letter }),
   /**
    * What a phone file holds before anything is kept: format, apps (with the lender declaring
    * each), the app and lender to preselect, whether the phone's time zone is needed.

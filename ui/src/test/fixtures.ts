@@ -310,6 +310,9 @@ export function grievanceDraft(overrides: Partial<GrievanceDraft> = {}): Grievan
     draftedAt: NOW,
     findings,
     consentIds: [...new Set(findings.flatMap((f) => (f.consentId === null ? [] : [f.consentId])))],
+    signals: [],
+    signer: { fullName: '', phone: '', email: '', customerId: null },
+    detailMax: 10_000,
     ...overrides,
   };
 }

@@ -151,7 +151,7 @@ describe('Audit', () => {
     expect(calls.filter((c) => c.command !== 'audit_report' && c.command !== 'overview')).toEqual([
       { command: 'grievance_draft', args: { lenderId: 'sandbox' } },
       { command: 'save_grievance_packet', args: { lenderId: 'sandbox', letter } },
-      { command: 'file_grievance', args: { lenderId: 'sandbox', letter } },
+      { command: 'file_grievance', args: { lenderId: 'sandbox', letter, summary: null } },
     ]);
   });
 

@@ -2,13 +2,17 @@
 //! Data Protection Act 2023, s.13 grievance redressal) needs, and a packet (zip) with the
 //! letter, the findings as JSON and every signed lender statement that proves them, plus the
 //! lender's published keys so anyone can check the signatures, and what the borrower's phone
-//! recorded of the lender's app (sources, observations and the raw files with their hashes). Filing it goes through the
-//! lending API's rights endpoint (kind GRIEVANCE), which returns the lender's ticket and due
-//! date; the request is tracked like any other right.
+//! recorded of the lender's app (sources, observations and the raw files with their hashes).
+//! Filing it goes through the lending API's rights endpoint (kind GRIEVANCE), which returns
+//! the lender's ticket and due date; the request is tracked like any other right.
 //!
 //! The letter's words are the UI's: it is composed in the language the borrower reads
-//! (ui/src/lib/grievanceLetter.ts) from the [`GrievanceDraft`] here, and the text the borrower
-//! read comes back to be saved in the packet and filed, so no sentence is composed in Rust.
+//! (ui/src/lib/grievanceLetter.ts) from the [`GrievanceDraft`] here (the findings, the signals'
+//! names, and the borrower's name and customer id from their profile), and the text the
+//! borrower read and edited comes back to be saved in the packet and filed, so no sentence is
+//! composed in Rust. Nothing is cut: a letter the lender's endpoint cannot take whole (its
+//! `detail` holds at most [`RIGHTS_DETAIL_MAX`] characters) is filed as the summary the UI
+//! wrote, and the whole letter goes in the packet.
 
 use std::io::Write as _;
 use std::path::Path;
@@ -20,7 +24,7 @@ use crate::audit::Finding;
 use crate::engine::{Engine, lender_names};
 use crate::error::{EngineError, Result};
 use crate::export_other::{ZipWriter, with, write_replacing};
-use crate::views::{RightsKindView, RightsRequestView};
+use crate::views::{RIGHTS_DETAIL_MAX, RightsKindView, RightsRequestView, SignalInfo};
 
 /// What the grievance letter to one lender is made of: the UI words it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -34,6 +38,26 @@ pub struct GrievanceDraft {
     pub findings: Vec<Finding>,
     /// The consents the findings cite, in order of first citation, each once.
     pub consent_ids: Vec<String>,
+    /// The signals the findings cite, as the lender's catalogue names them, in order of first
+    /// citation: the letter names signals, not ids.
+    pub signals: Vec<SignalInfo>,
+    /// Who signs the letter, from the borrower's profile.
+    pub signer: LetterSigner,
+    /// The most characters the lender's endpoint takes as a request's text: a longer letter is
+    /// filed as its summary.
+    pub detail_max: u32,
+}
+
+/// The borrower as a letter is signed, from their profile; empty strings are not given.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct LetterSigner {
+    pub full_name: String,
+    pub phone: String,
+    pub email: String,
+    /// The customer id the lender knows the borrower by: the borrower's, else the one in the
+    /// lender's latest consent.
+    pub customer_id: Option<String>,
 }
 
 /// A saved grievance packet.
@@ -46,11 +70,6 @@ pub struct GrievancePacketSummary {
     /// and one per raw phone file).
     pub files: u64,
 }
-
-/// The most a filed grievance's text may hold, in characters (the limit `request_right` puts on
-/// any rights request's details). Characters, not bytes: a Devanagari letter is three bytes a
-/// character and would otherwise keep a third of what an English one keeps.
-const FILED_MAX: usize = 4000;
 
 /// The largest letter accepted from the UI (bytes of UTF-8). A letter citing hundreds of
 /// grouped findings stays well under it; anything larger is not a letter a person wrote or read.
@@ -154,20 +173,34 @@ fn short_digest(statement: &serde_json::Value) -> String {
     hex::encode(&digest[..4])
 }
 
-/// The short form filed through the lender API (the full letter stays with the borrower).
-fn filed_text(letter: &str) -> String {
-    // The cut is marked with a language-neutral ellipsis: the letter is in the borrower's
-    // language, and its full text is in the packet.
-    const TAIL: &str = "\n[…]";
-    if letter.chars().count() <= FILED_MAX {
-        return letter.to_owned();
+/// The signals `findings` cite, in order of first citation, each once.
+fn signal_ids(findings: &[Finding]) -> Vec<String> {
+    let mut ids: Vec<String> = Vec::new();
+    for s in findings.iter().filter_map(|f| f.signal.as_deref()) {
+        if !ids.iter().any(|id| id == s) {
+            ids.push(s.to_owned());
+        }
     }
-    let keep = FILED_MAX - TAIL.chars().count();
-    let cut = letter
-        .char_indices()
-        .nth(keep)
-        .map_or(letter.len(), |(i, _)| i);
-    format!("{}{TAIL}", &letter[..cut])
+    ids
+}
+
+/// What is filed with the lender: the whole letter when the endpoint takes it, else the
+/// summary (which says the whole letter is in the packet). Either is at most
+/// [`RIGHTS_DETAIL_MAX`] characters; nothing is cut.
+fn filed_text<'a>(letter: &'a str, summary: Option<&'a str>) -> Result<&'a str> {
+    if letter.chars().count() <= RIGHTS_DETAIL_MAX {
+        return Ok(letter);
+    }
+    match summary.map(checked_letter).transpose()? {
+        Some(s) if s.chars().count() <= RIGHTS_DETAIL_MAX => Ok(s),
+        Some(_) => Err(EngineError::InvalidInput(format!(
+            "the summary is longer than the {RIGHTS_DETAIL_MAX} characters the lender takes"
+        ))),
+        None => Err(EngineError::InvalidInput(format!(
+            "the letter is longer than the {RIGHTS_DETAIL_MAX} characters the lender takes: \
+             file its summary, and send the whole letter in the packet"
+        ))),
+    }
 }
 
 impl Engine {
@@ -193,12 +226,28 @@ impl Engine {
     /// What the grievance letter to one lender cites, from the current audit.
     pub async fn grievance_draft(&self, lender_id: &str) -> Result<GrievanceDraft> {
         let (lender_name, findings) = self.findings_for(lender_id).await?;
+        let (lid, cited) = (lender_id.to_owned(), signal_ids(&findings));
+        let (profile, signals) = self
+            .with_vault(move |v| {
+                let catalog = Self::catalog(v)?;
+                let signals = cited.iter().map(|s| catalog.info(&lid, s)).collect();
+                Ok((crate::profile::profile_view(v)?, signals))
+            })
+            .await?;
         Ok(GrievanceDraft {
             lender_id: lender_id.to_owned(),
             lender_name,
             drafted_at: khata_vault::now_ms(),
             consent_ids: consent_ids(&findings),
             findings,
+            signals,
+            signer: LetterSigner {
+                customer_id: profile.customer_id(lender_id),
+                full_name: profile.full_name,
+                phone: profile.phone,
+                email: profile.email,
+            },
+            detail_max: RIGHTS_DETAIL_MAX as u32,
         })
     }
 
@@ -322,17 +371,22 @@ impl Engine {
 
     /// Files the grievance with the lender (rights endpoint, kind GRIEVANCE): recorded and
     /// queued like any rights request, so the lender's ticket and due date show under Rights.
-    /// `letter` is the letter as the borrower read it; a long one is cut to the endpoint's
-    /// limit, pointing to the packet for the rest.
-    pub async fn file_grievance(&self, lender_id: &str, letter: &str) -> Result<RightsRequestView> {
-        let letter = checked_letter(letter)?;
+    /// `letter` is the letter as the borrower read it; one longer than the endpoint takes is
+    /// filed as `summary` (the UI's, pointing to the packet), never cut.
+    pub async fn file_grievance(
+        &self,
+        lender_id: &str,
+        letter: &str,
+        summary: Option<&str>,
+    ) -> Result<RightsRequestView> {
+        let filed = filed_text(checked_letter(letter)?, summary)?.to_owned();
         let (lender_name, findings) = self.findings_for(lender_id).await?;
         if findings.is_empty() {
             return Err(EngineError::InvalidInput(format!(
                 "the audit found nothing against {lender_name}, so there is no grievance to file"
             )));
         }
-        self.request_right(lender_id, RightsKindView::Grievance, filed_text(letter))
+        self.request_right(lender_id, RightsKindView::Grievance, filed)
             .await
     }
 }
@@ -458,17 +512,38 @@ mod tests {
     }
 
     #[test]
-    fn a_long_letter_is_cut_for_filing_on_a_character_boundary() {
-        // Devanagari is three bytes a character: the cut must not split one.
+    fn a_long_letter_is_filed_as_its_summary_never_cut() {
+        // Devanagari is three bytes a character: the bound is in characters.
         let line = "1. [गंभीर] आपके सहमति वापस लेने के बाद एकत्र किया गया — ऋणदाता\n";
-        let letter = line.repeat(80);
-        assert!(letter.chars().count() > FILED_MAX);
-        let filed = filed_text(&letter);
-        // Characters, not bytes: the Hindi letter keeps as much as an English one would.
-        assert_eq!(filed.chars().count(), FILED_MAX);
-        assert!(filed.ends_with("\n[…]"));
-        assert!(letter.starts_with(filed.strip_suffix("\n[…]").unwrap()));
-        let short = line.repeat(2);
-        assert_eq!(filed_text(&short), short);
+        let fits = line.repeat(RIGHTS_DETAIL_MAX / line.chars().count());
+        assert!(fits.len() > RIGHTS_DETAIL_MAX, "more bytes than characters");
+        assert_eq!(filed_text(&fits, None).unwrap(), fits, "filed whole");
+        let long = line.repeat(200);
+        assert_eq!(
+            filed_text(&long, None).unwrap_err().code(),
+            "invalid_input",
+            "a long letter with no summary is refused, not cut"
+        );
+        assert_eq!(filed_text(&long, Some("सारांश")).unwrap(), "सारांश");
+        assert_eq!(
+            filed_text(&long, Some(&long)).unwrap_err().code(),
+            "invalid_input"
+        );
+        assert_eq!(
+            filed_text(&long, Some(" ")).unwrap_err().code(),
+            "invalid_input"
+        );
+    }
+
+    #[test]
+    fn the_draft_names_each_cited_signal_once_in_order() {
+        let mut a = finding(Some("c-1"));
+        a.signal = Some("call_logs".into());
+        let mut none = finding(None);
+        none.signal = None;
+        assert_eq!(
+            signal_ids(&[finding(None), a, none, finding(None)]),
+            ["contacts", "call_logs"]
+        );
     }
 }

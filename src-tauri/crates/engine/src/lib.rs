@@ -18,8 +18,10 @@ mod export_other;
 pub mod grievance;
 mod launcher;
 mod log_records;
+pub mod nominee_packet;
 mod outbox;
 pub mod phone_words;
+pub mod profile;
 pub mod redaction;
 mod requests;
 mod signed;
@@ -97,6 +99,14 @@ pub fn ts_types() -> Vec<(std::path::PathBuf, String)> {
         crate::custody::CustodyView,
         crate::grievance::GrievanceDraft,
         crate::grievance::GrievancePacketSummary,
+        crate::grievance::LetterSigner,
+        crate::profile::ProfileView,
+        crate::profile::CustomerIdView,
+        crate::profile::ProfileInput,
+        crate::profile::CustomerIdInput,
+        crate::profile::NomineeView,
+        crate::profile::NomineeInput,
+        crate::nominee_packet::NomineePacketSummary,
         crate::custody::VaultProbe,
         AdbDevice,
         AdbDeviceState,

@@ -316,6 +316,10 @@ pub enum RightsKindView {
     HumanReview,
 }
 
+/// The most characters a rights request's text may hold: the lending API's bound on `detail`
+/// (openapi.yaml, `RightsRequestBody`).
+pub const RIGHTS_DETAIL_MAX: usize = 10_000;
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct RightsRequestView {

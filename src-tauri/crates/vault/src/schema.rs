@@ -411,6 +411,33 @@ CREATE INDEX phone_observations_by_time ON phone_observations (first_at);
 CREATE INDEX phone_observations_by_source ON phone_observations (source_id);
 "#;
 
+/// Version 12 (additive): the borrower's own details, which letters are signed with. One
+/// profile row (name, phone, email, the letters' language), the customer id each lender knows
+/// the borrower by, and the nominee who may act for the borrower (DPDP Act 2023, s.14).
+const V12: &str = r#"
+CREATE TABLE borrower_profile (
+    id          INTEGER PRIMARY KEY CHECK (id = 1),
+    full_name   TEXT NOT NULL,
+    phone       TEXT NOT NULL,
+    email       TEXT NOT NULL,
+    language    TEXT NOT NULL,
+    updated_at  INTEGER NOT NULL
+) STRICT;
+
+CREATE TABLE lender_customer_ids (
+    lender_id    TEXT PRIMARY KEY REFERENCES lenders(id),
+    customer_id  TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE nominee (
+    id            INTEGER PRIMARY KEY CHECK (id = 1),
+    name          TEXT NOT NULL,
+    relationship  TEXT NOT NULL,
+    contact       TEXT NOT NULL,
+    recorded_at   INTEGER NOT NULL
+) STRICT;
+"#;
+
 pub(crate) fn migrations() -> Migrations<'static> {
     Migrations::new(vec![
         M::up(V1),
@@ -424,11 +451,12 @@ pub(crate) fn migrations() -> Migrations<'static> {
         M::up(V9),
         M::up(V10),
         M::up(V11),
+        M::up(V12),
     ])
 }
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: usize = 11;
+pub const SCHEMA_VERSION: usize = 12;
 
 #[cfg(test)]
 mod tests {

@@ -1,7 +1,7 @@
 //! The vault handle, split per aggregate: each child module is one `impl Vault` block for one
 //! kind of record (lenders, lender identities and keys, consents, consent actions, disclosures,
 //! the lenders' disclosure logs, statements, offers, rights, the outbox, lender tokens of
-//! passphrase vaults, phone evidence) plus opening and integrity. Every record write goes through [`Vault::write`], so a record and its ledger entry
+//! passphrase vaults, phone evidence, the borrower's profile and nominee) plus opening and integrity. Every record write goes through [`Vault::write`], so a record and its ledger entry
 //! commit together; the tokens are secrets and stay out of the ledger.
 
 use std::path::{Path, PathBuf};
@@ -24,6 +24,7 @@ mod offers;
 mod open;
 mod outbox;
 mod phone;
+mod profile;
 mod requests;
 mod rights;
 mod statements;
@@ -39,6 +40,7 @@ pub use log::{
 };
 pub use open::Unlock;
 pub use phone::{PHONE_PART_BYTES, PhoneImported};
+pub use profile::{NOMINEE_UPDATE_KIND, Nominee, PROFILE_UPDATE_KIND, Profile};
 pub use requests::BorrowerRequestRow;
 pub use statements::Statement;
 

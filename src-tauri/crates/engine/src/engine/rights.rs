@@ -30,10 +30,10 @@ impl Engine {
         kind: RightsKindView,
         details: String,
     ) -> Result<RightsRequestView> {
-        if details.trim().is_empty() || details.chars().count() > 4000 {
-            return Err(EngineError::InvalidInput(
-                "describe the request in 1 to 4000 characters".into(),
-            ));
+        if details.trim().is_empty() || details.chars().count() > RIGHTS_DETAIL_MAX {
+            return Err(EngineError::InvalidInput(format!(
+                "describe the request in 1 to {RIGHTS_DETAIL_MAX} characters"
+            )));
         }
         let lid = lender_id.to_string();
         let vkind = convert::rights_kind(kind);

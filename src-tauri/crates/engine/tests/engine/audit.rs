@@ -181,6 +181,27 @@ async fn over_collector_triggers_every_rule_it_can() {
     );
     assert!(draft.drafted_at > 0);
     assert!(!draft.consent_ids.is_empty(), "{:?}", draft.consent_ids);
+    // The letter names each cited signal as the lender's catalogue does, and is signed with the
+    // customer id the lender's consent carries until the borrower gives one.
+    for f in &draft.findings {
+        if let Some(s) = &f.signal {
+            let info = draft
+                .signals
+                .iter()
+                .find(|i| &i.id == s)
+                .expect("cited signal");
+            assert!(!info.name.is_empty());
+        }
+    }
+    assert!(
+        draft.signals.iter().any(|i| i.name != i.id),
+        "{:?}",
+        draft.signals
+    );
+    let customer_id = draft.signer.customer_id.clone().expect("the consent's id");
+    assert!(customer_id.starts_with("cust-"), "{customer_id}");
+    assert_eq!(draft.signer.full_name, "");
+    assert_eq!(draft.detail_max, 10_000);
     for f in &draft.findings {
         if let Some(c) = &f.consent_id {
             assert!(
@@ -262,13 +283,36 @@ async fn over_collector_triggers_every_rule_it_can() {
     assert!(!big.exists());
     assert_eq!(
         engine
-            .file_grievance(lender, &huge)
+            .file_grievance(lender, &huge, None)
             .await
             .unwrap_err()
             .code(),
         "invalid_input"
     );
-    let filed = engine.file_grievance(lender, &letter).await.unwrap();
+    // A letter longer than the lender's endpoint takes is never cut: without a summary it is
+    // refused, with one the summary is filed (the whole letter goes in the packet).
+    let long = letter.repeat(draft.detail_max as usize / letter.chars().count() + 1);
+    assert!(long.len() <= khata_engine::grievance::LETTER_MAX);
+    assert_eq!(
+        engine
+            .file_grievance(lender, &long, None)
+            .await
+            .unwrap_err()
+            .code(),
+        "invalid_input"
+    );
+    let summary = "सारांश: पूरा पत्र पैकेट में संलग्न है।";
+    let filed = engine
+        .file_grievance(lender, &long, Some(summary))
+        .await
+        .unwrap();
+    assert_eq!(filed.details.as_deref(), Some(summary));
+    let filed = engine.file_grievance(lender, &letter, None).await.unwrap();
+    assert_eq!(
+        filed.details.as_deref(),
+        Some(letter.as_str()),
+        "filed whole"
+    );
     assert_eq!(filed.kind, RightsKindView::Grievance);
     assert!(filed.ticket.is_some(), "the lender's ticket: {filed:?}");
     assert!(filed.due_at.is_some(), "the lender's due date: {filed:?}");
@@ -306,7 +350,7 @@ async fn salaried_good_triggers_none() {
     assert!(!dir.path().join("g.zip").exists());
     assert_eq!(
         engine
-            .file_grievance(lender, "To: Sandbox Lender")
+            .file_grievance(lender, "To: Sandbox Lender", None)
             .await
             .unwrap_err()
             .code(),

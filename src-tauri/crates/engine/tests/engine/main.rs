@@ -21,6 +21,7 @@ mod log;
 mod outages;
 mod phone;
 mod phone_capture;
+mod profile;
 mod receipts;
 mod redaction;
 mod regulatory;

@@ -16,5 +16,6 @@ mod keychain;
 mod log;
 mod open;
 mod phone;
+mod profile;
 mod records;
 mod store;
