@@ -159,6 +159,14 @@ const screens = [
       await visible(p, 'rights-submitted');
     },
   },
+  { name: 'Your details', run: (p) => nav(p, 'profile', 'nomination-letter') },
+  {
+    name: 'Your details: saved',
+    run: async (p) => {
+      await click(p, 'profile-save');
+      await visible(p, 'profile-saved');
+    },
+  },
   { name: 'Audit', run: (p) => nav(p, 'audit', 'audit-summary') },
   {
     name: 'Audit: finding opened',
@@ -168,17 +176,30 @@ const screens = [
     },
   },
   {
-    name: 'Audit: grievance letter',
+    name: 'Audit: grievance letter being edited',
     run: async (p) => {
       await click(p, 'grievance-read-sandbox');
+      await visible(p, 'grievance-letter-edit');
+    },
+  },
+  {
+    name: 'Audit: grievance letter previewed',
+    run: async (p) => {
+      await click(p, 'grievance-preview');
       await visible(p, 'grievance-letter-text');
     },
-    after: (p) => click(p, 'grievance-letter-close'),
+  },
+  {
+    name: 'Audit: grievance confirmation',
+    run: async (p) => {
+      await click(p, 'grievance-next');
+      await visible(p, 'grievance-confirm-question');
+    },
   },
   {
     name: 'Audit: grievance filed',
     run: async (p) => {
-      await click(p, 'grievance-file-sandbox');
+      await click(p, 'grievance-confirm');
       await visible(p, 'grievance-notice');
     },
   },
@@ -221,6 +242,7 @@ const screens = [
   { name: 'Empty: Your phone', run: (p) => nav(p, 'phone', 'phone-sources-empty') },
   { name: 'Empty: Rights', run: (p) => nav(p, 'rights', 'rights-no-lender') },
   { name: 'Empty: Audit', run: (p) => nav(p, 'audit', 'audit-empty') },
+  { name: 'Empty: Your details', run: (p) => nav(p, 'profile', 'packet-needs-nominee') },
   // Every command fails.
   {
     name: 'Errors: Home',
@@ -236,6 +258,7 @@ const screens = [
   { name: 'Errors: Your phone', run: (p) => nav(p, 'phone', 'phone-error') },
   { name: 'Errors: Rights', run: (p) => nav(p, 'rights', 'rights-list-error') },
   { name: 'Errors: Audit', run: (p) => nav(p, 'audit', 'audit-error') },
+  { name: 'Errors: Your details', run: (p) => nav(p, 'profile', 'profile-load-error') },
   {
     name: 'Errors: About dialog',
     run: async (p) => {

@@ -81,7 +81,12 @@ const handlers: Record<string, Handler | object | null> = {
     record: '/disclosures/17/statement',
     reason: 'the lender signature does not verify',
   },
-  grievance_draft: f.grievanceDraft(),
+  grievance_draft: f.grievanceDraft({
+    signer: { fullName: 'Asha Verma', phone: '+91 98765 43210', email: '', customerId: 'KH-20417' },
+  }),
+  save_profile: (args: Args) => ({ ...f.profileView(), ...(args.profile as object), lenders: f.profileView().lenders }),
+  save_nominee: (args: Args) => (args.nominee ? { ...(args.nominee as object), recordedAt: Date.now() } : null),
+  save_nominee_packet: { path: '/home/asha/khata-nominee.zip', bytes: 20_480, files: 5, consents: 1, requests: 2 },
   save_grievance_packet: { path: '/home/asha/khata-grievance.zip', bytes: 4096, files: 7 },
   file_grievance: f.rightsRequest({ id: 'g-1', kind: 'grievance', ticket: 'GRV-77', overdue: false, dueAt: Date.now() + 30 * f.DAY }),
   request_right: f.rightsRequest({ id: 'rr-3', status: 'sent', overdue: false, dueAt: Date.now() + 30 * f.DAY }),
@@ -119,6 +124,8 @@ if (empty) {
     timeline: { items: [], nextCursor: null, total: 0, phone: [] },
     phone_sources: [],
     phone_observations: [],
+    profile: f.profileView({ fullName: '', phone: '', email: '', lenders: [], updatedAt: null }),
+    nominee: null,
   });
 }
 

@@ -20,6 +20,7 @@ const screens: ReadonlyArray<[View, string]> = [
   ['timeline', 'timeline-total'],
   ['phone', 'phone-sources'],
   ['rights', 'rights-table'],
+  ['profile', 'nomination-letter'],
   ['audit', 'audit-summary'],
   ['verify', 'verify-choose'],
   ['export', 'export-start'],

@@ -17,27 +17,55 @@ import { t, tOr } from './i18n/i18n.svelte';
 
 type Values = Record<string, string | number>;
 
+/**
+ * How a finding is cited: on the Audit screen with its ids and times to the minute; in a
+ * letter with dates in words, signals by name and no ids (a letter lists those apart, under
+ * "References", and the consents by number).
+ */
+export interface FindingStyle {
+  /** A moment in time. */
+  time: (ms: number) => string;
+  /** A signal, by its id. */
+  signal: (id: string) => string;
+  /** A consent, by its id. */
+  consent: (id: string) => string;
+  /** Whether ids a reader cannot use (offer ids, flag ids, file hashes) are cited in the sentence. */
+  ids: boolean;
+}
+
+/** The Audit screen's style: ids as they are, times to the minute. */
+export const SCREEN_STYLE: FindingStyle = {
+  time: (ms) => formatDateTime(ms),
+  signal: (id) => id,
+  consent: (id) => id,
+  ids: true,
+};
+
 /** "on T", or "N times between FIRST and LAST". */
-function when(finding: Finding): string {
+function when(finding: Finding, style: FindingStyle): string {
   return t('audit.fact.when', {
     count: finding.count,
     n: formatNumber(finding.count),
-    first: formatDateTime(finding.at),
-    last: formatDateTime(finding.lastAt),
+    first: style.time(finding.at),
+    last: style.time(finding.lastAt),
   });
 }
 
 /** "on T", or "between FIRST and LAST" (once or more than once). */
-function range(count: number, first: number, last: number): string {
-  return t('audit.fact.range', { count, first: formatDateTime(first), last: formatDateTime(last) });
+function range(count: number, first: number, last: number, style: FindingStyle): string {
+  return t('audit.fact.range', { count, first: style.time(first), last: style.time(last) });
 }
 
 function unitValue(unit: PeriodUnit): string {
   return unit === 'inf' ? 'other' : unit;
 }
 
-function points(list: SignalPoints[]): string {
-  return list.length === 0 ? '—' : list.map((p) => `${p.signal} (${formatPoints(p.points)})`).join(', ');
+function points(list: SignalPoints[], style: FindingStyle): string {
+  return list.length === 0 ? '—' : list.map((p) => `${style.signal(p.signal)} (${formatPoints(p.points)})`).join(', ');
+}
+
+function signalList(ids: string[], style: FindingStyle): string {
+  return ids.map(style.signal).join(', ');
 }
 
 /** An ISO date (`2022-09-02`) in the reader's format; anything else as sent. */
@@ -101,12 +129,13 @@ function utcOffset(minutes: number): string {
  * Which file a phone finding rests on (name, short hash, format, when made), the time zone its
  * times were read in when the file did not carry one, and what it cannot show.
  */
-export function observedSource(facts: ObservedFacts): string {
+export function observedSource(facts: ObservedFacts, style: FindingStyle = SCREEN_STYLE): string {
   const file = { file: facts.fileName, hash: shortHash(facts.sourceSha256), format: sourceFormatText(facts.sourceFormat) };
+  const suffix = style.ids ? '' : 'NoHash';
   const parts = [
     facts.capturedAt === null
-      ? t('audit.fact.observed.file', file)
-      : t('audit.fact.observed.fileMade', { ...file, made: formatDateTime(facts.capturedAt) }),
+      ? t(`audit.fact.observed.file${suffix}`, file)
+      : t(`audit.fact.observed.fileMade${suffix}`, { ...file, made: style.time(facts.capturedAt) }),
   ];
   if (facts.offsetFrom === 'captureClock') parts.push(t('audit.fact.observed.captureClock'));
   else if (facts.utcOffsetMin !== null && facts.offsetFrom === 'assumed')
@@ -120,12 +149,12 @@ export function observedSource(facts: ObservedFacts): string {
 }
 
 /** What the phone saw, why it breaks the rule, and which file says so. */
-function observedSentence(finding: Finding, facts: ObservedFacts, lender: string): string {
+function observedSentence(finding: Finding, facts: ObservedFacts, lender: string, style: FindingStyle): string {
   const when = t('audit.fact.when', {
     count: facts.count,
     n: formatNumber(facts.count),
-    first: formatDateTime(facts.firstAt),
-    last: formatDateTime(facts.lastAt),
+    first: style.time(facts.firstAt),
+    last: style.time(facts.lastAt),
   });
   const seen = facts.network
     ? t('audit.fact.observed.contacted', {
@@ -144,7 +173,7 @@ function observedSentence(finding: Finding, facts: ObservedFacts, lender: string
         when,
         open: facts.openInterval ? 'yes' : 'no',
       });
-  const consent = finding.consentId ?? '—';
+  const consent = finding.consentId === null ? '—' : style.consent(finding.consentId);
   const why = facts.why;
   let reason: string;
   switch (why.kind) {
@@ -154,11 +183,11 @@ function observedSentence(finding: Finding, facts: ObservedFacts, lender: string
     case 'afterRevocation':
       reason =
         why.signals.length === 0
-          ? t('audit.fact.observed.afterRevocation', { consent, revokedAt: formatDateTime(why.revokedAt) })
+          ? t('audit.fact.observed.afterRevocation', { consent, revokedAt: style.time(why.revokedAt) })
           : t('audit.fact.observed.afterSignalRevocation', {
               consent,
-              signals: why.signals.join(', '),
-              revokedAt: formatDateTime(why.revokedAt),
+              signals: signalList(why.signals, style),
+              revokedAt: style.time(why.revokedAt),
             });
       break;
     case 'withoutConsent':
@@ -168,7 +197,7 @@ function observedSentence(finding: Finding, facts: ObservedFacts, lender: string
       reason = t('audit.fact.observed.undeclared', {
         lender,
         signalCount: why.signals.length,
-        signals: why.signals.join(', '),
+        signals: signalList(why.signals, style),
         hours: why.windowHours,
       });
       break;
@@ -193,22 +222,25 @@ function observedSentence(finding: Finding, facts: ObservedFacts, lender: string
       break;
     }
   }
-  return [seen, reason, observedSource(facts)].join(' ');
+  return [seen, reason, observedSource(facts, style)].join(' ');
 }
 
-/** What exactly happened, with the numbers, as one or two sentences. */
-export function findingSentence(finding: Finding, lender: string): string {
+/** What exactly happened, with the numbers, as one or two sentences, cited in `style`. */
+export function findingSentence(finding: Finding, lender: string, style: FindingStyle = SCREEN_STYLE): string {
   const base: Values = {
     lender,
-    signal: finding.signal ?? '—',
-    consent: finding.consentId ?? '—',
-    when: when(finding),
+    signal: finding.signal === null ? '—' : style.signal(finding.signal),
+    consent: finding.consentId === null ? '—' : style.consent(finding.consentId),
+    when: when(finding, style),
   };
   const facts = finding.facts;
   switch (facts.kind) {
     case 'prohibited':
       return facts.data === null
-        ? t('audit.fact.prohibitedByLender', { ...base, flag: tOr(`signal.flag.${facts.flag}`, facts.flag) })
+        ? t(style.ids ? 'audit.fact.prohibitedByLender' : 'audit.fact.prohibitedByLenderNoFlag', {
+            ...base,
+            flag: tOr(`signal.flag.${facts.flag}`, facts.flag),
+          })
         : t('audit.fact.prohibited', { ...base, data: t(`audit.data.${facts.data}`) });
     case 'kycOnly':
       return t('audit.fact.kycOnly', {
@@ -217,32 +249,32 @@ export function findingSentence(finding: Finding, lender: string): string {
         total: formatNumber(facts.total),
         count: finding.count,
         n: formatNumber(finding.count),
-        range: range(finding.count, finding.at, finding.lastAt),
+        range: range(finding.count, finding.at, finding.lastAt, style),
       });
     case 'noConsent':
       return finding.consentId === null ? t('audit.fact.noConsent', base) : t('audit.fact.unknownConsent', base);
     case 'revoked':
       return t(finding.rule === 'collected-after-revocation' ? 'audit.fact.revoked' : 'audit.fact.signalRevoked', {
         ...base,
-        revokedAt: formatDateTime(facts.revokedAt),
+        revokedAt: style.time(facts.revokedAt),
       });
     case 'paused':
-      return t('audit.fact.paused', { ...base, pausedSince: formatDateTime(facts.pausedSince) });
+      return t('audit.fact.paused', { ...base, pausedSince: style.time(facts.pausedSince) });
     case 'expired':
-      return t('audit.fact.expired', { ...base, expiredAt: formatDateTime(facts.expiredAt) });
+      return t('audit.fact.expired', { ...base, expiredAt: style.time(facts.expiredAt) });
     case 'notStarted':
-      return t('audit.fact.notStarted', { ...base, startsAt: formatDateTime(facts.startsAt) });
+      return t('audit.fact.notStarted', { ...base, startsAt: style.time(facts.startsAt) });
     case 'denied':
       return t('audit.fact.denied', base);
     case 'notGranted':
-      return t('audit.fact.notGranted', { ...base, granted: facts.granted.join(', ') || '—' });
+      return t('audit.fact.notGranted', { ...base, granted: signalList(facts.granted, style) || '—' });
     case 'outsideRange':
       return t('audit.fact.outsideRange', {
         ...base,
-        dataFrom: formatDateTime(facts.dataFrom),
-        dataTo: formatDateTime(facts.dataTo),
-        consentedFrom: formatDateTime(facts.consentedFrom),
-        consentedTo: formatDateTime(facts.consentedTo),
+        dataFrom: style.time(facts.dataFrom),
+        dataTo: style.time(facts.dataTo),
+        consentedFrom: style.time(facts.consentedFrom),
+        consentedTo: style.time(facts.consentedTo),
       });
     case 'unnamedRecipient':
       return t('audit.fact.unnamedRecipient', {
@@ -262,7 +294,7 @@ export function findingSentence(finding: Finding, lender: string): string {
       return t('audit.fact.dataLife', {
         ...base,
         life: t('audit.fact.life', { value: facts.value, unit: unitValue(facts.unit) }),
-        ranOut: range(finding.count, facts.ranOutFirst, facts.ranOutLast),
+        ranOut: range(finding.count, facts.ranOutFirst, facts.ranOutLast, style),
       });
     case 'oneTime':
       return t('audit.fact.oneTime', {
@@ -270,7 +302,7 @@ export function findingSentence(finding: Finding, lender: string): string {
         total: formatNumber(facts.total),
         count: finding.count,
         n: formatNumber(finding.count),
-        range: range(finding.count, finding.at, finding.lastAt),
+        range: range(finding.count, finding.at, finding.lastAt, style),
       });
     case 'frequency':
       return t('audit.fact.frequency', {
@@ -278,7 +310,7 @@ export function findingSentence(finding: Finding, lender: string): string {
         count: finding.count,
         n: formatNumber(finding.count),
         limit: t('audit.fact.limit', { value: facts.value, unit: unitValue(facts.unit) }),
-        range: range(finding.count, finding.at, finding.lastAt),
+        range: range(finding.count, finding.at, finding.lastAt, style),
         most: formatNumber(facts.mostInWindow),
         unit: unitValue(facts.unit),
       });
@@ -290,7 +322,7 @@ export function findingSentence(finding: Finding, lender: string): string {
         tolerance: facts.tolerance,
       });
     case 'reasonCodes':
-      return t('audit.fact.reasonCodes', { given: points(facts.given), expected: points(facts.expected) });
+      return t('audit.fact.reasonCodes', { given: points(facts.given, style), expected: points(facts.expected, style) });
     case 'topAdverse':
       return t('audit.fact.topAdverse', {
         given: facts.given,
@@ -310,22 +342,22 @@ export function findingSentence(finding: Finding, lender: string): string {
       return facts.acknowledgedAt === null
         ? t('audit.fact.unacknowledged', {
             ...base,
-            requestedAt: formatDateTime(facts.requestedAt),
+            requestedAt: style.time(facts.requestedAt),
             hours: facts.deadlineHours,
           })
         : t('audit.fact.acknowledgedLate', {
             ...base,
-            requestedAt: formatDateTime(facts.requestedAt),
-            acknowledgedAt: formatDateTime(facts.acknowledgedAt),
+            requestedAt: style.time(facts.requestedAt),
+            acknowledgedAt: style.time(facts.acknowledgedAt),
             hours: facts.deadlineHours,
           });
     case 'logFork':
       return t('audit.fact.logFork', {
         lender,
         size: formatNumber(facts.held.treeSize),
-        heldAt: formatDateTime(facts.held.timestamp),
+        heldAt: style.time(facts.held.timestamp),
         heldRoot: shortRoot(facts.held.rootHash),
-        offeredAt: formatDateTime(facts.offered.timestamp),
+        offeredAt: style.time(facts.offered.timestamp),
         offeredRoot: shortRoot(facts.offered.rootHash),
       });
     case 'logPageMismatch': {
@@ -336,22 +368,22 @@ export function findingSentence(finding: Finding, lender: string): string {
         n: formatNumber(leaves),
         first: formatNumber(facts.pageStart + 1),
         size: formatNumber(facts.offered.treeSize),
-        offeredAt: formatDateTime(facts.offered.timestamp),
+        offeredAt: style.time(facts.offered.timestamp),
         offeredRoot: shortRoot(facts.offered.rootHash),
         computedRoot: shortRoot(facts.computedRoot),
       });
     }
     case 'counterfactual':
-      return t('audit.fact.counterfactual', {
+      return t(style.ids ? 'audit.fact.counterfactual' : 'audit.fact.counterfactualNoId', {
         offer: facts.offerId,
         offerScore: facts.offerScore,
-        withheld: facts.withheld.join(', '),
+        withheld: signalList(facts.withheld, style),
         expected: facts.expected,
-        changes: points(facts.changes),
+        changes: points(facts.changes, style),
         quoteScore: facts.quoteScore,
       });
     case 'observed':
-      return observedSentence(finding, facts, lender);
+      return observedSentence(finding, facts, lender, style);
   }
 }
 

@@ -59,6 +59,26 @@ export function formatDate(ms: number): string {
   return new Intl.DateTimeFormat(intlLocale(), { dateStyle: 'medium' }).format(new Date(ms));
 }
 
+/** A date in words, for letters: `29 November 2026` / `29 नवंबर 2026`. */
+export function formatDateWords(ms: number): string {
+  return new Intl.DateTimeFormat(intlLocale(), { day: 'numeric', month: 'long', year: 'numeric' }).format(new Date(ms));
+}
+
+/**
+ * A date in words with the time on the 24-hour clock, for letters: `29 November 2026 at 10:30`
+ * / `29 नवंबर 2026 को 10:30 बजे` (no "am"/"pm", which Hindi would otherwise write in Latin).
+ */
+export function formatDateTimeWords(ms: number): string {
+  return new Intl.DateTimeFormat(intlLocale(), {
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).format(new Date(ms));
+}
+
 /** How far `ms` is from `now`, e.g. "in 12 days" or "3 hours ago". */
 export function formatRelative(ms: number, now: number = Date.now()): string {
   const diff = ms - now;

@@ -8,6 +8,7 @@ export type View =
   | 'timeline'
   | 'phone'
   | 'rights'
+  | 'profile'
   | 'audit'
   | 'verify'
   | 'export';
@@ -21,6 +22,7 @@ export const VIEWS: ReadonlyArray<View> = [
   'timeline',
   'phone',
   'rights',
+  'profile',
   'audit',
   'verify',
   'export',

@@ -50,6 +50,8 @@ export function demoHandlers(): Record<string, Handler | object | null> {
       f.rightsRequest(),
       f.rightsRequest({ id: 'rr-2', kind: 'human_review', status: 'acknowledged', overdue: false }),
     ],
+    profile: f.profileView(),
+    nominee: f.nomineeView(),
     phone_sources: [p.phoneSource(), p.androidSource()],
     phone_observations: [
       p.observation(),

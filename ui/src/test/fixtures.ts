@@ -1,4 +1,6 @@
 /** Sample view data shaped like the engine's (`src-tauri/crates/engine/src/views.rs`). */
+import type { NomineeView } from '../lib/bindings/NomineeView';
+import type { ProfileView } from '../lib/bindings/ProfileView';
 import type { AuditReport } from '../lib/bindings/AuditReport';
 import type { Finding } from '../lib/bindings/Finding';
 import type { FindingFacts } from '../lib/bindings/FindingFacts';
@@ -299,6 +301,31 @@ export function finding(overrides: Partial<Finding> = {}): Finding {
     evidence: [{ kind: 'disclosure', id: 'd-9', statement: { disclosureId: 'd-9', signature: { keyId: 'k1' } } }],
     ...overrides,
   };
+}
+
+/** The borrower's details as `profile` returns them: named, with the consent's customer id. */
+export function profileView(overrides: Partial<ProfileView> = {}): ProfileView {
+  return {
+    fullName: 'Asha Verma',
+    phone: '+91 98765 43210',
+    email: 'asha@example.test',
+    language: '',
+    lenders: [
+      {
+        lenderId: 'sandbox',
+        lenderName: 'Sandbox Lender',
+        customerId: '',
+        fromConsent: 'cust-4f9d2c1e-8a7b-4c3d-9e2f-1a2b3c4d5e6f',
+      },
+    ],
+    updatedAt: NOW - DAY,
+    ...overrides,
+  };
+}
+
+/** A nominee as `nominee` returns one. */
+export function nomineeView(overrides: Partial<NomineeView> = {}): NomineeView {
+  return { name: 'Ravi Verma', relationship: 'brother', contact: '+91 91234 56789', recordedAt: NOW - 2 * DAY, ...overrides };
 }
 
 /** What the grievance letter to the sandbox lender cites, as `grievance_draft` returns it. */

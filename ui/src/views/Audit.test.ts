@@ -9,6 +9,7 @@ import {
   grievanceDraft,
   logFork,
   overview,
+  profileView,
   rightsRequest,
   DAY,
   NOW,
@@ -119,11 +120,13 @@ describe('Audit', () => {
     expect(screen.getByTestId('audit-more-critical')).toHaveTextContent('Show 20 more');
   });
 
-  it('shows the grievance letter, saves the packet and files it with the lender', async () => {
+  const SIGNED = { fullName: 'Asha Verma', phone: '+91 98765 43210', email: '', customerId: 'KH-20417' };
+
+  it('drafts the letter signed with your name, lets you edit and preview it, and files it once confirmed', async () => {
     const calls = mockCommands({
       audit_report: auditReport(FINDINGS),
       overview: overview(),
-      grievance_draft: grievanceDraft({ findings: FINDINGS }),
+      grievance_draft: grievanceDraft({ findings: FINDINGS, signer: SIGNED }),
       save_grievance_packet: { path: '/home/asha/khata-grievance.zip', bytes: 4096, files: 7 },
       file_grievance: rightsRequest({ id: 'g-1', kind: 'grievance', ticket: 'GRV-77', dueAt: NOW + 30 * DAY }),
     });
@@ -133,21 +136,32 @@ describe('Audit', () => {
     expect(card).toHaveTextContent('Sandbox Lender: 3 findings');
 
     await user.click(screen.getByTestId('grievance-read-sandbox'));
+    const editor = (await screen.findByTestId('grievance-letter-edit')) as HTMLTextAreaElement;
+    expect(editor).toHaveAccessibleName('The letter — change any word before you send it');
+    expect(editor.value).toContain('To: The Grievance Officer, Sandbox Lender');
+    expect(editor.value).toContain('I am Asha Verma, a customer of Sandbox Lender.');
+    expect(editor.value).toContain('1. [Critical] Collected after you revoked the consent');
+    expect(editor.value).not.toContain('[Your name]');
+    // The borrower edits a sentence, previews, and what they read is what is saved and filed.
+    await user.type(editor, 'Please reply in writing.');
+    await user.click(screen.getByTestId('grievance-preview'));
     const shown = await screen.findByTestId('grievance-letter-text');
-    expect(shown).toHaveTextContent('To: The Grievance Officer, Sandbox Lender');
-    expect(shown).toHaveTextContent('1. [Critical] Collected after you revoked the consent');
-    expect(shown).toHaveTextContent('3. [Medium] Collected more often than consented');
+    expect(shown.textContent?.endsWith('Please reply in writing.')).toBe(true);
+    expect(screen.getByTestId('grievance-filed-as')).toHaveTextContent('The whole letter');
     const letter = shown.textContent ?? '';
-    await user.click(screen.getByTestId('grievance-letter-close'));
-
-    await user.click(screen.getByTestId('grievance-save-sandbox'));
-    expect(await screen.findByTestId('grievance-notice')).toHaveTextContent(
+    await user.click(screen.getByTestId('grievance-save-letter'));
+    expect(await screen.findByTestId('grievance-flow-notice')).toHaveTextContent(
       'Saved 7 files to /home/asha/khata-grievance.zip.',
     );
-
-    await user.click(screen.getByTestId('grievance-file-sandbox'));
+    // Nothing is filed before the borrower confirms.
+    await user.click(screen.getByTestId('grievance-next'));
+    expect(screen.getByTestId('grievance-confirm-question')).toHaveTextContent(
+      'File this with Sandbox Lender’s grievance officer?',
+    );
+    expect(calls.some((c) => c.command === 'file_grievance')).toBe(false);
+    await user.click(screen.getByTestId('grievance-confirm'));
     await vi.waitFor(() => expect(screen.getByTestId('grievance-notice')).toHaveTextContent('Ticket GRV-77'));
-    // The draft is fetched once; the letter the borrower read is the one saved and filed.
+    expect(screen.queryByTestId('grievance-letter-text')).not.toBeInTheDocument();
     expect(calls.filter((c) => c.command !== 'audit_report' && c.command !== 'overview')).toEqual([
       { command: 'grievance_draft', args: { lenderId: 'sandbox' } },
       { command: 'save_grievance_packet', args: { lenderId: 'sandbox', letter } },
@@ -155,21 +169,80 @@ describe('Audit', () => {
     ]);
   });
 
+  it('asks for your name first when Your details has none, and keeps it there', async () => {
+    let signer = { fullName: '', phone: '', email: '', customerId: 'cust-1' };
+    const calls = mockCommands({
+      audit_report: auditReport(FINDINGS),
+      overview: overview(),
+      grievance_draft: () => grievanceDraft({ findings: FINDINGS, signer }),
+      profile: profileView({ fullName: '', phone: '', email: '' }),
+      save_profile: (args: Record<string, unknown>) => {
+        const p = args.profile as { fullName: string };
+        signer = { ...signer, fullName: p.fullName, customerId: 'KH-20417' };
+        return profileView({ fullName: p.fullName });
+      },
+    });
+    const user = userEvent.setup();
+    render(Audit);
+    await user.click(await screen.findByTestId('grievance-file-sandbox'));
+    const name = await screen.findByTestId('grievance-name');
+    expect(name).toHaveAccessibleName('Your full name');
+    expect(screen.queryByTestId('grievance-letter-edit')).not.toBeInTheDocument();
+    await user.type(name, 'Asha Verma');
+    await user.type(screen.getByTestId('grievance-customer-id'), 'KH-20417');
+    await user.click(screen.getByTestId('grievance-name-save'));
+    const editor = (await screen.findByTestId('grievance-letter-edit')) as HTMLTextAreaElement;
+    expect(editor.value).toContain('I am Asha Verma, a customer of Sandbox Lender.');
+    expect(editor.value).toContain('My customer id with Sandbox Lender: KH-20417');
+    const saved = calls.find((c) => c.command === 'save_profile');
+    expect(saved?.args.profile).toEqual({
+      fullName: 'Asha Verma',
+      phone: '',
+      email: '',
+      language: '',
+      customerIds: [{ lenderId: 'sandbox', customerId: 'KH-20417' }],
+    });
+    expect(calls.filter((c) => c.command === 'grievance_draft')).toHaveLength(2);
+  });
+
+  it('files the summary of a letter longer than the lender takes, and says so', async () => {
+    const calls = mockCommands({
+      audit_report: auditReport(FINDINGS),
+      overview: overview(),
+      grievance_draft: grievanceDraft({ findings: FINDINGS, signer: SIGNED, detailMax: 1000 }),
+      file_grievance: rightsRequest({ id: 'g-1', kind: 'grievance', ticket: 'GRV-78', dueAt: NOW + 30 * DAY }),
+    });
+    const user = userEvent.setup();
+    render(Audit);
+    await user.click(await screen.findByTestId('grievance-read-sandbox'));
+    await user.click(await screen.findByTestId('grievance-preview'));
+    expect(screen.getByTestId('grievance-filed-as')).toHaveTextContent('Sandbox Lender’s form takes at most 1,000');
+    const summary = screen.getByTestId('grievance-summary-text').textContent ?? '';
+    expect(summary).toContain('in a grievance packet');
+    const letter = screen.getByTestId('grievance-letter-text').textContent ?? '';
+    await user.click(screen.getByTestId('grievance-next'));
+    await user.click(screen.getByTestId('grievance-confirm'));
+    await vi.waitFor(() => expect(screen.getByTestId('grievance-notice')).toHaveTextContent('Ticket GRV-78'));
+    expect(calls.find((c) => c.command === 'file_grievance')?.args).toEqual({ lenderId: 'sandbox', letter, summary });
+  });
+
   it('shows the grievance letter in Hindi, and saves the Hindi text', async () => {
     setLocale('hi');
     const calls = mockCommands({
       audit_report: auditReport(FINDINGS),
       overview: overview(),
-      grievance_draft: grievanceDraft({ findings: FINDINGS }),
+      grievance_draft: grievanceDraft({ findings: FINDINGS, signer: SIGNED }),
       save_grievance_packet: { path: '/home/asha/khata-grievance.zip', bytes: 4096, files: 7 },
     });
     const user = userEvent.setup();
     render(Audit);
     await user.click(await screen.findByTestId('grievance-read-sandbox'));
+    await user.click(await screen.findByTestId('grievance-preview'));
     const shown = await screen.findByTestId('grievance-letter-text');
     expect(shown).toHaveTextContent('सेवा में: शिकायत अधिकारी, Sandbox Lender');
     expect(shown).toHaveTextContent('डिजिटल व्यक्तिगत डेटा संरक्षण अधिनियम, 2023 की धारा 13');
     expect(shown).toHaveTextContent('1. [गंभीर] आपके सहमति वापस लेने के बाद एकत्र किया गया');
+    expect(shown).toHaveTextContent('मैं Asha Verma, Sandbox Lender का/की ग्राहक हूँ।');
     await user.click(screen.getByTestId('grievance-letter-close'));
     await user.click(screen.getByTestId('grievance-save-sandbox'));
     await screen.findByTestId('grievance-notice');
@@ -182,7 +255,7 @@ describe('Audit', () => {
     mockCommands({
       audit_report: auditReport(FINDINGS),
       overview: overview(),
-      grievance_draft: grievanceDraft({ findings: FINDINGS }),
+      grievance_draft: grievanceDraft({ findings: FINDINGS, signer: SIGNED }),
       file_grievance: () => {
         throw failure('The lender could not be reached (timeout). Khata keeps working from your vault.', 'lender_unreachable');
       },
@@ -190,7 +263,10 @@ describe('Audit', () => {
     const user = userEvent.setup();
     render(Audit);
     await user.click(await screen.findByTestId('grievance-file-sandbox'));
-    expect(await screen.findByTestId('grievance-error')).toHaveTextContent('could not be reached');
+    await user.click(await screen.findByTestId('grievance-preview'));
+    await user.click(screen.getByTestId('grievance-next'));
+    await user.click(screen.getByTestId('grievance-confirm'));
+    expect(await screen.findByTestId('grievance-flow-error')).toHaveTextContent('could not be reached');
   });
 
   it('shows rule titles in Hindi', async () => {

@@ -1,9 +1,11 @@
 /** English messages (ICU MessageFormat). The source of truth for keys: every other
  *  language must provide the same keys, which the type of `hi.ts` enforces. */
 import phoneEn from './phone.en';
+import profileEn from './profile.en';
 
 const en = {
   ...phoneEn,
+  ...profileEn,
   'app.name': 'Khata',
   'app.skip': 'Skip to content',
   'nav.label': 'Main',
@@ -115,9 +117,9 @@ const en = {
   'audit.grievance.lead':
     'A letter to the lender’s grievance officer under the DPDP Act 2023 (s.13), citing every finding, with the signed evidence.',
   'audit.grievance.lender': '{lender}: {count, plural, one {# finding} other {# findings}}',
-  'audit.grievance.read': 'Read the letter',
+  'audit.grievance.read': 'Write the letter',
   'audit.grievance.save': 'Save grievance packet…',
-  'audit.grievance.file': 'File with the lender',
+  'audit.grievance.file': 'File with the lender…',
   'audit.grievance.saved': 'Saved {files} files to {path}.',
   'audit.grievance.filed': 'Filed. Ticket {ticket}, answer due by {due}. Track it under Your rights.',
   'audit.grievance.letter': 'Grievance letter to {lender}',
@@ -134,18 +136,17 @@ const en = {
     'Subject: Grievance under section 13 of the Digital Personal Data Protection Act, 2023 — processing of my personal data beyond my consent',
   'grievance.letter.greeting': 'Dear Grievance Officer,',
   'grievance.letter.shared': 'I shared personal data with {lender} for credit.',
-  'grievance.letter.sharedUnder':
-    'I shared personal data with {lender} for credit under {count, plural, one {consent} other {consents}} {consents}.',
+  'grievance.letter.sharedUnder': 'I shared personal data with {lender} for credit under {count, plural, one {one consent} other {# consents}}, numbered under References.',
   'grievance.letter.problems':
     'My records of your own signed statements show {count, plural, one {# problem} other {# problems}} ({severities}):',
   'grievance.letter.severityCount': '{n} {severity}',
-  'grievance.letter.finding': '{index}. [{severity}] {title}\n   {sentence}\n   When: {when}. Rule: {rule}. Records: {records}.',
-  'grievance.letter.when': '{count, plural, one {{first}} other {{n} times, {first} to {last}}}',
+  'grievance.letter.finding': '{index}. [{severity}] {title}\n   {sentence}\n   When: {when}.',
+  'grievance.letter.when': '{count, plural, one {{first}} other {{n} times, from {first} to {last}}}',
   'grievance.letter.evidence':
     'Each finding rests on statements you signed (Ed25519). They are enclosed exactly as received, in the evidence folder, with the public keys you published, so anyone can check them.',
   'grievance.letter.asks':
     'I ask you to:\na) stop processing my personal data outside the purpose and signals I consented to, and erase what was collected without, outside or after my consent (DPDP Act 2023, s.6(4), s.8(7) and s.12);\nb) confirm in writing what was erased, with a signed deletion receipt;\nc) have any decision about my credit that relied on such data reviewed by a person;\nd) answer within the time your grievance redressal process promises. If the grievance is not resolved, I may complain to the Data Protection Board of India (s.13(3)).',
-  'grievance.letter.closing': 'Sincerely,\n\n[Your name]\n[Your registered mobile number or customer id]',
+  'grievance.letter.closing': 'Sincerely,',
   'audit.rule.collected-after-revocation': 'Collected after you revoked the consent',
   'audit.rule.collected-after-signal-revocation': 'Collected a signal after you revoked it',
   'audit.rule.collected-while-paused': 'Collected while the consent was paused',
@@ -295,8 +296,7 @@ const en = {
   'audit.phone.limit.clockFromFileTime': 'the file’s times were counted back from when it was saved on this computer, not from the phone’s clock',
   'grievance.letter.problemsWithPhone':
     'My records of your own signed statements, and what my own phone recorded of your app, show {count, plural, one {# problem} other {# problems}} ({severities}):',
-  'grievance.letter.phoneEvidence':
-    'Some findings rest on what my own phone recorded of your app. {count, plural, one {The file is} other {The files are}} enclosed unchanged in the evidence folder, each with its SHA-256 hash: {files}.',
+  'grievance.letter.phoneEvidence': 'Some findings rest on what my own phone recorded of your app. {count, plural, one {The file is} other {The files are}} enclosed unchanged in the evidence folder: {files}. {count, plural, one {Its SHA-256 hash is} other {Their SHA-256 hashes are}} listed under References.',
   'nav.verify': 'Verify an export',
   'verify.title': 'Verify an export',
   'verify.lead':

@@ -1,9 +1,11 @@
 import type { MessageKey } from './en';
 import phoneHi from './phone.hi';
+import profileHi from './profile.hi';
 
 /** Hindi messages. Typed against the English keys so none can go missing. */
 const hi: Record<MessageKey, string> = {
   ...phoneHi,
+  ...profileHi,
   'app.name': 'खाता',
   'app.skip': 'सामग्री पर जाएँ',
   'nav.label': 'मुख्य',
@@ -115,9 +117,9 @@ const hi: Record<MessageKey, string> = {
   'audit.grievance.lead':
     'डीपीडीपी अधिनियम 2023 (धारा 13) के तहत ऋणदाता के शिकायत अधिकारी को पत्र, हर निष्कर्ष और हस्ताक्षरित सबूत के साथ।',
   'audit.grievance.lender': '{lender}: {count, plural, one {# निष्कर्ष} other {# निष्कर्ष}}',
-  'audit.grievance.read': 'पत्र पढ़ें',
+  'audit.grievance.read': 'पत्र लिखें',
   'audit.grievance.save': 'शिकायत पैकेट सहेजें…',
-  'audit.grievance.file': 'ऋणदाता के पास दर्ज करें',
+  'audit.grievance.file': 'ऋणदाता के पास दर्ज करें…',
   'audit.grievance.saved': '{files} फ़ाइलें {path} में सहेजी गईं।',
   'audit.grievance.filed': 'दर्ज हो गई। टिकट {ticket}, जवाब {due} तक। इसे "आपके अधिकार" में देखें।',
   'audit.grievance.letter': '{lender} को शिकायत पत्र',
@@ -134,18 +136,17 @@ const hi: Record<MessageKey, string> = {
     'विषय: डिजिटल व्यक्तिगत डेटा संरक्षण अधिनियम, 2023 की धारा 13 के तहत शिकायत — मेरी सहमति के बाहर मेरे व्यक्तिगत डेटा का उपयोग',
   'grievance.letter.greeting': 'आदरणीय शिकायत अधिकारी,',
   'grievance.letter.shared': 'मैंने ऋण के लिए {lender} के साथ अपनी व्यक्तिगत जानकारी साझा की थी।',
-  'grievance.letter.sharedUnder':
-    'मैंने ऋण के लिए {count, plural, one {सहमति} other {सहमतियों}} {consents} के तहत {lender} के साथ अपनी व्यक्तिगत जानकारी साझा की थी।',
+  'grievance.letter.sharedUnder': 'मैंने ऋण के लिए {lender} के साथ {count, plural, one {एक सहमति} other {# सहमतियों}} के तहत अपनी व्यक्तिगत जानकारी साझा की थी; उनके क्रमांक नीचे "संदर्भ" में हैं।',
   'grievance.letter.problems':
     'आपके अपने हस्ताक्षरित कथनों के मेरे रिकॉर्ड में {count, plural, one {# समस्या} other {# समस्याएँ}} दिखती हैं ({severities}):',
   'grievance.letter.severityCount': '{n} {severity}',
-  'grievance.letter.finding': '{index}. [{severity}] {title}\n   {sentence}\n   कब: {when}। नियम: {rule}। रिकॉर्ड: {records}।',
+  'grievance.letter.finding': '{index}. [{severity}] {title}\n   {sentence}\n   कब: {when}।',
   'grievance.letter.when': '{count, plural, one {{first}} other {{first} से {last} तक, {n} बार}}',
   'grievance.letter.evidence':
     'हर निष्कर्ष उन कथनों पर आधारित है जिन पर आपने डिजिटल हस्ताक्षर किए हैं। वे ठीक वैसे ही, जैसे मिले थे, सबूत वाले फ़ोल्डर में संलग्न हैं, आपकी प्रकाशित सार्वजनिक कुंजियों के साथ, ताकि कोई भी उन्हें जाँच सके।',
   'grievance.letter.asks':
     'मेरा अनुरोध है कि आप:\nक) मेरी सहमति वाले उद्देश्य और जानकारी के बाहर मेरे व्यक्तिगत डेटा का उपयोग बंद करें, और जो डेटा बिना सहमति, सहमति के बाहर या सहमति खत्म होने के बाद लिया गया उसे मिटाएँ (डिजिटल व्यक्तिगत डेटा संरक्षण अधिनियम, 2023 की धारा 6(4), 8(7) और 12);\nख) लिखित में बताएँ कि क्या मिटाया गया, हस्ताक्षरित मिटाने की रसीद के साथ;\nग) ऐसे डेटा पर आधारित, मेरे ऋण से जुड़े किसी भी फ़ैसले की समीक्षा किसी व्यक्ति से करवाएँ;\nघ) अपनी शिकायत निवारण प्रक्रिया में बताए गए समय के भीतर जवाब दें। अगर शिकायत का समाधान नहीं होता, तो मुझे भारतीय डेटा संरक्षण बोर्ड से शिकायत करने का अधिकार है (धारा 13(3))।',
-  'grievance.letter.closing': 'भवदीय,\n\n[आपका नाम]\n[आपका पंजीकृत मोबाइल नंबर या ग्राहक आईडी]',
+  'grievance.letter.closing': 'भवदीय,',
   'audit.rule.collected-after-revocation': 'आपके सहमति वापस लेने के बाद एकत्र किया गया',
   'audit.rule.collected-after-signal-revocation': 'आपके वापस लेने के बाद भी एक जानकारी ली गई',
   'audit.rule.collected-while-paused': 'सहमति रुकी होने के दौरान एकत्र किया गया',
@@ -295,8 +296,7 @@ const hi: Record<MessageKey, string> = {
   'audit.phone.limit.clockFromFileTime': 'फ़ाइल के समय इस कंप्यूटर पर उसके सहेजे जाने के समय से गिने गए, फ़ोन की घड़ी से नहीं',
   'grievance.letter.problemsWithPhone':
     'आपके अपने हस्ताक्षरित कथनों के मेरे रिकॉर्ड में, और मेरे फ़ोन ने आपके ऐप के बारे में जो दर्ज किया उसमें, {count, plural, one {# समस्या दिखती है} other {# समस्याएँ दिखती हैं}} ({severities}):',
-  'grievance.letter.phoneEvidence':
-    'कुछ निष्कर्ष इस पर आधारित हैं कि मेरे अपने फ़ोन ने आपके ऐप के बारे में क्या दर्ज किया। {count, plural, one {वह फ़ाइल बिना बदले सबूत वाले फ़ोल्डर में संलग्न है} other {वे फ़ाइलें बिना बदले सबूत वाले फ़ोल्डर में संलग्न हैं}}, हर एक अपने SHA-256 हैश के साथ: {files}।',
+  'grievance.letter.phoneEvidence': 'कुछ निष्कर्ष इस पर टिके हैं कि मेरे अपने फ़ोन ने आपके ऐप के बारे में क्या दर्ज किया। {count, plural, one {वह फ़ाइल} other {वे फ़ाइलें}} बिना बदले सबूत वाले फ़ोल्डर में संलग्न {count, plural, one {है} other {हैं}}: {files}। {count, plural, one {उसका SHA-256 हैश} other {उनके SHA-256 हैश}} नीचे "संदर्भ" में {count, plural, one {दिया है} other {दिए हैं}}।',
   'nav.verify': 'निर्यात जाँचें',
   'verify.title': 'निर्यात जाँचें',
   'verify.lead':
