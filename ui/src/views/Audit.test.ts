@@ -251,6 +251,28 @@ describe('Audit', () => {
     expect(saved?.args.letter).toBe(shown.textContent);
   });
 
+  it('drafts the letter again in the language the borrower switches to', async () => {
+    mockCommands({
+      audit_report: auditReport(FINDINGS),
+      overview: overview(),
+      grievance_draft: grievanceDraft({ findings: FINDINGS, signer: SIGNED }),
+    });
+    const user = userEvent.setup();
+    render(Audit);
+    await user.click(await screen.findByTestId('grievance-read-sandbox'));
+    await user.type(await screen.findByTestId('grievance-letter-edit'), 'An English edit.');
+    await user.click(screen.getByTestId('grievance-letter-close'));
+    setLocale('hi');
+    await user.click(screen.getByTestId('grievance-read-sandbox'));
+    const hindi = (await screen.findByTestId('grievance-letter-edit')) as HTMLTextAreaElement;
+    expect(hindi.value).toContain('सेवा में: शिकायत अधिकारी, Sandbox Lender');
+    expect(hindi.value).not.toContain('An English edit.');
+    await user.click(screen.getByTestId('grievance-letter-close'));
+    setLocale('en');
+    await user.click(screen.getByTestId('grievance-read-sandbox'));
+    expect(((await screen.findByTestId('grievance-letter-edit')) as HTMLTextAreaElement).value).toContain('An English edit.');
+  });
+
   it('shows a failure to file as a sentence', async () => {
     mockCommands({
       audit_report: auditReport(FINDINGS),
