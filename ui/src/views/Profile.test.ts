@@ -41,6 +41,13 @@ describe('Your details', () => {
     expect(screen.getByTestId('packet-needs-nominee')).toBeInTheDocument();
   });
 
+  it('asks for your name before the letter of nomination is drafted', async () => {
+    mockCommands({ profile: profileView({ fullName: '' }), nominee: nomineeView() });
+    render(Profile);
+    expect(await screen.findByTestId('packet-needs-name')).toHaveTextContent('Save your name above first');
+    expect(screen.queryByTestId('nomination-letter')).not.toBeInTheDocument();
+  });
+
   it('names a nominee, drafts the letter of nomination and saves the packet with it', async () => {
     const calls = mockCommands({
       profile: profileView(),

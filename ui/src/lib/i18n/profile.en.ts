@@ -43,6 +43,7 @@ const profileEn = {
   'profile.packet.save': 'Save the nominee packet…',
   'profile.packet.saved': 'Saved {files} files to {path}: {consents, plural, one {# consent} other {# consents}} in force, {requests, plural, one {# open request} other {# open requests}}.',
   'profile.packet.needsNominee': 'Name a nominee first: the packet is for them.',
+  'profile.packet.needsName': 'Save your name above first: the letter of nomination is signed with it.',
   'nomination.letter.to': 'To: The Grievance Officer, {lender}',
   'nomination.letter.toAll': 'To: The grievance officers of the lenders I deal with',
   'nomination.letter.date': 'Date: {date}',

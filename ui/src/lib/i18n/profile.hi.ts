@@ -44,6 +44,7 @@ const profileHi: Record<keyof typeof profileEn, string> = {
   'profile.packet.save': 'नामांकन पैकेट सहेजें…',
   'profile.packet.saved': '{files} फ़ाइलें {path} में सहेजी गईं: {consents, plural, one {# चालू सहमति} other {# चालू सहमतियाँ}}, {requests, plural, one {# खुला अनुरोध} other {# खुले अनुरोध}}।',
   'profile.packet.needsNominee': 'पहले किसी को नामांकित करें: पैकेट उन्हीं के लिए है।',
+  'profile.packet.needsName': 'पहले ऊपर अपना नाम सहेजें: नामांकन पत्र पर आपका नाम होता है।',
   'nomination.letter.to': 'सेवा में: शिकायत अधिकारी, {lender}',
   'nomination.letter.toAll': 'सेवा में: उन ऋणदाताओं के शिकायत अधिकारी जिनसे मेरा लेन-देन है',
   'nomination.letter.date': 'दिनांक: {date}',
