@@ -167,8 +167,28 @@ async fn audit_finds_over_collection_and_files_a_grievance() {
         !has_uuid(&letter_body),
         "a UUID in the letter's body: {letter_body}"
     );
+    // The over-collector's letter is longer than the lender's form takes (10,000 characters):
+    // the preview says so and shows the summary that is filed, signed and without ids in its
+    // body; the whole letter goes in the packet.
     let filed_as = app.text("grievance-filed-as").await;
-    assert!(filed_as.contains("The whole letter"), "{filed_as}");
+    assert!(
+        filed_as.contains("The summary below is filed")
+            && filed_as.contains("form takes at most 10,000"),
+        "{filed_as}"
+    );
+    let summary = app.text("grievance-summary-text").await;
+    assert!(
+        summary.contains("I am Asha Verma, a customer of"),
+        "{summary}"
+    );
+    assert!(summary.contains("in a grievance packet"), "{summary}");
+    assert!(!summary.contains("[Your name]"), "{summary}");
+    assert!(!has_uuid(&body(&summary, "References")), "{summary}");
+    assert!(
+        summary.chars().count() <= 10_000,
+        "{}",
+        summary.chars().count()
+    );
     let lender_name = letter
         .lines()
         .next()
