@@ -95,7 +95,7 @@ describe('grievanceLetter', () => {
     expect(letter.startsWith('सेवा में: शिकायत अधिकारी, Sandbox Lender\n')).toBe(true);
     expect(letter).toContain('डिजिटल व्यक्तिगत डेटा संरक्षण अधिनियम, 2023 की धारा 13');
     expect(letter).toContain('सहमतियों c-1, c-2 के तहत Sandbox Lender के साथ');
-    expect(letter).toContain('7 समस्याएँ दिखती हैं (3 गंभीर, 2 उच्च, 2 मध्यम):');
+    expect(letter).toContain('7 समस्याएँ दिखती हैं (3 बहुत गंभीर, 2 गंभीर, 2 मध्यम):');
     FINDINGS.forEach((f, i) => {
       expect(letter).toContain(`${i + 1}. [${t(`audit.severity.${f.severity}`)}] ${t(`audit.rule.${f.rule}`)}\n`);
       expect(letter).toContain(`   ${sentenceWithSource(f)}\n`);
@@ -146,7 +146,7 @@ describe('grievanceLetter', () => {
     expect(letter).toContain('I shared personal data with Sandbox Lender for credit. My records');
     setLocale('hi');
     const hindi = grievanceLetter(draft);
-    expect(hindi).toContain('1. [गंभीर] ऋणदाता ने आपके खुलासों के दो अलग-अलग इतिहासों पर हस्ताक्षर किए\n');
+    expect(hindi).toContain('1. [बहुत गंभीर] ऋणदाता ने आपके खुलासों के दो अलग-अलग इतिहासों पर हस्ताक्षर किए\n');
     expect(hindi).toContain('दोनों पर उसके हस्ताक्षर हैं');
     expect(hindi).toContain(`रिकॉर्ड: हस्ताक्षरित लॉग रिकॉर्ड 1200/${ROOT_A}, हस्ताक्षरित लॉग रिकॉर्ड 1200/${ROOT_B}।`);
   });

@@ -169,7 +169,7 @@ describe('Audit', () => {
     const shown = await screen.findByTestId('grievance-letter-text');
     expect(shown).toHaveTextContent('सेवा में: शिकायत अधिकारी, Sandbox Lender');
     expect(shown).toHaveTextContent('डिजिटल व्यक्तिगत डेटा संरक्षण अधिनियम, 2023 की धारा 13');
-    expect(shown).toHaveTextContent('1. [गंभीर] आपके सहमति वापस लेने के बाद एकत्र किया गया');
+    expect(shown).toHaveTextContent('1. [बहुत गंभीर] आपके सहमति वापस लेने के बाद जानकारी ली गई');
     await user.click(screen.getByTestId('grievance-letter-close'));
     await user.click(screen.getByTestId('grievance-save-sandbox'));
     await screen.findByTestId('grievance-notice');
@@ -197,7 +197,7 @@ describe('Audit', () => {
     setLocale('hi');
     mockCommands({ audit_report: auditReport(FINDINGS), overview: overview() });
     render(Audit);
-    expect(await screen.findByTestId('finding-critical-0')).toHaveTextContent('आपके सहमति वापस लेने के बाद एकत्र किया गया');
+    expect(await screen.findByTestId('finding-critical-0')).toHaveTextContent('आपके सहमति वापस लेने के बाद जानकारी ली गई');
   });
 
   it('words each finding from its rule and facts, in Hindi too', async () => {

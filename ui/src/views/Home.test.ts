@@ -124,7 +124,7 @@ describe('Home', () => {
     mockCommands({ overview: overview({ latestOffer: offer({ amountInr: 1000000 }) }) });
     renderHome();
     expect(await screen.findByTestId('home-offer-amount')).toHaveTextContent('₹10,00,000');
-    expect(screen.getByTestId('home-heading')).toHaveTextContent('आपका डेटा, आपका क्रेडिट');
+    expect(screen.getByTestId('home-heading')).toHaveTextContent('आपकी जानकारी, आपका क्रेडिट');
   });
 
   it('words the alert that findings rest on what the phone saw, leading to the audit', async () => {
@@ -147,8 +147,8 @@ describe('Home', () => {
     setLocale('hi');
     renderHome();
     expect(await screen.findByTestId('home-alert')).toHaveTextContent(
-      'आपके फ़ोन ने किसी ऋणदाता के ऐप को ऐसा कुछ करते देखा जिस पर ऑडिट ने आपत्ति की है।',
+      'आपके फ़ोन ने किसी ऋणदाता के ऐप को ऐसा कुछ करते देखा जिस पर जाँच में आपत्ति मिली।',
     );
-    expect(screen.getByTestId('home-phone-audit')).toHaveTextContent('ऑडिट देखें');
+    expect(screen.getByTestId('home-phone-audit')).toHaveTextContent('जाँच देखें');
   });
 });

@@ -195,15 +195,15 @@ const phoneHi: Record<keyof typeof phoneEn, string> = {
   'phone.format.android-bugreport': 'Android bug report',
   'phone.format.android-capture': 'खाता ने फ़ोन से पढ़ा',
 
-  'phone.qa.title': 'जाँच के लिए: सैंडबॉक्स की फ़ोन रिपोर्ट',
+  'phone.qa.title': 'आज़माने के लिए: नमूना ऋणदाता की फ़ोन रिपोर्ट',
   'phone.qa.body':
-    'अंतर्निहित सैंडबॉक्स ऋणदाता वह रिपोर्ट लिख सकता है जो उसका ऐप किसी फ़ोन पर छोड़ता, ताकि पूरी प्रक्रिया बिना फ़ोन के आज़माई जा सके। यह किसी असली फ़ोन का रिकॉर्ड नहीं है।',
+    'खाता के साथ आने वाला नमूना ऋणदाता वह रिपोर्ट लिख सकता है जो उसका ऐप किसी फ़ोन पर छोड़ता, ताकि पूरी प्रक्रिया बिना फ़ोन के आज़माई जा सके। यह किसी असली फ़ोन का रिकॉर्ड नहीं है।',
   'phone.qa.format': 'प्रारूप',
   'phone.qa.format.ios': 'iPhone की App Privacy Report',
   'phone.qa.format.android-appops': 'Android dumpsys appops',
   'phone.qa.format.android-cmd': 'Android cmd appops get',
   'phone.qa.format.android-capture': 'USB से Android कैप्चर (जैसा Khata लिखता है)',
-  'phone.qa.save': 'सैंडबॉक्स की फ़ोन रिपोर्ट सहेजें (जाँच के लिए)',
+  'phone.qa.save': 'नमूना ऋणदाता की फ़ोन रिपोर्ट सहेजें (आज़माने के लिए)',
   'phone.qa.saved': '{path} पर सहेजी गई।',
   'phone.qa.import': 'इसे आयात करें',
 
@@ -220,8 +220,8 @@ const phoneHi: Record<keyof typeof phoneEn, string> = {
   'timeline.phone.detail': '{often} · {state} · {file}',
 
   'home.phone.alert':
-    '{count, plural, one {आपके फ़ोन ने किसी ऋणदाता के ऐप को ऐसा कुछ करते देखा जिस पर ऑडिट ने आपत्ति की है।} other {आपके फ़ोन ने किसी ऋणदाता के ऐप को ऐसी # बातें करते देखा जिन पर ऑडिट ने आपत्ति की है।}}',
-  'home.phone.open': 'ऑडिट देखें',
+    '{count, plural, one {आपके फ़ोन ने किसी ऋणदाता के ऐप को ऐसा कुछ करते देखा जिस पर जाँच में आपत्ति मिली।} other {आपके फ़ोन ने किसी ऋणदाता के ऐप को ऐसी # बातें करते देखा जिन पर जाँच में आपत्ति मिली।}}',
+  'home.phone.open': 'जाँच देखें',
 };
 
 export default phoneHi;
