@@ -19,6 +19,7 @@ import type { ExportOptions } from './bindings/ExportOptions';
 import type { ExportSummary } from './bindings/ExportSummary';
 import type { GrievanceDraft } from './bindings/GrievanceDraft';
 import type { GrievancePacketSummary } from './bindings/GrievancePacketSummary';
+import type { LenderSignalView } from './bindings/LenderSignalView';
 import type { LenderView } from './bindings/LenderView';
 import type { Observation } from './bindings/Observation';
 import type { OfferView } from './bindings/OfferView';
@@ -79,6 +80,7 @@ export const api = {
   whatIf: (withhold: Array<string>) => call<WhatIfView>('what_if', { withhold }),
   timeline: (query: TimelineQuery) => call<TimelinePage>('timeline', { query }),
   evidence: (disclosureId: number) => call<EvidenceView>('evidence', { disclosureId }),
+  signalCatalog: () => call<Array<LenderSignalView>>('signal_catalog'),
   rightsRequests: () => call<Array<RightsRequestView>>('rights_requests'),
   requestRight: (lenderId: string, kind: RightsKindView, details: string) =>
     call<RightsRequestView>('request_right', { lenderId, kind, details }),

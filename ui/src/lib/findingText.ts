@@ -14,6 +14,7 @@ import type { SourceLimit } from './bindings/SourceLimit';
 import type { TreeHeadFacts } from './bindings/TreeHeadFacts';
 import { formatDate, formatDateTime, formatNumber, formatPoints } from './format';
 import { t, tOr } from './i18n/i18n.svelte';
+import { idAsName, type SignalNamer } from './signalText';
 
 type Values = Record<string, string | number>;
 
@@ -36,8 +37,8 @@ function unitValue(unit: PeriodUnit): string {
   return unit === 'inf' ? 'other' : unit;
 }
 
-function points(list: SignalPoints[]): string {
-  return list.length === 0 ? '—' : list.map((p) => `${p.signal} (${formatPoints(p.points)})`).join(', ');
+function points(list: SignalPoints[], name: SignalNamer): string {
+  return list.length === 0 ? '—' : list.map((p) => `${name(p.signal)} (${formatPoints(p.points)})`).join(', ');
 }
 
 /** An ISO date (`2022-09-02`) in the reader's format; anything else as sent. */
@@ -120,7 +121,7 @@ export function observedSource(facts: ObservedFacts): string {
 }
 
 /** What the phone saw, why it breaks the rule, and which file says so. */
-function observedSentence(finding: Finding, facts: ObservedFacts, lender: string): string {
+function observedSentence(finding: Finding, facts: ObservedFacts, lender: string, name: SignalNamer): string {
   const when = t('audit.fact.when', {
     count: facts.count,
     n: formatNumber(facts.count),
@@ -157,7 +158,7 @@ function observedSentence(finding: Finding, facts: ObservedFacts, lender: string
           ? t('audit.fact.observed.afterRevocation', { consent, revokedAt: formatDateTime(why.revokedAt) })
           : t('audit.fact.observed.afterSignalRevocation', {
               consent,
-              signals: why.signals.join(', '),
+              signals: why.signals.map(name).join(', '),
               revokedAt: formatDateTime(why.revokedAt),
             });
       break;
@@ -168,7 +169,7 @@ function observedSentence(finding: Finding, facts: ObservedFacts, lender: string
       reason = t('audit.fact.observed.undeclared', {
         lender,
         signalCount: why.signals.length,
-        signals: why.signals.join(', '),
+        signals: why.signals.map(name).join(', '),
         hours: why.windowHours,
       });
       break;
@@ -196,11 +197,14 @@ function observedSentence(finding: Finding, facts: ObservedFacts, lender: string
   return [seen, reason, observedSource(facts)].join(' ');
 }
 
-/** What exactly happened, with the numbers, as one or two sentences. */
-export function findingSentence(finding: Finding, lender: string): string {
+/**
+ * What exactly happened, with the numbers, as one or two sentences. `name` words the signals the
+ * finding cites by id (the lender's catalogue in the reader's language; the ids without it).
+ */
+export function findingSentence(finding: Finding, lender: string, name: SignalNamer = idAsName): string {
   const base: Values = {
     lender,
-    signal: finding.signal ?? '—',
+    signal: finding.signal === null ? '—' : name(finding.signal),
     consent: finding.consentId ?? '—',
     when: when(finding),
   };
@@ -235,7 +239,7 @@ export function findingSentence(finding: Finding, lender: string): string {
     case 'denied':
       return t('audit.fact.denied', base);
     case 'notGranted':
-      return t('audit.fact.notGranted', { ...base, granted: facts.granted.join(', ') || '—' });
+      return t('audit.fact.notGranted', { ...base, granted: facts.granted.map(name).join(', ') || '—' });
     case 'outsideRange':
       return t('audit.fact.outsideRange', {
         ...base,
@@ -290,7 +294,7 @@ export function findingSentence(finding: Finding, lender: string): string {
         tolerance: facts.tolerance,
       });
     case 'reasonCodes':
-      return t('audit.fact.reasonCodes', { given: points(facts.given), expected: points(facts.expected) });
+      return t('audit.fact.reasonCodes', { given: points(facts.given, name), expected: points(facts.expected, name) });
     case 'topAdverse':
       return t('audit.fact.topAdverse', {
         given: facts.given,
@@ -345,13 +349,13 @@ export function findingSentence(finding: Finding, lender: string): string {
       return t('audit.fact.counterfactual', {
         offer: facts.offerId,
         offerScore: facts.offerScore,
-        withheld: facts.withheld.join(', '),
+        withheld: facts.withheld.map(name).join(', '),
         expected: facts.expected,
-        changes: points(facts.changes),
+        changes: points(facts.changes, name),
         quoteScore: facts.quoteScore,
       });
     case 'observed':
-      return observedSentence(finding, facts, lender);
+      return observedSentence(finding, facts, lender, name);
   }
 }
 

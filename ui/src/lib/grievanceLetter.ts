@@ -11,6 +11,7 @@
 import type { GrievanceDraft } from './bindings/GrievanceDraft';
 import type { Severity } from './bindings/Severity';
 import { findingRecords, findingSentence, findingSource, observedFacts } from './findingText';
+import { idAsName, type SignalNamer } from './signalText';
 import { formatDateTime, formatNumber } from './format';
 import { t } from './i18n/i18n.svelte';
 
@@ -30,7 +31,7 @@ function severityCounts(draft: GrievanceDraft): string {
 }
 
 /** The whole letter, plain text: paragraphs apart by a blank line, findings numbered from 1. */
-export function grievanceLetter(draft: GrievanceDraft): string {
+export function grievanceLetter(draft: GrievanceDraft, name: SignalNamer = idAsName): string {
   const lender = draft.lenderName;
   const shared =
     draft.consentIds.length === 0
@@ -55,7 +56,7 @@ export function grievanceLetter(draft: GrievanceDraft): string {
       index: i + 1,
       severity: t(`audit.severity.${finding.severity}`),
       title: t(`audit.rule.${finding.rule}`),
-      sentence: [findingSentence(finding, lender), findingSource(finding)].filter(Boolean).join(' — '),
+      sentence: [findingSentence(finding, lender, name), findingSource(finding)].filter(Boolean).join(' — '),
       when: t('grievance.letter.when', {
         count: finding.count,
         n: formatNumber(finding.count),

@@ -148,7 +148,7 @@ describe('Audit', () => {
     await user.click(screen.getByTestId('grievance-file-sandbox'));
     await vi.waitFor(() => expect(screen.getByTestId('grievance-notice')).toHaveTextContent('Ticket GRV-77'));
     // The draft is fetched once; the letter the borrower read is the one saved and filed.
-    expect(calls.filter((c) => c.command !== 'audit_report' && c.command !== 'overview')).toEqual([
+    expect(calls.filter((c) => !['audit_report', 'overview', 'signal_catalog'].includes(c.command))).toEqual([
       { command: 'grievance_draft', args: { lenderId: 'sandbox' } },
       { command: 'save_grievance_packet', args: { lenderId: 'sandbox', letter } },
       { command: 'file_grievance', args: { lenderId: 'sandbox', letter } },

@@ -19,7 +19,8 @@ describe('Consents', () => {
     expect(card).toHaveTextContent('6 months');
     expect(card).toHaveTextContent('Once a day');
     expect(card).toHaveTextContent('Income from SMS');
-    expect(card).toHaveTextContent('pd:Income');
+    expect(card).toHaveTextContent('Income');
+    expect(card).not.toHaveTextContent('pd:Income');
     expect(card).toHaveTextContent('High sensitivity');
     expect(screen.getByTestId('signal-prohibited-contacts')).toHaveTextContent('Prohibited by RBI (2022)');
     expect(screen.getByTestId('consent-expiry-c-1')).toHaveTextContent(/in 30 days/);

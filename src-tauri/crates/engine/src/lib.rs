@@ -58,6 +58,9 @@ pub fn ts_types() -> Vec<(std::path::PathBuf, String)> {
     render!(
         SensitivityView,
         SignalInfo,
+        SignalTextView,
+        SignalTextsView,
+        LenderSignalView,
         LenderView,
         IdentityConflictView,
         PeriodView,
