@@ -13,7 +13,7 @@ import type { SourceFormat } from './bindings/SourceFormat';
 import type { SourceLimit } from './bindings/SourceLimit';
 import type { TreeHeadFacts } from './bindings/TreeHeadFacts';
 import { formatDate, formatDateTime, formatNumber, formatPoints } from './format';
-import { t, tOr } from './i18n/i18n.svelte';
+import { purposeLabel, t, tOr } from './i18n/i18n.svelte';
 import { idAsName, type SignalNamer } from './signalText';
 
 type Values = Record<string, string | number>;
@@ -258,9 +258,9 @@ export function findingSentence(finding: Finding, lender: string, name: SignalNa
     case 'purposeMismatch':
       return t('audit.fact.purposeMismatch', {
         ...base,
-        purpose: facts.purpose,
+        purpose: purposeLabel(facts.purpose),
         consentedCode: facts.consentedCode,
-        consentedText: facts.consentedText,
+        consentedText: purposeLabel(facts.consentedCode, facts.consentedText),
       });
     case 'dataLife':
       return t('audit.fact.dataLife', {
