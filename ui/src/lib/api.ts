@@ -80,6 +80,10 @@ export const api = {
   whatIf: (withhold: Array<string>) => call<WhatIfView>('what_if', { withhold }),
   timeline: (query: TimelineQuery) => call<TimelinePage>('timeline', { query }),
   evidence: (disclosureId: number) => call<EvidenceView>('evidence', { disclosureId }),
+  /**
+   * Every connected lender's signals with their words per language (names for signals that
+   * findings cite by id).
+   */
   signalCatalog: () => call<Array<LenderSignalView>>('signal_catalog'),
   rightsRequests: () => call<Array<RightsRequestView>>('rights_requests'),
   requestRight: (lenderId: string, kind: RightsKindView, details: string) =>

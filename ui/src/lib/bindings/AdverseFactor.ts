@@ -4,7 +4,11 @@ import type { SignalTextsView } from "./SignalTextsView";
 /**
  * A principal reason for an adverse outcome, in plain language.
  */
-export type AdverseFactor = { rank: number, code: string, signal: string, signalName: string, texts: SignalTextsView, points: number, text: string, 
+export type AdverseFactor = { rank: number, code: string, signal: string, signalName: string, 
+/**
+ * The signal's words per language: its name and the sentence for `code`.
+ */
+texts: SignalTextsView, points: number, text: string, 
 /**
  * `high`, `medium` or `low`, by share of the points lost.
  */

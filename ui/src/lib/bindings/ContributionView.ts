@@ -4,7 +4,11 @@ import type { SignalTextsView } from "./SignalTextsView";
 /**
  * One signal's part in the score.
  */
-export type ContributionView = { signal: string, signalName: string, texts: SignalTextsView, bin: string, points: number, 
+export type ContributionView = { signal: string, signalName: string, 
+/**
+ * The signal's words per language: its name and what `bin` means.
+ */
+texts: SignalTextsView, bin: string, points: number, 
 /**
  * Points if the signal were withheld (its "missing" bin).
  */

@@ -8,7 +8,11 @@ export type DisclosureView = {
 /**
  * The vault's id (stable, for opening the evidence).
  */
-id: number, lenderId: string, signal: string, signalName: string, signalTexts: SignalTextsView, dpvCategory: string, collectedAt: number, purpose: string, consentId: string | null, 
+id: number, lenderId: string, signal: string, signalName: string, 
+/**
+ * The signal's name per language.
+ */
+signalTexts: SignalTextsView, dpvCategory: string, collectedAt: number, purpose: string, consentId: string | null, 
 /**
  * `sha256:…` of the value; the value itself never leaves the lender.
  */

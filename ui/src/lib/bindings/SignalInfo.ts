@@ -5,7 +5,11 @@ import type { SignalTextsView } from "./SignalTextsView";
 /**
  * A kind of phone data, in plain language.
  */
-export type SignalInfo = { id: string, name: string, description: string, texts: SignalTextsView, 
+export type SignalInfo = { id: string, name: string, description: string, 
+/**
+ * The lender's words for it per language (name, description, bins, reasons).
+ */
+texts: SignalTextsView, 
 /**
  * W3C DPV personal-data term, e.g. `pd:Income`.
  */
