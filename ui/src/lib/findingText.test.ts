@@ -12,6 +12,7 @@ import {
   findingSource,
   observedFacts,
   observedSource,
+  recordId,
   shortRoot,
 } from './findingText';
 import { setLocale, t } from './i18n/i18n.svelte';
@@ -161,6 +162,13 @@ describe('findingSentence', () => {
     expect(text).not.toContain('sms_income');
     // Without a catalogue the id stays, as before.
     expect(findingSentence(denied, 'Sandbox Lender')).toContain('“sms_income”');
+  });
+
+  it('names a contract v2 log entry by its place in the log, in words', () => {
+    expect(recordId('leaf 12')).toBe('at place 12 in its log');
+    expect(recordId('d-7')).toBe('d-7');
+    setLocale('hi');
+    expect(recordId('leaf 12')).toBe('उसके लॉग में क्रम 12 पर');
   });
 
   it('keeps the numbers of the facts in the sentence', () => {

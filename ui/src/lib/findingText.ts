@@ -409,6 +409,15 @@ export function recordKind(kind: string): string {
 }
 
 /**
+ * A record's id for a sentence: a lender's own id as it is; a contract v2 log entry, which has
+ * none and which Rust names `leaf N` by its place in the lender's log, in words.
+ */
+export function recordId(id: string): string {
+  const leaf = /^leaf (\d+)$/.exec(id);
+  return leaf ? t('audit.record.leafId', { index: leaf[1] }) : id;
+}
+
+/**
  * The records listed, with "… and N more" after the last listed offending record (a disclosure,
  * or a phone finding's observation) for the rest.
  */
@@ -417,7 +426,7 @@ export function findingRecords(finding: Finding): string {
   const offending = finding.records[0]?.kind === 'phone-observation' ? 'phone-observation' : 'disclosure';
   const lastOffending = finding.records.map((record) => record.kind).lastIndexOf(offending);
   const parts = finding.records.flatMap((record, i) => {
-    const part = `${recordKind(record.kind)} ${record.id}`;
+    const part = `${recordKind(record.kind)} ${recordId(record.id)}`;
     return i === lastOffending && finding.recordsOmitted > 0 ? [part, more] : [part];
   });
   if (lastOffending < 0 && finding.recordsOmitted > 0) parts.push(more);

@@ -103,7 +103,8 @@ export function formatBytes(bytes: number): string {
   return new Intl.NumberFormat(intlLocale(), {
     style: 'unit',
     unit: units[unit],
-    unitDisplay: 'short',
+    // Hindi spells the unit out (`किलोबाइट`): its short forms are the Latin `kB`, `MB`.
+    unitDisplay: locale() === 'hi' ? 'long' : 'short',
     maximumFractionDigits: unit === 0 ? 0 : 1,
   }).format(value);
 }

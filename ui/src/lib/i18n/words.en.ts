@@ -6,6 +6,7 @@ const wordsEn = {
     '{count, plural, one {A consent request waits for your decision.} other {# consent requests wait for your decision.}}',
   'alert.consent_expiring': 'A consent expires within a week.',
   'alert.rights_request_overdue': 'A lender is late answering your request.',
+  'audit.record.leafId': 'at place {index} in its log',
   'purpose.credit-underwriting': 'Assessing your loan application',
   'purpose.cross-selling': 'Selling you other products',
   'signal.flag.sms-derived': 'Read from your SMS',

@@ -6,6 +6,7 @@ const wordsHi: Record<keyof typeof wordsEn, string> = {
     '{count, plural, one {सहमति का एक अनुरोध आपके फ़ैसले का इंतज़ार कर रहा है।} other {सहमति के # अनुरोध आपके फ़ैसले का इंतज़ार कर रहे हैं।}}',
   'alert.consent_expiring': 'एक सहमति एक हफ़्ते के अंदर ख़त्म हो रही है।',
   'alert.rights_request_overdue': 'एक ऋणदाता ने आपके अनुरोध का जवाब देने में देर कर दी है।',
+  'audit.record.leafId': 'उसके लॉग में क्रम {index} पर',
   'purpose.credit-underwriting': 'आपके लोन आवेदन की जाँच',
   'purpose.cross-selling': 'आपको दूसरी चीज़ें बेचने के लिए',
   'signal.flag.sms-derived': 'आपके SMS से पढ़ी गई',
