@@ -7,7 +7,8 @@ export default defineConfig({
   // svelteTesting: browser build of Svelte under Vitest, and cleanup after each test.
   plugins: [svelte(), svelteTesting()],
   clearScreen: false,
-  server: { port: 5173, strictPort: true, host: '127.0.0.1' },
+  // fs.allow '..': the glossary test reads docs/glossary.md, outside ui/.
+  server: { port: 5173, strictPort: true, host: '127.0.0.1', fs: { allow: ['..'] } },
   build: {
     target: 'es2022',
     // No inline <script>/<style> and no eval, so the strict CSP holds.

@@ -4,6 +4,7 @@
 mod audit;
 mod crash;
 mod harness;
+mod hindi;
 mod hostile;
 mod journey;
 #[cfg(target_os = "linux")]

@@ -113,7 +113,7 @@ describe('App', () => {
     render(App);
     await screen.findByTestId('home-heading');
     await user.selectOptions(screen.getByTestId('language'), 'hi');
-    expect(screen.getByTestId('home-heading')).toHaveTextContent('आपका डेटा, आपका क्रेडिट');
+    expect(screen.getByTestId('home-heading')).toHaveTextContent('आपकी जानकारी, आपका क्रेडिट');
     expect(await screen.findByTestId('connect-lender')).toHaveTextContent('ऋणदाता जोड़ें');
     expect(localStorage.getItem('khata.locale')).toBe('hi');
     expect(document.documentElement.lang).toBe('hi');

@@ -28,9 +28,10 @@ use khata_engine::nominee_packet::NomineePacketSummary;
 use khata_engine::profile::{NomineeInput, NomineeView, ProfileInput, ProfileView};
 use khata_engine::views::{
     AdbDevice, ConsentRequestView, ConsentView, EvidenceView, ExportFormat, ExportOptions,
-    ExportSummary, LenderView, Observation, OfferView, Overview, PhoneImportSummary, PhoneSource,
-    PhoneSurvey, Progress, RedactableField, RevocationView, RightsKindView, RightsRequestView,
-    SignalChoice, SyncSummary, TimelinePage, TimelineQuery, WhatIfView,
+    ExportSummary, LenderSignalView, LenderView, Observation, OfferView, Overview,
+    PhoneImportSummary, PhoneSource, PhoneSurvey, Progress, RedactableField, RevocationView,
+    RightsKindView, RightsRequestView, SignalChoice, SyncSummary, TimelinePage, TimelineQuery,
+    WhatIfView,
 };
 use tauri::ipc::Channel;
 
@@ -79,6 +80,9 @@ registry::commands! {
 
     async timeline::timeline[state](query: TimelineQuery) -> TimelinePage;
     async timeline::evidence[state](disclosure_id: i64) -> EvidenceView;
+    /// Every connected lender's signals with their words per language (names for signals that
+    /// findings cite by id).
+    async timeline::signal_catalog[state]() -> Vec<LenderSignalView>;
 
     async rights::rights_requests[state]() -> Vec<RightsRequestView>;
     async rights::request_right[state](lender_id: String, kind: RightsKindView, details: String)

@@ -1,6 +1,7 @@
-//! The signals timeline (every disclosure) and the evidence behind one.
+//! The signals timeline (every disclosure), the evidence behind one, and the lenders' signal
+//! catalogues (how the UI names a signal cited by id).
 
-use khata_engine::views::{EvidenceView, TimelinePage, TimelineQuery};
+use khata_engine::views::{EvidenceView, LenderSignalView, TimelinePage, TimelineQuery};
 use tauri::State;
 
 use crate::error::CommandResult;
@@ -18,4 +19,8 @@ pub async fn evidence(
     disclosure_id: i64,
 ) -> CommandResult<EvidenceView> {
     Ok(state.engine().await?.evidence(disclosure_id).await?)
+}
+
+pub async fn signal_catalog(state: State<'_, AppState>) -> CommandResult<Vec<LenderSignalView>> {
+    Ok(state.engine().await?.signal_catalog().await?)
 }

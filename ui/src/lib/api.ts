@@ -19,6 +19,7 @@ import type { ExportOptions } from './bindings/ExportOptions';
 import type { ExportSummary } from './bindings/ExportSummary';
 import type { GrievanceDraft } from './bindings/GrievanceDraft';
 import type { GrievancePacketSummary } from './bindings/GrievancePacketSummary';
+import type { LenderSignalView } from './bindings/LenderSignalView';
 import type { LenderView } from './bindings/LenderView';
 import type { NomineeInput } from './bindings/NomineeInput';
 import type { NomineePacketSummary } from './bindings/NomineePacketSummary';
@@ -84,6 +85,11 @@ export const api = {
   whatIf: (withhold: Array<string>) => call<WhatIfView>('what_if', { withhold }),
   timeline: (query: TimelineQuery) => call<TimelinePage>('timeline', { query }),
   evidence: (disclosureId: number) => call<EvidenceView>('evidence', { disclosureId }),
+  /**
+   * Every connected lender's signals with their words per language (names for signals that
+   * findings cite by id).
+   */
+  signalCatalog: () => call<Array<LenderSignalView>>('signal_catalog'),
   rightsRequests: () => call<Array<RightsRequestView>>('rights_requests'),
   requestRight: (lenderId: string, kind: RightsKindView, details: string) =>
     call<RightsRequestView>('request_right', { lenderId, kind, details }),

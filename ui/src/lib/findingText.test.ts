@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { DAY, LOG_FORK_FACTS, NOW, PROHIBITED_FACTS, RBI_SOURCE, ROOT_A, ROOT_B, finding, logFork } from '../test/fixtures';
+import { DAY, LOG_FORK_FACTS, NOW, PROHIBITED_FACTS, RBI_SOURCE, ROOT_A, ROOT_B, finding, logFork, signalCatalog } from '../test/fixtures';
 import type { Finding } from './bindings/Finding';
 import type { FindingFacts } from './bindings/FindingFacts';
 import type { ObservedFacts } from './bindings/ObservedFacts';
@@ -12,9 +12,11 @@ import {
   findingSource,
   observedFacts,
   observedSource,
+  recordId,
   shortRoot,
 } from './findingText';
 import { setLocale, t } from './i18n/i18n.svelte';
+import { namerFor } from './signalText';
 
 afterEach(() => setLocale('en'));
 
@@ -150,6 +152,24 @@ describe('findingSentence', () => {
       }
     });
   }
+
+  it("names the signals it cites in the lender's words, in the reader's language", () => {
+    setLocale('hi');
+    const name = namerFor(signalCatalog(), 'sandbox');
+    const denied = finding({ rule: 'signal-denied', facts: { kind: 'denied' }, signal: 'sms_income', consentId: 'c-1' });
+    const text = findingSentence(denied, 'Sandbox Lender', name);
+    expect(text).toContain('आपकी “SMS से पता चली आमदनी” जानकारी');
+    expect(text).not.toContain('sms_income');
+    // Without a catalogue the id stays, as before.
+    expect(findingSentence(denied, 'Sandbox Lender')).toContain('“sms_income”');
+  });
+
+  it('names a contract v2 log entry by its place in the log, in words', () => {
+    expect(recordId('leaf 12')).toBe('at place 12 in its log');
+    expect(recordId('d-7')).toBe('d-7');
+    setLocale('hi');
+    expect(recordId('leaf 12')).toBe('उसके लॉग में क्रम 12 पर');
+  });
 
   it('keeps the numbers of the facts in the sentence', () => {
     const facts = factsOf('contributions-do-not-add-up');

@@ -13,7 +13,8 @@ import type { SourceFormat } from './bindings/SourceFormat';
 import type { SourceLimit } from './bindings/SourceLimit';
 import type { TreeHeadFacts } from './bindings/TreeHeadFacts';
 import { formatDate, formatDateTime, formatNumber, formatPoints } from './format';
-import { t, tOr } from './i18n/i18n.svelte';
+import { purposeLabel, t, tOr } from './i18n/i18n.svelte';
+import type { SignalNamer } from './signalText';
 
 type Values = Record<string, string | number>;
 
@@ -225,8 +226,17 @@ function observedSentence(finding: Finding, facts: ObservedFacts, lender: string
   return [seen, reason, observedSource(facts, style)].join(' ');
 }
 
-/** What exactly happened, with the numbers, as one or two sentences, cited in `style`. */
-export function findingSentence(finding: Finding, lender: string, style: FindingStyle = SCREEN_STYLE): string {
+/**
+ * What exactly happened, with the numbers, as one or two sentences, cited in `style` — or on the
+ * Audit screen's style with `style` naming the signals (the lender's catalogue in the reader's
+ * language).
+ */
+export function findingSentence(
+  finding: Finding,
+  lender: string,
+  citeAs: FindingStyle | SignalNamer = SCREEN_STYLE,
+): string {
+  const style: FindingStyle = typeof citeAs === 'function' ? { ...SCREEN_STYLE, signal: citeAs } : citeAs;
   const base: Values = {
     lender,
     signal: finding.signal === null ? '—' : style.signal(finding.signal),
@@ -286,9 +296,9 @@ export function findingSentence(finding: Finding, lender: string, style: Finding
     case 'purposeMismatch':
       return t('audit.fact.purposeMismatch', {
         ...base,
-        purpose: facts.purpose,
+        purpose: purposeLabel(facts.purpose),
         consentedCode: facts.consentedCode,
-        consentedText: facts.consentedText,
+        consentedText: purposeLabel(facts.consentedCode, facts.consentedText),
       });
     case 'dataLife':
       return t('audit.fact.dataLife', {
@@ -437,6 +447,15 @@ export function recordKind(kind: string): string {
 }
 
 /**
+ * A record's id for a sentence: a lender's own id as it is; a contract v2 log entry, which has
+ * none and which Rust names `leaf N` by its place in the lender's log, in words.
+ */
+export function recordId(id: string): string {
+  const leaf = /^leaf (\d+)$/.exec(id);
+  return leaf ? t('audit.record.leafId', { index: leaf[1] }) : id;
+}
+
+/**
  * The records listed, with "… and N more" after the last listed offending record (a disclosure,
  * or a phone finding's observation) for the rest.
  */
@@ -445,7 +464,7 @@ export function findingRecords(finding: Finding): string {
   const offending = finding.records[0]?.kind === 'phone-observation' ? 'phone-observation' : 'disclosure';
   const lastOffending = finding.records.map((record) => record.kind).lastIndexOf(offending);
   const parts = finding.records.flatMap((record, i) => {
-    const part = `${recordKind(record.kind)} ${record.id}`;
+    const part = `${recordKind(record.kind)} ${recordId(record.id)}`;
     return i === lastOffending && finding.recordsOmitted > 0 ? [part, more] : [part];
   });
   if (lastOffending < 0 && finding.recordsOmitted > 0) parts.push(more);

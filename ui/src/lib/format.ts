@@ -47,16 +47,35 @@ export function formatBps(bps: number): string {
   }).format(bps / 10_000);
 }
 
-/** A date and time from Unix milliseconds. */
-export function formatDateTime(ms: number): string {
-  return new Intl.DateTimeFormat(intlLocale(), { dateStyle: 'medium', timeStyle: 'short' }).format(
-    new Date(ms),
-  );
+/**
+ * The date the Indian way: day, month, year (`29 Nov 2026`, `29 नवंबर 2026`). Hindi spells the
+ * month out: its short forms (`नव॰`) are abbreviations few readers know.
+ */
+function dateOptions(): Intl.DateTimeFormatOptions {
+  return { day: 'numeric', month: locale() === 'hi' ? 'long' : 'short', year: 'numeric' };
 }
 
-/** A date from Unix milliseconds. */
+/**
+ * The time of day: `4:05 pm` in English; the 24-hour clock in Hindi (`16:05`), whose
+ * `am`/`pm` would otherwise be the only Latin letters in a Hindi sentence.
+ */
+function timeOptions(): Intl.DateTimeFormatOptions {
+  return locale() === 'hi'
+    ? { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }
+    : { hour: 'numeric', minute: '2-digit', hour12: true };
+}
+
+/** A date and time from Unix milliseconds, e.g. `29 Nov 2026, 4:05 pm` / `29 नवंबर 2026, 16:05`. */
+export function formatDateTime(ms: number): string {
+  // Joined here rather than by Intl: Hindi's joined form ("… को 16:05 बजे") doubles the
+  // postposition of the sentences it is put in ("{when} को").
+  const time = new Intl.DateTimeFormat(intlLocale(), timeOptions()).format(new Date(ms));
+  return `${formatDate(ms)}, ${time}`;
+}
+
+/** A date from Unix milliseconds, e.g. `29 Nov 2026` / `29 नवंबर 2026`. */
 export function formatDate(ms: number): string {
-  return new Intl.DateTimeFormat(intlLocale(), { dateStyle: 'medium' }).format(new Date(ms));
+  return new Intl.DateTimeFormat(intlLocale(), dateOptions()).format(new Date(ms));
 }
 
 /** A date in words, for letters: `29 November 2026` / `29 नवंबर 2026`. */
@@ -104,7 +123,8 @@ export function formatBytes(bytes: number): string {
   return new Intl.NumberFormat(intlLocale(), {
     style: 'unit',
     unit: units[unit],
-    unitDisplay: 'short',
+    // Hindi spells the unit out (`किलोबाइट`): its short forms are the Latin `kB`, `MB`.
+    unitDisplay: locale() === 'hi' ? 'long' : 'short',
     maximumFractionDigits: unit === 0 ? 0 : 1,
   }).format(value);
 }

@@ -47,7 +47,7 @@ const SIGNALS = [
   { id: 'contacts', name: 'Phone contacts' },
   { id: 'call_logs', name: 'Call history' },
   { id: 'sms_income', name: 'Income from SMS' },
-].map((s) => ({ ...s, description: '', dpvCategory: 'pd:Contact', sensitivity: 'high' as const, regulatoryFlags: [], prohibited: false }));
+].map((s) => ({ ...s, description: '', dpvCategory: 'pd:Contact', sensitivity: 'high' as const, regulatoryFlags: [], prohibited: false, texts: null }));
 /** Consent ids as a lender issues them: UUIDs, which a letter's body must not carry. */
 const C1 = '7d3f1a2b-5c6d-4e8f-9a0b-1c2d3e4f5a6b';
 const C2 = '0e9d8c7b-6a5f-4e3d-8c2b-1a0f9e8d7c6b';
@@ -131,7 +131,7 @@ describe('grievanceLetter', () => {
     expect(formatDateWords(Date.UTC(2026, 10, 29, 6))).toBe('29 नवंबर 2026');
     expect(body).toContain('डिजिटल व्यक्तिगत डेटा संरक्षण अधिनियम, 2023 की धारा 13');
     expect(body).toContain('मैं Asha Verma, Sandbox Lender का/की ग्राहक हूँ।');
-    expect(body).toContain('7 समस्याएँ दिखती हैं (3 गंभीर, 2 उच्च, 2 मध्यम):');
+    expect(body).toContain('7 समस्याएँ दिखती हैं (3 बहुत गंभीर, 2 गंभीर, 2 मध्यम):');
     expect(body).toContain('सहमति क्रमांक 1 वापस ले चुके थे');
     expect(body).not.toMatch(UUID);
     DRAFT.findings.forEach((f, i) => {
@@ -182,7 +182,7 @@ describe('grievanceLetter', () => {
     expect(letter).toContain(`Problem 1 (rule log-fork): signed log record 1200/${ROOT_A}, signed log record 1200/${ROOT_B}`);
     setLocale('hi');
     const hindi = grievanceLetter(draft);
-    expect(hindi).toContain('1. [गंभीर] ऋणदाता ने आपके खुलासों के दो अलग-अलग इतिहासों पर हस्ताक्षर किए\n');
+    expect(hindi).toContain('1. [बहुत गंभीर] ऋणदाता ने आपके खुलासों के दो अलग-अलग इतिहासों पर हस्ताक्षर किए\n');
     expect(hindi).toContain('दोनों पर उसके हस्ताक्षर हैं');
     expect(hindi).toContain(`समस्या 1 (नियम log-fork): हस्ताक्षरित लॉग रिकॉर्ड 1200/${ROOT_A}, हस्ताक्षरित लॉग रिकॉर्ड 1200/${ROOT_B}`);
   });

@@ -19,6 +19,7 @@ import type { Severity } from './bindings/Severity';
 import { findingRecords, findingSentence, findingSource, observedFacts, type FindingStyle } from './findingText';
 import { formatDateTimeWords, formatDateWords, formatNumber } from './format';
 import { t } from './i18n/i18n.svelte';
+import { signalName } from './signalText';
 
 const SEVERITIES: ReadonlyArray<Severity> = ['critical', 'high', 'medium', 'low'];
 
@@ -37,10 +38,13 @@ function severityCounts(draft: GrievanceDraft): string {
 
 /** How a letter cites a finding: dates in words, signals by name, consents by number. */
 export function letterStyle(draft: GrievanceDraft): FindingStyle {
-  const names = new Map(draft.signals.map((signal) => [signal.id, signal.name]));
+  const signals = new Map(draft.signals.map((signal) => [signal.id, signal]));
   return {
     time: formatDateTimeWords,
-    signal: (id) => names.get(id) || id,
+    signal: (id) => {
+      const signal = signals.get(id);
+      return signal ? signalName(signal.texts, signal.name) || id : id;
+    },
     consent: (id) => {
       const n = draft.consentIds.indexOf(id);
       return n < 0 ? id : t('grievance.letter.consentRef', { n: n + 1 });

@@ -12,6 +12,7 @@ export function demoHandlers(): Record<string, Handler | object | null> {
     opened_files: [],
     update_settings: { checkAutomatically: false },
     redactable_fields: f.REDACTABLE_FIELDS,
+    signal_catalog: f.signalCatalog(),
     audit_report: f.auditReport([
       f.finding(),
       f.finding({ rule: 'prohibited-signal', facts: f.PROHIBITED_FACTS, signal: 'call_logs' }),

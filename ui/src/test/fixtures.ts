@@ -16,6 +16,8 @@ import type { RedactableField } from '../lib/bindings/RedactableField';
 import type { RevocationView } from '../lib/bindings/RevocationView';
 import type { RightsRequestView } from '../lib/bindings/RightsRequestView';
 import type { SignalInfo } from '../lib/bindings/SignalInfo';
+import type { LenderSignalView } from '../lib/bindings/LenderSignalView';
+import type { SignalTextsView } from '../lib/bindings/SignalTextsView';
 
 export const DAY = 24 * 60 * 60 * 1000;
 
@@ -38,13 +40,40 @@ export function signal(id: string, overrides: Partial<SignalInfo> = {}): SignalI
     sensitivity: 'medium',
     regulatoryFlags: [],
     prohibited: false,
+    texts: {},
     ...overrides,
   };
 }
 
+/** The lender's words for its income signal in both languages, as the sandbox publishes them. */
+export const INCOME_TEXTS: SignalTextsView = {
+  en: {
+    name: 'Income from SMS',
+    description: 'Your monthly income, estimated from salary-credit SMS messages from your bank.',
+    bins: { '25k_to_50k': '₹25,000 to ₹50,000 a month', missing: 'Not shared' },
+    reasons: { 'SMS_INCOME.MISSING': 'Income from SMS was not available to us.' },
+  },
+  hi: {
+    name: 'SMS से पता चली आमदनी',
+    description: 'आपकी महीने की आमदनी, बैंक के तनख़्वाह जमा होने वाले SMS से अंदाज़ा लगाकर।',
+    bins: { '25k_to_50k': 'महीने में ₹25,000 से ₹50,000', missing: 'नहीं दी गई' },
+    reasons: { 'SMS_INCOME.MISSING': '“SMS से पता चली आमदनी” की जानकारी हमें नहीं मिली।' },
+  },
+};
+
+/** Words for the installed-apps signal in English only: Hindi falls back to them. */
+export const APPS_TEXTS: SignalTextsView = {
+  en: {
+    name: 'Installed apps',
+    description: 'The apps on your phone.',
+    bins: { many_loan_apps: 'Many loan apps' },
+    reasons: { 'INSTALLED_APPS.MANY_LOAN_APPS': 'Several other lending apps are installed on your phone.' },
+  },
+};
+
 export const SIGNALS = {
   location: signal('location', { name: 'Location', dpvCategory: 'pd:Location' }),
-  income: signal('sms_income', { name: 'Income from SMS', dpvCategory: 'pd:Income', sensitivity: 'high' }),
+  income: signal('sms_income', { name: 'Income from SMS', dpvCategory: 'pd:Income', sensitivity: 'high', texts: INCOME_TEXTS }),
   contacts: signal('contacts', {
     name: 'Contacts',
     dpvCategory: 'pd:Contact',
@@ -121,16 +150,17 @@ export function offer(overrides: Partial<OfferView> = {}): OfferView {
     score: 640,
     declineBelow: 580,
     contributions: [
-      { signal: 'sms_income', signalName: 'Income from SMS', bin: '₹25k–50k', points: 55, missingPoints: 0 },
-      { signal: 'location', signalName: 'Location', bin: 'Stable', points: 10, missingPoints: -5 },
-      { signal: 'installed_apps', signalName: 'Installed apps', bin: 'Many loan apps', points: -25, missingPoints: 0 },
+      { signal: 'sms_income', signalName: 'Income from SMS', texts: INCOME_TEXTS, bin: '25k_to_50k', points: 55, missingPoints: 0 },
+      { signal: 'location', signalName: 'Location', texts: {}, bin: 'Stable', points: 10, missingPoints: -5 },
+      { signal: 'installed_apps', signalName: 'Installed apps', texts: APPS_TEXTS, bin: 'many_loan_apps', points: -25, missingPoints: 0 },
     ],
     topAdverse: [
       {
         rank: 1,
-        code: 'A01',
+        code: 'INSTALLED_APPS.MANY_LOAN_APPS',
         signal: 'installed_apps',
         signalName: 'Installed apps',
+        texts: APPS_TEXTS,
         points: -25,
         text: 'Several other lending apps are installed on your phone.',
         impact: 'high',
@@ -173,6 +203,7 @@ export function disclosure(id: number, overrides: Partial<DisclosureView> = {}):
     lenderId: 'sandbox',
     signal: 'location',
     signalName: 'Location',
+    signalTexts: {},
     dpvCategory: 'pd:Location',
     collectedAt: NOW - id * 60_000,
     purpose: 'Credit assessment',
@@ -356,4 +387,9 @@ export function auditReport(findings: Finding[] = []): AuditReport {
     summary: { disclosures: 125, consents: 1, offers: 1, quotes: 1, findings: findings.length, byRule, bySeverity, unreadable: [] },
     findings,
   };
+}
+
+/** The signal catalogue as `signal_catalog` returns it: every fixture signal, under the sandbox. */
+export function signalCatalog(): LenderSignalView[] {
+  return Object.values(SIGNALS).map((s) => ({ lenderId: 'sandbox', signal: s }));
 }

@@ -162,7 +162,7 @@ describe('Audit', () => {
     await user.click(screen.getByTestId('grievance-confirm'));
     await vi.waitFor(() => expect(screen.getByTestId('grievance-notice')).toHaveTextContent('Ticket GRV-77'));
     expect(screen.queryByTestId('grievance-letter-text')).not.toBeInTheDocument();
-    expect(calls.filter((c) => c.command !== 'audit_report' && c.command !== 'overview')).toEqual([
+    expect(calls.filter((c) => !['audit_report', 'overview', 'signal_catalog'].includes(c.command))).toEqual([
       { command: 'grievance_draft', args: { lenderId: 'sandbox' } },
       { command: 'save_grievance_packet', args: { lenderId: 'sandbox', letter } },
       { command: 'file_grievance', args: { lenderId: 'sandbox', letter, summary: null } },
@@ -241,7 +241,7 @@ describe('Audit', () => {
     const shown = await screen.findByTestId('grievance-letter-text');
     expect(shown).toHaveTextContent('सेवा में: शिकायत अधिकारी, Sandbox Lender');
     expect(shown).toHaveTextContent('डिजिटल व्यक्तिगत डेटा संरक्षण अधिनियम, 2023 की धारा 13');
-    expect(shown).toHaveTextContent('1. [गंभीर] आपके सहमति वापस लेने के बाद एकत्र किया गया');
+    expect(shown).toHaveTextContent('1. [बहुत गंभीर] आपके सहमति वापस लेने के बाद जानकारी ली गई');
     expect(shown).toHaveTextContent('मैं Asha Verma, Sandbox Lender का/की ग्राहक हूँ।');
     await user.click(screen.getByTestId('grievance-letter-close'));
     await user.click(screen.getByTestId('grievance-save-sandbox'));
@@ -295,7 +295,7 @@ describe('Audit', () => {
     setLocale('hi');
     mockCommands({ audit_report: auditReport(FINDINGS), overview: overview() });
     render(Audit);
-    expect(await screen.findByTestId('finding-critical-0')).toHaveTextContent('आपके सहमति वापस लेने के बाद एकत्र किया गया');
+    expect(await screen.findByTestId('finding-critical-0')).toHaveTextContent('आपके सहमति वापस लेने के बाद जानकारी ली गई');
   });
 
   it('words each finding from its rule and facts, in Hindi too', async () => {

@@ -109,6 +109,6 @@ describe('Connect', () => {
     setLocale('hi');
     mockCommands({});
     render(Connect, { onConnected: vi.fn(), onBack: vi.fn() });
-    expect(screen.getByTestId('connect-sandbox')).toHaveTextContent('अंतर्निहित सैंडबॉक्स ऋणदाता इस्तेमाल करें');
+    expect(screen.getByTestId('connect-sandbox')).toHaveTextContent('नमूना ऋणदाता से आज़माएँ');
   });
 });

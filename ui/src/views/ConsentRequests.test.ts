@@ -13,8 +13,13 @@ describe('Consent requests', () => {
     mockCommands({ consent_requests: [consentRequest()] });
     render(ConsentRequests);
     const form = await screen.findByTestId('request-req-1');
-    expect(form).toHaveTextContent('What sms_income tells the lender.');
-    expect(form).toHaveTextContent('pd:Income');
+    // The lender's own words for its signal, and its kind of data in plain words (the DPV term
+    // in the tooltip).
+    expect(form).toHaveTextContent('Your monthly income, estimated from salary-credit SMS messages from your bank.');
+    expect(form).not.toHaveTextContent('pd:Income');
+    expect(screen.getAllByTestId('signal-dpv').map((badge) => badge.getAttribute('title'))).toContain(
+      'W3C Data Privacy Vocabulary category: pd:Income',
+    );
     expect(form).toHaveTextContent('High sensitivity');
     expect(screen.getByTestId('signal-prohibited-contacts')).toHaveTextContent('Prohibited by RBI (2022)');
     expect(screen.getByTestId('request-signal-new-contacts')).toHaveTextContent('New since your last consent');

@@ -124,7 +124,7 @@ describe('Home', () => {
     mockCommands({ overview: overview({ latestOffer: offer({ amountInr: 1000000 }) }) });
     renderHome();
     expect(await screen.findByTestId('home-offer-amount')).toHaveTextContent('₹10,00,000');
-    expect(screen.getByTestId('home-heading')).toHaveTextContent('आपका डेटा, आपका क्रेडिट');
+    expect(screen.getByTestId('home-heading')).toHaveTextContent('आपकी जानकारी, आपका क्रेडिट');
   });
 
   it('words the alert that findings rest on what the phone saw, leading to the audit', async () => {
@@ -137,6 +137,25 @@ describe('Home', () => {
     expect(onNavigate).toHaveBeenCalledWith('audit');
   });
 
+  it("words every alert from its code and the overview's counts, with ICU plurals, in Hindi too", async () => {
+    const alerts = [
+      { severity: 'info', code: 'consent_requests_pending', message: '2 consent request(s) wait for your decision.' },
+      { severity: 'info', code: 'consent_expiring', message: 'A consent expires within a week.' },
+      { severity: 'critical', code: 'rights_request_overdue', message: 'A lender is late answering your rights request.' },
+      { severity: 'warning', code: 'lender_unreachable', message: 'QuickRupee could not be reached.' },
+    ];
+    mockCommands({ overview: overview({ alerts, pendingRequests: 2 }) });
+    renderHome();
+    const shown = await screen.findAllByTestId('home-alert');
+    expect(shown[0]).toHaveTextContent('2 consent requests wait for your decision.');
+    expect(shown[0]).not.toHaveTextContent('(s)');
+    setLocale('hi');
+    await vi.waitFor(() => expect(shown[0]).toHaveTextContent('सहमति के 2 अनुरोध आपके फ़ैसले का इंतज़ार कर रहे हैं।'));
+    expect(shown[1]).toHaveTextContent('एक सहमति एक हफ़्ते के अंदर ख़त्म हो रही है।');
+    expect(shown[2]).toHaveTextContent('एक ऋणदाता ने आपके अनुरोध का जवाब देने में देर कर दी है।');
+    for (const alert of shown) expect(alert.textContent).not.toMatch(/[A-Za-z]/);
+  });
+
   it('words the phone alert in Hindi', async () => {
     mockCommands({
       overview: {
@@ -147,8 +166,8 @@ describe('Home', () => {
     setLocale('hi');
     renderHome();
     expect(await screen.findByTestId('home-alert')).toHaveTextContent(
-      'आपके फ़ोन ने किसी ऋणदाता के ऐप को ऐसा कुछ करते देखा जिस पर ऑडिट ने आपत्ति की है।',
+      'आपके फ़ोन ने किसी ऋणदाता के ऐप को ऐसा कुछ करते देखा जिस पर जाँच में आपत्ति मिली।',
     );
-    expect(screen.getByTestId('home-phone-audit')).toHaveTextContent('ऑडिट देखें');
+    expect(screen.getByTestId('home-phone-audit')).toHaveTextContent('जाँच देखें');
   });
 });

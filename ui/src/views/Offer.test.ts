@@ -36,6 +36,22 @@ describe('Offer', () => {
     expect(factors[0]).toHaveTextContent('Several other lending apps are installed on your phone.');
   });
 
+  it("shows the lender's own words in Hindi: signal names, bins and reasons, English where it gave no Hindi", async () => {
+    setLocale('hi');
+    mockCommands({ latest_offer: offer() });
+    render(Offer);
+    const income = await screen.findByTestId('contribution-row-sms_income');
+    expect(within(income).getByRole('rowheader')).toHaveTextContent('SMS से पता चली आमदनी');
+    expect(income).toHaveTextContent('महीने में ₹25,000 से ₹50,000');
+    // No Hindi from the lender for this signal: its English words, not the bare bin id.
+    const apps = screen.getByTestId('contribution-row-installed_apps');
+    expect(apps).toHaveTextContent('Many loan apps');
+    expect(apps).not.toHaveTextContent('many_loan_apps');
+    expect(screen.getAllByTestId('adverse-factor')[0]).toHaveTextContent('Several other lending apps are installed on your phone.');
+    // A signal whose lender gave no words at all keeps the name and bin the view carries.
+    expect(screen.getByTestId('contribution-row-location')).toHaveTextContent('Stable');
+  });
+
   it('asks the lender what-if with the chosen signals withheld and shows both side by side', async () => {
     const quote = offer({ score: 585, amountInr: 100000, withheld: ['sms_income'], contributions: [] });
     const calls = mockCommands({

@@ -216,13 +216,13 @@ describe('Unlock', () => {
     setLocale('hi');
     render(Unlock, { access: KEYCHAIN_SILENT, onOpened: vi.fn() });
     expect(screen.getByTestId('unlock-keychain-timeout')).toHaveTextContent('सिस्टम कीचेन ने जवाब नहीं दिया');
-    expect(screen.getByTestId('unlock-use-passphrase')).toHaveTextContent('पासफ़्रेज़ इस्तेमाल करें');
+    expect(screen.getByTestId('unlock-use-passphrase')).toHaveTextContent('पासवर्ड इस्तेमाल करें');
   });
 
   it('is in Hindi when Hindi is chosen', () => {
     mockCommands({});
     setLocale('hi');
     render(Unlock, { access: KEYCHAIN_DOWN, onOpened: vi.fn() });
-    expect(screen.getByTestId('unlock-heading')).toHaveTextContent('अपना वॉल्ट खोलें');
+    expect(screen.getByTestId('unlock-heading')).toHaveTextContent('अपनी तिजोरी खोलें');
   });
 });

@@ -10,7 +10,7 @@ use khata_vault::Vault;
 
 use crate::audit::{PROHIBITED_FLAG, regulatory};
 use crate::error::Result;
-use crate::views::{SensitivityView, SignalInfo};
+use crate::views::{SensitivityView, SignalInfo, SignalTextView, SignalTextsView};
 
 /// The lenders' signal catalogues as the UI shows them: each lender's own signals (vault
 /// rows plus the descriptions from its catalogue statements), keyed (lender, signal id), so one
@@ -29,16 +29,34 @@ fn prohibited(category: &str, id: &str, name: &str, flags: &[String]) -> bool {
         || flags.iter().any(|f| f == PROHIBITED_FLAG)
 }
 
+/// The languages the app shows out of a catalogue's words, cleaned again: a catalogue kept by
+/// an older client was stored before its words were bounded on receipt.
+fn texts_view(texts: std::collections::BTreeMap<String, wire::SignalText>) -> SignalTextsView {
+    let mut texts = khata_lending::lender_text::signal_texts(texts);
+    let mut take = |lang: &str| {
+        texts.remove(lang).map(|t| SignalTextView {
+            name: t.name,
+            description: t.description,
+            bins: t.bins,
+            reasons: t.reasons,
+        })
+    };
+    SignalTextsView {
+        en: take("en"),
+        hi: take("hi"),
+    }
+}
+
 impl Catalog {
     pub fn load(v: &Vault) -> Result<Catalog> {
-        let mut descriptions: HashMap<(String, String), String> = HashMap::new();
+        let mut descriptions: HashMap<(String, String), (String, SignalTextsView)> = HashMap::new();
         // Newest catalogue statements first; the first description seen wins.
         for st in v.statements_of_kind("catalog", None)? {
             if let Ok(c) = serde_json::from_slice::<wire::SignalCatalog>(&st.json) {
                 for s in c.signals {
                     descriptions
                         .entry((st.lender_id.clone(), s.id))
-                        .or_insert(s.description);
+                        .or_insert_with(|| (s.description, texts_view(s.texts)));
                 }
             }
         }
@@ -48,10 +66,12 @@ impl Catalog {
             .map(|ls| {
                 let (lender, s) = (ls.lender_id, ls.signal);
                 let key = (lender, s.id.clone());
+                let (description, texts) = descriptions.get(&key).cloned().unwrap_or_default();
                 let info = SignalInfo {
                     id: s.id.clone(),
                     name: s.name.clone(),
-                    description: descriptions.get(&key).cloned().unwrap_or_default(),
+                    description,
+                    texts,
                     dpv_category: s.category.clone(),
                     sensitivity: match s.sensitivity {
                         vault::Sensitivity::Low => SensitivityView::Low,
@@ -77,6 +97,7 @@ impl Catalog {
                 id: id.into(),
                 name: id.into(),
                 description: String::new(),
+                texts: SignalTextsView::default(),
                 dpv_category: "unknown".into(),
                 sensitivity: SensitivityView::High,
                 regulatory_flags: vec![],
@@ -90,6 +111,25 @@ impl Catalog {
             .get(&(lender_id.to_owned(), id.to_owned()))
             .map(|s| s.name.clone())
             .unwrap_or_else(|| id.to_string())
+    }
+
+    /// The signal's words per language in `lender_id`'s catalogue (none when it gives none).
+    pub fn texts(&self, lender_id: &str, id: &str) -> SignalTextsView {
+        self.signals
+            .get(&(lender_id.to_owned(), id.to_owned()))
+            .map(|s| s.texts.clone())
+            .unwrap_or_default()
+    }
+
+    /// Every lender's signals, lender by lender, each in id order.
+    pub fn all(&self) -> Vec<(String, SignalInfo)> {
+        let mut all: Vec<(String, SignalInfo)> = self
+            .signals
+            .iter()
+            .map(|((lender, _), info)| (lender.clone(), info.clone()))
+            .collect();
+        all.sort_by(|a, b| (&a.0, &a.1.id).cmp(&(&b.0, &b.1.id)));
+        all
     }
 
     /// The ids any lender files under `category`.

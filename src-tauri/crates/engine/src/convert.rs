@@ -420,6 +420,7 @@ pub fn disclosure_view(e: &vault::ShareEvent, cat: &Catalog) -> DisclosureView {
         lender_id: e.event.lender_id.clone(),
         signal: e.event.signal_id.clone(),
         signal_name: info.name,
+        signal_texts: info.texts.names_only(),
         dpv_category: info.dpv_category,
         collected_at: e.event.collected_at,
         purpose: e.event.purpose.clone(),
@@ -440,6 +441,7 @@ fn explanation_parts(
         .map(|c| ContributionView {
             signal: c.signal.clone(),
             signal_name: cat.name(lender_id, &c.signal),
+            texts: cat.texts(lender_id, &c.signal),
             bin: c.bin.clone(),
             points: c.points,
             missing_points: c.missing_points,
@@ -461,6 +463,7 @@ fn explanation_parts(
                 code: r.code.clone(),
                 signal: r.signal.clone(),
                 signal_name: cat.name(lender_id, &r.signal),
+                texts: cat.texts(lender_id, &r.signal),
                 points: r.points,
                 text: r.text.clone(),
                 impact: if share >= 0.4 {

@@ -60,6 +60,9 @@ pub fn ts_types() -> Vec<(std::path::PathBuf, String)> {
     render!(
         SensitivityView,
         SignalInfo,
+        SignalTextView,
+        SignalTextsView,
+        LenderSignalView,
         LenderView,
         IdentityConflictView,
         PeriodView,

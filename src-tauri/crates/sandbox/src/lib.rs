@@ -9,6 +9,7 @@
 //! old signatures valid.
 
 pub mod api;
+pub mod catalog_texts;
 pub mod faults;
 #[cfg(feature = "engine")]
 pub mod launcher;

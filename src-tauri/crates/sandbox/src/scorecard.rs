@@ -6,6 +6,7 @@
 
 use std::collections::BTreeMap;
 
+use crate::catalog_texts;
 use khata_lending::types::{
     Contribution, Cutoffs, Explanation, ExplanationMethod, OfferDecision, ReasonCode, Sensitivity,
     Signal, Tier,
@@ -278,6 +279,11 @@ pub static SIGNALS: &[SignalDef] = &[
     },
 ];
 
+/// The reason code for `signal` scoring `bin`, e.g. `SMS_INCOME.UNDER_10K`.
+pub fn reason_code(signal: &str, bin: &str) -> String {
+    format!("{}.{}", signal.to_uppercase(), bin.to_uppercase())
+}
+
 pub fn find(id: &str) -> Option<&'static SignalDef> {
     SIGNALS.iter().find(|s| s.id == id)
 }
@@ -287,7 +293,7 @@ pub fn catalog() -> Vec<Signal> {
     SIGNALS
         .iter()
         .map(|d| Signal {
-            texts: Default::default(),
+            texts: catalog_texts::texts(d),
             id: d.id.into(),
             name: d.name.into(),
             description: d.description.into(),
@@ -307,6 +313,12 @@ pub fn hide_rbi_flags(signals: &mut [Signal]) {
         if s.dpv_category == "pd:CallLog" {
             s.dpv_category = "pd:Behavioral".into();
             s.name = "Communication pattern".into();
+            for (lang, name) in [("en", "Communication pattern"), ("hi", "बातचीत का तरीका")]
+            {
+                if let Some(t) = s.texts.get_mut(lang) {
+                    t.name = name.into();
+                }
+            }
         }
     }
 }
@@ -369,11 +381,11 @@ pub fn score(values: &BTreeMap<String, i64>, usable: &dyn Fn(&str) -> bool) -> S
             let def = find(&c.signal).expect("contributions come from the catalog");
             ReasonCode {
                 rank: i as u32 + 1,
-                code: format!("{}.{}", c.signal.to_uppercase(), c.bin.to_uppercase()),
+                code: reason_code(&c.signal, &c.bin),
                 signal: c.signal.clone(),
                 points: c.points,
                 text: if c.bin == "missing" {
-                    format!("{} was not available to us.", def.name)
+                    catalog_texts::missing_reason_en(def.name)
                 } else {
                     def.adverse_text.into()
                 },

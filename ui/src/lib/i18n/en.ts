@@ -1,11 +1,15 @@
 /** English messages (ICU MessageFormat). The source of truth for keys: every other
  *  language must provide the same keys, which the type of `hi.ts` enforces. */
+import wordsEn from './words.en';
+import dpvEn from './dpv.en';
 import phoneEn from './phone.en';
 import profileEn from './profile.en';
 
 const en = {
   ...phoneEn,
   ...profileEn,
+  ...wordsEn,
+  ...dpvEn,
   'app.name': 'Khata',
   'app.skip': 'Skip to content',
   'nav.label': 'Main',

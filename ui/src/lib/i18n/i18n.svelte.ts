@@ -71,3 +71,19 @@ export function phaseLabel(phase: string): string {
 export function flagLabel(flag: string): string {
   return tOr(`signal.flag.${flag}`, flag);
 }
+
+/**
+ * What a purpose means. A lender names its purpose by a code and describes it in its own words,
+ * in one language only; for a code Khata knows, the borrower reads Khata's words in Hindi (the
+ * lender's own are shown beside as a tooltip), else the lender's words, else the code.
+ */
+export function purposeLabel(code: string, text = ''): string {
+  const key = `purpose.${code}`;
+  if (hasMessage(key) && (state.locale !== 'en' || !text)) return t(key);
+  return text || code;
+}
+
+/** A W3C DPV personal-data term (`pd:Income`) in plain words; the term as sent when unknown. */
+export function dpvLabel(term: string): string {
+  return tOr(`dpv.${term}`, term);
+}

@@ -9,25 +9,25 @@ const phoneHi: Record<keyof typeof phoneEn, string> = {
   'phone.guide.label': 'अपने फ़ोन का रिकॉर्ड कैसे निकालें',
   'phone.tab.ios': 'iPhone',
   'phone.tab.android': 'Android',
-  'phone.ios.step1': 'iPhone पर Settings › Privacy & Security › App Privacy Report खोलें।',
+  'phone.ios.step1': 'iPhone पर “Settings › Privacy & Security › App Privacy Report” खोलें।',
   'phone.ios.step2': '“Turn On App Privacy Report” दबाएँ। यह तभी से दर्ज करना शुरू करता है, इसलिए इसे चालू रहने दें।',
   'phone.ios.step3': 'ऋणदाता का ऐप हमेशा की तरह इस्तेमाल करें। रिपोर्ट पिछले 7 दिन की बातें रखती है।',
-  'phone.ios.step4': 'App Privacy Report फिर से खोलें, सबसे नीचे जाएँ और “Save App Privacy Report” दबाएँ।',
+  'phone.ios.step4': '“App Privacy Report” फिर से खोलें, सबसे नीचे जाएँ और “Save App Privacy Report” दबाएँ।',
   'phone.ios.step5':
     'फ़ाइल इस कंप्यूटर पर भेजें (AirDrop, खुद को ईमेल, या केबल से), फिर उसे नीचे चुनें या इस विंडो पर छोड़ दें।',
   'phone.ios.note':
     'फ़ाइल का नाम App_Privacy_Report_v4_….ndjson जैसा होता है। इससे पता चलता है कि ऐप ने कोई चीज़ इस्तेमाल की और कब की, यह नहीं कि उसने क्या पढ़ा।',
   'phone.android.step1':
-    'Settings › About phone खोलें और “Build number” पर सात बार टैप करें। इससे Developer options चालू हो जाते हैं।',
-  'phone.android.step2': 'Settings › System › Developer options खोलें और “USB debugging” चालू करें।',
+    '“Settings › About phone” खोलें और “Build number” पर सात बार टैप करें। इससे “Developer options” चालू हो जाते हैं।',
+  'phone.android.step2': '“Settings › System › Developer options” खोलें और “USB debugging” चालू करें।',
   'phone.android.step3': 'फ़ोन को ऐसी USB केबल से इस कंप्यूटर से जोड़ें जो डेटा ले जा सके।',
   'phone.android.step4':
     'फ़ोन का लॉक खोलें। जब वह पूछे “Allow USB debugging?”, देख लें कि यह यही कंप्यूटर है और “Allow” दबाएँ।',
   'phone.android.step5': 'नीचे “जुड़े हुए फ़ोन से रिकॉर्ड लें” दबाएँ।',
   'phone.android.step6':
-    'काम पूरा होने पर Developer options में “USB debugging” फिर से बंद कर दें, ताकि कोई कंप्यूटर आपके फ़ोन तक न पहुँच सके।',
+    'काम पूरा होने पर “Developer options” में “USB debugging” फिर से बंद कर दें, ताकि कोई कंप्यूटर आपके फ़ोन तक न पहुँच सके।',
   'phone.android.bugreport':
-    'बिना केबल के: Developer options में “Take bug report” दबाएँ, zip फ़ाइल इस कंप्यूटर पर भेजें और उसे नीचे चुनें। “dumpsys appops”, “cmd appops get” या “dumpsys package” के सहेजे गए आउटपुट भी चलते हैं।',
+    'बिना केबल के: “Developer options” में “Take bug report” दबाएँ, zip फ़ाइल इस कंप्यूटर पर भेजें और उसे नीचे चुनें। “dumpsys appops”, “cmd appops get” या “dumpsys package” के सहेजे गए आउटपुट भी चलते हैं।',
   'phone.android.note':
     'Android हर तरह के इस्तेमाल का सिर्फ़ आख़िरी बार रखता है, और लोकेशन, कैमरा और माइक्रोफ़ोन का थोड़ा-सा इतिहास।',
 
@@ -64,7 +64,7 @@ const phoneHi: Record<keyof typeof phoneEn, string> = {
   'phone.survey.thisComputer': '{offset} (यह कंप्यूटर)',
 
   'phone.error.phone_unknown_format':
-    'खाता इस फ़ाइल को नहीं पहचानता। वह ये पढ़ता है: iPhone की App Privacy Report (.ndjson); Android के “dumpsys appops”, “cmd appops get” और “dumpsys package” के टेक्स्ट के रूप में सहेजे आउटपुट; Android की bug report (.zip); और खाता के अपने लिए रिकॉर्ड।',
+    'खाता इस फ़ाइल को नहीं पहचानता। वह ये पढ़ता है: iPhone की “App Privacy Report” (.ndjson); Android के “dumpsys appops”, “cmd appops get” और “dumpsys package” के टेक्स्ट के रूप में सहेजे आउटपुट; Android की bug report (.zip); और खाता के अपने लिए रिकॉर्ड।',
   'phone.error.phone_needs_time_zone':
     'इस फ़ाइल के समय के साथ समय क्षेत्र नहीं है। फ़ोन का समय क्षेत्र चुनें, फिर दोबारा आयात करें।',
   'phone.error.phone_choose_app': 'खाता समझ नहीं पाया कि ऋणदाता का ऐप कौन-सा है। ऐप बताइए, फिर दोबारा कोशिश करें।',
@@ -79,7 +79,7 @@ const phoneHi: Record<keyof typeof phoneEn, string> = {
 
   'phone.capture.title': 'जुड़े हुए फ़ोन से रिकॉर्ड लें (Android)',
   'phone.capture.lead':
-    'USB debugging चालू हो और इस कंप्यूटर को अनुमति मिली हो, तो खाता फ़ोन में दर्ज ऋणदाता के ऐप का रिकॉर्ड पढ़कर फ़ाइल के रूप में रख लेता है। फ़ोन पर कुछ नहीं बदलता।',
+    '“USB debugging” चालू हो और इस कंप्यूटर को अनुमति मिली हो, तो खाता फ़ोन में दर्ज ऋणदाता के ऐप का रिकॉर्ड पढ़कर फ़ाइल के रूप में रख लेता है। फ़ोन पर कुछ नहीं बदलता।',
   'phone.capture.look': 'फ़ोन ढूँढें',
   'phone.capture.lookAgain': 'फिर से ढूँढें',
   'phone.capture.looking': 'फ़ोन ढूँढा जा रहा है…',
@@ -97,13 +97,13 @@ const phoneHi: Record<keyof typeof phoneEn, string> = {
   'phone.capture.lenderAuto': 'वह ऋणदाता जिसका बताया हुआ ऐप फ़ोन पर है',
   'phone.capture.start': 'जुड़े हुए फ़ोन से रिकॉर्ड लें',
   'phone.capture.progress': 'रिकॉर्ड लेने की प्रगति',
-  'phone.capture.turnOff': 'फ़ोन का काम पूरा हो गया? Developer options में “USB debugging” फिर से बंद कर दें।',
+  'phone.capture.turnOff': 'फ़ोन का काम पूरा हो गया? “Developer options” में “USB debugging” फिर से बंद कर दें।',
   'phone.capture.adb_missing.title': 'इस कंप्यूटर पर adb नहीं है',
   'phone.capture.adb_missing.body':
-    'खाता Android फ़ोन को adb से पढ़ता है, जो Google का मुफ़्त टूल है। Debian या Ubuntu पर इसे “sudo apt install adb” से लगाएँ। Windows या macOS पर developer.android.com से “SDK Platform-Tools” डाउनलोड करें, unzip करें और उसका फ़ोल्डर PATH में जोड़ें। फिर से ढूँढें।',
+    'खाता Android फ़ोन को adb से पढ़ता है, जो Google का मुफ़्त टूल है। Debian या Ubuntu पर इसे “sudo apt install adb” से लगाएँ। Windows या macOS पर developer.android.com से “SDK Platform-Tools” डाउनलोड करें, ज़िप फ़ाइल खोलें और उसका फ़ोल्डर “PATH” में जोड़ें। फिर से ढूँढें।',
   'phone.capture.adb_no_device.title': 'कोई फ़ोन नहीं मिला',
   'phone.capture.adb_no_device.body':
-    'फ़ोन को डेटा ले जाने वाली USB केबल से जोड़ें, USB debugging चालू करें (ऊपर के कदम), और फ़ोन का लॉक खोलें। फिर से ढूँढें।',
+    'फ़ोन को डेटा ले जाने वाली USB केबल से जोड़ें, “USB debugging” चालू करें (ऊपर के कदम), और फ़ोन का लॉक खोलें। फिर से ढूँढें।',
   'phone.capture.adb_unauthorized.title': 'फ़ोन ने अभी इस कंप्यूटर को अनुमति नहीं दी',
   'phone.capture.adb_unauthorized.body':
     'फ़ोन का लॉक खोलें। वह पूछेगा “Allow USB debugging?”: “Allow” दबाएँ। सवाल न दिखे तो केबल निकालकर फिर लगाएँ। फिर से ढूँढें।',
@@ -187,23 +187,23 @@ const phoneHi: Record<keyof typeof phoneEn, string> = {
   'phone.resource.network': 'इंटरनेट पता',
   'phone.platform.ios': 'iOS',
   'phone.platform.android': 'Android',
-  'phone.format.ios-app-privacy-report': 'iPhone की App Privacy Report',
+  'phone.format.ios-app-privacy-report': 'iPhone की प्राइवेसी रिपोर्ट',
   'phone.format.android-appops': 'Android पर ऐप की गतिविधि (dumpsys appops)',
   'phone.format.android-appops-cmd': 'Android पर ऐप की गतिविधि (cmd appops get)',
   'phone.format.android-discrete-history': 'Android का विस्तृत इस्तेमाल इतिहास',
   'phone.format.android-package': 'Android अनुमतियाँ (dumpsys package)',
-  'phone.format.android-bugreport': 'Android bug report',
+  'phone.format.android-bugreport': 'Android की बग रिपोर्ट',
   'phone.format.android-capture': 'खाता ने फ़ोन से पढ़ा',
 
-  'phone.qa.title': 'जाँच के लिए: सैंडबॉक्स की फ़ोन रिपोर्ट',
+  'phone.qa.title': 'आज़माने के लिए: नमूना ऋणदाता की फ़ोन रिपोर्ट',
   'phone.qa.body':
-    'अंतर्निहित सैंडबॉक्स ऋणदाता वह रिपोर्ट लिख सकता है जो उसका ऐप किसी फ़ोन पर छोड़ता, ताकि पूरी प्रक्रिया बिना फ़ोन के आज़माई जा सके। यह किसी असली फ़ोन का रिकॉर्ड नहीं है।',
+    'खाता के साथ आने वाला नमूना ऋणदाता वह रिपोर्ट लिख सकता है जो उसका ऐप किसी फ़ोन पर छोड़ता, ताकि पूरी प्रक्रिया बिना फ़ोन के आज़माई जा सके। यह किसी असली फ़ोन का रिकॉर्ड नहीं है।',
   'phone.qa.format': 'प्रारूप',
-  'phone.qa.format.ios': 'iPhone की App Privacy Report',
+  'phone.qa.format.ios': 'iPhone की प्राइवेसी रिपोर्ट',
   'phone.qa.format.android-appops': 'Android dumpsys appops',
   'phone.qa.format.android-cmd': 'Android cmd appops get',
   'phone.qa.format.android-capture': 'USB से Android कैप्चर (जैसा Khata लिखता है)',
-  'phone.qa.save': 'सैंडबॉक्स की फ़ोन रिपोर्ट सहेजें (जाँच के लिए)',
+  'phone.qa.save': 'नमूना ऋणदाता की फ़ोन रिपोर्ट सहेजें (आज़माने के लिए)',
   'phone.qa.saved': '{path} पर सहेजी गई।',
   'phone.qa.import': 'इसे आयात करें',
 
@@ -220,8 +220,8 @@ const phoneHi: Record<keyof typeof phoneEn, string> = {
   'timeline.phone.detail': '{often} · {state} · {file}',
 
   'home.phone.alert':
-    '{count, plural, one {आपके फ़ोन ने किसी ऋणदाता के ऐप को ऐसा कुछ करते देखा जिस पर ऑडिट ने आपत्ति की है।} other {आपके फ़ोन ने किसी ऋणदाता के ऐप को ऐसी # बातें करते देखा जिन पर ऑडिट ने आपत्ति की है।}}',
-  'home.phone.open': 'ऑडिट देखें',
+    '{count, plural, one {आपके फ़ोन ने किसी ऋणदाता के ऐप को ऐसा कुछ करते देखा जिस पर जाँच में आपत्ति मिली।} other {आपके फ़ोन ने किसी ऋणदाता के ऐप को ऐसी # बातें करते देखा जिन पर जाँच में आपत्ति मिली।}}',
+  'home.phone.open': 'जाँच देखें',
 };
 
 export default phoneHi;

@@ -9,6 +9,19 @@ use crate::views::*;
 use super::Engine;
 
 impl Engine {
+    /// Every connected lender's signals with their words per language: how the UI names a
+    /// signal that a finding or a letter cites by id.
+    pub async fn signal_catalog(&self) -> Result<Vec<LenderSignalView>> {
+        self.with_vault(|v| {
+            Ok(Self::catalog(v)?
+                .all()
+                .into_iter()
+                .map(|(lender_id, signal)| LenderSignalView { lender_id, signal })
+                .collect())
+        })
+        .await
+    }
+
     /// The signals timeline: keyset pagination from the vault, newest first.
     pub async fn timeline(&self, q: TimelineQuery) -> Result<TimelinePage> {
         let cache = self.count_cache.clone();

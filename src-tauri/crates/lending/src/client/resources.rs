@@ -17,8 +17,14 @@ impl LendingClient {
         self.get(DISCOVERY_PATH, Sig::None).await
     }
 
+    /// The lender's signal catalogue, its words per language cleaned and bounded on receipt
+    /// (like every lender string: the app shows them and the vault keeps them).
     pub async fn catalog(&self) -> Result<SignalCatalog> {
-        self.get("signals", Sig::None).await
+        let mut catalog: SignalCatalog = self.get("signals", Sig::None).await?;
+        for s in &mut catalog.signals {
+            s.texts = crate::lender_text::signal_texts(std::mem::take(&mut s.texts));
+        }
+        Ok(catalog)
     }
 
     pub async fn consent_requests(&self) -> Result<ConsentRequestList> {

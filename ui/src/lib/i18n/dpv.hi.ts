@@ -1,0 +1,41 @@
+import type dpvEn from './dpv.en';
+
+/** DPV terms in plain Hindi; typed against the English keys so none can go missing. */
+const dpvHi: Record<keyof typeof dpvEn, string> = {
+  'dpv.pd:Account': 'खाता',
+  'dpv.pd:AddressBook': 'पता-सूची',
+  'dpv.pd:AudioRecording': 'आवाज़ की रिकॉर्डिंग',
+  'dpv.pd:Behavioral': 'आपका बर्ताव और आदतें',
+  'dpv.pd:CallLog': 'कॉल का इतिहास',
+  'dpv.pd:CallMetadata': 'कॉल की जानकारी',
+  'dpv.pd:Communication': 'बातचीत (संदेश और कॉल)',
+  'dpv.pd:CommunicationsMetadata': 'संदेशों और कॉल की जानकारी',
+  'dpv.pd:Contact': 'संपर्क',
+  'dpv.pd:ContactList': 'संपर्क सूची',
+  'dpv.pd:CreditRecord': 'कर्ज़ का रिकॉर्ड',
+  'dpv.pd:DeviceApplications': 'फ़ोन पर लगे ऐप',
+  'dpv.pd:DeviceBased': 'आपके फ़ोन के बारे में',
+  'dpv.pd:FacialPrint': 'चेहरे की पहचान',
+  'dpv.pd:File': 'फ़ाइलें',
+  'dpv.pd:FinancialAccount': 'बैंक या भुगतान खाता',
+  'dpv.pd:GPSCoordinate': 'सटीक जगह (GPS)',
+  'dpv.pd:Income': 'आमदनी',
+  'dpv.pd:LifeHistory': 'ज़िंदगी की घटनाएँ',
+  'dpv.pd:Location': 'जगह',
+  'dpv.pd:MediaFile': 'फ़ोटो और मीडिया',
+  'dpv.pd:OfficialID': 'पहचान पत्र',
+  'dpv.pd:PhoneNumber': 'फ़ोन नंबर',
+  'dpv.pd:PhoneState': 'फ़ोन और सिम की जानकारी',
+  'dpv.pd:Photograph': 'तस्वीरें',
+  'dpv.pd:PhysicalLocation': 'आप कहाँ हैं',
+  'dpv.pd:Picture': 'तस्वीरें',
+  'dpv.pd:PurchasesAndSpendingHabit': 'ख़रीदारी और ख़र्च',
+  'dpv.pd:SocialNetwork': 'सोशल नेटवर्क',
+  'dpv.pd:Transaction': 'लेन-देन',
+  'dpv.pd:TravelHistory': 'कहाँ-कहाँ गए',
+  'dpv.pd:Video': 'वीडियो',
+  'dpv.pd:Voice': 'आवाज़',
+  'dpv.pd:VoiceRecording': 'आवाज़ की रिकॉर्डिंग',
+};
+
+export default dpvHi;
