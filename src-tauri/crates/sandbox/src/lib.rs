@@ -10,6 +10,7 @@
 
 pub mod api;
 pub mod faults;
+pub mod kfs;
 #[cfg(feature = "engine")]
 pub mod launcher;
 pub mod log;
