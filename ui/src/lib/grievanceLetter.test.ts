@@ -203,3 +203,32 @@ describe('grievanceLetter', () => {
     expect(grievanceLetter(grievanceDraft())).not.toContain('my own phone');
   });
 });
+
+describe('a Key Fact Statement finding in the letter', () => {
+  it('cites the stated and the recomputed annual rate with the computation, in both languages', () => {
+    const apr = finding({
+      rule: 'kfs-apr-mismatch',
+      severity: 'high',
+      signal: null,
+      records: [{ kind: 'offer', id: 'offer-1', localId: null }],
+      facts: {
+        kind: 'kfsAprMismatch',
+        statedBps: 2160,
+        recomputedBps: 2626,
+        toleranceBps: 11,
+        disbursedInr: 97640,
+        instalments: 12,
+        repaidInr: 112081,
+        monthlyRatePpm: 21886,
+      },
+    });
+    for (const locale of ['en', 'hi'] as const) {
+      setLocale(locale);
+      const letter = grievanceLetter(grievanceDraft({ findings: [apr] }));
+      expect(letter).toContain(t('audit.rule.kfs-apr-mismatch'));
+      expect(letter).toContain(findingSentence(apr, 'Sandbox Lender'));
+      expect(letter).toContain('2.1886% × 12 = 26.26%');
+      expect(letter).toContain('21.6%');
+    }
+  });
+});

@@ -1,9 +1,11 @@
 /** English messages (ICU MessageFormat). The source of truth for keys: every other
  *  language must provide the same keys, which the type of `hi.ts` enforces. */
+import kfsEn from './kfs.en';
 import phoneEn from './phone.en';
 
 const en = {
   ...phoneEn,
+  ...kfsEn,
   'app.name': 'Khata',
   'app.skip': 'Skip to content',
   'nav.label': 'Main',
@@ -509,8 +511,8 @@ const en = {
   'offer.decision.approved': 'Approved',
   'offer.decision.declined': 'Declined',
   'offer.amount': 'Amount',
-  'offer.apr': 'Interest (APR)',
-  'offer.aprValue': '{rate} a month',
+  'offer.apr': 'Interest rate',
+  'offer.aprValue': '{rate} a month ({yearly} a year)',
   'offer.tenure': 'Tenure',
   'offer.tenureValue': '{months, plural, one {# month} other {# months}}',
   'offer.score': 'Score',

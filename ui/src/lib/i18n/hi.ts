@@ -1,9 +1,11 @@
 import type { MessageKey } from './en';
+import kfsHi from './kfs.hi';
 import phoneHi from './phone.hi';
 
 /** Hindi messages. Typed against the English keys so none can go missing. */
 const hi: Record<MessageKey, string> = {
   ...phoneHi,
+  ...kfsHi,
   'app.name': 'खाता',
   'app.skip': 'सामग्री पर जाएँ',
   'nav.label': 'मुख्य',
@@ -509,8 +511,8 @@ const hi: Record<MessageKey, string> = {
   'offer.decision.approved': 'स्वीकृत',
   'offer.decision.declined': 'अस्वीकृत',
   'offer.amount': 'राशि',
-  'offer.apr': 'ब्याज (APR)',
-  'offer.aprValue': '{rate} प्रति माह',
+  'offer.apr': 'ब्याज दर',
+  'offer.aprValue': '{rate} प्रति माह ({yearly} सालाना)',
   'offer.tenure': 'अवधि',
   'offer.tenureValue': '{months, plural, one {# महीना} other {# महीने}}',
   'offer.score': 'स्कोर',
