@@ -56,7 +56,7 @@ impl AppState {
                 config.unlock = unlock;
                 let mut sandbox = Launcher::default();
                 // QA: which behaviour the built-in sandbox lender plays on its first start
-                // (salaried-good, thin-file, declined, over-collector, flaky).
+                // (salaried-good, thin-file, declined, over-collector, flaky, wrong-apr).
                 if let Some(name) = std::env::var("KHATA_SANDBOX_SCENARIO")
                     .ok()
                     .filter(|s| !s.is_empty())

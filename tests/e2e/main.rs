@@ -9,6 +9,7 @@ mod hostile;
 mod journey;
 #[cfg(target_os = "linux")]
 mod keychain_timeout;
+mod kfs;
 mod log_fork;
 mod phone;
 mod unlock;

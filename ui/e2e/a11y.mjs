@@ -109,7 +109,7 @@ const screens = [
     },
     after: (p) => click(p, 'revoke-confirm-no'),
   },
-  { name: 'Offer', run: (p) => nav(p, 'offer', 'contribution-table') },
+  { name: 'Offer', run: (p) => nav(p, 'offer', 'kfs-schedule') },
   {
     name: 'Offer: what-if result',
     run: async (p) => {

@@ -136,6 +136,22 @@ const CASES: Array<[Finding['rule'], FindingFacts]> = [
   ],
   ['observed-unnamed-recipient', observed({ kind: 'unnamedRecipient', profiler: false, named: ['CIBIL'] }, NETWORK)],
   ['observed-unnamed-recipient', observed({ kind: 'unnamedRecipient', profiler: true, named: [] }, { ...NETWORK, openInterval: true })],
+  [
+    'kfs-apr-mismatch',
+    {
+      kind: 'kfsAprMismatch',
+      statedBps: 2160,
+      recomputedBps: 2626,
+      toleranceBps: 11,
+      disbursedInr: 97640,
+      instalments: 12,
+      repaidInr: 112081,
+      monthlyRatePpm: 21886,
+    },
+  ],
+  ['kfs-inconsistent', { kind: 'kfsInconsistent', check: 'instalmentSplit', stated: 9340, expected: 9345, instalment: 4 }],
+  ['kfs-inconsistent', { kind: 'kfsInconsistent', check: 'totalPayable', stated: 112000, expected: 112081, instalment: null }],
+  ['kfs-missing', { kind: 'kfsMissing', amountInr: 100000, aprMonthlyBps: 180 }],
 ];
 
 /** The sample facts of a rule, by its id (not by position: the list grows). */
@@ -334,6 +350,25 @@ describe('findingSentence', () => {
     expect(text).toContain('Android हर तरह का केवल आख़िरी इस्तेमाल रखता है');
     const facts = observedFacts(seen)!;
     expect(observedSource({ ...facts, limits: [] })).not.toContain('नहीं दिखा सकती');
+  });
+
+  it('shows how Khata recomputed the annual rate of a Key Fact Statement, and which sum does not add up', () => {
+    const apr = findingSentence(finding({ rule: 'kfs-apr-mismatch', facts: factsOf('kfs-apr-mismatch') }), 'QuickRupee');
+    expect(apr).toBe(
+      'QuickRupee states an annual rate of 21.6%. Its 12 instalments (₹1,12,081 in all) are worth the ₹97,640 it pays out at 2.1886% a month; 2.1886% × 12 = 26.26% a year (the RBI’s method; a difference of up to 0.11% is allowed).',
+    );
+    const split = findingSentence(
+      finding({ rule: 'kfs-inconsistent', facts: factsOf('kfs-inconsistent') }),
+      'QuickRupee',
+    );
+    expect(split).toContain('an instalment is not its principal plus its interest (instalment 4)');
+    expect(split).toContain('the statement says ₹9,340, its own figures give ₹9,345');
+    expect(t('audit.rule.kfs-missing')).toContain('key facts');
+    setLocale('hi');
+    const hi = findingSentence(finding({ rule: 'kfs-apr-mismatch', facts: factsOf('kfs-apr-mismatch') }), 'QuickRupee');
+    expect(hi).toContain('26.26%');
+    expect(hi).toContain('₹97,640');
+    expect(hi.replace('QuickRupee', '')).not.toMatch(/[A-Za-z]/);
   });
 
   it('shortens only roots long enough to shorten', () => {

@@ -12,7 +12,8 @@ import type { SignalPoints } from './bindings/SignalPoints';
 import type { SourceFormat } from './bindings/SourceFormat';
 import type { SourceLimit } from './bindings/SourceLimit';
 import type { TreeHeadFacts } from './bindings/TreeHeadFacts';
-import { formatDate, formatDateTime, formatNumber, formatPoints } from './format';
+import { formatBps, formatDate, formatDateTime, formatInr, formatNumber, formatPoints } from './format';
+import { checkText, formatBpsExact, formatRatePpm } from './kfsText';
 import { purposeLabel, t, tOr } from './i18n/i18n.svelte';
 import type { SignalNamer } from './signalText';
 
@@ -394,6 +395,31 @@ export function findingSentence(
       });
     case 'observed':
       return observedSentence(finding, facts, lender, style);
+    case 'kfsAprMismatch':
+      return t('audit.fact.kfsAprMismatch', {
+        lender,
+        stated: formatBpsExact(facts.statedBps),
+        khata: formatBpsExact(facts.recomputedBps),
+        tolerance: formatBpsExact(facts.toleranceBps),
+        disbursed: formatInr(facts.disbursedInr),
+        count: facts.instalments,
+        repaid: formatInr(facts.repaidInr),
+        monthly: formatRatePpm(facts.monthlyRatePpm),
+      });
+    case 'kfsInconsistent':
+      return t('audit.fact.kfsInconsistent', {
+        lender,
+        check: checkText(facts.check),
+        instalment: facts.instalment === null ? 'none' : formatNumber(facts.instalment),
+        stated: formatInr(facts.stated),
+        expected: formatInr(facts.expected),
+      });
+    case 'kfsMissing':
+      return t('audit.fact.kfsMissing', {
+        lender,
+        amount: formatInr(facts.amountInr),
+        rate: formatBps(facts.aprMonthlyBps),
+      });
   }
 }
 

@@ -47,7 +47,7 @@ const SIGNALS = [
   { id: 'contacts', name: 'Phone contacts' },
   { id: 'call_logs', name: 'Call history' },
   { id: 'sms_income', name: 'Income from SMS' },
-].map((s) => ({ ...s, description: '', dpvCategory: 'pd:Contact', sensitivity: 'high' as const, regulatoryFlags: [], prohibited: false, texts: null }));
+].map((s) => ({ ...s, description: '', dpvCategory: 'pd:Contact', sensitivity: 'high' as const, regulatoryFlags: [], prohibited: false, texts: {} }));
 /** Consent ids as a lender issues them: UUIDs, which a letter's body must not carry. */
 const C1 = '7d3f1a2b-5c6d-4e8f-9a0b-1c2d3e4f5a6b';
 const C2 = '0e9d8c7b-6a5f-4e3d-8c2b-1a0f9e8d7c6b';
@@ -253,6 +253,35 @@ describe('grievanceLetter', () => {
       expect(text).toContain(locale === 'en' ? 'I am Asha Verma' : 'मैं Asha Verma');
       expect(text).toContain(locale === 'en' ? 'in a grievance packet' : 'शिकायत पैकेट में');
       expect(parts(text, locale === 'en' ? 'References' : 'संदर्भ').body).not.toMatch(UUID);
+    }
+  });
+});
+
+describe('a Key Fact Statement finding in the letter', () => {
+  it('cites the stated and the recomputed annual rate with the computation, in both languages', () => {
+    const apr = finding({
+      rule: 'kfs-apr-mismatch',
+      severity: 'high',
+      signal: null,
+      records: [{ kind: 'offer', id: 'offer-1', localId: null }],
+      facts: {
+        kind: 'kfsAprMismatch',
+        statedBps: 2160,
+        recomputedBps: 2626,
+        toleranceBps: 11,
+        disbursedInr: 97640,
+        instalments: 12,
+        repaidInr: 112081,
+        monthlyRatePpm: 21886,
+      },
+    });
+    for (const locale of ['en', 'hi'] as const) {
+      setLocale(locale);
+      const letter = grievanceLetter(grievanceDraft({ findings: [apr] }));
+      expect(letter).toContain(t('audit.rule.kfs-apr-mismatch'));
+      expect(letter).toContain(findingSentence(apr, 'Sandbox Lender'));
+      expect(letter).toContain('2.1886% × 12 = 26.26%');
+      expect(letter).toContain('21.6%');
     }
   });
 });

@@ -39,7 +39,8 @@ export function demoHandlers(): Record<string, Handler | object | null> {
       }),
       f.consent({ id: 'c-2', status: 'paused', lenderName: 'QuickRupee' }),
     ],
-    latest_offer: f.offer(),
+    // The Key Fact Statement of a lender that states 12 × the monthly rate without its fees.
+    latest_offer: f.offer({ kfs: f.kfsView({ aprAnnualBps: 2160, aprMatches: false }) }),
     what_if: {
       offer: f.offer(),
       quote: f.offer({ score: 585, amountInr: 100000 }),

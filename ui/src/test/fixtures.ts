@@ -10,6 +10,7 @@ import type { ConsentRequestView } from '../lib/bindings/ConsentRequestView';
 import type { ConsentView } from '../lib/bindings/ConsentView';
 import type { DisclosureView } from '../lib/bindings/DisclosureView';
 import type { LenderView } from '../lib/bindings/LenderView';
+import type { KfsView } from '../lib/bindings/KfsView';
 import type { OfferView } from '../lib/bindings/OfferView';
 import type { Overview } from '../lib/bindings/Overview';
 import type { RedactableField } from '../lib/bindings/RedactableField';
@@ -168,6 +169,48 @@ export function offer(overrides: Partial<OfferView> = {}): OfferView {
     ],
     withheld: [],
     signatureVerified: true,
+    kfs: null,
+    ...overrides,
+  };
+}
+
+/**
+ * The sandbox lender's Key Fact Statement for ₹1,00,000 at 1.8 % a month over 12 months offered
+ * on 2 December 2026 (₹2,360 of fees upfront), with Khata's APR beside it: honest by default.
+ */
+export function kfsView(overrides: Partial<KfsView> = {}): KfsView {
+  return {
+    loanAmountInr: 100000,
+    disbursedInr: 97640,
+    aprAnnualBps: 2626,
+    nominalRateBps: 180,
+    nominalRatePeriod: 'month',
+    fees: [{ code: 'processing', amountInr: 2360, upfront: true }],
+    schedule: [
+      { number: 1, dueDate: '2027-01-02', amountInr: 9340, principalInr: 7540, interestInr: 1800 },
+      { number: 2, dueDate: '2027-02-02', amountInr: 9340, principalInr: 7676, interestInr: 1664 },
+      { number: 3, dueDate: '2027-03-02', amountInr: 9340, principalInr: 7814, interestInr: 1526 },
+      { number: 4, dueDate: '2027-04-02', amountInr: 9340, principalInr: 7955, interestInr: 1385 },
+      { number: 5, dueDate: '2027-05-02', amountInr: 9340, principalInr: 8098, interestInr: 1242 },
+      { number: 6, dueDate: '2027-06-02', amountInr: 9340, principalInr: 8243, interestInr: 1097 },
+      { number: 7, dueDate: '2027-07-02', amountInr: 9340, principalInr: 8392, interestInr: 948 },
+      { number: 8, dueDate: '2027-08-02', amountInr: 9340, principalInr: 8543, interestInr: 797 },
+      { number: 9, dueDate: '2027-09-02', amountInr: 9340, principalInr: 8697, interestInr: 643 },
+      { number: 10, dueDate: '2027-10-02', amountInr: 9340, principalInr: 8853, interestInr: 487 },
+      { number: 11, dueDate: '2027-11-02', amountInr: 9340, principalInr: 9013, interestInr: 327 },
+      { number: 12, dueDate: '2027-12-02', amountInr: 9341, principalInr: 9176, interestInr: 165 },
+    ],
+    scheduleOmitted: 0,
+    totalPayableInr: 112081,
+    coolingOffDays: 3,
+    regulatedEntity: { name: 'Sandbox Finance Private Limited (fictional NBFC)', detail: 'N-14.03999', phone: null },
+    lendingServiceProvider: { name: 'Khata Sandbox Loans', detail: 'in.khata.sandbox.lender', phone: null },
+    grievanceOfficer: { name: 'Asha Verma', detail: 'grievance@sandbox-finance.example', phone: '+91 1800 000 0000' },
+    recomputedAprBps: 2626,
+    monthlyRatePpm: 21886,
+    aprToleranceBps: 11,
+    aprMatches: true,
+    inconsistent: [],
     ...overrides,
   };
 }

@@ -511,6 +511,7 @@ pub fn offer_view(
         top_adverse,
         withheld: vec![],
         signature_verified: verified,
+        kfs: kfs_view(o),
     }
 }
 
@@ -534,6 +535,7 @@ pub fn quote_view(q: &wire::Quote, names: &HashMap<String, String>, cat: &Catalo
         withheld: q.withheld.clone(),
         // Checked by the client on receipt and again on its canonical bytes before storing.
         signature_verified: true,
+        kfs: None,
     }
 }
 

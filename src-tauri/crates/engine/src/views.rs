@@ -7,7 +7,9 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+mod kfs;
 mod phone;
+pub use kfs::*;
 pub use phone::*;
 
 /// The phones adb sees, for the capture's device picker.
@@ -357,6 +359,9 @@ pub struct OfferView {
     /// Signals withheld to produce this (empty for the real offer).
     pub withheld: Vec<String>,
     pub signature_verified: bool,
+    /// The RBI Key Fact Statement with Khata's own APR beside the lender's (an approved
+    /// offer's; `null` for a quote, a declined offer and a lender that sent none).
+    pub kfs: Option<KfsView>,
 }
 
 /// The real offer next to a counterfactual with some signals withheld.

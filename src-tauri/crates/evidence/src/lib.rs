@@ -2,12 +2,13 @@
 //! ([`ledger`]), the offline verification of an export ([`verify`]; the streaming version 2
 //! format is defined, and written, by [`export_v2`], and [`synthetic`] makes valid ones of any
 //! size for tests and benchmarks), every audit rule ([`audit`]) and what the borrower's own phone
-//! recorded ([`phone`]), over plain data. No SQLite,
+//! recorded ([`phone`]), and the RBI Key Fact Statement recomputed ([`kfs`]), over plain data. No SQLite,
 //! no tokio, no HTTP, no keychain: the vault, the engine and the CLI feed it, and `khata
 //! verify` / `khata audit` of a file need nothing else.
 
 pub mod audit;
 pub mod export_v2;
+pub mod kfs;
 pub mod ledger;
 mod members;
 mod parallel;
@@ -33,6 +34,7 @@ pub fn ts_types() -> Vec<(std::path::PathBuf, String)> {
         audit::Rule,
         audit::PeriodUnit,
         audit::SignalPoints,
+        kfs::KfsCheck,
         audit::regulatory::RuleSource,
         audit::regulatory::RegulatedData,
         audit::regulatory::MatchedBy,

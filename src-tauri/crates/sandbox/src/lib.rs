@@ -11,6 +11,7 @@
 pub mod api;
 pub mod catalog_texts;
 pub mod faults;
+pub mod kfs;
 #[cfg(feature = "engine")]
 pub mod launcher;
 pub mod log;

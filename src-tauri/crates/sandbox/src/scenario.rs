@@ -21,14 +21,18 @@ pub enum Scenario {
     OverCollector,
     /// `salaried-good` behind an unreliable network: latency, 5xx and lost responses.
     Flaky,
+    /// Scores like `salaried-good`, but its Key Fact Statement states the APR as 12 × the
+    /// monthly interest rate, fees left out (what many apps show): understated.
+    WrongApr,
 }
 
-pub const ALL: [Scenario; 5] = [
+pub const ALL: [Scenario; 6] = [
     Scenario::SalariedGood,
     Scenario::ThinFile,
     Scenario::Declined,
     Scenario::OverCollector,
     Scenario::Flaky,
+    Scenario::WrongApr,
 ];
 
 impl FromStr for Scenario {
@@ -55,13 +59,14 @@ impl Scenario {
             Self::Declined => "declined",
             Self::OverCollector => "over-collector",
             Self::Flaky => "flaky",
+            Self::WrongApr => "wrong-apr",
         }
     }
 
     /// The values the lender holds for each signal; absent means it has none.
     pub fn values(self) -> BTreeMap<String, i64> {
         let v: &[(&str, i64)] = match self {
-            Self::SalariedGood | Self::OverCollector | Self::Flaky => &[
+            Self::SalariedGood | Self::OverCollector | Self::Flaky | Self::WrongApr => &[
                 ("kyc_verified", 1),
                 ("device_age", 30),
                 ("sim_age", 60),
@@ -112,6 +117,14 @@ impl Scenario {
             .filter(|d| !d.flags.contains(&crate::scorecard::PROHIBITED))
             .map(|d| d.id.to_string())
             .collect()
+    }
+
+    /// How its Key Fact Statements state the APR.
+    pub fn apr_stated(self) -> crate::kfs::AprStated {
+        match self {
+            Self::WrongApr => crate::kfs::AprStated::NominalWithoutFees,
+            _ => crate::kfs::AprStated::Honest,
+        }
     }
 
     pub fn over_collects(self) -> bool {

@@ -2,6 +2,7 @@
 import type { AdverseFactor } from "./AdverseFactor";
 import type { ContributionView } from "./ContributionView";
 import type { DecisionView } from "./DecisionView";
+import type { KfsView } from "./KfsView";
 
 /**
  * An offer (or a what-if quote) with its explanation.
@@ -22,4 +23,9 @@ topAdverse: Array<AdverseFactor>,
 /**
  * Signals withheld to produce this (empty for the real offer).
  */
-withheld: Array<string>, signatureVerified: boolean, };
+withheld: Array<string>, signatureVerified: boolean, 
+/**
+ * The RBI Key Fact Statement with Khata's own APR beside the lender's (an approved
+ * offer's; `null` for a quote, a declined offer and a lender that sent none).
+ */
+kfs: KfsView | null, };

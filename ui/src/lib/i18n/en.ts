@@ -2,6 +2,7 @@
  *  language must provide the same keys, which the type of `hi.ts` enforces. */
 import wordsEn from './words.en';
 import dpvEn from './dpv.en';
+import kfsEn from './kfs.en';
 import phoneEn from './phone.en';
 import profileEn from './profile.en';
 
@@ -10,6 +11,7 @@ const en = {
   ...profileEn,
   ...wordsEn,
   ...dpvEn,
+  ...kfsEn,
   'app.name': 'Khata',
   'app.skip': 'Skip to content',
   'nav.label': 'Main',
@@ -513,8 +515,8 @@ const en = {
   'offer.decision.approved': 'Approved',
   'offer.decision.declined': 'Declined',
   'offer.amount': 'Amount',
-  'offer.apr': 'Interest (APR)',
-  'offer.aprValue': '{rate} a month',
+  'offer.apr': 'Interest rate',
+  'offer.aprValue': '{rate} a month ({yearly} a year)',
   'offer.tenure': 'Tenure',
   'offer.tenureValue': '{months, plural, one {# month} other {# months}}',
   'offer.score': 'Score',

@@ -1,6 +1,7 @@
 import type { MessageKey } from './en';
 import wordsHi from './words.hi';
 import dpvHi from './dpv.hi';
+import kfsHi from './kfs.hi';
 import phoneHi from './phone.hi';
 import profileHi from './profile.hi';
 
@@ -10,6 +11,7 @@ const hi: Record<MessageKey, string> = {
   ...profileHi,
   ...wordsHi,
   ...dpvHi,
+  ...kfsHi,
   'app.name': 'खाता',
   'app.skip': 'सामग्री पर जाएँ',
   'nav.label': 'मुख्य',
@@ -513,8 +515,8 @@ const hi: Record<MessageKey, string> = {
   'offer.decision.approved': 'स्वीकृत',
   'offer.decision.declined': 'अस्वीकृत',
   'offer.amount': 'राशि',
-  'offer.apr': 'ब्याज (APR)',
-  'offer.aprValue': '{rate} प्रति माह',
+  'offer.apr': 'ब्याज दर',
+  'offer.aprValue': '{rate} प्रति माह ({yearly} सालाना)',
   'offer.tenure': 'अवधि',
   'offer.tenureValue': '{months, plural, one {# महीना} other {# महीने}}',
   'offer.score': 'स्कोर',

@@ -1,8 +1,10 @@
 //! Findings in English for the terminal — the `khata audit` report (text, HTML, JSON) —
 //! composed from each finding's rule and typed facts. The UI words the same facts itself, in
 //! the reader's language (ui/src/lib/findingText.ts); keep the two saying the same things.
-//! What the borrower's phone saw (`observed-*`) is worded in [`phone`].
+//! What the borrower's phone saw (`observed-*`) is worded in [`phone`], the Key Fact Statement
+//! findings (`kfs-*`) in [`kfs`].
 
+mod kfs;
 pub mod phone;
 
 use chrono::{DateTime, SecondsFormat, Utc};
@@ -53,6 +55,9 @@ pub fn title(rule: Rule) -> &'static str {
         ObservedUnnamedRecipient => {
             "Your phone saw the app contact a tracker or a party your consent does not name"
         }
+        KfsAprMismatch => "The loan costs more a year than the lender's Key Fact Statement says",
+        KfsInconsistent => "The figures of the lender's Key Fact Statement do not add up",
+        KfsMissing => "An approved loan came without a Key Fact Statement",
     }
 }
 
@@ -391,6 +396,9 @@ fn sentence(f: &Finding) -> String {
                 .unwrap_or_default()
         ),
         FindingFacts::Observed(o) => phone::sentence(f, o),
+        FindingFacts::KfsAprMismatch { .. }
+        | FindingFacts::KfsInconsistent { .. }
+        | FindingFacts::KfsMissing { .. } => kfs::sentence(l, &f.facts),
     }
 }
 

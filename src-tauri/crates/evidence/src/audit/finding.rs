@@ -13,6 +13,7 @@ use ts_rs::TS;
 
 pub use super::observed::{ObservedFacts, ObservedWhy};
 use super::regulatory::{MatchedBy, RegulatedData, RuleSource};
+use crate::kfs::KfsCheck;
 
 /// How serious a finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, TS)]
@@ -99,10 +100,18 @@ pub enum Rule {
     /// The phone saw the app contact a known profiler, or a domain that is neither the
     /// lender's own nor a recipient its consents name.
     ObservedUnnamedRecipient,
+    /// The annual percentage rate an offer's Key Fact Statement states is not the one its own
+    /// schedule and payout give (RBI's method, [`crate::kfs`]).
+    KfsAprMismatch,
+    /// A Key Fact Statement's figures do not add up (totals, an instalment's split, the
+    /// principal, the payout less fees, the loan against the offer).
+    KfsInconsistent,
+    /// An approved offer came with no Key Fact Statement.
+    KfsMissing,
 }
 
 impl Rule {
-    pub const ALL: [Rule; 30] = [
+    pub const ALL: [Rule; 33] = [
         Rule::CollectedAfterRevocation,
         Rule::CollectedAfterSignalRevocation,
         Rule::CollectedWhilePaused,
@@ -133,6 +142,9 @@ impl Rule {
         Rule::ObservedUndeclared,
         Rule::ObservedBeyondKyc,
         Rule::ObservedUnnamedRecipient,
+        Rule::KfsAprMismatch,
+        Rule::KfsInconsistent,
+        Rule::KfsMissing,
     ];
 
     /// The stable id, e.g. `collected-after-revocation`.
@@ -168,6 +180,9 @@ impl Rule {
             Rule::ObservedUndeclared => "observed-undeclared",
             Rule::ObservedBeyondKyc => "observed-beyond-kyc",
             Rule::ObservedUnnamedRecipient => "observed-unnamed-recipient",
+            Rule::KfsAprMismatch => "kfs-apr-mismatch",
+            Rule::KfsInconsistent => "kfs-inconsistent",
+            Rule::KfsMissing => "kfs-missing",
         }
     }
 
@@ -194,7 +209,8 @@ impl Rule {
             | ObservedWithoutConsent
             | ObservedUndeclared
             | ObservedBeyondKyc
-            | ObservedUnnamedRecipient => Severity::High,
+            | ObservedUnnamedRecipient
+            | KfsAprMismatch => Severity::High,
             OutsideDataRange
             | AboveFrequency
             | PurposeMismatch
@@ -202,7 +218,9 @@ impl Rule {
             | CounterfactualMismatch
             | ReasonCodesMismatch
             | TopAdverseInvalid
-            | RevocationUnacknowledged => Severity::Medium,
+            | RevocationUnacknowledged
+            | KfsInconsistent
+            | KfsMissing => Severity::Medium,
             DataLifeExceeded => Severity::Low,
         }
     }
@@ -417,6 +435,32 @@ pub enum FindingFacts {
     /// state seen by one source (`count` of them, between `first_at` and `last_at`); `why`
     /// holds what makes them a violation.
     Observed(Box<ObservedFacts>),
+    /// `kfs-apr-mismatch`: the APR the lender states and the one Khata recomputes (basis points
+    /// a year), the difference allowed, and what the computation used: the amount paid out,
+    /// the instalments and their sum, and the monthly rate found (millionths: 18000 = 1.8 %),
+    /// which × 12 is the recomputed APR.
+    KfsAprMismatch {
+        stated_bps: i64,
+        recomputed_bps: i64,
+        tolerance_bps: i64,
+        disbursed_inr: u64,
+        instalments: u64,
+        repaid_inr: u64,
+        monthly_rate_ppm: i64,
+    },
+    /// `kfs-inconsistent`: which check fails, what the statement says and what its own
+    /// figures give (whole rupees); for an instalment's split, the first that fails.
+    KfsInconsistent {
+        check: KfsCheck,
+        stated: u64,
+        expected: u64,
+        instalment: Option<u32>,
+    },
+    /// `kfs-missing`: the approved offer's amount and monthly rate, all a borrower was told.
+    KfsMissing {
+        amount_inr: u64,
+        apr_monthly_bps: u64,
+    },
 }
 
 /// A record a finding is about.

@@ -100,6 +100,7 @@ pub fn audit(input: &AuditInput) -> AuditReport {
 /// `input`) and the explanation checks of `input`.
 pub fn report(input: &AuditInput, disclosures: u64, mut findings: Vec<Finding>) -> AuditReport {
     findings.extend(check_explanations(input));
+    findings.extend(rules::kfs::check(input));
     findings.extend(rules::requests::check(input));
     findings.extend(rules::log::check(input));
     findings.sort_by_key(|f| (f.severity, f.at, f.rule));

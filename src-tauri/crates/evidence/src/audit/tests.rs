@@ -471,7 +471,13 @@ fn expl(score: i64, contribs: &[(&str, i64, i64)]) -> Explanation {
 
 fn offer(x: Explanation) -> Offer {
     Offer {
-        kfs: None,
+        // A Key Fact Statement that adds up (the rules on it are tested in `kfs_rules`).
+        kfs: Some(crate::kfs::tests::statement(
+            1000,
+            0,
+            2160,
+            crate::kfs::tests::amortise(1000, 180, 12, crate::kfs::tests::date(2026, 2, 1)),
+        )),
         offer_id: "o1".into(),
         consent_id: "c1".into(),
         lender_id: "L".into(),
@@ -612,6 +618,7 @@ fn verify_rejects_garbage_without_panicking() {
     );
 }
 
+mod kfs_rules;
 mod log_rules;
 mod overflow;
 mod phone_rules;

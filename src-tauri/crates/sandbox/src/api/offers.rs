@@ -1,5 +1,6 @@
 //! Offers and what-if quotes, both scored by the scorecard from the signals a consent grants
-//! (a quote: minus the ones the borrower would withhold).
+//! (a quote: minus the ones the borrower would withhold). An approved offer carries its Key Fact
+//! Statement ([`crate::kfs`]); quotes do not.
 
 use std::collections::HashSet;
 
@@ -27,12 +28,26 @@ pub(super) fn make_offer(
 ) -> Result<Offer, Response> {
     let granted: HashSet<&str> = consent.signals_granted.iter().map(String::as_str).collect();
     let scored = scorecard::score(&inner.scenario.values(), &|s| granted.contains(s));
+    let created_at = now();
+    let lender_id = inner.lender_id();
+    // An approved offer carries its Key Fact Statement; a declined one has nothing to state.
+    let kfs = match scored.decision {
+        OfferDecision::Approved => crate::kfs::statement(
+            scored.amount_inr,
+            scored.apr_monthly_bps,
+            scored.tenure_months,
+            created_at,
+            inner.scenario.apr_stated(),
+            &crate::phone_report::app_ids(&lender_id).0,
+        ),
+        OfferDecision::Declined => None,
+    };
     let offer = Offer {
-        kfs: None,
+        kfs,
         offer_id: format!("offer-{}", uuid::Uuid::new_v4()),
         consent_id: consent.consent_id.clone(),
-        lender_id: inner.lender_id(),
-        created_at: now(),
+        lender_id,
+        created_at,
         decision: scored.decision,
         amount_inr: scored.amount_inr,
         apr_monthly_bps: scored.apr_monthly_bps,

@@ -96,7 +96,9 @@ async fn scorecard_adds_up_and_quotes_move_by_the_claimed_points() {
             }
         }
         let expected = match scenario {
-            Scenario::SalariedGood | Scenario::OverCollector => OfferDecision::Approved,
+            Scenario::SalariedGood | Scenario::OverCollector | Scenario::WrongApr => {
+                OfferDecision::Approved
+            }
             Scenario::ThinFile => OfferDecision::Approved,
             Scenario::Declined => OfferDecision::Declined,
             Scenario::Flaky => unreachable!(),
@@ -105,6 +107,33 @@ async fn scorecard_adds_up_and_quotes_move_by_the_claimed_points() {
         if scenario == Scenario::SalariedGood {
             assert_eq!(offer.amount_inr, 100_000);
             assert_eq!(offer.apr_monthly_bps, 180);
+        }
+        // An approved offer carries its Key Fact Statement, built from its own terms; the
+        // `wrong-apr` lender states 12 × the monthly rate, fees left out.
+        match (&offer.kfs, offer.decision) {
+            (Some(k), OfferDecision::Approved) => {
+                assert_eq!(k.loan_amount_inr, offer.amount_inr, "{scenario}");
+                assert_eq!(k.nominal_rate_bps, offer.apr_monthly_bps);
+                assert_eq!(k.schedule.len() as u32, offer.tenure_months);
+                assert_eq!(
+                    k.total_payable_inr,
+                    k.schedule.iter().map(|i| i.amount_inr).sum::<u32>()
+                );
+                assert_eq!(
+                    k.disbursed_inr,
+                    k.loan_amount_inr - k.fees.iter().map(|f| f.amount_inr).sum::<u32>()
+                );
+                if scenario == Scenario::WrongApr {
+                    assert_eq!(k.apr_annual_bps, offer.apr_monthly_bps * 12);
+                } else {
+                    assert!(k.apr_annual_bps > offer.apr_monthly_bps * 12, "{scenario}");
+                }
+                if scenario == Scenario::SalariedGood {
+                    assert_eq!(k.apr_annual_bps, 2_626);
+                }
+            }
+            (None, OfferDecision::Declined) => {}
+            (kfs, decision) => panic!("{scenario}: {decision:?} with {kfs:?}"),
         }
 
         // Each withheld signal moves the score by exactly its contribution − missing points.

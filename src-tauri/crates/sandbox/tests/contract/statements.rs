@@ -60,6 +60,21 @@ async fn statements_are_redactable_and_read_back_whole() {
             .iter()
             .all(|c| !c.bin.is_empty())
     );
+    // The Key Fact Statement is signed in the clear (nothing in it is redactable) and reads
+    // back whole from the v2 statement.
+    let kfs = offer
+        .value
+        .kfs
+        .as_ref()
+        .expect("an approved offer carries its KFS");
+    assert_eq!(offer.raw["kfs"]["aprAnnualBps"], kfs.apr_annual_bps);
+    assert!(committed(&offer.raw, "/kfs").is_empty());
+    assert_eq!(
+        redact::reveal(&offer.raw).unwrap().value["kfs"]["schedule"]
+            .as_array()
+            .map(Vec::len),
+        Some(kfs.schedule.len())
+    );
 
     let k = key();
     let body = QuoteBody {
