@@ -20,7 +20,7 @@ use crate::audit::Finding;
 use crate::engine::{Engine, lender_names};
 use crate::error::{EngineError, Result};
 use crate::export_other::{ZipWriter, with, write_replacing};
-use crate::views::{RightsKindView, RightsRequestView};
+use crate::views::{RightsKindView, RightsRequestView, RightsSubject};
 
 /// What the grievance letter to one lender is made of: the UI words it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -34,6 +34,14 @@ pub struct GrievanceDraft {
     pub findings: Vec<Finding>,
     /// The consents the findings cite, in order of first citation, each once.
     pub consent_ids: Vec<String>,
+}
+
+/// What a packet carries besides the findings and their evidence: its letter (under
+/// `letter_name`) and any other files (name, bytes).
+pub(crate) struct PacketContents {
+    pub letter_name: &'static str,
+    pub letter: String,
+    pub extra: Vec<(String, Vec<u8>)>,
 }
 
 /// A saved grievance packet.
@@ -68,7 +76,7 @@ fn consent_ids(findings: &[Finding]) -> Vec<String> {
 }
 
 /// The letter as the UI sent it, checked: not blank, and at most [`LETTER_MAX`] bytes.
-fn checked_letter(letter: &str) -> Result<&str> {
+pub(crate) fn checked_letter(letter: &str) -> Result<&str> {
     if letter.trim().is_empty() {
         return Err(EngineError::InvalidInput(
             "the grievance letter is empty".into(),
@@ -172,7 +180,7 @@ fn filed_text(letter: &str) -> String {
 
 impl Engine {
     /// The audit's findings against one lender, and the lender's name.
-    async fn findings_for(&self, lender_id: &str) -> Result<(String, Vec<Finding>)> {
+    pub(crate) async fn findings_for(&self, lender_id: &str) -> Result<(String, Vec<Finding>)> {
         let id = lender_id.to_owned();
         let name = self
             .with_vault(move |v| {
@@ -211,13 +219,38 @@ impl Engine {
         letter: &str,
         path: impl AsRef<Path>,
     ) -> Result<GrievancePacketSummary> {
-        let letter = checked_letter(letter)?.to_owned();
+        let letter = checked_letter(letter)?;
         let (lender_name, findings) = self.findings_for(lender_id).await?;
         if findings.is_empty() {
             return Err(EngineError::InvalidInput(format!(
                 "the audit found nothing against {lender_name}, so there is no grievance to make"
             )));
         }
+        let contents = PacketContents {
+            letter_name: "grievance-letter.txt",
+            letter: letter.to_owned(),
+            extra: Vec::new(),
+        };
+        self.write_evidence_packet(lender_id, contents, findings, path.as_ref())
+            .await
+    }
+
+    /// Writes an evidence packet for one lender to `path` (a zip), atomically and readable by
+    /// the borrower only: the letter, `findings` with every signed statement they cite, the
+    /// lender's keys, what the phone recorded of its app, and `extra` files. The grievance
+    /// packet, and an escalation's (a complaint with its request's signed answers).
+    pub(crate) async fn write_evidence_packet(
+        &self,
+        lender_id: &str,
+        contents: PacketContents,
+        findings: Vec<Finding>,
+        path: &Path,
+    ) -> Result<GrievancePacketSummary> {
+        let PacketContents {
+            letter_name,
+            letter,
+            extra,
+        } = contents;
         let id = lender_id.to_owned();
         let keys = self
             .with_vault(move |v| {
@@ -244,7 +277,7 @@ impl Engine {
             })
             .await?;
         let vault = self.vault.clone();
-        let path = path.as_ref().to_path_buf();
+        let path = path.to_path_buf();
         let path2 = path.clone();
         let written = tokio::task::spawn_blocking(move || -> Result<(u64, u64)> {
             write_replacing(&path2, |file| {
@@ -254,7 +287,10 @@ impl Engine {
                     files += 1;
                     zip.entry(name, |w| Ok(w.write_all(bytes)?))
                 };
-                put(&mut zip, "grievance-letter.txt", letter.as_bytes())?;
+                put(&mut zip, letter_name, letter.as_bytes())?;
+                for (name, bytes) in &extra {
+                    put(&mut zip, name, bytes)?;
+                }
                 put(
                     &mut zip,
                     "findings.json",
@@ -332,8 +368,14 @@ impl Engine {
                 "the audit found nothing against {lender_name}, so there is no grievance to file"
             )));
         }
-        self.request_right(lender_id, RightsKindView::Grievance, filed_text(letter))
-            .await
+        self.request_right(
+            lender_id,
+            RightsKindView::Grievance,
+            filed_text(letter),
+            RightsSubject::default(),
+            None,
+        )
+        .await
     }
 }
 

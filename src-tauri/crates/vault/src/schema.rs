@@ -411,6 +411,17 @@ CREATE INDEX phone_observations_by_time ON phone_observations (first_at);
 CREATE INDEX phone_observations_by_source ON phone_observations (source_id);
 "#;
 
+/// Version 12 (additive): what a rights request is about (`signal`, `offer_id`, `consent_id`),
+/// the nominee of a nomination (JSON `{name, relationship, contact}`), and the `createdAt` the
+/// lender signed in its answer (Unix ms), from which the statutory clocks may start.
+const V12: &str = r#"
+ALTER TABLE rights_requests ADD COLUMN signal TEXT;
+ALTER TABLE rights_requests ADD COLUMN offer_id TEXT;
+ALTER TABLE rights_requests ADD COLUMN consent_id TEXT;
+ALTER TABLE rights_requests ADD COLUMN nominee TEXT;
+ALTER TABLE rights_requests ADD COLUMN lender_created_at INTEGER;
+"#;
+
 pub(crate) fn migrations() -> Migrations<'static> {
     Migrations::new(vec![
         M::up(V1),
@@ -424,11 +435,12 @@ pub(crate) fn migrations() -> Migrations<'static> {
         M::up(V9),
         M::up(V10),
         M::up(V11),
+        M::up(V12),
     ])
 }
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: usize = 11;
+pub const SCHEMA_VERSION: usize = 12;
 
 #[cfg(test)]
 mod tests {
@@ -572,6 +584,7 @@ mod tests {
                 request_id: "q-1".into(),
                 kind: RightsKind::Correction,
                 details: Some("my name is misspelt".into()),
+                about: Default::default(),
             }
         );
         // A payload whose record is gone stays as it was, and reads as unreadable rather than
