@@ -104,6 +104,11 @@ pub fn rights_overdue(r: &vault::RightsRequest, now: i64) -> bool {
     !closed(r) && r.due_at.is_some_and(|d| d < now)
 }
 
+/// Late: past the lender's own `dueBy` or a statutory deadline, and not answered.
+pub fn rights_late(r: &vault::RightsRequest, now: i64) -> bool {
+    rights_overdue(r, now) || rights_clocks(r, now).iter().any(|c| c.overdue)
+}
+
 pub fn rights_view(
     r: &vault::RightsRequest,
     names: &HashMap<String, String>,
@@ -165,10 +170,12 @@ mod tests {
     #[test]
     fn a_grievance_the_lender_dated_31_days_ago_is_overdue_whatever_its_due_by() {
         let names = HashMap::from([("l".to_owned(), "Lender".to_owned())]);
-        let v = rights_view(&request(vault::RightsKind::Grievance), &names, T0).unwrap();
+        let r = request(vault::RightsKind::Grievance);
+        let v = rights_view(&r, &names, T0).unwrap();
         // The lender promised 60 days from Khata's send; the RBI's 30 run from its own
-        // signed createdAt, 31 days ago.
+        // signed createdAt, 31 days ago. Home's alert says so too.
         assert!(v.overdue);
+        assert!(!rights_overdue(&r, T0) && rights_late(&r, T0));
         assert_eq!(v.clocks.len(), 2);
         let rbi = &v.clocks[0];
         assert_eq!(rbi.id, "rbi-ombudsman-30d");
