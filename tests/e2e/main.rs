@@ -12,6 +12,7 @@ mod keychain_timeout;
 mod kfs;
 mod log_fork;
 mod phone;
+mod rights;
 mod unlock;
 
 use harness::Session;

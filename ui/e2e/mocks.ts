@@ -90,6 +90,18 @@ const handlers: Record<string, Handler | object | null> = {
   save_grievance_packet: { path: '/home/asha/khata-grievance.zip', bytes: 4096, files: 7 },
   file_grievance: f.rightsRequest({ id: 'g-1', kind: 'grievance', ticket: 'GRV-77', overdue: false, dueAt: Date.now() + 30 * f.DAY }),
   request_right: f.rightsRequest({ id: 'rr-3', status: 'sent', overdue: false, dueAt: Date.now() + 30 * f.DAY }),
+  correction_context: {
+    lenderId: 'sandbox',
+    signal: 'upi_inflow',
+    signalName: 'Monthly UPI inflow',
+    bin: '20k-40k',
+    offerId: 'off-1',
+    offerAt: f.NOW - 2 * f.DAY,
+    lastCollectedAt: f.NOW - f.DAY,
+  },
+  escalation_draft: f.escalationFacts(),
+  save_escalation_packet: { path: '/home/asha/khata-complaint.zip', bytes: 4096, files: 6 },
+  save_rights_calendar: () => '/home/asha/khata-deadlines.ics',
   export_records: (args: Args): ExportSummary => {
     report(args, { task: 'export', phase: 'disclosures', done: 1000, total: 1000 });
     return {

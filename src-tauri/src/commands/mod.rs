@@ -23,15 +23,16 @@ pub mod vault;
 pub mod verify;
 
 use khata_engine::audit::AuditReport;
+use khata_engine::escalation::CalendarText;
 use khata_engine::grievance::{GrievanceDraft, GrievancePacketSummary};
 use khata_engine::nominee_packet::NomineePacketSummary;
 use khata_engine::profile::{NomineeInput, NomineeView, ProfileInput, ProfileView};
 use khata_engine::views::{
-    AdbDevice, ConsentRequestView, ConsentView, EvidenceView, ExportFormat, ExportOptions,
-    ExportSummary, LenderSignalView, LenderView, Observation, OfferView, Overview,
-    PhoneImportSummary, PhoneSource, PhoneSurvey, Progress, RedactableField, RevocationView,
-    RightsKindView, RightsRequestView, SignalChoice, SyncSummary, TimelinePage, TimelineQuery,
-    WhatIfView,
+    AdbDevice, ConsentRequestView, ConsentView, CorrectionContext, EscalationFacts, EvidenceView,
+    ExportFormat, ExportOptions, ExportSummary, LenderSignalView, LenderView, NextStep,
+    Observation, OfferView, Overview, PhoneImportSummary, PhoneSource, PhoneSurvey, Progress,
+    RedactableField, RequestNominee, RevocationView, RightsKindView, RightsRequestView,
+    RightsSubject, SignalChoice, SyncSummary, TimelinePage, TimelineQuery, WhatIfView,
 };
 use tauri::ipc::Channel;
 
@@ -84,9 +85,25 @@ registry::commands! {
     /// findings cite by id).
     async timeline::signal_catalog[state]() -> Vec<LenderSignalView>;
 
+    /// Rights requests, newest first, each with its statutory clocks.
     async rights::rights_requests[state]() -> Vec<RightsRequestView>;
-    async rights::request_right[state](lender_id: String, kind: RightsKindView, details: String)
-        -> RightsRequestView;
+    /// Files a rights request about `about` (signal, offer, consent; all `null` for the
+    /// borrower's data in general), naming the `nominee` of a nomination.
+    async rights::request_right[state](lender_id: String, kind: RightsKindView, details: String,
+        about: RightsSubject, nominee: Option<RequestNominee>) -> RightsRequestView;
+    /// What the lender holds of one signal as far as Khata knows, shown before a correction.
+    async rights::correction_context[state](lender_id: String, signal: String)
+        -> CorrectionContext;
+    /// The facts of an escalation of one request: the UI words the letter or complaint.
+    async rights::escalation_draft[state](request_id: String) -> EscalationFacts;
+    /// Asks where to save (native dialog), then writes `text` (the follow-up letter or the
+    /// complaint to `to`, as the borrower edited it) with the evidence (zip). `null` if cancelled.
+    async rights::save_escalation_packet[app, state](request_id: String, to: NextStep, text: String)
+        -> Option<GrievancePacketSummary>;
+    /// Asks where to save (native dialog), then writes an `.ics` with every statutory deadline
+    /// of one request (all open ones when `null`), worded by `texts`. The path, or `null`.
+    async rights::save_rights_calendar[app, state](request_id: Option<String>,
+        texts: Vec<CalendarText>) -> Option<String>;
 
     /// Every violation and explanation mismatch in the vault, most severe first.
     async audit::audit_report[state]() -> AuditReport;

@@ -11,8 +11,11 @@ import { call, progressChannel, type OnProgress } from './ipc';
 import type { AdbDevice } from './bindings/AdbDevice';
 import type { AppInfo } from './bindings/AppInfo';
 import type { AuditReport } from './bindings/AuditReport';
+import type { CalendarText } from './bindings/CalendarText';
 import type { ConsentRequestView } from './bindings/ConsentRequestView';
 import type { ConsentView } from './bindings/ConsentView';
+import type { CorrectionContext } from './bindings/CorrectionContext';
+import type { EscalationFacts } from './bindings/EscalationFacts';
 import type { EvidenceView } from './bindings/EvidenceView';
 import type { ExportFormat } from './bindings/ExportFormat';
 import type { ExportOptions } from './bindings/ExportOptions';
@@ -21,6 +24,7 @@ import type { GrievanceDraft } from './bindings/GrievanceDraft';
 import type { GrievancePacketSummary } from './bindings/GrievancePacketSummary';
 import type { LenderSignalView } from './bindings/LenderSignalView';
 import type { LenderView } from './bindings/LenderView';
+import type { NextStep } from './bindings/NextStep';
 import type { NomineeInput } from './bindings/NomineeInput';
 import type { NomineePacketSummary } from './bindings/NomineePacketSummary';
 import type { NomineeView } from './bindings/NomineeView';
@@ -33,9 +37,11 @@ import type { PhoneSurvey } from './bindings/PhoneSurvey';
 import type { ProfileInput } from './bindings/ProfileInput';
 import type { ProfileView } from './bindings/ProfileView';
 import type { RedactableField } from './bindings/RedactableField';
+import type { RequestNominee } from './bindings/RequestNominee';
 import type { RevocationView } from './bindings/RevocationView';
 import type { RightsKindView } from './bindings/RightsKindView';
 import type { RightsRequestView } from './bindings/RightsRequestView';
+import type { RightsSubject } from './bindings/RightsSubject';
 import type { SignalChoice } from './bindings/SignalChoice';
 import type { SyncSummary } from './bindings/SyncSummary';
 import type { TimelinePage } from './bindings/TimelinePage';
@@ -90,9 +96,31 @@ export const api = {
    * findings cite by id).
    */
   signalCatalog: () => call<Array<LenderSignalView>>('signal_catalog'),
+  /** Rights requests, newest first, each with its statutory clocks. */
   rightsRequests: () => call<Array<RightsRequestView>>('rights_requests'),
-  requestRight: (lenderId: string, kind: RightsKindView, details: string) =>
-    call<RightsRequestView>('request_right', { lenderId, kind, details }),
+  /**
+   * Files a rights request about `about` (signal, offer, consent; all `null` for the
+   * borrower's data in general), naming the `nominee` of a nomination.
+   */
+  requestRight: (lenderId: string, kind: RightsKindView, details: string, about: RightsSubject, nominee: RequestNominee | null) =>
+    call<RightsRequestView>('request_right', { lenderId, kind, details, about, nominee }),
+  /** What the lender holds of one signal as far as Khata knows, shown before a correction. */
+  correctionContext: (lenderId: string, signal: string) =>
+    call<CorrectionContext>('correction_context', { lenderId, signal }),
+  /** The facts of an escalation of one request: the UI words the letter or complaint. */
+  escalationDraft: (requestId: string) => call<EscalationFacts>('escalation_draft', { requestId }),
+  /**
+   * Asks where to save (native dialog), then writes `text` (the follow-up letter or the
+   * complaint to `to`, as the borrower edited it) with the evidence (zip). `null` if cancelled.
+   */
+  saveEscalationPacket: (requestId: string, to: NextStep, text: string) =>
+    call<GrievancePacketSummary | null>('save_escalation_packet', { requestId, to, text }),
+  /**
+   * Asks where to save (native dialog), then writes an `.ics` with every statutory deadline
+   * of one request (all open ones when `null`), worded by `texts`. The path, or `null`.
+   */
+  saveRightsCalendar: (requestId: string | null, texts: Array<CalendarText>) =>
+    call<string | null>('save_rights_calendar', { requestId, texts }),
   /** Every violation and explanation mismatch in the vault, most severe first. */
   auditReport: () => call<AuditReport>('audit_report'),
   /** What the grievance letter to one lender cites: the UI words the letter (grievanceLetter.ts). */

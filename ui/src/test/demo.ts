@@ -49,8 +49,9 @@ export function demoHandlers(): Record<string, Handler | object | null> {
     },
     consent_requests: [f.consentRequest()],
     rights_requests: [
+      f.overdueGrievance(),
       f.rightsRequest(),
-      f.rightsRequest({ id: 'rr-2', kind: 'human_review', status: 'acknowledged', overdue: false }),
+      f.rightsRequest({ id: 'rr-2', kind: 'human_review', status: 'acknowledged', overdue: false, clocks: [] }),
     ],
     profile: f.profileView(),
     nominee: f.nomineeView(),

@@ -15,6 +15,8 @@ import type { OfferView } from '../lib/bindings/OfferView';
 import type { Overview } from '../lib/bindings/Overview';
 import type { RedactableField } from '../lib/bindings/RedactableField';
 import type { RevocationView } from '../lib/bindings/RevocationView';
+import type { ClockView } from '../lib/bindings/ClockView';
+import type { EscalationFacts } from '../lib/bindings/EscalationFacts';
 import type { RightsRequestView } from '../lib/bindings/RightsRequestView';
 import type { SignalInfo } from '../lib/bindings/SignalInfo';
 import type { LenderSignalView } from '../lib/bindings/LenderSignalView';
@@ -281,6 +283,40 @@ export function consentRequest(overrides: Partial<ConsentRequestView> = {}): Con
   };
 }
 
+/** A statutory clock on a rights request: the RBI's 30 days by default, started 40 days ago. */
+export function clock(overrides: Partial<ClockView> = {}): ClockView {
+  return {
+    id: 'rbi-ombudsman-30d',
+    days: 30,
+    notified: true,
+    startedAt: NOW - 40 * DAY,
+    dueAt: NOW - 10 * DAY,
+    overdue: true,
+    source: 'Reserve Bank – Integrated Ombudsman Scheme, 2021',
+    clause: 'cl. 10(2)(a)',
+    asOf: '2026-12-01',
+    inForceFrom: null,
+    nextStep: 'rbi_ombudsman',
+    ...overrides,
+  };
+}
+
+/** The DPDP Rules' clock for access, correction, erasure and nomination: no period notified. */
+export function notNotifiedClock(overrides: Partial<ClockView> = {}): ClockView {
+  return clock({
+    id: 'dpdp-rights-not-notified',
+    days: null,
+    notified: false,
+    dueAt: null,
+    overdue: false,
+    source: 'Digital Personal Data Protection Rules, 2025',
+    clause: 'r. 14',
+    inForceFrom: '2027-05-13',
+    nextStep: 'lender_grievance',
+    ...overrides,
+  });
+}
+
 export function rightsRequest(overrides: Partial<RightsRequestView> = {}): RightsRequestView {
   return {
     id: 'rr-1',
@@ -291,8 +327,56 @@ export function rightsRequest(overrides: Partial<RightsRequestView> = {}): Right
     ticket: 'T-100',
     details: 'Please delete my location history.',
     createdAt: NOW - 40 * DAY,
+    lenderCreatedAt: NOW - 40 * DAY,
     dueAt: NOW - 10 * DAY,
     overdue: true,
+    about: { signal: null, offerId: null, consentId: null },
+    nominee: null,
+    clocks: [notNotifiedClock()],
+    ...overrides,
+  };
+}
+
+/** A grievance the lender has not answered in the RBI's 30 days (the DPDP's 90 still run). */
+export function overdueGrievance(overrides: Partial<RightsRequestView> = {}): RightsRequestView {
+  return rightsRequest({
+    id: 'rr-g',
+    kind: 'grievance',
+    ticket: 'KSL-20261020-00001',
+    details: 'You read my contacts without my consent.',
+    clocks: [
+      clock(),
+      clock({
+        id: 'dpdp-grievance-90d',
+        days: 90,
+        dueAt: NOW + 50 * DAY,
+        overdue: false,
+        source: 'Digital Personal Data Protection Rules, 2025',
+        clause: 'r. 14(3)',
+        inForceFrom: '2027-05-13',
+        nextStep: 'data_protection_board',
+      }),
+    ],
+    ...overrides,
+  });
+}
+
+/** What `escalation_draft` returns for `overdueGrievance()`. */
+export function escalationFacts(overrides: Partial<EscalationFacts> = {}): EscalationFacts {
+  const request = overdueGrievance();
+  return {
+    request,
+    lenderRegistration: 'N-14.03456',
+    lenderContact: 'grievance@sandbox.example',
+    firstComplainedAt: NOW - 40 * DAY,
+    overdueClocks: [request.clocks[0]],
+    nextSteps: [
+      { step: 'lender_grievance', portal: null },
+      { step: 'rbi_ombudsman', portal: 'https://cms.rbi.org.in' },
+    ],
+    findings: 2,
+    acknowledged: true,
+    draftedAt: NOW,
     ...overrides,
   };
 }

@@ -643,6 +643,22 @@ pub enum RightsKind {
     Correction,
     Grievance,
     HumanReview,
+    /// DPDP Act 2023 s.11: a summary of the personal data held and who it was shared with.
+    Access,
+    /// DPDP Act 2023 s.14: the person who may exercise the borrower's rights on death or
+    /// incapacity.
+    Nomination,
+}
+
+/// The person a borrower nominates (DPDP Act 2023 s.14), sent with a `NOMINATION` request.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Nominee {
+    pub name: String,
+    /// How the nominee is related to the borrower, in the borrower's words.
+    pub relationship: String,
+    /// A phone number or email address to reach the nominee.
+    pub contact: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -666,9 +682,13 @@ pub struct RightsRequestBody {
     pub offer_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub consent_id: Option<String>,
+    /// The nominee, for a `NOMINATION` request.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nominee: Option<Nominee>,
 }
 
-/// A tracked rights request (DPDP s.12–13, GDPR Art. 17/16/22): ticket and due date included.
+/// A tracked rights request (DPDP Act 2023 ss.11–14, and a person's review of an automated
+/// decision): ticket and due date included.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct RightsRequest {
@@ -684,6 +704,8 @@ pub struct RightsRequest {
     pub offer_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub consent_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nominee: Option<Nominee>,
     pub created_at: DateTime<Utc>,
     pub due_by: DateTime<Utc>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

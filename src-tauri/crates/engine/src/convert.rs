@@ -12,6 +12,7 @@ pub use crate::catalog::Catalog;
 use crate::error::Result;
 use crate::signed::sig_bytes;
 use crate::views::*;
+pub use rights::*;
 
 pub fn lender_view(name: &str, l: &LenderLink) -> LenderView {
     LenderView {
@@ -182,67 +183,6 @@ fn method_name(m: wire::ExplanationMethod) -> &'static str {
         wire::ExplanationMethod::ScorecardPoints => "scorecard_points",
         wire::ExplanationMethod::Shap => "shap",
     }
-}
-
-pub fn rights_status(s: wire::RightsStatus) -> vault::RightsStatus {
-    match s {
-        wire::RightsStatus::Received => vault::RightsStatus::Acknowledged,
-        wire::RightsStatus::InProgress => vault::RightsStatus::Acknowledged,
-        wire::RightsStatus::Resolved => vault::RightsStatus::Resolved,
-        wire::RightsStatus::Rejected => vault::RightsStatus::Rejected,
-    }
-}
-
-pub fn rights_kind(k: RightsKindView) -> vault::RightsKind {
-    match k {
-        RightsKindView::Erasure => vault::RightsKind::Erasure,
-        RightsKindView::Correction => vault::RightsKind::Correction,
-        RightsKindView::Grievance => vault::RightsKind::Grievance,
-        RightsKindView::HumanReview => vault::RightsKind::HumanReview,
-    }
-}
-
-pub fn wire_rights_kind(k: vault::RightsKind) -> Option<wire::RightsKind> {
-    Some(match k {
-        vault::RightsKind::Erasure => wire::RightsKind::Erasure,
-        vault::RightsKind::Correction => wire::RightsKind::Correction,
-        vault::RightsKind::Grievance => wire::RightsKind::Grievance,
-        vault::RightsKind::HumanReview => wire::RightsKind::HumanReview,
-        _ => return None,
-    })
-}
-
-pub fn rights_overdue(r: &vault::RightsRequest, now: i64) -> bool {
-    !matches!(
-        r.status,
-        vault::RightsStatus::Resolved | vault::RightsStatus::Rejected
-    ) && r.due_at.is_some_and(|d| d < now)
-}
-
-pub fn rights_view(
-    r: &vault::RightsRequest,
-    names: &HashMap<String, String>,
-    now: i64,
-) -> Option<RightsRequestView> {
-    let kind = match r.kind {
-        vault::RightsKind::Erasure => RightsKindView::Erasure,
-        vault::RightsKind::Correction => RightsKindView::Correction,
-        vault::RightsKind::Grievance => RightsKindView::Grievance,
-        vault::RightsKind::HumanReview => RightsKindView::HumanReview,
-        _ => return None,
-    };
-    Some(RightsRequestView {
-        id: r.id.clone(),
-        lender_id: r.lender_id.clone(),
-        lender_name: names.get(&r.lender_id).cloned().unwrap_or_default(),
-        kind,
-        status: r.status.as_str().into(),
-        ticket: r.ticket.clone(),
-        details: r.details.clone(),
-        created_at: r.created_at,
-        due_at: r.due_at,
-        overdue: rights_overdue(r, now),
-    })
 }
 
 pub fn revocation_view(a: &ConsentAction) -> RevocationView {
@@ -539,5 +479,6 @@ pub fn quote_view(q: &wire::Quote, names: &HashMap<String, String>, cat: &Catalo
     }
 }
 
+mod rights;
 #[cfg(test)]
 mod seq_tests;

@@ -336,6 +336,10 @@ fn redact_sections(doc: &mut Value, r: &mut Redactor) {
     }
     for request in doc["rightsRequests"].as_array_mut().into_iter().flatten() {
         r.blank(request.get_mut("details"), redaction::RIGHTS_DETAILS);
+        r.blank(
+            request.pointer_mut("/about/nominee"),
+            redaction::RIGHTS_NOMINEE,
+        );
     }
     if doc[redaction::BORROWER_REQUESTS]
         .as_array()

@@ -24,7 +24,9 @@ use crate::audit::Finding;
 use crate::engine::{Engine, lender_names};
 use crate::error::{EngineError, Result};
 use crate::export_other::{ZipWriter, with, write_replacing};
-use crate::views::{RIGHTS_DETAIL_MAX, RightsKindView, RightsRequestView, SignalInfo};
+use crate::views::{
+    RIGHTS_DETAIL_MAX, RightsKindView, RightsRequestView, RightsSubject, SignalInfo,
+};
 
 /// What the grievance letter to one lender is made of: the UI words it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -60,6 +62,14 @@ pub struct LetterSigner {
     pub customer_id: Option<String>,
 }
 
+/// What a packet carries besides the findings and their evidence: its letter (under
+/// `letter_name`) and any other files (name, bytes).
+pub(crate) struct PacketContents {
+    pub letter_name: &'static str,
+    pub letter: String,
+    pub extra: Vec<(String, Vec<u8>)>,
+}
+
 /// A saved grievance packet.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -87,7 +97,7 @@ fn consent_ids(findings: &[Finding]) -> Vec<String> {
 }
 
 /// The letter as the UI sent it, checked: not blank, and at most [`LETTER_MAX`] bytes.
-fn checked_letter(letter: &str) -> Result<&str> {
+pub(crate) fn checked_letter(letter: &str) -> Result<&str> {
     if letter.trim().is_empty() {
         return Err(EngineError::InvalidInput(
             "the grievance letter is empty".into(),
@@ -205,7 +215,7 @@ fn filed_text<'a>(letter: &'a str, summary: Option<&'a str>) -> Result<&'a str> 
 
 impl Engine {
     /// The audit's findings against one lender, and the lender's name.
-    async fn findings_for(&self, lender_id: &str) -> Result<(String, Vec<Finding>)> {
+    pub(crate) async fn findings_for(&self, lender_id: &str) -> Result<(String, Vec<Finding>)> {
         let id = lender_id.to_owned();
         let name = self
             .with_vault(move |v| {
@@ -260,13 +270,38 @@ impl Engine {
         letter: &str,
         path: impl AsRef<Path>,
     ) -> Result<GrievancePacketSummary> {
-        let letter = checked_letter(letter)?.to_owned();
+        let letter = checked_letter(letter)?;
         let (lender_name, findings) = self.findings_for(lender_id).await?;
         if findings.is_empty() {
             return Err(EngineError::InvalidInput(format!(
                 "the audit found nothing against {lender_name}, so there is no grievance to make"
             )));
         }
+        let contents = PacketContents {
+            letter_name: "grievance-letter.txt",
+            letter: letter.to_owned(),
+            extra: Vec::new(),
+        };
+        self.write_evidence_packet(lender_id, contents, findings, path.as_ref())
+            .await
+    }
+
+    /// Writes an evidence packet for one lender to `path` (a zip), atomically and readable by
+    /// the borrower only: the letter, `findings` with every signed statement they cite, the
+    /// lender's keys, what the phone recorded of its app, and `extra` files. The grievance
+    /// packet, and an escalation's (a complaint with its request's signed answers).
+    pub(crate) async fn write_evidence_packet(
+        &self,
+        lender_id: &str,
+        contents: PacketContents,
+        findings: Vec<Finding>,
+        path: &Path,
+    ) -> Result<GrievancePacketSummary> {
+        let PacketContents {
+            letter_name,
+            letter,
+            extra,
+        } = contents;
         let id = lender_id.to_owned();
         let keys = self
             .with_vault(move |v| {
@@ -293,7 +328,7 @@ impl Engine {
             })
             .await?;
         let vault = self.vault.clone();
-        let path = path.as_ref().to_path_buf();
+        let path = path.to_path_buf();
         let path2 = path.clone();
         let written = tokio::task::spawn_blocking(move || -> Result<(u64, u64)> {
             write_replacing(&path2, |file| {
@@ -303,7 +338,10 @@ impl Engine {
                     files += 1;
                     zip.entry(name, |w| Ok(w.write_all(bytes)?))
                 };
-                put(&mut zip, "grievance-letter.txt", letter.as_bytes())?;
+                put(&mut zip, letter_name, letter.as_bytes())?;
+                for (name, bytes) in &extra {
+                    put(&mut zip, name, bytes)?;
+                }
                 put(
                     &mut zip,
                     "findings.json",
@@ -386,8 +424,14 @@ impl Engine {
                 "the audit found nothing against {lender_name}, so there is no grievance to file"
             )));
         }
-        self.request_right(lender_id, RightsKindView::Grievance, filed)
-            .await
+        self.request_right(
+            lender_id,
+            RightsKindView::Grievance,
+            filed,
+            RightsSubject::default(),
+            None,
+        )
+        .await
     }
 }
 

@@ -8,11 +8,13 @@
 
 pub mod adb;
 pub mod audit;
+mod calendar;
 mod catalog;
 mod convert;
 pub mod custody;
 mod engine;
 mod error;
+pub mod escalation;
 mod export;
 mod export_other;
 pub mod grievance;
@@ -94,6 +96,13 @@ pub fn ts_types() -> Vec<(std::path::PathBuf, String)> {
         WhatIfView,
         RightsKindView,
         RightsRequestView,
+        RightsSubject,
+        RequestNominee,
+        ClockView,
+        CorrectionContext,
+        EscalationFacts,
+        NextStepFacts,
+        crate::escalation::CalendarText,
         AlertView,
         Overview,
         Progress,

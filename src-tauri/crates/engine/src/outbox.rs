@@ -14,8 +14,8 @@ use khata_lending::redact;
 use khata_lending::types as wire;
 use khata_lending::{LendingClient, Signed};
 use khata_vault::{
-    ConsentActionKind, ConsentStatus, OutboxItem, OutboxMessage, RightsKind, RightsStatus,
-    Statement, now_ms,
+    ConsentActionKind, ConsentStatus, OutboxItem, OutboxMessage, RightsAbout, RightsKind,
+    RightsStatus, Statement, now_ms,
 };
 
 use crate::convert;
@@ -218,10 +218,15 @@ impl Engine {
                 request_id,
                 kind,
                 details,
+                about,
             } => {
-                return self
-                    .deliver_rights_request(item, &client, request_id, *kind, details.as_deref())
-                    .await;
+                let request = RightsDelivery {
+                    request_id,
+                    kind: *kind,
+                    details: details.as_deref(),
+                    about,
+                };
+                return self.deliver_rights_request(item, &client, request).await;
             }
             OutboxMessage::Unreadable { error, .. } => return Err(unreadable(error)),
         };
@@ -292,19 +297,24 @@ impl Engine {
         &self,
         item: &OutboxItem,
         client: &LendingClient,
-        request_id: &str,
-        kind: RightsKind,
-        details: Option<&str>,
+        request: RightsDelivery<'_>,
     ) -> Result<()> {
+        let RightsDelivery {
+            request_id,
+            kind,
+            details,
+            about,
+        } = request;
         let kind = convert::wire_rights_kind(kind).ok_or_else(|| {
             EngineError::InvalidInput("this lender does not take that kind of request".into())
         })?;
         let body = wire::RightsRequestBody {
             kind,
             detail: details.unwrap_or_default().to_owned(),
-            signal: None,
-            offer_id: None,
-            consent_id: None,
+            signal: about.signal.clone(),
+            offer_id: about.offer_id.clone(),
+            consent_id: about.consent_id.clone(),
+            nominee: about.nominee.as_ref().map(convert::wire_nominee),
         };
         let answer = client
             .create_rights_request(&body, &item.idempotency_key)
@@ -327,11 +337,20 @@ impl Engine {
             v.put_statement(&st)?;
             v.set_rights_status(&request_id, status, Some(&answer.ticket))?;
             v.set_rights_due(&request_id, Some(answer.due_by.timestamp_millis()))?;
+            v.set_rights_lender_created(&request_id, answer.created_at.timestamp_millis())?;
             v.mark_outbox_acknowledged(&id, &bytes)?;
             Ok(())
         })
         .await
     }
+}
+
+/// A rights request as the outbox carries it to the lender.
+struct RightsDelivery<'a> {
+    request_id: &'a str,
+    kind: RightsKind,
+    details: Option<&'a str>,
+    about: &'a RightsAbout,
 }
 
 /// A background delivery loop; stop it with [`OutboxWorker::stop`].

@@ -34,9 +34,10 @@ const FIELDS: [(&str, bool); 5] = [
 ];
 
 /// Members that are free text under other names, withheld with `text`: the borrower's words in
-/// a rights request (`details` as the vault keeps them, `detail` in the lender's signed copy)
-/// and the lender's `resolution` of it.
-const FREE_TEXT: [&str; 3] = ["detail", "details", "resolution"];
+/// a rights request (`details` as the vault keeps them, `detail` in the lender's signed copy),
+/// the lender's `resolution` of it, and the nominee a nomination names (another person's name
+/// and contact).
+const FREE_TEXT: [&str; 4] = ["detail", "details", "resolution", "nominee"];
 
 /// The checklist of the Export screen and of `khata export --redact`.
 pub fn redactable_fields() -> Vec<RedactableField> {
@@ -67,6 +68,7 @@ pub(crate) const PURPOSE_TEXT: (&str, &[&str]) = (
     &["purpose.text"],
 );
 pub(crate) const RIGHTS_DETAILS: (&str, &[&str]) = ("rightsRequests.*.details", &["details"]);
+pub(crate) const RIGHTS_NOMINEE: (&str, &[&str]) = ("rightsRequests.*.about.nominee", &["nominee"]);
 
 /// The section kept whole because the verifier checks it against the ledger.
 pub(crate) const BORROWER_REQUESTS: &str = "borrowerRequests";

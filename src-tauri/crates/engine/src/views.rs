@@ -10,7 +10,9 @@ use ts_rs::TS;
 mod kfs;
 mod phone;
 pub use kfs::*;
+mod rights;
 pub use phone::*;
+pub use rights::*;
 
 /// The phones adb sees, for the capture's device picker.
 pub use crate::adb::{AdbDevice, AdbDeviceState};
@@ -374,35 +376,9 @@ pub struct WhatIfView {
     pub amount_change: i64,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "snake_case")]
-pub enum RightsKindView {
-    Erasure,
-    Correction,
-    Grievance,
-    HumanReview,
-}
-
 /// The most characters a rights request's text may hold: the lending API's bound on `detail`
 /// (openapi.yaml, `RightsRequestBody`).
 pub const RIGHTS_DETAIL_MAX: usize = 10_000;
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct RightsRequestView {
-    pub id: String,
-    pub lender_id: String,
-    pub lender_name: String,
-    pub kind: RightsKindView,
-    /// `pending`, `sent`, `acknowledged`, `resolved` or `rejected`.
-    pub status: String,
-    pub ticket: Option<String>,
-    pub details: Option<String>,
-    pub created_at: i64,
-    pub due_at: Option<i64>,
-    /// Past its due date and not resolved.
-    pub overdue: bool,
-}
 
 /// Something the borrower should look at, shown on Home.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]

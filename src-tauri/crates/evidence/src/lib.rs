@@ -2,9 +2,10 @@
 //! ([`ledger`]), the offline verification of an export ([`verify`]; the streaming version 2
 //! format is defined, and written, by [`export_v2`], and [`synthetic`] makes valid ones of any
 //! size for tests and benchmarks), every audit rule ([`audit`]) and what the borrower's own phone
-//! recorded ([`phone`]), and the RBI Key Fact Statement recomputed ([`kfs`]), over plain data. No SQLite,
-//! no tokio, no HTTP, no keychain: the vault, the engine and the CLI feed it, and `khata
-//! verify` / `khata audit` of a file need nothing else.
+//! recorded ([`phone`]), the RBI Key Fact Statement recomputed ([`kfs`]), and the statutory
+//! clocks on a rights request ([`rights_clocks`]), over plain data. No SQLite, no tokio, no
+//! HTTP, no keychain: the vault, the engine and the CLI feed it, and `khata verify` /
+//! `khata audit` of a file need nothing else.
 
 pub mod audit;
 pub mod export_v2;
@@ -13,6 +14,7 @@ pub mod ledger;
 mod members;
 mod parallel;
 pub mod phone;
+pub mod rights_clocks;
 pub mod synthetic;
 pub mod verify;
 
@@ -63,6 +65,7 @@ pub fn ts_types() -> Vec<(std::path::PathBuf, String)> {
         phone::PhoneSource,
         phone::NetworkFacts,
         phone::Observation,
+        rights_clocks::NextStep,
     );
     out
 }

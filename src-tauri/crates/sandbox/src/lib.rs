@@ -323,6 +323,7 @@ pub async fn start(config: SandboxConfig) -> anyhow::Result<RunningSandbox> {
         seed: config.seed,
         rng: Mutex::new(StdRng::seed_from_u64(config.seed)),
         faults: RwLock::new(faults),
+        clock_offset_ms: std::sync::atomic::AtomicI64::new(0),
     });
     initialise(&inner, &config)?;
 

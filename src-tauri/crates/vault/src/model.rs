@@ -127,7 +127,8 @@ str_enum!(
     ConsentActionKind { Revoke = "revoke", Pause = "pause", Resume = "resume" }
 );
 str_enum!(
-    /// Data-subject rights (DPDP Act ss. 11–14, GDPR Arts. 15, 20, 22).
+    /// Data-subject rights (DPDP Act 2023 ss. 11–14; portability and a person's review of an
+    /// automated decision, which the lending API also takes).
     RightsKind {
         Access = "access", Correction = "correction", Erasure = "erasure",
         Grievance = "grievance", Nomination = "nomination", Portability = "portability",
@@ -326,6 +327,10 @@ pub enum OutboxMessage {
         request_id: String,
         kind: RightsKind,
         details: Option<String>,
+        /// What the request is about, and the nominee of a nomination; absent from messages
+        /// queued before requests carried them.
+        #[serde(default, skip_serializing_if = "RightsAbout::is_empty")]
+        about: RightsAbout,
     },
     /// A stored payload this version cannot read: a damaged row, or one written by a newer
     /// version. Never written; read in place of the message so that one such row fails only its
@@ -399,6 +404,37 @@ pub struct OutboxItem {
     pub updated_at: i64,
 }
 
+/// The person a borrower nominates to exercise their rights on death or incapacity (DPDP Act
+/// 2023 s.14).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RequestNominee {
+    pub name: String,
+    pub relationship: String,
+    /// A phone number or email address.
+    pub contact: String,
+}
+
+/// What a rights request is about (a signal, an offer, a consent; any may be absent) and, for a
+/// nomination, the nominee: sent to the lender with the request and kept with it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RightsAbout {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signal: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offer_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub consent_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nominee: Option<RequestNominee>,
+}
+
+impl RightsAbout {
+    /// Nothing named: the request is about the borrower's data in general.
+    pub fn is_empty(&self) -> bool {
+        *self == RightsAbout::default()
+    }
+}
+
 /// A data-subject rights request to a lender.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RightsRequest {
@@ -409,7 +445,14 @@ pub struct RightsRequest {
     /// The lender's ticket or reference number, once known.
     pub ticket: Option<String>,
     pub details: Option<String>,
+    /// When Khata filed it (its own clock, Unix ms).
     pub created_at: i64,
     /// When the lender must answer by.
     pub due_at: Option<i64>,
+    #[serde(default, skip_serializing_if = "RightsAbout::is_empty")]
+    pub about: RightsAbout,
+    /// The `createdAt` the lender signed in its answer, once it answered: the clock's other
+    /// possible start (an admission against its interest when earlier than Khata's own).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lender_created_at: Option<i64>,
 }

@@ -438,6 +438,17 @@ CREATE TABLE nominee (
 ) STRICT;
 "#;
 
+/// Version 13 (additive): what a rights request is about (`signal`, `offer_id`, `consent_id`),
+/// the nominee of a nomination (JSON `{name, relationship, contact}`), and the `createdAt` the
+/// lender signed in its answer (Unix ms), from which the statutory clocks may start.
+const V13: &str = r#"
+ALTER TABLE rights_requests ADD COLUMN signal TEXT;
+ALTER TABLE rights_requests ADD COLUMN offer_id TEXT;
+ALTER TABLE rights_requests ADD COLUMN consent_id TEXT;
+ALTER TABLE rights_requests ADD COLUMN nominee TEXT;
+ALTER TABLE rights_requests ADD COLUMN lender_created_at INTEGER;
+"#;
+
 pub(crate) fn migrations() -> Migrations<'static> {
     Migrations::new(vec![
         M::up(V1),
@@ -452,11 +463,12 @@ pub(crate) fn migrations() -> Migrations<'static> {
         M::up(V10),
         M::up(V11),
         M::up(V12),
+        M::up(V13),
     ])
 }
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: usize = 12;
+pub const SCHEMA_VERSION: usize = 13;
 
 #[cfg(test)]
 mod tests {
@@ -600,6 +612,7 @@ mod tests {
                 request_id: "q-1".into(),
                 kind: RightsKind::Correction,
                 details: Some("my name is misspelt".into()),
+                about: Default::default(),
             }
         );
         // A payload whose record is gone stays as it was, and reads as unreadable rather than

@@ -5,6 +5,7 @@ import dpvEn from './dpv.en';
 import kfsEn from './kfs.en';
 import phoneEn from './phone.en';
 import profileEn from './profile.en';
+import rightsEn from './rights.en';
 
 const en = {
   ...phoneEn,
@@ -12,6 +13,7 @@ const en = {
   ...wordsEn,
   ...dpvEn,
   ...kfsEn,
+  ...rightsEn,
   'app.name': 'Khata',
   'app.skip': 'Skip to content',
   'nav.label': 'Main',
@@ -547,7 +549,7 @@ const en = {
   'whatif.quote': 'Without those signals',
   'whatif.change': 'Score {points}, amount {amount}.',
   'rights.title': 'Your rights',
-  'rights.lead': 'Ask a lender to erase or correct your data, to have a person review an automated decision (GDPR Art. 22, DPDP s.12–13), or raise a grievance. Khata tracks each request and its due date.',
+  'rights.lead': 'Ask a lender for a summary of your data, to correct or erase it, to name a nominee, to have a person review its decision, or raise a grievance. Khata tracks each request against the deadlines Indian rules set, and helps you take the next step when a lender does not answer in time.',
   'rights.list': 'Your requests',
   'rights.empty': 'You have not made any requests yet.',
   'rights.kind': 'Request',
@@ -558,13 +560,13 @@ const en = {
   'rights.due': 'Due by',
   'rights.overdue': 'Overdue',
   'rights.kind.erasure': 'Erasure',
-  'rights.kind.erasure.body': 'Delete the data the lender holds about you (DPDP s.12).',
+  'rights.kind.erasure.body': 'Delete the data the lender holds about you.',
   'rights.kind.correction': 'Correction',
-  'rights.kind.correction.body': 'Fix data that is wrong or out of date (DPDP s.12).',
-  'rights.kind.human_review': 'Human review',
-  'rights.kind.human_review.body': 'Have a person look again at a decision made by a machine (GDPR Art. 22(3)).',
+  'rights.kind.correction.body': 'Fix data that is wrong or out of date.',
+  'rights.kind.human_review': 'Ask a person to review the decision',
+  'rights.kind.human_review.body': 'Ask the lender to have a person look again at a decision a machine made.',
   'rights.kind.grievance': 'Grievance',
-  'rights.kind.grievance.body': 'Complain to the lender’s grievance officer (DPDP s.13).',
+  'rights.kind.grievance.body': 'Complain to the lender’s grievance officer.',
   'rights.status.pending': 'Not sent yet',
   'rights.status.sent': 'Sent',
   'rights.status.acknowledged': 'Acknowledged',

@@ -4,6 +4,7 @@ import dpvHi from './dpv.hi';
 import kfsHi from './kfs.hi';
 import phoneHi from './phone.hi';
 import profileHi from './profile.hi';
+import rightsHi from './rights.hi';
 
 /** Hindi messages. Typed against the English keys so none can go missing. */
 const hi: Record<MessageKey, string> = {
@@ -12,6 +13,7 @@ const hi: Record<MessageKey, string> = {
   ...wordsHi,
   ...dpvHi,
   ...kfsHi,
+  ...rightsHi,
   'app.name': 'खाता',
   'app.skip': 'सामग्री पर जाएँ',
   'nav.label': 'मुख्य',
@@ -547,7 +549,7 @@ const hi: Record<MessageKey, string> = {
   'whatif.quote': 'इन जानकारियों के बिना',
   'whatif.change': 'स्कोर {points}, राशि {amount}।',
   'rights.title': 'आपके अधिकार',
-  'rights.lead': 'ऋणदाता से अपनी जानकारी मिटाने या सुधारने, किसी स्वचालित फ़ैसले की किसी व्यक्ति से समीक्षा कराने (DPDP धारा 12–13), या शिकायत दर्ज करने को कहें। खाता हर अनुरोध और उसकी नियत तारीख़ पर नज़र रखता है।',
+  'rights.lead': 'ऋणदाता से अपनी जानकारी का सार माँगें, उसे सुधारने या मिटाने को कहें, नामित व्यक्ति चुनें, उसके फ़ैसले की किसी व्यक्ति से समीक्षा कराएँ, या शिकायत करें। खाता हर अनुरोध को भारतीय नियमों की समय सीमाओं से मिलाता है, और ऋणदाता समय पर जवाब न दे तो अगला कदम उठाने में मदद करता है।',
   'rights.list': 'आपके अनुरोध',
   'rights.empty': 'आपने अभी तक कोई अनुरोध नहीं किया है।',
   'rights.kind': 'अनुरोध',
@@ -558,13 +560,13 @@ const hi: Record<MessageKey, string> = {
   'rights.due': 'नियत तारीख़',
   'rights.overdue': 'समय सीमा बीत गई',
   'rights.kind.erasure': 'मिटाना',
-  'rights.kind.erasure.body': 'ऋणदाता के पास आपकी जो जानकारी है उसे मिटाना (DPDP धारा 12)।',
+  'rights.kind.erasure.body': 'ऋणदाता के पास आपकी जो जानकारी है उसे मिटाना।',
   'rights.kind.correction': 'सुधार',
-  'rights.kind.correction.body': 'ग़लत या पुरानी जानकारी ठीक करना (DPDP धारा 12)।',
-  'rights.kind.human_review': 'किसी व्यक्ति से दोबारा जाँच',
-  'rights.kind.human_review.body': 'मशीन के फ़ैसले को कोई व्यक्ति दोबारा देखे।',
+  'rights.kind.correction.body': 'ग़लत या पुरानी जानकारी ठीक करना।',
+  'rights.kind.human_review': 'फ़ैसले की किसी व्यक्ति से समीक्षा कराएँ',
+  'rights.kind.human_review.body': 'ऋणदाता से कहें कि मशीन के फ़ैसले को कोई व्यक्ति दोबारा देखे।',
   'rights.kind.grievance': 'शिकायत',
-  'rights.kind.grievance.body': 'ऋणदाता के शिकायत अधिकारी से शिकायत करना (DPDP धारा 13)।',
+  'rights.kind.grievance.body': 'ऋणदाता के शिकायत अधिकारी से शिकायत करना।',
   'rights.status.pending': 'अभी भेजा नहीं गया',
   'rights.status.sent': 'भेजा गया',
   'rights.status.acknowledged': 'प्राप्ति स्वीकार की गई',

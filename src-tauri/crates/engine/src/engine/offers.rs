@@ -91,8 +91,13 @@ impl Engine {
 }
 
 fn newest_offer_statement(v: &Vault) -> Result<Option<Statement>> {
+    newest_offer_statement_of(v, None)
+}
+
+/// The newest offer statement of `lender_id` (of any lender when `None`).
+fn newest_offer_statement_of(v: &Vault, lender_id: Option<&str>) -> Result<Option<Statement>> {
     let mut best: Option<(i64, Statement)> = None;
-    for s in v.statements_of_kind("offer", None)? {
+    for s in v.statements_of_kind("offer", lender_id)? {
         let Ok(o) = read_statement::<wire::Offer>(&s.json) else {
             continue;
         };
@@ -109,7 +114,31 @@ pub(super) fn latest_offer_in(
     cat: &Catalog,
     names: &HashMap<String, String>,
 ) -> Result<Option<OfferView>> {
-    let Some(st) = newest_offer_statement(v)? else {
+    offer_view_of(v, newest_offer_statement(v)?, cat, names)
+}
+
+/// The newest offer of one lender, with its explanation.
+pub(super) fn latest_offer_of(
+    v: &Vault,
+    lender_id: &str,
+    cat: &Catalog,
+    names: &HashMap<String, String>,
+) -> Result<Option<OfferView>> {
+    offer_view_of(
+        v,
+        newest_offer_statement_of(v, Some(lender_id))?,
+        cat,
+        names,
+    )
+}
+
+fn offer_view_of(
+    v: &Vault,
+    st: Option<Statement>,
+    cat: &Catalog,
+    names: &HashMap<String, String>,
+) -> Result<Option<OfferView>> {
+    let Some(st) = st else {
         return Ok(None);
     };
     let value: Value = serde_json::from_slice(&st.json)?;

@@ -84,7 +84,7 @@ impl Engine {
                 }
             }
             for r in v.rights_requests(None)? {
-                if convert::rights_overdue(&r, now) {
+                if convert::rights_late(&r, now) {
                     alerts.push(AlertView {
                         severity: "critical".into(),
                         code: "rights_request_overdue".into(),

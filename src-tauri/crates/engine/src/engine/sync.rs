@@ -474,6 +474,7 @@ impl Engine {
                     })?;
                     v.set_rights_status(&local.id, status, Some(&r.ticket))?;
                     v.set_rights_due(&local.id, Some(r.due_by.timestamp_millis()))?;
+                    v.set_rights_lender_created(&local.id, r.created_at.timestamp_millis())?;
                 }
             }
             Ok(())

@@ -180,6 +180,8 @@ async fn scope_creep_and_rights_requests() {
             &lender.id,
             RightsKindView::HumanReview,
             "Please review my offer.".into(),
+            Default::default(),
+            None,
         )
         .await
         .unwrap();
@@ -187,5 +189,121 @@ async fn scope_creep_and_rights_requests() {
     assert!(r.due_at.is_some());
     let all = engine.rights_requests().await.unwrap();
     assert_eq!(all.len(), 1);
+    engine.close().await;
+}
+
+/// A grievance the lender dated 31 days ago (its clock moved) is overdue under the RBI's 30
+/// days: the escalation offers the Ombudsman, the packet carries the complaint and the
+/// lender's signed answer, and the calendar has the deadline. A correction names its signal,
+/// which reaches the lender, and shows first what the lender holds of it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_overdue_grievance_offers_the_ombudsman_with_evidence_and_a_calendar() {
+    let dir = tempfile::tempdir().unwrap();
+    let keys = Arc::new(MemoryKeyStore::new());
+    let (engine, _consent) = journey(dir.path(), &keys).await;
+    let lender = engine.lenders().await.unwrap().remove(0);
+    let url = engine.sandbox_url().await.unwrap();
+    let resp = reqwest::Client::new()
+        .post(format!("{url}/_sandbox/clock"))
+        .bearer_auth(crate::SANDBOX_ADMIN_TOKEN)
+        .json(&serde_json::json!({"offsetDays": -31}))
+        .send()
+        .await
+        .unwrap();
+    assert!(resp.status().is_success(), "{}", resp.status());
+
+    let g = engine
+        .request_right(
+            &lender.id,
+            RightsKindView::Grievance,
+            "You read my contacts without consent.".into(),
+            Default::default(),
+            None,
+        )
+        .await
+        .unwrap();
+    assert!(g.lender_created_at.unwrap() < g.created_at - 30 * 86_400_000);
+    assert!(g.overdue, "{g:?}");
+    let rbi = &g.clocks[0];
+    assert_eq!(rbi.id, "rbi-ombudsman-30d");
+    assert!(rbi.overdue);
+    assert_eq!(rbi.started_at, g.lender_created_at.unwrap());
+
+    let facts = engine.escalation_draft(&g.id).await.unwrap();
+    assert!(facts.acknowledged);
+    assert_eq!(facts.first_complained_at, g.lender_created_at.unwrap());
+    let steps: Vec<_> = facts.next_steps.iter().map(|s| s.step).collect();
+    assert_eq!(steps, [NextStep::LenderGrievance, NextStep::RbiOmbudsman]);
+    assert_eq!(facts.overdue_clocks.len(), 1);
+
+    let packet = dir.path().join("complaint.zip");
+    let saved = engine
+        .save_escalation_packet(
+            &g.id,
+            NextStep::RbiOmbudsman,
+            "To the RBI Ombudsman",
+            &packet,
+        )
+        .await
+        .unwrap();
+    assert!(saved.files >= 3, "{saved:?}");
+    let bytes = std::fs::read(&packet).unwrap();
+    let has = |name: &str| bytes.windows(name.len()).any(|w| w == name.as_bytes());
+    assert!(has("complaint-rbi-ombudsman.txt"));
+    assert!(has("rights-request.json"));
+    assert!(has("evidence/rights-answer-1.json"));
+
+    let ics = engine.rights_calendar(Some(&g.id), &[]).await.unwrap();
+    assert!(ics.starts_with("BEGIN:VCALENDAR\r\n"));
+    assert_eq!(
+        ics.matches("BEGIN:VEVENT").count(),
+        2,
+        "RBI and DPDP deadlines"
+    );
+
+    // A correction about a signal: the lender's copy names it; the context shows the bin the
+    // latest offer scored for it.
+    let offer = engine.latest_offer().await.unwrap().expect("an offer");
+    let signal = offer.contributions[0].signal.clone();
+    let ctx = engine
+        .correction_context(&lender.id, &signal)
+        .await
+        .unwrap();
+    assert_eq!(
+        ctx.bin.as_deref(),
+        Some(offer.contributions[0].bin.as_str())
+    );
+    assert_eq!(ctx.offer_id.as_deref(), Some(offer.id.as_str()));
+    let c = engine
+        .request_right(
+            &lender.id,
+            RightsKindView::Correction,
+            "My income is higher than that.".into(),
+            RightsSubject {
+                signal: Some(signal.clone()),
+                offer_id: Some(offer.id.clone()),
+                consent_id: None,
+            },
+            None,
+        )
+        .await
+        .unwrap();
+    assert_eq!(c.about.signal.as_deref(), Some(signal.as_str()));
+    assert!(c.ticket.is_some());
+    assert!(c.clocks.iter().all(|k| !k.notified && k.due_at.is_none()));
+    let unknown = engine
+        .request_right(
+            &lender.id,
+            RightsKindView::Correction,
+            "x".into(),
+            RightsSubject {
+                signal: Some("no_such_signal".into()),
+                ..Default::default()
+            },
+            None,
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(unknown.code(), "invalid_input");
     engine.close().await;
 }

@@ -49,7 +49,13 @@ async fn an_advocate_export_withholds_what_it_can_and_still_verifies() {
     let (engine, consent) = journey(dir.path(), &keys).await;
     let lender = engine.lenders().await.unwrap().remove(0);
     engine
-        .request_right(&lender.id, RightsKindView::Erasure, OWN_WORDS.into())
+        .request_right(
+            &lender.id,
+            RightsKindView::Erasure,
+            OWN_WORDS.into(),
+            Default::default(),
+            None,
+        )
         .await
         .unwrap();
     engine.close().await;

@@ -62,7 +62,16 @@ fn engine_futures_are_send(e: &'static Engine) {
     send(e.latest_offer());
     send(e.what_if(vec![]));
     send(e.rights_requests());
-    send(e.request_right("l", RightsKindView::Erasure, String::new()));
+    send(e.request_right(
+        "l",
+        RightsKindView::Erasure,
+        String::new(),
+        Default::default(),
+        None,
+    ));
+    send(e.escalation_draft("r"));
+    send(e.rights_calendar(None, &[]));
+    send(e.correction_context("l", "s"));
     send(e.export(
         "x",
         ExportFormat::Json,

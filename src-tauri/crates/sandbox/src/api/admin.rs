@@ -1,5 +1,5 @@
-//! The `/_sandbox/…` routes, outside the contract: set faults, run a collection round, move a
-//! rights request along, seed disclosures in bulk, ask for consent again, and write the phone
+//! The `/_sandbox/…` routes, outside the contract: set faults, run a collection round, move the
+//! rights desk's clock, move a rights request along, seed disclosures in bulk, ask for consent again, and write the phone
 //! report of what the lender's app did (`phone_report`).
 
 use std::collections::HashMap;
@@ -42,6 +42,39 @@ pub(super) async fn collect(State(inner): State<Shared>) -> HandlerResult {
     Ok(json_response(
         StatusCode::OK,
         &serde_json::json!({ "appended": n }),
+    ))
+}
+
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct ClockBody {
+    offset_days: i64,
+}
+
+/// The most the rights desk's clock may be moved either way: ten years.
+const CLOCK_OFFSET_MAX_DAYS: i64 = 3650;
+
+/// `POST /_sandbox/clock {"offsetDays": -31}`: moves the rights desk's clock, so a rights
+/// request filed afterwards is dated (`createdAt`, `dueBy`) that many days away from now, as if
+/// it had been filed then; `0` puts it back. Answers with the offset now in force.
+pub(super) async fn set_clock(
+    State(inner): State<Shared>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> HandlerResult {
+    let (c, _): (ClockBody, Value) = parse_json_body(&headers, &body)?;
+    if c.offset_days.abs() > CLOCK_OFFSET_MAX_DAYS {
+        return Err(unprocessable(format!(
+            "offsetDays must be between -{CLOCK_OFFSET_MAX_DAYS} and {CLOCK_OFFSET_MAX_DAYS}"
+        )));
+    }
+    inner.clock_offset_ms.store(
+        c.offset_days * 86_400_000,
+        std::sync::atomic::Ordering::Relaxed,
+    );
+    Ok(json_response(
+        StatusCode::OK,
+        &serde_json::json!({ "offsetDays": c.offset_days }),
     ))
 }
 

@@ -71,6 +71,9 @@ pub struct Inner {
     pub seed: u64,
     pub rng: Mutex<StdRng>,
     pub faults: RwLock<Faults>,
+    /// How far the rights desk's clock is moved, in milliseconds (`POST /_sandbox/clock`), so
+    /// a request can be filed "in the past" and its statutory clocks tested.
+    pub clock_offset_ms: std::sync::atomic::AtomicI64,
 }
 
 impl Inner {
@@ -81,6 +84,14 @@ impl Inner {
             .claim_lender_id
             .clone()
             .unwrap_or_else(|| self.lender_id.clone())
+    }
+
+    /// The rights desk's time: now, moved by the offset `POST /_sandbox/clock` set.
+    pub fn rights_clock(&self) -> DateTime<Utc> {
+        let offset = self
+            .clock_offset_ms
+            .load(std::sync::atomic::Ordering::Relaxed);
+        now() + chrono::Duration::milliseconds(offset)
     }
 
     /// The key statements are signed with: the rotated one under `rotate-key`.
@@ -180,6 +191,7 @@ pub fn router(inner: Shared) -> Router {
             get(admin::get_faults).put(admin::put_faults),
         )
         .route("/_sandbox/collect", post(admin::collect))
+        .route("/_sandbox/clock", post(admin::set_clock))
         .route("/_sandbox/rights-requests/{id}", post(admin::update_rights))
         .route("/_sandbox/seed-disclosures", post(admin::seed))
         .route("/_sandbox/phone-report", get(admin::phone_report))

@@ -1,5 +1,5 @@
-//! Rights requests (access, correction, erasure, grievance, human review): filed by the
-//! borrower, ticketed and signed by the lender, with a due date.
+//! Rights requests (access, correction, erasure, grievance, nomination, human review): filed
+//! by the borrower, ticketed and signed by the lender, with a due date of its own per kind.
 
 use axum::body::Bytes;
 use axum::extract::{Path, State};
@@ -13,8 +13,22 @@ use serde_json::Value;
 use super::idempotency::{idempotency_key, run_idempotent};
 use super::problem::{internal, json_response, not_found};
 use super::request::{max_chars, parse_json_body};
-use super::{HandlerResult, Shared, now, sign, to_value};
+use super::{HandlerResult, Shared, sign, to_value};
 use crate::store::{get_doc, list_docs, to_json};
+
+/// The days this lender promises to answer each kind in. Its own promise, not the law's: the
+/// DPDP Rules, 2025 allow up to 90 days for a grievance and the RBI's scheme 30 before the
+/// Ombudsman; the sandbox answers sooner, as a careful lender would.
+fn due_days(kind: RightsKind) -> i64 {
+    match kind {
+        RightsKind::HumanReview => 7,
+        RightsKind::Nomination => 15,
+        RightsKind::Access
+        | RightsKind::Correction
+        | RightsKind::Erasure
+        | RightsKind::Grievance => 30,
+    }
+}
 
 pub(super) async fn list(State(inner): State<Shared>) -> HandlerResult {
     let db = inner.db.lock().expect("db lock");
@@ -37,22 +51,22 @@ pub(super) async fn create(
 ) -> HandlerResult {
     let (rb, raw): (RightsRequestBody, Value) = parse_json_body(&headers, &body)?;
     max_chars("detail", &rb.detail, 10_000)?;
+    if let Some(n) = &rb.nominee {
+        max_chars("nominee.name", &n.name, 200)?;
+        max_chars("nominee.relationship", &n.relationship, 100)?;
+        max_chars("nominee.contact", &n.contact, 200)?;
+    }
     let key = idempotency_key(&headers, true)?;
     run_idempotent(
         &inner,
         key,
         (&Method::POST, "/rights-requests", &raw),
         |tx| {
-            let t = now();
+            let t = inner.rights_clock();
             let n: i64 = tx
                 .query_row("SELECT COUNT(*) + 1 FROM rights_requests", [], |r| r.get(0))
                 .map_err(internal)?;
-            // DPDP rules expect grievances answered within 90 days at most; the sandbox promises 30
-            // (7 for a human review of an automated decision).
-            let due_days = match rb.kind {
-                RightsKind::HumanReview => 7,
-                _ => 30,
-            };
+            let due_days = due_days(rb.kind);
             let r = RightsRequest {
                 request_id: format!("rr-{}", uuid::Uuid::new_v4()),
                 ticket: format!("KSL-{}-{n:05}", t.format("%Y%m%d")),
@@ -63,6 +77,7 @@ pub(super) async fn create(
                 signal: rb.signal,
                 offer_id: rb.offer_id,
                 consent_id: rb.consent_id,
+                nominee: rb.nominee,
                 created_at: t,
                 due_by: t + ChronoDuration::days(due_days),
                 resolution: None,
