@@ -166,6 +166,9 @@ pub struct RequestedSignal {
     pub signal: SignalInfo,
     /// Not in the lender's previous consent: scope creep to review.
     pub new_since_last: bool,
+    /// The lender marks it as needed for any decision (`requiredSignals`); the borrower may
+    /// still refuse it.
+    pub required: bool,
 }
 
 /// The borrower's answer for one signal.

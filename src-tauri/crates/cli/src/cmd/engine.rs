@@ -225,6 +225,10 @@ pub enum Op {
     Connect(ConnectArgs),
     Sync,
     Consents,
+    Requests(super::journey::RequestsArgs),
+    Decide(super::journey::DecideArgs),
+    Rights(super::rights::RightsCmd),
+    Timeline(super::journey::TimelineArgs),
     Revoke(RevokeArgs),
     Offer(OfferArgs),
     Export(ExportArgs),
@@ -377,6 +381,10 @@ async fn run_op(engine: &Engine, dir: &std::path::Path, op: Op) -> anyhow::Resul
             print(&s)
         }
         Op::Consents => print(&engine.consents().await?),
+        Op::Requests(a) => super::journey::requests(engine, a).await,
+        Op::Decide(a) => super::journey::decide(engine, a).await,
+        Op::Rights(cmd) => super::rights::run(engine, cmd).await,
+        Op::Timeline(a) => super::journey::timeline(engine, a).await,
         Op::Revoke(a) => {
             let r = engine.revoke(&a.consent, a.signals).await?;
             // Try delivery now; the outbox keeps retrying on later runs if the lender is away.
