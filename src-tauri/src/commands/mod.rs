@@ -27,7 +27,7 @@ use khata_engine::views::{
     AdbDevice, ConsentRequestView, ConsentView, EvidenceView, ExportFormat, ExportOptions,
     ExportSummary, LenderView, Observation, OfferView, Overview, PhoneImportSummary, PhoneSource,
     PhoneSurvey, Progress, RedactableField, RevocationView, RightsKindView, RightsRequestView,
-    SignalChoice, SyncSummary, TimelinePage, TimelineQuery, WhatIfView,
+    SandboxScenarioView, SignalChoice, SyncSummary, TimelinePage, TimelineQuery, WhatIfView,
 };
 use tauri::ipc::Channel;
 
@@ -54,7 +54,11 @@ registry::commands! {
     /// Everything the Home screen shows, in one round trip.
     async lenders::overview[state]() -> Overview;
     /// Starts the built-in sandbox lender on this machine, connects to it and syncs.
-    async lenders::connect_sandbox[state](; on_progress) -> LenderView;
+    /// `scenario`: one of `sandbox_scenarios` for a tester's pick; `null` plays the default
+    /// (or `KHATA_SANDBOX_SCENARIO`'s).
+    async lenders::connect_sandbox[state](scenario: Option<String>; on_progress) -> LenderView;
+    /// The behaviours the built-in sandbox lender can play (names and a sentence each).
+    async lenders::sandbox_scenarios[state]() -> Vec<SandboxScenarioView>;
     /// Connects to a lender by URL (OAuth in the system browser), then syncs.
     async lenders::connect_lender[state](url: String, repin: Option<String>; on_progress) -> LenderView;
     /// Syncs one lender; `cancelTask('sync')` stops it (what was stored stays).

@@ -51,6 +51,15 @@ pub struct SignalInfo {
     pub prohibited: bool,
 }
 
+/// A behaviour the built-in sandbox lender can play, for testing: its name (`over-collector`)
+/// and a sentence saying what it does, in English (the UI may word it by name).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SandboxScenarioView {
+    pub name: String,
+    pub description: String,
+}
+
 /// A connected lender.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]

@@ -53,6 +53,10 @@ pub struct ConnectArgs {
     /// after comparing it with the one the lender publishes.
     #[arg(long, value_name = "FINGERPRINT")]
     pub repin: Option<String>,
+    /// With `sandbox`: the behaviour the built-in lender plays from its first start
+    /// (salaried-good, thin-file, declined, over-collector, flaky).
+    #[arg(long, value_name = "NAME")]
+    pub scenario: Option<String>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -357,7 +361,9 @@ async fn run_op(engine: &Engine, dir: &std::path::Path, op: Op) -> anyhow::Resul
         Op::Connect(a) => {
             let (b, p) = bar();
             let v = if a.url == "sandbox" {
-                engine.connect_sandbox(p).await?
+                engine.connect_sandbox_playing(a.scenario, p).await?
+            } else if a.scenario.is_some() {
+                anyhow::bail!("--scenario is for the built-in sandbox lender: `connect sandbox`")
             } else {
                 engine
                     .connect_repinning(&a.url, a.repin, |url| async move {
