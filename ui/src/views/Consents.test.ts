@@ -19,7 +19,9 @@ describe('Consents', () => {
     expect(card).toHaveTextContent('6 months');
     expect(card).toHaveTextContent('Once a day');
     expect(card).toHaveTextContent('Income from SMS');
-    expect(card).toHaveTextContent('pd:Income');
+    // The kind of data in words; the DPV term only in the tooltip.
+    expect(card).not.toHaveTextContent('pd:Income');
+    expect(card.querySelector('[title="Data Privacy Vocabulary term: pd:Income"]')).toHaveTextContent('Income');
     expect(card).toHaveTextContent('High sensitivity');
     expect(screen.getByTestId('signal-prohibited-contacts')).toHaveTextContent('Prohibited by RBI (2022)');
     expect(screen.getByTestId('consent-expiry-c-1')).toHaveTextContent(/in 30 days/);

@@ -1,9 +1,13 @@
 /** English messages (ICU MessageFormat). The source of truth for keys: every other
  *  language must provide the same keys, which the type of `hi.ts` enforces. */
+import dpvEn from './dpv.en';
+import miscEn from './misc.en';
 import phoneEn from './phone.en';
 
 const en = {
   ...phoneEn,
+  ...dpvEn,
+  ...miscEn,
   'app.name': 'Khata',
   'app.skip': 'Skip to content',
   'nav.label': 'Main',

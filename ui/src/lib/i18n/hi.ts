@@ -1,9 +1,13 @@
 import type { MessageKey } from './en';
+import dpvHi from './dpv.hi';
+import miscHi from './misc.hi';
 import phoneHi from './phone.hi';
 
 /** Hindi messages. Typed against the English keys so none can go missing. */
 const hi: Record<MessageKey, string> = {
   ...phoneHi,
+  ...dpvHi,
+  ...miscHi,
   'app.name': 'खाता',
   'app.skip': 'सामग्री पर जाएँ',
   'nav.label': 'मुख्य',

@@ -1,0 +1,41 @@
+/** Plain words for the W3C Data Privacy Vocabulary's personal-data terms (`pd:Income`) that
+ *  lenders' catalogues and the phone mappings use; the term itself stays in a tooltip. Keyed
+ *  `dpv.<term>`; a term without words here is shown as the term (see `lib/dpv.ts`). */
+const dpvEn = {
+  'dpv.pd:Account': 'Accounts',
+  'dpv.pd:AddressBook': 'Address book',
+  'dpv.pd:AudioRecording': 'Audio recordings',
+  'dpv.pd:Behavioral': 'Behaviour',
+  'dpv.pd:CallLog': 'Call log',
+  'dpv.pd:CallMetadata': 'Call details',
+  'dpv.pd:Communication': 'Messages and calls',
+  'dpv.pd:CommunicationsMetadata': 'Message and call details',
+  'dpv.pd:Contact': 'Contacts',
+  'dpv.pd:ContactList': 'Contact list',
+  'dpv.pd:CreditRecord': 'Credit record',
+  'dpv.pd:DeviceApplications': 'Apps on your phone',
+  'dpv.pd:DeviceBased': 'About your phone',
+  'dpv.pd:FacialPrint': 'Face scan',
+  'dpv.pd:File': 'Files',
+  'dpv.pd:FinancialAccount': 'Bank and wallet accounts',
+  'dpv.pd:GPSCoordinate': 'Exact location (GPS)',
+  'dpv.pd:Income': 'Income',
+  'dpv.pd:LifeHistory': 'Life events',
+  'dpv.pd:Location': 'Location',
+  'dpv.pd:MediaFile': 'Photos, videos and audio files',
+  'dpv.pd:OfficialID': 'Identity documents',
+  'dpv.pd:PhoneNumber': 'Phone number',
+  'dpv.pd:PhoneState': 'Phone and SIM status',
+  'dpv.pd:Photograph': 'Photos',
+  'dpv.pd:PhysicalLocation': 'Where you are',
+  'dpv.pd:Picture': 'Pictures',
+  'dpv.pd:PurchasesAndSpendingHabit': 'Purchases and spending',
+  'dpv.pd:SocialNetwork': 'People you know',
+  'dpv.pd:Transaction': 'Transactions',
+  'dpv.pd:TravelHistory': 'Places you have been',
+  'dpv.pd:Video': 'Videos',
+  'dpv.pd:Voice': 'Voice',
+  'dpv.pd:VoiceRecording': 'Voice recordings',
+};
+
+export default dpvEn;
