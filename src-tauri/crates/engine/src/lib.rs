@@ -59,6 +59,7 @@ pub fn ts_types() -> Vec<(std::path::PathBuf, String)> {
         SensitivityView,
         SignalInfo,
         LenderView,
+        SandboxScenarioView,
         IdentityConflictView,
         PeriodView,
         ConsentStatusView,
