@@ -10,6 +10,7 @@ mod journey;
 mod keychain_timeout;
 mod log_fork;
 mod phone;
+mod scenario;
 mod unlock;
 
 use harness::Session;
