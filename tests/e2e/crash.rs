@@ -59,10 +59,7 @@ pub(crate) async fn consented_in(scenario: Option<&str>) -> Session {
     }
     let app = Session::launch_with(profile).await;
     app.acknowledge_recovery_key().await;
-    app.click("connect-lender").await;
-    app.click("connect-sandbox").await;
-    app.find(&format!("home-lender-{}", khata_engine::SANDBOX_LENDER_ID))
-        .await;
+    app.connect_sandbox(None).await;
     app.click("nav-requests").await;
     app.click("request-submit").await;
     app.find("request-decided").await;

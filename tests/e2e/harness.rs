@@ -374,6 +374,23 @@ impl Session {
         None
     }
 
+    /// From Home: opens Connect and connects the built-in sandbox lender, in `scenario` picked
+    /// from Connect's list when given (else its default, or `KHATA_SANDBOX_SCENARIO`'s); waits
+    /// until Home lists the lender.
+    pub async fn connect_sandbox(&self, scenario: Option<&str>) {
+        self.click("connect-lender").await;
+        if let Some(scenario) = scenario {
+            self.find("connect-scenario")
+                .await
+                .select_by_value(scenario)
+                .await
+                .unwrap_or_else(|e| panic!("pick the scenario {scenario}: {e}"));
+        }
+        self.click("connect-sandbox").await;
+        self.find(&format!("home-lender-{}", khata_engine::SANDBOX_LENDER_ID))
+            .await;
+    }
+
     /// Switches the app to Hindi and opens the Audit screen, waiting until its heading is in
     /// Devanagari.
     pub async fn audit_in_hindi(&self) {

@@ -13,6 +13,7 @@ mod kfs;
 mod log_fork;
 mod phone;
 mod rights;
+mod scenario;
 mod unlock;
 
 use harness::Session;

@@ -57,6 +57,10 @@ const handlers: Record<string, Handler | object | null> = {
     report(args, { task: 'sync', phase: 'disclosures', done: 420, total: 1000 });
     return forever();
   },
+  sandbox_scenarios: () => [
+    { name: 'salaried-good', description: 'A salaried borrower with a long phone history; a well-behaved lender that approves.' },
+    { name: 'over-collector', description: 'A lender that collects beyond consent: after revoking, prohibited data, no consent.' },
+  ],
   connect_lender: (args: Args) => {
     report(args, { task: 'sync', phase: 'consents', done: 1, total: null });
     return forever();

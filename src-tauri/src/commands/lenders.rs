@@ -1,6 +1,6 @@
 //! Connecting to lenders and keeping their records in sync; the Home overview.
 
-use khata_engine::views::{LenderView, Overview, Progress, SyncSummary};
+use khata_engine::views::{LenderView, Overview, Progress, SandboxScenarioView, SyncSummary};
 use tauri::State;
 use tauri::ipc::Channel;
 
@@ -12,15 +12,26 @@ pub async fn overview(state: State<'_, AppState>) -> CommandResult<Overview> {
     Ok(state.engine().await?.overview().await?)
 }
 
-/// Starts the built-in sandbox lender on 127.0.0.1, connects and syncs.
+/// Starts the built-in sandbox lender on 127.0.0.1 (in `scenario` when a tester picked one),
+/// connects and syncs.
 pub async fn connect_sandbox(
     state: State<'_, AppState>,
+    scenario: Option<String>,
     on_progress: Channel<Progress>,
 ) -> CommandResult<LenderView> {
     let engine = state.engine().await?;
-    let lender = engine.connect_sandbox(forward(on_progress.clone())).await?;
+    let lender = engine
+        .connect_sandbox_playing(scenario, forward(on_progress.clone()))
+        .await?;
     engine.sync(&lender.id, forward(on_progress)).await?;
     Ok(lender)
+}
+
+/// The scenarios the built-in sandbox lender can play, for Connect's picker (testing only).
+pub async fn sandbox_scenarios(
+    state: State<'_, AppState>,
+) -> CommandResult<Vec<SandboxScenarioView>> {
+    Ok(state.engine().await?.sandbox_scenarios())
 }
 
 /// Connects to a lender by URL: discovery, then OAuth in the system browser (RFC 8252).

@@ -32,7 +32,8 @@ use khata_engine::views::{
     ExportFormat, ExportOptions, ExportSummary, LenderSignalView, LenderView, NextStep,
     Observation, OfferView, Overview, PhoneImportSummary, PhoneSource, PhoneSurvey, Progress,
     RedactableField, RequestNominee, RevocationView, RightsKindView, RightsRequestView,
-    RightsSubject, SignalChoice, SyncSummary, TimelinePage, TimelineQuery, WhatIfView,
+    RightsSubject, SandboxScenarioView, SignalChoice, SyncSummary, TimelinePage, TimelineQuery,
+    WhatIfView,
 };
 use tauri::ipc::Channel;
 
@@ -59,7 +60,11 @@ registry::commands! {
     /// Everything the Home screen shows, in one round trip.
     async lenders::overview[state]() -> Overview;
     /// Starts the built-in sandbox lender on this machine, connects to it and syncs.
-    async lenders::connect_sandbox[state](; on_progress) -> LenderView;
+    /// `scenario`: one of `sandbox_scenarios` for a tester's pick; `null` plays the default
+    /// (or `KHATA_SANDBOX_SCENARIO`'s).
+    async lenders::connect_sandbox[state](scenario: Option<String>; on_progress) -> LenderView;
+    /// The behaviours the built-in sandbox lender can play (names and a sentence each).
+    async lenders::sandbox_scenarios[state]() -> Vec<SandboxScenarioView>;
     /// Connects to a lender by URL (OAuth in the system browser), then syncs.
     async lenders::connect_lender[state](url: String, repin: Option<String>; on_progress) -> LenderView;
     /// Syncs one lender; `cancelTask('sync')` stops it (what was stored stays).

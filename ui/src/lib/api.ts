@@ -42,6 +42,7 @@ import type { RevocationView } from './bindings/RevocationView';
 import type { RightsKindView } from './bindings/RightsKindView';
 import type { RightsRequestView } from './bindings/RightsRequestView';
 import type { RightsSubject } from './bindings/RightsSubject';
+import type { SandboxScenarioView } from './bindings/SandboxScenarioView';
 import type { SignalChoice } from './bindings/SignalChoice';
 import type { SyncSummary } from './bindings/SyncSummary';
 import type { TimelinePage } from './bindings/TimelinePage';
@@ -68,9 +69,15 @@ export const api = {
   unlockVault: (request: UnlockRequest) => call<VaultAccess>('unlock_vault', { request }),
   /** Everything the Home screen shows, in one round trip. */
   overview: () => call<Overview>('overview'),
-  /** Starts the built-in sandbox lender on this machine, connects to it and syncs. */
-  connectSandbox: (onProgress?: OnProgress) =>
-    call<LenderView>('connect_sandbox', { onProgress: progressChannel(onProgress) }),
+  /**
+   * Starts the built-in sandbox lender on this machine, connects to it and syncs.
+   * `scenario`: one of `sandbox_scenarios` for a tester's pick; `null` plays the default
+   * (or `KHATA_SANDBOX_SCENARIO`'s).
+   */
+  connectSandbox: (scenario: string | null, onProgress?: OnProgress) =>
+    call<LenderView>('connect_sandbox', { scenario, onProgress: progressChannel(onProgress) }),
+  /** The behaviours the built-in sandbox lender can play (names and a sentence each). */
+  sandboxScenarios: () => call<Array<SandboxScenarioView>>('sandbox_scenarios'),
   /** Connects to a lender by URL (OAuth in the system browser), then syncs. */
   connectLender: (url: string, repin: string | null, onProgress?: OnProgress) =>
     call<LenderView>('connect_lender', { url, repin, onProgress: progressChannel(onProgress) }),

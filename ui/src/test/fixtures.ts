@@ -267,9 +267,9 @@ export function consentRequest(overrides: Partial<ConsentRequestView> = {}): Con
     purposeCode: '101',
     purposeText: 'Credit assessment for a personal loan',
     signals: [
-      { signal: SIGNALS.location, newSinceLast: false },
-      { signal: SIGNALS.income, newSinceLast: false },
-      { signal: SIGNALS.contacts, newSinceLast: true },
+      { signal: SIGNALS.location, newSinceLast: false, required: false },
+      { signal: SIGNALS.income, newSinceLast: false, required: false },
+      { signal: SIGNALS.contacts, newSinceLast: true, required: false },
     ],
     droppedSinceLast: [SIGNALS.apps],
     consentStart: NOW,

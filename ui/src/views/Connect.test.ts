@@ -38,7 +38,50 @@ describe('Connect', () => {
 
     held.resolve(lender());
     await vi.waitFor(() => expect(onConnected).toHaveBeenCalledOnce());
-    expect(calls.map((call) => call.command)).toEqual(['connect_sandbox']);
+    expect(calls.map((call) => call.command)).toEqual(['sandbox_scenarios', 'connect_sandbox']);
+    // No scenario listed (the command failed): no picker, the default behaviour.
+    expect(screen.queryByTestId('connect-scenario')).not.toBeInTheDocument();
+    expect(sandboxArgs.scenario).toBeNull();
+  });
+
+  it('lets a tester pick the sandbox lender’s scenario, listed from Rust, in English and Hindi', async () => {
+    const calls = mockCommands({
+      sandbox_scenarios: [
+        { name: 'salaried-good', description: 'Approves.' },
+        { name: 'over-collector', description: 'Collects beyond consent.' },
+        { name: 'brand-new', description: 'A scenario the UI has no words for.' },
+      ],
+      connect_sandbox: lender(),
+    });
+    const onConnected = vi.fn();
+    const user = userEvent.setup();
+    render(Connect, { onConnected, onBack: vi.fn() });
+    const picker = await screen.findByTestId('connect-scenario');
+    expect(screen.getByLabelText('For testing: how the sandbox lender behaves')).toBe(picker);
+    expect([...picker.querySelectorAll('option')].map((option) => option.value)).toEqual([
+      '',
+      'salaried-good',
+      'over-collector',
+      'brand-new',
+    ]);
+    expect(screen.getByTestId('connect-scenario-hint')).toHaveTextContent('fixed the first time');
+    await user.selectOptions(picker, 'over-collector');
+    expect(screen.getByTestId('connect-scenario-hint')).toHaveTextContent(
+      'A lender that collects beyond consent',
+    );
+    await user.selectOptions(picker, 'brand-new');
+    expect(screen.getByTestId('connect-scenario-hint')).toHaveTextContent('A scenario the UI has no words for.');
+    setLocale('hi');
+    await user.selectOptions(picker, 'over-collector');
+    await vi.waitFor(() =>
+      expect(screen.getByTestId('connect-scenario-hint')).toHaveTextContent('सहमति से ज़्यादा जानकारी'),
+    );
+    expect(picker.querySelector('option[value=""]')).toHaveTextContent('आम ऋणदाता');
+
+    await user.click(screen.getByTestId('connect-sandbox'));
+    await vi.waitFor(() => expect(onConnected).toHaveBeenCalledOnce());
+    const connect = calls.find((call) => call.command === 'connect_sandbox');
+    expect(connect?.args.scenario).toBe('over-collector');
   });
 
   it('connects by lender URL', async () => {
@@ -51,8 +94,8 @@ describe('Connect', () => {
     await user.type(screen.getByTestId('connect-url'), 'https://lender.example');
     await user.click(screen.getByTestId('connect-submit'));
     await vi.waitFor(() => expect(onConnected).toHaveBeenCalledOnce());
-    expect(calls[0].command).toBe('connect_lender');
-    expect(calls[0].args.url).toBe('https://lender.example');
+    const connect = calls.find((call) => call.command === 'connect_lender');
+    expect(connect?.args.url).toBe('https://lender.example');
   });
 
   it('shows an identity conflict with both fingerprints and re-pins only on request', async () => {
@@ -81,11 +124,12 @@ describe('Connect', () => {
     expect(screen.getByTestId('conflict-pinned')).toHaveTextContent('AAAA 1111');
     expect(screen.getByTestId('conflict-offered')).toHaveTextContent('BBBB 2222');
     expect(onConnected).not.toHaveBeenCalled();
-    expect(calls[0].args.repin).toBeNull();
+    const connects = () => calls.filter((call) => call.command === 'connect_lender');
+    expect(connects()[0].args.repin).toBeNull();
 
     await user.click(screen.getByTestId('connect-repin'));
     await vi.waitFor(() => expect(onConnected).toHaveBeenCalledOnce());
-    expect(calls[1].args.repin).toBe('BBBB 2222');
+    expect(connects()[1].args.repin).toBe('BBBB 2222');
   });
 
   it('shows a failure as a sentence and stays on the page', async () => {

@@ -18,13 +18,18 @@ describe('Consent requests', () => {
     expect(form).toHaveTextContent('Your monthly income, estimated from salary-credit SMS messages from your bank.');
     expect(form).not.toHaveTextContent('pd:Income');
     expect(screen.getAllByTestId('signal-dpv').map((badge) => badge.getAttribute('title'))).toContain(
-      'W3C Data Privacy Vocabulary category: pd:Income',
+      'Data Privacy Vocabulary term: pd:Income',
     );
     expect(form).toHaveTextContent('High sensitivity');
     expect(screen.getByTestId('signal-prohibited-contacts')).toHaveTextContent('Prohibited by RBI (2022)');
     expect(screen.getByTestId('request-signal-new-contacts')).toHaveTextContent('New since your last consent');
     expect(screen.queryByTestId('request-signal-new-location')).not.toBeInTheDocument();
     expect(screen.getByTestId('request-dropped')).toHaveTextContent('Installed apps');
+    // Kinds of data in plain words, the DPV term in a tooltip, nowhere raw.
+    expect(screen.getByTestId('request-dropped')).toHaveTextContent('(Apps on your phone)');
+    expect(screen.getAllByTestId('signal-dpv').map((badge) => badge.textContent)).toContain('Income');
+    expect(screen.getAllByTestId('signal-dpv')[0]).toHaveAttribute('title', 'Data Privacy Vocabulary term: pd:Location');
+    expect(form).not.toHaveTextContent('pd:');
     expect(screen.getByTestId('request-high-frequency')).toBeInTheDocument();
     expect(form).toHaveTextContent('4 times an hour');
     expect(screen.getByTestId('request-onward')).toHaveTextContent('Credit bureau');

@@ -1,4 +1,4 @@
-import { fireEvent, render, screen } from '@testing-library/svelte';
+import { fireEvent, render, screen, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { TimelineQuery } from '../lib/bindings/TimelineQuery';
@@ -104,10 +104,19 @@ describe('Timeline', () => {
     render(Timeline);
     await screen.findByTestId('timeline-total');
     await user.selectOptions(screen.getByTestId('timeline-filter-lender'), 'sandbox');
-    await user.type(screen.getByTestId('timeline-filter-category'), 'pd:Location');
+    // The categories present, by their words, the term in the tooltip.
+    const categories = screen.getByTestId('timeline-filter-category');
+    expect([...categories.querySelectorAll('option')].map((option) => option.textContent)).toEqual([
+      'Any kind of data',
+      'Location',
+    ]);
+    expect(categories.querySelector('option[value="pd:Location"]')).toHaveAttribute(
+      'title',
+      'Data Privacy Vocabulary term: pd:Location',
+    );
+    await user.selectOptions(categories, 'pd:Location');
     await user.type(screen.getByTestId('timeline-filter-signal'), 'location');
     await fireEvent.input(screen.getByTestId('timeline-filter-from'), { target: { value: '2026-11-01' } });
-    expect(document.querySelector('#timeline-categories option')).toHaveAttribute('value', 'pd:Location');
     await user.click(screen.getByTestId('timeline-apply'));
     await vi.waitFor(() => expect(calls.filter((call) => call.command === 'timeline')).toHaveLength(2));
     const query = calls.filter((call) => call.command === 'timeline')[1].args.query as TimelineQuery;
@@ -119,6 +128,30 @@ describe('Timeline', () => {
       to: null,
       cursor: null,
     });
+  });
+
+  it('names each row’s kind of data in plain words, the DPV term in its tooltip', async () => {
+    mockCommands({
+      overview: overview(),
+      timeline: {
+        items: [disclosure(1, { dpvCategory: 'pd:Income', signalName: 'Income from SMS' }), disclosure(2)],
+        nextCursor: null,
+        total: 2,
+        phone: [],
+      },
+    });
+    render(Timeline);
+    await vi.waitFor(() => expect(screen.getAllByTestId('timeline-row')).toHaveLength(2));
+    const income = within(screen.getByTestId('timeline-list')).getByTitle('Data Privacy Vocabulary term: pd:Income');
+    expect(income).toHaveTextContent('Income');
+    expect(screen.getByTestId('timeline-list')).not.toHaveTextContent('pd:');
+    // Sorted by their words.
+    expect(
+      [...screen.getByTestId('timeline-filter-category').querySelectorAll('option')].map((option) => option.value),
+    ).toEqual(['', 'pd:Income', 'pd:Location']);
+    setLocale('hi');
+    await vi.waitFor(() => expect(income).toHaveTextContent('आमदनी'));
+    expect(screen.getByTestId('timeline-filter-category')).toHaveTextContent('हर तरह की जानकारी');
   });
 
   it('opens a row’s evidence: consent, digest, signature and the signed statement', async () => {

@@ -26,6 +26,11 @@ describe('Unlock', () => {
     render(Unlock, { access: KEYCHAIN_DOWN, onOpened });
 
     expect(screen.getByTestId('unlock-keychain')).toHaveTextContent('no Secret Service answered');
+    // A plain sentence first; Rust's words folded away, once.
+    expect(screen.getByTestId('unlock-keychain-hint')).toHaveTextContent('no keyring program');
+    const detail = screen.getByTestId('unlock-detail');
+    expect(detail).not.toHaveAttribute('open');
+    expect(detail.querySelector('summary')).toHaveTextContent('Technical details');
     expect(screen.queryByTestId('unlock-recovery-form')).not.toBeInTheDocument();
     const submit = screen.getByTestId('unlock-passphrase-submit');
     await user.type(screen.getByTestId('unlock-passphrase'), 'correct horse battery');
@@ -53,7 +58,10 @@ describe('Unlock', () => {
     const user = userEvent.setup();
     render(Unlock, { access: KEYCHAIN_DOWN, onOpened });
     await user.click(screen.getByTestId('unlock-retry'));
-    expect(await screen.findByTestId('unlock-error')).toHaveTextContent('it is locked');
+    expect(await screen.findByTestId('unlock-error')).toHaveTextContent('still could not be reached');
+    expect(screen.getByTestId('unlock-error')).not.toHaveTextContent('it is locked');
+    expect(screen.getByTestId('unlock-detail')).toHaveTextContent('it is locked');
+    expect(screen.queryByTestId('unlock-keychain-hint')).not.toBeInTheDocument();
     expect(onOpened).not.toHaveBeenCalled();
   });
 
@@ -164,7 +172,8 @@ describe('Unlock', () => {
 
     // Still silent: the answer is shown and the choice stays.
     await user.click(screen.getByTestId('unlock-retry'));
-    expect(await screen.findByTestId('unlock-error')).toHaveTextContent('within 10 seconds');
+    expect(await screen.findByTestId('unlock-error')).toHaveTextContent('still could not be reached');
+    expect(screen.getByTestId('unlock-detail')).toHaveTextContent('within 10 seconds');
     expect(screen.getByTestId('unlock-use-passphrase')).toBeInTheDocument();
     // It answers now.
     await user.click(screen.getByTestId('unlock-retry'));

@@ -10,18 +10,41 @@ use clap::Parser;
 #[derive(Debug, Parser)]
 #[command(name = "khata", version, propagate_version = true)]
 struct Cli {
+    /// Say more on stderr: -v what is being done (info), -vv details (debug). $KHATA_LOG takes
+    /// a full filter (e.g. `khata_engine=debug`). Warnings and errors always show.
+    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    verbose: u8,
     #[command(subcommand)]
     command: cmd::Command,
 }
 
+/// The log filter: `-v`/`-vv` when given, else `$KHATA_LOG`, else `$RUST_LOG`, else warnings
+/// only, so a script reading stderr sees what went wrong and not the engine's progress.
+fn log_filter(verbose: u8, khata_log: Option<String>, rust_log: Option<String>) -> String {
+    match verbose {
+        0 => khata_log
+            .or(rust_log)
+            .filter(|f| !f.trim().is_empty())
+            .unwrap_or_else(|| "warn".into()),
+        1 => "info".into(),
+        _ => "debug".into(),
+    }
+}
+
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
-    // Logs go to stderr so stdout stays for results; RUST_LOG refines the level.
+    // Logs go to stderr so stdout stays for results.
+    let filter = log_filter(
+        cli.verbose,
+        std::env::var("KHATA_LOG").ok(),
+        std::env::var("RUST_LOG").ok(),
+    );
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+            tracing_subscriber::EnvFilter::try_new(&filter)
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
         )
         .init();
     match cmd::run(cli.command) {
@@ -41,6 +64,83 @@ mod tests {
     #[test]
     fn cli_definition_is_consistent() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn logs_are_quiet_unless_asked() {
+        assert_eq!(log_filter(0, None, None), "warn");
+        assert_eq!(log_filter(1, None, None), "info");
+        assert_eq!(log_filter(2, None, None), "debug");
+        assert_eq!(log_filter(3, None, None), "debug");
+        assert_eq!(
+            log_filter(0, Some("khata_engine=debug".into()), Some("info".into())),
+            "khata_engine=debug"
+        );
+        assert_eq!(log_filter(0, None, Some("info".into())), "info");
+        assert_eq!(log_filter(0, Some(" ".into()), None), "warn");
+        // -v wins over the environment: it is what was typed now.
+        assert_eq!(log_filter(1, Some("error".into()), None), "info");
+        let cli = Cli::try_parse_from(["khata", "-vv", "consents"]).unwrap();
+        assert_eq!(cli.verbose, 2);
+        let cli = Cli::try_parse_from(["khata", "timeline", "-v"]).unwrap();
+        assert_eq!(cli.verbose, 1);
+    }
+
+    #[test]
+    fn journey_flags_parse() {
+        let cli = Cli::try_parse_from([
+            "khata",
+            "decide",
+            "req-1",
+            "--share",
+            "sms_income",
+            "device_age",
+            "--refuse",
+            "location",
+        ])
+        .unwrap();
+        let cmd::Command::Decide { args, .. } = cli.command else {
+            panic!("parsed as another command")
+        };
+        assert_eq!(args.request, "req-1");
+        assert_eq!(args.share, ["sms_income", "device_age"]);
+        assert_eq!(args.refuse, ["location"]);
+        // Nothing named: a refusal of everything, which is allowed.
+        assert!(Cli::try_parse_from(["khata", "decide", "req-1"]).is_ok());
+        assert!(Cli::try_parse_from(["khata", "decide"]).is_err());
+        assert!(Cli::try_parse_from(["khata", "requests", "--format", "json"]).is_ok());
+        assert!(Cli::try_parse_from(["khata", "requests", "--format", "yaml"]).is_err());
+        assert!(Cli::try_parse_from(["khata", "rights", "list"]).is_ok());
+        let cli = Cli::try_parse_from([
+            "khata",
+            "rights",
+            "request",
+            "--lender",
+            "l-1",
+            "--kind",
+            "human-review",
+            "--details",
+            "Please have a person look at my application.",
+        ])
+        .unwrap();
+        let cmd::Command::Rights {
+            cmd: cmd::rights::RightsCmd::Request(a),
+            ..
+        } = cli.command
+        else {
+            panic!("parsed as another command")
+        };
+        assert_eq!(a.kind, cmd::rights::RightsKindArg::HumanReview);
+        assert!(
+            Cli::try_parse_from(["khata", "rights", "request", "--lender", "l", "--kind", "x"])
+                .is_err()
+        );
+        let cli =
+            Cli::try_parse_from(["khata", "timeline", "--lender", "l-1", "--limit", "5"]).unwrap();
+        let cmd::Command::Timeline { args, .. } = cli.command else {
+            panic!("parsed as another command")
+        };
+        assert_eq!((args.lender.as_deref(), args.limit), (Some("l-1"), 5));
     }
 
     #[test]

@@ -331,6 +331,7 @@ pub fn request_view(
             .map(|s| RequestedSignal {
                 signal: cat.info(lender_id, s),
                 new_since_last: prev_all.as_ref().is_some_and(|p| !p.contains(s.as_str())),
+                required: req.required_signals.contains(s),
             })
             .collect(),
         dropped_since_last: dropped,

@@ -10,6 +10,8 @@ use std::future::Future;
 use std::path::PathBuf;
 use std::pin::Pin;
 
+use crate::views::SandboxScenarioView;
+
 /// A boxed future, so the launcher traits stay object-safe.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
@@ -24,6 +26,24 @@ pub trait SandboxLauncher: Send + Sync {
         &self,
         state_dir: PathBuf,
     ) -> BoxFuture<'_, Result<Box<dyn SandboxLender>, LaunchError>>;
+
+    /// The behaviours (scenarios) this launcher can start a lender in, for a tester to pick
+    /// one; empty when it plays only its own.
+    fn scenarios(&self) -> Vec<SandboxScenarioView> {
+        Vec::new()
+    }
+
+    /// [`SandboxLauncher::start`] playing `scenario` (one of [`SandboxLauncher::scenarios`]'
+    /// names) rather than the launcher's own. A launcher without scenarios refuses any.
+    fn start_scenario(
+        &self,
+        state_dir: PathBuf,
+        scenario: &str,
+    ) -> BoxFuture<'_, Result<Box<dyn SandboxLender>, LaunchError>> {
+        let err: LaunchError = format!("this sandbox lender plays no scenario {scenario:?}").into();
+        let _ = state_dir;
+        Box::pin(async move { Err(err) })
+    }
 }
 
 /// A running sandbox lender. Dropping it stops it too; [`SandboxLender::stop`] waits until it

@@ -66,6 +66,7 @@ pub fn ts_types() -> Vec<(std::path::PathBuf, String)> {
         SignalTextsView,
         LenderSignalView,
         LenderView,
+        SandboxScenarioView,
         IdentityConflictView,
         PeriodView,
         ConsentStatusView,

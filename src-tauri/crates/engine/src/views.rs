@@ -111,6 +111,15 @@ pub struct LenderSignalView {
     pub signal: SignalInfo,
 }
 
+/// A behaviour the built-in sandbox lender can play, for testing: its name (`over-collector`)
+/// and a sentence saying what it does, in English (the UI may word it by name).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SandboxScenarioView {
+    pub name: String,
+    pub description: String,
+}
+
 /// A connected lender.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -226,6 +235,9 @@ pub struct RequestedSignal {
     pub signal: SignalInfo,
     /// Not in the lender's previous consent: scope creep to review.
     pub new_since_last: bool,
+    /// The lender marks it as needed for any decision (`requiredSignals`); the borrower may
+    /// still refuse it.
+    pub required: bool,
 }
 
 /// The borrower's answer for one signal.

@@ -421,6 +421,16 @@ pub fn ios_resource(category: &str) -> Option<Resource> {
 mod tests {
     use super::*;
 
+    /// The UI words DPV terms from its catalogue (`dpv.en.ts`; `dpv.hi.ts` is typed against
+    /// it): every term the mapping gives an observation has words there.
+    #[test]
+    fn every_dpv_term_has_words_in_the_ui() {
+        let words = include_str!("../../../../ui/src/lib/i18n/dpv.en.ts");
+        for term in MAPPINGS.iter().flat_map(|m| m.dpv_categories) {
+            assert!(words.contains(&format!("'dpv.{term}':")), "{term}");
+        }
+    }
+
     #[test]
     fn every_resource_has_exactly_one_mapping_row() {
         use Resource::*;

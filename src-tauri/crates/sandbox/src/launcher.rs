@@ -4,6 +4,7 @@
 
 use std::path::PathBuf;
 
+use khata_engine::views::SandboxScenarioView;
 use khata_engine::{
     BoxFuture, LaunchError, SandboxFaults, SandboxKeyRotation, SandboxLauncher, SandboxLender,
 };
@@ -52,22 +53,57 @@ impl Default for Launcher {
     }
 }
 
-impl SandboxLauncher for Launcher {
-    fn start(
+impl Launcher {
+    /// Starts the lender in `scenario`; a state directory started before keeps the scenario
+    /// it was first started with unless `chosen` (a tester's explicit pick).
+    fn launch(
         &self,
         state_dir: PathBuf,
+        scenario: Scenario,
+        chosen: bool,
     ) -> BoxFuture<'_, Result<Box<dyn SandboxLender>, LaunchError>> {
         let config = SandboxConfig {
-            scenario: self.scenario,
+            scenario,
             faults: self.faults.clone(),
             admin_token: self.admin_token.clone(),
             state_dir: Some(state_dir),
+            keep_first_scenario: !chosen,
             ..SandboxConfig::default()
         };
         Box::pin(async move {
             let running = crate::start(config).await?;
             Ok(Box::new(running) as Box<dyn SandboxLender>)
         })
+    }
+}
+
+impl SandboxLauncher for Launcher {
+    fn start(
+        &self,
+        state_dir: PathBuf,
+    ) -> BoxFuture<'_, Result<Box<dyn SandboxLender>, LaunchError>> {
+        self.launch(state_dir, self.scenario, false)
+    }
+
+    fn scenarios(&self) -> Vec<SandboxScenarioView> {
+        crate::scenario::ALL
+            .iter()
+            .map(|s| SandboxScenarioView {
+                name: s.name().into(),
+                description: s.summary().into(),
+            })
+            .collect()
+    }
+
+    fn start_scenario(
+        &self,
+        state_dir: PathBuf,
+        scenario: &str,
+    ) -> BoxFuture<'_, Result<Box<dyn SandboxLender>, LaunchError>> {
+        match scenario.parse::<Scenario>() {
+            Ok(s) => self.launch(state_dir, s, true),
+            Err(e) => Box::pin(async move { Err(e.into()) }),
+        }
     }
 }
 

@@ -58,6 +58,10 @@ pub struct SandboxConfig {
     /// The lender id its discovery document claims; [`DEFAULT_LENDER_ID`] when `None` (tests
     /// that need two distinct lenders at once give the second another).
     pub lender_id: Option<String>,
+    /// On a state directory started before, play the scenario it was first started with rather
+    /// than `scenario` (the app's built-in lender: the scenario a tester picked stays after a
+    /// restart).
+    pub keep_first_scenario: bool,
 }
 
 /// The sandbox lender's id unless [`SandboxConfig::lender_id`] says otherwise.
@@ -75,6 +79,7 @@ impl Default for SandboxConfig {
             admin_token: None,
             collect_every: None,
             lender_id: None,
+            keep_first_scenario: false,
         }
     }
 }
@@ -233,6 +238,12 @@ pub async fn start(config: SandboxConfig) -> anyhow::Result<RunningSandbox> {
     let key = load_or_create_key(&state_dir)?;
     let conn = store::open(&state_dir.join(DB_FILE)).context("opening the sandbox database")?;
     let log = log::Log::load(&conn).context("loading the disclosure log")?;
+    let mut config = config;
+    if config.keep_first_scenario
+        && let Some(first) = store::meta_get(&conn, "scenario")?
+    {
+        config.scenario = first.parse().map_err(anyhow::Error::msg)?;
+    }
 
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", config.port))
         .await

@@ -63,6 +63,26 @@ impl Scenario {
         }
     }
 
+    /// One sentence saying how the lender behaves, for a tester choosing one.
+    pub fn summary(self) -> &'static str {
+        match self {
+            Self::SalariedGood => {
+                "A salaried borrower with a long phone history; a well-behaved lender that approves."
+            }
+            Self::ThinFile => "A new phone and SIM with little history: a small approval.",
+            Self::Declined => "Missed payments, gambling and many loan apps: the loan is declined.",
+            Self::OverCollector => {
+                "A lender that collects beyond consent: after revoking, prohibited data, no consent."
+            }
+            Self::Flaky => {
+                "A well-behaved lender behind an unreliable network (delays and errors)."
+            }
+            Self::WrongApr => {
+                "An approving lender whose Key Fact Statement states the APR without its fees."
+            }
+        }
+    }
+
     /// The values the lender holds for each signal; absent means it has none.
     pub fn values(self) -> BTreeMap<String, i64> {
         let v: &[(&str, i64)] = match self {

@@ -429,6 +429,16 @@ pub fn score(values: &BTreeMap<String, i64>, usable: &dyn Fn(&str) -> bool) -> S
 mod tests {
     use super::*;
 
+    /// The UI words DPV terms from its catalogue (`dpv.en.ts`; `dpv.hi.ts` is typed against
+    /// it): every term this lender's catalogue uses has words there.
+    #[test]
+    fn every_dpv_term_has_words_in_the_ui() {
+        let words = include_str!("../../../../ui/src/lib/i18n/dpv.en.ts");
+        for term in SIGNALS.iter().map(|d| d.dpv).chain(["pd:Behavioral"]) {
+            assert!(words.contains(&format!("'dpv.{term}':")), "{term}");
+        }
+    }
+
     #[test]
     fn bins_are_ordered_and_open_ended() {
         for d in SIGNALS {

@@ -5,4 +5,9 @@ export type RequestedSignal = { signal: SignalInfo,
 /**
  * Not in the lender's previous consent: scope creep to review.
  */
-newSinceLast: boolean, };
+newSinceLast: boolean, 
+/**
+ * The lender marks it as needed for any decision (`requiredSignals`); the borrower may
+ * still refuse it.
+ */
+required: boolean, };

@@ -1,10 +1,8 @@
-/**
- * W3C Data Privacy Vocabulary (DPV) personal-data terms in plain words, keyed `dpv.<term>` with
- * the term as lenders send it (`dpv.pd:Income`). The term itself stays in a tooltip; a term not
- * here is shown as sent (`dpvLabel` in i18n.svelte.ts).
- */
+/** Plain words for the W3C Data Privacy Vocabulary's personal-data terms (`pd:Income`) that
+ *  lenders' catalogues and the phone mappings use; the term itself stays in a tooltip. Keyed
+ *  `dpv.<term>`; a term without words here is shown as the term (see `lib/dpv.ts`). */
 const dpvEn = {
-  'dpv.pd:Account': 'An account',
+  'dpv.pd:Account': 'Accounts',
   'dpv.pd:AddressBook': 'Address book',
   'dpv.pd:AudioRecording': 'Audio recordings',
   'dpv.pd:Behavioral': 'Behaviour',
@@ -19,25 +17,25 @@ const dpvEn = {
   'dpv.pd:DeviceBased': 'About your phone',
   'dpv.pd:FacialPrint': 'Face scan',
   'dpv.pd:File': 'Files',
-  'dpv.pd:FinancialAccount': 'Bank or payment account',
+  'dpv.pd:FinancialAccount': 'Bank and wallet accounts',
   'dpv.pd:GPSCoordinate': 'Exact location (GPS)',
   'dpv.pd:Income': 'Income',
   'dpv.pd:LifeHistory': 'Life events',
   'dpv.pd:Location': 'Location',
-  'dpv.pd:MediaFile': 'Photos and media',
-  'dpv.pd:OfficialID': 'Identity document',
+  'dpv.pd:MediaFile': 'Photos, videos and audio files',
+  'dpv.pd:OfficialID': 'Identity documents',
   'dpv.pd:PhoneNumber': 'Phone number',
-  'dpv.pd:PhoneState': 'Phone and SIM details',
-  'dpv.pd:Photograph': 'Photographs',
+  'dpv.pd:PhoneState': 'Phone and SIM status',
+  'dpv.pd:Photograph': 'Photos',
   'dpv.pd:PhysicalLocation': 'Where you are',
   'dpv.pd:Picture': 'Pictures',
   'dpv.pd:PurchasesAndSpendingHabit': 'Purchases and spending',
-  'dpv.pd:SocialNetwork': 'Social network',
-  'dpv.pd:Transaction': 'Payments',
-  'dpv.pd:TravelHistory': 'Travel history',
-  'dpv.pd:Video': 'Video',
+  'dpv.pd:SocialNetwork': 'People you know',
+  'dpv.pd:Transaction': 'Transactions',
+  'dpv.pd:TravelHistory': 'Places you have been',
+  'dpv.pd:Video': 'Videos',
   'dpv.pd:Voice': 'Voice',
   'dpv.pd:VoiceRecording': 'Voice recordings',
-} as const;
+};
 
 export default dpvEn;

@@ -3,6 +3,7 @@
 import wordsEn from './words.en';
 import dpvEn from './dpv.en';
 import kfsEn from './kfs.en';
+import miscEn from './misc.en';
 import phoneEn from './phone.en';
 import profileEn from './profile.en';
 import rightsEn from './rights.en';
@@ -14,6 +15,7 @@ const en = {
   ...dpvEn,
   ...kfsEn,
   ...rightsEn,
+  ...miscEn,
   'app.name': 'Khata',
   'app.skip': 'Skip to content',
   'nav.label': 'Main',

@@ -2,6 +2,7 @@ import type { MessageKey } from './en';
 import wordsHi from './words.hi';
 import dpvHi from './dpv.hi';
 import kfsHi from './kfs.hi';
+import miscHi from './misc.hi';
 import phoneHi from './phone.hi';
 import profileHi from './profile.hi';
 import rightsHi from './rights.hi';
@@ -14,6 +15,7 @@ const hi: Record<MessageKey, string> = {
   ...dpvHi,
   ...kfsHi,
   ...rightsHi,
+  ...miscHi,
   'app.name': 'खाता',
   'app.skip': 'सामग्री पर जाएँ',
   'nav.label': 'मुख्य',

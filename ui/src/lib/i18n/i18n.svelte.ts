@@ -67,6 +67,11 @@ export function phaseLabel(phase: string): string {
   return tOr(`progress.phase.${phase}`, phase);
 }
 
+/** A W3C DPV personal-data term (`pd:Income`) in plain words; an unknown term as it came. */
+export function dpvLabel(term: string): string {
+  return tOr(`dpv.${term}`, term);
+}
+
 /** A regulatory flag (`rbi-2022-prohibited`…) in plain language. */
 export function flagLabel(flag: string): string {
   return tOr(`signal.flag.${flag}`, flag);
@@ -81,9 +86,4 @@ export function purposeLabel(code: string, text = ''): string {
   const key = `purpose.${code}`;
   if (hasMessage(key) && (state.locale !== 'en' || !text)) return t(key);
   return text || code;
-}
-
-/** A W3C DPV personal-data term (`pd:Income`) in plain words; the term as sent when unknown. */
-export function dpvLabel(term: string): string {
-  return tOr(`dpv.${term}`, term);
 }

@@ -53,6 +53,10 @@ pub struct ConnectArgs {
     /// after comparing it with the one the lender publishes.
     #[arg(long, value_name = "FINGERPRINT")]
     pub repin: Option<String>,
+    /// With `sandbox`: the behaviour the built-in lender plays from its first start
+    /// (salaried-good, thin-file, declined, over-collector, flaky).
+    #[arg(long, value_name = "NAME")]
+    pub scenario: Option<String>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -225,6 +229,10 @@ pub enum Op {
     Connect(ConnectArgs),
     Sync,
     Consents,
+    Requests(super::journey::RequestsArgs),
+    Decide(super::journey::DecideArgs),
+    Rights(super::rights::RightsCmd),
+    Timeline(super::journey::TimelineArgs),
     Revoke(RevokeArgs),
     Offer(OfferArgs),
     Export(ExportArgs),
@@ -353,7 +361,9 @@ async fn run_op(engine: &Engine, dir: &std::path::Path, op: Op) -> anyhow::Resul
         Op::Connect(a) => {
             let (b, p) = bar();
             let v = if a.url == "sandbox" {
-                engine.connect_sandbox(p).await?
+                engine.connect_sandbox_playing(a.scenario, p).await?
+            } else if a.scenario.is_some() {
+                anyhow::bail!("--scenario is for the built-in sandbox lender: `connect sandbox`")
             } else {
                 engine
                     .connect_repinning(&a.url, a.repin, |url| async move {
@@ -377,6 +387,10 @@ async fn run_op(engine: &Engine, dir: &std::path::Path, op: Op) -> anyhow::Resul
             print(&s)
         }
         Op::Consents => print(&engine.consents().await?),
+        Op::Requests(a) => super::journey::requests(engine, a).await,
+        Op::Decide(a) => super::journey::decide(engine, a).await,
+        Op::Rights(cmd) => super::rights::run(engine, cmd).await,
+        Op::Timeline(a) => super::journey::timeline(engine, a).await,
         Op::Revoke(a) => {
             let r = engine.revoke(&a.consent, a.signals).await?;
             // Try delivery now; the outbox keeps retrying on later runs if the lender is away.

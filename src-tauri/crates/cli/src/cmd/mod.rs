@@ -3,8 +3,10 @@
 pub mod audit;
 pub mod engine;
 pub mod finding_text;
+pub mod journey;
 pub mod phone;
 pub mod phone_capture;
+pub mod rights;
 pub mod sandbox;
 pub mod verify;
 
@@ -35,6 +37,35 @@ pub enum Command {
     Consents {
         #[command(flatten)]
         opts: engine::EngineOpts,
+    },
+    /// Consent requests waiting for your answer: the lender, the purpose, each signal asked
+    /// for (marked when required for a decision or prohibited).
+    Requests {
+        #[command(flatten)]
+        opts: engine::EngineOpts,
+        #[command(flatten)]
+        args: journey::RequestsArgs,
+    },
+    /// Answer a consent request: share the signals named with --share, refuse every other.
+    Decide {
+        #[command(flatten)]
+        opts: engine::EngineOpts,
+        #[command(flatten)]
+        args: journey::DecideArgs,
+    },
+    /// Your rights requests to lenders: list them, or make one.
+    Rights {
+        #[command(flatten)]
+        opts: engine::EngineOpts,
+        #[command(subcommand)]
+        cmd: rights::RightsCmd,
+    },
+    /// What lenders disclosed collecting, newest first.
+    Timeline {
+        #[command(flatten)]
+        opts: engine::EngineOpts,
+        #[command(flatten)]
+        args: journey::TimelineArgs,
     },
     /// Revoke a consent, or some of its signals.
     Revoke {
@@ -84,6 +115,10 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
         Command::Connect { opts, args } => engine::run(opts, engine::Op::Connect(args)),
         Command::Sync { opts } => engine::run(opts, engine::Op::Sync),
         Command::Consents { opts } => engine::run(opts, engine::Op::Consents),
+        Command::Requests { opts, args } => engine::run(opts, engine::Op::Requests(args)),
+        Command::Decide { opts, args } => engine::run(opts, engine::Op::Decide(args)),
+        Command::Rights { opts, cmd } => engine::run(opts, engine::Op::Rights(cmd)),
+        Command::Timeline { opts, args } => engine::run(opts, engine::Op::Timeline(args)),
         Command::Revoke { opts, args } => engine::run(opts, engine::Op::Revoke(args)),
         Command::Offer { opts, args } => engine::run(opts, engine::Op::Offer(args)),
         Command::Export { opts, args } => engine::run(opts, engine::Op::Export(args)),
@@ -93,6 +128,13 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
             engine::VaultCmd::Restore(args) => engine::run(opts, engine::Op::VaultRestore(args)),
         },
     }
+}
+
+/// `--format` of the journey's commands: sentences, or the engine's view types as JSON.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
 }
 
 /// A progress bar on stderr (hidden when not wanted or stderr is not a terminal).

@@ -97,6 +97,7 @@ impl SandboxArgs {
             admin_token: self.admin_token.clone(),
             collect_every: self.collect_every.map(Duration::from_secs),
             lender_id: None,
+            keep_first_scenario: false,
         })
     }
 }

@@ -84,6 +84,17 @@ impl Engine {
         &self,
         progress: impl Fn(Progress) + Send + Sync,
     ) -> Result<LenderView> {
+        self.connect_sandbox_playing(None, progress).await
+    }
+
+    /// [`Engine::connect_sandbox`], the lender playing `scenario` (one of
+    /// [`Engine::sandbox_scenarios`]) rather than the launcher's own: testers pick one on
+    /// Connect. A scenario is a lender's first start's; once it runs, asking for one is refused.
+    pub async fn connect_sandbox_playing(
+        &self,
+        scenario: Option<String>,
+        progress: impl Fn(Progress) + Send + Sync,
+    ) -> Result<LenderView> {
         let step = |phase: &str, done| {
             progress(Progress {
                 task: "connect".into(),
@@ -93,7 +104,7 @@ impl Engine {
             })
         };
         step("starting", 0);
-        let url = self.ensure_sandbox().await?;
+        let url = self.ensure_sandbox(scenario.as_deref()).await?;
         step("discovery", 1);
         let client = LendingClient::connect(&url, self.cfg.client.clone()).await?;
         self.check_identity(client.discovery(), SANDBOX_ORIGIN, None)
@@ -183,7 +194,7 @@ impl Engine {
             .await?;
         let mut link = link;
         if link.is_sandbox {
-            self.ensure_sandbox().await?;
+            self.ensure_sandbox(None).await?;
             let id = lender_id.to_string();
             link = self
                 .with_vault(move |v| {

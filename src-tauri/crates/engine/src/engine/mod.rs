@@ -131,7 +131,7 @@ impl Engine {
             let has_sandbox = engine
                 .with_vault(|v| Ok(v.lender_links()?.iter().any(|l| l.is_sandbox)))
                 .await?;
-            if has_sandbox && let Err(e) = engine.ensure_sandbox().await {
+            if has_sandbox && let Err(e) = engine.ensure_sandbox(None).await {
                 tracing::warn!(error = %e, "could not restart the sandbox lender");
             }
         }

@@ -10,6 +10,7 @@ use khata_lending::types as wire;
 use super::{Engine, SANDBOX_DIR, SANDBOX_LENDER_ID};
 use crate::error::{EngineError, Result};
 use crate::launcher::SandboxFaults;
+use crate::views::SandboxScenarioView;
 
 impl Engine {
     /// The built-in sandbox's base URL, when it runs.
@@ -19,6 +20,15 @@ impl Engine {
             .await
             .as_ref()
             .map(|s| s.base_url().to_string())
+    }
+
+    /// The scenarios the built-in sandbox lender can play (none in a build without one).
+    pub fn sandbox_scenarios(&self) -> Vec<SandboxScenarioView> {
+        self.cfg
+            .sandbox
+            .as_ref()
+            .map(|l| l.scenarios())
+            .unwrap_or_default()
     }
 
     /// Changes the built-in sandbox's faults at run time (tests and demos).
@@ -70,18 +80,34 @@ impl Engine {
 
     /// Starts the built-in sandbox (if not running) on a new port with its kept state, and
     /// points its stored link at the new address. Returns its base URL.
-    pub(super) async fn ensure_sandbox(&self) -> Result<String> {
+    pub(super) async fn ensure_sandbox(&self, scenario: Option<&str>) -> Result<String> {
         let mut guard = self.sandbox.lock().await;
         if let Some(sb) = guard.as_ref() {
+            if scenario.is_some() {
+                return Err(EngineError::InvalidInput(
+                    "the built-in sandbox lender is running already; its scenario was chosen \
+                     when it first started"
+                        .into(),
+                ));
+            }
             return Ok(sb.base_url().to_string());
         }
         let launcher = self.cfg.sandbox.as_ref().ok_or_else(|| {
             EngineError::NotFound("this build has no sandbox lender to start".into())
         })?;
-        let sb = launcher
-            .start(self.cfg.data_dir.join(SANDBOX_DIR))
-            .await
-            .map_err(|e| EngineError::Internal(format!("the sandbox lender did not start: {e}")))?;
+        let state_dir = self.cfg.data_dir.join(SANDBOX_DIR);
+        let sb = match scenario {
+            None => launcher.start(state_dir).await,
+            Some(name) => {
+                if !launcher.scenarios().iter().any(|s| s.name == name) {
+                    return Err(EngineError::InvalidInput(format!(
+                        "the sandbox lender has no scenario {name:?}"
+                    )));
+                }
+                launcher.start_scenario(state_dir, name).await
+            }
+        }
+        .map_err(|e| EngineError::Internal(format!("the sandbox lender did not start: {e}")))?;
         let url = sb.base_url().to_string();
         *guard = Some(sb);
         drop(guard);

@@ -26,6 +26,7 @@ mod receipts;
 mod redaction;
 mod regulatory;
 mod revocation;
+mod sandbox_scenarios;
 mod scale;
 mod share;
 mod shell;
