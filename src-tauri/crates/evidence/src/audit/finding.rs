@@ -99,10 +99,13 @@ pub enum Rule {
     /// The phone saw the app contact a known profiler, or a domain that is neither the
     /// lender's own nor a recipient its consents name.
     ObservedUnnamedRecipient,
+    /// The offer made on a consent differs (decision, amount, rate or score) from the lender's
+    /// signed quote of the same consent request for the same choices, given before consent.
+    QuoteOfferMismatch,
 }
 
 impl Rule {
-    pub const ALL: [Rule; 30] = [
+    pub const ALL: [Rule; 31] = [
         Rule::CollectedAfterRevocation,
         Rule::CollectedAfterSignalRevocation,
         Rule::CollectedWhilePaused,
@@ -133,6 +136,7 @@ impl Rule {
         Rule::ObservedUndeclared,
         Rule::ObservedBeyondKyc,
         Rule::ObservedUnnamedRecipient,
+        Rule::QuoteOfferMismatch,
     ];
 
     /// The stable id, e.g. `collected-after-revocation`.
@@ -168,6 +172,7 @@ impl Rule {
             Rule::ObservedUndeclared => "observed-undeclared",
             Rule::ObservedBeyondKyc => "observed-beyond-kyc",
             Rule::ObservedUnnamedRecipient => "observed-unnamed-recipient",
+            Rule::QuoteOfferMismatch => "quote-offer-mismatch",
         }
     }
 
@@ -194,7 +199,8 @@ impl Rule {
             | ObservedWithoutConsent
             | ObservedUndeclared
             | ObservedBeyondKyc
-            | ObservedUnnamedRecipient => Severity::High,
+            | ObservedUnnamedRecipient
+            | QuoteOfferMismatch => Severity::High,
             OutsideDataRange
             | AboveFrequency
             | PurposeMismatch
@@ -249,6 +255,17 @@ impl From<wire::DataLifeUnit> for PeriodUnit {
 pub struct SignalPoints {
     pub signal: String,
     pub points: i64,
+}
+
+/// A field in which an offer differs from the quote given before consent: `decision`
+/// (`APPROVED` or `DECLINED`), `amountInr`, `aprMonthlyBps` or `score`, with the quote's and
+/// the offer's values as the lender signed them (numbers in decimal).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct QuoteOfferField {
+    pub field: String,
+    pub quote: String,
+    pub offer: String,
 }
 
 /// One signed tree head of a lender's disclosure log, as a finding shows it: how many
@@ -382,6 +399,15 @@ pub enum FindingFacts {
         changes: Vec<SignalPoints>,
         expected: i64,
         quote_score: i64,
+    },
+    /// `quote-offer-mismatch`: the quote given before consent and the offer made on it, the
+    /// consent request and the withheld signals they share, and each field that differs.
+    QuoteOffer {
+        quote_id: String,
+        offer_id: String,
+        request_id: String,
+        withheld: Vec<String>,
+        differences: Vec<QuoteOfferField>,
     },
     /// `receipt-contradicts-request` and `consent-altered`: the field that differs (`action`,
     /// `signals`, `status`, `effectiveAt`, `signalsGranted`, `purpose`, …), what the borrower

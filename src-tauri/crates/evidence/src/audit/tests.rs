@@ -615,4 +615,5 @@ fn verify_rejects_garbage_without_panicking() {
 mod log_rules;
 mod overflow;
 mod phone_rules;
+mod quote_rules;
 mod regulatory_rules;
