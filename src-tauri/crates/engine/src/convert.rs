@@ -352,6 +352,7 @@ pub fn consent_view(
         fi_data_range_to: c.fi_data_range.map(|r| r.to),
         revocations: actions.iter().map(revocation_view).collect(),
         signature_verified: verified,
+        refused: c.signals_granted.is_empty(),
     }
 }
 
@@ -391,6 +392,7 @@ pub fn request_view(
             .map(|s| RequestedSignal {
                 signal: cat.info(lender_id, s),
                 new_since_last: prev_all.as_ref().is_some_and(|p| !p.contains(s.as_str())),
+                required: req.required_signals.contains(s),
             })
             .collect(),
         dropped_since_last: dropped,
@@ -477,7 +479,7 @@ fn explanation_parts(
     (contributions, top)
 }
 
-fn decision(d: wire::OfferDecision) -> DecisionView {
+pub(crate) fn decision(d: wire::OfferDecision) -> DecisionView {
     match d {
         wire::OfferDecision::Approved => DecisionView::Approved,
         wire::OfferDecision::Declined => DecisionView::Declined,

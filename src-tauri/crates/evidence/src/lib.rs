@@ -33,6 +33,7 @@ pub fn ts_types() -> Vec<(std::path::PathBuf, String)> {
         audit::Rule,
         audit::PeriodUnit,
         audit::SignalPoints,
+        audit::QuoteOfferField,
         audit::regulatory::RuleSource,
         audit::regulatory::RegulatedData,
         audit::regulatory::MatchedBy,

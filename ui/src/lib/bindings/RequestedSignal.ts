@@ -5,4 +5,8 @@ export type RequestedSignal = { signal: SignalInfo,
 /**
  * Not in the lender's previous consent: scope creep to review.
  */
-newSinceLast: boolean, };
+newSinceLast: boolean, 
+/**
+ * The lender needs it for any decision (its `requiredSignals`); still the borrower's choice.
+ */
+required: boolean, };

@@ -21,6 +21,7 @@ mod log;
 mod outages;
 mod phone;
 mod phone_capture;
+mod quotes;
 mod receipts;
 mod redaction;
 mod regulatory;
