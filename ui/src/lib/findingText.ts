@@ -6,13 +6,14 @@
 import type { Finding } from './bindings/Finding';
 import type { ObservedFacts } from './bindings/ObservedFacts';
 import type { PeriodUnit } from './bindings/PeriodUnit';
+import type { QuoteOfferField } from './bindings/QuoteOfferField';
 import type { Resource } from './bindings/Resource';
 import type { RuleSource } from './bindings/RuleSource';
 import type { SignalPoints } from './bindings/SignalPoints';
 import type { SourceFormat } from './bindings/SourceFormat';
 import type { SourceLimit } from './bindings/SourceLimit';
 import type { TreeHeadFacts } from './bindings/TreeHeadFacts';
-import { formatDate, formatDateTime, formatNumber, formatPoints } from './format';
+import { formatBps, formatDate, formatDateTime, formatInr, formatNumber, formatPoints } from './format';
 import { t, tOr } from './i18n/i18n.svelte';
 
 type Values = Record<string, string | number>;
@@ -197,6 +198,27 @@ function observedSentence(finding: Finding, facts: ObservedFacts, lender: string
 }
 
 /** What exactly happened, with the numbers, as one or two sentences. */
+/** One field in which an offer differs from its quote, both values in the reader's words. */
+function quoteOfferField(diff: QuoteOfferField): string {
+  const value = (raw: string): string => {
+    const n = Number(raw);
+    switch (diff.field) {
+      case 'decision':
+        return raw === 'APPROVED' ? t('audit.fact.quoteOffer.approved') : t('audit.fact.quoteOffer.declined');
+      case 'amountInr':
+        return Number.isFinite(n) ? formatInr(n) : raw;
+      case 'aprMonthlyBps':
+        return Number.isFinite(n) ? formatBps(n) : raw;
+      default:
+        return Number.isFinite(n) ? formatNumber(n) : raw;
+    }
+  };
+  const key = (
+    ['decision', 'amountInr', 'aprMonthlyBps'].includes(diff.field) ? diff.field : 'score'
+  ) as 'decision' | 'amountInr' | 'aprMonthlyBps' | 'score';
+  return t(`audit.fact.quoteOffer.${key}`, { quote: value(diff.quote), offer: value(diff.offer) });
+}
+
 export function findingSentence(finding: Finding, lender: string): string {
   const base: Values = {
     lender,
@@ -349,6 +371,13 @@ export function findingSentence(finding: Finding, lender: string): string {
         expected: facts.expected,
         changes: points(facts.changes),
         quoteScore: facts.quoteScore,
+      });
+    case 'quoteOffer':
+      return t('audit.fact.quoteOffer', {
+        lender,
+        offer: facts.offerId,
+        quote: facts.quoteId,
+        differences: facts.differences.map(quoteOfferField).join('; '),
       });
     case 'observed':
       return observedSentence(finding, facts, lender);

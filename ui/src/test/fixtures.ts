@@ -12,6 +12,7 @@ import type { OfferView } from '../lib/bindings/OfferView';
 import type { Overview } from '../lib/bindings/Overview';
 import type { RedactableField } from '../lib/bindings/RedactableField';
 import type { RevocationView } from '../lib/bindings/RevocationView';
+import type { RequestQuoteView } from '../lib/bindings/RequestQuoteView';
 import type { RightsRequestView } from '../lib/bindings/RightsRequestView';
 import type { SignalInfo } from '../lib/bindings/SignalInfo';
 
@@ -100,6 +101,7 @@ export function consent(overrides: Partial<ConsentView> = {}): ConsentView {
     fiDataRangeTo: null,
     revocations: [],
     signatureVerified: true,
+    refused: false,
     ...overrides,
   };
 }
@@ -189,9 +191,9 @@ export function consentRequest(overrides: Partial<ConsentRequestView> = {}): Con
     purposeCode: '101',
     purposeText: 'Credit assessment for a personal loan',
     signals: [
-      { signal: SIGNALS.location, newSinceLast: false },
-      { signal: SIGNALS.income, newSinceLast: false },
-      { signal: SIGNALS.contacts, newSinceLast: true },
+      { signal: SIGNALS.location, newSinceLast: false, required: false },
+      { signal: SIGNALS.income, newSinceLast: false, required: true },
+      { signal: SIGNALS.contacts, newSinceLast: true, required: false },
     ],
     droppedSinceLast: [SIGNALS.apps],
     consentStart: NOW,
@@ -202,6 +204,36 @@ export function consentRequest(overrides: Partial<ConsentRequestView> = {}): Con
     highFrequency: true,
     onwardRecipients: ['Credit bureau'],
     ...overrides,
+  };
+}
+
+/** The lender's quote of `req-1` for the signals `shared`: income adds 40 points, location 15. */
+export function requestQuote(shared: string[] = []): RequestQuoteView {
+  const costs: Record<string, [number, number]> = {
+    location: [15, -5],
+    sms_income: [25, -15],
+    contacts: [10, 0],
+  };
+  const signals = Object.entries(costs).map(([signal, [ifShared, ifNot]]) => ({
+    signal,
+    shared: shared.includes(signal),
+    pointsIfShared: ifShared,
+    pointsIfNot: ifNot,
+    adds: ifShared - ifNot,
+  }));
+  const score = 600 + signals.reduce((sum, s) => sum + (s.shared ? s.pointsIfShared : s.pointsIfNot), 0);
+  return {
+    requestId: 'req-1',
+    quoteId: `quote-${shared.join('+') || 'none'}`,
+    lenderId: 'sandbox',
+    createdAt: NOW,
+    decision: score >= 600 ? 'approved' : 'declined',
+    amountInr: score >= 600 ? 50_000 : 0,
+    aprMonthlyBps: score >= 600 ? 220 : 0,
+    tenureMonths: score >= 600 ? 9 : 0,
+    score,
+    signals,
+    refuses: shared.length === 0,
   };
 }
 

@@ -1,9 +1,11 @@
 /** English messages (ICU MessageFormat). The source of truth for keys: every other
  *  language must provide the same keys, which the type of `hi.ts` enforces. */
+import consentEn from './consent.en';
 import phoneEn from './phone.en';
 
 const en = {
   ...phoneEn,
+  ...consentEn,
   'app.name': 'Khata',
   'app.skip': 'Skip to content',
   'nav.label': 'Main',

@@ -1,9 +1,11 @@
 import type { MessageKey } from './en';
+import consentHi from './consent.hi';
 import phoneHi from './phone.hi';
 
 /** Hindi messages. Typed against the English keys so none can go missing. */
 const hi: Record<MessageKey, string> = {
   ...phoneHi,
+  ...consentHi,
   'app.name': 'खाता',
   'app.skip': 'सामग्री पर जाएँ',
   'nav.label': 'मुख्य',
