@@ -64,6 +64,7 @@ pub(crate) async fn consented_in(scenario: Option<&str>) -> Session {
     app.find(&format!("home-lender-{}", khata_engine::SANDBOX_LENDER_ID))
         .await;
     app.click("nav-requests").await;
+    app.share_requested_except(&[]).await;
     app.click("request-submit").await;
     app.find("request-decided").await;
     app
