@@ -44,6 +44,9 @@ pub use config::{
 };
 pub use phone::computer_utc_offset_min;
 
+/// Quotes of pending consent requests, by (request id, withheld signals sorted).
+type RequestQuotes = HashMap<(String, Vec<String>), khata_lending::types::Quote>;
+
 /// The engine. `Send + Sync`; share it in an `Arc`.
 pub struct Engine {
     pub(crate) vault: Arc<Mutex<Option<Vault>>>,
@@ -62,7 +65,7 @@ pub struct Engine {
     phone_findings_cache: Arc<Mutex<Option<(i64, u32)>>>,
     /// The lender's quotes of pending consent requests this session, by (request id, withheld
     /// signals sorted): toggling back to a choice already quoted asks the lender nothing.
-    request_quotes: Arc<Mutex<HashMap<(String, Vec<String>), khata_lending::types::Quote>>>,
+    request_quotes: Arc<Mutex<RequestQuotes>>,
 }
 
 impl std::fmt::Debug for Engine {
