@@ -59,7 +59,7 @@ async fn audit_finds_over_collection_and_files_a_grievance() {
 
     // Deny one signal; the over-collector takes it anyway once the consent is given.
     app.click("nav-requests").await;
-    app.click("request-signal-life_events").await;
+    app.share_requested_except(&["life_events"]).await;
     app.click("request-submit").await;
     app.find("request-decided").await;
     app.click("nav-home").await;

@@ -61,6 +61,7 @@ pub(crate) async fn consented_in(scenario: Option<&str>) -> Session {
     app.acknowledge_recovery_key().await;
     app.connect_sandbox(None).await;
     app.click("nav-requests").await;
+    app.share_requested_except(&[]).await;
     app.click("request-submit").await;
     app.find("request-decided").await;
     app

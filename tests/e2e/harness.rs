@@ -332,6 +332,35 @@ impl Session {
         self.close().await
     }
 
+    /// On the consent request screen: chooses "Share" for every requested signal but
+    /// `except` (each starts at "Don't share"), as a borrower consenting would.
+    pub async fn share_requested_except(&self, except: &[&str]) {
+        let selector = "[data-testid^=\"request-signal-\"][data-testid$=\"-share\"]";
+        self.wait_css(selector).await;
+        let radios = self
+            .client
+            .find_all(Locator::Css(selector))
+            .await
+            .unwrap_or_default();
+        assert!(!radios.is_empty(), "no signal to share");
+        for radio in radios {
+            let id = radio
+                .attr("data-testid")
+                .await
+                .expect("test id")
+                .unwrap_or_default();
+            let signal = id
+                .trim_start_matches("request-signal-")
+                .trim_end_matches("-share");
+            if !except.contains(&signal) {
+                radio
+                    .click()
+                    .await
+                    .unwrap_or_else(|e| panic!("share {signal}: {e}"));
+            }
+        }
+    }
+
     /// On the Consents screen: revokes one signal of the first consent and confirms.
     pub async fn revoke_signal(&self, signal: &str) {
         self.click("nav-consents").await;

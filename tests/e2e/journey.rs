@@ -45,23 +45,24 @@ async fn borrower_journey_survives_a_restart() {
     app.find(&lender).await;
 
     // Its consent request (a well-behaved lender does not ask for the RBI-prohibited contacts
-    // or call logs): deny two signals, share the rest.
+    // or call logs): every signal starts at "Don't share"; share all but two.
     app.click("nav-requests").await;
     for denied in ["location_stability", "life_events"] {
-        let toggle = app.find(&format!("request-signal-{denied}")).await;
+        let deny = app.find(&format!("request-signal-{denied}-deny")).await;
         assert!(
-            toggle.is_selected().await.expect("toggle state"),
-            "{denied} starts shared"
-        );
-        toggle.click().await.expect("deny");
-        assert!(
-            !toggle.is_selected().await.expect("toggle state"),
-            "{denied} now denied"
+            deny.is_selected().await.expect("choice state"),
+            "{denied} starts not shared"
         );
     }
+    app.share_requested_except(&["location_stability", "life_events"])
+        .await;
+    for denied in ["location_stability", "life_events"] {
+        let deny = app.find(&format!("request-signal-{denied}-deny")).await;
+        assert!(deny.is_selected().await.expect("choice state"));
+    }
+    let shared = app.find("request-signal-sms_income-share").await;
+    assert!(shared.is_selected().await.expect("choice state"));
     app.snap("consent-request").await;
-    let shared = app.find("request-signal-sms_income").await;
-    assert!(shared.is_selected().await.expect("toggle state"));
     app.click("request-submit").await;
     app.find("request-decided").await;
 

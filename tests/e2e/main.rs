@@ -2,6 +2,7 @@
 //! installs tauri-driver, WebKitWebDriver, Xvfb and gnome-keyring and builds with `--features e2e`.
 
 mod audit;
+mod consent;
 mod crash;
 mod harness;
 mod hindi;

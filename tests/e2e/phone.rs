@@ -43,6 +43,7 @@ async fn a_phone_report_imported_on_your_phone_is_audited_and_goes_in_the_packet
     let lender = khata_engine::SANDBOX_LENDER_ID;
     app.find(&format!("home-lender-{lender}")).await;
     app.click("nav-requests").await;
+    app.share_requested_except(&[]).await;
     app.click("request-submit").await;
     app.find("request-decided").await;
     app.click("nav-home").await;

@@ -73,6 +73,7 @@ const handlers: Record<string, Handler | object | null> = {
     reachable: true,
     anomalies: 0,
   }),
+  quote_request: (args: Args) => f.requestQuote((args.shared as string[] | undefined) ?? []),
   decide_consent: f.consent(),
   revoke_consent: f.revocation(),
   pause_consent: f.revocation({ id: 'rev-pause', signals: [] }),

@@ -1,6 +1,8 @@
 //! Consent requests, consents, and withdrawing them (revoke, pause, resume).
 
-use khata_engine::views::{ConsentRequestView, ConsentView, RevocationView, SignalChoice};
+use khata_engine::views::{
+    ConsentRequestView, ConsentView, RequestQuoteView, RevocationView, SignalChoice,
+};
 use tauri::State;
 
 use crate::error::CommandResult;
@@ -10,6 +12,19 @@ pub async fn consent_requests(
     state: State<'_, AppState>,
 ) -> CommandResult<Vec<ConsentRequestView>> {
     Ok(state.engine().await?.consent_requests().await?)
+}
+
+/// The lender's signed quote of a pending request if the borrower shared exactly `shared`.
+pub async fn quote_request(
+    state: State<'_, AppState>,
+    request_id: String,
+    shared: Vec<String>,
+) -> CommandResult<RequestQuoteView> {
+    Ok(state
+        .engine()
+        .await?
+        .quote_request(&request_id, shared)
+        .await?)
 }
 
 pub async fn decide_consent(

@@ -31,9 +31,9 @@ use khata_engine::views::{
     AdbDevice, ConsentRequestView, ConsentView, CorrectionContext, EscalationFacts, EvidenceView,
     ExportFormat, ExportOptions, ExportSummary, LenderSignalView, LenderView, NextStep,
     Observation, OfferView, Overview, PhoneImportSummary, PhoneSource, PhoneSurvey, Progress,
-    RedactableField, RequestNominee, RevocationView, RightsKindView, RightsRequestView,
-    RightsSubject, SandboxScenarioView, SignalChoice, SyncSummary, TimelinePage, TimelineQuery,
-    WhatIfView,
+    RedactableField, RequestNominee, RequestQuoteView, RevocationView, RightsKindView,
+    RightsRequestView, RightsSubject, SandboxScenarioView, SignalChoice, SyncSummary, TimelinePage,
+    TimelineQuery, WhatIfView,
 };
 use tauri::ipc::Channel;
 
@@ -71,6 +71,11 @@ registry::commands! {
     async lenders::sync_lender[state](lender_id: String; on_progress) -> SyncSummary;
 
     async consents::consent_requests[state]() -> Vec<ConsentRequestView>;
+    /// The lender's signed quote of a pending request if the borrower shared exactly `shared`
+    /// (the rest withheld), with what each choice costs; kept in the vault as evidence.
+    async consents::quote_request[state](request_id: String, shared: Vec<String>)
+        -> RequestQuoteView;
+    /// Decides a request; nothing granted is a refusal (`refused: true`).
     async consents::decide_consent[state](request_id: String, choices: Vec<SignalChoice>)
         -> ConsentView;
     async consents::consents[state]() -> Vec<ConsentView>;

@@ -38,6 +38,7 @@ import type { ProfileInput } from './bindings/ProfileInput';
 import type { ProfileView } from './bindings/ProfileView';
 import type { RedactableField } from './bindings/RedactableField';
 import type { RequestNominee } from './bindings/RequestNominee';
+import type { RequestQuoteView } from './bindings/RequestQuoteView';
 import type { RevocationView } from './bindings/RevocationView';
 import type { RightsKindView } from './bindings/RightsKindView';
 import type { RightsRequestView } from './bindings/RightsRequestView';
@@ -85,6 +86,13 @@ export const api = {
   syncLender: (lenderId: string, onProgress?: OnProgress) =>
     call<SyncSummary>('sync_lender', { lenderId, onProgress: progressChannel(onProgress) }),
   consentRequests: () => call<Array<ConsentRequestView>>('consent_requests'),
+  /**
+   * The lender's signed quote of a pending request if the borrower shared exactly `shared`
+   * (the rest withheld), with what each choice costs; kept in the vault as evidence.
+   */
+  quoteRequest: (requestId: string, shared: Array<string>) =>
+    call<RequestQuoteView>('quote_request', { requestId, shared }),
+  /** Decides a request; nothing granted is a refusal (`refused: true`). */
   decideConsent: (requestId: string, choices: Array<SignalChoice>) =>
     call<ConsentView>('decide_consent', { requestId, choices }),
   consents: () => call<Array<ConsentView>>('consents'),

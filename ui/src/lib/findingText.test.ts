@@ -110,6 +110,20 @@ const CASES: Array<[Finding['rule'], FindingFacts]> = [
       quoteScore: 690,
     },
   ],
+  [
+    'quote-offer-mismatch',
+    {
+      kind: 'quoteOffer',
+      quoteId: 'quote-1',
+      offerId: 'o-1',
+      requestId: 'creq-1',
+      withheld: ['location_stability'],
+      differences: [
+        { field: 'aprMonthlyBps', quote: '220', offer: '270' },
+        { field: 'amountInr', quote: '50000', offer: '20000' },
+      ],
+    },
+  ],
   ['log-fork', LOG_FORK_FACTS],
   [
     'log-page-mismatch',
@@ -196,6 +210,16 @@ describe('findingSentence', () => {
     expect(
       findingSentence(finding({ rule: 'unnamed-recipient', facts: factsOf('unnamed-recipient'), count: 1, at: NOW }), 'L'),
     ).toContain('केवल इनके नाम हैं: cibil');
+  });
+
+  it('says how an offer differs from the quote given before consent, both values in plain words', () => {
+    const f = finding({ rule: 'quote-offer-mismatch', facts: factsOf('quote-offer-mismatch'), count: 1, at: NOW });
+    expect(findingSentence(f, 'QuickRupee')).toBe(
+      'QuickRupee’s offer o-1 differs from the quote quote-1 it signed before you consented with the same choices: ' +
+        'interest quoted 2.2% a month, offered 2.7% a month; amount quoted ₹50,000, offered ₹20,000.',
+    );
+    setLocale('hi');
+    expect(findingSentence(f, 'QuickRupee')).toContain('ब्याज अनुमान में 2.2% महीने का');
   });
 
   it('says which field a lender contradicted, with what was asked and answered', () => {

@@ -6,6 +6,7 @@
 import type { Finding } from './bindings/Finding';
 import type { ObservedFacts } from './bindings/ObservedFacts';
 import type { PeriodUnit } from './bindings/PeriodUnit';
+import type { QuoteOfferField } from './bindings/QuoteOfferField';
 import type { Resource } from './bindings/Resource';
 import type { RuleSource } from './bindings/RuleSource';
 import type { SignalPoints } from './bindings/SignalPoints';
@@ -227,6 +228,27 @@ function observedSentence(finding: Finding, facts: ObservedFacts, lender: string
   return [seen, reason, observedSource(facts, style)].join(' ');
 }
 
+/** One field in which an offer differs from its quote, both values in the reader's words. */
+function quoteOfferField(diff: QuoteOfferField): string {
+  const value = (raw: string): string => {
+    const n = Number(raw);
+    switch (diff.field) {
+      case 'decision':
+        return raw === 'APPROVED' ? t('audit.fact.quoteOffer.approved') : t('audit.fact.quoteOffer.declined');
+      case 'amountInr':
+        return Number.isFinite(n) ? formatInr(n) : raw;
+      case 'aprMonthlyBps':
+        return Number.isFinite(n) ? formatBps(n) : raw;
+      default:
+        return Number.isFinite(n) ? formatNumber(n) : raw;
+    }
+  };
+  const key = (
+    ['decision', 'amountInr', 'aprMonthlyBps'].includes(diff.field) ? diff.field : 'score'
+  ) as 'decision' | 'amountInr' | 'aprMonthlyBps' | 'score';
+  return t(`audit.fact.quoteOffer.${key}`, { quote: value(diff.quote), offer: value(diff.offer) });
+}
+
 /**
  * What exactly happened, with the numbers, as one or two sentences, cited in `style` — or on the
  * Audit screen's style with `style` naming the signals (the lender's catalogue in the reader's
@@ -392,6 +414,13 @@ export function findingSentence(
         expected: facts.expected,
         changes: points(facts.changes, style),
         quoteScore: facts.quoteScore,
+      });
+    case 'quoteOffer':
+      return t('audit.fact.quoteOffer', {
+        lender,
+        offer: facts.offerId,
+        quote: facts.quoteId,
+        differences: facts.differences.map(quoteOfferField).join('; '),
       });
     case 'observed':
       return observedSentence(finding, facts, lender, style);

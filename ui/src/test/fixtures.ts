@@ -17,6 +17,7 @@ import type { RedactableField } from '../lib/bindings/RedactableField';
 import type { RevocationView } from '../lib/bindings/RevocationView';
 import type { ClockView } from '../lib/bindings/ClockView';
 import type { EscalationFacts } from '../lib/bindings/EscalationFacts';
+import type { RequestQuoteView } from '../lib/bindings/RequestQuoteView';
 import type { RightsRequestView } from '../lib/bindings/RightsRequestView';
 import type { SignalInfo } from '../lib/bindings/SignalInfo';
 import type { LenderSignalView } from '../lib/bindings/LenderSignalView';
@@ -134,6 +135,7 @@ export function consent(overrides: Partial<ConsentView> = {}): ConsentView {
     fiDataRangeTo: null,
     revocations: [],
     signatureVerified: true,
+    refused: false,
     ...overrides,
   };
 }
@@ -268,7 +270,7 @@ export function consentRequest(overrides: Partial<ConsentRequestView> = {}): Con
     purposeText: 'Credit assessment for a personal loan',
     signals: [
       { signal: SIGNALS.location, newSinceLast: false, required: false },
-      { signal: SIGNALS.income, newSinceLast: false, required: false },
+      { signal: SIGNALS.income, newSinceLast: false, required: true },
       { signal: SIGNALS.contacts, newSinceLast: true, required: false },
     ],
     droppedSinceLast: [SIGNALS.apps],
@@ -315,6 +317,36 @@ export function notNotifiedClock(overrides: Partial<ClockView> = {}): ClockView 
     nextStep: 'lender_grievance',
     ...overrides,
   });
+}
+
+/** The lender's quote of `req-1` for the signals `shared`: income adds 40 points, location 15. */
+export function requestQuote(shared: string[] = []): RequestQuoteView {
+  const costs: Record<string, [number, number]> = {
+    location: [15, -5],
+    sms_income: [25, -15],
+    contacts: [10, 0],
+  };
+  const signals = Object.entries(costs).map(([signal, [ifShared, ifNot]]) => ({
+    signal,
+    shared: shared.includes(signal),
+    pointsIfShared: ifShared,
+    pointsIfNot: ifNot,
+    adds: ifShared - ifNot,
+  }));
+  const score = 600 + signals.reduce((sum, s) => sum + (s.shared ? s.pointsIfShared : s.pointsIfNot), 0);
+  return {
+    requestId: 'req-1',
+    quoteId: `quote-${shared.join('+') || 'none'}`,
+    lenderId: 'sandbox',
+    createdAt: NOW,
+    decision: score >= 600 ? 'approved' : 'declined',
+    amountInr: score >= 600 ? 50_000 : 0,
+    aprMonthlyBps: score >= 600 ? 220 : 0,
+    tenureMonths: score >= 600 ? 9 : 0,
+    score,
+    signals,
+    refuses: shared.length === 0,
+  };
 }
 
 export function rightsRequest(overrides: Partial<RightsRequestView> = {}): RightsRequestView {

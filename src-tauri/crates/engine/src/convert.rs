@@ -292,6 +292,7 @@ pub fn consent_view(
         fi_data_range_to: c.fi_data_range.map(|r| r.to),
         revocations: actions.iter().map(revocation_view).collect(),
         signature_verified: verified,
+        refused: c.signals_granted.is_empty(),
     }
 }
 
@@ -421,7 +422,7 @@ fn explanation_parts(
     (contributions, top)
 }
 
-fn decision(d: wire::OfferDecision) -> DecisionView {
+pub(crate) fn decision(d: wire::OfferDecision) -> DecisionView {
     match d {
         wire::OfferDecision::Approved => DecisionView::Approved,
         wire::OfferDecision::Declined => DecisionView::Declined,

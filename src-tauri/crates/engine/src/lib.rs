@@ -75,6 +75,8 @@ pub fn ts_types() -> Vec<(std::path::PathBuf, String)> {
         ConsentView,
         ConsentRequestView,
         RequestedSignal,
+        SignalCostView,
+        RequestQuoteView,
         SignalChoice,
         DisclosureView,
         TimelineQuery,

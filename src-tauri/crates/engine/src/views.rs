@@ -205,6 +205,9 @@ pub struct ConsentView {
     pub revocations: Vec<RevocationView>,
     /// The lender's artefact signature checked out against its pinned key.
     pub signature_verified: bool,
+    /// Nothing was granted: the borrower refused the request (DPDP s.6(1) asks for a clear
+    /// affirmative action, so sharing nothing is a refusal, not a consent).
+    pub refused: bool,
 }
 
 /// A lender asking for consent, with what changed since the last consent it holds.
@@ -235,9 +238,44 @@ pub struct RequestedSignal {
     pub signal: SignalInfo,
     /// Not in the lender's previous consent: scope creep to review.
     pub new_since_last: bool,
-    /// The lender marks it as needed for any decision (`requiredSignals`); the borrower may
-    /// still refuse it.
+    /// The lender needs it for any decision (its `requiredSignals`); still the borrower's choice.
     pub required: bool,
+}
+
+/// What one requested signal's choice costs, from the lender's signed quotes: the points it
+/// scores shared and not shared (its `missingPoints`), and `adds`, their difference.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SignalCostView {
+    pub signal: String,
+    /// Shared in the choice quoted.
+    pub shared: bool,
+    pub points_if_shared: i64,
+    pub points_if_not: i64,
+    /// `points_if_shared − points_if_not`: what sharing it adds (negative: what it costs).
+    pub adds: i64,
+}
+
+/// The lender's signed quote of a pending consent request for the borrower's current choices,
+/// before any consent: what the decision would be, and what each choice costs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct RequestQuoteView {
+    pub request_id: String,
+    /// The quote kept in the vault as evidence.
+    pub quote_id: String,
+    pub lender_id: String,
+    pub created_at: i64,
+    pub decision: DecisionView,
+    pub amount_inr: u32,
+    /// Monthly rate in basis points, as the lender gives it (180 = 1.8 % a month).
+    pub apr_monthly_bps: u32,
+    pub tenure_months: u32,
+    pub score: i64,
+    /// Per requested signal, in the request's order.
+    pub signals: Vec<SignalCostView>,
+    /// Nothing shared: deciding so refuses the request.
+    pub refuses: bool,
 }
 
 /// The borrower's answer for one signal.

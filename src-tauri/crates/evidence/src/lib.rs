@@ -37,6 +37,7 @@ pub fn ts_types() -> Vec<(std::path::PathBuf, String)> {
         audit::PeriodUnit,
         audit::SignalPoints,
         kfs::KfsCheck,
+        audit::QuoteOfferField,
         audit::regulatory::RuleSource,
         audit::regulatory::RegulatedData,
         audit::regulatory::MatchedBy,

@@ -34,6 +34,8 @@
 //! |                           | signal) and the tree rebuilt: later heads contradict earlier ones  |
 //! | `drop-leaf=1`             | the same, but leaf 0 is removed and the rest renumbered            |
 //! | `reorder-leaves=1`        | the same, but leaves 0 and 1 swap places (renumbered)              |
+//! | `offer-off-quote=1`       | an offer's rate is 0.5 % a month above what its scorecard (and the |
+//! |                           | quote given before consent for the same choices) says             |
 //! | `contract-v1=1`           | discovery says `specVersion` 1.0.0: a 1.x lender, whose clients    |
 //! |                           | list `/disclosures` (each signed on its own) instead of the v2 log |
 //!
@@ -91,6 +93,9 @@ pub struct Faults {
     /// Speak contract 1.x: discovery names spec version 1.0.0, so a client syncs the
     /// `/disclosures` listing (a 1.x lender; the v2 endpoints stay served).
     pub contract_v1: bool,
+    /// Offers carry a monthly rate 50 basis points above the scorecard's: an offer that does
+    /// not match the quote the borrower was shown before consenting.
+    pub offer_off_quote: bool,
 }
 
 /// How the sandbox rotates its signing key (`rotate-key=…`).
@@ -206,9 +211,10 @@ impl Faults {
             "drop-leaf" => self.drop_leaf = flag(name, value)?,
             "reorder-leaves" => self.reorder_leaves = flag(name, value)?,
             "contract-v1" => self.contract_v1 = flag(name, value)?,
+            "offer-off-quote" => self.offer_off_quote = flag(name, value)?,
             other => {
                 return Err(format!(
-                    "unknown fault {other:?}; one of latency, error-rate, drop-after-commit, drop-next, malformed-json, oversize-body, withhold-disclosures, endless-pages, hostile-problems, foreign-origin, future-receipts, receipt-keeps-active, widen-consent, never-acknowledge, claim-lender-id, rotate-key, reuse-consent-id, hide-rbi-flags, forked-history, drop-leaf, reorder-leaves, contract-v1"
+                    "unknown fault {other:?}; one of latency, error-rate, drop-after-commit, drop-next, malformed-json, oversize-body, withhold-disclosures, endless-pages, hostile-problems, foreign-origin, future-receipts, receipt-keeps-active, widen-consent, never-acknowledge, claim-lender-id, rotate-key, reuse-consent-id, hide-rbi-flags, forked-history, drop-leaf, reorder-leaves, contract-v1, offer-off-quote"
                 ));
             }
         }

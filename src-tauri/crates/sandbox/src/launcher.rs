@@ -185,6 +185,8 @@ impl From<SandboxFaults> for Faults {
             drop_leaf,
             reorder_leaves,
             contract_v1,
+            // Not in the engine's contract: set with `--fault` or `PUT /_sandbox/faults`.
+            offer_off_quote: false,
         }
     }
 }

@@ -147,6 +147,12 @@ impl Scenario {
         }
     }
 
+    /// The signals the lender needs to make any decision (of those it asks for): identity
+    /// and income, the two a thin-file lender cannot price a loan without.
+    pub fn required_signals(self) -> Vec<String> {
+        ["kyc_verified", "sms_income"].map(String::from).to_vec()
+    }
+
     pub fn over_collects(self) -> bool {
         self == Self::OverCollector
     }

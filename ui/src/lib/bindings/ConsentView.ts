@@ -19,4 +19,9 @@ revocations: Array<RevocationView>,
 /**
  * The lender's artefact signature checked out against its pinned key.
  */
-signatureVerified: boolean, };
+signatureVerified: boolean, 
+/**
+ * Nothing was granted: the borrower refused the request (DPDP s.6(1) asks for a clear
+ * affirmative action, so sharing nothing is a refusal, not a consent).
+ */
+refused: boolean, };

@@ -7,7 +7,6 @@ export type RequestedSignal = { signal: SignalInfo,
  */
 newSinceLast: boolean, 
 /**
- * The lender marks it as needed for any decision (`requiredSignals`); the borrower may
- * still refuse it.
+ * The lender needs it for any decision (its `requiredSignals`); still the borrower's choice.
  */
 required: boolean, };

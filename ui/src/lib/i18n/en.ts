@@ -4,6 +4,7 @@ import wordsEn from './words.en';
 import dpvEn from './dpv.en';
 import kfsEn from './kfs.en';
 import miscEn from './misc.en';
+import consentEn from './consent.en';
 import phoneEn from './phone.en';
 import profileEn from './profile.en';
 import rightsEn from './rights.en';
@@ -16,6 +17,7 @@ const en = {
   ...kfsEn,
   ...rightsEn,
   ...miscEn,
+  ...consentEn,
   'app.name': 'Khata',
   'app.skip': 'Skip to content',
   'nav.label': 'Main',

@@ -3,6 +3,7 @@ import wordsHi from './words.hi';
 import dpvHi from './dpv.hi';
 import kfsHi from './kfs.hi';
 import miscHi from './misc.hi';
+import consentHi from './consent.hi';
 import phoneHi from './phone.hi';
 import profileHi from './profile.hi';
 import rightsHi from './rights.hi';
@@ -16,6 +17,7 @@ const hi: Record<MessageKey, string> = {
   ...kfsHi,
   ...rightsHi,
   ...miscHi,
+  ...consentHi,
   'app.name': 'खाता',
   'app.skip': 'सामग्री पर जाएँ',
   'nav.label': 'मुख्य',

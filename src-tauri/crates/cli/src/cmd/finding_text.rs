@@ -58,6 +58,7 @@ pub fn title(rule: Rule) -> &'static str {
         KfsAprMismatch => "The loan costs more a year than the lender's Key Fact Statement says",
         KfsInconsistent => "The figures of the lender's Key Fact Statement do not add up",
         KfsMissing => "An approved loan came without a Key Fact Statement",
+        QuoteOfferMismatch => "The offer is not the one the lender quoted before you consented",
     }
 }
 
@@ -345,6 +346,34 @@ fn sentence(f: &Finding) -> String {
                 claims.join(", ")
             )
         }
+        FindingFacts::QuoteOffer {
+            quote_id,
+            offer_id,
+            request_id,
+            withheld,
+            differences,
+        } => {
+            let diffs: Vec<String> = differences
+                .iter()
+                .map(|d| {
+                    format!(
+                        "{} quoted {}, offered {}",
+                        clean(&d.field),
+                        clean(&d.quote),
+                        clean(&d.offer)
+                    )
+                })
+                .collect();
+            let withheld = if withheld.is_empty() {
+                "nothing".to_owned()
+            } else {
+                withheld.join(", ")
+            };
+            format!(
+                "offer {offer_id} on consent {cid} differs from quote {quote_id}, which {l} signed before consent for the same choices (request {request_id}, withheld: {withheld}): {}",
+                diffs.join("; ")
+            )
+        }
         FindingFacts::Contradicts {
             field,
             asked,
@@ -515,6 +544,29 @@ mod tests {
             detail(&receipt),
             "a receipt for consent c1 contradicts the borrower's request in status: asked \"REVOKED\", \
              answered \"ACTIVE\"; it is not counted as a confirmation"
+        );
+        let quoted = finding(
+            Rule::QuoteOfferMismatch,
+            1,
+            FindingFacts::QuoteOffer {
+                quote_id: "q1".into(),
+                offer_id: "o1".into(),
+                request_id: "r1".into(),
+                withheld: vec!["sms_income".into()],
+                differences: vec![khata_evidence::audit::QuoteOfferField {
+                    field: "aprMonthlyBps".into(),
+                    quote: "220".into(),
+                    offer: "270".into(),
+                }],
+            },
+        );
+        assert!(
+            detail(&quoted).ends_with(
+                "differs from quote q1, which L signed before consent for the same choices \
+                 (request r1, withheld: sms_income): aprMonthlyBps quoted 220, offered 270"
+            ),
+            "{}",
+            detail(&quoted)
         );
         let mut altered = receipt.clone();
         altered.rule = Rule::ConsentAltered;

@@ -17,6 +17,7 @@ mod offers;
 mod overview;
 mod phone;
 mod phone_capture;
+mod quote_request;
 mod rights;
 mod sandbox;
 mod sync;
@@ -43,6 +44,9 @@ pub use config::{
 };
 pub use phone::computer_utc_offset_min;
 
+/// Quotes of pending consent requests, by (request id, withheld signals sorted).
+type RequestQuotes = HashMap<(String, Vec<String>), khata_lending::types::Quote>;
+
 /// The engine. `Send + Sync`; share it in an `Arc`.
 pub struct Engine {
     pub(crate) vault: Arc<Mutex<Option<Vault>>>,
@@ -59,6 +63,9 @@ pub struct Engine {
     /// Home's count of phone-evidenced findings and the ledger head it was computed at: the
     /// audit behind it runs again only once the vault has changed.
     phone_findings_cache: Arc<Mutex<Option<(i64, u32)>>>,
+    /// The lender's quotes of pending consent requests this session, by (request id, withheld
+    /// signals sorted): toggling back to a choice already quoted asks the lender nothing.
+    request_quotes: Arc<Mutex<RequestQuotes>>,
 }
 
 impl std::fmt::Debug for Engine {
@@ -113,6 +120,7 @@ impl Engine {
             deliver_lock: tokio::sync::Mutex::new(()),
             count_cache: Arc::new(Mutex::new(None)),
             phone_findings_cache: Arc::new(Mutex::new(None)),
+            request_quotes: Arc::new(Mutex::new(HashMap::new())),
         };
         // Messages left "sent" by a previous run never got their receipt: due again now
         // (same idempotency key, so the lender replays rather than repeats).

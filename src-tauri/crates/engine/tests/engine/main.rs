@@ -22,6 +22,7 @@ mod outages;
 mod phone;
 mod phone_capture;
 mod profile;
+mod quotes;
 mod receipts;
 mod redaction;
 mod regulatory;

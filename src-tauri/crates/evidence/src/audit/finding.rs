@@ -108,10 +108,13 @@ pub enum Rule {
     KfsInconsistent,
     /// An approved offer came with no Key Fact Statement.
     KfsMissing,
+    /// The offer made on a consent differs (decision, amount, rate or score) from the lender's
+    /// signed quote of the same consent request for the same choices, given before consent.
+    QuoteOfferMismatch,
 }
 
 impl Rule {
-    pub const ALL: [Rule; 33] = [
+    pub const ALL: [Rule; 34] = [
         Rule::CollectedAfterRevocation,
         Rule::CollectedAfterSignalRevocation,
         Rule::CollectedWhilePaused,
@@ -145,6 +148,7 @@ impl Rule {
         Rule::KfsAprMismatch,
         Rule::KfsInconsistent,
         Rule::KfsMissing,
+        Rule::QuoteOfferMismatch,
     ];
 
     /// The stable id, e.g. `collected-after-revocation`.
@@ -183,6 +187,7 @@ impl Rule {
             Rule::KfsAprMismatch => "kfs-apr-mismatch",
             Rule::KfsInconsistent => "kfs-inconsistent",
             Rule::KfsMissing => "kfs-missing",
+            Rule::QuoteOfferMismatch => "quote-offer-mismatch",
         }
     }
 
@@ -211,6 +216,7 @@ impl Rule {
             | ObservedBeyondKyc
             | ObservedUnnamedRecipient
             | KfsAprMismatch => Severity::High,
+            QuoteOfferMismatch => Severity::High,
             OutsideDataRange
             | AboveFrequency
             | PurposeMismatch
@@ -267,6 +273,17 @@ impl From<wire::DataLifeUnit> for PeriodUnit {
 pub struct SignalPoints {
     pub signal: String,
     pub points: i64,
+}
+
+/// A field in which an offer differs from the quote given before consent: `decision`
+/// (`APPROVED` or `DECLINED`), `amountInr`, `aprMonthlyBps` or `score`, with the quote's and
+/// the offer's values as the lender signed them (numbers in decimal).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct QuoteOfferField {
+    pub field: String,
+    pub quote: String,
+    pub offer: String,
 }
 
 /// One signed tree head of a lender's disclosure log, as a finding shows it: how many
@@ -400,6 +417,15 @@ pub enum FindingFacts {
         changes: Vec<SignalPoints>,
         expected: i64,
         quote_score: i64,
+    },
+    /// `quote-offer-mismatch`: the quote given before consent and the offer made on it, the
+    /// consent request and the withheld signals they share, and each field that differs.
+    QuoteOffer {
+        quote_id: String,
+        offer_id: String,
+        request_id: String,
+        withheld: Vec<String>,
+        differences: Vec<QuoteOfferField>,
     },
     /// `receipt-contradicts-request` and `consent-altered`: the field that differs (`action`,
     /// `signals`, `status`, `effectiveAt`, `signalsGranted`, `purpose`, …), what the borrower

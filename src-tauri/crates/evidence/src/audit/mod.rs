@@ -49,7 +49,7 @@ use std::collections::HashSet;
 pub use disclosures::DisclosureRules;
 pub use finding::{
     AuditReport, AuditSummary, Evidence, Finding, FindingFacts, ObservedFacts, ObservedWhy,
-    PeriodUnit, RecordRef, Rule, Severity, SignalPoints, TreeHeadFacts,
+    PeriodUnit, QuoteOfferField, RecordRef, Rule, Severity, SignalPoints, TreeHeadFacts,
 };
 pub use group::DisclosureSource;
 pub use input::{AuditInput, DisclosureIn, SignalMeta, Stmt, leaf_disclosure, parse_disclosure};
@@ -102,6 +102,7 @@ pub fn report(input: &AuditInput, disclosures: u64, mut findings: Vec<Finding>) 
     findings.extend(check_explanations(input));
     findings.extend(rules::kfs::check(input));
     findings.extend(rules::requests::check(input));
+    findings.extend(rules::quotes::check(input));
     findings.extend(rules::log::check(input));
     findings.sort_by_key(|f| (f.severity, f.at, f.rule));
     let mut summary = AuditSummary {

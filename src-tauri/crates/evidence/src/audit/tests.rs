@@ -622,4 +622,5 @@ mod kfs_rules;
 mod log_rules;
 mod overflow;
 mod phone_rules;
+mod quote_rules;
 mod regulatory_rules;

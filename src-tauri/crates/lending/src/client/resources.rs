@@ -3,12 +3,14 @@
 //! Each names its path, its idempotency and which signatures the answer must carry; the
 //! `_signed` forms also return each statement as received, for callers that keep it as evidence.
 
+use std::collections::BTreeSet;
+
 use reqwest::Method;
 use serde_json::Value;
 
 use super::response::{Sig, page_with_raw};
 use super::{LendingClient, Signed};
-use crate::error::Result;
+use crate::error::{LendingError, Result};
 use crate::types::*;
 
 impl LendingClient {
@@ -201,14 +203,19 @@ impl LendingClient {
         Ok(self.quote_signed(body, idempotency_key).await?.value)
     }
 
-    /// [`LendingClient::quote`], with the quote as received.
+    /// [`LendingClient::quote`], with the quote as received. A quote that answers another
+    /// question (another offer or consent request, other signals withheld) is refused as
+    /// malformed: it would show the borrower the cost of a choice they did not make.
     pub async fn quote_signed(
         &self,
         body: &QuoteBody,
         idempotency_key: Option<&str>,
     ) -> Result<Signed<Quote>> {
-        self.post_signed("quotes", body, idempotency_key, Sig::One)
-            .await
+        let signed: Signed<Quote> = self
+            .post_signed("quotes", body, idempotency_key, Sig::One)
+            .await?;
+        check_quote(body, &signed.value)?;
+        Ok(signed)
     }
 
     pub async fn create_rights_request(
@@ -230,9 +237,147 @@ impl LendingClient {
     }
 }
 
+/// Whether `q` answers what `body` asked: the same consent request (then no offer) or the same
+/// offer when one was named, and exactly the signals asked to be withheld. The lender's own
+/// values are not echoed in the error (they are hostile text).
+fn check_quote(body: &QuoteBody, q: &Quote) -> Result<()> {
+    let wrong = |what: &str| {
+        Err(LendingError::Malformed {
+            detail: format!("the quote answers {what} than was asked"),
+        })
+    };
+    if q.request_id != body.request_id {
+        return wrong("another consent request");
+    }
+    if body.request_id.is_some() && !q.offer_id.is_empty() {
+        return wrong("an offer rather");
+    }
+    if let Some(offer) = &body.offer_id
+        && &q.offer_id != offer
+    {
+        return wrong("another offer");
+    }
+    fn set(v: &[String]) -> BTreeSet<&str> {
+        v.iter().map(String::as_str).collect()
+    }
+    if q.withheld.len() != set(&q.withheld).len() || set(&q.withheld) != set(&body.withhold) {
+        return wrong("other withheld signals");
+    }
+    Ok(())
+}
+
 /// Percent-encodes one path segment or query value.
 fn seg(s: &str) -> String {
     url::form_urlencoded::byte_serialize(s.as_bytes())
         .collect::<String>()
         .replace('+', "%20")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn quote(request_id: Option<&str>, offer_id: &str, withheld: &[&str]) -> Quote {
+        let v = serde_json::json!({
+            "quoteId": "quote-1",
+            "offerId": offer_id,
+            "requestId": request_id,
+            "lenderId": "l",
+            "createdAt": "2026-12-01T00:00:00Z",
+            "withheld": withheld,
+            "soft": true,
+            "decision": "APPROVED",
+            "amountInr": 1000,
+            "aprMonthlyBps": 180,
+            "tenureMonths": 6,
+            "explanation": {
+                "method": "scorecard_points", "baseline": 600, "score": 600,
+                "contributions": [], "cutoffs": {"declineBelow": 570, "tiers": []},
+                "reasonCodes": [], "topAdverse": []
+            },
+            "signature": {"alg": "EdDSA", "keyId": "k", "value": ""}
+        });
+        let mut v = v;
+        if request_id.is_none() {
+            v.as_object_mut().unwrap().remove("requestId");
+        }
+        serde_json::from_value(v).unwrap()
+    }
+
+    fn body(request_id: Option<&str>, offer_id: Option<&str>, withhold: &[&str]) -> QuoteBody {
+        QuoteBody {
+            request_id: request_id.map(str::to_owned),
+            offer_id: offer_id.map(str::to_owned),
+            withhold: withhold.iter().map(|s| s.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn a_request_quote_must_name_the_request_and_withhold_what_was_asked() {
+        let asked = body(Some("creq-1"), None, &["sms_income", "kyc_verified"]);
+        // Order does not matter; the set does.
+        check_quote(
+            &asked,
+            &quote(Some("creq-1"), "", &["kyc_verified", "sms_income"]),
+        )
+        .unwrap();
+        for (q, why) in [
+            (
+                quote(Some("creq-2"), "", &["kyc_verified", "sms_income"]),
+                "another consent request",
+            ),
+            (
+                quote(None, "offer-1", &["kyc_verified", "sms_income"]),
+                "another consent request",
+            ),
+            (
+                quote(Some("creq-1"), "offer-1", &["kyc_verified", "sms_income"]),
+                "an offer",
+            ),
+            (
+                quote(Some("creq-1"), "", &["kyc_verified"]),
+                "other withheld",
+            ),
+            (
+                quote(
+                    Some("creq-1"),
+                    "",
+                    &["kyc_verified", "sms_income", "sim_age"],
+                ),
+                "other withheld",
+            ),
+            (
+                quote(
+                    Some("creq-1"),
+                    "",
+                    &["kyc_verified", "sms_income", "sms_income"],
+                ),
+                "other withheld",
+            ),
+        ] {
+            let Err(LendingError::Malformed { detail }) = check_quote(&asked, &q) else {
+                panic!("accepted a quote answering {why}");
+            };
+            assert!(detail.contains(why), "{detail}");
+        }
+    }
+
+    #[test]
+    fn an_offer_quote_must_name_the_offer_asked_about() {
+        check_quote(
+            &body(None, Some("offer-1"), &["sim_age"]),
+            &quote(None, "offer-1", &["sim_age"]),
+        )
+        .unwrap();
+        // The latest offer (none named): any offer, the withheld set still checked.
+        check_quote(&body(None, None, &[]), &quote(None, "offer-9", &[])).unwrap();
+        assert!(
+            check_quote(
+                &body(None, Some("offer-1"), &[]),
+                &quote(None, "offer-2", &[])
+            )
+            .is_err()
+        );
+        assert!(check_quote(&body(None, None, &[]), &quote(Some("creq-1"), "", &[])).is_err());
+    }
 }

@@ -48,8 +48,14 @@ pub fn create_consent_request(
     consent_life: Option<ChronoDuration>,
 ) -> rusqlite::Result<ConsentRequest> {
     let t = now();
+    let required_signals = inner
+        .scenario
+        .required_signals()
+        .into_iter()
+        .filter(|s| signals.contains(s))
+        .collect();
     let req = ConsentRequest {
-required_signals: Vec::new(),
+        required_signals,
         request_id: format!("creq-{}", uuid::Uuid::new_v4()),
         lender_id: inner.lender_id(),
         status: ConsentRequestStatus::Pending,

@@ -27,7 +27,12 @@ pub(super) fn make_offer(
     consent: &Consent,
 ) -> Result<Offer, Response> {
     let granted: HashSet<&str> = consent.signals_granted.iter().map(String::as_str).collect();
-    let scored = scorecard::score(&inner.scenario.values(), &|s| granted.contains(s));
+    let mut scored = scorecard::score(&inner.scenario.values(), &|s| granted.contains(s));
+    if inner.faults.read().expect("faults lock").offer_off_quote
+        && scored.decision == OfferDecision::Approved
+    {
+        scored.apr_monthly_bps += 50;
+    }
     let created_at = now();
     let lender_id = inner.lender_id();
     // An approved offer carries its Key Fact Statement; a declined one has nothing to state.
@@ -89,53 +94,113 @@ pub(super) async fn quote(
     let (qb, raw): (QuoteBody, Value) = parse_json_body(&headers, &body)?;
     let key = idempotency_key(&headers, false)?;
     run_idempotent(&inner, key, (&Method::POST, "/quotes", &raw), |tx| {
-        let offer: Offer = match &qb.offer_id {
-            Some(id) => get_doc(tx, "offers", "offer_id", id)
-                .map_err(internal)?
-                .ok_or_else(|| not_found("offer", id))?,
-            None => list_docs::<Offer>(tx, "offers")
-                .map_err(internal)?
-                .into_iter()
-                .next()
-                .ok_or_else(|| conflict("there is no offer yet; decide a consent request first"))?,
-        };
-        for s in &qb.withhold {
-            if scorecard::find(s).is_none() {
-                return Err(unprocessable(format!("unknown signal {s:?}")));
+        let q = match &qb.request_id {
+            Some(request_id) => {
+                if qb.offer_id.is_some() {
+                    return Err(unprocessable("give offerId or requestId, not both"));
+                }
+                request_quote(&inner, tx, request_id, &qb.withhold)?
             }
-        }
-        // Re-score exactly what the offer used, minus the withheld signals.
-        let used: HashSet<&str> = offer
-            .explanation
-            .contributions
-            .iter()
-            .filter(|c| c.bin != "missing")
-            .map(|c| c.signal.as_str())
-            .collect();
-        let withheld: HashSet<&str> = qb.withhold.iter().map(String::as_str).collect();
-        let scored = scorecard::score(&inner.scenario.values(), &|s| {
-            used.contains(s) && !withheld.contains(s)
-        });
-        let mut w: Vec<String> = withheld.iter().map(|s| s.to_string()).collect();
-        w.sort();
-        let q = Quote {
-            request_id: None,
-            quote_id: format!("quote-{}", uuid::Uuid::new_v4()),
-            offer_id: offer.offer_id.clone(),
-            lender_id: inner.lender_id(),
-            created_at: now(),
-            withheld: w,
-            soft: true,
-            decision: scored.decision,
-            amount_inr: scored.amount_inr,
-            apr_monthly_bps: scored.apr_monthly_bps,
-            tenure_months: scored.tenure_months,
-            explanation: scored.explanation,
-            signature: unsigned(),
+            None => offer_quote(&inner, tx, &qb)?,
         };
         Ok((
             StatusCode::OK,
             sign_redactable(&inner, &q, redact::EXPLANATION_PATHS)?,
         ))
     })
+}
+
+/// A what-if of an offer already made: re-scores exactly the signals the offer used, minus the
+/// withheld ones.
+fn offer_quote(inner: &Inner, tx: &Connection, qb: &QuoteBody) -> Result<Quote, Response> {
+    let offer: Offer = match &qb.offer_id {
+        Some(id) => get_doc(tx, "offers", "offer_id", id)
+            .map_err(internal)?
+            .ok_or_else(|| not_found("offer", id))?,
+        None => list_docs::<Offer>(tx, "offers")
+            .map_err(internal)?
+            .into_iter()
+            .next()
+            .ok_or_else(|| conflict("there is no offer yet; decide a consent request first"))?,
+    };
+    for s in &qb.withhold {
+        if scorecard::find(s).is_none() {
+            return Err(unprocessable(format!("unknown signal {s:?}")));
+        }
+    }
+    let used: HashSet<&str> = offer
+        .explanation
+        .contributions
+        .iter()
+        .filter(|c| c.bin != "missing")
+        .map(|c| c.signal.as_str())
+        .collect();
+    let withheld: HashSet<&str> = qb.withhold.iter().map(String::as_str).collect();
+    let scored = scorecard::score(&inner.scenario.values(), &|s| {
+        used.contains(s) && !withheld.contains(s)
+    });
+    Ok(soft_quote(
+        inner,
+        offer.offer_id.clone(),
+        None,
+        &withheld,
+        scored,
+    ))
+}
+
+/// A quote of a pending consent request before any consent: the offer the borrower would get
+/// granting every requested signal except the withheld ones, scored as the decision would be.
+fn request_quote(
+    inner: &Inner,
+    tx: &Connection,
+    request_id: &str,
+    withhold: &[String],
+) -> Result<Quote, Response> {
+    let req: ConsentRequest = get_doc(tx, "consent_requests", "request_id", request_id)
+        .map_err(internal)?
+        .ok_or_else(|| not_found("consent request", request_id))?;
+    if req.status != ConsentRequestStatus::Pending {
+        return Err(conflict("this consent request was already decided"));
+    }
+    let requested: HashSet<&str> = req.signals.iter().map(String::as_str).collect();
+    if let Some(s) = withhold.iter().find(|s| !requested.contains(s.as_str())) {
+        return Err(unprocessable(format!("signal {s:?} was not requested")));
+    }
+    let withheld: HashSet<&str> = withhold.iter().map(String::as_str).collect();
+    let scored = scorecard::score(&inner.scenario.values(), &|s| {
+        requested.contains(s) && !withheld.contains(s)
+    });
+    Ok(soft_quote(
+        inner,
+        String::new(),
+        Some(req.request_id),
+        &withheld,
+        scored,
+    ))
+}
+
+fn soft_quote(
+    inner: &Inner,
+    offer_id: String,
+    request_id: Option<String>,
+    withheld: &HashSet<&str>,
+    scored: scorecard::Scored,
+) -> Quote {
+    let mut w: Vec<String> = withheld.iter().map(|s| s.to_string()).collect();
+    w.sort();
+    Quote {
+        request_id,
+        quote_id: format!("quote-{}", uuid::Uuid::new_v4()),
+        offer_id,
+        lender_id: inner.lender_id(),
+        created_at: now(),
+        withheld: w,
+        soft: true,
+        decision: scored.decision,
+        amount_inr: scored.amount_inr,
+        apr_monthly_bps: scored.apr_monthly_bps,
+        tenure_months: scored.tenure_months,
+        explanation: scored.explanation,
+        signature: unsigned(),
+    }
 }

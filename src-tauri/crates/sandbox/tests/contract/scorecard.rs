@@ -181,3 +181,92 @@ async fn scorecard_adds_up_and_quotes_move_by_the_claimed_points() {
         sb.shutdown().await.unwrap();
     }
 }
+
+/// A pending consent request is quoted before any consent: the offer the borrower would get
+/// sharing every requested signal but the withheld ones, the same the decision then gives.
+#[tokio::test]
+async fn a_consent_request_is_quoted_before_consent_as_the_decision_scores_it() {
+    let sb = start(Scenario::SalariedGood).await;
+    let c = client_for(&sb).await;
+    let req = c.consent_requests().await.unwrap().items.remove(0);
+    assert_eq!(req.required_signals, ["kyc_verified", "sms_income"]);
+    assert!(req.required_signals.iter().all(|s| req.signals.contains(s)));
+    let ask = |withhold: &[&str]| QuoteBody {
+        request_id: Some(req.request_id.clone()),
+        offer_id: None,
+        withhold: withhold.iter().map(|s| s.to_string()).collect(),
+    };
+    let all = c.quote_signed(&ask(&[]), Some(&key())).await.unwrap();
+    c.keys().verify_value(&all.raw).unwrap();
+    assert_eq!(
+        all.value.request_id.as_deref(),
+        Some(req.request_id.as_str())
+    );
+    assert!(all.value.offer_id.is_empty());
+    assert!(
+        all.raw.get("offerId").is_none(),
+        "an empty offer id is left out"
+    );
+    assert_eq!(all.value.decision, OfferDecision::Approved);
+    assert_eq!(all.value.amount_inr, 100_000);
+
+    let without_income = c.quote(&ask(&["sms_income"]), Some(&key())).await.unwrap();
+    assert_eq!(without_income.withheld, ["sms_income"]);
+    let income = |q: &Quote| {
+        q.explanation
+            .contributions
+            .iter()
+            .find(|c| c.signal == "sms_income")
+            .cloned()
+            .unwrap()
+    };
+    // Contributions are additive: the withheld signal scores its missing points.
+    assert_eq!(
+        income(&without_income).points,
+        income(&all.value).missing_points
+    );
+    assert_eq!(
+        all.value.explanation.score - without_income.explanation.score,
+        income(&all.value).points - income(&all.value).missing_points
+    );
+
+    // Errors: a signal not in the request, an offer and a request at once, no such request.
+    for (body, status) in [
+        (ask(&["contacts_network"]), 422),
+        (
+            QuoteBody {
+                offer_id: Some("offer-1".into()),
+                ..ask(&[])
+            },
+            422,
+        ),
+        (
+            QuoteBody {
+                request_id: Some("creq-none".into()),
+                ..ask(&[])
+            },
+            404,
+        ),
+    ] {
+        let r = c.quote(&body, None).await;
+        assert!(
+            matches!(r, Err(LendingError::Http { status: s, .. }) if s == status),
+            "{body:?}: {r:?}"
+        );
+    }
+
+    // The decision with the same choice gives the quoted offer.
+    decide(&c, &["sms_income"]).await;
+    let offer = c.offers().await.unwrap().items.remove(0);
+    assert_eq!(offer.decision, without_income.decision);
+    assert_eq!(offer.amount_inr, without_income.amount_inr);
+    assert_eq!(offer.apr_monthly_bps, without_income.apr_monthly_bps);
+    assert_eq!(offer.explanation.score, without_income.explanation.score);
+    // A decided request is quoted no more.
+    let r = c.quote(&ask(&[]), None).await;
+    assert!(
+        matches!(r, Err(LendingError::Http { status: 409, .. })),
+        "{r:?}"
+    );
+    sb.shutdown().await.unwrap();
+}

@@ -1,0 +1,38 @@
+/** English messages of consent by clear affirmative action: the two-state choice per signal,
+ *  the lender's quote of the current choices before consent, refusing, and the audit's
+ *  `quote-offer-mismatch`. Spread into `en.ts`, same rules. */
+const consentEn = {
+  'consent.share': 'Share',
+  'consent.dontShare': 'Don’t share',
+  'consent.choiceLabel': 'Share “{signal}” with the lender?',
+  'consent.shareNone': 'Share none',
+  'consent.shareNeeded': 'Share only what is needed',
+  'consent.needed': 'Needed for a decision',
+  'consent.prohibitedWarning': 'The RBI bars lending apps from this data. You may still share it, but no lender needs it.',
+  'consent.start': 'Nothing is shared until you choose “Share”.',
+  'consent.quote.title': 'What the lender would offer for these choices',
+  'consent.quote.loading': 'Asking the lender what these choices would get you…',
+  'consent.quote.error': 'The lender could not quote these choices ({error}). You can still decide.',
+  'consent.quote.approved': 'Expected: approved for {amount} over {months, plural, one {# month} other {# months}}',
+  'consent.quote.declined': 'Expected: declined',
+  'consent.quote.rate': 'Interest: {monthly} a month (about {annual} a year, before fees)',
+  'consent.quote.score': 'Score: {score}',
+  'consent.quote.signed': 'From the lender’s signed quote {id}, kept as evidence.',
+  'consent.cost.adds': 'Sharing this adds {points, plural, one {# point} other {# points}}',
+  'consent.cost.costs': 'Sharing this costs {points, plural, one {# point} other {# points}}',
+  'consent.cost.none': 'Sharing this does not change your score',
+  'consent.refuseAsk': 'You are sharing nothing. This refuses the request.',
+  'consent.refuseConfirm': 'Refuse the request',
+  'consent.refuseBack': 'Go back',
+  'consent.refused': 'You refused {lender}’s request. Nothing is shared.',
+  'audit.rule.quote-offer-mismatch': 'The offer is not the one the lender quoted before you consented',
+  'audit.fact.quoteOffer': '{lender}’s offer {offer} differs from the quote {quote} it signed before you consented with the same choices: {differences}.',
+  'audit.fact.quoteOffer.decision': 'decision quoted {quote}, offered {offer}',
+  'audit.fact.quoteOffer.amountInr': 'amount quoted {quote}, offered {offer}',
+  'audit.fact.quoteOffer.aprMonthlyBps': 'interest quoted {quote} a month, offered {offer} a month',
+  'audit.fact.quoteOffer.score': 'score quoted {quote}, offered {offer}',
+  'audit.fact.quoteOffer.approved': 'approved',
+  'audit.fact.quoteOffer.declined': 'declined',
+};
+
+export default consentEn;
