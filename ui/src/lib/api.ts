@@ -27,6 +27,7 @@ import type { PhoneImportSummary } from './bindings/PhoneImportSummary';
 import type { PhoneSource } from './bindings/PhoneSource';
 import type { PhoneSurvey } from './bindings/PhoneSurvey';
 import type { RedactableField } from './bindings/RedactableField';
+import type { ReportLanguage } from './bindings/ReportLanguage';
 import type { RevocationView } from './bindings/RevocationView';
 import type { RightsKindView } from './bindings/RightsKindView';
 import type { RightsRequestView } from './bindings/RightsRequestView';
@@ -88,10 +89,11 @@ export const api = {
   grievanceDraft: (lenderId: string) => call<GrievanceDraft>('grievance_draft', { lenderId }),
   /**
    * Asks where to save (native dialog), then writes the packet from Rust with `letter`, the
-   * letter as the borrower read it (at most 64 KiB). `null` if cancelled.
+   * letter as the borrower read it (at most 64 KiB), and the packet's guide in `language`
+   * (the UI's). `null` if cancelled.
    */
-  saveGrievancePacket: (lenderId: string, letter: string) =>
-    call<GrievancePacketSummary | null>('save_grievance_packet', { lenderId, letter }),
+  saveGrievancePacket: (lenderId: string, letter: string, language: ReportLanguage) =>
+    call<GrievancePacketSummary | null>('save_grievance_packet', { lenderId, letter, language }),
   /** Files `letter` (as the borrower read it) through the lender API; tracked under rights requests. */
   fileGrievance: (lenderId: string, letter: string) =>
     call<RightsRequestView>('file_grievance', { lenderId, letter }),

@@ -150,7 +150,7 @@ describe('Audit', () => {
     // The draft is fetched once; the letter the borrower read is the one saved and filed.
     expect(calls.filter((c) => c.command !== 'audit_report' && c.command !== 'overview')).toEqual([
       { command: 'grievance_draft', args: { lenderId: 'sandbox' } },
-      { command: 'save_grievance_packet', args: { lenderId: 'sandbox', letter } },
+      { command: 'save_grievance_packet', args: { lenderId: 'sandbox', letter, language: 'en' } },
       { command: 'file_grievance', args: { lenderId: 'sandbox', letter } },
     ]);
   });
@@ -176,6 +176,8 @@ describe('Audit', () => {
     const saved = calls.find((c) => c.command === 'save_grievance_packet');
     expect(saved?.args.letter).toContain('सेवा में: शिकायत अधिकारी, Sandbox Lender');
     expect(saved?.args.letter).toBe(shown.textContent);
+    // The packet's guide is written in the language the borrower reads.
+    expect(saved?.args.language).toBe('hi');
   });
 
   it('shows a failure to file as a sentence', async () => {

@@ -20,6 +20,7 @@ use crate::audit::Finding;
 use crate::engine::{Engine, lender_names};
 use crate::error::{EngineError, Result};
 use crate::export_other::{ZipWriter, with, write_replacing};
+use crate::report_words::{Clock, ReportLanguage, packet_guide};
 use crate::views::{RightsKindView, RightsRequestView};
 
 /// What the grievance letter to one lender is made of: the UI words it.
@@ -42,8 +43,8 @@ pub struct GrievanceDraft {
 pub struct GrievancePacketSummary {
     pub path: String,
     pub bytes: u64,
-    /// Files in the zip (letter, findings, keys, one per signed statement, the phone evidence
-    /// and one per raw phone file).
+    /// Files in the zip (the guide, letter, findings, keys, one per signed statement, the phone
+    /// evidence and one per raw phone file).
     pub files: u64,
 }
 
@@ -204,11 +205,12 @@ impl Engine {
 
     /// Writes the grievance packet for one lender to `path` (a zip), atomically and readable
     /// by the borrower only: a partial file never takes the name. `letter` is the letter as the
-    /// borrower read it.
+    /// borrower read it; `language` is the one the borrower reads (the packet's guide).
     pub async fn save_grievance_packet(
         &self,
         lender_id: &str,
         letter: &str,
+        language: ReportLanguage,
         path: impl AsRef<Path>,
     ) -> Result<GrievancePacketSummary> {
         let letter = checked_letter(letter)?.to_owned();
@@ -243,6 +245,16 @@ impl Engine {
                 Ok((sources, observations))
             })
             .await?;
+        let clock = Clock {
+            language,
+            offset: *chrono::Local::now().offset(),
+        };
+        let guide = packet_guide(
+            &clock,
+            &lender_name,
+            khata_vault::now_ms(),
+            !phone.0.is_empty(),
+        );
         let vault = self.vault.clone();
         let path = path.as_ref().to_path_buf();
         let path2 = path.clone();
@@ -254,6 +266,7 @@ impl Engine {
                     files += 1;
                     zip.entry(name, |w| Ok(w.write_all(bytes)?))
                 };
+                put(&mut zip, "README.txt", guide.as_bytes())?;
                 put(&mut zip, "grievance-letter.txt", letter.as_bytes())?;
                 put(
                     &mut zip,

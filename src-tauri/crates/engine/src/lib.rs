@@ -21,6 +21,7 @@ mod log_records;
 mod outbox;
 pub mod phone_words;
 pub mod redaction;
+pub mod report_words;
 mod requests;
 mod signed;
 mod tokens;
@@ -90,6 +91,7 @@ pub fn ts_types() -> Vec<(std::path::PathBuf, String)> {
         ExportFormat,
         ExportSummary,
         ExportOptions,
+        crate::report_words::ReportLanguage,
         RedactableField,
         RedactionSummary,
         PathCount,
