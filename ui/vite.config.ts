@@ -1,11 +1,13 @@
 import { defineConfig } from 'vitest/config';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { svelteTesting } from '@testing-library/svelte/vite';
+import { compiledMessages } from './build/messages.ts';
 
 // The Tauri shell serves ui/dist (custom protocol) or, in `tauri dev`, this dev server.
 export default defineConfig({
   // svelteTesting: browser build of Svelte under Vitest, and cleanup after each test.
-  plugins: [svelte(), svelteTesting()],
+  // compiledMessages: the catalogues as parsed messages in the bundle (build only).
+  plugins: [svelte(), svelteTesting(), compiledMessages()],
   clearScreen: false,
   // fs.allow '..': the glossary test reads docs/glossary.md, outside ui/.
   server: { port: 5173, strictPort: true, host: '127.0.0.1', fs: { allow: ['..'] } },

@@ -74,8 +74,17 @@ impl AppState {
                     .ok()
                     .filter(|s| !s.is_empty());
                 config.sandbox = Some(Arc::new(sandbox));
+                // The sandbox lender restarts in the background, below: the home screen needs
+                // only the vault (a sandbox holding a million disclosures takes seconds).
+                config.start_sandbox_on_open = false;
                 let (engine, recovery_key) = Engine::open(config).await?;
                 let engine = Arc::new(engine);
+                let restarting = engine.clone();
+                tokio::spawn(async move {
+                    if let Err(e) = restarting.restart_sandbox().await {
+                        tracing::warn!(code = e.code(), "the sandbox lender was not restarted");
+                    }
+                });
                 *self.recovery_key.lock().expect("lock") = recovery_key;
                 *self.worker.lock().expect("lock") =
                     Some(spawn_outbox_worker(engine.clone(), OUTBOX_PASS));

@@ -1,6 +1,11 @@
 import '@testing-library/jest-dom/vitest';
 import { afterEach } from 'vitest';
 import { clearMocks } from '@tauri-apps/api/mocks';
+import { loadLocale } from './lib/i18n/i18n.svelte';
+
+// Hindi is a chunk of its own in the app, fetched when chosen; tests switch language in the
+// middle of a test and expect the words at once, so both catalogues are loaded up front.
+await loadLocale('hi');
 
 // jsdom has no WebCrypto-backed IPC; every test installs its own mockIPC handler.
 afterEach(() => clearMocks());

@@ -3,6 +3,7 @@
 
 use khata_engine::audit::AuditReport;
 use khata_engine::grievance::{GrievanceDraft, GrievancePacketSummary};
+use khata_engine::report_words::ReportLanguage;
 use khata_engine::views::RightsRequestView;
 use tauri::{AppHandle, State};
 
@@ -28,6 +29,7 @@ pub async fn save_grievance_packet(
     state: State<'_, AppState>,
     lender_id: String,
     letter: String,
+    language: ReportLanguage,
 ) -> CommandResult<Option<GrievancePacketSummary>> {
     let engine = state.engine().await?;
     let Some(path) =
@@ -37,7 +39,7 @@ pub async fn save_grievance_packet(
     };
     Ok(Some(
         engine
-            .save_grievance_packet(&lender_id, &letter, &path)
+            .save_grievance_packet(&lender_id, &letter, language, &path)
             .await?,
     ))
 }

@@ -27,6 +27,7 @@ use khata_engine::escalation::CalendarText;
 use khata_engine::grievance::{GrievanceDraft, GrievancePacketSummary};
 use khata_engine::nominee_packet::NomineePacketSummary;
 use khata_engine::profile::{NomineeInput, NomineeView, ProfileInput, ProfileView};
+use khata_engine::report_words::ReportLanguage;
 use khata_engine::views::{
     AdbDevice, ConsentRequestView, ConsentView, CorrectionContext, EscalationFacts, EvidenceView,
     ExportFormat, ExportOptions, ExportSummary, LenderSignalView, LenderView, NextStep,
@@ -120,8 +121,9 @@ registry::commands! {
     /// What the grievance letter to one lender cites: the UI words the letter (grievanceLetter.ts).
     async audit::grievance_draft[state](lender_id: String) -> GrievanceDraft;
     /// Asks where to save (native dialog), then writes the packet from Rust with `letter`, the
-    /// letter as the borrower read it (at most 64 KiB). `null` if cancelled.
-    async audit::save_grievance_packet[app, state](lender_id: String, letter: String)
+    /// letter as the borrower read it (at most 64 KiB), and the packet's guide in `language`
+    /// (the UI's). `null` if cancelled.
+    async audit::save_grievance_packet[app, state](lender_id: String, letter: String, language: ReportLanguage)
         -> Option<GrievancePacketSummary>;
     /// Files `letter` (as the borrower read and edited it) through the lender API; tracked under
     /// rights requests. A letter longer than the lender takes (`GrievanceDraft.detailMax`

@@ -37,6 +37,7 @@ import type { PhoneSurvey } from './bindings/PhoneSurvey';
 import type { ProfileInput } from './bindings/ProfileInput';
 import type { ProfileView } from './bindings/ProfileView';
 import type { RedactableField } from './bindings/RedactableField';
+import type { ReportLanguage } from './bindings/ReportLanguage';
 import type { RequestNominee } from './bindings/RequestNominee';
 import type { RequestQuoteView } from './bindings/RequestQuoteView';
 import type { RevocationView } from './bindings/RevocationView';
@@ -142,10 +143,11 @@ export const api = {
   grievanceDraft: (lenderId: string) => call<GrievanceDraft>('grievance_draft', { lenderId }),
   /**
    * Asks where to save (native dialog), then writes the packet from Rust with `letter`, the
-   * letter as the borrower read it (at most 64 KiB). `null` if cancelled.
+   * letter as the borrower read it (at most 64 KiB), and the packet's guide in `language`
+   * (the UI's). `null` if cancelled.
    */
-  saveGrievancePacket: (lenderId: string, letter: string) =>
-    call<GrievancePacketSummary | null>('save_grievance_packet', { lenderId, letter }),
+  saveGrievancePacket: (lenderId: string, letter: string, language: ReportLanguage) =>
+    call<GrievancePacketSummary | null>('save_grievance_packet', { lenderId, letter, language }),
   /**
    * Files `letter` (as the borrower read and edited it) through the lender API; tracked under
    * rights requests. A letter longer than the lender takes (`GrievanceDraft.detailMax`

@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { EMPTY_OVERVIEW } from '../test/fixtures';
+import { EMPTY_OVERVIEW, access } from '../test/fixtures';
 import { mockCommands } from '../test/ipc';
-import { dropPrefetchedOverview, firstOverview, prefetchOverview } from './startup';
+import { dropPrefetchedOverview, firstOverview, prefetchOverview, prefetchStartup, takeStartupAccess } from './startup';
 
 const overviews = (calls: { command: string }[]) =>
   calls.filter((call) => call.command === 'overview').length;
@@ -43,5 +43,15 @@ describe('the launch-time overview', () => {
     dropPrefetchedOverview();
     expect((await firstOverview()).disclosures).toBe(1);
     expect(overviews(calls)).toBe(2);
+  });
+
+  it('is asked for with the vault status before the app mounts, each once', async () => {
+    const calls = mockCommands({ overview: EMPTY_OVERVIEW, vault_access: access() });
+    prefetchStartup();
+    expect(calls.map((call) => call.command)).toEqual(['vault_access', 'overview']);
+    expect(await takeStartupAccess()).toEqual(access());
+    expect(takeStartupAccess()).toBeNull();
+    expect(await firstOverview()).toEqual(EMPTY_OVERVIEW);
+    expect(overviews(calls)).toBe(1);
   });
 });

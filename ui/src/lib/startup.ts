@@ -6,8 +6,28 @@
  */
 import { api } from './api';
 import type { Overview } from './bindings/Overview';
+import type { VaultAccess } from './bindings/VaultAccess';
 
 let early: Promise<Overview> | null = null;
+let earlyAccess: Promise<VaultAccess> | null = null;
+
+/**
+ * Asks for the vault status and the overview before the app is mounted (`main.ts`), so both
+ * round trips overlap the first script's start, a Hindi catalogue's fetch and the first render.
+ */
+export function prefetchStartup(): void {
+  earlyAccess = api.vaultAccess();
+  earlyAccess.catch(() => {});
+  prefetchOverview();
+}
+
+/** The launch-time vault status request, once (then `null`): the app's first mount takes it,
+ *  and knows the overview was asked for with it. */
+export function takeStartupAccess(): Promise<VaultAccess> | null {
+  const mine = earlyAccess;
+  earlyAccess = null;
+  return mine;
+}
 
 /** Starts the launch-time request. A failure (vault locked, say) is kept silent here. */
 export function prefetchOverview(): void {

@@ -164,7 +164,7 @@ describe('Audit', () => {
     expect(screen.queryByTestId('grievance-letter-text')).not.toBeInTheDocument();
     expect(calls.filter((c) => !['audit_report', 'overview', 'signal_catalog'].includes(c.command))).toEqual([
       { command: 'grievance_draft', args: { lenderId: 'sandbox' } },
-      { command: 'save_grievance_packet', args: { lenderId: 'sandbox', letter } },
+      { command: 'save_grievance_packet', args: { lenderId: 'sandbox', letter, language: 'en' } },
       { command: 'file_grievance', args: { lenderId: 'sandbox', letter, summary: null } },
     ]);
   });
@@ -249,6 +249,8 @@ describe('Audit', () => {
     const saved = calls.find((c) => c.command === 'save_grievance_packet');
     expect(saved?.args.letter).toContain('सेवा में: शिकायत अधिकारी, Sandbox Lender');
     expect(saved?.args.letter).toBe(shown.textContent);
+    // The packet's guide is written in the language the borrower reads.
+    expect(saved?.args.language).toBe('hi');
   });
 
   it('drafts the letter again in the language the borrower switches to', async () => {

@@ -25,7 +25,7 @@ describe('Export', () => {
     await user.click(screen.getByTestId('export-start'));
     expect(await screen.findByTestId('export-progress')).toBeInTheDocument();
     expect(exportArgs.format).toBe('csv');
-    expect(exportArgs.options).toEqual({ redact: [] });
+    expect(exportArgs.options).toEqual({ redact: [], language: 'en' });
     report(exportArgs, { task: 'export', phase: 'disclosures', done: 500000, total: 1000000 });
     expect(await screen.findByText('Disclosures: 5,00,000 of 10,00,000')).toBeInTheDocument();
     held.resolve({
@@ -91,7 +91,7 @@ describe('Export', () => {
     await user.click(screen.getByTestId('export-start'));
 
     expect(exportArgs.format).toBe('json');
-    expect(exportArgs.options).toEqual({ redact: ['customerId', 'valueDigest', 'text', 'onwardRecipient'] });
+    expect(exportArgs.options).toEqual({ redact: ['customerId', 'valueDigest', 'text', 'onwardRecipient'], language: 'en' });
     const withheld = await screen.findByTestId('export-withheld');
     expect(withheld).toHaveTextContent('explanation.reasonCodes.*.text × 6');
     expect(screen.getByTestId('export-blanked')).toHaveTextContent('consentRecords.*.pii_principal_id × 1');
@@ -103,7 +103,7 @@ describe('Export', () => {
 
   it('says so in Hindi when nothing could be withheld', async () => {
     setLocale('hi');
-    mockCommands({
+    const calls = mockCommands({
       redactable_fields: REDACTABLE_FIELDS,
       export_records: {
         path: '/x.khata.json',
@@ -122,6 +122,9 @@ describe('Export', () => {
     await user.click(screen.getByTestId('export-start'));
     expect(await screen.findByTestId('export-withheld-none')).toHaveTextContent('कुछ नहीं रोका जा सका');
     expect(screen.getByTestId('export-not-redactable')).toHaveTextContent('1 बयान');
+    // Rust writes a report in the language the borrower reads.
+    const exported = calls.find((call) => call.command === 'export_records');
+    expect((exported?.args.options as { language: string }).language).toBe('hi');
   });
 
   it('does not start an advocate export before the fields are known', async () => {

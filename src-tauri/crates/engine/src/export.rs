@@ -135,6 +135,7 @@ impl Engine {
         cancel: Arc<AtomicBool>,
     ) -> Result<ExportSummary> {
         let redactor = Redactor::new(&options.redact);
+        let language = options.language;
         if redactor.is_some() && format != ExportFormat::Json {
             return Err(EngineError::InvalidInput(
                 "Only the JSON export can withhold fields; choose JSON to share with an advocate."
@@ -154,7 +155,7 @@ impl Engine {
                     crate::export_other::export_csv(&vault, file, &progress, &cancel)
                 }
                 ExportFormat::Html => {
-                    crate::export_other::export_html(&vault, file, &progress, &cancel)
+                    crate::export_other::export_html(&vault, file, language, &progress, &cancel)
                 }
             })?;
             Ok::<_, EngineError>((written, redactor.map(Redactor::summary)))

@@ -24,6 +24,7 @@ use crate::audit::Finding;
 use crate::engine::{Engine, lender_names};
 use crate::error::{EngineError, Result};
 use crate::export_other::{ZipWriter, with, write_replacing};
+use crate::report_words::{Clock, ReportLanguage, packet_guide};
 use crate::views::{
     RIGHTS_DETAIL_MAX, RightsKindView, RightsRequestView, RightsSubject, SignalInfo,
 };
@@ -76,8 +77,8 @@ pub(crate) struct PacketContents {
 pub struct GrievancePacketSummary {
     pub path: String,
     pub bytes: u64,
-    /// Files in the zip (letter, findings, keys, one per signed statement, the phone evidence
-    /// and one per raw phone file).
+    /// Files in the zip (the guide, letter, findings, keys, one per signed statement, the phone
+    /// evidence and one per raw phone file).
     pub files: u64,
 }
 
@@ -263,11 +264,12 @@ impl Engine {
 
     /// Writes the grievance packet for one lender to `path` (a zip), atomically and readable
     /// by the borrower only: a partial file never takes the name. `letter` is the letter as the
-    /// borrower read it.
+    /// borrower read it; `language` is the one the borrower reads (the packet's guide).
     pub async fn save_grievance_packet(
         &self,
         lender_id: &str,
         letter: &str,
+        language: ReportLanguage,
         path: impl AsRef<Path>,
     ) -> Result<GrievancePacketSummary> {
         let letter = checked_letter(letter)?;
@@ -277,10 +279,24 @@ impl Engine {
                 "the audit found nothing against {lender_name}, so there is no grievance to make"
             )));
         }
+        // A guide to the packet in the borrower's language, first in the zip.
+        let id = lender_id.to_owned();
+        let has_phone = self
+            .with_vault(move |v| {
+                Ok(v.phone_sources()?
+                    .iter()
+                    .any(|s| s.lender_id.as_deref() == Some(id.as_str())))
+            })
+            .await?;
+        let clock = Clock {
+            language,
+            offset: *chrono::Local::now().offset(),
+        };
+        let guide = packet_guide(&clock, &lender_name, khata_vault::now_ms(), has_phone);
         let contents = PacketContents {
             letter_name: "grievance-letter.txt",
             letter: letter.to_owned(),
-            extra: Vec::new(),
+            extra: vec![("README.txt".to_owned(), guide.into_bytes())],
         };
         self.write_evidence_packet(lender_id, contents, findings, path.as_ref())
             .await

@@ -25,6 +25,7 @@ mod outbox;
 pub mod phone_words;
 pub mod profile;
 pub mod redaction;
+pub mod report_words;
 mod requests;
 mod signed;
 mod tokens;
@@ -112,6 +113,7 @@ pub fn ts_types() -> Vec<(std::path::PathBuf, String)> {
         ExportFormat,
         ExportSummary,
         ExportOptions,
+        crate::report_words::ReportLanguage,
         RedactableField,
         RedactionSummary,
         PathCount,

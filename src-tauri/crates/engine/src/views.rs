@@ -504,6 +504,10 @@ pub struct ExportOptions {
     /// dotted path (`*` for any array index: `explanation.contributions.*.bin`) or a member's
     /// name (`customerId`, `bin`, `text`). Empty: a full export. Only the JSON export redacts.
     pub redact: Vec<String>,
+    /// The language of the printable report (HTML): the UI's current one, the CLI's `--lang`.
+    /// The JSON and CSV exports are data and take no language. English when left out.
+    #[serde(default)]
+    pub language: crate::report_words::ReportLanguage,
 }
 
 /// A field the borrower may withhold when sharing an export (the Export screen's checklist and

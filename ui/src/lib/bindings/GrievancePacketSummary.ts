@@ -5,7 +5,7 @@
  */
 export type GrievancePacketSummary = { path: string, bytes: number, 
 /**
- * Files in the zip (letter, findings, keys, one per signed statement, the phone evidence
- * and one per raw phone file).
+ * Files in the zip (the guide, letter, findings, keys, one per signed statement, the phone
+ * evidence and one per raw phone file).
  */
 files: number, };

@@ -1,11 +1,15 @@
 /**
  * Translation for the UI. Messages use ICU MessageFormat through `intl-messageformat`
- * (FormatJS), which handles plurals and number formats for both English and Hindi; this file only
- * picks the catalogue, remembers the choice and caches compiled messages.
+ * (FormatJS), which handles plurals and number formats for both English and Hindi; this file
+ * picks the catalogue, remembers the choice and caches formatters.
+ *
+ * Start-up pays for one language only: the bundle carries the catalogues already parsed
+ * (`ui/build/messages.ts`), English is in the first script, and Hindi is a chunk of its own,
+ * fetched when it is chosen (`setLocale`) or remembered (`startLocale`, awaited before the first
+ * render so a Hindi start never shows English first).
  */
 import { IntlMessageFormat } from 'intl-messageformat';
 import en, { type MessageKey } from './en';
-import hi from './hi';
 
 export type Locale = 'en' | 'hi';
 export type { MessageKey };
@@ -15,7 +19,17 @@ export const LOCALES: ReadonlyArray<{ code: Locale; name: string }> = [
   { code: 'hi', name: 'हिन्दी' },
 ];
 
-const catalogues: Record<Locale, Record<MessageKey, string>> = { en, hi };
+/** A message as a catalogue holds it: ICU source (dev, tests), or parsed at build time, or
+ *  a plain string that needs no formatting (see `isPlainText` in `ui/build/messages.ts`). */
+type Message = ConstructorParameters<typeof IntlMessageFormat>[0];
+type Catalogue = Record<MessageKey, Message>;
+
+/** The languages other than English, each loaded on first use. */
+const loaders: Record<Exclude<Locale, 'en'>, () => Promise<{ default: Record<MessageKey, string> }>> = {
+  hi: () => import('./hi'),
+};
+const catalogues: Partial<Record<Locale, Catalogue>> = { en };
+const loading = new Map<Locale, Promise<void>>();
 const STORAGE_KEY = 'khata.locale';
 
 function initialLocale(): Locale {
@@ -24,29 +38,74 @@ function initialLocale(): Locale {
   return globalThis.navigator?.language?.startsWith('hi') ? 'hi' : 'en';
 }
 
-const state = $state({ locale: initialLocale() });
+const wanted = initialLocale();
+// English until the remembered language has loaded (`startLocale`); the app mounts after that.
+const state = $state({ locale: wanted in catalogues ? wanted : ('en' as Locale) });
+/** The language last asked for: a slow load never overrides a later choice. */
+let chosen: Locale = wanted;
 const compiled = new Map<string, IntlMessageFormat>();
 // The page says which language it is in from the start (screen readers pick their voice by it),
 // not only after the picker is used: a remembered Hindi would otherwise be read as English.
-if (typeof document !== 'undefined') document.documentElement.lang = state.locale;
+if (typeof document !== 'undefined') document.documentElement.lang = wanted;
+
+/** Makes `code`'s catalogue available (a no-op for English and once loaded). */
+export function loadLocale(code: Locale): Promise<void> {
+  if (code === 'en' || catalogues[code]) return Promise.resolve();
+  let pending = loading.get(code);
+  if (!pending) {
+    pending = loaders[code]().then(
+      (module) => {
+        catalogues[code] = module.default;
+      },
+      (failure: unknown) => {
+        loading.delete(code);
+        throw failure;
+      },
+    );
+    loading.set(code, pending);
+  }
+  return pending;
+}
+
+/** Loads the remembered language; `main.ts` awaits it before the first render. */
+export async function startLocale(): Promise<void> {
+  await loadLocale(chosen).catch(() => {});
+  if (chosen in catalogues) state.locale = chosen;
+}
 
 export function locale(): Locale {
   return state.locale;
 }
 
-export function setLocale(next: Locale): void {
-  state.locale = next;
+/**
+ * Switches language: at once when its catalogue is loaded (always in tests, see
+ * `test-setup.ts`), else when it arrives. The choice is remembered either way.
+ */
+export function setLocale(next: Locale): Promise<void> {
+  chosen = next;
   globalThis.localStorage?.setItem(STORAGE_KEY, next);
-  if (typeof document !== 'undefined') document.documentElement.lang = next;
+  const apply = () => {
+    if (chosen !== next) return;
+    state.locale = next;
+    if (typeof document !== 'undefined') document.documentElement.lang = next;
+  };
+  if (catalogues[next]) {
+    apply();
+    return Promise.resolve();
+  }
+  return loadLocale(next).then(apply);
 }
 
 /** The message for `key` in the current language; reactive in components. */
 export function t(key: MessageKey, values?: Record<string, string | number>): string {
   const current = state.locale;
+  const message = (catalogues[current] ?? en)[key];
+  // A plain message (no ICU syntax: compiled so at build time, or a source with none) is itself.
+  if (typeof message === 'string' && !/[{}'<]/.test(message)) return message;
   const cacheKey = `${current}\u0000${key}`;
   let format = compiled.get(cacheKey);
   if (!format) {
-    format = new IntlMessageFormat(catalogues[current][key], current);
+    format = new IntlMessageFormat(message, current);
     compiled.set(cacheKey, format);
   }
   return String(format.format(values));

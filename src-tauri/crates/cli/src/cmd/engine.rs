@@ -8,6 +8,7 @@ use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 
 use anyhow::Context as _;
+use khata_engine::report_words::ReportLanguage;
 use khata_engine::views::{ExportFormat, ExportOptions, Progress, RedactionSummary};
 use khata_engine::{CustodyView, Engine, EngineConfig, Secret, VaultUnlock};
 use zeroize::Zeroizing;
@@ -91,6 +92,25 @@ pub struct ExportArgs {
     /// (see below), plus any --redact.
     #[arg(long)]
     pub advocate: bool,
+    /// The language of the printable report (html): English or Hindi.
+    #[arg(long, value_enum, default_value = "en")]
+    pub lang: LangArg,
+}
+
+/// `--lang` of `khata export`: the engine's [`ReportLanguage`]s.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LangArg {
+    En,
+    Hi,
+}
+
+impl From<LangArg> for ReportLanguage {
+    fn from(l: LangArg) -> Self {
+        match l {
+            LangArg::En => ReportLanguage::En,
+            LangArg::Hi => ReportLanguage::Hi,
+        }
+    }
 }
 
 /// The end of `khata export --help`: what each field removes.
@@ -408,6 +428,7 @@ async fn run_op(engine: &Engine, dir: &std::path::Path, op: Op) -> anyhow::Resul
             let (b, p) = bar();
             let options = ExportOptions {
                 redact: a.patterns(),
+                language: a.lang.into(),
             };
             let s = engine
                 .export(

@@ -183,9 +183,29 @@ fn export_writes_json_csv_and_html() {
     }
     assert!(names.iter().all(|n| n.ends_with(".csv")), "{names:?}");
 
-    // HTML: a printable report.
+    // HTML: a printable report, in English unless `--lang` says otherwise.
     let html = String::from_utf8(export(Some("html"), "report.html")).unwrap();
-    assert!(html.contains("<html") && html.contains("</html>"), "{html}");
+    assert!(
+        html.contains("<html lang=\"en\">") && html.contains("</html>"),
+        "{html}"
+    );
+    let out_file = dir.path().join("report-hi.html");
+    let out = khata(dir.path())
+        .env("KHATA_PASSPHRASE", pass)
+        .args(["export", "--format", "html", "--lang", "hi", "--out"])
+        .arg(&out_file)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let html = std::fs::read_to_string(&out_file).unwrap();
+    assert!(
+        html.contains("<html lang=\"hi\">") && html.contains("<h1>खाता रिपोर्ट</h1>"),
+        "{html}"
+    );
 
     // Anything else is refused by clap.
     let out = khata(dir.path())

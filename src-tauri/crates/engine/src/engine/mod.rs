@@ -136,14 +136,24 @@ impl Engine {
             })
             .await?;
         if engine.cfg.start_sandbox_on_open {
-            let has_sandbox = engine
-                .with_vault(|v| Ok(v.lender_links()?.iter().any(|l| l.is_sandbox)))
-                .await?;
-            if has_sandbox && let Err(e) = engine.ensure_sandbox(None).await {
-                tracing::warn!(error = %e, "could not restart the sandbox lender");
-            }
+            engine.restart_sandbox().await?;
         }
         Ok((engine, recovery))
+    }
+
+    /// Restarts the built-in sandbox lender if the vault is connected to it (a failure is
+    /// logged: the lender is then unreachable, as any lender can be). The app runs this in the
+    /// background after opening (`start_sandbox_on_open` off): nothing on its home screen needs
+    /// the lender, and a sandbox with a long disclosure log takes seconds to rebuild its tree;
+    /// whatever talks to the lender meanwhile waits for the restart (`ensure_sandbox`'s lock).
+    pub async fn restart_sandbox(&self) -> Result<()> {
+        let has_sandbox = self
+            .with_vault(|v| Ok(v.lender_links()?.iter().any(|l| l.is_sandbox)))
+            .await?;
+        if has_sandbox && let Err(e) = self.ensure_sandbox(None).await {
+            tracing::warn!(error = %e, "could not restart the sandbox lender");
+        }
+        Ok(())
     }
 
     /// Whether a vault exists in `data_dir` and how its key is kept, without opening it.

@@ -11,6 +11,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use khata_engine::audit::{self, Rule, verify};
+use khata_engine::report_words::ReportLanguage;
 use khata_engine::views::*;
 use khata_engine::*;
 use khata_lending::ClientConfig;
@@ -226,7 +227,7 @@ async fn over_collector_triggers_every_rule_it_can() {
         elsewhere
     };
     let saved = engine
-        .save_grievance_packet(lender, &letter, &packet)
+        .save_grievance_packet(lender, &letter, ReportLanguage::Hi, &packet)
         .await
         .unwrap();
     assert_eq!(saved.bytes, std::fs::metadata(&packet).unwrap().len());
@@ -255,19 +256,32 @@ async fn over_collector_triggers_every_rule_it_can() {
     let listing = String::from_utf8(out.stdout).unwrap();
     let names: Vec<&str> = listing.lines().take(saved.files as usize).collect();
     assert_eq!(
-        &names[..3],
+        &names[..4],
         [
+            "README.txt",
             "grievance-letter.txt",
             "findings.json",
             "evidence/lender-keys.json"
         ]
     );
     assert!(
-        names[3..]
+        names[4..]
             .iter()
             .all(|n| n.starts_with("evidence/") && n.ends_with(".json"))
     );
-    assert!(names.len() > 3, "evidence files: {names:?}");
+    assert!(names.len() > 4, "evidence files: {names:?}");
+    // The packet's guide is in the borrower's language (Hindi here, as the letter is).
+    let guide = std::process::Command::new("python3")
+        .args(["-c", "import sys, zipfile; sys.stdout.buffer.write(zipfile.ZipFile(sys.argv[1]).read('README.txt'))"])
+        .arg(&packet)
+        .output()
+        .expect("python3");
+    let guide = String::from_utf8(guide.stdout).unwrap();
+    assert!(guide.starts_with("इस पैकेट में क्या है\n"), "{guide}");
+    assert!(
+        guide.contains(&format!("{} से शिकायत", draft.lender_name)),
+        "{guide}"
+    );
     assert!(
         listing.ends_with(&format!("\n{letter}")),
         "the letter as given: {listing}"
@@ -276,7 +290,7 @@ async fn over_collector_triggers_every_rule_it_can() {
     let huge = "क".repeat(khata_engine::grievance::LETTER_MAX);
     let big = dir.path().join("big.zip");
     let err = engine
-        .save_grievance_packet(lender, &huge, &big)
+        .save_grievance_packet(lender, &huge, ReportLanguage::En, &big)
         .await
         .unwrap_err();
     assert_eq!(err.code(), "invalid_input");
@@ -343,7 +357,12 @@ async fn salaried_good_triggers_none() {
         vec![]
     );
     let err = engine
-        .save_grievance_packet(lender, "To: Sandbox Lender", dir.path().join("g.zip"))
+        .save_grievance_packet(
+            lender,
+            "To: Sandbox Lender",
+            ReportLanguage::En,
+            dir.path().join("g.zip"),
+        )
         .await
         .unwrap_err();
     assert_eq!(err.code(), "invalid_input");

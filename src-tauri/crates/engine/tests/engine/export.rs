@@ -245,9 +245,59 @@ async fn csv_zip_and_html_exports() {
         .unwrap();
     assert_eq!(s.ledger_head, head);
     let text = std::fs::read_to_string(&html).unwrap();
-    assert!(text.starts_with("<!doctype html>"));
+    assert!(text.starts_with("<!doctype html><html lang=\"en\">"));
     assert!(text.ends_with("</html>"));
     assert!(text.contains(&head));
+    // Dates in words, not machine timestamps; a font stack that covers Hindi, fetched from nowhere.
+    assert!(!text.contains("Z</td>"), "an ISO timestamp is left");
+    assert!(text.contains("Noto Sans Devanagari") && !text.contains("url("));
+
+    // The same report in Hindi: every heading and column in Hindi, dates in Hindi words.
+    let html_hi = dir.path().join("report-hi.html");
+    engine
+        .export(
+            &html_hi,
+            ExportFormat::Html,
+            ExportOptions {
+                language: khata_engine::report_words::ReportLanguage::Hi,
+                ..Default::default()
+            },
+            |_| {},
+            Arc::new(AtomicBool::new(false)),
+        )
+        .await
+        .unwrap();
+    let text = std::fs::read_to_string(&html_hi).unwrap();
+    assert!(text.starts_with("<!doctype html><html lang=\"hi\">"));
+    assert!(text.contains("<h1>खाता रिपोर्ट</h1>"), "{text}");
+    assert!(text.contains(&head));
+    let months = [
+        "जनवरी",
+        "फ़रवरी",
+        "मार्च",
+        "अप्रैल",
+        "मई",
+        "जून",
+        "जुलाई",
+        "अगस्त",
+        "सितंबर",
+        "अक्टूबर",
+        "नवंबर",
+        "दिसंबर",
+    ];
+    assert!(
+        months.iter().any(|m| text.contains(m)),
+        "a date in Hindi words"
+    );
+    for tag in ["<h2>", "<th>"] {
+        for part in text.split(tag).skip(1) {
+            let heading = &part[..part.find('<').unwrap()];
+            assert!(
+                !heading.chars().any(|c| c.is_ascii_alphabetic()),
+                "English left in a Hindi heading: {heading}"
+            );
+        }
+    }
     engine.close().await;
 }
 

@@ -104,6 +104,7 @@ async fn the_log_exports_as_version_2_verifies_audits_and_redacts() {
             ExportFormat::Json,
             ExportOptions {
                 redact: vec!["valueDigest".into()],
+                ..Default::default()
             },
             |_| {},
             Arc::new(std::sync::atomic::AtomicBool::new(false)),

@@ -463,7 +463,12 @@ async fn the_grievance_packet_carries_the_phone_evidence_and_its_files() {
 
     let packet = dir.path().join("grievance.zip");
     engine
-        .save_grievance_packet(&lender, "To the grievance officer", &packet)
+        .save_grievance_packet(
+            &lender,
+            "To the grievance officer",
+            khata_engine::report_words::ReportLanguage::En,
+            &packet,
+        )
         .await
         .unwrap();
     // Read back with an independent zip reader (Python's zipfile checks every CRC).

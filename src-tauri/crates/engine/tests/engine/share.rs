@@ -19,7 +19,10 @@ async fn export(engine: &khata_engine::Engine, out: &Path, redact: Vec<String>) 
         .export(
             out,
             ExportFormat::Json,
-            ExportOptions { redact },
+            ExportOptions {
+                redact,
+                ..Default::default()
+            },
             |_| {},
             Arc::new(AtomicBool::new(false)),
         )
@@ -173,6 +176,7 @@ async fn an_advocate_export_withholds_what_it_can_and_still_verifies() {
                 format,
                 ExportOptions {
                     redact: vec!["bin".into()],
+                    ..Default::default()
                 },
                 |_| {},
                 Arc::new(AtomicBool::new(false)),
