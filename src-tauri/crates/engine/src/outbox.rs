@@ -218,9 +218,17 @@ impl Engine {
                 request_id,
                 kind,
                 details,
+                consent_id,
             } => {
                 return self
-                    .deliver_rights_request(item, &client, request_id, *kind, details.as_deref())
+                    .deliver_rights_request(
+                        item,
+                        &client,
+                        request_id,
+                        *kind,
+                        details.as_deref(),
+                        consent_id.clone(),
+                    )
                     .await;
             }
             OutboxMessage::Unreadable { error, .. } => return Err(unreadable(error)),
@@ -295,6 +303,7 @@ impl Engine {
         request_id: &str,
         kind: RightsKind,
         details: Option<&str>,
+        consent_id: Option<String>,
     ) -> Result<()> {
         let kind = convert::wire_rights_kind(kind).ok_or_else(|| {
             EngineError::InvalidInput("this lender does not take that kind of request".into())
@@ -304,7 +313,7 @@ impl Engine {
             detail: details.unwrap_or_default().to_owned(),
             signal: None,
             offer_id: None,
-            consent_id: None,
+            consent_id,
         };
         let answer = client
             .create_rights_request(&body, &item.idempotency_key)

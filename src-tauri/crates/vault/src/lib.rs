@@ -33,7 +33,8 @@ pub use model::*;
 pub use schema::SCHEMA_VERSION;
 pub use vault::{
     BorrowerRequestRow, ConsentAction, EventStatement, EventWithStatement, HeadStatus,
-    LenderDisclosure, LenderIdentity, LenderLink, LogLeafRow, LogState, PHONE_PART_BYTES,
-    PageMismatch, PhoneImported, PinnedKey, Statement, StoredConsentRequest, StoredTreeHead,
-    TreeHeadRow, Unlock, Vault, digest_value, log_head_payload, now_ms,
+    LenderDisclosure, LenderIdentity, LenderLink, LogLeafRow, LogState, NewNotice,
+    PHONE_PART_BYTES, PageMismatch, PhoneImported, PinnedKey, Statement, StoredAuditSummary,
+    StoredConsentRequest, StoredNotice, StoredTreeHead, TreeHeadRow, Unlock, Vault, digest_value,
+    log_head_payload, now_ms,
 };

@@ -326,6 +326,9 @@ pub enum OutboxMessage {
         request_id: String,
         kind: RightsKind,
         details: Option<String>,
+        /// The consent the request is about (e.g. erasure asked for while revoking it).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        consent_id: Option<String>,
     },
     /// A stored payload this version cannot read: a damaged row, or one written by a newer
     /// version. Never written; read in place of the message so that one such row fails only its

@@ -411,6 +411,38 @@ CREATE INDEX phone_observations_by_time ON phone_observations (first_at);
 CREATE INDEX phone_observations_by_source ON phone_observations (source_id);
 "#;
 
+/// What the app keeps that is neither a record nor a secret, outside the ledger (like the
+/// lender tokens of version 8): the borrower's app settings (`settings`, a JSON value per key:
+/// background sync, its interval, notifications), the notices worked out after each sync or
+/// phone import (`notices`, one per stable key, so nothing is notified twice; `delivered_at`
+/// stays empty until the window has shown it, so a crash in between loses nothing), and the
+/// audit's result summary at that moment (`audit_summary`, one row), which Home reads instead
+/// of running the audit at start-up.
+const V12: &str = r#"
+CREATE TABLE settings (
+    key         TEXT PRIMARY KEY,
+    value       TEXT NOT NULL,                  -- JSON
+    updated_at  INTEGER NOT NULL
+) STRICT;
+
+CREATE TABLE notices (
+    id            INTEGER PRIMARY KEY,
+    key           TEXT NOT NULL UNIQUE,
+    kind          TEXT NOT NULL,
+    params        TEXT NOT NULL,                -- JSON object of strings
+    created_at    INTEGER NOT NULL,
+    delivered_at  INTEGER
+) STRICT;
+CREATE INDEX notices_undelivered ON notices (delivered_at) WHERE delivered_at IS NULL;
+
+CREATE TABLE audit_summary (
+    id           INTEGER PRIMARY KEY CHECK (id = 1),
+    computed_at  INTEGER NOT NULL,
+    ledger_head  INTEGER NOT NULL,
+    summary      TEXT NOT NULL                  -- JSON
+) STRICT;
+"#;
+
 pub(crate) fn migrations() -> Migrations<'static> {
     Migrations::new(vec![
         M::up(V1),
@@ -424,11 +456,12 @@ pub(crate) fn migrations() -> Migrations<'static> {
         M::up(V9),
         M::up(V10),
         M::up(V11),
+        M::up(V12),
     ])
 }
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: usize = 11;
+pub const SCHEMA_VERSION: usize = 12;
 
 #[cfg(test)]
 mod tests {
@@ -572,6 +605,7 @@ mod tests {
                 request_id: "q-1".into(),
                 kind: RightsKind::Correction,
                 details: Some("my name is misspelt".into()),
+                consent_id: None,
             }
         );
         // A payload whose record is gone stays as it was, and reads as unreadable rather than

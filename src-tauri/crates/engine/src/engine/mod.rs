@@ -11,12 +11,14 @@ mod consents;
 mod decide;
 mod evidence_view;
 mod identity;
+mod informed;
 mod listing;
 mod log_sync;
 mod offers;
 mod overview;
 mod phone;
 mod phone_capture;
+mod revoking;
 mod rights;
 mod sandbox;
 mod sync;
@@ -56,9 +58,6 @@ pub struct Engine {
     /// appended, so the count stays right while the newest id is unchanged; this spares a
     /// full count on every page of a large timeline.
     count_cache: Arc<Mutex<Option<(String, i64, i64)>>>,
-    /// Home's count of phone-evidenced findings and the ledger head it was computed at: the
-    /// audit behind it runs again only once the vault has changed.
-    phone_findings_cache: Arc<Mutex<Option<(i64, u32)>>>,
 }
 
 impl std::fmt::Debug for Engine {
@@ -112,7 +111,6 @@ impl Engine {
             sandbox: tokio::sync::Mutex::new(None),
             deliver_lock: tokio::sync::Mutex::new(()),
             count_cache: Arc::new(Mutex::new(None)),
-            phone_findings_cache: Arc::new(Mutex::new(None)),
         };
         // Messages left "sent" by a previous run never got their receipt: due again now
         // (same idempotency key, so the lender replays rather than repeats).

@@ -41,6 +41,19 @@ impl Vault {
         details: Option<&str>,
         due_at: Option<i64>,
     ) -> Result<(RightsRequest, OutboxItem)> {
+        self.add_rights_request_about(lender_id, kind, details, due_at, None)
+    }
+
+    /// [`Vault::add_rights_request`] about one consent: the lender is told which
+    /// (`consentId` on the wire).
+    pub fn add_rights_request_about(
+        &mut self,
+        lender_id: &str,
+        kind: RightsKind,
+        details: Option<&str>,
+        due_at: Option<i64>,
+        consent_id: Option<&str>,
+    ) -> Result<(RightsRequest, OutboxItem)> {
         self.write(|tx, led| {
             let now = now_ms();
             let req = RightsRequest {
@@ -71,6 +84,7 @@ impl Vault {
                 request_id: req.id.clone(),
                 kind: req.kind,
                 details: req.details.clone(),
+                consent_id: consent_id.map(Into::into),
             };
             let item = enqueue(tx, led, &req.id, lender_id, message, now)?;
             Ok((req, item))

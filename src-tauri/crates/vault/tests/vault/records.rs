@@ -255,6 +255,7 @@ fn revocation_outbox_and_rights_flow() {
             request_id: req.id.clone(),
             kind: RightsKind::Access,
             details: Some("all data".into()),
+            consent_id: None,
         }
     );
     assert_eq!(ritem.record_id, req.id);
