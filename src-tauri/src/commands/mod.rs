@@ -10,6 +10,7 @@ pub mod app;
 pub mod audit;
 pub mod consents;
 pub mod export;
+pub mod informed;
 pub mod lenders;
 pub mod offers;
 pub mod phone;
@@ -24,10 +25,11 @@ pub mod verify;
 use khata_engine::audit::AuditReport;
 use khata_engine::grievance::{GrievanceDraft, GrievancePacketSummary};
 use khata_engine::views::{
-    AdbDevice, ConsentRequestView, ConsentView, EvidenceView, ExportFormat, ExportOptions,
-    ExportSummary, LenderView, Observation, OfferView, Overview, PhoneImportSummary, PhoneSource,
-    PhoneSurvey, Progress, RedactableField, RevocationView, RightsKindView, RightsRequestView,
-    SignalChoice, SyncSummary, TimelinePage, TimelineQuery, WhatIfView,
+    AdbDevice, AppSettings, ConsentRequestView, ConsentView, EvidenceView, ExportFormat,
+    ExportOptions, ExportSummary, LenderView, Observation, OfferView, Overview, PhoneImportSummary,
+    PhoneSource, PhoneSurvey, Progress, RedactableField, RevocationPreview, RevocationView,
+    RightsKindView, RightsRequestView, SignalChoice, SyncSummary, TimelinePage, TimelineQuery,
+    WhatIfView,
 };
 use tauri::ipc::Channel;
 
@@ -54,11 +56,12 @@ registry::commands! {
     /// Everything the Home screen shows, in one round trip.
     async lenders::overview[state]() -> Overview;
     /// Starts the built-in sandbox lender on this machine, connects to it and syncs.
-    async lenders::connect_sandbox[state](; on_progress) -> LenderView;
+    async lenders::connect_sandbox[app, state](; on_progress) -> LenderView;
     /// Connects to a lender by URL (OAuth in the system browser), then syncs.
-    async lenders::connect_lender[state](url: String, repin: Option<String>; on_progress) -> LenderView;
-    /// Syncs one lender; `cancelTask('sync')` stops it (what was stored stays).
-    async lenders::sync_lender[state](lender_id: String; on_progress) -> SyncSummary;
+    async lenders::connect_lender[app, state](url: String, repin: Option<String>; on_progress) -> LenderView;
+    /// Syncs one lender; `cancelTask('sync')` stops it (what was stored stays). Waits for a
+    /// background sync in progress; new notices follow as `khata://notices`.
+    async lenders::sync_lender[app, state](lender_id: String; on_progress) -> SyncSummary;
 
     async consents::consent_requests[state]() -> Vec<ConsentRequestView>;
     async consents::decide_consent[state](request_id: String, choices: Vec<SignalChoice>)
@@ -67,6 +70,12 @@ registry::commands! {
     /// Revokes the whole consent when `signals` is empty.
     async consents::revoke_consent[state](consent_id: String, signals: Vec<String>)
         -> RevocationView;
+    /// What revoking `signals` (all when empty) stops, and what the lender may keep until when.
+    async informed::revocation_preview[state](consent_id: String, signals: Vec<String>)
+        -> RevocationPreview;
+    /// Asks the lender to erase what it holds under a consent (an erasure request naming it).
+    async informed::request_consent_erasure[state](consent_id: String, details: String)
+        -> RightsRequestView;
     async consents::pause_consent[state](consent_id: String) -> RevocationView;
     async consents::resume_consent[state](consent_id: String) -> RevocationView;
 
@@ -98,7 +107,7 @@ registry::commands! {
     /// Imports one app's observations from a phone file, with the file as evidence; the same
     /// file again adds nothing (`new: false`). `appId`: the lender's app (`null`: the one a
     /// connected lender declares, else the file's only app).
-    async phone::phone_import[state](path: String, app_id: Option<String>, lender_id: Option<String>,
+    async phone::phone_import[app, state](path: String, app_id: Option<String>, lender_id: Option<String>,
         utc_offset_min: Option<i32>; on_progress) -> PhoneImportSummary;
     /// Every phone source held, in the order imported.
     async phone::phone_sources[state]() -> Vec<PhoneSource>;
@@ -117,6 +126,12 @@ registry::commands! {
     async verify::verify_export[](path: String; on_progress) -> VerifyOutcome;
     /// Asks for an export in the native open dialog, then verifies it. `null` if cancelled.
     async verify::choose_and_verify[app](; on_progress) -> Option<VerifyOutcome>;
+
+    /// Background sync (on unlock, then every `syncIntervalMin` minutes) and notifications.
+    async informed::app_settings[state]() -> AppSettings;
+    async informed::set_app_settings[state](settings: AppSettings) -> AppSettings;
+    /// Marks notices (from `khata://notices`) as shown, so they are not handed out again.
+    async informed::acknowledge_notices[state](ids: Vec<i64>) -> ();
 
     /// Whether the borrower allowed automatic update checks (off by default).
     sync updates::update_settings[state]() -> UpdateSettings;
