@@ -1,8 +1,10 @@
 /** English messages (ICU MessageFormat). The source of truth for keys: every other
  *  language must provide the same keys, which the type of `hi.ts` enforces. */
+import notifyEn from './notify.en';
 import phoneEn from './phone.en';
 
 const en = {
+  ...notifyEn,
   ...phoneEn,
   'app.name': 'Khata',
   'app.skip': 'Skip to content',

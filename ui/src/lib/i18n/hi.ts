@@ -1,8 +1,10 @@
 import type { MessageKey } from './en';
+import notifyHi from './notify.hi';
 import phoneHi from './phone.hi';
 
 /** Hindi messages. Typed against the English keys so none can go missing. */
 const hi: Record<MessageKey, string> = {
+  ...notifyHi,
   ...phoneHi,
   'app.name': 'खाता',
   'app.skip': 'सामग्री पर जाएँ',

@@ -63,7 +63,11 @@ impl Engine {
                 alerts.push(AlertView {
                     severity: "info".into(),
                     code: "consent_requests_pending".into(),
-                    message: format!("{pending} consent request(s) wait for your decision."),
+                    message: if pending == 1 {
+                        "A consent request waits for your decision.".into()
+                    } else {
+                        format!("{pending} consent requests wait for your decision.")
+                    },
                 });
             }
             for c in &consents {
@@ -95,10 +99,16 @@ impl Engine {
                 alerts.push(AlertView {
                     severity: "critical".into(),
                     code: "phone_evidence_findings".into(),
-                    message: format!(
-                        "Your phone recorded {phone_findings} thing(s) a lender's app did that \
-                         break the rules or your consent. See the audit."
-                    ),
+                    message: if phone_findings == 1 {
+                        "Your phone recorded a thing a lender's app did that breaks the rules or \
+                         your consent. See the audit."
+                            .into()
+                    } else {
+                        format!(
+                            "Your phone recorded {phone_findings} things a lender's app did that \
+                             break the rules or your consent. See the audit."
+                        )
+                    },
                 });
             }
             Ok(Overview {
