@@ -9,6 +9,7 @@ mod journey;
 #[cfg(target_os = "linux")]
 mod keychain_timeout;
 mod log_fork;
+mod notify;
 mod phone;
 mod unlock;
 
