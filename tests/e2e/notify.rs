@@ -80,8 +80,14 @@ async fn a_collection_after_revocation_notifies_the_desktop() {
     assert!(body.contains(&name) && body.contains("audit"), "{body:?}");
 
     // Home lists the critical finding from the summary the review kept.
-    let finding = app.text("home-finding").await;
-    assert!(finding.contains("Collected after you revoked"), "{finding}");
+    // Critical first, and within it the collections after a revocation.
+    let first = app.text("home-finding").await;
+    assert!(first.starts_with("Critical"), "{first}");
+    let findings = app.text("home-findings").await;
+    assert!(
+        findings.contains("Collected after you revoked"),
+        "{findings}"
+    );
     app.snap("home-findings").await;
     app.close().await;
 }

@@ -198,9 +198,15 @@ fn summarise(
     cat: &Catalog,
     now: i64,
 ) -> FindingsSummary {
-    let mut alerts: Vec<FindingAlertView> = findings
+    // Most severe first; within a severity, by rule (the rules' order puts collections after
+    // a revocation first), then the most recent.
+    let mut grave: Vec<&Finding> = findings
         .iter()
         .filter(|f| matches!(f.severity, Severity::Critical | Severity::High))
+        .collect();
+    grave.sort_by_key(|f| (f.severity, f.rule, std::cmp::Reverse(f.last_at)));
+    let alerts: Vec<FindingAlertView> = grave
+        .into_iter()
         .map(|f| FindingAlertView {
             key: finding_key(f),
             rule: f.rule.id().to_owned(),
@@ -215,10 +221,6 @@ fn summarise(
             last_at: f.last_at,
         })
         .collect();
-    alerts.sort_by(|a, b| {
-        (a.severity != "critical", std::cmp::Reverse(a.last_at))
-            .cmp(&(b.severity != "critical", std::cmp::Reverse(b.last_at)))
-    });
     FindingsSummary {
         computed_at: now,
         by_severity: by_severity.clone(),

@@ -149,6 +149,8 @@ async fn a_collection_after_revocation_is_told_once_and_home_lists_it() {
                 && a.lender_name == lender.name)
     );
     assert!(findings.by_severity.get("critical").copied().unwrap_or(0) > 0);
+    // Critical first, and within it a collection after the revocation leads.
+    assert_eq!(findings.alerts[0].rule, "collected-after-revocation");
     // The revoked consent no longer counts towards a closed loan's revocations.
     assert!(
         home.closed_loans
