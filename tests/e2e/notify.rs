@@ -76,8 +76,8 @@ async fn a_collection_after_revocation_notifies_the_desktop() {
         .expect("its text");
     assert!(!name.trim().is_empty());
     let name = name.trim();
-    assert!(summary.contains(&name), "{summary:?} names {name:?}");
-    assert!(body.contains(&name) && body.contains("audit"), "{body:?}");
+    assert!(summary.contains(name), "{summary:?} names {name:?}");
+    assert!(body.contains(name) && body.contains("audit"), "{body:?}");
 
     // Home lists the critical finding from the summary the review kept.
     // Critical first, and within it the collections after a revocation.
