@@ -1,6 +1,7 @@
 //! The Khata desktop shell: window, commands and logging. Thin by design: commands call the
 //! engine crates; the UI only displays what they return.
 
+pub mod background;
 pub mod bindings;
 pub mod commands;
 pub mod error;
@@ -37,6 +38,8 @@ pub fn run() {
                 let _ = window.set_focus();
             }
         }))
+        // OS notifications: the window words each notice and sends it (`notify`).
+        .plugin(tauri_plugin_notification::init())
         // Window size and position, remembered between runs.
         .plugin(tauri_plugin_window_state::Builder::default().build())
         // Signed updates; checked only when the borrower allows it (About).
@@ -59,6 +62,8 @@ pub fn run() {
             // Open the vault while WebKit starts, so the UI's first command finds it open. A
             // failure is not kept: the UI's own call tries again and shows the unlock screen.
             let handle = app.handle().clone();
+            // Background sync and notices, once the vault is open (now or on unlock).
+            background::spawn(handle.clone());
             tauri::async_runtime::spawn(async move {
                 if let Err(e) = handle.state::<AppState>().engine().await {
                     tracing::info!(code = ?e.code, "vault not opened at start");

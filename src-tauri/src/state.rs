@@ -26,6 +26,10 @@ pub struct AppState {
     cancels: Mutex<HashMap<String, Arc<AtomicBool>>>,
     /// Files the app was asked to open, waiting for the UI to pick them up.
     opened_files: Mutex<Vec<String>>,
+    /// Held by whichever sync runs, the borrower's or the background one: never two at once.
+    pub sync_gate: tokio::sync::Mutex<()>,
+    /// Told when the borrower changes the app settings, so background sync follows at once.
+    pub settings_changed: tokio::sync::Notify,
 }
 
 impl AppState {
@@ -37,6 +41,8 @@ impl AppState {
             recovery_key: Mutex::new(None),
             cancels: Mutex::new(HashMap::new()),
             opened_files: Mutex::new(Vec::new()),
+            sync_gate: tokio::sync::Mutex::new(()),
+            settings_changed: tokio::sync::Notify::new(),
         }
     }
 
@@ -93,6 +99,11 @@ impl AppState {
             })
             .await?;
         Ok(engine.clone())
+    }
+
+    /// The engine if the vault is open, without opening it.
+    pub fn opened_engine(&self) -> Option<Arc<Engine>> {
+        self.engine.get().cloned()
     }
 
     /// Queues files from a command line (this launch's, or a second launch's handed over by

@@ -83,6 +83,9 @@ pub struct Profile {
     /// Command-line arguments for the next launch (e.g. a file to open, as a file manager
     /// passes it).
     pub args: Vec<String>,
+    /// With a folder: a notification daemon (dunst) runs on the session's D-Bus
+    /// ([`Session::notifications`] reads what it received).
+    pub notify_dir: Option<TempDir>,
 }
 
 impl Profile {
@@ -92,6 +95,7 @@ impl Profile {
             keyring_dir: tempfile::tempdir().expect("keyring dir"),
             env: Vec::new(),
             args: Vec::new(),
+            notify_dir: None,
         }
     }
 }
@@ -142,6 +146,12 @@ impl Session {
             .env("KHATA_DATA_DIR", profile.data_dir.path())
             .env("KHATA_KEYRING_DIR", profile.keyring_dir.path())
             .envs(profile.env.iter().map(|(k, v)| (k, v)))
+            .envs(
+                profile
+                    .notify_dir
+                    .as_ref()
+                    .map(|d| ("KHATA_NOTIFY_DIR", d.path().display().to_string())),
+            )
             .env("KHATA_LOG", "debug")
             .env("NO_AT_BRIDGE", "1")
             .env("XDG_CONFIG_HOME", work_dir.path().join("config"))
@@ -441,6 +451,44 @@ impl Session {
             );
             tokio::time::sleep(Duration::from_millis(200)).await;
         }
+    }
+
+    /// The notifications a real daemon (dunst, on this session's private D-Bus) received, as
+    /// (summary, body), oldest first: those still shown are closed into its history first.
+    /// Empty when the profile has no `notify_dir`.
+    pub fn notifications(&self) -> Vec<(String, String)> {
+        let Some(dir) = &self.profile.notify_dir else {
+            return Vec::new();
+        };
+        let Ok(bus) = std::fs::read_to_string(dir.path().join("bus")) else {
+            return Vec::new();
+        };
+        let dunstctl = |args: &[&str]| {
+            Command::new("dunstctl")
+                .args(args)
+                .env("DBUS_SESSION_BUS_ADDRESS", bus.trim())
+                .output()
+                .expect("dunstctl (package dunst) must be installed")
+        };
+        let _ = dunstctl(&["close-all"]);
+        let out = dunstctl(&["history"]);
+        let history: serde_json::Value =
+            serde_json::from_slice(&out.stdout).unwrap_or(serde_json::Value::Null);
+        let field = |n: &serde_json::Value, key: &str| {
+            n[key]["data"].as_str().unwrap_or_default().to_owned()
+        };
+        let mut all: Vec<(String, String)> = history["data"][0]
+            .as_array()
+            .map(|items| {
+                items
+                    .iter()
+                    .map(|n| (field(n, "summary"), field(n, "body")))
+                    .collect()
+            })
+            .unwrap_or_default();
+        // dunst lists its history newest first.
+        all.reverse();
+        all
     }
 
     pub async fn close(self) -> Profile {

@@ -12,6 +12,7 @@ mod journey;
 mod keychain_timeout;
 mod kfs;
 mod log_fork;
+mod notify;
 mod phone;
 mod rights;
 mod scenario;

@@ -6,7 +6,7 @@ import App from './App.svelte';
 import type { AppInfo } from './lib/bindings/AppInfo';
 import { setLocale } from './lib/i18n/i18n.svelte';
 import { go } from './lib/navigation.svelte';
-import { EMPTY_OVERVIEW, access } from './test/fixtures';
+import { EMPTY_OVERVIEW, access, appSettings } from './test/fixtures';
 import { mockCommands } from './test/ipc';
 
 const info: AppInfo = {
@@ -24,7 +24,7 @@ beforeEach(() => {
 
 /** The commands an empty app answers: nothing connected yet. */
 function emptyApp(extra: Parameters<typeof mockCommands>[0] = {}) {
-  return mockCommands({ vault_access: access(), app_ready: null, opened_files: [], update_settings: { checkAutomatically: false }, overview: EMPTY_OVERVIEW, recovery_key: null, ...extra });
+  return mockCommands({ vault_access: access(), app_ready: null, opened_files: [], update_settings: { checkAutomatically: false }, app_settings: appSettings(), overview: EMPTY_OVERVIEW, recovery_key: null, ...extra });
 }
 
 describe('App', () => {
@@ -86,8 +86,21 @@ describe('App', () => {
     expect(
       calls
         .map((call) => call.command)
-        .filter((command) => !['recovery_key', 'vault_access', 'app_ready', 'opened_files', 'update_settings'].includes(command)),
+        .filter(
+          (command) =>
+            ![
+              'recovery_key',
+              'vault_access',
+              'app_ready',
+              'opened_files',
+              'update_settings',
+              'app_settings',
+              'plugin:event|listen',
+            ].includes(command),
+        ),
     ).toEqual(['overview', 'app_info']);
+    // Staying informed: the settings kept in the vault, in the same dialog.
+    expect(await screen.findByTestId('settings-background-sync')).toBeChecked();
     await user.click(screen.getByTestId('about-close'));
     expect(screen.getByTestId('about-dialog')).not.toHaveAttribute('open');
   });

@@ -132,10 +132,16 @@ struct Capability {
     permissions: Vec<String>,
 }
 
-/// Core permissions beyond Khata's commands: listening to events, which is how the shell
-/// reports files dropped on the window (their paths; Your phone imports them). No file system,
-/// shell or dialog access: Rust opens and writes every file.
-const CORE_PERMISSIONS: [&str; 2] = ["core:event:allow-listen", "core:event:allow-unlisten"];
+/// Permissions beyond Khata's commands: listening to events, which is how the shell reports
+/// files dropped on the window (their paths; Your phone imports them) and hands over notices;
+/// and the notification plugin's `notify` alone, so the window can show a notice it has
+/// worded (no scheduling, channels or permission prompts). No file system, shell or dialog
+/// access: Rust opens and writes every file.
+const CORE_PERMISSIONS: [&str; 3] = [
+    "core:event:allow-listen",
+    "core:event:allow-unlisten",
+    "notification:allow-notify",
+];
 
 /// `src-tauri/capabilities/main.json`, granting `allow-<command>` for every command and
 /// [`CORE_PERMISSIONS`].
@@ -143,8 +149,9 @@ pub fn capability(specs: &[CommandSpec]) -> String {
     let capability = Capability {
         schema: "../../gen/schemas/desktop-schema.json",
         identifier: "main",
-        description: "What the main window may call: Khata's own commands, and listening to \
-                      its own events (files dropped on it); nothing else.",
+        description: "What the main window may call: Khata's own commands, listening to its \
+                      own events (files dropped on it, notices), and showing a notification; \
+                      nothing else.",
         windows: ["main"],
         permissions: specs
             .iter()
@@ -230,7 +237,8 @@ mod tests {
                 "allow-app-info",
                 "allow-sync-lender",
                 "core:event:allow-listen",
-                "core:event:allow-unlisten"
+                "core:event:allow-unlisten",
+                "notification:allow-notify"
             ])
         );
         assert_eq!(json["windows"], serde_json::json!(["main"]));

@@ -10,6 +10,7 @@ pub mod app;
 pub mod audit;
 pub mod consents;
 pub mod export;
+pub mod informed;
 pub mod lenders;
 pub mod offers;
 pub mod phone;
@@ -29,12 +30,12 @@ use khata_engine::nominee_packet::NomineePacketSummary;
 use khata_engine::profile::{NomineeInput, NomineeView, ProfileInput, ProfileView};
 use khata_engine::report_words::ReportLanguage;
 use khata_engine::views::{
-    AdbDevice, ConsentRequestView, ConsentView, CorrectionContext, EscalationFacts, EvidenceView,
-    ExportFormat, ExportOptions, ExportSummary, LenderSignalView, LenderView, NextStep,
-    Observation, OfferView, Overview, PhoneImportSummary, PhoneSource, PhoneSurvey, Progress,
-    RedactableField, RequestNominee, RequestQuoteView, RevocationView, RightsKindView,
-    RightsRequestView, RightsSubject, SandboxScenarioView, SignalChoice, SyncSummary, TimelinePage,
-    TimelineQuery, WhatIfView,
+    AdbDevice, AppSettings, ConsentRequestView, ConsentView, CorrectionContext, EscalationFacts,
+    EvidenceView, ExportFormat, ExportOptions, ExportSummary, LenderSignalView, LenderView,
+    NextStep, Observation, OfferView, Overview, PhoneImportSummary, PhoneSource, PhoneSurvey,
+    Progress, RedactableField, RequestNominee, RequestQuoteView, RevocationPreview, RevocationView,
+    RightsKindView, RightsRequestView, RightsSubject, SandboxScenarioView, SignalChoice,
+    SyncSummary, TimelinePage, TimelineQuery, WhatIfView,
 };
 use tauri::ipc::Channel;
 
@@ -63,13 +64,14 @@ registry::commands! {
     /// Starts the built-in sandbox lender on this machine, connects to it and syncs.
     /// `scenario`: one of `sandbox_scenarios` for a tester's pick; `null` plays the default
     /// (or `KHATA_SANDBOX_SCENARIO`'s).
-    async lenders::connect_sandbox[state](scenario: Option<String>; on_progress) -> LenderView;
+    async lenders::connect_sandbox[app, state](scenario: Option<String>; on_progress) -> LenderView;
     /// The behaviours the built-in sandbox lender can play (names and a sentence each).
     async lenders::sandbox_scenarios[state]() -> Vec<SandboxScenarioView>;
     /// Connects to a lender by URL (OAuth in the system browser), then syncs.
-    async lenders::connect_lender[state](url: String, repin: Option<String>; on_progress) -> LenderView;
-    /// Syncs one lender; `cancelTask('sync')` stops it (what was stored stays).
-    async lenders::sync_lender[state](lender_id: String; on_progress) -> SyncSummary;
+    async lenders::connect_lender[app, state](url: String, repin: Option<String>; on_progress) -> LenderView;
+    /// Syncs one lender; `cancelTask('sync')` stops it (what was stored stays). Waits for a
+    /// background sync in progress; new notices follow as `khata://notices`.
+    async lenders::sync_lender[app, state](lender_id: String; on_progress) -> SyncSummary;
 
     async consents::consent_requests[state]() -> Vec<ConsentRequestView>;
     /// The lender's signed quote of a pending request if the borrower shared exactly `shared`
@@ -83,6 +85,12 @@ registry::commands! {
     /// Revokes the whole consent when `signals` is empty.
     async consents::revoke_consent[state](consent_id: String, signals: Vec<String>)
         -> RevocationView;
+    /// What revoking `signals` (all when empty) stops, and what the lender may keep until when.
+    async informed::revocation_preview[state](consent_id: String, signals: Vec<String>)
+        -> RevocationPreview;
+    /// Asks the lender to erase what it holds under a consent (an erasure request naming it).
+    async informed::request_consent_erasure[state](consent_id: String, details: String)
+        -> RightsRequestView;
     async consents::pause_consent[state](consent_id: String) -> RevocationView;
     async consents::resume_consent[state](consent_id: String) -> RevocationView;
 
@@ -151,7 +159,7 @@ registry::commands! {
     /// Imports one app's observations from a phone file, with the file as evidence; the same
     /// file again adds nothing (`new: false`). `appId`: the lender's app (`null`: the one a
     /// connected lender declares, else the file's only app).
-    async phone::phone_import[state](path: String, app_id: Option<String>, lender_id: Option<String>,
+    async phone::phone_import[app, state](path: String, app_id: Option<String>, lender_id: Option<String>,
         utc_offset_min: Option<i32>; on_progress) -> PhoneImportSummary;
     /// Every phone source held, in the order imported.
     async phone::phone_sources[state]() -> Vec<PhoneSource>;
@@ -170,6 +178,12 @@ registry::commands! {
     async verify::verify_export[](path: String; on_progress) -> VerifyOutcome;
     /// Asks for an export in the native open dialog, then verifies it. `null` if cancelled.
     async verify::choose_and_verify[app](; on_progress) -> Option<VerifyOutcome>;
+
+    /// Background sync (on unlock, then every `syncIntervalMin` minutes) and notifications.
+    async informed::app_settings[state]() -> AppSettings;
+    async informed::set_app_settings[state](settings: AppSettings) -> AppSettings;
+    /// Marks notices (from `khata://notices`) as shown, so they are not handed out again.
+    async informed::acknowledge_notices[state](ids: Vec<i64>) -> ();
 
     /// Whether the borrower allowed automatic update checks (off by default).
     sync updates::update_settings[state]() -> UpdateSettings;

@@ -16,6 +16,7 @@ pub async fn phone_survey(state: State<'_, AppState>, path: String) -> CommandRe
 }
 
 pub async fn phone_import(
+    app: AppHandle,
     state: State<'_, AppState>,
     path: String,
     app_id: Option<String>,
@@ -23,9 +24,8 @@ pub async fn phone_import(
     utc_offset_min: Option<i32>,
     on_progress: Channel<Progress>,
 ) -> CommandResult<PhoneImportSummary> {
-    let summary = state
-        .engine()
-        .await?
+    let engine = state.engine().await?;
+    let summary = engine
         .phone_import(
             path,
             app_id,
@@ -34,6 +34,8 @@ pub async fn phone_import(
             forward(on_progress),
         )
         .await?;
+    // What the phone showed may be news (and Home's findings change).
+    crate::background::review_and_emit(&app, &engine).await;
     tracing::info!(
         new = summary.new,
         observations = summary.observations,

@@ -10,6 +10,7 @@
 import { call, progressChannel, type OnProgress } from './ipc';
 import type { AdbDevice } from './bindings/AdbDevice';
 import type { AppInfo } from './bindings/AppInfo';
+import type { AppSettings } from './bindings/AppSettings';
 import type { AuditReport } from './bindings/AuditReport';
 import type { CalendarText } from './bindings/CalendarText';
 import type { ConsentRequestView } from './bindings/ConsentRequestView';
@@ -40,6 +41,7 @@ import type { RedactableField } from './bindings/RedactableField';
 import type { ReportLanguage } from './bindings/ReportLanguage';
 import type { RequestNominee } from './bindings/RequestNominee';
 import type { RequestQuoteView } from './bindings/RequestQuoteView';
+import type { RevocationPreview } from './bindings/RevocationPreview';
 import type { RevocationView } from './bindings/RevocationView';
 import type { RightsKindView } from './bindings/RightsKindView';
 import type { RightsRequestView } from './bindings/RightsRequestView';
@@ -83,7 +85,10 @@ export const api = {
   /** Connects to a lender by URL (OAuth in the system browser), then syncs. */
   connectLender: (url: string, repin: string | null, onProgress?: OnProgress) =>
     call<LenderView>('connect_lender', { url, repin, onProgress: progressChannel(onProgress) }),
-  /** Syncs one lender; `cancelTask('sync')` stops it (what was stored stays). */
+  /**
+   * Syncs one lender; `cancelTask('sync')` stops it (what was stored stays). Waits for a
+   * background sync in progress; new notices follow as `khata://notices`.
+   */
   syncLender: (lenderId: string, onProgress?: OnProgress) =>
     call<SyncSummary>('sync_lender', { lenderId, onProgress: progressChannel(onProgress) }),
   consentRequests: () => call<Array<ConsentRequestView>>('consent_requests'),
@@ -100,6 +105,12 @@ export const api = {
   /** Revokes the whole consent when `signals` is empty. */
   revokeConsent: (consentId: string, signals: Array<string>) =>
     call<RevocationView>('revoke_consent', { consentId, signals }),
+  /** What revoking `signals` (all when empty) stops, and what the lender may keep until when. */
+  revocationPreview: (consentId: string, signals: Array<string>) =>
+    call<RevocationPreview>('revocation_preview', { consentId, signals }),
+  /** Asks the lender to erase what it holds under a consent (an erasure request naming it). */
+  requestConsentErasure: (consentId: string, details: string) =>
+    call<RightsRequestView>('request_consent_erasure', { consentId, details }),
   pauseConsent: (consentId: string) => call<RevocationView>('pause_consent', { consentId }),
   resumeConsent: (consentId: string) => call<RevocationView>('resume_consent', { consentId }),
   latestOffer: () => call<OfferView | null>('latest_offer'),
@@ -204,6 +215,11 @@ export const api = {
   /** Asks for an export in the native open dialog, then verifies it. `null` if cancelled. */
   chooseAndVerify: (onProgress?: OnProgress) =>
     call<VerifyOutcome | null>('choose_and_verify', { onProgress: progressChannel(onProgress) }),
+  /** Background sync (on unlock, then every `syncIntervalMin` minutes) and notifications. */
+  appSettings: () => call<AppSettings>('app_settings'),
+  setAppSettings: (settings: AppSettings) => call<AppSettings>('set_app_settings', { settings }),
+  /** Marks notices (from `khata://notices`) as shown, so they are not handed out again. */
+  acknowledgeNotices: (ids: Array<number>) => call<void>('acknowledge_notices', { ids }),
   /** Whether the borrower allowed automatic update checks (off by default). */
   updateSettings: () => call<UpdateSettings>('update_settings'),
   setUpdateSettings: (settings: UpdateSettings) =>

@@ -11,6 +11,11 @@ export function demoHandlers(): Record<string, Handler | object | null> {
     app_ready: null,
     opened_files: [],
     update_settings: { checkAutomatically: false },
+    app_settings: f.appSettings(),
+    set_app_settings: (args) => args.settings as object,
+    acknowledge_notices: null,
+    revocation_preview: f.revocationPreview(),
+    request_consent_erasure: f.rightsRequest({ id: 'rr-erase', kind: 'erasure', status: 'pending', overdue: false }),
     redactable_fields: f.REDACTABLE_FIELDS,
     signal_catalog: f.signalCatalog(),
     audit_report: f.auditReport([
@@ -29,6 +34,11 @@ export function demoHandlers(): Record<string, Handler | object | null> {
       lenders: [f.lender(), f.lender({ id: 'l2', name: 'QuickRupee', isSandbox: false, reachable: false })],
       revocationsInFlight: [f.revocation({ id: 'r1', state: 'sent', attempts: 2 })],
       alerts: [{ severity: 'warning', code: 'lender_unreachable', message: 'QuickRupee is unreachable.' }],
+      findings: f.findingsSummary([
+        f.findingAlert(),
+        f.findingAlert({ key: 'prohibited', rule: 'prohibited-signal', severity: 'high', signal: 'Call logs' }),
+      ]),
+      closedLoans: [f.closedLoan({ lenderId: 'l2', lenderName: 'QuickRupee', activeConsentIds: ['c-2'] })],
     }),
     consents: [
       f.consent({

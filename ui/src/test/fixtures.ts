@@ -1,7 +1,12 @@
 /** Sample view data shaped like the engine's (`src-tauri/crates/engine/src/views.rs`). */
 import type { NomineeView } from '../lib/bindings/NomineeView';
 import type { ProfileView } from '../lib/bindings/ProfileView';
+import type { AppSettings } from '../lib/bindings/AppSettings';
 import type { AuditReport } from '../lib/bindings/AuditReport';
+import type { ClosedLoanView } from '../lib/bindings/ClosedLoanView';
+import type { FindingAlertView } from '../lib/bindings/FindingAlertView';
+import type { FindingsSummary } from '../lib/bindings/FindingsSummary';
+import type { RevocationPreview } from '../lib/bindings/RevocationPreview';
 import type { Finding } from '../lib/bindings/Finding';
 import type { FindingFacts } from '../lib/bindings/FindingFacts';
 import type { GrievanceDraft } from '../lib/bindings/GrievanceDraft';
@@ -229,6 +234,8 @@ export function overview(overrides: Partial<Overview> = {}): Overview {
     disclosures: 1234567,
     alerts: [],
     phoneFindings: 0,
+    findings: null,
+    closedLoans: [],
     ...overrides,
   };
 }
@@ -242,6 +249,8 @@ export const EMPTY_OVERVIEW: Overview = {
   disclosures: 0,
   alerts: [],
   phoneFindings: 0,
+  findings: null,
+  closedLoans: [],
 };
 
 export function disclosure(id: number, overrides: Partial<DisclosureView> = {}): DisclosureView {
@@ -551,4 +560,56 @@ export function auditReport(findings: Finding[] = []): AuditReport {
 /** The signal catalogue as `signal_catalog` returns it: every fixture signal, under the sandbox. */
 export function signalCatalog(): LenderSignalView[] {
   return Object.values(SIGNALS).map((s) => ({ lenderId: 'sandbox', signal: s }));
+}
+
+export function appSettings(overrides: Partial<AppSettings> = {}): AppSettings {
+  return { backgroundSync: true, syncIntervalMin: 15, notifications: true, ...overrides };
+}
+
+export function findingAlert(overrides: Partial<FindingAlertView> = {}): FindingAlertView {
+  return {
+    key: 'collected-after-revocation|sandbox|disclosure:d-9',
+    rule: 'collected-after-revocation',
+    severity: 'critical',
+    lenderId: 'sandbox',
+    lenderName: 'Sandbox Lender',
+    signal: 'SMS income',
+    count: 3,
+    lastAt: NOW - DAY,
+    ...overrides,
+  };
+}
+
+export function findingsSummary(alerts: FindingAlertView[] = [findingAlert()]): FindingsSummary {
+  return {
+    computedAt: NOW,
+    bySeverity: { critical: alerts.filter((a) => a.severity === 'critical').length, high: 0 },
+    alerts,
+    phoneFindings: 0,
+  };
+}
+
+export function closedLoan(overrides: Partial<ClosedLoanView> = {}): ClosedLoanView {
+  return {
+    lenderId: 'sandbox',
+    lenderName: 'Sandbox Lender',
+    offerId: 'o-1',
+    endedAt: NOW - 10 * DAY,
+    activeConsentIds: ['c-1', 'c-3'],
+    ...overrides,
+  };
+}
+
+export function revocationPreview(overrides: Partial<RevocationPreview> = {}): RevocationPreview {
+  const sms = SIGNALS.income;
+  return {
+    consentId: 'c-1',
+    lenderId: 'sandbox',
+    lenderName: 'Sandbox Lender',
+    stops: [sms],
+    kept: [{ signal: sms, lastCollectedAt: NOW - 2 * DAY, keepUntil: NOW + 178 * DAY }],
+    dataLife: { unit: 'MONTH', value: 6 },
+    keepUntil: NOW + 178 * DAY,
+    ...overrides,
+  };
 }

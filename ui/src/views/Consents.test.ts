@@ -3,7 +3,7 @@ import userEvent from '@testing-library/user-event';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ConsentView } from '../lib/bindings/ConsentView';
 import { setLocale } from '../lib/i18n/i18n.svelte';
-import { consent, revocation } from '../test/fixtures';
+import { consent, revocation, revocationPreview, rightsRequest } from '../test/fixtures';
 import { failure, mockCommands } from '../test/ipc';
 import Consents from './Consents.svelte';
 
@@ -154,5 +154,32 @@ describe('Consents', () => {
     expect(card).toHaveTextContent('6 महीने');
     expect(card).toHaveTextContent('हर दिन एक बार');
     expect(screen.getByTestId('signal-prohibited-contacts')).toHaveTextContent('RBI (2022) द्वारा प्रतिबंधित');
+  });
+
+  it('explains what stops and what the lender keeps until when, and files erasure in the same flow', async () => {
+    const calls = mockCommands({
+      consents: [consent()],
+      revocation_preview: revocationPreview(),
+      revoke_consent: revocation({ signals: [] }),
+      request_consent_erasure: rightsRequest({ id: 'rr-e', kind: 'erasure', overdue: false }),
+    });
+    const user = userEvent.setup();
+    render(Consents, { pollMs: 20 });
+    await user.click(await screen.findByTestId('consent-revoke-c-1'));
+    expect(await screen.findByTestId('revoke-kept')).toHaveTextContent(
+      '“Income from SMS”, last collected 27 Nov 2026: may be kept until 26 May 2027.',
+    );
+    expect(screen.getByTestId('revoke-life')).toHaveTextContent('for 6 months after each collection');
+    expect(screen.getByTestId('revoke-stops')).toHaveTextContent('Sandbox Lender may no longer collect: Income from SMS.');
+    await user.click(screen.getByTestId('revoke-erase'));
+    await user.click(screen.getByTestId('revoke-confirm-yes'));
+    expect(await screen.findByTestId('revoke-erasure-filed')).toBeInTheDocument();
+    expect(calls.find((call) => call.command === 'revocation_preview')?.args).toEqual({ consentId: 'c-1', signals: [] });
+    const erase = calls.find((call) => call.command === 'request_consent_erasure');
+    expect(erase?.args.consentId).toBe('c-1');
+    expect(erase?.args.details).toContain('c-1');
+    // Revoked first, then erasure asked.
+    const order = calls.map((call) => call.command).filter((c) => c === 'revoke_consent' || c === 'request_consent_erasure');
+    expect(order).toEqual(['revoke_consent', 'request_consent_erasure']);
   });
 });

@@ -2,7 +2,17 @@ import { render, screen, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { setLocale } from '../lib/i18n/i18n.svelte';
-import { EMPTY_OVERVIEW, lender, offer, overview, revocation } from '../test/fixtures';
+import {
+  EMPTY_OVERVIEW,
+  appSettings,
+  closedLoan,
+  findingAlert,
+  findingsSummary,
+  lender,
+  offer,
+  overview,
+  revocation,
+} from '../test/fixtures';
 import { deferred, failure, mockCommands, report, type Args } from '../test/ipc';
 import Home from './Home.svelte';
 
@@ -169,5 +179,71 @@ describe('Home', () => {
       'आपके फ़ोन ने किसी ऋणदाता के ऐप को ऐसा कुछ करते देखा जिस पर जाँच में आपत्ति मिली।',
     );
     expect(screen.getByTestId('home-phone-audit')).toHaveTextContent('जाँच देखें');
+  });
+
+  it('lists critical and high findings from the stored summary, leading to the audit', async () => {
+    mockCommands({
+      overview: overview({
+        findings: findingsSummary([
+          findingAlert(),
+          findingAlert({ key: 'k2', rule: 'prohibited-signal', severity: 'high', signal: 'Call logs', lenderName: 'QuickRupee' }),
+        ]),
+      }),
+      app_settings: appSettings(),
+    });
+    const { onNavigate } = renderHome();
+    const items = await screen.findAllByTestId('home-finding');
+    expect(items[0]).toHaveTextContent('Critical');
+    expect(items[0]).toHaveTextContent('Sandbox Lender: Collected after you revoked the consent (SMS income)');
+    expect(items[1]).toHaveTextContent('High');
+    expect(items[1]).toHaveTextContent('QuickRupee');
+    expect(screen.queryByTestId('home-sync-paused')).not.toBeInTheDocument();
+    await userEvent.setup().click(screen.getByTestId('home-findings-audit'));
+    expect(onNavigate).toHaveBeenCalledWith('audit');
+  });
+
+  it('words waiting consent requests as a plural in both languages, and says when sync is paused', async () => {
+    const pending = (count: number) =>
+      overview({
+        pendingRequests: count,
+        alerts: [{ severity: 'info', code: 'consent_requests_pending', message: `${count} consent request(s)` }],
+      });
+    mockCommands({ overview: pending(1), app_settings: appSettings({ backgroundSync: false }) });
+    renderHome();
+    expect(await screen.findByTestId('home-alert')).toHaveTextContent('A consent request waits for your decision.');
+    expect(await screen.findByTestId('home-sync-paused')).toHaveTextContent('Background sync is paused');
+    document.body.innerHTML = '';
+    setLocale('hi');
+    mockCommands({ overview: pending(3), app_settings: appSettings() });
+    renderHome();
+    const alert = await screen.findByTestId('home-alert');
+    expect(alert).toHaveTextContent('सहमति के 3 अनुरोध आपके फ़ैसले का इंतज़ार कर रहे हैं।');
+    expect(alert).not.toHaveTextContent('(s)');
+  });
+
+  it('offers to revoke everything when a loan has ended: one confirm, one revocation per consent', async () => {
+    let loans = [closedLoan()];
+    const calls = mockCommands({
+      overview: () => overview({ closedLoans: loans }),
+      app_settings: appSettings(),
+      revoke_consent: (args: Args) => {
+        if (args.consentId === 'c-3') loans = [];
+        return revocation({ consentId: args.consentId as string, signals: [] });
+      },
+    });
+    const user = userEvent.setup();
+    renderHome();
+    expect(await screen.findByTestId('home-closed-sandbox')).toHaveTextContent(
+      'Your loan with Sandbox Lender ended on 19 Nov 2026, but it still holds 2 active consents.',
+    );
+    await user.click(screen.getByTestId('home-revoke-all-sandbox'));
+    expect(screen.getByTestId('revoke-all-text')).toHaveTextContent('Khata sends Sandbox Lender 2 revocations');
+    await user.click(screen.getByTestId('revoke-all-yes'));
+    expect(await screen.findByTestId('home-closed-done')).toHaveTextContent('Sandbox Lender');
+    expect(calls.filter((call) => call.command === 'revoke_consent').map((call) => call.args)).toEqual([
+      { consentId: 'c-1', signals: [] },
+      { consentId: 'c-3', signals: [] },
+    ]);
+    expect(screen.queryByTestId('home-closed-loans')).not.toBeInTheDocument();
   });
 });

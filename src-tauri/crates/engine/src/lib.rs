@@ -132,6 +132,14 @@ pub fn ts_types() -> Vec<(std::path::PathBuf, String)> {
         crate::custody::VaultProbe,
         AdbDevice,
         AdbDeviceState,
+        AppSettings,
+        NoticeKind,
+        Notice,
+        FindingAlertView,
+        FindingsSummary,
+        ClosedLoanView,
+        KeptSignalView,
+        RevocationPreview,
     );
     // The audit's report and finding types.
     out.extend(khata_evidence::ts_types());

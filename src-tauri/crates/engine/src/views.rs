@@ -7,8 +7,10 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+mod informed;
 mod kfs;
 mod phone;
+pub use informed::*;
 pub use kfs::*;
 mod rights;
 pub use phone::*;
@@ -456,6 +458,11 @@ pub struct Overview {
     /// Findings of the audit that rest on what the borrower's phone recorded (rules
     /// `observed-…`); Home raises an alert when there are any.
     pub phone_findings: u32,
+    /// The audit's stored summary (critical and high findings for Home's alerts); `null`
+    /// until the first sync or phone import after this version.
+    pub findings: Option<FindingsSummary>,
+    /// Loans that have closed while their lender still holds active consents.
+    pub closed_loans: Vec<ClosedLoanView>,
 }
 
 /// Progress of long work (sync, export), sent to the UI as events.

@@ -34,7 +34,7 @@ pub use schema::SCHEMA_VERSION;
 pub use vault::{
     BorrowerRequestRow, ConsentAction, EventStatement, EventWithStatement, HeadStatus,
     LenderDisclosure, LenderIdentity, LenderLink, LogLeafRow, LogState, NOMINEE_UPDATE_KIND,
-    Nominee, PHONE_PART_BYTES, PROFILE_UPDATE_KIND, PageMismatch, PhoneImported, PinnedKey,
-    Profile, Statement, StoredConsentRequest, StoredTreeHead, TreeHeadRow, Unlock, Vault,
-    digest_value, log_head_payload, now_ms,
+    NewNotice, Nominee, PHONE_PART_BYTES, PROFILE_UPDATE_KIND, PageMismatch, PhoneImported,
+    PinnedKey, Profile, Statement, StoredAuditSummary, StoredConsentRequest, StoredNotice,
+    StoredTreeHead, TreeHeadRow, Unlock, Vault, digest_value, log_head_payload, now_ms,
 };

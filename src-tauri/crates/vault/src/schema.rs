@@ -449,6 +449,38 @@ ALTER TABLE rights_requests ADD COLUMN nominee TEXT;
 ALTER TABLE rights_requests ADD COLUMN lender_created_at INTEGER;
 "#;
 
+/// Version 14 (additive): what the app keeps that is neither a record nor a secret, outside the ledger (like the
+/// lender tokens of version 8): the borrower's app settings (`settings`, a JSON value per key:
+/// background sync, its interval, notifications), the notices worked out after each sync or
+/// phone import (`notices`, one per stable key, so nothing is notified twice; `delivered_at`
+/// stays empty until the window has shown it, so a crash in between loses nothing), and the
+/// audit's result summary at that moment (`audit_summary`, one row), which Home reads instead
+/// of running the audit at start-up.
+const V14: &str = r#"
+CREATE TABLE settings (
+    key         TEXT PRIMARY KEY,
+    value       TEXT NOT NULL,                  -- JSON
+    updated_at  INTEGER NOT NULL
+) STRICT;
+
+CREATE TABLE notices (
+    id            INTEGER PRIMARY KEY,
+    key           TEXT NOT NULL UNIQUE,
+    kind          TEXT NOT NULL,
+    params        TEXT NOT NULL,                -- JSON object of strings
+    created_at    INTEGER NOT NULL,
+    delivered_at  INTEGER
+) STRICT;
+CREATE INDEX notices_undelivered ON notices (delivered_at) WHERE delivered_at IS NULL;
+
+CREATE TABLE audit_summary (
+    id           INTEGER PRIMARY KEY CHECK (id = 1),
+    computed_at  INTEGER NOT NULL,
+    ledger_head  INTEGER NOT NULL,
+    summary      TEXT NOT NULL                  -- JSON
+) STRICT;
+"#;
+
 pub(crate) fn migrations() -> Migrations<'static> {
     Migrations::new(vec![
         M::up(V1),
@@ -464,11 +496,12 @@ pub(crate) fn migrations() -> Migrations<'static> {
         M::up(V11),
         M::up(V12),
         M::up(V13),
+        M::up(V14),
     ])
 }
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: usize = 13;
+pub const SCHEMA_VERSION: usize = 14;
 
 #[cfg(test)]
 mod tests {

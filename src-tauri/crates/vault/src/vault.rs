@@ -20,6 +20,7 @@ mod identity;
 mod integrity;
 mod lenders;
 mod log;
+mod notices;
 mod offers;
 mod open;
 mod outbox;
@@ -38,6 +39,7 @@ pub use lenders::LenderLink;
 pub use log::{
     HeadStatus, LogLeafRow, LogState, PageMismatch, StoredTreeHead, TreeHeadRow, log_head_payload,
 };
+pub use notices::{NewNotice, StoredAuditSummary, StoredNotice};
 pub use open::Unlock;
 pub use phone::{PHONE_PART_BYTES, PhoneImported};
 pub use profile::{NOMINEE_UPDATE_KIND, Nominee, PROFILE_UPDATE_KIND, Profile};

@@ -5,11 +5,13 @@ import dpvEn from './dpv.en';
 import kfsEn from './kfs.en';
 import miscEn from './misc.en';
 import consentEn from './consent.en';
+import notifyEn from './notify.en';
 import phoneEn from './phone.en';
 import profileEn from './profile.en';
 import rightsEn from './rights.en';
 
 const en = {
+  ...notifyEn,
   ...phoneEn,
   ...profileEn,
   ...wordsEn,

@@ -4,12 +4,14 @@ import dpvHi from './dpv.hi';
 import kfsHi from './kfs.hi';
 import miscHi from './misc.hi';
 import consentHi from './consent.hi';
+import notifyHi from './notify.hi';
 import phoneHi from './phone.hi';
 import profileHi from './profile.hi';
 import rightsHi from './rights.hi';
 
 /** Hindi messages. Typed against the English keys so none can go missing. */
 const hi: Record<MessageKey, string> = {
+  ...notifyHi,
   ...phoneHi,
   ...profileHi,
   ...wordsHi,

@@ -11,6 +11,7 @@ mod consents;
 mod decide;
 mod evidence_view;
 mod identity;
+mod informed;
 mod listing;
 mod log_sync;
 mod offers;
@@ -18,6 +19,7 @@ mod overview;
 mod phone;
 mod phone_capture;
 mod quote_request;
+mod revoking;
 mod rights;
 mod sandbox;
 mod sync;
@@ -60,9 +62,6 @@ pub struct Engine {
     /// appended, so the count stays right while the newest id is unchanged; this spares a
     /// full count on every page of a large timeline.
     count_cache: Arc<Mutex<Option<(String, i64, i64)>>>,
-    /// Home's count of phone-evidenced findings and the ledger head it was computed at: the
-    /// audit behind it runs again only once the vault has changed.
-    phone_findings_cache: Arc<Mutex<Option<(i64, u32)>>>,
     /// The lender's quotes of pending consent requests this session, by (request id, withheld
     /// signals sorted): toggling back to a choice already quoted asks the lender nothing.
     request_quotes: Arc<Mutex<RequestQuotes>>,
@@ -119,7 +118,6 @@ impl Engine {
             sandbox: tokio::sync::Mutex::new(None),
             deliver_lock: tokio::sync::Mutex::new(()),
             count_cache: Arc::new(Mutex::new(None)),
-            phone_findings_cache: Arc::new(Mutex::new(None)),
             request_quotes: Arc::new(Mutex::new(HashMap::new())),
         };
         // Messages left "sent" by a previous run never got their receipt: due again now

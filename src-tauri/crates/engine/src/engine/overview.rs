@@ -12,7 +12,6 @@ use crate::views::*;
 impl Engine {
     /// Everything the Home screen shows.
     pub async fn overview(&self) -> Result<Overview> {
-        let phone_cache = self.phone_findings_cache.clone();
         self.with_vault(move |v| {
             let cat = Self::catalog(v)?;
             let names = lender_names(v)?;
@@ -92,14 +91,17 @@ impl Engine {
                     });
                 }
             }
-            let phone_findings = phone_findings(v, &phone_cache)?;
+            // The audit's result as the last review kept it: Home never runs the audit.
+            let findings = super::informed::stored_summary(v)?;
+            let phone_findings = findings.as_ref().map_or(0, |f| f.phone_findings);
+            let closed_loans = super::revoking::closed_loans_in(v, &names, now)?;
             if phone_findings > 0 {
                 alerts.push(AlertView {
                     severity: "critical".into(),
                     code: "phone_evidence_findings".into(),
                     message: if phone_findings == 1 {
-                        "Your phone recorded a thing a lender's app did that breaks the rules \
-                         or your consent. See the audit."
+                        "Your phone recorded a thing a lender's app did that breaks the rules or \
+                         your consent. See the audit."
                             .into()
                     } else {
                         format!(
@@ -118,6 +120,8 @@ impl Engine {
                 disclosures: v.event_count()?,
                 alerts,
                 phone_findings,
+                findings,
+                closed_loans,
             })
         })
         .await
@@ -127,32 +131,4 @@ impl Engine {
     pub async fn lenders(&self) -> Result<Vec<LenderView>> {
         Ok(self.overview().await?.lenders)
     }
-}
-
-/// How many of the audit's findings rest on what the phone recorded (rules `observed-…`). None
-/// without phone evidence; otherwise the whole audit runs (the rules weigh observations
-/// against consents and disclosures), once per change of the vault.
-fn phone_findings(
-    v: &khata_vault::Vault,
-    cache: &std::sync::Mutex<Option<(i64, u32)>>,
-) -> Result<u32> {
-    if v.phone_sources()?.is_empty() {
-        return Ok(0);
-    }
-    let head = v.ledger_head_seq()?;
-    if let Some((at, n)) = cache.lock().ok().and_then(|g| *g)
-        && at == head
-    {
-        return Ok(n);
-    }
-    let report = crate::audit::load::audit_vault(v, now_ms())?;
-    let n = report
-        .findings
-        .iter()
-        .filter(|f| f.rule.id().starts_with("observed-"))
-        .count() as u32;
-    if let Ok(mut g) = cache.lock() {
-        *g = Some((head, n));
-    }
-    Ok(n)
 }

@@ -14,6 +14,7 @@ mod custody;
 mod export;
 mod hostile;
 mod identity;
+mod informed;
 mod journey;
 mod keychain;
 mod local_access;

@@ -261,6 +261,8 @@ async fn an_ios_report_is_imported_once_and_shows_beside_the_lenders_declaration
         report_now.findings
     );
     assert!(observed > 0);
+    // Home reads the audit's summary as the review after the import kept it.
+    engine.review().await.unwrap();
     let overview = engine.overview().await.unwrap();
     assert_eq!(overview.phone_findings, observed);
     assert_eq!(

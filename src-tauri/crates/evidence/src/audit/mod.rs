@@ -58,6 +58,7 @@ pub use requests::{
     BorrowerRequest, Contradiction, RECEIPT_CLOCK_SKEW_MS, REVOCATION_ACK_DEADLINE_MS,
     check_consent, check_receipt,
 };
+pub use rules::data_life::data_life_ms;
 pub use rules::explanations::check_explanations;
 pub use rules::phone::UNDECLARED_WINDOW_HOURS;
 

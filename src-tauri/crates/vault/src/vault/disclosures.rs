@@ -187,6 +187,21 @@ impl Vault {
             .query_row(rusqlite::params_from_iter(params), |r| r.get(0))?)
     }
 
+    /// The last time each signal was collected under `consent_id` of `lender_id`: what the
+    /// lender may keep runs from there for the consent's data life.
+    pub fn last_collections(
+        &self,
+        lender_id: &str,
+        consent_id: &str,
+    ) -> Result<Vec<(String, i64)>> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT signal_id, MAX(collected_at) FROM share_events \
+             WHERE lender_id = ?1 AND consent_id = ?2 GROUP BY signal_id ORDER BY signal_id",
+        )?;
+        let rows = st.query_map([lender_id, consent_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     /// The newest disclosure's id (0 when none): a cheap change marker, since disclosures are
     /// only ever appended.
     pub fn max_event_id(&self) -> Result<i64> {

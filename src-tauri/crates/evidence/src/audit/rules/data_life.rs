@@ -10,8 +10,9 @@ use crate::audit::group::{Hit, NONE};
 
 /// The data life in ms (months of 30 days, years of 365); `None` for no limit, and for a life
 /// longer than i64 milliseconds (about 292 million years: a lender's `value` up to `u32::MAX`
-/// years would overflow), which no collection can have outlived.
-fn data_life_ms(d: &wire::DataLife) -> Option<i64> {
+/// years would overflow), which no collection can have outlived. Public so that what Khata
+/// tells the borrower a lender may keep, and until when, is the rule's own reckoning.
+pub fn data_life_ms(d: &wire::DataLife) -> Option<i64> {
     const DAY: i64 = 86_400_000;
     let days = match d.unit {
         wire::DataLifeUnit::Day => 1,
