@@ -153,7 +153,7 @@ describe('Consents', () => {
     expect(within(card).getByTestId('consent-status-c-1')).toHaveTextContent('सक्रिय');
     expect(card).toHaveTextContent('6 महीने');
     expect(card).toHaveTextContent('हर दिन एक बार');
-    expect(screen.getByTestId('signal-prohibited-contacts')).toHaveTextContent('RBI (2022) द्वारा प्रतिबंधित');
+    expect(screen.getByTestId('signal-prohibited-contacts')).toHaveTextContent('रिज़र्व बैंक ने मना किया है (RBI, 2022)');
   });
 
   it('explains what stops and what the lender keeps until when, and files erasure in the same flow', async () => {

@@ -207,7 +207,7 @@ describe('Rights', () => {
     mockCommands(screenData({ rights_requests: [overdueGrievance()] }));
     render(Rights);
     expect(await screen.findByTestId('rights-clock-rr-g-rbi-ombudsman-30d')).toHaveTextContent(
-      'जवाब 19 नव॰ 2026 तक आना था — रिज़र्व बैंक के नियम, 30 दिन। समय बीत गया।',
+      'जवाब 19 नवंबर 2026 तक आना था — रिज़र्व बैंक के नियम, 30 दिन। समय बीत गया।',
     );
   });
 

@@ -4,9 +4,9 @@ import type notifyEn from './notify.en';
 const notifyHi: Record<keyof typeof notifyEn, string> = {
   'notify.title.collection-after-revocation': '{lender} ने सहमति वापस लेने के बाद जानकारी ली',
   'notify.body.collection-after-revocation':
-    '{signal, select, none {आपकी सहमति वापस लेने के बाद भी {lender} ने आपकी जानकारी ली।} other {आपकी सहमति वापस लेने के बाद भी {lender} ने “{signal}” ली।}} सबूत ऑडिट में देखें।',
+    '{signal, select, none {आपकी सहमति वापस लेने के बाद भी {lender} ने आपकी जानकारी ली।} other {आपकी सहमति वापस लेने के बाद भी {lender} ने “{signal}” ली।}} सबूत जाँच में देखें।',
   'notify.title.new-finding': '{lender} के साथ नई गड़बड़ी मिली',
-  'notify.body.new-finding': '{rule}। सबूत ऑडिट में देखें।',
+  'notify.body.new-finding': '{rule}। सबूत जाँच में देखें।',
   'notify.title.receipt-confirmed': '{lender} ने आपके अनुरोध की पुष्टि की',
   'notify.body.receipt-confirmed':
     '{action, select, pause {ऋणदाता ने हस्ताक्षर वाली रसीद से रोकने की पुष्टि की।} resume {ऋणदाता ने हस्ताक्षर वाली रसीद से फिर शुरू करने की पुष्टि की।} other {ऋणदाता ने हस्ताक्षर वाली रसीद से सहमति वापस लेने की पुष्टि की।}}',
@@ -30,11 +30,11 @@ const notifyHi: Record<keyof typeof notifyEn, string> = {
 
   'home.sync.paused': 'अपने-आप जानकारी लाना रुका हुआ है। खाता तभी जानकारी लाता है जब आप “अभी सिंक करें” दबाते हैं।',
   'home.sync.background': 'पीछे से जानकारी आ रही है…',
-  'home.findings.title': 'ऑडिट में मिली गड़बड़ियाँ',
+  'home.findings.title': 'जाँच में मिली गड़बड़ियाँ',
   'home.findings.more': '{count, plural, one {और # गड़बड़ी} other {और # गड़बड़ियाँ}}',
   'home.findings.item': '{lender}: {rule}',
   'home.findings.itemSignal': '{lender}: {rule} ({signal})',
-  'home.findings.open': 'ऑडिट देखें',
+  'home.findings.open': 'जाँच देखें',
   'alert.consent_requests_pending':
     '{count, plural, one {सहमति का एक अनुरोध आपके फ़ैसले का इंतज़ार कर रहा है।} other {सहमति के # अनुरोध आपके फ़ैसले का इंतज़ार कर रहे हैं।}}',
   'alert.consent_expiring': 'एक सहमति एक हफ़्ते में खत्म होगी।',
