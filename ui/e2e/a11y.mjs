@@ -96,6 +96,7 @@ const screens = [
   {
     name: 'Consent requests: decided',
     run: async (p) => {
+      await click(p, 'request-share-needed');
       await click(p, 'request-submit');
       await visible(p, 'request-decided');
     },
@@ -379,8 +380,11 @@ try {
         await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
         const shown = await page.evaluate(() => ({
           lang: document.documentElement.lang,
-          // The open dialog if any, else the screen: is its text in Hindi's script?
-          devanagari: /[\u0900-\u097F]/.test(document.querySelector('dialog[open], main')?.innerText ?? ''),
+          // The open dialog if any, else the screen: is its text in Hindi's script? A language
+          // picker names Hindi in its own script in either language, so that name does not count.
+          devanagari: /[\u0900-\u097F]/.test(
+            (document.querySelector('dialog[open], main')?.innerText ?? '').replaceAll('हिन्दी', ''),
+          ),
           dark: matchMedia('(prefers-color-scheme: dark)').matches,
         }));
         if (shown.lang !== variant.language) {

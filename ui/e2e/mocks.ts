@@ -27,7 +27,8 @@ const locked = params.get('locked');
 const exists = params.has('exists') || locked === 'passphrase_required' || locked === 'key_missing';
 
 /** What the app asks before any screen shows; `fail` spares them so the screens' errors show. */
-const STARTUP = ['recovery_key', 'vault_access', 'opened_files', 'app_ready'];
+// Listening to the shell's events (notices, background sync, dropped files) is part of start-up.
+const STARTUP = ['recovery_key', 'vault_access', 'opened_files', 'app_ready', 'plugin:event|listen', 'plugin:event|unlisten'];
 
 /** Never settles: holds a long task mid-flight so its progress stays on screen. */
 const forever = () => new Promise<never>(() => {});
@@ -128,6 +129,9 @@ const handlers: Record<string, Handler | object | null> = {
   },
   phone_devices: [phone.device({ state: 'unauthorized' })],
   save_sandbox_phone_report: () => '/home/asha/Downloads/sandbox-phone-report.ndjson',
+  // Tauri's event plugin: a listener id; no event is ever emitted here.
+  'plugin:event|listen': 1,
+  'plugin:event|unlisten': null,
 };
 
 if (empty) {

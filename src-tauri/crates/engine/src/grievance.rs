@@ -65,6 +65,9 @@ pub struct LetterSigner {
 
 /// What a packet carries besides the findings and their evidence: its letter (under
 /// `letter_name`) and any other files (name, bytes).
+/// The name of the guide to a packet, in the reader's language; first in the zip.
+const PACKET_GUIDE: &str = "README.txt";
+
 pub(crate) struct PacketContents {
     pub letter_name: &'static str,
     pub letter: String,
@@ -296,7 +299,7 @@ impl Engine {
         let contents = PacketContents {
             letter_name: "grievance-letter.txt",
             letter: letter.to_owned(),
-            extra: vec![("README.txt".to_owned(), guide.into_bytes())],
+            extra: vec![(PACKET_GUIDE.to_owned(), guide.into_bytes())],
         };
         self.write_evidence_packet(lender_id, contents, findings, path.as_ref())
             .await
@@ -354,8 +357,14 @@ impl Engine {
                     files += 1;
                     zip.entry(name, |w| Ok(w.write_all(bytes)?))
                 };
+                // A guide to the packet (README.txt) comes first, then the letter.
+                let (guide, others): (Vec<_>, Vec<_>) =
+                    extra.iter().partition(|(name, _)| name == PACKET_GUIDE);
+                for (name, bytes) in guide {
+                    put(&mut zip, name, bytes)?;
+                }
                 put(&mut zip, letter_name, letter.as_bytes())?;
-                for (name, bytes) in &extra {
+                for (name, bytes) in others {
                     put(&mut zip, name, bytes)?;
                 }
                 put(

@@ -29,7 +29,8 @@ async fn a_picked_scenario_is_played_and_kept_after_a_restart() {
             "thin-file",
             "declined",
             "over-collector",
-            "flaky"
+            "flaky",
+            "wrong-apr"
         ]
     );
     assert!(scenarios.iter().all(|s| !s.description.is_empty()));
