@@ -130,7 +130,7 @@ const handlers: Record<string, Handler | object | null> = {
   phone_devices: [phone.device({ state: 'unauthorized' })],
   save_sandbox_phone_report: () => '/home/asha/Downloads/sandbox-phone-report.ndjson',
   // Tauri's event plugin: a listener id; no event is ever emitted here.
-  'plugin:event|listen': 1,
+  'plugin:event|listen': () => 1,
   'plugin:event|unlisten': null,
 };
 

@@ -23,6 +23,15 @@ describe('rightsText', () => {
     expect(text).not.toMatch(/GDPR/);
   });
 
+  it('signs a complaint with the borrower from Your details, or says where to add them', () => {
+    const signed = escalationText(escalationFacts(), 'rbi_ombudsman', { name: 'Asha Verma', contact: '+91 98765 43210' });
+    expect(signed).toContain('Complainant: Asha Verma, +91 98765 43210');
+    expect(signed.trimEnd().endsWith('Asha Verma')).toBe(true);
+    expect(signed).not.toContain('[Your name');
+    const unsigned = escalationText(escalationFacts(), 'rbi_ombudsman');
+    expect(unsigned).toContain('Complainant: [Your name: add it under Your details], [Your mobile number or email');
+  });
+
   it('drafts a follow-up naming the regulator that comes next', () => {
     const text = escalationText(escalationFacts(), 'lender_grievance');
     expect(text).toContain('Subject: Reminder — my request of 20 Oct 2026 (ticket KSL-20261020-00001) has no answer');

@@ -64,7 +64,21 @@ function clockFor(facts: EscalationFacts, step: NextStep): ClockView | undefined
 }
 
 /** The text of a next step: a follow-up letter to the lender, or a complaint to a regulator. */
-export function escalationText(facts: EscalationFacts, step: NextStep): string {
+/** Who signs a letter: the name and how to reach them, from Your details. */
+export interface Signer {
+  name: string;
+  contact: string;
+}
+
+/** The signer's words for a letter, or a bracketed note saying where to add what is missing. */
+function signedBy(signer: Signer | undefined): { name: string; contact: string } {
+  return {
+    name: signer?.name.trim() || t('rights.letter.nameMissing'),
+    contact: signer?.contact.trim() || t('rights.letter.contactMissing'),
+  };
+}
+
+export function escalationText(facts: EscalationFacts, step: NextStep, signer?: Signer): string {
   const request = facts.request;
   const lender = request.lenderName;
   const first = formatDate(facts.firstComplainedAt);
@@ -89,6 +103,7 @@ export function escalationText(facts: EscalationFacts, step: NextStep): string {
       details,
       due: dueText,
       findings: facts.findings,
+      ...signedBy(signer),
     });
   }
   // The follow-up names the next step beyond it: the first regulator an overdue clock offers.
@@ -105,6 +120,7 @@ export function escalationText(facts: EscalationFacts, step: NextStep): string {
     details,
     clock: clockText,
     next: t(`rights.letter.next.${beyond}`),
+    ...signedBy(signer),
   });
 }
 
