@@ -432,7 +432,20 @@ impl Adb {
         // A console program started from the windowed app would flash a console window.
         #[cfg(windows)]
         cmd.creation_flags(0x0800_0000); // CREATE_NO_WINDOW
-        let mut child = cmd.spawn().map_err(|e| match e.kind() {
+        // ETXTBSY: the program was just written (an adb unpacked a moment ago, or a test's
+        // script) and another thread's fork still holds it open for writing until its exec;
+        // that passes in milliseconds, so try again a few times before calling it a failure.
+        let mut spawned = cmd.spawn();
+        for _ in 0..5 {
+            match &spawned {
+                Err(e) if cfg!(unix) && e.raw_os_error() == Some(26) => {
+                    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                    spawned = cmd.spawn();
+                }
+                _ => break,
+            }
+        }
+        let mut child = spawned.map_err(|e| match e.kind() {
             std::io::ErrorKind::NotFound => AdbError::Missing {
                 looked_in: vec![self.program.display().to_string()],
             },
