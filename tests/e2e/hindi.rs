@@ -27,6 +27,17 @@ const ALLOWED: &[&str] = &[
     "Credit",
     "information",
     "company",
+    // The names in the sandbox lender's Key Fact Statement: its regulated entity ("Sandbox
+    // Finance Private Limited (fictional NBFC)"), its lending service provider ("Khata Sandbox
+    // Loans") and its grievance officer ("Asha Verma"), shown as the lender states them.
+    "Finance",
+    "Private",
+    "Limited",
+    "fictional",
+    "NBFC",
+    "Loans",
+    "Asha",
+    "Verma",
     // Abbreviations a borrower meets in Latin letters on Indian loan papers and in the law.
     "KFS",
     "APR",
@@ -282,13 +293,12 @@ async fn every_screen_reads_in_hindi() {
     app.find(&format!("home-lender-{lender}")).await;
     found.screen(&app, "home-request-waiting").await;
 
-    // The consent request: share income (whatever the form starts with), give the consent.
+    // The consent request: every signal starts not shared; share them (the quote and each
+    // signal's cost show), give the consent.
     open(&app, "nav-requests", "request-submit").await;
     found.screen(&app, "consent-request").await;
-    let income = app.find("request-signal-sms_income").await;
-    if !income.is_selected().await.unwrap_or(true) {
-        income.click().await.expect("share income");
-    }
+    app.share_requested_except(&[]).await;
+    found.screen(&app, "consent-request-shared").await;
     app.click("request-submit").await;
     app.find("request-decided").await;
     found.screen(&app, "consent-given").await;
@@ -328,7 +338,18 @@ async fn every_screen_reads_in_hindi() {
         .await
         .expect("open the finding");
     found.screen(&app, "audit").await;
+    // The letter asks for the borrower's name first (nothing is kept under Your details yet),
+    // then opens in an editor and a preview, all in Hindi.
     app.click(&format!("grievance-read-{lender}")).await;
+    app.find("grievance-name-form").await;
+    found.screen(&app, "grievance-name").await;
+    app.find("grievance-name")
+        .await
+        .send_keys("आशा वर्मा")
+        .await
+        .expect("type the name");
+    app.click("grievance-name-save").await;
+    app.click("grievance-preview").await;
     found.element(&app, "grievance-letter-text").await;
     app.click("grievance-letter-close").await;
 

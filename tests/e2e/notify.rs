@@ -23,6 +23,7 @@ async fn a_collection_after_revocation_notifies_the_desktop() {
     let lender = khata_engine::SANDBOX_LENDER_ID;
     app.find(&format!("home-lender-{lender}")).await;
     app.click("nav-requests").await;
+    app.share_requested_except(&[]).await;
     app.click("request-submit").await;
     app.find("request-decided").await;
     app.click("nav-home").await;

@@ -96,6 +96,7 @@ async fn an_overdue_request_offers_a_complaint_and_a_calendar() {
     app.find(&format!("home-lender-{}", khata_engine::SANDBOX_LENDER_ID))
         .await;
     app.click("nav-requests").await;
+    app.share_requested_except(&[]).await;
     app.click("request-submit").await;
     app.find("request-decided").await;
 

@@ -574,6 +574,7 @@ export function findingAlert(overrides: Partial<FindingAlertView> = {}): Finding
     lenderId: 'sandbox',
     lenderName: 'Sandbox Lender',
     signal: 'SMS income',
+    signalTexts: null,
     count: 3,
     lastAt: NOW - DAY,
     ...overrides,

@@ -217,6 +217,7 @@ fn summarise(
                 .signal
                 .as_ref()
                 .map(|s| sanitize_to(&cat.name(&f.lender_id, s), NAME_CHARS)),
+            signal_texts: f.signal.as_ref().map(|s| cat.texts(&f.lender_id, s)),
             count: f.count,
             last_at: f.last_at,
         })

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::{PeriodView, SignalInfo};
+use super::{PeriodView, SignalInfo, SignalTextsView};
 
 /// The borrower's app settings (not secret), kept in the vault so they survive a reinstall.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -107,6 +107,10 @@ pub struct FindingAlertView {
     pub lender_name: String,
     /// The signal's name, when the finding is about one.
     pub signal: Option<String>,
+    /// The lender's words for that signal per language, so Home names it in the reader's
+    /// language (absent from summaries kept before they carried them).
+    #[serde(default)]
+    pub signal_texts: Option<SignalTextsView>,
     pub count: u64,
     pub last_at: i64,
 }
