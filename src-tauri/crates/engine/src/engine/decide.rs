@@ -20,21 +20,7 @@ impl Engine {
         request_id: &str,
         choices: Vec<SignalChoice>,
     ) -> Result<ConsentView> {
-        let rid = request_id.to_string();
-        let stored = self
-            .with_vault(move |v| {
-                v.consent_requests(None)?
-                    .into_iter()
-                    .find(|r| r.id == rid)
-                    .ok_or_else(|| EngineError::NotFound(format!("no consent request {rid}")))
-            })
-            .await?;
-        if stored.status != "PENDING" {
-            return Err(EngineError::InvalidInput(
-                "this consent request was already decided".into(),
-            ));
-        }
-        let req: wire::ConsentRequest = serde_json::from_str(&stored.json)?;
+        let (stored, req) = self.pending_request(request_id).await?;
         let requested: HashSet<&str> = req.signals.iter().map(String::as_str).collect();
         if let Some(bad) = choices
             .iter()
@@ -103,5 +89,31 @@ impl Engine {
             }
         }
         self.consent(&consent.consent_id).await
+    }
+}
+
+impl Engine {
+    /// The stored consent request `request_id` and its wire form, if it still waits for the
+    /// borrower's decision (deciding and quoting both need one that does).
+    pub(super) async fn pending_request(
+        &self,
+        request_id: &str,
+    ) -> Result<(khata_vault::StoredConsentRequest, wire::ConsentRequest)> {
+        let rid = request_id.to_owned();
+        let stored = self
+            .with_vault(move |v| {
+                v.consent_requests(None)?
+                    .into_iter()
+                    .find(|r| r.id == rid)
+                    .ok_or_else(|| EngineError::NotFound(format!("no consent request {rid}")))
+            })
+            .await?;
+        if stored.status != "PENDING" {
+            return Err(EngineError::InvalidInput(
+                "this consent request was already decided".into(),
+            ));
+        }
+        let req: wire::ConsentRequest = serde_json::from_str(&stored.json)?;
+        Ok((stored, req))
     }
 }

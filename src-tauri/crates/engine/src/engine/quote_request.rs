@@ -25,21 +25,7 @@ impl Engine {
         request_id: &str,
         shared: Vec<String>,
     ) -> Result<RequestQuoteView> {
-        let rid = request_id.to_owned();
-        let stored = self
-            .with_vault(move |v| {
-                v.consent_requests(None)?
-                    .into_iter()
-                    .find(|r| r.id == rid)
-                    .ok_or_else(|| EngineError::NotFound(format!("no consent request {rid}")))
-            })
-            .await?;
-        if stored.status != "PENDING" {
-            return Err(EngineError::InvalidInput(
-                "this consent request was already decided".into(),
-            ));
-        }
-        let req: wire::ConsentRequest = serde_json::from_str(&stored.json)?;
+        let (stored, req) = self.pending_request(request_id).await?;
         let requested: HashSet<&str> = req.signals.iter().map(String::as_str).collect();
         if let Some(bad) = shared.iter().find(|s| !requested.contains(s.as_str())) {
             return Err(EngineError::InvalidInput(format!(
