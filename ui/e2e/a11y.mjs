@@ -361,7 +361,14 @@ try {
     try {
       await load(page);
       if (variant === variants[0]) await canary(page);
-      if (variant.language !== 'en') await byTestId(page, 'language').selectOption(variant.language);
+      if (variant.language !== 'en') {
+        await byTestId(page, 'language').selectOption(variant.language);
+        // The other language's messages are a chunk of their own: the switch lands once it has
+        // loaded, as in the app.
+        await page.waitForFunction((lang) => document.documentElement.lang === lang, variant.language, {
+          timeout: TIMEOUT,
+        });
+      }
     } catch (error) {
       results.push({ variant, screen: 'start', serious: 0, other: 0, review: 0, problems: [String(error), ...pageProblems] });
       await context.close();
