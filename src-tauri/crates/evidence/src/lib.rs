@@ -8,6 +8,7 @@
 //! `khata audit` of a file need nothing else.
 
 pub mod audit;
+pub mod donation;
 pub mod export_v2;
 pub mod kfs;
 pub mod ledger;
