@@ -32,8 +32,15 @@ pub const OFFERS: &str = "offers";
 pub const TREE_HEADS: &str = "tree_heads";
 
 /// Every table, in the order `pool add` writes them.
-pub const TABLES: [&str; 7] =
-    [DONATIONS, DISCLOSURES, PHONE_OBSERVATIONS, FINDINGS, CONSENTS, OFFERS, TREE_HEADS];
+pub const TABLES: [&str; 7] = [
+    DONATIONS,
+    DISCLOSURES,
+    PHONE_OBSERVATIONS,
+    FINDINGS,
+    CONSENTS,
+    OFFERS,
+    TREE_HEADS,
+];
 
 /// Whether a table's files sit under `lender=…/month=…/`.
 pub fn is_partitioned(table: &str) -> bool {
@@ -45,7 +52,9 @@ pub fn is_partitioned(table: &str) -> bool {
 pub fn is_plain_lender_id(id: &str) -> bool {
     (1..=64).contains(&id.len())
         && !id.starts_with(['.', '_'])
-        && id.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
 }
 
 fn utf8(name: &str, nullable: bool) -> Field {
@@ -188,7 +197,16 @@ mod tests {
         for ok in ["sandbox", "lender-1", "acme.in", "A_b"] {
             assert!(is_plain_lender_id(ok), "{ok}");
         }
-        for bad in ["", ".hidden", "_temporary", "a/b", "..", "a b", "लेंडर", &"x".repeat(65)] {
+        for bad in [
+            "",
+            ".hidden",
+            "_temporary",
+            "a/b",
+            "..",
+            "a b",
+            "लेंडर",
+            &"x".repeat(65),
+        ] {
             assert!(!is_plain_lender_id(bad), "{bad}");
         }
     }
