@@ -152,6 +152,13 @@ impl RunningSandbox {
         Ok(phone_report::render(&input, format))
     }
 
+    /// Hands the lender to a new borrower: the current one's consents, offers, rights requests
+    /// and tokens are forgotten, a new customer id gets the scenario's consent request, and the
+    /// disclosure log stays whole (`api::next_borrower`). Returns the new customer id.
+    pub fn next_borrower(&self) -> anyhow::Result<String> {
+        api::next_borrower(&self.inner)
+    }
+
     /// Appends `count` signed, consented disclosures at once (for sync/export benchmarks);
     /// needs a decided consent. Blocking: call from `spawn_blocking` for large counts.
     pub fn seed_disclosures(&self, count: u64) -> anyhow::Result<u64> {
@@ -193,7 +200,10 @@ impl Drop for RunningSandbox {
     }
 }
 
-const KEY_FILE: &str = "lender-ed25519.key";
+/// The lender's Ed25519 signing key (its 32-byte seed in hex) in a state directory. Copying it
+/// into another state directory before its first start makes a second sandbox sign as the same
+/// lender (pool generation's lender that shows two histories).
+pub const KEY_FILE: &str = "lender-ed25519.key";
 /// The sandbox's database in its state directory.
 pub(crate) const DB_FILE: &str = "sandbox.sqlite3";
 

@@ -9,6 +9,7 @@
 
 mod admin;
 mod auth;
+mod borrowers;
 mod collection;
 mod consent_requests;
 mod consents;
@@ -42,6 +43,7 @@ use serde_json::Value;
 use sha2::Digest as _;
 
 pub use auth::insert_token;
+pub use borrowers::{BORROWER_SINCE, next_borrower};
 pub use collection::{collect_round, seed_disclosures};
 pub use consent_requests::create_consent_request;
 pub use problem::problem;

@@ -104,6 +104,17 @@ pub fn from_store(
             })
         })
         .collect::<rusqlite::Result<Vec<_>>>()?;
+    // After `next_borrower`, the app ran on this borrower's phone only from their arrival.
+    let since = meta_get(conn, crate::api::BORROWER_SINCE)?
+        .and_then(|s| DateTime::parse_from_rfc3339(&s).ok())
+        .map(|t| t.with_timezone(&Utc));
+    let collections = match since {
+        Some(since) => collections
+            .into_iter()
+            .filter(|c| c.collected_at >= since)
+            .collect(),
+        None => collections,
+    };
     Ok(ReportInput {
         scenario,
         seed,

@@ -149,3 +149,31 @@ async fn consents_expire_into_a_signed_expired_version() {
         "{late:?}"
     );
 }
+
+#[tokio::test]
+async fn the_next_borrower_starts_afresh_on_the_same_log() {
+    let sb = start(Scenario::SalariedGood).await;
+    let first = client_for(&sb).await;
+    let consent = decide(&first, &[]).await;
+    let head = first.log_head().await.unwrap().value;
+    assert!(head.tree_size > 0, "deciding starts a collection round");
+
+    let customer = sb.next_borrower().unwrap();
+    assert_ne!(customer, consent.customer_id);
+    // The previous borrower's token is gone with their records.
+    assert!(first.consents().await.is_err());
+    let next = client_for(&sb).await;
+    assert!(next.consents().await.unwrap().items.is_empty());
+    let reqs = next.consent_requests().await.unwrap().items;
+    assert_eq!(reqs.len(), 1);
+    assert_eq!(reqs[0].status, ConsentRequestStatus::Pending);
+    // The lender's log is one history: the next borrower sees it whole, then grows it.
+    let same = next.log_head().await.unwrap().value;
+    assert_eq!(
+        (same.tree_size, &same.root_hash),
+        (head.tree_size, &head.root_hash)
+    );
+    let theirs = decide(&next, &[]).await;
+    assert_eq!(theirs.customer_id, customer);
+    assert!(next.log_head().await.unwrap().value.tree_size > head.tree_size);
+}
