@@ -6,6 +6,7 @@ pub mod finding_text;
 pub mod journey;
 pub mod phone;
 pub mod phone_capture;
+pub mod pool_generate;
 pub mod rights;
 pub mod sandbox;
 pub mod verify;
@@ -98,6 +99,12 @@ pub enum Command {
         #[command(subcommand)]
         cmd: phone::PhoneCmd,
     },
+    /// The advocates' pool (`generate`: donations made through sandbox lenders, for tests and
+    /// benchmarks).
+    Pool {
+        #[command(subcommand)]
+        cmd: PoolCmd,
+    },
     /// The vault itself.
     Vault {
         #[command(flatten)]
@@ -105,6 +112,14 @@ pub enum Command {
         #[command(subcommand)]
         cmd: engine::VaultCmd,
     },
+}
+
+#[derive(Debug, clap::Subcommand)]
+pub enum PoolCmd {
+    /// Make a pool of donations through real sandbox lenders on loopback and real engines,
+    /// one vault per donor (sandbox data, for tests and benchmarks). Progress on stderr, the
+    /// choices made as JSON on stdout.
+    Generate(pool_generate::GenerateArgs),
 }
 
 pub fn run(command: Command) -> anyhow::Result<ExitCode> {
@@ -123,6 +138,9 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
         Command::Offer { opts, args } => engine::run(opts, engine::Op::Offer(args)),
         Command::Export { opts, args } => engine::run(opts, engine::Op::Export(args)),
         Command::Phone { opts, cmd } => engine::run(opts, engine::Op::Phone(cmd)),
+        Command::Pool {
+            cmd: PoolCmd::Generate(args),
+        } => pool_generate::run(args),
         Command::Vault { opts, cmd } => match cmd {
             engine::VaultCmd::Status => engine::run(opts, engine::Op::VaultStatus),
             engine::VaultCmd::Restore(args) => engine::run(opts, engine::Op::VaultRestore(args)),
