@@ -307,6 +307,31 @@ mod tests {
     }
 
     #[test]
+    fn pool_generate_flags_parse() {
+        let cli = Cli::try_parse_from([
+            "khata", "pool", "generate", "--donors", "40", "--out", "pool", "--seed", "3",
+        ])
+        .unwrap();
+        let cmd::Command::Pool {
+            cmd: cmd::PoolCmd::Generate(a),
+        } = cli.command
+        else {
+            panic!("parsed as another command")
+        };
+        assert_eq!((a.donors, a.seed, a.lenders, a.jobs), (40, 3, 6, 2));
+        for bad in [
+            &["--donors", "0", "--out", "p"][..],
+            &["--donors", "2", "--out", "p", "--lenders", "7"],
+            &["--donors", "2", "--out", "p", "--lenders", "0"],
+            &["--out", "p"],
+            &["--donors", "2"],
+        ] {
+            let args = ["khata", "pool", "generate"].iter().chain(bad);
+            assert!(Cli::try_parse_from(args).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
     fn verify_and_audit_flags_parse() {
         assert!(Cli::try_parse_from(["khata", "verify", "x.json"]).is_ok());
         assert!(Cli::try_parse_from(["khata", "verify"]).is_err());

@@ -37,7 +37,10 @@ fn generate(out: &Path, seed: &str) -> Value {
 /// A donation file's manifest and export bytes, the manifest first in the zip.
 fn open_donation(path: &Path) -> (DonationManifest, Vec<u8>) {
     let mut zip = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
-    assert_eq!(zip.by_index(0).unwrap().name().unwrap(), donation::MANIFEST_NAME);
+    assert_eq!(
+        zip.by_index(0).unwrap().name().unwrap(),
+        donation::MANIFEST_NAME
+    );
     let mut manifest = String::new();
     zip.by_name(donation::MANIFEST_NAME)
         .unwrap()
