@@ -6,6 +6,7 @@ pub mod finding_text;
 pub mod journey;
 pub mod phone;
 pub mod phone_capture;
+pub mod pool;
 pub mod rights;
 pub mod sandbox;
 pub mod verify;
@@ -21,6 +22,11 @@ pub enum Command {
     Verify(verify::VerifyArgs),
     /// Audit exports: what was collected, by whom, when, and every violation found.
     Audit(audit::AuditArgs),
+    /// The advocates' pool of donations: handed over to the `khata-pool` program.
+    Pool {
+        #[command(subcommand)]
+        cmd: pool::PoolCommand,
+    },
     /// Connect a lender (`sandbox` for the built-in one, no browser needed).
     Connect {
         #[command(flatten)]
@@ -112,6 +118,7 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
         Command::Sandbox(args) => sandbox::run(args),
         Command::Verify(args) => verify::run(args),
         Command::Audit(args) => audit::run(args),
+        Command::Pool { cmd } => pool::run(cmd),
         Command::Connect { opts, args } => engine::run(opts, engine::Op::Connect(args)),
         Command::Sync { opts } => engine::run(opts, engine::Op::Sync),
         Command::Consents { opts } => engine::run(opts, engine::Op::Consents),
