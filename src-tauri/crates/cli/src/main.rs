@@ -313,7 +313,7 @@ mod tests {
         ])
         .unwrap();
         let cmd::Command::Pool {
-            cmd: cmd::PoolCmd::Generate(a),
+            cmd: cmd::pool::PoolCommand::Generate(a),
         } = cli.command
         else {
             panic!("parsed as another command")

@@ -4,4 +4,14 @@
 //! files over it with an embedded engine, and the same files run on Apache Spark when the pool
 //! outgrows one machine. Nothing here links the vault, the keychain or Tauri.
 
+pub mod add;
+pub mod batch;
+pub mod cmd;
+pub mod donation;
+pub mod extract;
+pub mod identifying;
+pub mod rejection;
+pub mod rows;
 pub mod schema;
+pub mod store;
+pub mod store_check;

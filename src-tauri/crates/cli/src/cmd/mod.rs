@@ -6,6 +6,7 @@ pub mod finding_text;
 pub mod journey;
 pub mod phone;
 pub mod phone_capture;
+pub mod pool;
 pub mod pool_generate;
 pub mod rights;
 pub mod sandbox;
@@ -22,6 +23,11 @@ pub enum Command {
     Verify(verify::VerifyArgs),
     /// Audit exports: what was collected, by whom, when, and every violation found.
     Audit(audit::AuditArgs),
+    /// The advocates' pool of donations: handed over to the `khata-pool` program.
+    Pool {
+        #[command(subcommand)]
+        cmd: pool::PoolCommand,
+    },
     /// Connect a lender (`sandbox` for the built-in one, no browser needed).
     Connect {
         #[command(flatten)]
@@ -99,12 +105,6 @@ pub enum Command {
         #[command(subcommand)]
         cmd: phone::PhoneCmd,
     },
-    /// The advocates' pool (`generate`: donations made through sandbox lenders, for tests and
-    /// benchmarks).
-    Pool {
-        #[command(subcommand)]
-        cmd: PoolCmd,
-    },
     /// The vault itself.
     Vault {
         #[command(flatten)]
@@ -114,19 +114,12 @@ pub enum Command {
     },
 }
 
-#[derive(Debug, clap::Subcommand)]
-pub enum PoolCmd {
-    /// Make a pool of donations through real sandbox lenders on loopback and real engines,
-    /// one vault per donor (sandbox data, for tests and benchmarks). Progress on stderr, the
-    /// choices made as JSON on stdout.
-    Generate(pool_generate::GenerateArgs),
-}
-
 pub fn run(command: Command) -> anyhow::Result<ExitCode> {
     match command {
         Command::Sandbox(args) => sandbox::run(args),
         Command::Verify(args) => verify::run(args),
         Command::Audit(args) => audit::run(args),
+        Command::Pool { cmd } => pool::run(cmd),
         Command::Connect { opts, args } => engine::run(opts, engine::Op::Connect(args)),
         Command::Sync { opts } => engine::run(opts, engine::Op::Sync),
         Command::Consents { opts } => engine::run(opts, engine::Op::Consents),
@@ -138,9 +131,6 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
         Command::Offer { opts, args } => engine::run(opts, engine::Op::Offer(args)),
         Command::Export { opts, args } => engine::run(opts, engine::Op::Export(args)),
         Command::Phone { opts, cmd } => engine::run(opts, engine::Op::Phone(cmd)),
-        Command::Pool {
-            cmd: PoolCmd::Generate(args),
-        } => pool_generate::run(args),
         Command::Vault { opts, cmd } => match cmd {
             engine::VaultCmd::Status => engine::run(opts, engine::Op::VaultStatus),
             engine::VaultCmd::Restore(args) => engine::run(opts, engine::Op::VaultRestore(args)),

@@ -32,6 +32,7 @@
 //! can show. Use of data inside the lender (beyond what it declares in disclosures) is
 //! invisible to any client.
 
+pub mod collection;
 mod consent_state;
 mod disclosures;
 pub mod export;

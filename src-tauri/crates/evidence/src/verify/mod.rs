@@ -220,6 +220,42 @@ pub fn verify_export_file(
     verify_export_bytes_with(&bytes, supplied, progress)
 }
 
+/// Verifies an export read from `input` (a zip member, a pipe): a version 2 stream a piece at a
+/// time with flat memory; a version 1 document read whole, up to [`MAX_EXPORT_BYTES`], then as
+/// [`verify_export_bytes_with`] does. The same checks as [`verify_export_file`].
+pub fn verify_export_reader(
+    mut input: impl std::io::Read,
+    supplied: &SuppliedKeys,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<VerifyReport, VerifyError> {
+    use std::io::Read as _;
+    let unreadable = |e: std::io::Error| VerifyError::Unusable {
+        reason: format!("cannot read the export: {e}"),
+    };
+    let mut magic = Vec::with_capacity(crate::export_v2::MAGIC.len());
+    (&mut input)
+        .take(crate::export_v2::MAGIC.len() as u64)
+        .read_to_end(&mut magic)
+        .map_err(unreadable)?;
+    if crate::export_v2::is_v2(&magic) {
+        return stream::verify(std::io::Cursor::new(magic).chain(input), supplied, progress);
+    }
+    let mut bytes = magic;
+    input
+        .take(MAX_EXPORT_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(unreadable)?;
+    if bytes.len() as u64 > MAX_EXPORT_BYTES {
+        return Err(VerifyError::Unusable {
+            reason: format!(
+                "the export is above the {} MiB limit for a version 1 export",
+                MAX_EXPORT_BYTES >> 20
+            ),
+        });
+    }
+    verify_export_bytes_with(&bytes, supplied, progress)
+}
+
 /// The document checks of a version 1 export, or of a version 2 export's first line: the fast
 /// strategy, else the reference (up to [`REFERENCE_MAX_BYTES`]).
 pub(crate) fn document(
