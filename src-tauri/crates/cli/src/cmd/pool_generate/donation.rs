@@ -11,7 +11,11 @@ use anyhow::Context as _;
 use khata_engine::Engine;
 use khata_engine::views::{ExportFormat, ExportOptions};
 
-pub async fn write(engine: &Engine, out: &Path) -> anyhow::Result<PathBuf> {
+pub async fn write(
+    engine: &Engine,
+    _plan: &super::plan::DonorPlan,
+    out: &Path,
+) -> anyhow::Result<PathBuf> {
     let path = out.join(format!("{}.khata.json", uuid_v4()));
     engine
         .export(

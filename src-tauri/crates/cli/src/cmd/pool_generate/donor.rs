@@ -35,7 +35,7 @@ pub async fn run(
     let (engine, _recovery_key) = Engine::open(cfg).await.context("creating the vault")?;
     let result = visit_all(&engine, plan, lenders, dir, http).await;
     let donation = match result {
-        Ok(()) => super::donation::write(&engine, out).await,
+        Ok(()) => super::donation::write(&engine, plan, out).await,
         Err(e) => Err(e),
     };
     engine.close().await;

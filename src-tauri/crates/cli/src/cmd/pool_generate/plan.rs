@@ -115,6 +115,8 @@ pub struct Visit {
 pub struct DonorPlan {
     pub donor: usize,
     pub visits: Vec<Visit>,
+    /// Whether the donation carries a note to the advocate.
+    pub note: bool,
 }
 
 /// The phone report formats a donor may import (the capture bundle is Android's too).
@@ -189,7 +191,12 @@ pub fn draw(seed: u64, donors: usize, lenders: usize) -> Vec<DonorPlan> {
                     }
                 })
                 .collect();
-            DonorPlan { donor, visits }
+            let note = rng.random_bool(0.2);
+            DonorPlan {
+                donor,
+                visits,
+                note,
+            }
         })
         .collect()
 }
