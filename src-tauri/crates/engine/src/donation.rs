@@ -228,9 +228,7 @@ pub(crate) fn find_identifying(
         .iter()
         .flat_map(|(what, value)| {
             let json = serde_json::to_string(value).unwrap_or_default();
-            let inner = json[1..json.len().saturating_sub(1).max(1)]
-                .as_bytes()
-                .to_vec();
+            let inner = json.as_bytes()[1..json.len().saturating_sub(1).max(1)].to_vec();
             [(*what, value.as_bytes().to_vec()), (*what, inner)]
         })
         .collect();
