@@ -250,6 +250,50 @@ mod tests {
     }
 
     #[test]
+    fn donate_flags_parse() {
+        let parse = |args: &[&str]| {
+            let cli = Cli::try_parse_from(args).unwrap();
+            let cmd::Command::Donate { args, .. } = cli.command else {
+                panic!("parsed as another command")
+            };
+            args
+        };
+        let a = parse(&["khata", "donate", "--out", "d", "--note", "hi"]);
+        assert_eq!(
+            a.patterns().unwrap(),
+            ["customerId", "valueDigest", "bin", "text"]
+        );
+        assert_eq!(a.note.as_deref(), Some("hi"));
+        let a = parse(&["khata", "donate", "--out", "d", "--keep", "bin"]);
+        assert_eq!(a.patterns().unwrap(), ["customerId", "valueDigest", "text"]);
+        let a = parse(&[
+            "khata",
+            "donate",
+            "--out",
+            "d",
+            "--redact",
+            "onwardRecipient",
+        ]);
+        assert_eq!(a.patterns().unwrap().last().unwrap(), "onwardRecipient");
+        let a = parse(&["khata", "donate", "--out", "d", "--keep", "customerId"]);
+        assert!(
+            a.patterns()
+                .unwrap_err()
+                .to_string()
+                .contains("always withholds")
+        );
+        assert!(parse(&["khata", "donate", "--preview"]).out.is_none());
+        // A folder is needed unless previewing; --redact and --keep do not mix.
+        assert!(Cli::try_parse_from(["khata", "donate"]).is_err());
+        assert!(
+            Cli::try_parse_from([
+                "khata", "donate", "--out", "d", "--redact", "a", "--keep", "bin"
+            ])
+            .is_err()
+        );
+    }
+
+    #[test]
     fn phone_flags_parse() {
         let cli = Cli::try_parse_from([
             "khata",

@@ -149,7 +149,10 @@ impl Engine {
             let mut redactor = redactor;
             let written = write_replacing(&path2, |file| match format {
                 ExportFormat::Json => {
-                    export_json(&vault, file, redactor.as_mut(), &progress, &cancel)
+                    let mut w = Counter::file(file);
+                    let (records, head) =
+                        export_json(&vault, &mut w, redactor.as_mut(), &progress, &cancel)?;
+                    Ok((w.finish()?, records, head))
                 }
                 ExportFormat::Csv => {
                     crate::export_other::export_csv(&vault, file, &progress, &cancel)
@@ -203,16 +206,16 @@ fn log_sections(v: &Vault) -> Result<Vec<LogSection>> {
 /// above, the disclosures received through contract v1 (if any), the ledger and each lender's
 /// log — then each lender's leaves, one line each, streamed from the vault.
 #[allow(clippy::too_many_arguments)]
-fn export_v2(
+fn export_v2<W: Write>(
     vault: &Shared,
-    mut w: Counter<std::io::BufWriter<std::fs::File>>,
+    w: &mut W,
     header: Value,
     logs: Vec<LogSection>,
     total: u64,
     mut redactor: Option<&mut Redactor>,
     progress: &dyn Fn(Progress),
     cancel: &AtomicBool,
-) -> Result<(u64, u64, String)> {
+) -> Result<(u64, String)> {
     let Value::Object(mut doc) = header else {
         return Err(EngineError::Internal(
             "the export header is not an object".into(),
@@ -223,7 +226,11 @@ fn export_v2(
         .filter_map(Value::as_array)
         .map(|a| a.len() as u64)
         .sum();
-    doc.insert("exportedAt".into(), now_ms().into());
+    let exported_at = redactor
+        .as_deref()
+        .and_then(Redactor::exported_at)
+        .unwrap_or_else(now_ms);
+    doc.insert("exportedAt".into(), exported_at.into());
 
     // Disclosures that came through contract v1, each with its own signed statement.
     let mut v1 = Vec::new();
@@ -278,7 +285,7 @@ fn export_v2(
         .collect();
     lenders.sort();
     let leaves_total: u64 = lenders.iter().map(|(_, n)| n).sum();
-    let mut writer = Writer::start(&mut w, &doc, logs, &redaction)?;
+    let mut writer = Writer::start(&mut *w, &doc, logs, &redaction)?;
     let mut done = 0u64;
     for (lender, _) in &lenders {
         with(vault, |v| {
@@ -306,7 +313,7 @@ fn export_v2(
     }
     writer.finish()?;
     records += done;
-    Ok((w.finish()?, records, head_hash))
+    Ok((records, head_hash))
 }
 
 /// Withholds from every lender statement of the document's sections and blanks the vault's
@@ -350,14 +357,15 @@ fn redact_sections(doc: &mut Value, r: &mut Redactor) {
     }
 }
 
-fn export_json(
+/// The JSON export into `w` (version 2 when any lender has a disclosure log); returns the
+/// records written and the ledger head. The caller flushes and syncs `w`.
+pub(crate) fn export_json<W: Write>(
     vault: &Shared,
-    file: std::fs::File,
+    mut w: &mut W,
     mut redactor: Option<&mut Redactor>,
     progress: &dyn Fn(Progress),
     cancel: &AtomicBool,
-) -> Result<(u64, u64, String)> {
-    let mut w = Counter::file(file);
+) -> Result<(u64, String)> {
     let mut records = 0u64;
     let (total, header) = with(vault, |v| {
         let names = lender_names(v)?;
@@ -429,6 +437,9 @@ fn export_json(
             "phoneObservations": v.phone_observations()?,
         });
         if let Some(r) = redactor.as_deref_mut() {
+            if r.is_donation() {
+                crate::donation::scrub(&mut header, r);
+            }
             redact_sections(&mut header, r);
         }
         Ok((v.event_count()? as u64, header))
@@ -437,10 +448,13 @@ fn export_json(
     if !logs.is_empty() {
         return export_v2(vault, w, header, logs, total, redactor, progress, cancel);
     }
+    let exported_at = redactor
+        .as_deref()
+        .and_then(Redactor::exported_at)
+        .unwrap_or_else(now_ms);
     write!(
         w,
-        "{{\"format\":\"khata-export\",\"version\":{EXPORT_FORMAT_VERSION},\"exportedAt\":{}",
-        now_ms()
+        "{{\"format\":\"khata-export\",\"version\":{EXPORT_FORMAT_VERSION},\"exportedAt\":{exported_at}"
     )?;
     if let Value::Object(map) = &header {
         for (k, val) in map {
@@ -461,7 +475,7 @@ fn export_json(
                 w.write_all(b",")?;
             }
             first = false;
-            write_v1_disclosure(&mut w, e, lender_ref, statement, redactor.as_deref_mut())?;
+            write_v1_disclosure(w, e, lender_ref, statement, redactor.as_deref_mut())?;
         }
         Ok(())
     })?;
@@ -507,7 +521,7 @@ fn export_json(
         head.as_ref().map(|h| h.seq).unwrap_or(0),
         head_hash
     )?;
-    Ok((w.finish()?, records, head_hash))
+    Ok((records, head_hash))
 }
 
 /// One disclosure received through contract v1, with the lender's signed statement of it.

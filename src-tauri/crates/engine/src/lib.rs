@@ -12,6 +12,7 @@ mod calendar;
 mod catalog;
 mod convert;
 pub mod custody;
+mod donation;
 mod engine;
 mod error;
 pub mod escalation;
@@ -140,6 +141,10 @@ pub fn ts_types() -> Vec<(std::path::PathBuf, String)> {
         ClosedLoanView,
         KeptSignalView,
         RevocationPreview,
+        DonationOptions,
+        DonationLender,
+        DonationPreview,
+        DonationResult,
     );
     // The audit's report and finding types.
     out.extend(khata_evidence::ts_types());

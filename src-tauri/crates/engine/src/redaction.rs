@@ -94,6 +94,18 @@ pub(crate) struct Redactor {
     blanked: BTreeMap<String, u64>,
     not_redactable: u64,
     kept: BTreeSet<String>,
+    /// For a donation (`crate::donation`): what must never stay in the clear (matched like
+    /// `matching`), how many whole v1 statements hold it anyway, and the month start the
+    /// export's `exportedAt` is set to.
+    donation: Option<DonationRules>,
+}
+
+pub(crate) struct DonationRules {
+    required: Vec<String>,
+    required_kept: u64,
+    exported_at: i64,
+    /// Whole items left out, by their place in the export.
+    dropped: BTreeMap<String, u64>,
 }
 
 impl Redactor {
@@ -115,7 +127,96 @@ impl Redactor {
             blanked: BTreeMap::new(),
             not_redactable: 0,
             kept: BTreeSet::new(),
+            donation: None,
         })
+    }
+
+    /// A redactor for a donation: `required` (names or paths, expanded like `text`) must be
+    /// withheld wherever it can be, and a v1 statement holding one is counted apart, since the
+    /// donation cannot be made with it; `exported_at` replaces the export's time.
+    pub(crate) fn for_donation(patterns: &[String], required: &[&str], exported_at: i64) -> Self {
+        let mut all: Vec<String> = patterns.to_vec();
+        for r in required {
+            if !all.iter().any(|p| p == r) {
+                all.push((*r).to_owned());
+            }
+        }
+        let mut me = Self::new(&all).expect("a donation withholds its required fields");
+        let mut required: Vec<String> = required.iter().map(|p| (*p).to_owned()).collect();
+        if required.iter().any(|p| p == "text") {
+            required.extend(FREE_TEXT.iter().map(|p| (*p).to_owned()));
+        }
+        me.donation = Some(DonationRules {
+            required,
+            required_kept: 0,
+            exported_at,
+            dropped: BTreeMap::new(),
+        });
+        me
+    }
+
+    /// The time to write as `exportedAt`: the donation's month start, else now.
+    pub(crate) fn exported_at(&self) -> Option<i64> {
+        self.donation.as_ref().map(|d| d.exported_at)
+    }
+
+    pub(crate) fn is_donation(&self) -> bool {
+        self.donation.is_some()
+    }
+
+    /// Whole v1 statements holding a required field (a donation cannot be made with them).
+    pub(crate) fn required_kept(&self) -> u64 {
+        self.donation.as_ref().map_or(0, |d| d.required_kept)
+    }
+
+    /// Whether `statement` is in the v1 form (no commitments) and holds a donation's required
+    /// field in the clear: nothing can be withheld from it.
+    pub(crate) fn names_in_clear(&self, statement: &Value) -> bool {
+        statement.get(redact::SD).is_none()
+            && self
+                .donation
+                .as_ref()
+                .is_some_and(|d| holds_any(&d.required, statement, ""))
+    }
+
+    /// Counts items of `place` left out whole.
+    pub(crate) fn dropped(&mut self, place: &str, count: u64) {
+        if let Some(d) = self.donation.as_mut().filter(|_| count > 0) {
+            *d.dropped.entry(place.into()).or_default() += count;
+        }
+    }
+
+    /// Whole items left out, by place.
+    pub(crate) fn dropped_counts(&self) -> Vec<(String, u64)> {
+        self.donation
+            .as_ref()
+            .map(|d| d.dropped.iter().map(|(k, v)| (k.clone(), *v)).collect())
+            .unwrap_or_default()
+    }
+
+    /// Counts a v1 statement kept whole, and apart when it holds a donation's required field.
+    fn count_whole(&mut self, statement: &Value) {
+        if self.holds(statement, "") {
+            self.not_redactable += 1;
+            if let Some(d) = &self.donation
+                && holds_any(&d.required, statement, "")
+            {
+                self.donation.as_mut().expect("checked").required_kept += 1;
+            }
+        }
+    }
+
+    /// Blanks (`null`) a copy the vault wrote whatever the patterns: a donation's rule.
+    pub(crate) fn blank_always(&mut self, slot: Option<&mut Value>, place: &str) {
+        if let Some(slot) = slot.filter(|v| !v.is_null()) {
+            *slot = Value::Null;
+            *self.blanked.entry(place.into()).or_default() += 1;
+        }
+    }
+
+    /// Counts a value set to the donation's month start (the export's time).
+    pub(crate) fn coarsened(&mut self, place: &str) {
+        *self.blanked.entry(place.into()).or_default() += 1;
     }
 
     fn asks(&self, path: &str) -> bool {
@@ -139,9 +240,7 @@ impl Redactor {
             }
             removed
         } else {
-            if self.holds(statement, "") {
-                self.not_redactable += 1;
-            }
+            self.count_whole(statement);
             Vec::new()
         }
     }
@@ -149,29 +248,14 @@ impl Redactor {
     /// A stored statement written as it is (a v1 disclosure's): counted as not redactable
     /// when it holds a field asked for.
     pub(crate) fn kept_whole(&mut self, bytes: &[u8]) {
-        if let Ok(statement) = serde_json::from_slice::<Value>(bytes)
-            && self.holds(&statement, "")
-        {
-            self.not_redactable += 1;
+        if let Ok(statement) = serde_json::from_slice::<Value>(bytes) {
+            self.count_whole(&statement);
         }
     }
 
     /// Whether a member at or under `value` (at `prefix`) is one the patterns ask for.
     fn holds(&self, value: &Value, prefix: &str) -> bool {
-        match value {
-            Value::Object(map) => map.iter().any(|(name, child)| {
-                if prefix.is_empty() && name == "signature" {
-                    return false;
-                }
-                let path = join(prefix, name);
-                self.asks(&path) || self.holds(child, &path)
-            }),
-            Value::Array(items) => items
-                .iter()
-                .enumerate()
-                .any(|(i, child)| self.holds(child, &join(prefix, &i.to_string()))),
-            _ => false,
-        }
+        holds_any(&self.matching, value, prefix)
     }
 
     /// Blanks (`null`) an unsigned copy when the patterns ask for any path it repeats;
@@ -205,6 +289,25 @@ impl Redactor {
             not_redactable: self.not_redactable,
             kept: self.kept.into_iter().collect(),
         }
+    }
+}
+
+/// Whether a member at or under `value` (at `prefix`) matches one of `patterns`; a statement's
+/// own `signature` never counts.
+fn holds_any(patterns: &[String], value: &Value, prefix: &str) -> bool {
+    match value {
+        Value::Object(map) => map.iter().any(|(name, child)| {
+            if prefix.is_empty() && name == "signature" {
+                return false;
+            }
+            let path = join(prefix, name);
+            patterns.iter().any(|p| redact::matches(p, &path)) || holds_any(patterns, child, &path)
+        }),
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .any(|(i, child)| holds_any(patterns, child, &join(prefix, &i.to_string()))),
+        _ => false,
     }
 }
 

@@ -7,9 +7,11 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+mod donation;
 mod informed;
 mod kfs;
 mod phone;
+pub use donation::*;
 pub use informed::*;
 pub use kfs::*;
 mod rights;

@@ -4,6 +4,7 @@
 //! sides share these names so neither can drift. The format is documented in `docs/pool.md`.
 
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 /// `format` of every manifest.
 pub const FORMAT: &str = "khata-donation";
@@ -41,16 +42,17 @@ pub struct DonationManifest {
 }
 
 /// One kind of removal and how many values it took.
-#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq, TS)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Removal {
     /// A JSON path with `*` for array indexes, e.g. `consents.*.customerId`, or a section name.
     pub path: String,
+    #[ts(type = "number")]
     pub count: u64,
     pub how: RemovalKind,
 }
 
-#[derive(Serialize, Deserialize, Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Serialize, Deserialize, Debug, Clone, Copy, PartialEq, Eq, TS)]
 #[serde(rename_all = "kebab-case")]
 pub enum RemovalKind {
     /// A committed value withheld: its salted commitment stays, so every signature still holds.
@@ -59,4 +61,9 @@ pub enum RemovalKind {
     Blanked,
     /// A whole section the export would otherwise carry (the borrower's profile, nominee, …).
     Dropped,
+    /// Not removed, and listed so the borrower and the pool know it is there: a value the
+    /// verifier checks against a signature or the ledger's hash chain (a contract v1
+    /// statement, the vault's id in the ledger, a phone file's name and device), which no
+    /// donation can take out while the export still verifies. `path` names it, `count` how many.
+    Kept,
 }

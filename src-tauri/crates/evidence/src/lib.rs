@@ -38,6 +38,8 @@ pub fn ts_types() -> Vec<(std::path::PathBuf, String)> {
         audit::PeriodUnit,
         audit::SignalPoints,
         kfs::KfsCheck,
+        donation::Removal,
+        donation::RemovalKind,
         audit::QuoteOfferField,
         audit::regulatory::RuleSource,
         audit::regulatory::RegulatedData,

@@ -190,7 +190,7 @@ fn data_dir(opts: &EngineOpts) -> anyhow::Result<PathBuf> {
     }
 }
 
-pub(super) fn print(v: &impl serde::Serialize) -> anyhow::Result<ExitCode> {
+pub(crate) fn print(v: &impl serde::Serialize) -> anyhow::Result<ExitCode> {
     use std::io::Write as _;
     // A closed pipe (`| head`) is not an error worth a panic.
     let _ = writeln!(
@@ -202,7 +202,7 @@ pub(super) fn print(v: &impl serde::Serialize) -> anyhow::Result<ExitCode> {
 }
 
 /// A progress bar fed by the engine's `Progress` events.
-pub(super) fn bar() -> (
+pub(crate) fn bar() -> (
     indicatif::ProgressBar,
     impl Fn(Progress) + Send + Sync + 'static,
 ) {
@@ -256,6 +256,7 @@ pub enum Op {
     Revoke(RevokeArgs),
     Offer(OfferArgs),
     Export(ExportArgs),
+    Donate(super::donate::DonateArgs),
     VaultStatus,
     VaultRestore(RestoreArgs),
     Phone(super::phone::PhoneCmd),
@@ -445,6 +446,7 @@ async fn run_op(engine: &Engine, dir: &std::path::Path, op: Op) -> anyhow::Resul
             }
             print(&s)
         }
+        Op::Donate(a) => super::donate::run(engine, a).await,
         Op::Phone(cmd) => super::phone::run(engine, cmd).await,
         Op::VaultStatus => {
             let path = dir.join(khata_engine::VAULT_FILE);

@@ -1,6 +1,7 @@
 //! Subcommands. Each module owns its clap arguments and its `run`.
 
 pub mod audit;
+pub mod donate;
 pub mod engine;
 pub mod finding_text;
 pub mod journey;
@@ -97,6 +98,15 @@ pub enum Command {
         #[command(flatten)]
         args: engine::ExportArgs,
     },
+    /// Give an advocate your redacted record, named by a random id instead of you: a zip of a
+    /// manifest and an export that `khata verify` checks (`--preview` first to read it).
+    #[command(after_help = donate::DONATE_HELP)]
+    Donate {
+        #[command(flatten)]
+        opts: engine::EngineOpts,
+        #[command(flatten)]
+        args: donate::DonateArgs,
+    },
     /// What your phone recorded the lenders' apps doing: import saved reports, capture a
     /// connected Android phone, list them.
     Phone {
@@ -130,6 +140,7 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
         Command::Revoke { opts, args } => engine::run(opts, engine::Op::Revoke(args)),
         Command::Offer { opts, args } => engine::run(opts, engine::Op::Offer(args)),
         Command::Export { opts, args } => engine::run(opts, engine::Op::Export(args)),
+        Command::Donate { opts, args } => engine::run(opts, engine::Op::Donate(args)),
         Command::Phone { opts, cmd } => engine::run(opts, engine::Op::Phone(cmd)),
         Command::Vault { opts, cmd } => match cmd {
             engine::VaultCmd::Status => engine::run(opts, engine::Op::VaultStatus),

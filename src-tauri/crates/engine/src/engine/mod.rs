@@ -9,6 +9,7 @@ mod config;
 mod connect;
 mod consents;
 mod decide;
+mod donate;
 mod evidence_view;
 mod identity;
 mod informed;

@@ -12,6 +12,8 @@ use crate::error::{EngineError, Result};
 struct ZipEntry {
     name: String,
     name_len: u16,
+    /// 8: deflated, with a data descriptor; 0: stored, its sizes in the local header.
+    method: u16,
     offset: u32,
     crc: u32,
     compressed: u32,
@@ -108,10 +110,62 @@ impl<W: Write + Seek> ZipWriter<W> {
         self.entries.push(ZipEntry {
             name: name.into(),
             name_len,
+            method: 8,
             offset,
             crc,
             compressed,
             size,
+        });
+        Ok(())
+    }
+
+    /// A stored (not deflated) entry of `size` bytes read from `body`, whose CRC-32 is `crc`:
+    /// a reader finds its data at the offset the headers give, at disk speed.
+    pub(crate) fn stored(
+        &mut self,
+        name: &str,
+        size: u64,
+        crc: u32,
+        body: &mut impl std::io::Read,
+    ) -> Result<()> {
+        let name_len = u16::try_from(name.len())
+            .map_err(|_| over_limit("a file name in the zip is over 65,535 bytes"))?;
+        if self.entries.len() >= usize::from(u16::MAX) {
+            return Err(over_limit("the zip has over 65,535 files"));
+        }
+        let offset = u32_field(self.out.bytes, "the zip is over 4 GiB")?;
+        let size32 = u32_field(size, "a file in the zip is over 4 GiB")?;
+        u32_field(
+            self.out.bytes + 30 + u64::from(name_len) + size,
+            "the zip is over 4 GiB",
+        )?;
+        let o = &mut self.out;
+        o.write_all(&0x0403_4b50u32.to_le_bytes())?;
+        o.write_all(&20u16.to_le_bytes())?; // version needed, as the directory says
+        o.write_all(&0x0800u16.to_le_bytes())?; // UTF-8 names
+        o.write_all(&0u16.to_le_bytes())?; // stored
+        o.write_all(&DOS_TIME.to_le_bytes())?;
+        o.write_all(&DOS_DATE.to_le_bytes())?;
+        o.write_all(&crc.to_le_bytes())?;
+        o.write_all(&size32.to_le_bytes())?;
+        o.write_all(&size32.to_le_bytes())?;
+        o.write_all(&name_len.to_le_bytes())?;
+        o.write_all(&0u16.to_le_bytes())?;
+        o.write_all(name.as_bytes())?;
+        let copied = std::io::copy(&mut std::io::Read::take(body, size), o)?;
+        if copied != size {
+            return Err(EngineError::Io(format!(
+                "{name}: {copied} of {size} bytes could be read"
+            )));
+        }
+        self.entries.push(ZipEntry {
+            name: name.into(),
+            name_len,
+            method: 0,
+            offset,
+            crc,
+            compressed: size32,
+            size: size32,
         });
         Ok(())
     }
@@ -125,8 +179,13 @@ impl<W: Write + Seek> ZipWriter<W> {
             o.write_all(&0x0201_4b50u32.to_le_bytes())?;
             o.write_all(&20u16.to_le_bytes())?; // made by
             o.write_all(&20u16.to_le_bytes())?; // needed
-            o.write_all(&(0x0008u16 | 0x0800).to_le_bytes())?;
-            o.write_all(&8u16.to_le_bytes())?;
+            let flags: u16 = if e.method == 8 {
+                0x0008 | 0x0800
+            } else {
+                0x0800
+            };
+            o.write_all(&flags.to_le_bytes())?;
+            o.write_all(&e.method.to_le_bytes())?;
             o.write_all(&DOS_TIME.to_le_bytes())?;
             o.write_all(&DOS_DATE.to_le_bytes())?;
             o.write_all(&e.crc.to_le_bytes())?;

@@ -11,6 +11,7 @@
 mod audit;
 mod catalogues;
 mod custody;
+mod donate;
 mod export;
 mod hostile;
 mod identity;

@@ -17,7 +17,7 @@ use sha2::{Digest, Sha256};
 use crate::{config, document, export_json, journey, noop};
 
 /// The lender's app in these reports (the sandbox's iOS app).
-const APP: &str = "in.khata.sandbox.Lender";
+pub(crate) const APP: &str = "in.khata.sandbox.Lender";
 
 /// `at` (Unix ms) as the report writes times: ISO 8601 with milliseconds, in India's offset.
 fn stamp(at: i64) -> String {
@@ -47,7 +47,7 @@ fn network(app: &str, domain: &str, profiler: bool, from: i64, to: i64) -> Strin
 
 /// A report of the last hour: the lender's app reads contacts, opens the camera (no end
 /// recorded) and contacts a profiler; Safari uses the camera; one line is not JSON.
-fn write_report(dir: &Path, now: i64) -> PathBuf {
+pub(crate) fn write_report(dir: &Path, now: i64) -> PathBuf {
     let min = 60_000;
     let lines = [
         access(APP, "contacts", 1, "intervalBegin", now - 50 * min),
