@@ -1,40 +1,32 @@
-//! A donor's donation, written by the engine.
-//!
-//! Until the engine's donation writer is in this tree, the donor's advocate export (the
-//! engine's redaction defaults) is written in its place, named by a random id.
+//! A donor's donation, written by the engine's donation writer (`Engine::write_donation`):
+//! the advocate export with the donation's required removals, checked and zipped with its
+//! manifest under a random donation id. Some donors add a note, so the pool's handling of
+//! notes is exercised too.
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
-use std::sync::atomic::AtomicBool;
 
 use anyhow::Context as _;
 use khata_engine::Engine;
-use khata_engine::views::{ExportFormat, ExportOptions};
+use khata_engine::views::DonationOptions;
 
-pub async fn write(
-    engine: &Engine,
-    _plan: &super::plan::DonorPlan,
-    out: &Path,
-) -> anyhow::Result<PathBuf> {
-    let path = out.join(format!("{}.khata.json", uuid_v4()));
-    engine
-        .export(
-            &path,
-            ExportFormat::Json,
-            ExportOptions {
-                redact: khata_engine::redaction::advocate_patterns(),
-                ..ExportOptions::default()
+use super::plan::DonorPlan;
+
+pub async fn write(engine: &Engine, plan: &DonorPlan, out: &Path) -> anyhow::Result<PathBuf> {
+    let note = plan.note.then(|| {
+        format!(
+            "Generated donor {}: sandbox data from khata pool generate, not a person.",
+            plan.donor
+        )
+    });
+    let written = engine
+        .write_donation(
+            out,
+            DonationOptions {
+                patterns: Vec::new(),
+                note,
             },
-            |_| {},
-            Arc::new(AtomicBool::new(false)),
         )
         .await
         .context("writing the donation")?;
-    Ok(path)
-}
-
-fn uuid_v4() -> String {
-    use rand::Rng as _;
-    let b: [u8; 16] = rand::rng().random();
-    b.iter().map(|x| format!("{x:02x}")).collect()
+    Ok(PathBuf::from(written.path))
 }
