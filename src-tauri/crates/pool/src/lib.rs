@@ -4,4 +4,5 @@
 //! files over it with an embedded engine, and the same files run on Apache Spark when the pool
 //! outgrows one machine. Nothing here links the vault, the keychain or Tauri.
 
+pub mod report;
 pub mod schema;
