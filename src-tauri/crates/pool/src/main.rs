@@ -5,7 +5,11 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 #[derive(Debug, Parser)]
-#[command(name = "khata-pool", version, about = "The advocates' pool of donated Khata exports")]
+#[command(
+    name = "khata-pool",
+    version,
+    about = "The advocates' pool of donated Khata exports"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

@@ -80,7 +80,10 @@ pub fn run(command: Command) -> ExitCode {
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime> {
-    tokio::runtime::Builder::new_multi_thread().enable_all().build().context("starting tokio")
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting tokio")
 }
 
 fn report(args: &ReportArgs) -> Result<()> {
@@ -97,8 +100,12 @@ fn report(args: &ReportArgs) -> Result<()> {
         Some(dir) => runner::sql_from_dir(dir)?,
         None => runner::embedded_sql(),
     };
-    let (results, report) =
-        rt.block_on(super::published_report(&args.pool, &files, args.k, time::today()))?;
+    let (results, report) = rt.block_on(super::published_report(
+        &args.pool,
+        &files,
+        args.k,
+        time::today(),
+    ))?;
     if let Some(path) = &args.raw {
         let raw = runner::raw_json(&results, None)?;
         write_file(path, serde_json::to_string_pretty(&raw)?.as_bytes())?;

@@ -70,9 +70,17 @@ pub fn render(report: &Report) -> Vec<(&'static str, String)> {
     line(
         &mut lenders,
         &[
-            "lender", "donors", "prohibited_donors", "prohibited_share", "after_revocation_donors",
-            "after_revocation_share", "observed_undeclared_donors", "observed_undeclared_share",
-            "above_frequency_donors", "above_frequency_share", "split_view_sizes",
+            "lender",
+            "donors",
+            "prohibited_donors",
+            "prohibited_share",
+            "after_revocation_donors",
+            "after_revocation_share",
+            "observed_undeclared_donors",
+            "observed_undeclared_share",
+            "above_frequency_donors",
+            "above_frequency_share",
+            "split_view_sizes",
         ]
         .map(s),
     );
@@ -80,14 +88,24 @@ pub fn render(report: &Report) -> Vec<(&'static str, String)> {
     line(
         &mut apr,
         &[
-            "lender", "donors", "offers", "donors_differing", "offers_differing",
-            "mean_difference", "mean_abs_difference",
+            "lender",
+            "donors",
+            "offers",
+            "donors_differing",
+            "offers_differing",
+            "mean_difference",
+            "mean_abs_difference",
         ]
         .map(s),
     );
     for l in &report.lenders {
         let mut row = vec![l.lender.clone(), l.donors.to_string()];
-        for m in [&l.prohibited, &l.after_revocation, &l.observed_undeclared, &l.above_frequency] {
+        for m in [
+            &l.prohibited,
+            &l.after_revocation,
+            &l.observed_undeclared,
+            &l.above_frequency,
+        ] {
             row.extend(measure(m));
         }
         row.push(l.split_view_sizes.to_string());
@@ -112,8 +130,15 @@ pub fn render(report: &Report) -> Vec<(&'static str, String)> {
     line(
         &mut split,
         &[
-            "lender", "tree_size", "root_hash", "donors", "signed_heads", "first_timestamp_ms",
-            "last_timestamp_ms", "first_key_id", "last_key_id",
+            "lender",
+            "tree_size",
+            "root_hash",
+            "donors",
+            "signed_heads",
+            "first_timestamp_ms",
+            "last_timestamp_ms",
+            "first_key_id",
+            "last_key_id",
         ]
         .map(s),
     );
@@ -135,7 +160,10 @@ pub fn render(report: &Report) -> Vec<(&'static str, String)> {
     }
 
     let mut signals = String::new();
-    line(&mut signals, &["lender", "signal", "donors", "disclosures", "prohibited"].map(s));
+    line(
+        &mut signals,
+        &["lender", "signal", "donors", "disclosures", "prohibited"].map(s),
+    );
     for x in &report.signals {
         line(
             &mut signals,
@@ -161,7 +189,10 @@ pub fn render(report: &Report) -> Vec<(&'static str, String)> {
         line(&mut limits, &[s(limit)]);
     }
 
-    FILES.into_iter().zip([about, lenders, apr, split, signals, rejections, limits]).collect()
+    FILES
+        .into_iter()
+        .zip([about, lenders, apr, split, signals, rejections, limits])
+        .collect()
 }
 
 /// Writes the CSV files into `dir` (created if missing).

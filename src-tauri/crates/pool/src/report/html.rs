@@ -150,15 +150,27 @@ pub fn render(report: &Report) -> String {
         let _ = write!(h, "<p>No lender has {k} or more donors yet.</p>");
     } else {
         let charts: [(&str, fn(&Lender) -> &Measure); 4] = [
-            ("Share of donors with prohibited collection", |l| &l.prohibited),
-            ("Share of donors with collection after revocation", |l| &l.after_revocation),
-            ("Share of donors whose phone saw undeclared access", |l| &l.observed_undeclared),
-            ("Share of donors with collection above the consented frequency", |l| {
-                &l.above_frequency
+            ("Share of donors with prohibited collection", |l| {
+                &l.prohibited
             }),
+            ("Share of donors with collection after revocation", |l| {
+                &l.after_revocation
+            }),
+            ("Share of donors whose phone saw undeclared access", |l| {
+                &l.observed_undeclared
+            }),
+            (
+                "Share of donors with collection above the consented frequency",
+                |l| &l.above_frequency,
+            ),
         ];
         for (title, pick) in charts {
-            let _ = write!(h, "<h3>{}</h3>{}", escape(title), chart(title, &report.lenders, pick));
+            let _ = write!(
+                h,
+                "<h3>{}</h3>{}",
+                escape(title),
+                chart(title, &report.lenders, pick)
+            );
         }
     }
 
@@ -181,7 +193,8 @@ pub fn render(report: &Report) -> String {
             count(apr.donors),
             apr.offers.map_or_else(|| "—".into(), |n| n.to_string()),
             count(apr.donors_differing),
-            apr.offers_differing.map_or_else(|| "—".into(), |n| n.to_string()),
+            apr.offers_differing
+                .map_or_else(|| "—".into(), |n| n.to_string()),
             float(apr.mean_difference),
             float(apr.mean_abs_difference),
         );

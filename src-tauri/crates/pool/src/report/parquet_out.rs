@@ -43,10 +43,15 @@ pub fn batch(table: &str, rows: &[Vec<Cell>]) -> Result<RecordBatch> {
     let mut columns: Vec<ArrayRef> = Vec::new();
     for (i, field) in schema.fields().iter().enumerate() {
         let cells = rows.iter().map(|row| {
-            ensure!(row.len() == schema.fields().len(), "a `{table}` row has {} cells", row.len());
+            ensure!(
+                row.len() == schema.fields().len(),
+                "a `{table}` row has {} cells",
+                row.len()
+            );
             Ok(&row[i])
         });
-        let wrong = |cell: &Cell| anyhow::anyhow!("`{table}.{}` cannot hold {cell:?}", field.name());
+        let wrong =
+            |cell: &Cell| anyhow::anyhow!("`{table}.{}` cannot hold {cell:?}", field.name());
         let array: ArrayRef = match field.data_type() {
             DataType::Utf8 => {
                 let mut b = StringBuilder::new();
@@ -135,8 +140,14 @@ impl PoolDir {
         }
         let khata = root.join("_khata");
         std::fs::create_dir_all(&khata).with_context(|| format!("creating {}", khata.display()))?;
-        std::fs::write(khata.join("pool.json"), br#"{"format":"khata-pool","version":1}"#)?;
-        Ok(PoolDir { root: root.to_owned(), batch: batch.to_owned() })
+        std::fs::write(
+            khata.join("pool.json"),
+            br#"{"format":"khata-pool","version":1}"#,
+        )?;
+        Ok(PoolDir {
+            root: root.to_owned(),
+            batch: batch.to_owned(),
+        })
     }
 
     pub fn root(&self) -> &Path {
@@ -148,21 +159,41 @@ impl PoolDir {
         let mut dir = self.root.join(table);
         match (schema::is_partitioned(table), partition) {
             (true, Some((lender, month))) => {
-                dir = dir.join(format!("lender={lender}")).join(format!("month={month}"));
+                dir = dir
+                    .join(format!("lender={lender}"))
+                    .join(format!("month={month}"));
             }
             (false, None) => {}
-            _ => bail!("`{table}` is written {} a partition", if schema::is_partitioned(table) { "with" } else { "without" }),
+            _ => bail!(
+                "`{table}` is written {} a partition",
+                if schema::is_partitioned(table) {
+                    "with"
+                } else {
+                    "without"
+                }
+            ),
         }
         std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
         let path = dir.join(format!("part-{}.parquet", self.batch));
         let file = File::create(&path).with_context(|| format!("creating {}", path.display()))?;
-        let properties = WriterProperties::builder().set_compression(Compression::SNAPPY).build();
-        let writer = ArrowWriter::try_new(file, schema::file_schema(table).expect("a table"), Some(properties))?;
+        let properties = WriterProperties::builder()
+            .set_compression(Compression::SNAPPY)
+            .build();
+        let writer = ArrowWriter::try_new(
+            file,
+            schema::file_schema(table).expect("a table"),
+            Some(properties),
+        )?;
         Ok(PartFile { writer })
     }
 
     /// Writes `rows` as the whole file of `table` at `partition`.
-    pub fn write(&self, table: &str, partition: Option<(&str, &str)>, rows: &[Vec<Cell>]) -> Result<()> {
+    pub fn write(
+        &self,
+        table: &str,
+        partition: Option<(&str, &str)>,
+        rows: &[Vec<Cell>],
+    ) -> Result<()> {
         let mut file = self.open(table, partition)?;
         file.write(&batch(table, rows)?)?;
         file.close()

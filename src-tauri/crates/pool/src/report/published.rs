@@ -17,8 +17,13 @@ use super::runner::{Results, json_rows};
 pub const DEFAULT_K: u64 = 10;
 
 /// The results the published report reads (none of them holds a donation id).
-pub const PUBLISHED_RESULTS: [&str; 5] =
-    ["lenders", "apr", "disclosures_by_signal", "split_views", "pool"];
+pub const PUBLISHED_RESULTS: [&str; 5] = [
+    "lenders",
+    "apr",
+    "disclosures_by_signal",
+    "split_views",
+    "pool",
+];
 
 /// A count of donors as published.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -51,7 +56,11 @@ impl Count {
 
     /// `n` donors where no complement is published (a root's holders, a signal's donors).
     pub fn alone(n: u64, k: u64) -> Count {
-        if n > 0 && n < k { Count::FewerThan { k } } else { Count::Value(n) }
+        if n > 0 && n < k {
+            Count::FewerThan { k }
+        } else {
+            Count::Value(n)
+        }
     }
 
     pub fn value(self) -> Option<u64> {
@@ -237,7 +246,9 @@ pub fn build(
     let mut apr_of = BTreeMap::new();
     for row in rows(results, "apr")? {
         let lender = text(&row, "lender")?;
-        let Some(&lender_donors) = donors_of.get(&lender) else { continue };
+        let Some(&lender_donors) = donors_of.get(&lender) else {
+            continue;
+        };
         let donors = Count::of(int(&row, "donors")?, lender_donors, k);
         let shown = donors.value().is_some();
         let donors_differing = Count::of(int(&row, "donors_differing")?, lender_donors, k);
@@ -263,7 +274,10 @@ pub fn build(
             continue;
         }
         let tree_size = int(&row, "tree_size")?;
-        split_sizes.entry(lender.clone()).or_default().insert(tree_size);
+        split_sizes
+            .entry(lender.clone())
+            .or_default()
+            .insert(tree_size);
         split_views.push(SplitRoot {
             lender,
             tree_size,
@@ -272,8 +286,14 @@ pub fn build(
             signed_heads: int(&row, "signed_heads")?,
             first_timestamp_ms: row.get("first_timestamp_ms").and_then(Value::as_i64),
             last_timestamp_ms: row.get("last_timestamp_ms").and_then(Value::as_i64),
-            first_key_id: row.get("first_key_id").and_then(Value::as_str).map(str::to_owned),
-            last_key_id: row.get("last_key_id").and_then(Value::as_str).map(str::to_owned),
+            first_key_id: row
+                .get("first_key_id")
+                .and_then(Value::as_str)
+                .map(str::to_owned),
+            last_key_id: row
+                .get("last_key_id")
+                .and_then(Value::as_str)
+                .map(str::to_owned),
         });
     }
     split_views.sort_by(|a, b| {
@@ -282,7 +302,8 @@ pub fn build(
 
     let mut lenders = Vec::new();
     for (lender, donors, row) in lender_rows {
-        let measure = |column: &str| -> Result<Measure> { Ok(Measure::new(int(&row, column)?, donors, k)) };
+        let measure =
+            |column: &str| -> Result<Measure> { Ok(Measure::new(int(&row, column)?, donors, k)) };
         lenders.push(Lender {
             prohibited: measure("prohibited")?,
             after_revocation: measure("after_revocation")?,
@@ -305,7 +326,10 @@ pub fn build(
         let donors = Count::alone(int(&row, "donors")?, k);
         signals.push(Signal {
             signal: text(&row, "signal")?,
-            disclosures: donors.value().map(|_| int(&row, "disclosures")).transpose()?,
+            disclosures: donors
+                .value()
+                .map(|_| int(&row, "disclosures"))
+                .transpose()?,
             prohibited: int(&row, "prohibited")? > 0,
             donors,
             lender,

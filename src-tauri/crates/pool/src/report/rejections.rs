@@ -15,7 +15,9 @@ pub const UNREADABLE: &str = "unreadable-entry";
 /// A reason code as `pool add` writes them: kebab-case, at most 64 characters.
 fn is_reason_code(reason: &str) -> bool {
     (1..=64).contains(&reason.len())
-        && reason.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && reason
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
 /// Rejections by reason; an absent log is no rejection.

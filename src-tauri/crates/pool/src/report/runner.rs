@@ -39,19 +39,37 @@ impl SqlFile {
 fn result_name(file_name: &str) -> Option<&str> {
     let stem = file_name.strip_suffix(".sql")?;
     let (number, name) = stem.split_once('_')?;
-    let plain = |s: &str| s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
-    (number.len() == 2 && number.bytes().all(|b| b.is_ascii_digit()) && !name.is_empty() && plain(name))
-        .then_some(name)
+    let plain = |s: &str| {
+        s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+    };
+    (number.len() == 2
+        && number.bytes().all(|b| b.is_ascii_digit())
+        && !name.is_empty()
+        && plain(name))
+    .then_some(name)
 }
 
 /// The standard questions, compiled into the binary so a report needs nothing beside it.
 const EMBEDDED: [(&str, &str); 7] = [
-    ("01_disclosure_cells.sql", include_str!("../../sql/01_disclosure_cells.sql")),
-    ("02_donor_facts.sql", include_str!("../../sql/02_donor_facts.sql")),
+    (
+        "01_disclosure_cells.sql",
+        include_str!("../../sql/01_disclosure_cells.sql"),
+    ),
+    (
+        "02_donor_facts.sql",
+        include_str!("../../sql/02_donor_facts.sql"),
+    ),
     ("03_lenders.sql", include_str!("../../sql/03_lenders.sql")),
     ("04_apr.sql", include_str!("../../sql/04_apr.sql")),
-    ("05_disclosures_by_signal.sql", include_str!("../../sql/05_disclosures_by_signal.sql")),
-    ("06_split_views.sql", include_str!("../../sql/06_split_views.sql")),
+    (
+        "05_disclosures_by_signal.sql",
+        include_str!("../../sql/05_disclosures_by_signal.sql"),
+    ),
+    (
+        "06_split_views.sql",
+        include_str!("../../sql/06_split_views.sql"),
+    ),
     ("07_pool.sql", include_str!("../../sql/07_pool.sql")),
 ];
 
@@ -59,7 +77,10 @@ const EMBEDDED: [(&str, &str); 7] = [
 pub fn embedded_sql() -> Vec<SqlFile> {
     EMBEDDED
         .iter()
-        .map(|(file_name, text)| SqlFile { file_name: (*file_name).into(), text: (*text).into() })
+        .map(|(file_name, text)| SqlFile {
+            file_name: (*file_name).into(),
+            text: (*text).into(),
+        })
         .collect()
 }
 
@@ -69,7 +90,9 @@ pub fn sql_from_dir(dir: &Path) -> Result<Vec<SqlFile>> {
     let mut files = Vec::new();
     for entry in std::fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))? {
         let entry = entry?;
-        let Some(file_name) = entry.file_name().to_str().map(str::to_owned) else { continue };
+        let Some(file_name) = entry.file_name().to_str().map(str::to_owned) else {
+            continue;
+        };
         if result_name(&file_name).is_none() {
             continue;
         }
@@ -109,10 +132,14 @@ impl Results {
 pub fn check_pool(pool: &Path) -> Result<()> {
     let marker = pool.join("_khata").join("pool.json");
     let text = std::fs::read_to_string(&marker).with_context(|| {
-        format!("{} is not a pool: {} cannot be read", pool.display(), marker.display())
+        format!(
+            "{} is not a pool: {} cannot be read",
+            pool.display(),
+            marker.display()
+        )
     })?;
-    let value: Value = serde_json::from_str(&text)
-        .with_context(|| format!("{} is not JSON", marker.display()))?;
+    let value: Value =
+        serde_json::from_str(&text).with_context(|| format!("{} is not JSON", marker.display()))?;
     if value["format"] != "khata-pool" || value["version"] != 1 {
         bail!("{} is not a version 1 khata-pool marker", marker.display());
     }
@@ -146,7 +173,9 @@ pub fn table_schema(table: &str) -> SchemaRef {
 }
 
 fn holds_parquet(dir: &Path) -> bool {
-    let Ok(entries) = std::fs::read_dir(dir) else { return false };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return false;
+    };
     entries.flatten().any(|entry| {
         let path = entry.path();
         if path.is_dir() {
@@ -176,7 +205,10 @@ pub async fn session_over(pool: &Path) -> Result<SessionContext> {
             ListingOptions::new(Arc::new(ParquetFormat::default())).with_file_extension(".parquet");
         if schema::is_partitioned(table) {
             options = options.with_table_partition_cols(
-                schema::PARTITION_COLUMNS.iter().map(|c| (c.to_string(), DataType::Utf8)).collect(),
+                schema::PARTITION_COLUMNS
+                    .iter()
+                    .map(|c| (c.to_string(), DataType::Utf8))
+                    .collect(),
             );
         }
         let config = ListingTableConfig::new(url)
@@ -206,7 +238,9 @@ pub async fn run(pool: &Path, files: &[SqlFile]) -> Result<Results> {
         let table = MemTable::try_new(schema.clone(), vec![batches.clone()])?;
         ctx.register_table(name.as_str(), Arc::new(table))
             .with_context(|| format!("registering the result of {} as `{name}`", file.file_name))?;
-        results.by_name.insert(name, QueryResult { schema, batches });
+        results
+            .by_name
+            .insert(name, QueryResult { schema, batches });
     }
     Ok(results)
 }
@@ -226,7 +260,12 @@ pub async fn baseline_scan(pool: &Path) -> Result<usize> {
 /// A result's columns and rows as JSON values: integers as integers, floats as numbers (a
 /// float that is not finite as null: JSON has no NaN), strings, booleans, nulls as null.
 pub fn json_rows(result: &QueryResult) -> Result<(Vec<String>, Vec<Vec<Value>>)> {
-    let columns: Vec<String> = result.schema.fields().iter().map(|f| f.name().clone()).collect();
+    let columns: Vec<String> = result
+        .schema
+        .fields()
+        .iter()
+        .map(|f| f.name().clone())
+        .collect();
     let mut rows = Vec::new();
     for batch in &result.batches {
         let values: Vec<Vec<Value>> = batch
@@ -245,7 +284,13 @@ pub fn json_rows(result: &QueryResult) -> Result<(Vec<String>, Vec<Vec<Value>>)>
 }
 
 fn column_values(column: &ArrayRef) -> Result<Vec<Value>> {
-    let null_or = |i: usize, value: Value| if column.is_null(i) { Value::Null } else { value };
+    let null_or = |i: usize, value: Value| {
+        if column.is_null(i) {
+            Value::Null
+        } else {
+            value
+        }
+    };
     let n = column.len();
     Ok(match column.data_type() {
         DataType::Null => vec![Value::Null; n],
@@ -300,11 +345,22 @@ pub fn raw_json(results: &Results, names: Option<&[&str]>) -> Result<Value> {
         let (columns, rows) = json_rows(result).with_context(|| format!("result `{name}`"))?;
         let mut keyed: Vec<(String, Vec<Value>)> = rows
             .into_iter()
-            .map(|row| (serde_json::to_string(&row).expect("JSON values serialise"), row))
+            .map(|row| {
+                (
+                    serde_json::to_string(&row).expect("JSON values serialise"),
+                    row,
+                )
+            })
             .collect();
         keyed.sort_by(|a, b| a.0.cmp(&b.0));
-        let rows: Vec<Value> = keyed.into_iter().map(|(_, row)| Value::Array(row)).collect();
-        out.insert(name.clone(), serde_json::json!({ "columns": columns, "rows": rows }));
+        let rows: Vec<Value> = keyed
+            .into_iter()
+            .map(|(_, row)| Value::Array(row))
+            .collect();
+        out.insert(
+            name.clone(),
+            serde_json::json!({ "columns": columns, "rows": rows }),
+        );
     }
     Ok(Value::Object(out))
 }

@@ -72,7 +72,14 @@ impl Rng {
     }
     fn uuid(&mut self) -> String {
         let h = self.hex(16);
-        format!("{}-{}-4{}-a{}-{}", &h[0..8], &h[8..12], &h[13..16], &h[17..20], &h[20..32])
+        format!(
+            "{}-{}-4{}-a{}-{}",
+            &h[0..8],
+            &h[8..12],
+            &h[13..16],
+            &h[17..20],
+            &h[20..32]
+        )
     }
 }
 
@@ -89,7 +96,13 @@ fn month_start(m: usize) -> i64 {
 /// Which signals lender `l` collects: prohibited ones only for every fourth lender.
 fn lender_signals(l: usize) -> Vec<usize> {
     (0..SIGNALS.len())
-        .filter(|&s| if SIGNALS[s].2 { l % 4 == 0 } else { (l + s) % 3 != 0 || s < 2 })
+        .filter(|&s| {
+            if SIGNALS[s].2 {
+                l % 4 == 0
+            } else {
+                (l + s) % 3 != 0 || s < 2
+            }
+        })
         .collect()
 }
 
@@ -139,7 +152,15 @@ pub fn write(root: &Path, disclosures: u64, seed: u64) -> Result<String> {
             let start = rng.below(MONTHS as u64) as usize;
             let months = (1 + rng.below(6) as usize).min(MONTHS - start);
             let revoked_from = (months > 1 && rng.chance(25)).then(|| start + months / 2);
-            pairs.push(Pair { donor, lender, start, months, quota: 0, revoked_from, phone: rng.chance(30) });
+            pairs.push(Pair {
+                donor,
+                lender,
+                start,
+                months,
+                quota: 0,
+                revoked_from,
+                phone: rng.chance(30),
+            });
             weights.push(1 + rng.below(100));
         }
     }
@@ -177,14 +198,19 @@ fn write_disclosures(pool: &PoolDir, pairs: &[Pair], ids: &[String], rng: &mut R
                 let revoked = pair.revoked_from.is_some_and(|r| m >= r);
                 let after = revoked && pair.collects_after_revocation();
                 for _ in 0..pair.rows_in(m) {
-                    let (signal, dpv, prohibited, kyc) = SIGNALS[signals[rng.below(signals.len() as u64) as usize]];
+                    let (signal, dpv, prohibited, kyc) =
+                        SIGNALS[signals[rng.below(signals.len() as u64) as usize]];
                     columns.donation_id.append_value(&ids[pair.donor]);
                     columns.signal.append_value(signal);
                     columns.dpv.append_value(dpv);
                     columns.prohibited.append_value(prohibited);
                     columns.kyc_only.append_value(kyc);
-                    columns.at.append_value(month_start(m) + rng.below(MONTH_MS as u64) as i64);
-                    columns.state.append_value(if after { "revoked" } else { "granted" });
+                    columns
+                        .at
+                        .append_value(month_start(m) + rng.below(MONTH_MS as u64) as i64);
+                    columns
+                        .state
+                        .append_value(if after { "revoked" } else { "granted" });
                     columns.after_revocation.append_value(after);
                     if rng.chance(2) {
                         columns.recipient.append_value("bureau-partner");
@@ -254,7 +280,8 @@ fn write_small_tables(pool: &PoolDir, pairs: &[Pair], ids: &[String], rng: &mut 
         let start_ms = month_start(pair.start);
         let end = pair.start + pair.months - 1;
         let signals = lender_signals(l);
-        let mut add = |table: &'static str, row: Vec<Cell>| rows.entry(key(table)).or_default().push(row);
+        let mut add =
+            |table: &'static str, row: Vec<Cell>| rows.entry(key(table)).or_default().push(row);
 
         add(
             schema::CONSENTS,
@@ -271,26 +298,47 @@ fn write_small_tables(pool: &PoolDir, pairs: &[Pair], ids: &[String], rng: &mut 
         );
         let approved = rng.chance(70);
         let computed = 18.0 + rng.below(2000) as f64 / 100.0;
-        let stated = if l % 5 == 1 { computed - 2.0 - rng.below(600) as f64 / 100.0 } else { computed + (rng.below(10) as f64 - 5.0) / 100.0 };
+        let stated = if l % 5 == 1 {
+            computed - 2.0 - rng.below(600) as f64 / 100.0
+        } else {
+            computed + (rng.below(10) as f64 - 5.0) / 100.0
+        };
         add(
             schema::OFFERS,
             vec![
                 text(id),
                 text(if approved { "approved" } else { "declined" }),
-                if approved { text(["<10k", "10k-50k", "50k-1L"][rng.below(3) as usize]) } else { NULL_TEXT },
+                if approved {
+                    text(["<10k", "10k-50k", "50k-1L"][rng.below(3) as usize])
+                } else {
+                    NULL_TEXT
+                },
                 Cell::Float(approved.then_some(stated)),
                 Cell::Float(approved.then_some(computed)),
                 int(start_ms + 3_600_000),
             ],
         );
         let mut finding = |rule: &str, severity: &str, occurrences: i64| {
-            add(schema::FINDINGS, vec![text(id), text(rule), text(severity), int(occurrences), int(start_ms)]);
+            add(
+                schema::FINDINGS,
+                vec![
+                    text(id),
+                    text(rule),
+                    text(severity),
+                    int(occurrences),
+                    int(start_ms),
+                ],
+            );
         };
         if signals.iter().any(|&s| SIGNALS[s].2) {
             finding("prohibited-signal", "critical", 1 + pair.quota as i64 / 10);
         }
         if pair.revoked_from.is_some() && pair.collects_after_revocation() {
-            finding("collected-after-revocation", "critical", 1 + pair.quota as i64 / 20);
+            finding(
+                "collected-after-revocation",
+                "critical",
+                1 + pair.quota as i64 / 20,
+            );
         }
         let undeclared = pair.phone && l % 4 == 2;
         if undeclared {
@@ -303,22 +351,32 @@ fn write_small_tables(pool: &PoolDir, pairs: &[Pair], ids: &[String], rng: &mut 
         if pair.phone {
             for i in 0..3 {
                 phone += 1;
-                rows.entry(key(schema::PHONE_OBSERVATIONS)).or_default().push(vec![
-                    text(id),
-                    text(["contacts", "location", "camera"][i]),
-                    text(["contacts", "location", "camera"][i]),
-                    int(start_ms + i as i64 * 86_400_000),
-                    text(if i % 2 == 0 { "android-appops" } else { "ios-app-privacy-report" }),
-                    Cell::Bool(!undeclared),
-                    Cell::Bool(false),
-                ]);
+                rows.entry(key(schema::PHONE_OBSERVATIONS))
+                    .or_default()
+                    .push(vec![
+                        text(id),
+                        text(["contacts", "location", "camera"][i]),
+                        text(["contacts", "location", "camera"][i]),
+                        int(start_ms + i as i64 * 86_400_000),
+                        text(if i % 2 == 0 {
+                            "android-appops"
+                        } else {
+                            "ios-app-privacy-report"
+                        }),
+                        Cell::Bool(!undeclared),
+                        Cell::Bool(false),
+                    ]);
             }
         }
         // The donor's newest head: the lender's log at the end of the donor's last month. The
         // split lender shows odd donors another history from month 7 on.
         // The split lender's donors active from month 7 on all last synced at its size then.
         let forked = l == SPLIT_LENDER && end >= 6;
-        let size = if forked { 7000 } else { 1000 * (end as i64 + 1) };
+        let size = if forked {
+            7000
+        } else {
+            1000 * (end as i64 + 1)
+        };
         let branch = u64::from(forked && pair.donor % 2 == 1);
         rows.entry(key(schema::TREE_HEADS)).or_default().push(vec![
             text(id),

@@ -32,7 +32,11 @@ fn disclosure(id: &str, signal: &str, prohibited: bool, after_revocation: bool) 
         Cell::Bool(prohibited),
         Cell::Bool(false),
         int(1_735_689_600_000),
-        text(if after_revocation { "revoked" } else { "granted" }),
+        text(if after_revocation {
+            "revoked"
+        } else {
+            "granted"
+        }),
         Cell::Bool(after_revocation),
         NULL_TEXT,
     ]
@@ -54,7 +58,14 @@ fn offer(id: &str, stated: Option<f64>, computed: Option<f64>) -> Vec<Cell> {
 }
 
 fn head(id: &str, size: i64, root: &str, kind: &str) -> Vec<Cell> {
-    vec![text(id), int(size), text(root), int(1_735_700_000_000), text("key-1"), text(kind)]
+    vec![
+        text(id),
+        int(size),
+        text(root),
+        int(1_735_700_000_000),
+        text("key-1"),
+        text(kind),
+    ]
 }
 
 /// The hand-computed pool (expected figures in [`raw_results_are_the_hand_computed_figures`]):
@@ -79,13 +90,24 @@ fn hand_pool(root: &Path) -> PoolDir {
     pool.write(
         schema::DISCLOSURES,
         Some(("alpha", "2025-02")),
-        &[disclosure(D3, "sms_income", false, false), disclosure(D3, "location", false, false)],
+        &[
+            disclosure(D3, "sms_income", false, false),
+            disclosure(D3, "location", false, false),
+        ],
     )
     .unwrap();
-    pool.write(schema::DISCLOSURES, Some(("beta", "2025-01")), &[disclosure(D4, "sms_income", false, false)])
-        .unwrap();
-    pool.write(schema::DISCLOSURES, Some(("gamma", "2025-03")), &[disclosure(D5, "call_log", true, false)])
-        .unwrap();
+    pool.write(
+        schema::DISCLOSURES,
+        Some(("beta", "2025-01")),
+        &[disclosure(D4, "sms_income", false, false)],
+    )
+    .unwrap();
+    pool.write(
+        schema::DISCLOSURES,
+        Some(("gamma", "2025-03")),
+        &[disclosure(D5, "call_log", true, false)],
+    )
+    .unwrap();
     pool.write(
         schema::FINDINGS,
         jan,
@@ -98,8 +120,12 @@ fn hand_pool(root: &Path) -> PoolDir {
         ],
     )
     .unwrap();
-    pool.write(schema::FINDINGS, Some(("gamma", "2025-03")), &[finding(D5, "above-frequency")])
-        .unwrap();
+    pool.write(
+        schema::FINDINGS,
+        Some(("gamma", "2025-03")),
+        &[finding(D5, "above-frequency")],
+    )
+    .unwrap();
     pool.write(
         schema::OFFERS,
         jan,
@@ -111,8 +137,12 @@ fn hand_pool(root: &Path) -> PoolDir {
         ],
     )
     .unwrap();
-    pool.write(schema::OFFERS, Some(("gamma", "2025-03")), &[offer(D1, Some(15.0), Some(15.0))])
-        .unwrap();
+    pool.write(
+        schema::OFFERS,
+        Some(("gamma", "2025-03")),
+        &[offer(D1, Some(15.0), Some(15.0))],
+    )
+    .unwrap();
     pool.write(
         schema::CONSENTS,
         jan,
@@ -131,11 +161,19 @@ fn hand_pool(root: &Path) -> PoolDir {
     pool.write(
         schema::TREE_HEADS,
         jan,
-        &[head(D1, 10, ROOT_A, "held"), head(D2, 10, ROOT_A, "held"), head(D3, 10, ROOT_A, "computed")],
+        &[
+            head(D1, 10, ROOT_A, "held"),
+            head(D2, 10, ROOT_A, "held"),
+            head(D3, 10, ROOT_A, "computed"),
+        ],
     )
     .unwrap();
-    pool.write(schema::TREE_HEADS, Some(("beta", "2025-01")), &[head(D4, 3, ROOT_A, "held")])
-        .unwrap();
+    pool.write(
+        schema::TREE_HEADS,
+        Some(("beta", "2025-01")),
+        &[head(D4, 3, ROOT_A, "held")],
+    )
+    .unwrap();
     pool.write(
         schema::TREE_HEADS,
         Some(("gamma", "2025-03")),
@@ -155,15 +193,18 @@ fn hand_pool(root: &Path) -> PoolDir {
             text("[]"),
         ]
     };
-    pool.write(schema::DONATIONS, None, &[D1, D2, D3, D4, D5].map(donation)).unwrap();
+    pool.write(schema::DONATIONS, None, &[D1, D2, D3, D4, D5].map(donation))
+        .unwrap();
     std::fs::create_dir_all(root.join("_khata/notes")).unwrap();
     std::fs::write(root.join("_khata/notes").join(format!("{D1}.txt")), NOTE).unwrap();
     pool.reject(&json!({"at": 1, "file": "x.zip", "sha256": "00", "donationId": D4, "reason": "duplicate", "detail": NOTE}))
         .unwrap();
     pool.reject(&json!({"at": 2, "file": "y.zip", "sha256": "01", "reason": "export-altered", "detail": ""}))
         .unwrap();
-    pool.reject(&json!({"at": 3, "file": "z.zip", "sha256": "02", "reason": "duplicate", "detail": ""}))
-        .unwrap();
+    pool.reject(
+        &json!({"at": 3, "file": "z.zip", "sha256": "02", "reason": "duplicate", "detail": ""}),
+    )
+    .unwrap();
     pool
 }
 
@@ -172,7 +213,10 @@ async fn run_standard(root: &Path) -> runner::Results {
 }
 
 fn rows_of(raw: &Value, name: &str) -> Vec<Value> {
-    raw[name]["rows"].as_array().unwrap_or_else(|| panic!("no `{name}` in {raw}")).clone()
+    raw[name]["rows"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no `{name}` in {raw}"))
+        .clone()
 }
 
 #[tokio::test]
@@ -184,11 +228,22 @@ async fn raw_results_are_the_hand_computed_figures() {
 
     assert_eq!(
         raw["lenders"]["columns"],
-        json!(["lender", "donors", "prohibited", "after_revocation", "observed_undeclared", "above_frequency"])
+        json!([
+            "lender",
+            "donors",
+            "prohibited",
+            "after_revocation",
+            "observed_undeclared",
+            "above_frequency"
+        ])
     );
     assert_eq!(
         rows_of(&raw, "lenders"),
-        vec![json!(["alpha", 3, 1, 2, 1, 1]), json!(["beta", 1, 0, 0, 0, 0]), json!(["gamma", 2, 1, 0, 0, 1])]
+        vec![
+            json!(["alpha", 3, 1, 2, 1, 1]),
+            json!(["beta", 1, 0, 0, 0, 0]),
+            json!(["gamma", 2, 1, 0, 0, 1])
+        ]
     );
     assert_eq!(
         rows_of(&raw, "disclosures_by_signal"),
@@ -205,19 +260,45 @@ async fn raw_results_are_the_hand_computed_figures() {
     // APR: alpha's three offers with both figures (D2's second has no stated APR).
     let apr = rows_of(&raw, "apr");
     assert_eq!(apr.len(), 2);
-    assert_eq!(apr[0].as_array().unwrap()[..5], [json!("alpha"), json!(3), json!(3), json!(2), json!(2)]);
+    assert_eq!(
+        apr[0].as_array().unwrap()[..5],
+        [json!("alpha"), json!(3), json!(3), json!(2), json!(2)]
+    );
     let mean = apr[0][5].as_f64().unwrap();
     let mean_abs = apr[0][6].as_f64().unwrap();
     assert!((mean - (-0.05 - 6.5 + 0.2) / 3.0).abs() < 1e-9, "{mean}");
-    assert!((mean_abs - (0.05 + 6.5 + 0.2) / 3.0).abs() < 1e-9, "{mean_abs}");
+    assert!(
+        (mean_abs - (0.05 + 6.5 + 0.2) / 3.0).abs() < 1e-9,
+        "{mean_abs}"
+    );
     assert_eq!(apr[1], json!(["gamma", 1, 1, 0, 0, 0.0, 0.0]));
 
     // Split views: gamma's two roots at size 5, one donor each; alpha's agreeing heads, none.
     assert_eq!(
         rows_of(&raw, "split_views"),
         vec![
-            json!(["gamma", 5, ROOT_1, 1, 1, 1_735_700_000_000i64, 1_735_700_000_000i64, "key-1", "key-1"]),
-            json!(["gamma", 5, ROOT_2, 1, 1, 1_735_700_000_000i64, 1_735_700_000_000i64, "key-1", "key-1"]),
+            json!([
+                "gamma",
+                5,
+                ROOT_1,
+                1,
+                1,
+                1_735_700_000_000i64,
+                1_735_700_000_000i64,
+                "key-1",
+                "key-1"
+            ]),
+            json!([
+                "gamma",
+                5,
+                ROOT_2,
+                1,
+                1,
+                1_735_700_000_000i64,
+                1_735_700_000_000i64,
+                "key-1",
+                "key-1"
+            ]),
         ]
     );
 
@@ -239,14 +320,22 @@ async fn a_split_view_is_found_only_where_roots_differ() {
     pool.write(
         schema::TREE_HEADS,
         Some(("calm", "2025-01")),
-        &[head(D1, 7, ROOT_1, "held"), head(D2, 7, ROOT_1, "held"), head(D3, 7, ROOT_1, "computed")],
+        &[
+            head(D1, 7, ROOT_1, "held"),
+            head(D2, 7, ROOT_1, "held"),
+            head(D3, 7, ROOT_1, "computed"),
+        ],
     )
     .unwrap();
     // Same size, different roots, from two donors: a split view. Other sizes do not matter.
     pool.write(
         schema::TREE_HEADS,
         Some(("forked", "2025-01")),
-        &[head(D1, 9, ROOT_1, "held"), head(D2, 9, ROOT_2, "held"), head(D2, 12, ROOT_A, "held")],
+        &[
+            head(D1, 9, ROOT_1, "held"),
+            head(D2, 9, ROOT_2, "held"),
+            head(D2, 12, ROOT_A, "held"),
+        ],
     )
     .unwrap();
     let raw = runner::raw_json(&run_standard(dir.path()).await, None).unwrap();
@@ -270,9 +359,19 @@ async fn k_anonymity_withholds_small_lenders_and_bands_small_counts() {
     // k = 3: gamma has k − 1 donors, beta one; both withheld whole.
     let report = published::build(&results, rejections.clone(), 3, "2025-06-01".into()).unwrap();
     assert_eq!(report.lenders_withheld, 2);
-    assert_eq!(report.lenders.iter().map(|l| l.lender.as_str()).collect::<Vec<_>>(), ["alpha"]);
+    assert_eq!(
+        report
+            .lenders
+            .iter()
+            .map(|l| l.lender.as_str())
+            .collect::<Vec<_>>(),
+        ["alpha"]
+    );
     assert!(report.signals.iter().all(|s| s.lender == "alpha"));
-    assert!(report.split_views.is_empty(), "gamma's split view goes with gamma");
+    assert!(
+        report.split_views.is_empty(),
+        "gamma's split view goes with gamma"
+    );
 
     // k = 2: gamma published; counts of one donor banded, a count leaving one out banded too.
     let report = published::build(&results, rejections, 2, "2025-06-01".into()).unwrap();
@@ -281,24 +380,56 @@ async fn k_anonymity_withholds_small_lenders_and_bands_small_counts() {
     assert_eq!(alpha.donors, 3);
     assert_eq!(alpha.prohibited.donors, Count::FewerThan { k: 2 });
     assert_eq!(alpha.prohibited.share, None);
-    assert_eq!(alpha.after_revocation.donors, Count::AllButFewerThan { k: 2 });
+    assert_eq!(
+        alpha.after_revocation.donors,
+        Count::AllButFewerThan { k: 2 }
+    );
     assert_eq!(alpha.observed_undeclared.donors, Count::FewerThan { k: 2 });
     let apr = alpha.apr.as_ref().unwrap();
     assert_eq!((apr.donors, apr.offers), (Count::Value(3), Some(3)));
-    assert_eq!((apr.donors_differing, apr.offers_differing), (Count::AllButFewerThan { k: 2 }, None));
+    assert_eq!(
+        (apr.donors_differing, apr.offers_differing),
+        (Count::AllButFewerThan { k: 2 }, None)
+    );
     let gamma = &report.lenders[1];
     assert_eq!(gamma.after_revocation.donors, Count::Value(0));
     assert_eq!(gamma.after_revocation.share, Some(0.0));
     assert_eq!(gamma.split_view_sizes, 1);
     let gamma_apr = gamma.apr.as_ref().unwrap();
-    assert_eq!((gamma_apr.donors, gamma_apr.offers, gamma_apr.mean_difference), (Count::FewerThan { k: 2 }, None, None));
+    assert_eq!(
+        (
+            gamma_apr.donors,
+            gamma_apr.offers,
+            gamma_apr.mean_difference
+        ),
+        (Count::FewerThan { k: 2 }, None, None)
+    );
     assert_eq!(report.split_views.len(), 2);
-    assert!(report.split_views.iter().all(|r| r.donors == Count::FewerThan { k: 2 }));
-    let sms = report.signals.iter().find(|s| s.lender == "alpha" && s.signal == "sms_income").unwrap();
+    assert!(
+        report
+            .split_views
+            .iter()
+            .all(|r| r.donors == Count::FewerThan { k: 2 })
+    );
+    let sms = report
+        .signals
+        .iter()
+        .find(|s| s.lender == "alpha" && s.signal == "sms_income")
+        .unwrap();
     assert_eq!((sms.donors, sms.disclosures), (Count::Value(3), Some(5)));
-    let contacts = report.signals.iter().find(|s| s.signal == "contacts").unwrap();
-    assert_eq!((contacts.donors, contacts.disclosures, contacts.prohibited), (Count::FewerThan { k: 2 }, None, true));
-    assert_eq!(report.rejections, BTreeMap::from([("duplicate".into(), 2), ("export-altered".into(), 1)]));
+    let contacts = report
+        .signals
+        .iter()
+        .find(|s| s.signal == "contacts")
+        .unwrap();
+    assert_eq!(
+        (contacts.donors, contacts.disclosures, contacts.prohibited),
+        (Count::FewerThan { k: 2 }, None, true)
+    );
+    assert_eq!(
+        report.rejections,
+        BTreeMap::from([("duplicate".into(), 2), ("export-altered".into(), 1)])
+    );
 
     // Every format states k and shows no banded value.
     let outputs = published_outputs(&report);
@@ -324,8 +455,15 @@ fn a_count_is_shown_only_when_it_and_its_complement_describe_k_or_more() {
 
 /// HTML, the CSV files joined, and JSON.
 fn published_outputs(report: &Report) -> [String; 3] {
-    let csv: String = csv::render(report).into_iter().map(|(name, text)| format!("{name}\n{text}")).collect();
-    [html::render(report), csv, serde_json::to_string_pretty(report).unwrap()]
+    let csv: String = csv::render(report)
+        .into_iter()
+        .map(|(name, text)| format!("{name}\n{text}"))
+        .collect();
+    [
+        html::render(report),
+        csv,
+        serde_json::to_string_pretty(report).unwrap(),
+    ]
 }
 
 #[tokio::test]
@@ -334,8 +472,13 @@ async fn nothing_identifying_reaches_a_published_report() {
     hand_pool(dir.path());
     let results = run_standard(dir.path()).await;
     for k in [2, 3, 10] {
-        let report = published::build(&results, rejections::count(dir.path()).unwrap(), k, "2025-06-01".into())
-            .unwrap();
+        let report = published::build(
+            &results,
+            rejections::count(dir.path()).unwrap(),
+            k,
+            "2025-06-01".into(),
+        )
+        .unwrap();
         for output in published_outputs(&report) {
             for secret in [D1, D2, D3, D4, D5, CONSENT_REF, NOTE, "x.zip", "Asha"] {
                 assert!(!output.contains(secret), "k = {k}: `{secret}` in {output}");
@@ -347,18 +490,36 @@ async fn nothing_identifying_reaches_a_published_report() {
 #[test]
 fn html_escapes_hostile_strings_and_loads_nothing() {
     let hostile = "<script>alert('x')</script>\"&";
-    let mut report = published::build(&empty_results_with_lender(hostile), BTreeMap::new(), 2, "2025-06-01".into())
-        .unwrap();
-    report.rejections.insert("<img src=x onerror=alert(1)>".into(), 1);
+    let mut report = published::build(
+        &empty_results_with_lender(hostile),
+        BTreeMap::new(),
+        2,
+        "2025-06-01".into(),
+    )
+    .unwrap();
+    report
+        .rejections
+        .insert("<img src=x onerror=alert(1)>".into(), 1);
     let page = html::render(&report);
-    assert!(page.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&quot;&amp;"), "{page}");
-    for forbidden in ["<script", "<img", "src=", "href=", "<link", "url(", "@import", "http:", "https:"] {
+    assert!(
+        page.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&quot;&amp;"),
+        "{page}"
+    );
+    for forbidden in [
+        "<script", "<img", " src=\"", "href=", "<link", "url(", "@import", "http:", "https:",
+    ] {
         assert!(!page.contains(forbidden), "`{forbidden}` in the page");
     }
     assert_eq!(page.matches("<svg").count(), 4, "one chart per measure");
     let csv = &csv::render(&report)[1].1;
-    assert!(csv.contains("\"<script>alert('x')</script>\"\"&\""), "{csv}");
-    assert_eq!(csv::field("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
+    assert!(
+        csv.contains("\"<script>alert('x')</script>\"\"&\""),
+        "{csv}"
+    );
+    assert_eq!(
+        csv::field("=HYPERLINK(\"x\")"),
+        "\"'=HYPERLINK(\"\"x\"\")\""
+    );
 }
 
 /// Results as the SQL files would give for one lender of 4 donors (1 with prohibited
@@ -369,16 +530,34 @@ fn empty_results_with_lender(lender: &str) -> runner::Results {
     use std::sync::Arc;
     let result = |columns: Vec<(&str, arrow::array::ArrayRef)>| {
         let schema = Arc::new(Schema::new(
-            columns.iter().map(|(n, a)| Field::new(*n, a.data_type().clone(), true)).collect::<Vec<_>>(),
+            columns
+                .iter()
+                .map(|(n, a)| Field::new(*n, a.data_type().clone(), true))
+                .collect::<Vec<_>>(),
         ));
-        let batch = RecordBatch::try_new(schema.clone(), columns.into_iter().map(|(_, a)| a).collect()).unwrap();
-        runner::QueryResult { schema, batches: vec![batch] }
+        let batch = RecordBatch::try_new(
+            schema.clone(),
+            columns.into_iter().map(|(_, a)| a).collect(),
+        )
+        .unwrap();
+        runner::QueryResult {
+            schema,
+            batches: vec![batch],
+        }
     };
     let s = |v: &str| Arc::new(StringArray::from(vec![v])) as arrow::array::ArrayRef;
     let i = |v: i64| Arc::new(Int64Array::from(vec![v])) as arrow::array::ArrayRef;
     let empty = |names: &[&str]| {
-        let schema = Arc::new(Schema::new(names.iter().map(|n| Field::new(*n, DataType::Utf8, true)).collect::<Vec<_>>()));
-        runner::QueryResult { schema, batches: vec![] }
+        let schema = Arc::new(Schema::new(
+            names
+                .iter()
+                .map(|n| Field::new(*n, DataType::Utf8, true))
+                .collect::<Vec<_>>(),
+        ));
+        runner::QueryResult {
+            schema,
+            batches: vec![],
+        }
     };
     let mut results = runner::Results::default();
     results.by_name.insert(
@@ -401,7 +580,10 @@ fn empty_results_with_lender(lender: &str) -> runner::Results {
             ("offers_differing", i(0)),
             ("donors_differing", i(0)),
             ("mean_difference", Arc::new(Float64Array::from(vec![0.01]))),
-            ("mean_abs_difference", Arc::new(Float64Array::from(vec![0.02]))),
+            (
+                "mean_abs_difference",
+                Arc::new(Float64Array::from(vec![0.02])),
+            ),
         ]),
     );
     results.by_name.insert(
@@ -415,8 +597,17 @@ fn empty_results_with_lender(lender: &str) -> runner::Results {
             ("after_revocation", i(0)),
         ]),
     );
-    results.by_name.insert("split_views".into(), empty(&["lender"]));
-    results.by_name.insert("pool".into(), result(vec![("donations", i(4)), ("lenders", i(1)), ("disclosures", i(40))]));
+    results
+        .by_name
+        .insert("split_views".into(), empty(&["lender"]));
+    results.by_name.insert(
+        "pool".into(),
+        result(vec![
+            ("donations", i(4)),
+            ("lenders", i(1)),
+            ("disclosures", i(40)),
+        ]),
+    );
     results
 }
 
@@ -435,11 +626,15 @@ async fn an_empty_pool_reports_empty_tables() {
 #[tokio::test]
 async fn not_a_pool_or_a_pool_mid_add_is_refused_clearly() {
     let dir = tempfile::tempdir().unwrap();
-    let error = runner::run(dir.path(), &runner::embedded_sql()).await.unwrap_err();
+    let error = runner::run(dir.path(), &runner::embedded_sql())
+        .await
+        .unwrap_err();
     assert!(format!("{error:#}").contains("is not a pool"), "{error:#}");
     PoolDir::create(&dir.path().join("p"), "s").unwrap();
     std::fs::create_dir_all(dir.path().join("p/_khata/staging/batch-1")).unwrap();
-    let error = runner::run(&dir.path().join("p"), &runner::embedded_sql()).await.unwrap_err();
+    let error = runner::run(&dir.path().join("p"), &runner::embedded_sql())
+        .await
+        .unwrap_err();
     assert!(format!("{error:#}").contains("staging"), "{error:#}");
 }
 
@@ -465,13 +660,26 @@ fn the_embedded_sql_is_the_sql_directory() {
     let on_disk = runner::sql_from_dir(&runner::source_sql_dir()).unwrap();
     let embedded = runner::embedded_sql();
     assert_eq!(
-        on_disk.iter().map(|f| (&f.file_name, &f.text)).collect::<Vec<_>>(),
-        embedded.iter().map(|f| (&f.file_name, &f.text)).collect::<Vec<_>>()
+        on_disk
+            .iter()
+            .map(|f| (&f.file_name, &f.text))
+            .collect::<Vec<_>>(),
+        embedded
+            .iter()
+            .map(|f| (&f.file_name, &f.text))
+            .collect::<Vec<_>>()
     );
     // The APR question's tolerance is the KFS check's fixed part, in percentage points.
     assert_eq!(khata_evidence::kfs::APR_TOLERANCE_BPS, 10);
-    let apr = &embedded.iter().find(|f| f.result_name() == "apr").unwrap().text;
-    assert_eq!(apr.matches("ABS(apr_stated - apr_computed) > 0.1").count(), 2);
+    let apr = &embedded
+        .iter()
+        .find(|f| f.result_name() == "apr")
+        .unwrap()
+        .text;
+    assert_eq!(
+        apr.matches("ABS(apr_stated - apr_computed) > 0.1").count(),
+        2
+    );
 }
 
 #[tokio::test]
@@ -479,17 +687,30 @@ async fn a_synthetic_pool_holds_what_it_says_and_reports() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("pool");
     let summary = synth::write(&root, 150_000, 3).unwrap();
-    assert!(summary.contains("150000 disclosures, 75 donors"), "{summary}");
+    assert!(
+        summary.contains("150000 disclosures, 75 donors"),
+        "{summary}"
+    );
     let results = run_standard(&root).await;
     let raw = runner::raw_json(&results, Some(&published::PUBLISHED_RESULTS)).unwrap();
     assert_eq!(rows_of(&raw, "pool")[0][0], 75);
     assert_eq!(rows_of(&raw, "pool")[0][2], 150_000);
     let split = rows_of(&raw, "split_views");
-    assert!(!split.is_empty() && split.iter().all(|r| r[0] == "lender-12"), "{split:?}");
-    assert!(raw.get("disclosure_cells").is_none(), "only the files asked for");
+    assert!(
+        !split.is_empty() && split.iter().all(|r| r[0] == "lender-12"),
+        "{split:?}"
+    );
+    assert!(
+        raw.get("disclosure_cells").is_none(),
+        "only the files asked for"
+    );
     // The same seed writes the same pool.
     let again = dir.path().join("again");
     synth::write(&again, 150_000, 3).unwrap();
-    let raw_again = runner::raw_json(&run_standard(&again).await, Some(&published::PUBLISHED_RESULTS)).unwrap();
+    let raw_again = runner::raw_json(
+        &run_standard(&again).await,
+        Some(&published::PUBLISHED_RESULTS),
+    )
+    .unwrap();
     assert_eq!(raw, raw_again);
 }

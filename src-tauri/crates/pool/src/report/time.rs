@@ -10,7 +10,13 @@ pub fn date(ms: i64) -> String {
 /// `YYYY-MM-DD HH:MM:SS UTC`.
 pub fn date_time(ms: i64) -> String {
     let secs = ms.div_euclid(1000).rem_euclid(86_400);
-    format!("{} {:02}:{:02}:{:02} UTC", date(ms), secs / 3600, secs / 60 % 60, secs % 60)
+    format!(
+        "{} {:02}:{:02}:{:02} UTC",
+        date(ms),
+        secs / 3600,
+        secs / 60 % 60,
+        secs % 60
+    )
 }
 
 /// Today, UTC.
@@ -39,7 +45,10 @@ mod tests {
     fn dates_match_known_days() {
         assert_eq!(super::date(0), "1970-01-01");
         assert_eq!(super::date(951_782_400_000), "2000-02-29");
-        assert_eq!(super::date_time(1_767_225_599_000), "2025-12-31 23:59:59 UTC");
+        assert_eq!(
+            super::date_time(1_767_225_599_000),
+            "2025-12-31 23:59:59 UTC"
+        );
         assert_eq!(super::date(-86_400_000), "1969-12-31");
     }
 }
