@@ -154,10 +154,10 @@ pub fn extract(
             format!("the export still names the borrower at {at}"),
         );
     }
-    let now = doc
-        .get("exportedAt")
-        .and_then(Value::as_i64)
-        .unwrap_or_else(|| chrono::Utc::now().timestamp_millis());
+    // Audited as of the add, as `khata audit` audits as of its run: a donation's `exportedAt`
+    // is coarsened to the start of its month, so receipts and requests made later that month
+    // would read as arriving before they were sent.
+    let now = chrono::Utc::now().timestamp_millis();
     let input_doc = audit::export::from_export(&doc, now);
     let mut out = Extracted {
         version,

@@ -11,6 +11,7 @@ pub mod donation;
 pub mod extract;
 pub mod identifying;
 pub mod rejection;
+pub mod report;
 pub mod rows;
 pub mod schema;
 pub mod store;

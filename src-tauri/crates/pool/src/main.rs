@@ -18,9 +18,14 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Verifies donations and adds them to the pool, each whole or not at all.
     Add(cmd::AddArgs),
+    /// What the pool holds: donations, rows per table, rejections by reason.
     Status(cmd::PoolArgs),
+    /// Recovers an interrupted add, then re-reads every committed file.
     Check(cmd::PoolArgs),
+    #[command(flatten)]
+    Report(khata_pool::report::cli::Command),
 }
 
 fn main() -> ExitCode {
@@ -28,6 +33,7 @@ fn main() -> ExitCode {
         Command::Add(a) => cmd::add(a),
         Command::Status(a) => cmd::status(a),
         Command::Check(a) => cmd::check(a),
+        Command::Report(command) => return khata_pool::report::cli::run(command),
     };
     result.unwrap_or_else(|e| {
         eprintln!("khata-pool: {e:#}");
