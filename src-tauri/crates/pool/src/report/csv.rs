@@ -1,7 +1,7 @@
 //! The published report as CSV: a directory with one file per question (RFC 4180, UTF-8, CRLF
 //! line ends). A banded count is the text `fewer than k` / `all but fewer than k`; a figure not
 //! shown is empty. A field a spreadsheet would run as a formula (starting `=`, `+`, `-`, `@`,
-//! tab or carriage return) is prefixed with `'`.
+//! tab or carriage return, and not a number such as `-4.95`) is prefixed with `'`.
 
 use std::path::Path;
 
@@ -22,7 +22,9 @@ pub const FILES: [&str; 7] = [
 ];
 
 pub fn field(text: &str) -> String {
-    let text = if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+    let formula =
+        text.starts_with(['=', '+', '-', '@', '\t', '\r']) && text.parse::<f64>().is_err();
+    let text = if formula {
         format!("'{text}")
     } else {
         text.to_owned()

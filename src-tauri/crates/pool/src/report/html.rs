@@ -61,7 +61,10 @@ svg{display:block;margin:.5rem 0}svg text{font:12px system-ui,sans-serif}
 
 /// A horizontal bar chart of one measure's share per lender; a withheld value is drawn as no
 /// bar with its banded words.
-fn chart(title: &str, lenders: &[Lender], pick: fn(&Lender) -> &Measure) -> String {
+/// Which measure of a lender a chart draws.
+type Pick = fn(&Lender) -> &Measure;
+
+fn chart(title: &str, lenders: &[Lender], pick: Pick) -> String {
     const LABEL: usize = 180;
     const WIDTH: usize = 360;
     const ROW: usize = 22;
@@ -149,7 +152,7 @@ pub fn render(report: &Report) -> String {
     if report.lenders.is_empty() {
         let _ = write!(h, "<p>No lender has {k} or more donors yet.</p>");
     } else {
-        let charts: [(&str, fn(&Lender) -> &Measure); 4] = [
+        let charts: [(&str, Pick); 4] = [
             ("Share of donors with prohibited collection", |l| {
                 &l.prohibited
             }),

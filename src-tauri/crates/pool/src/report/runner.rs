@@ -146,14 +146,14 @@ pub fn check_pool(pool: &Path) -> Result<()> {
     // A batch still in staging is being added, or was interrupted before recovery; reading now
     // could see part of a donation.
     let staging = pool.join("_khata").join("staging");
-    if let Ok(mut entries) = std::fs::read_dir(&staging) {
-        if entries.next().is_some() {
-            bail!(
-                "{} holds a batch in staging (an add is running or was interrupted); report \
+    if let Ok(mut entries) = std::fs::read_dir(&staging)
+        && entries.next().is_some()
+    {
+        bail!(
+            "{} holds a batch in staging (an add is running or was interrupted); report \
                  again once it has finished or been recovered",
-                staging.display()
-            );
-        }
+            staging.display()
+        );
     }
     Ok(())
 }

@@ -98,9 +98,9 @@ fn lender_signals(l: usize) -> Vec<usize> {
     (0..SIGNALS.len())
         .filter(|&s| {
             if SIGNALS[s].2 {
-                l % 4 == 0
+                l.is_multiple_of(4)
             } else {
-                (l + s) % 3 != 0 || s < 2
+                !(l + s).is_multiple_of(3) || s < 2
             }
         })
         .collect()
@@ -128,7 +128,7 @@ impl Pair {
         self.quota / months + u64::from(i < self.quota % months)
     }
     fn collects_after_revocation(&self) -> bool {
-        self.lender % 3 == 0
+        self.lender.is_multiple_of(3)
     }
 }
 
@@ -292,7 +292,11 @@ fn write_small_tables(pool: &PoolDir, pairs: &[Pair], ids: &[String], rng: &mut 
                 Cell::Int(pair.revoked_from.map(month_start)),
                 int(signals.len() as i64 - 1),
                 int(1),
-                text(if l % 2 == 0 { "daily" } else { "monthly" }),
+                text(if l.is_multiple_of(2) {
+                    "daily"
+                } else {
+                    "monthly"
+                }),
                 text("sector-finance:CreditChecking"),
             ],
         );
@@ -344,7 +348,7 @@ fn write_small_tables(pool: &PoolDir, pairs: &[Pair], ids: &[String], rng: &mut 
         if undeclared {
             finding("observed-undeclared", "high", 3);
         }
-        if l % 6 == 5 && pair.donor % 2 == 0 {
+        if l % 6 == 5 && pair.donor.is_multiple_of(2) {
             finding("above-frequency", "medium", 2);
         }
         let mut phone = 0;
@@ -358,7 +362,7 @@ fn write_small_tables(pool: &PoolDir, pairs: &[Pair], ids: &[String], rng: &mut 
                         text(["contacts", "location", "camera"][i]),
                         text(["contacts", "location", "camera"][i]),
                         int(start_ms + i as i64 * 86_400_000),
-                        text(if i % 2 == 0 {
+                        text(if i.is_multiple_of(2) {
                             "android-appops"
                         } else {
                             "ios-app-privacy-report"
