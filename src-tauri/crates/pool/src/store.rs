@@ -24,6 +24,8 @@ pub const STAGING: &str = "_khata/staging";
 pub const REJECTIONS: &str = "_khata/rejections.jsonl";
 pub const NOTES: &str = "_khata/notes";
 pub const LEAVES: &str = "_khata/leaves";
+/// Held exclusively by every command while the pool is open (`Pool::open`).
+pub const LOCK: &str = "_khata/lock";
 
 /// The environment variable of the fault hook: `KHATA_POOL_ABORT_AT=<step>` aborts the process
 /// at that step of the commit protocol, so tests can show every crash recovers.
@@ -84,6 +86,9 @@ pub struct Commit {
 /// An open pool.
 pub struct Pool {
     pub root: PathBuf,
+    /// An exclusive lock on `_khata/lock` for as long as the pool is open: recovery deletes
+    /// uncommitted staging, which would be another command's batch in the making.
+    _lock: File,
 }
 
 fn sync_dir(dir: &Path) -> anyhow::Result<()> {
@@ -156,8 +161,26 @@ impl Pool {
         for dir in [COMMITS, STAGING, NOTES, LEAVES] {
             fs::create_dir_all(root.join(dir))?;
         }
+        let lock = OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(root.join(LOCK))
+            .with_context(|| format!("open {}", root.join(LOCK).display()))?;
+        match lock.try_lock() {
+            Ok(()) => {}
+            Err(fs::TryLockError::WouldBlock) => bail!(
+                "{} is in use by another khata-pool command (an add, a check or a report); \
+                 run this one when it has finished",
+                root.display()
+            ),
+            Err(fs::TryLockError::Error(e)) => {
+                return Err(e).with_context(|| format!("lock {}", root.join(LOCK).display()));
+            }
+        }
         let pool = Pool {
             root: root.to_path_buf(),
+            _lock: lock,
         };
         pool.recover()?;
         Ok(pool)

@@ -128,34 +128,11 @@ impl Results {
     }
 }
 
-/// The pool's own marker, `_khata/pool.json`, checked before anything is read.
-pub fn check_pool(pool: &Path) -> Result<()> {
-    let marker = pool.join("_khata").join("pool.json");
-    let text = std::fs::read_to_string(&marker).with_context(|| {
-        format!(
-            "{} is not a pool: {} cannot be read",
-            pool.display(),
-            marker.display()
-        )
-    })?;
-    let value: Value =
-        serde_json::from_str(&text).with_context(|| format!("{} is not JSON", marker.display()))?;
-    if value["format"] != "khata-pool" || value["version"] != 1 {
-        bail!("{} is not a version 1 khata-pool marker", marker.display());
-    }
-    // A batch still in staging is being added, or was interrupted before recovery; reading now
-    // could see part of a donation.
-    let staging = pool.join("_khata").join("staging");
-    if let Ok(mut entries) = std::fs::read_dir(&staging)
-        && entries.next().is_some()
-    {
-        bail!(
-            "{} holds a batch in staging (an add is running or was interrupted); report \
-                 again once it has finished or been recovered",
-            staging.display()
-        );
-    }
-    Ok(())
+/// Opens the pool as every command does: its marker checked, its lock taken (an add cannot start
+/// while the report reads) and an interrupted add recovered, so the report never sees part of a
+/// donation. The returned pool holds the lock; keep it until the last file is read.
+pub fn open_pool(pool: &Path) -> Result<crate::store::Pool> {
+    crate::store::Pool::open(pool)
 }
 
 /// The schema a table has when read: its stored columns, then `lender` and `month` for a
@@ -221,7 +198,7 @@ pub async fn session_over(pool: &Path) -> Result<SessionContext> {
 
 /// Runs `files` in order over the pool at `pool`, each result registered under its name.
 pub async fn run(pool: &Path, files: &[SqlFile]) -> Result<Results> {
-    check_pool(pool)?;
+    let _open = open_pool(pool)?;
     let ctx = session_over(pool).await?;
     let mut results = Results::default();
     for file in files {
@@ -251,7 +228,7 @@ pub const BASELINE_SQL: &str =
     "SELECT lender, signal, COUNT(*) AS disclosures FROM disclosures GROUP BY lender, signal";
 
 pub async fn baseline_scan(pool: &Path) -> Result<usize> {
-    check_pool(pool)?;
+    let _open = open_pool(pool)?;
     let ctx = session_over(pool).await?;
     let batches = ctx.sql(BASELINE_SQL).await?.collect().await?;
     Ok(batches.iter().map(RecordBatch::num_rows).sum())

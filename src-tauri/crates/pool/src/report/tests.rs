@@ -630,18 +630,28 @@ async fn an_empty_pool_reports_empty_tables() {
 }
 
 #[tokio::test]
-async fn not_a_pool_or_a_pool_mid_add_is_refused_clearly() {
+async fn not_a_pool_is_refused_an_interrupted_add_recovered_and_a_busy_pool_refused() {
     let dir = tempfile::tempdir().unwrap();
     let error = runner::run(dir.path(), &runner::embedded_sql())
         .await
         .unwrap_err();
     assert!(format!("{error:#}").contains("is not a pool"), "{error:#}");
-    PoolDir::create(&dir.path().join("p"), "s").unwrap();
-    std::fs::create_dir_all(dir.path().join("p/_khata/staging/batch-1")).unwrap();
-    let error = runner::run(&dir.path().join("p"), &runner::embedded_sql())
+    let pool = dir.path().join("p");
+    PoolDir::create(&pool, "s").unwrap();
+    // A batch staged but never committed: the add was killed before its commit point.
+    let staged = pool.join("_khata/staging/batch-1/disclosures/lender=a/month=2025-01");
+    std::fs::create_dir_all(&staged).unwrap();
+    std::fs::write(staged.join("part-batch-1.parquet"), b"half a file").unwrap();
+    runner::run(&pool, &runner::embedded_sql()).await.unwrap();
+    assert!(!pool.join("_khata/staging/batch-1").exists());
+    // While another command holds the pool, the report waits for nothing and says why.
+    let busy = crate::store::Pool::open(&pool).unwrap();
+    let error = runner::run(&pool, &runner::embedded_sql())
         .await
         .unwrap_err();
-    assert!(format!("{error:#}").contains("staging"), "{error:#}");
+    assert!(format!("{error:#}").contains("in use"), "{error:#}");
+    drop(busy);
+    runner::run(&pool, &runner::embedded_sql()).await.unwrap();
 }
 
 #[test]
@@ -725,7 +735,8 @@ fn files_of(root: &Path) -> BTreeMap<std::path::PathBuf, Vec<u8>> {
             let path = entry.unwrap().path();
             if path.is_dir() {
                 dirs.push(path);
-            } else {
+            } else if !path.ends_with(crate::store::LOCK) {
+                // The lock a command takes while the pool is open is no part of its contents.
                 let bytes = std::fs::read(&path).unwrap();
                 files.insert(path.strip_prefix(root).unwrap().to_path_buf(), bytes);
             }
