@@ -9,6 +9,7 @@ import notifyEn from './notify.en';
 import phoneEn from './phone.en';
 import profileEn from './profile.en';
 import rightsEn from './rights.en';
+import donateEn from './donate.en';
 
 const en = {
   ...notifyEn,
@@ -20,6 +21,7 @@ const en = {
   ...rightsEn,
   ...miscEn,
   ...consentEn,
+  ...donateEn,
   'app.name': 'Khata',
   'app.skip': 'Skip to content',
   'nav.label': 'Main',

@@ -8,6 +8,7 @@ import notifyHi from './notify.hi';
 import phoneHi from './phone.hi';
 import profileHi from './profile.hi';
 import rightsHi from './rights.hi';
+import donateHi from './donate.hi';
 
 /** Hindi messages. Typed against the English keys so none can go missing. */
 const hi: Record<MessageKey, string> = {
@@ -20,6 +21,7 @@ const hi: Record<MessageKey, string> = {
   ...rightsHi,
   ...miscHi,
   ...consentHi,
+  ...donateHi,
   'app.name': 'खाता',
   'app.skip': 'सामग्री पर जाएँ',
   'nav.label': 'मुख्य',
