@@ -57,7 +57,13 @@ async fn a_donation_after_a_sync_is_written_where_chosen_and_verifies() {
     let app = Session::launch_with(profile).await;
     app.acknowledge_recovery_key().await;
     app.connect_sandbox(None).await;
+    let lender = khata_engine::SANDBOX_LENDER_ID;
+    app.click("nav-requests").await;
     app.share_requested_except(&[]).await;
+    app.click("request-submit").await;
+    app.find("request-decided").await;
+    app.click("nav-home").await;
+    app.click(&format!("home-sync-{lender}")).await;
     app.wait_for_disclosures().await;
 
     donate(&app, "Collected after I revoked.", "").await;

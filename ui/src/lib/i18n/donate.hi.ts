@@ -2,9 +2,9 @@ import type donateEn from './donate.en';
 
 /** Hindi messages of the donation flow; typed against the English keys. */
 const donateHi: Record<keyof typeof donateEn, string> = {
-  'donate.title': 'अपना रिकॉर्ड किसी पैरवीकार को दान करें',
+  'donate.title': 'अपना रिकॉर्ड किसी सलाहकार को दान करें',
   'donate.lead':
-    'दान एक फ़ाइल है, उस निजता-पैरवीकार के लिए जो देखता है कि ऋणदाता कर्ज़दारों के साथ कैसा बर्ताव करते हैं। इसमें वह है जो ऋणदाताओं ने कहा और किया, उनके हस्ताक्षरों से जाँचा हुआ, आपके नाम की जगह एक यादृच्छिक संख्या के साथ। आप चुनते हैं कि क्या हटाना है, पढ़ते हैं कि इसमें क्या है, और उसके बाद ही देते हैं।',
+    'दान एक फ़ाइल है, उस निजता-सलाहकार के लिए जो देखता है कि ऋणदाता कर्ज़दारों के साथ कैसा बर्ताव करते हैं। इसमें वह है जो ऋणदाताओं ने कहा और किया, उनके हस्ताक्षरों से जाँचा हुआ, आपके नाम की जगह एक यादृच्छिक संख्या के साथ। आप चुनते हैं कि क्या हटाना है, पढ़ते हैं कि इसमें क्या है, और उसके बाद ही देते हैं।',
   'donate.steps': 'चरण',
   'donate.step.choose': 'चुनें',
   'donate.step.read': 'पढ़ें',
@@ -12,9 +12,9 @@ const donateHi: Record<keyof typeof donateEn, string> = {
   'donate.step.done': 'हो गया',
   'donate.choose.title': 'क्या हटाना है',
   'donate.choose.required': 'दान से हमेशा हटाया जाता है',
-  'donate.choose.next': 'पढ़ें कि पैरवीकार को क्या मिलेगा',
+  'donate.choose.next': 'पढ़ें कि सलाहकार को क्या मिलेगा',
   'donate.loading': 'देखा जा रहा है कि दान में क्या होगा…',
-  'donate.read.title': 'पैरवीकार को क्या मिलेगा',
+  'donate.read.title': 'सलाहकार को क्या मिलेगा',
   'donate.read.month': 'तारीख़ सिर्फ़ महीने की: {month}।',
   'donate.read.lender':
     '{name}: {consents, plural, one {# सहमति} other {# सहमतियाँ}}, {disclosures, plural, one {डेटा लेने का # रिकॉर्ड} other {डेटा लेने के # रिकॉर्ड}}, {offers, plural, one {# ऑफ़र} other {# ऑफ़र}}',
@@ -29,9 +29,9 @@ const donateHi: Record<keyof typeof donateEn, string> = {
     'किसी ऋणदाता के {count, plural, one {# बयान} other {# बयान}} पुराने रूप (अनुबंध v1) में आपकी ग्राहक आईडी या आपके शब्दों पर हस्ताक्षर करते हैं। उन्हें हटाने से हस्ताक्षर टूट जाएगा, इसलिए इस तिजोरी से दान नहीं हो सकता।',
   'donate.read.back': 'पीछे',
   'donate.read.next': 'आगे बढ़ें',
-  'donate.note.title': 'पैरवीकार के लिए संदेश (चाहें तो)',
+  'donate.note.title': 'सलाहकार के लिए संदेश (चाहें तो)',
   'donate.note.body':
-    'जो आप पैरवीकार को बताना चाहते हैं। यह पैरवीकार के पास रहता है और कभी प्रकाशित नहीं होता। यहाँ अपना नाम या नंबर न लिखें।',
+    'जो आप सलाहकार को बताना चाहते हैं। यह सलाहकार के पास रहता है और कभी प्रकाशित नहीं होता। यहाँ अपना नाम या नंबर न लिखें।',
   'donate.note.label': 'आपका संदेश',
   'donate.note.count': '{max} में से {count} अक्षर',
   'donate.note.over': 'संदेश {over, plural, one {# अक्षर} other {# अक्षर}} लंबा है।',
@@ -42,8 +42,8 @@ const donateHi: Record<keyof typeof donateEn, string> = {
   'donate.done.title': 'दान सहेजा गया',
   'donate.done.path': 'यहाँ सहेजा गया',
   'donate.done.id': 'दान संख्या',
-  'donate.done.idBody': 'पैरवीकार इस दान को सिर्फ़ इसी संख्या से जानता है। अगर आप इसे बाद में हटवाना चाहें तो इसे लिख लें।',
-  'donate.done.send': 'यह फ़ाइल अपने चुने हुए पैरवीकार को भेजें। इसे “khata verify” से जाँचा जा सकता है।',
+  'donate.done.idBody': 'सलाहकार इस दान को सिर्फ़ इसी संख्या से जानता है। अगर आप इसे बाद में हटवाना चाहें तो इसे लिख लें।',
+  'donate.done.send': 'यह फ़ाइल अपने चुने हुए सलाहकार को भेजें। इसे “khata verify” से जाँचा जा सकता है।',
   'donate.done.again': 'फिर से शुरू करें',
   'donate.path.customerId': 'वह ग्राहक आईडी जिससे ऋणदाता आपको जानता है',
   'donate.path.valueDigest': 'लिए गए हर मान का फ़िंगरप्रिंट',
