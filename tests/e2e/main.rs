@@ -4,6 +4,7 @@
 mod audit;
 mod consent;
 mod crash;
+mod donate;
 mod harness;
 mod hindi;
 mod hostile;

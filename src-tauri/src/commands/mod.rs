@@ -9,6 +9,7 @@
 pub mod app;
 pub mod audit;
 pub mod consents;
+pub mod donate;
 pub mod export;
 pub mod informed;
 pub mod lenders;
@@ -30,12 +31,13 @@ use khata_engine::nominee_packet::NomineePacketSummary;
 use khata_engine::profile::{NomineeInput, NomineeView, ProfileInput, ProfileView};
 use khata_engine::report_words::ReportLanguage;
 use khata_engine::views::{
-    AdbDevice, AppSettings, ConsentRequestView, ConsentView, CorrectionContext, EscalationFacts,
-    EvidenceView, ExportFormat, ExportOptions, ExportSummary, LenderSignalView, LenderView,
-    NextStep, Observation, OfferView, Overview, PhoneImportSummary, PhoneSource, PhoneSurvey,
-    Progress, RedactableField, RequestNominee, RequestQuoteView, RevocationPreview, RevocationView,
-    RightsKindView, RightsRequestView, RightsSubject, SandboxScenarioView, SignalChoice,
-    SyncSummary, TimelinePage, TimelineQuery, WhatIfView,
+    AdbDevice, AppSettings, ConsentRequestView, ConsentView, CorrectionContext, DonationOptions,
+    DonationPreview, DonationResult, EscalationFacts, EvidenceView, ExportFormat, ExportOptions,
+    ExportSummary, LenderSignalView, LenderView, NextStep, Observation, OfferView, Overview,
+    PhoneImportSummary, PhoneSource, PhoneSurvey, Progress, RedactableField, RequestNominee,
+    RequestQuoteView, RevocationPreview, RevocationView, RightsKindView, RightsRequestView,
+    RightsSubject, SandboxScenarioView, SignalChoice, SyncSummary, TimelinePage, TimelineQuery,
+    WhatIfView,
 };
 use tauri::ipc::Channel;
 
@@ -199,8 +201,16 @@ registry::commands! {
         -> Option<ExportSummary>;
     /// The fields an export for an advocate may withhold, and which are withheld by default.
     sync export::redactable_fields[]() -> Vec<RedactableField>;
-    /// Stops a running long task: `export` or `sync`.
+    /// Stops a running long task: `export`, `donate` or `sync`.
     sync export::cancel_task[state](task: String) -> ();
+
+    /// What a donation to an advocate withholding `patterns` (and the required fields) would
+    /// hold and leave out, in facts; nothing is written.
+    async donate::donation_preview[state](patterns: Vec<String>) -> DonationPreview;
+    /// Asks for a folder (native dialog), then writes `<donationId>.khata-donation.zip` there.
+    /// `null` if cancelled.
+    async donate::donate[app, state](options: DonationOptions; on_progress)
+        -> Option<DonationResult>;
 
     /// The Android phones adb sees over USB, authorised or not (Your phone's device picker).
     async phone_capture::phone_devices[state]() -> Vec<AdbDevice>;

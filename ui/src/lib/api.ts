@@ -16,6 +16,9 @@ import type { CalendarText } from './bindings/CalendarText';
 import type { ConsentRequestView } from './bindings/ConsentRequestView';
 import type { ConsentView } from './bindings/ConsentView';
 import type { CorrectionContext } from './bindings/CorrectionContext';
+import type { DonationOptions } from './bindings/DonationOptions';
+import type { DonationPreview } from './bindings/DonationPreview';
+import type { DonationResult } from './bindings/DonationResult';
 import type { EscalationFacts } from './bindings/EscalationFacts';
 import type { EvidenceView } from './bindings/EvidenceView';
 import type { ExportFormat } from './bindings/ExportFormat';
@@ -236,8 +239,20 @@ export const api = {
     call<ExportSummary | null>('export_records', { format, options, onProgress: progressChannel(onProgress) }),
   /** The fields an export for an advocate may withhold, and which are withheld by default. */
   redactableFields: () => call<Array<RedactableField>>('redactable_fields'),
-  /** Stops a running long task: `export` or `sync`. */
+  /** Stops a running long task: `export`, `donate` or `sync`. */
   cancelTask: (task: string) => call<void>('cancel_task', { task }),
+  /**
+   * What a donation to an advocate withholding `patterns` (and the required fields) would
+   * hold and leave out, in facts; nothing is written.
+   */
+  donationPreview: (patterns: Array<string>) =>
+    call<DonationPreview>('donation_preview', { patterns }),
+  /**
+   * Asks for a folder (native dialog), then writes `<donationId>.khata-donation.zip` there.
+   * `null` if cancelled.
+   */
+  donate: (options: DonationOptions, onProgress?: OnProgress) =>
+    call<DonationResult | null>('donate', { options, onProgress: progressChannel(onProgress) }),
   /** The Android phones adb sees over USB, authorised or not (Your phone's device picker). */
   phoneDevices: () => call<Array<AdbDevice>>('phone_devices'),
   /**

@@ -9,6 +9,7 @@ import notifyEn from './notify.en';
 import phoneEn from './phone.en';
 import profileEn from './profile.en';
 import rightsEn from './rights.en';
+import donateEn from './donate.en';
 
 const en = {
   ...notifyEn,
@@ -20,6 +21,7 @@ const en = {
   ...rightsEn,
   ...miscEn,
   ...consentEn,
+  ...donateEn,
   'app.name': 'Khata',
   'app.skip': 'Skip to content',
   'nav.label': 'Main',
@@ -605,7 +607,7 @@ const en = {
   'export.ledgerHead': 'Ledger head',
   'export.verify': 'Anyone can check the file against the ledger head with “khata verify”.',
   'export.format.advocate': 'Share with an advocate',
-  'export.format.advocate.body': 'The JSON export without the fields that identify you. Your advocate can still check every signature with “khata verify”.',
+  'export.format.advocate.body': 'A donation for a privacy advocate: your record without what identifies you, under a random number. You read what it holds before giving it, and the advocate can still check every signature with “khata verify”.',
   'export.advocate.title': 'What the file for your advocate holds',
   'export.advocate.keeps': 'It keeps what lenders said and did: your consents, what they collected and when, their offers and receipts, their signatures and the ledger. The fields you tick below are removed.',
   'export.advocate.remove': 'Remove',

@@ -8,6 +8,7 @@ import notifyHi from './notify.hi';
 import phoneHi from './phone.hi';
 import profileHi from './profile.hi';
 import rightsHi from './rights.hi';
+import donateHi from './donate.hi';
 
 /** Hindi messages. Typed against the English keys so none can go missing. */
 const hi: Record<MessageKey, string> = {
@@ -20,6 +21,7 @@ const hi: Record<MessageKey, string> = {
   ...rightsHi,
   ...miscHi,
   ...consentHi,
+  ...donateHi,
   'app.name': 'खाता',
   'app.skip': 'सामग्री पर जाएँ',
   'nav.label': 'मुख्य',
@@ -605,7 +607,7 @@ const hi: Record<MessageKey, string> = {
   'export.ledgerHead': 'बही का आख़िरी हैश',
   'export.verify': 'कोई भी “khata verify” कमांड से इस फ़ाइल को बही के आख़िरी हैश के साथ जाँच सकता है।',
   'export.format.advocate': 'किसी सलाहकार के साथ साझा करें',
-  'export.format.advocate.body': 'JSON निर्यात, उन फ़ील्ड के बिना जिनसे आपकी पहचान होती है। आपका सलाहकार “khata verify” से अब भी हर हस्ताक्षर जाँच सकता है।',
+  'export.format.advocate.body': 'किसी निजता-सलाहकार के लिए दान: आपका रिकॉर्ड, आपकी पहचान बताने वाली बातों के बिना, एक यादृच्छिक संख्या के साथ। देने से पहले आप पढ़ते हैं कि इसमें क्या है, और सलाहकार “khata verify” से अब भी हर हस्ताक्षर जाँच सकता है।',
   'export.advocate.title': 'आपके सलाहकार की फ़ाइल में क्या रहेगा',
   'export.advocate.keeps': 'इसमें वह सब रहता है जो ऋणदाताओं ने कहा और किया: आपकी सहमतियाँ, उन्होंने क्या और कब लिया, उनके ऑफ़र और रसीदें, उनके हस्ताक्षर और बही। नीचे जिन फ़ील्ड पर आप निशान लगाएँगे, वे हटा दिए जाएँगे।',
   'export.advocate.remove': 'हटाएँ',

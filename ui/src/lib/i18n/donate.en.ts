@@ -1,0 +1,73 @@
+/** English messages of the donation flow on the Export screen ("Share with an advocate"):
+ *  choose what to withhold, read what the advocate gets, add a note, donate, see the result.
+ *  Spread into `en.ts`. */
+const donateEn = {
+  'donate.title': 'Donate your record to an advocate',
+  'donate.lead':
+    'A donation is a file for a privacy advocate who studies how lenders treat borrowers. It holds what lenders said and did, checked by their signatures, under a random number instead of your name. You choose what to remove, read what it holds, and only then give it.',
+  'donate.steps': 'Steps',
+  'donate.step.choose': 'Choose',
+  'donate.step.read': 'Read',
+  'donate.step.note': 'Note',
+  'donate.step.done': 'Done',
+  'donate.choose.title': 'What to remove',
+  'donate.choose.required': 'Always removed from a donation',
+  'donate.choose.next': 'Read what the advocate will get',
+  'donate.loading': 'Working out what the donation would hold…',
+  'donate.read.title': 'What the advocate will get',
+  'donate.read.month': 'Dated only by the month: {month}.',
+  'donate.read.lender':
+    '{name}: {consents, plural, one {# consent} other {# consents}}, {disclosures, plural, one {# record of collection} other {# records of collection}}, {offers, plural, one {# offer} other {# offers}}',
+  'donate.read.yours':
+    'Yours: {actions, plural, one {# revocation, pause or resumption} other {# revocations, pauses or resumptions}}, {observations, plural, one {# thing your phone recorded} other {# things your phone recorded}}, {rights, plural, one {# rights request} other {# rights requests}}.',
+  'donate.read.nothing': 'Your vault holds no lender records yet: sync a lender first.',
+  'donate.read.removed': 'Removed (signatures still check):',
+  'donate.read.blanked': 'Blanked in Khata’s own copies:',
+  'donate.read.dropped': 'Left out whole:',
+  'donate.read.kept': 'Stays in the file, because a signature or the ledger checks it:',
+  'donate.read.blocked':
+    '{count, plural, one {# statement} other {# statements}} from a lender sign your customer id or words in the older form (contract v1). Removing them would break the signature, so no donation can be made from this vault.',
+  'donate.read.back': 'Back',
+  'donate.read.next': 'Continue',
+  'donate.note.title': 'A note for the advocate (optional)',
+  'donate.note.body':
+    'What you want the advocate to know. It stays with the advocate and is never published. Do not write your name or number here.',
+  'donate.note.label': 'Your note',
+  'donate.note.count': '{count} of {max} characters',
+  'donate.note.over': 'The note is {over, plural, one {# character} other {# characters}} too long.',
+  'donate.donate': 'Donate…',
+  'donate.donate.hint': 'Next you choose the folder. Nothing is written before that.',
+  'donate.progress': 'Writing the donation',
+  'donate.cancelled': 'No folder was chosen; nothing was written.',
+  'donate.done.title': 'Donation saved',
+  'donate.done.path': 'Saved as',
+  'donate.done.id': 'Donation number',
+  'donate.done.idBody': 'The advocate knows the donation by this number only. Note it if you may want to ask for it to be removed.',
+  'donate.done.send': 'Send this file to the advocate you chose. It can be checked with “khata verify”.',
+  'donate.done.again': 'Start again',
+  'donate.path.customerId': 'The customer id the lender knows you by',
+  'donate.path.valueDigest': 'The fingerprint of each collected value',
+  'donate.path.bin': 'The band your values fell in (income, location)',
+  'donate.path.text': 'Free text in the lender’s words',
+  'donate.path.purpose.text': 'The purpose, in the lender’s words',
+  'donate.path.onwardRecipient': 'Whom the lender passed data to',
+  'donate.path.detail': 'Your words, as the lender repeated them',
+  'donate.path.resolution': 'The lender’s answer in its words',
+  'donate.path.nominee': 'The nominee named in a request',
+  'donate.path.consentRecords.*.pii_principal_id': 'The customer id in Khata’s consent summary',
+  'donate.path.consentRecords.*.processing.purposes.*.purpose': 'The purpose text in Khata’s consent summary',
+  'donate.path.rightsRequests.*.details': 'Your words in rights requests',
+  'donate.path.rightsRequests.*.ticket': 'The lender’s ticket numbers for your requests',
+  'donate.path.rightsRequests.*.about.nominee': 'The nominee in a nomination request',
+  'donate.path.exportedAt': 'The exact time of the donation (only the month stays)',
+  'donate.path.ledger.entries.*.record_id': 'Your vault’s own number, in the ledger',
+  'donate.path.ledger.entries.*.payload_digest':
+    'Fingerprints of your details and nominee in the ledger (not the details themselves)',
+  'donate.path.phoneSources.*.fileName': 'The names of the phone files you imported',
+  'donate.path.phoneSources.*.device': 'The phone’s model, system and serial number, where recorded',
+  'donate.path.borrowerRequests': 'Your decisions and revocations, as you made them',
+  'donate.path.contract-v1-statements': 'Older lender statements, kept whole',
+  'donate.path.rightsStatements.*': 'A lender’s older answers to your requests, which repeat your words',
+};
+
+export default donateEn;

@@ -1,0 +1,73 @@
+import type donateEn from './donate.en';
+
+/** Hindi messages of the donation flow; typed against the English keys. */
+const donateHi: Record<keyof typeof donateEn, string> = {
+  'donate.title': 'अपना रिकॉर्ड किसी सलाहकार को दान करें',
+  'donate.lead':
+    'दान एक फ़ाइल है, उस निजता-सलाहकार के लिए जो देखता है कि ऋणदाता कर्ज़दारों के साथ कैसा बर्ताव करते हैं। इसमें वह है जो ऋणदाताओं ने कहा और किया, उनके हस्ताक्षरों से जाँचा हुआ, आपके नाम की जगह एक यादृच्छिक संख्या के साथ। आप चुनते हैं कि क्या हटाना है, पढ़ते हैं कि इसमें क्या है, और उसके बाद ही देते हैं।',
+  'donate.steps': 'चरण',
+  'donate.step.choose': 'चुनें',
+  'donate.step.read': 'पढ़ें',
+  'donate.step.note': 'संदेश',
+  'donate.step.done': 'हो गया',
+  'donate.choose.title': 'क्या हटाना है',
+  'donate.choose.required': 'दान से हमेशा हटाया जाता है',
+  'donate.choose.next': 'पढ़ें कि सलाहकार को क्या मिलेगा',
+  'donate.loading': 'देखा जा रहा है कि दान में क्या होगा…',
+  'donate.read.title': 'सलाहकार को क्या मिलेगा',
+  'donate.read.month': 'तारीख़ सिर्फ़ महीने की: {month}।',
+  'donate.read.lender':
+    '{name}: {consents, plural, one {# सहमति} other {# सहमतियाँ}}, {disclosures, plural, one {डेटा लेने का # रिकॉर्ड} other {डेटा लेने के # रिकॉर्ड}}, {offers, plural, one {# ऑफ़र} other {# ऑफ़र}}',
+  'donate.read.yours':
+    'आपके: {actions, plural, one {# वापसी, रोक या फिर से शुरुआत} other {# वापसियाँ, रोक या फिर से शुरुआत}}, {observations, plural, one {# बात जो आपके फ़ोन ने दर्ज की} other {# बातें जो आपके फ़ोन ने दर्ज कीं}}, {rights, plural, one {# अधिकार अनुरोध} other {# अधिकार अनुरोध}}।',
+  'donate.read.nothing': 'आपकी तिजोरी में अभी किसी ऋणदाता का रिकॉर्ड नहीं है: पहले किसी ऋणदाता से सिंक करें।',
+  'donate.read.removed': 'हटाया गया (हस्ताक्षर फिर भी जाँचे जा सकते हैं):',
+  'donate.read.blanked': 'खाता की अपनी प्रतियों में खाली किया गया:',
+  'donate.read.dropped': 'पूरा छोड़ दिया गया:',
+  'donate.read.kept': 'फ़ाइल में रहता है, क्योंकि कोई हस्ताक्षर या बहीखाता इसे जाँचता है:',
+  'donate.read.blocked':
+    'किसी ऋणदाता के {count, plural, one {# बयान} other {# बयान}} पुराने रूप (अनुबंध v1) में आपकी ग्राहक आईडी या आपके शब्दों पर हस्ताक्षर करते हैं। उन्हें हटाने से हस्ताक्षर टूट जाएगा, इसलिए इस तिजोरी से दान नहीं हो सकता।',
+  'donate.read.back': 'पीछे',
+  'donate.read.next': 'आगे बढ़ें',
+  'donate.note.title': 'सलाहकार के लिए संदेश (चाहें तो)',
+  'donate.note.body':
+    'जो आप सलाहकार को बताना चाहते हैं। यह सलाहकार के पास रहता है और कभी प्रकाशित नहीं होता। यहाँ अपना नाम या नंबर न लिखें।',
+  'donate.note.label': 'आपका संदेश',
+  'donate.note.count': '{max} में से {count} अक्षर',
+  'donate.note.over': 'संदेश {over, plural, one {# अक्षर} other {# अक्षर}} लंबा है।',
+  'donate.donate': 'दान करें…',
+  'donate.donate.hint': 'इसके बाद आप फ़ोल्डर चुनेंगे। उससे पहले कुछ नहीं लिखा जाता।',
+  'donate.progress': 'दान लिखा जा रहा है',
+  'donate.cancelled': 'कोई फ़ोल्डर नहीं चुना गया; कुछ नहीं लिखा गया।',
+  'donate.done.title': 'दान सहेजा गया',
+  'donate.done.path': 'यहाँ सहेजा गया',
+  'donate.done.id': 'दान संख्या',
+  'donate.done.idBody': 'सलाहकार इस दान को सिर्फ़ इसी संख्या से जानता है। अगर आप इसे बाद में हटवाना चाहें तो इसे लिख लें।',
+  'donate.done.send': 'यह फ़ाइल अपने चुने हुए सलाहकार को भेजें। इसे “khata verify” से जाँचा जा सकता है।',
+  'donate.done.again': 'फिर से शुरू करें',
+  'donate.path.customerId': 'वह ग्राहक आईडी जिससे ऋणदाता आपको जानता है',
+  'donate.path.valueDigest': 'लिए गए हर मान का फ़िंगरप्रिंट',
+  'donate.path.bin': 'वह दायरा जिसमें आपके मान आए (आय, जगह)',
+  'donate.path.text': 'ऋणदाता के अपने शब्दों में लिखा पाठ',
+  'donate.path.purpose.text': 'ऋणदाता के शब्दों में उद्देश्य',
+  'donate.path.onwardRecipient': 'ऋणदाता ने डेटा किसे दिया',
+  'donate.path.detail': 'आपके शब्द, जैसे ऋणदाता ने दोहराए',
+  'donate.path.resolution': 'ऋणदाता का जवाब उसके शब्दों में',
+  'donate.path.nominee': 'अनुरोध में नामित व्यक्ति',
+  'donate.path.consentRecords.*.pii_principal_id': 'खाता के सहमति-सारांश में ग्राहक आईडी',
+  'donate.path.consentRecords.*.processing.purposes.*.purpose': 'खाता के सहमति-सारांश में उद्देश्य का पाठ',
+  'donate.path.rightsRequests.*.details': 'अधिकार अनुरोधों में आपके शब्द',
+  'donate.path.rightsRequests.*.ticket': 'आपके अनुरोधों के लिए ऋणदाता के टिकट नंबर',
+  'donate.path.rightsRequests.*.about.nominee': 'नामांकन अनुरोध में नामित व्यक्ति',
+  'donate.path.exportedAt': 'दान का सही समय (सिर्फ़ महीना रहता है)',
+  'donate.path.ledger.entries.*.record_id': 'बहीखाते में आपकी तिजोरी की अपनी संख्या',
+  'donate.path.ledger.entries.*.payload_digest':
+    'बहीखाते में आपके विवरण और नामित व्यक्ति के फ़िंगरप्रिंट (विवरण खुद नहीं)',
+  'donate.path.phoneSources.*.fileName': 'आपकी आयात की हुई फ़ोन फ़ाइलों के नाम',
+  'donate.path.phoneSources.*.device': 'फ़ोन का मॉडल, सिस्टम और सीरियल नंबर, जहाँ दर्ज हो',
+  'donate.path.borrowerRequests': 'आपके फ़ैसले और सहमति वापसियाँ, जैसे आपने कीं',
+  'donate.path.contract-v1-statements': 'ऋणदाता के पुराने बयान, पूरे के पूरे',
+  'donate.path.rightsStatements.*': 'आपके अनुरोधों पर ऋणदाता के पुराने जवाब, जिनमें आपके शब्द दोहराए गए हैं',
+};
+
+export default donateHi;
