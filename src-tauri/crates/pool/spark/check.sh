@@ -61,7 +61,12 @@ fi
 step "run_sql.py's tables against schema.rs; tests of compare.py and run_sql.py"
 t=$SECONDS
 python3 "$here/schema_sync.py" "$root/src-tauri/crates/pool/src/schema.rs"
-(cd "$here" && python3 -m unittest discover -s tests -t . 2>&1 | tail -n 4)
+if (cd "$here" && python3 -m unittest discover -s tests) >"$work/unittest.txt" 2>&1; then
+  tail -n 3 "$work/unittest.txt"
+else
+  cat "$work/unittest.txt" >&2
+  exit 1
+fi
 took $t
 
 step "build khata and khata-pool"
