@@ -12,7 +12,8 @@ columns `lender` and `month` read from the Hive-style paths as strings; a table 
 is registered empty, with its columns. The files `NN_name.sql` of SQL_DIR then run in file-name
 order, each result registered as the view `name` for the files after it. OUT.json is
 `{"name": {"columns": [...], "rows": [[...], ...]}}`, rows sorted by their JSON text, integers
-as integers, floats as floats, nulls as null: what `khata-pool report --raw` writes.
+as integers, floats as floats (one that is not finite as null), nulls as null: what
+`khata-pool report --raw` writes.
 """
 
 import argparse
@@ -147,11 +148,12 @@ def open_session(scratch):
 
     builder = SparkSession.builder.appName("khata-pool-report")
     # What the results depend on, set in every mode: `lender` "007" and `month` "2026-01"
-    # stay strings; ANSI arithmetic (errors on overflow and on division by zero, as the
-    # embedded engine does, instead of wrapping or NULL); times shown in UTC.
+    # stay strings; ANSI mode off, as in Spark 3.5 by default (Spark 4 turns it on), so a
+    # division by zero gives NULL where the embedded engine gives a float that is not finite,
+    # which the raw results write as null too; times shown in UTC.
     builder = (
         builder.config("spark.sql.sources.partitionColumnTypeInference.enabled", "false")
-        .config("spark.sql.ansi.enabled", "true")
+        .config("spark.sql.ansi.enabled", "false")
         .config("spark.sql.session.timeZone", "UTC")
     )
     if not started_by_spark_submit():
@@ -277,19 +279,15 @@ def json_value(value, kind, where):
     if isinstance(kind, (T.ByteType, T.ShortType, T.IntegerType, T.LongType)):
         return int(value)
     if isinstance(kind, (T.FloatType, T.DoubleType)):
+        # NaN and infinities have no JSON form: null, as `khata-pool report --raw` writes them.
         value = float(value)
-        if not math.isfinite(value):
-            raise RunError(f"{where}: {value} is not a number JSON can hold")
-        return value
+        return value if math.isfinite(value) else None
     if isinstance(kind, T.DecimalType):
         # Spark reads a literal such as 0.5 as a decimal where the embedded engine reads a
         # double; a whole-number decimal (a SUM of integers, say) is an integer.
         if kind.scale == 0:
             return int(value)
-        value = float(Decimal(value))
-        if not math.isfinite(value):
-            raise RunError(f"{where}: {value} is not a number JSON can hold")
-        return value
+        return float(Decimal(value))
     if isinstance(kind, T.BooleanType):
         return bool(value)
     if isinstance(kind, T.StringType):

@@ -42,6 +42,10 @@ SQL = {
     "09_heads.sql": "SELECT * FROM tree_heads WHERE lender = '007' AND month = '2026-01'",
     "10_after.sql": """SELECT lender, COUNT(*) AS collected_after, MIN(onward_recipient) AS onward
                        FROM disclosures WHERE after_revocation GROUP BY lender""",
+    # A division by zero, and a float with no JSON form: null, as the embedded engine writes them.
+    "11_undefined.sql": """SELECT CAST(1 AS DOUBLE) / SUM(signals_denied) AS per_denied,
+                                  CAST('NaN' AS DOUBLE) AS nan, CAST('-Infinity' AS DOUBLE) AS low
+                           FROM consents WHERE lender = 'lender-1'""",
 }
 
 EXPECTED = {
@@ -65,6 +69,7 @@ EXPECTED = {
         "rows": [[D1, 2, "11" * 32, 1_767_225_600_500, "k1", "held", "007", "2026-01"]],
     },
     "after": {"columns": ["lender", "collected_after", "onward"], "rows": [["007", 1, "bureau-x"]]},
+    "undefined": {"columns": ["per_denied", "nan", "low"], "rows": [[None, None, None]]},
 }
 
 
