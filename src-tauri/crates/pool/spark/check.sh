@@ -13,9 +13,9 @@
 #                                                      no donation
 # Any failing step stops the check with its name, and the working directory is kept.
 #
-# Env: KHATA_BIN, KHATA_POOL_BIN (built `khata` and `khata-pool`; otherwise built here, with the
-#      rust stage's packages and features so its build is reused), CARGO_TARGET_DIR,
-#      POOL_CHECK_DONORS (default 40), POOL_CHECK_SEED (default 1).
+# Env: KHATA_BIN, KHATA_POOL_BIN (built `khata` and `khata-pool`; otherwise built here),
+#      KHATA_AFTER_RUST_STAGE=1 (build them as the rust stage of `make test` built, reusing its
+#      build), CARGO_TARGET_DIR, POOL_CHECK_DONORS (default 40), POOL_CHECK_SEED (default 1).
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -73,8 +73,14 @@ step "build khata and khata-pool"
 khata="${KHATA_BIN:-}"
 khata_pool="${KHATA_POOL_BIN:-}"
 if [ -z "$khata" ] || [ -z "$khata_pool" ]; then
-  # The rust stage's package and feature selection, so after it nothing is rebuilt.
-  (cd "$root" && cargo build --quiet --locked --workspace --features e2e --bin khata --bin khata-pool)
+  if [ "${KHATA_AFTER_RUST_STAGE:-}" = 1 ]; then
+    # After the rust stage: its packages, features and test targets (the dev-dependencies add
+    # features to shared dependencies), so its build is reused and at most the two binaries
+    # link; without `--tests`, some dependencies would build again with fewer features.
+    (cd "$root" && cargo build --quiet --locked --workspace --features e2e --tests --bin khata --bin khata-pool)
+  else
+    (cd "$root" && cargo build --quiet --locked -p khata-cli -p khata-pool --bin khata --bin khata-pool)
+  fi
   bin_dir="${CARGO_TARGET_DIR:-$root/target}/debug"
   khata="$bin_dir/khata"
   khata_pool="$bin_dir/khata-pool"
