@@ -373,8 +373,10 @@ def main(argv=None):
     scratch = tempfile.mkdtemp(prefix="khata-spark-")
     spark = None
     try:
-        # A local SQL directory is read before Spark starts, so a misnamed file fails at once.
-        files = read_sql_files(None, args.sql_dir) if os.path.isdir(args.sql_dir) else None
+        # A local SQL directory is read before Spark starts, so a misnamed file fails at once;
+        # a URI (hdfs://, s3a://…) is read through Spark's Hadoop file systems.
+        is_uri = "://" in args.sql_dir and not os.path.isdir(args.sql_dir)
+        files = None if is_uri else read_sql_files(None, args.sql_dir)
         spark = open_session(scratch)
         files = files or read_sql_files(spark, args.sql_dir)
         register_tables(spark, args.pool)

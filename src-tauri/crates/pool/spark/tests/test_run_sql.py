@@ -97,7 +97,8 @@ class RunSqlTest(unittest.TestCase):
 
     def run_files(self, name, files):
         sql = os.path.join(self.tmp, name)
-        write_sql(sql, files)
+        if files is not None:
+            write_sql(sql, files)
         out = os.path.join(self.tmp, f"{name}.json")
         stdout, stderr = io.StringIO(), io.StringIO()
         with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
@@ -124,17 +125,23 @@ class RunSqlTest(unittest.TestCase):
 
     def test_the_same_under_spark_submit(self):
         # As on a cluster: spark-submit starts the JVM and the driver, and the runner leaves
-        # the master and the resources to it (here a local master of one core).
+        # the master and the resources to it (here a local master of one core). The pool, the
+        # SQL directory and the output are URIs, read and written through Hadoop's file
+        # systems as s3a:// or hdfs:// ones would be.
         import pyspark
 
         sql = os.path.join(self.tmp, "submitted")
         write_sql(sql, {k: SQL[k] for k in ("01_donors.sql", "02_prohibited.sql", "09_heads.sql")})
         out = os.path.join(self.tmp, "submitted.json")
+        uri = lambda path: "file://" + path  # noqa: E731
         submit = os.path.join(os.path.dirname(pyspark.__file__), "bin", "spark-submit")
         runner = os.path.join(here, "..", "run_sql.py")
         env = dict(os.environ, SPARK_LOCAL_IP="127.0.0.1", PYSPARK_PYTHON=sys.executable)
         done = subprocess.run(
-            [submit, "--master", "local[1]", "--conf", "spark.ui.enabled=false", runner, self.pool, sql, out],
+            [
+                submit, "--master", "local[1]", "--conf", "spark.ui.enabled=false",
+                runner, uri(self.pool), uri(sql), uri(out),
+            ],
             env=env, capture_output=True, text=True, check=False,
         )
         self.assertEqual(done.returncode, 0, done.stderr[-3000:])
@@ -153,6 +160,9 @@ class RunSqlTest(unittest.TestCase):
         self.assertIn("01_list.sql, column list: type array<int>", err)
 
     def test_misnamed_and_clashing_files_are_refused_before_spark_starts(self):
+        code, _, err = self.run_files("absent", None)
+        self.assertEqual(code, 1)
+        self.assertIn("absent: not a directory", err)
         for name, files, message in (
             ("misnamed", {"donors.sql": "SELECT 1 AS one"}, "donors.sql: an SQL file is named NN_name.sql"),
             ("table", {"01_offers.sql": "SELECT 1 AS one"}, "`offers` is a table's name"),
