@@ -84,16 +84,14 @@ class RunSqlTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.tmp = tempfile.mkdtemp(prefix="khata-spark-test-")
+        # Removed even when writing the fixture fails (tearDownClass would not run then).
+        cls.addClassCleanup(shutil.rmtree, cls.tmp, ignore_errors=True)
         cls.pool = os.path.join(cls.tmp, "pool")
         spark = run_sql.open_session(os.path.join(cls.tmp, "scratch"))
         try:
             fixture_pool.write(spark, cls.pool)
         finally:
             spark.stop()
-
-    @classmethod
-    def tearDownClass(cls):
-        shutil.rmtree(cls.tmp, ignore_errors=True)
 
     def run_files(self, name, files):
         sql = os.path.join(self.tmp, name)
