@@ -12,7 +12,7 @@ help: ## List the targets
 deps: ## Install system packages and UI modules the app needs to build
 	@.ci/install-deps app
 
-deps-test: ## Install everything `make test` needs (adds Xvfb, WebKitWebDriver, gnome-keyring, Chromium, tauri-driver)
+deps-test: ## Install everything `make test` needs (adds Xvfb, WebKitWebDriver, gnome-keyring, Chromium, tauri-driver, Java, pyspark)
 	@.ci/install-deps test
 
 ui: deps ## Build the UI bundle (ui/dist) that the app embeds
