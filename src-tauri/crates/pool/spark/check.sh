@@ -159,13 +159,23 @@ step "the published report (html, csv, json)"
 t=$SECONDS
 for format in html csv json; do
   "$khata_pool" report --pool "$work/pool" --format "$format" --out "$work/report.$format"
-  [ -s "$work/report.$format" ] || { echo "pool check: report.$format is empty" >&2; exit 1; }
+  # The CSV report is a directory of files; the others are one file each.
+  if [ -d "$work/report.$format" ]; then
+    [ -n "$(find "$work/report.$format" -type f -size +0)" ] ||
+      { echo "pool check: report.$format holds no file" >&2; exit 1; }
+  else
+    [ -s "$work/report.$format" ] || { echo "pool check: report.$format is empty" >&2; exit 1; }
+  fi
 done
-ls -l "$work"/report.*
-# No donation id in any published file (they are the donations' file names).
+ls -lR "$work"/report.*
+# No donation id in any published file (they are the donations' file names). grep exits 1
+# only when it read everything and found nothing: a match (0) or an unreadable file (2) fails.
 ls "$work/donations" | sed -n 's/\.khata-donation\.zip$//p' > "$work/donation-ids"
-if grep -F -l -f "$work/donation-ids" "$work"/report.*; then
-  echo "pool check: a published report names a donation" >&2
+[ -s "$work/donation-ids" ] || { echo "pool check: no donation ids to look for" >&2; exit 1; }
+found=0
+grep -r -F -l -f "$work/donation-ids" "$work"/report.* || found=$?
+if [ "$found" -ne 1 ]; then
+  echo "pool check: a published report names a donation, or could not be read (grep: $found)" >&2
   exit 1
 fi
 took $t
