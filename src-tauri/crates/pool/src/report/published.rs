@@ -99,8 +99,8 @@ pub struct Apr {
     /// tolerance, and the offers (when the donors are shown).
     pub donors_differing: Count,
     pub offers_differing: Option<u64>,
-    /// Mean of stated − computed, and of its absolute value, in percentage points (when
-    /// `donors` is shown).
+    /// Mean of stated − computed, and of its absolute value, in percentage points (when at
+    /// least k donors have such offers, whether or not their number is shown).
     pub mean_difference: Option<f64>,
     pub mean_abs_difference: Option<f64>,
 }
@@ -249,8 +249,12 @@ pub fn build(
         let Some(&lender_donors) = donors_of.get(&lender) else {
             continue;
         };
-        let donors = Count::of(int(&row, "donors")?, lender_donors, k);
+        let donors_with_both = int(&row, "donors")?;
+        let donors = Count::of(donors_with_both, lender_donors, k);
         let shown = donors.value().is_some();
+        // A mean over at least k donors describes no fewer than k, even when their number is
+        // banded because it leaves fewer than k of the lender's donors outside it.
+        let averaged = donors_with_both >= k;
         let donors_differing = Count::of(int(&row, "donors_differing")?, lender_donors, k);
         let apr = Apr {
             donors,
@@ -260,8 +264,10 @@ pub fn build(
                 .value()
                 .map(|_| int(&row, "offers_differing"))
                 .transpose()?,
-            mean_difference: shown.then(|| float(&row, "mean_difference")).flatten(),
-            mean_abs_difference: shown.then(|| float(&row, "mean_abs_difference")).flatten(),
+            mean_difference: averaged.then(|| float(&row, "mean_difference")).flatten(),
+            mean_abs_difference: averaged
+                .then(|| float(&row, "mean_abs_difference"))
+                .flatten(),
         };
         apr_of.insert(lender, apr);
     }

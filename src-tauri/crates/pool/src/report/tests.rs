@@ -744,3 +744,59 @@ fn files_of(root: &Path) -> BTreeMap<std::path::PathBuf, Vec<u8>> {
     }
     files
 }
+
+#[test]
+fn an_apr_mean_over_k_donors_is_published_even_when_their_number_is_banded() {
+    use arrow::array::{Float64Array, Int64Array, RecordBatch, StringArray};
+    use std::sync::Arc;
+    let mut results = empty_results_with_lender("acme");
+    // 3 of the lender's 4 donors have offers with both APRs: with k = 3 their number leaves one
+    // donor outside it (banded), but the mean is over 3 donors, which is k.
+    let apr = |donors: i64| {
+        let columns: Vec<(&str, arrow::array::ArrayRef)> = vec![
+            ("lender", Arc::new(StringArray::from(vec!["acme"]))),
+            ("offers", Arc::new(Int64Array::from(vec![donors]))),
+            ("donors", Arc::new(Int64Array::from(vec![donors]))),
+            ("offers_differing", Arc::new(Int64Array::from(vec![donors]))),
+            ("donors_differing", Arc::new(Int64Array::from(vec![donors]))),
+            ("mean_difference", Arc::new(Float64Array::from(vec![2.5]))),
+            (
+                "mean_abs_difference",
+                Arc::new(Float64Array::from(vec![2.5])),
+            ),
+        ];
+        let schema = Arc::new(arrow::datatypes::Schema::new(
+            columns
+                .iter()
+                .map(|(n, a)| arrow::datatypes::Field::new(*n, a.data_type().clone(), true))
+                .collect::<Vec<_>>(),
+        ));
+        let batch = RecordBatch::try_new(
+            schema.clone(),
+            columns.into_iter().map(|(_, a)| a).collect(),
+        )
+        .unwrap();
+        runner::QueryResult {
+            schema,
+            batches: vec![batch],
+        }
+    };
+    results.by_name.insert("apr".into(), apr(3));
+    let report = published::build(&results, BTreeMap::new(), 3, "2025-06-01".into()).unwrap();
+    let shown = report.lenders[0].apr.as_ref().unwrap();
+    assert_eq!(shown.donors, Count::AllButFewerThan { k: 3 });
+    assert_eq!(shown.offers, None);
+    assert_eq!(
+        (shown.mean_difference, shown.mean_abs_difference),
+        (Some(2.5), Some(2.5))
+    );
+    // Over 2 donors (fewer than k) the mean would describe them: withheld.
+    results.by_name.insert("apr".into(), apr(2));
+    let report = published::build(&results, BTreeMap::new(), 3, "2025-06-01".into()).unwrap();
+    let hidden = report.lenders[0].apr.as_ref().unwrap();
+    assert_eq!(hidden.donors, Count::FewerThan { k: 3 });
+    assert_eq!(
+        (hidden.mean_difference, hidden.mean_abs_difference),
+        (None, None)
+    );
+}
