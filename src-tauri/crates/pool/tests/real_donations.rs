@@ -239,6 +239,66 @@ impl Export {
             .collect()
     }
 
+    /// What the donor's phone saw of each lender's app: declared when a donor disclosure of a
+    /// signal the resource maps to (by id or DPV category) is within the audit's window.
+    fn phone_observations(&self, input: &AuditInput) -> Vec<Vec<Value>> {
+        let states = ConsentStates::new(input);
+        let window = audit::UNDECLARED_WINDOW_HOURS as i64 * 3_600_000;
+        let word = |v: Value| v.as_str().unwrap().to_owned();
+        let mut out = Vec::new();
+        for o in &input.observations {
+            let source = input
+                .phone_sources
+                .iter()
+                .find(|s| s.sha256 == o.source)
+                .unwrap();
+            let Some(lender) = source.lender_id.as_deref() else {
+                continue;
+            };
+            let declared = self.donors_leaves().any(|(l, leaf)| {
+                let category = self.doc["signals"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .find(|s| {
+                        s["id"] == leaf.signal.as_str()
+                            && s["lender_id"].as_str().is_none_or(|x| x == l)
+                    })
+                    .and_then(|s| s["category"].as_str());
+                l == lender
+                    && (leaf.collected_at - o.first_at).abs() <= window
+                    && khata_evidence::phone::MAPPINGS.iter().any(|m| {
+                        m.resource == o.resource
+                            && (m.signals.contains(&leaf.signal.as_str())
+                                || category.is_some_and(|c| {
+                                    m.dpv_categories.iter().any(|d| d.eq_ignore_ascii_case(c))
+                                }))
+                    })
+            });
+            let rbi = khata_evidence::phone::mapping(o.resource)
+                .regulated
+                .map_or_else(
+                    || "none".to_owned(),
+                    |r| word(serde_json::to_value(r).unwrap()),
+                );
+            out.push(vec![
+                lender.into(),
+                month(o.first_at).into(),
+                self.id.as_str().into(),
+                word(serde_json::to_value(o.resource).unwrap()).into(),
+                rbi.into(),
+                o.first_at.into(),
+                word(serde_json::to_value(source.format).unwrap()).into(),
+                declared.into(),
+                states
+                    .first_revocation(lender)
+                    .is_some_and(|r| o.first_at >= r)
+                    .into(),
+            ]);
+        }
+        out
+    }
+
     /// The heads the donor's vault held (`held`) or kept as contradicting (`conflict`).
     fn signed_heads(&self) -> Vec<Vec<Value>> {
         let mut out = Vec::new();
@@ -342,6 +402,8 @@ fn every_table_holds_what_each_real_export_says() {
     let offers = table(&pool, "offers");
     let findings = table(&pool, "findings");
     let heads = table(&pool, "tree_heads");
+    let phone = table(&pool, "phone_observations");
+    let mut phones = 0;
     let exports: Vec<Export> = files.iter().map(|f| read(f)).collect();
     let (mut held, mut kinds) = (0, BTreeSet::new());
     for ex in &exports {
@@ -366,6 +428,13 @@ fn every_table_holds_what_each_real_export_says() {
             "offers of {}",
             ex.id
         );
+        assert_eq!(
+            sorted(of(&phone, &ex.id)),
+            sorted(ex.phone_observations(&input)),
+            "phone observations of {}",
+            ex.id
+        );
+        phones += ex.phone_observations(&input).len();
         assert_eq!(
             sorted(of(&findings, &ex.id)),
             sorted(ex.findings(ex.input(now))),
@@ -414,6 +483,8 @@ fn every_table_holds_what_each_real_export_says() {
         held,
         "no signed head belongs to no donation"
     );
+    assert!(phones > 0, "the fixtures carry phone reports");
+    assert_eq!(phone.len(), phones, "no phone row belongs to no donation");
     assert!(
         kinds.contains("computed"),
         "two donors of one lender get each other's sizes"
