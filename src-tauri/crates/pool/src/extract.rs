@@ -276,6 +276,21 @@ pub fn extract(
                 .ok_or_else(|| invalid(format!("the export ends before leaf {n} of {lender}")))?;
             let value: Value = serde_json::from_slice(&bytes)
                 .map_err(|e| invalid(format!("leaf {n} of {lender}: {e}")))?;
+            // Another borrower's leaf (it cites a consent the donor does not hold; `consentId`
+            // is never redactable) gives the pool only its hash, for roots at other donors'
+            // sizes. Revealing and typing it would cost most of the reading: the verifier, on
+            // its own thread, checks its commitments and its place under the signed heads, and
+            // a donation whose export does not verify is refused before any row is kept.
+            let foreign = value
+                .get("consentId")
+                .and_then(Value::as_str)
+                .is_some_and(|c| !states.holds(lender, c));
+            if foreign {
+                let statement = khata_contract::redact::statement_bytes(&value)
+                    .map_err(|e| invalid(format!("leaf {n} of {lender}: {e}")))?;
+                hashes.push(khata_contract::merkle::leaf_hash(&statement));
+                continue;
+            }
             let checked_leaf = DisclosureLeaf::check(&value)
                 .map_err(|e| invalid(format!("leaf {n} of {lender}: {e}")))?;
             hashes.push(checked_leaf.leaf_hash);
