@@ -6,7 +6,6 @@
 use std::fs::File;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use arrow::array::{Array, Int64Array, StringArray};
 use khata_evidence::synthetic::Spec;
@@ -14,9 +13,8 @@ use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use sha2::{Digest, Sha256};
 use zip::write::SimpleFileOptions;
 
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_khata-pool"))
-}
+mod support;
+use support::{add, bin, parquet_files};
 
 /// A donation file of `export` under `id`, with `note`; `sha` overrides the manifest digest.
 fn donate_bytes(
@@ -62,20 +60,6 @@ fn uuid(n: u8) -> String {
     format!("0b7e3c9a-1d2f-4a6b-8c3d-9e8f7a6b5c{n:02x}")
 }
 
-fn add(pool: &Path, inputs: &[&Path]) -> (i32, String) {
-    let out = bin()
-        .arg("add")
-        .args(inputs)
-        .arg("--pool")
-        .arg(pool)
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-    )
-}
-
 fn status(pool: &Path) -> serde_json::Value {
     let out = bin()
         .args(["status", "--format", "json", "--pool"])
@@ -88,17 +72,6 @@ fn status(pool: &Path) -> serde_json::Value {
         String::from_utf8_lossy(&out.stderr)
     );
     serde_json::from_slice(&out.stdout).unwrap()
-}
-
-fn parquet_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    for e in std::fs::read_dir(dir).unwrap() {
-        let p = e.unwrap().path();
-        if p.is_dir() {
-            parquet_files(&p, out);
-        } else if p.extension().is_some_and(|x| x == "parquet") {
-            out.push(p);
-        }
-    }
 }
 
 /// Every row of a table's files as `(partition path, batch)`.

@@ -91,7 +91,8 @@ pub fn add(pool: &Path, inputs: &[&Path]) -> (i32, String) {
     )
 }
 
-fn parquet_files(dir: &Path, out: &mut Vec<PathBuf>) {
+/// Every Parquet file under `dir`, appended to `out`.
+pub fn parquet_files(dir: &Path, out: &mut Vec<PathBuf>) {
     for e in std::fs::read_dir(dir).unwrap() {
         let p = e.unwrap().path();
         if p.is_dir() {
